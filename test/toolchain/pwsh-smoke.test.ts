@@ -1,0 +1,49 @@
+import { execa } from 'execa';
+import { PowerShell } from 'node-powershell';
+import { describe, expect, it } from 'vitest';
+import { engine, engineIsFullPwsh, pwsh, runEngineScript } from '../helpers/powershell.js';
+
+describe.skipIf(!pwsh)('the full pwsh installed by setup', () => {
+  it('a persistent node-powershell shell reports 7.x and survives 100 sequential invocations', async () => {
+    const shell = new PowerShell({ pwsh: true, executableOptions: { '-NoLogo': true, '-NoProfile': true }, spawnOptions: { env: { ...process.env } } });
+    // node-powershell runs `pwsh` from PATH; point it at the resolved binary.
+    (shell as unknown as { options: { executable: string } }).options.executable = pwsh!.path;
+    try {
+      const version = await shell.invoke('$PSVersionTable.PSVersion.ToString()');
+      expect(version.raw.trim()).toMatch(/^7\.\d+\.\d+$/);
+      let last = '';
+      for (let i = 0; i < 100; i += 1) {
+        last = (await shell.invoke(`${i} + 1`)).raw.trim();
+      }
+      expect(last).toBe('100');
+    } finally {
+      await shell.dispose();
+    }
+  });
+
+  it('execa runs a one-shot pwsh -NoLogo -NoProfile -NonInteractive', async () => {
+    const result = await execa(pwsh!.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '[pscustomobject]@{a=1;b="x,y"} | ConvertTo-Csv']);
+    expect(result.stdout.split(/\r?\n/)).toEqual(['"a","b"', '"1","x,y"']);
+  });
+});
+
+describe.skipIf(!engine)('the PowerShell 7 engine used for parse checks', () => {
+  it('is PowerShell 7.6 and runs ForEach-Object -Parallel', async () => {
+    const result = await runEngineScript('$PSVersionTable.PSVersion.ToString()\n(1..4 | ForEach-Object -Parallel { $_ * 10 } | Sort-Object) -join ","'.replace(' | Sort-Object', engineIsFullPwsh ? ' | Sort-Object' : ''));
+    const [version, parallel] = result.stdout.trim().split(/\r?\n/);
+    expect(version).toMatch(/^7\.6\.\d+$/);
+    expect(parallel!.split(',').map(Number).sort((a, b) => a - b)).toEqual([10, 20, 30, 40]);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('passes the script exit code through', async () => {
+    const result = await runEngineScript('exit 7');
+    expect(result.exitCode).toBe(7);
+  });
+
+  it('fails with the terminating error on stderr', async () => {
+    const result = await runEngineScript('function f { param([ValidateSet("Daily")][string]$ReportType) }\nf -ReportType Hourly');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('does not belong to the set "Daily"');
+  });
+});
