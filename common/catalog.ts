@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DapError, ExitCode } from './dap-error.js';
+import { moduleDir } from './project-paths.js';
+
+/**
+ * The report catalog that dap-gen writes beside the module
+ * (module/DapReporting/DapReporting.catalog.json) and that the runtime reads: the contract
+ * between the generator and everything that runs reports.
+ */
+export type CatalogParameterType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime';
+
+export interface CatalogParameter {
+  name: string;
+  type: CatalogParameterType;
+  /** An array of `type` (e.g. [string[]]). */
+  array: boolean;
+  required: boolean;
+  /** The default as the definition gives it (datetime defaults are ISO strings); absent when none. */
+  default?: string | number | boolean | Array<string | number>;
+  /** The ValidateSet values, for a union of string literals. */
+  values?: string[];
+  help: string;
+}
+
+export interface CatalogColumn {
+  name: string;
+  type: CatalogParameterType;
+}
+
+export interface CatalogSource {
+  /** 'exchange': a cmdlet run inside the tenant's remote Exchange session. Other kinds come later. */
+  kind: 'exchange';
+  cmdlet: string;
+}
+
+export interface CatalogReport {
+  /** PascalCase report name, e.g. MailboxActivityReport; what `--report` takes. */
+  name: string;
+  /** The generated module function, e.g. Get-DapMailboxActivityReport. */
+  function: string;
+  /** The generated standalone script, relative to module/, e.g. scripts/MailboxActivityReport.ps1. */
+  script: string;
+  summary: string;
+  /** The definition file it came from, relative to the project root (or as given). */
+  definitionFile: string;
+  source: CatalogSource;
+  parameters: CatalogParameter[];
+  columns: CatalogColumn[];
+}
+
+export interface Catalog {
+  module: 'DapReporting';
+  version: string;
+  reports: CatalogReport[];
+}
+
+export const catalogPath = join(moduleDir, 'DapReporting', 'DapReporting.catalog.json');
+
+export function readCatalog(path: string = catalogPath): Catalog {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+  } catch (error) {
+    throw new DapError('CATALOG_UNREADABLE', ExitCode.fatal, `cannot read the report catalog ${path}; run 'npx dap-gen'`, { cause: error });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Why a tenant produced no rows. The PowerShell module raises terminating errors whose
+ * FullyQualifiedErrorId starts with `Dap.<Category>`; the runtime records the same names in the
+ * errors file and the summary.
+ */
+export const failureCategories = [
+  'AuthenticationFailed',
+  'AccessDenied',
+  'SessionLimit',
+  'Throttled',
+  'Timeout',
+  'NoData',
+  'InvalidParameter',
+  'InvalidDomain',
+  'InvalidData',
+  'RemoteError',
+  'WorkerCrashed',
+  'Interrupted',
+] as const;
+export type FailureCategory = (typeof failureCategories)[number];
+
+/** Categories worth another attempt: the cause may be gone a little later. */
+export const transientCategories: ReadonlySet<FailureCategory> = new Set([
+  'SessionLimit',
+  'Throttled',
+  'Timeout',
+  'WorkerCrashed',
+]);
+
+/** The category named by a `Dap.<Category>` error id, or undefined. */
+export function categoryFromErrorId(errorId: string): FailureCategory | undefined {
+  const match = /^Dap\.([A-Za-z]+)/.exec(errorId);
+  const name = match?.[1];
+  return (failureCategories as readonly string[]).includes(name ?? '') ? (name as FailureCategory) : undefined;
+}

@@ -1,0 +1,52 @@
+/**
+ * The simulator's programmatic contract, used by dap-sim's own CLI, by dap-report --simulate,
+ * by the tests and by the benchmarks.
+ */
+
+/** Counters for one partner account. */
+export interface AccountStats {
+  signIns: number;
+  failedSignIns: number;
+  sessionsOpened: number;
+  /** Sessions open right now (after stop(): the sessions still open at the end). */
+  openSessions: number;
+  openSessionsAtEnd: number;
+  maxConcurrentSessions: number;
+  sessionLimitRejections: number;
+}
+
+export interface TenantStats {
+  commandsRun: number;
+  sessionsOpened: number;
+}
+
+export interface SimulatorStats {
+  /** Keyed by partner user name (UPN). */
+  accounts: Record<string, AccountStats>;
+  /** Keyed by the tenant's initial domain. */
+  tenants: Record<string, TenantStats>;
+}
+
+export interface RunningSimulator {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /**
+   * What a pwsh process needs to talk to this simulator: DAP_SIM_URL, PSModulePath with the
+   * stand-in modules first (the current PSModulePath after them), and DAP_PASSWORD with the
+   * first partner account's password (dap-sim run puts it there; the runtime passes it on
+   * only as a password source, never in argv).
+   */
+  env: Record<string, string>;
+  /** The default partner account's user name. */
+  userName: string;
+  stats(): SimulatorStats;
+  /** Stops the server; open sessions are counted in openSessionsAtEnd. */
+  stop(): Promise<SimulatorStats>;
+}
+
+export interface StartSimulatorOptions {
+  /** A scenario file path, or an already parsed scenario object; the default scenario when absent. */
+  scenario?: string | Record<string, unknown>;
+  /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
+  port?: number;
+}
