@@ -1,0 +1,81 @@
+import type { Catalog } from '../common/catalog.js';
+import { psLiteral, psStringArray } from '../common/ps-literal.js';
+import { generatedHeader } from './generated-header.js';
+import type { ReportModel } from './report-model.js';
+
+/** The module's fixed identity: never change it, or PowerShell sees a different module. */
+export const moduleGuid = '5d6f3b1e-8a47-4c2e-9f1d-7b3a2c4e6f80';
+export const moduleName = 'DapReporting';
+
+export function emitManifest(version: string, functions: readonly string[], sources: readonly string[]): string {
+  const match = /^(\d+\.\d+\.\d+)(?:-([0-9A-Za-z]+))?$/.exec(version);
+  if (!match) throw new Error(`package.json version '${version}' is not a version PowerShell accepts (major.minor.patch[-prerelease])`);
+  const [, moduleVersion = version, prerelease] = match;
+  return [
+    generatedHeader(sources),
+    '@{',
+    `    RootModule           = ${psLiteral(`${moduleName}.psm1`)}`,
+    `    ModuleVersion        = ${psLiteral(moduleVersion)}`,
+    `    GUID                 = ${psLiteral(moduleGuid)}`,
+    "    Author               = 'DapReporting contributors'",
+    "    CompanyName          = 'DapReporting'",
+    "    Copyright            = '(c) DapReporting contributors. MIT License.'",
+    "    Description          = 'Runs Exchange Online reports in every customer tenant of a Microsoft cloud partner (delegated admin) and merges them into one CSV.'",
+    "    PowerShellVersion    = '5.1'",
+    "    CompatiblePSEditions = @('Desktop', 'Core')",
+    `    FunctionsToExport    = ${psStringArray(functions)}`,
+    '    CmdletsToExport      = @()',
+    '    VariablesToExport    = @()',
+    '    AliasesToExport      = @()',
+    '    PrivateData          = @{',
+    '        PSData = @{',
+    "            Tags       = @('Partner', 'DAP', 'ExchangeOnline', 'Reporting', 'MSOnline')",
+    "            LicenseUri = 'https://opensource.org/licenses/MIT'",
+    ...(prerelease ? [`            Prerelease = ${psLiteral(prerelease)}`] : []),
+    '        }',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** The root module: dot-sources each function file by name, then exports the public ones by name. */
+export function emitRootModule(publicFunctions: readonly string[], privateFunctions: readonly string[], sources: readonly string[]): string {
+  const dotSource = (folder: string, name: string): string => `. ([System.IO.Path]::Combine($PSScriptRoot, ${psLiteral(folder)}, ${psLiteral(`${name}.ps1`)}))`;
+  return [
+    generatedHeader(sources),
+    '',
+    ...privateFunctions.map((name) => dotSource('Private', name)),
+    ...publicFunctions.map((name) => dotSource('Public', name)),
+    '',
+    `Export-ModuleMember -Function ${psStringArray(publicFunctions)}`,
+    '',
+  ].join('\n');
+}
+
+/** The catalog the runtime reads: exactly the Catalog type (JSON has no comments, so no header). */
+export function emitCatalog(version: string, reports: readonly ReportModel[]): string {
+  const catalog: Catalog = {
+    module: moduleName,
+    version,
+    reports: reports.map((report) => ({
+      name: report.name,
+      function: report.functionName,
+      script: `scripts/${report.name}.ps1`,
+      summary: report.summary,
+      definitionFile: report.definitionFile,
+      source: { kind: report.source.kind, cmdlet: report.source.cmdlet },
+      parameters: report.parameters.map((p) => ({
+        name: p.name,
+        type: p.type,
+        array: p.array,
+        required: p.required,
+        ...(p.default !== undefined ? { default: p.default } : {}),
+        ...(p.values ? { values: p.values } : {}),
+        help: p.help,
+      })),
+      columns: report.columns.map((c) => ({ name: c.name, type: c.type })),
+    })),
+  };
+  return `${JSON.stringify(catalog, null, 2)}\n`;
+}

@@ -1,0 +1,48 @@
+import { emitCatalog, emitManifest, emitRootModule, moduleName } from './emit-module-files.js';
+import { emitReportFunction } from './emit-report-function.js';
+import { emitScript } from './emit-script.js';
+import { generatedHeader } from './generated-header.js';
+import { displayPath } from './load-definitions.js';
+import { sharedTemplates, templatePath } from './render-template.js';
+import type { ReportModel } from './report-model.js';
+import { renderSharedFunctions } from './shared-functions.js';
+
+export interface GenerateOptions {
+  reports: readonly ReportModel[];
+  /** The module version (package.json's). */
+  version: string;
+}
+
+/** Generated files by path relative to the output folder (forward slashes), in a stable order. */
+export type GeneratedFiles = Map<string, string>;
+
+/** The folders under the output folder whose generated files dap-gen may delete when stale. */
+export const ownedFolders = [`${moduleName}/Public`, `${moduleName}/Private`, 'scripts'] as const;
+
+/** Everything `module/` holds, as text; pure (no file system writes), byte-identical for the same input. */
+export function generateModule(options: GenerateOptions): GeneratedFiles {
+  const { reports, version } = options;
+  const definitionFiles = [...new Set(reports.map((r) => r.definitionFile))];
+  const templateFiles = sharedTemplates.map((name) => displayPath(templatePath(name)));
+  const shared = renderSharedFunctions(reports);
+  const files: GeneratedFiles = new Map();
+
+  const publicFunctions: string[] = [];
+  for (const [name, text] of shared) {
+    files.set(`${moduleName}/Public/${name}.ps1`, `${generatedHeader([displayPath(templatePath(name)), ...(name === 'Invoke-DapTenantReport' || name === 'Export-DapAggregateReport' ? definitionFiles : [])])}\n\n${text}`);
+    publicFunctions.push(name);
+  }
+  for (const report of reports) {
+    files.set(`${moduleName}/Public/${report.functionName}.ps1`, `${generatedHeader([report.definitionFile])}\n\n${emitReportFunction(report)}`);
+    publicFunctions.push(report.functionName);
+  }
+  publicFunctions.sort();
+  const moduleSources = [...definitionFiles, ...templateFiles];
+  files.set(`${moduleName}/${moduleName}.psd1`, emitManifest(version, publicFunctions, moduleSources));
+  files.set(`${moduleName}/${moduleName}.psm1`, emitRootModule(publicFunctions, [], moduleSources));
+  files.set(`${moduleName}/${moduleName}.catalog.json`, emitCatalog(version, reports));
+  for (const report of reports) {
+    files.set(`scripts/${report.name}.ps1`, emitScript(report, shared, [report.definitionFile, ...templateFiles]));
+  }
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

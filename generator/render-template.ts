@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../common/project-paths.js';
+
+export const templatesDir = join(projectRoot, 'generator', 'templates');
+
+/** The shared functions, each kept as a PowerShell template in generator/templates/<name>.ps1. */
+export const sharedTemplates = ['Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport'] as const;
+export type SharedTemplate = (typeof sharedTemplates)[number];
+
+export function templatePath(name: SharedTemplate): string {
+  return join(templatesDir, `${name}.ps1`);
+}
+
+/**
+ * Fills a template's {{Placeholder}}s with PowerShell code the generator built (through
+ * psLiteral()); every placeholder must be filled and every value used.
+ */
+export function renderTemplate(name: SharedTemplate, values: Readonly<Record<string, string>>): string {
+  const text = readFileSync(templatePath(name), 'utf8').replace(/\r\n/g, '\n');
+  const used = new Set<string>();
+  const rendered = text.replace(/\{\{([A-Za-z]+)\}\}/g, (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`template ${name}.ps1 uses {{${key}}}, which the generator does not provide`);
+    used.add(key);
+    return value;
+  });
+  const unused = Object.keys(values).filter((key) => !used.has(key));
+  if (unused.length > 0) throw new Error(`template ${name}.ps1 does not use ${unused.join(', ')}`);
+  return rendered.endsWith('\n') ? rendered : `${rendered}\n`;
+}

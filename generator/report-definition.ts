@@ -1,0 +1,86 @@
+/**
+ * The typed shape of a report definition. A definition file exports one or more constants written
+ * as object literals checked with `satisfies ReportDefinition`:
+ *
+ *   export const mailboxActivityReport = { name: 'MailboxActivityReport', … } satisfies ReportDefinition;
+ *
+ * Editors type-check the literal against these types; dap-gen reads the same literal statically
+ * (it never runs the file), so every value must be a literal, a constant declared in the same file,
+ * or a constant imported by name from a relative module.
+ */
+
+/** A scalar parameter type, as a string tag. */
+export type ScalarTypeTag = 'string' | 'integer' | 'number' | 'boolean' | 'Date';
+
+/** A parameter type: a scalar, an array of a scalar, or a set of allowed strings. */
+export type ParameterTypeTag = ScalarTypeTag | `${ScalarTypeTag}[]` | OneOfType;
+
+/** A union of string literals: becomes [ValidateSet(...)] [string] (or [string[]] with `array`). */
+export interface OneOfType {
+  readonly oneOf: readonly string[];
+  readonly array?: boolean;
+}
+
+export type ParameterDefault = string | number | boolean | readonly (string | number)[];
+
+export interface ParameterDefinition {
+  /** PowerShell parameter name (an identifier, unique within the report, case-insensitively). */
+  readonly name: string;
+  readonly type: ParameterTypeTag;
+  /** Mandatory in PowerShell; false when absent. A required parameter has no default. */
+  readonly required?: boolean;
+  /** A value of `type`; Date defaults are ISO 8601 strings such as '2015-03-18'. */
+  readonly default?: ParameterDefault;
+  /** A .NET regular expression a string value must match ([ValidatePattern]). */
+  readonly pattern?: string;
+  /** Help text for .PARAMETER. */
+  readonly help: string;
+}
+
+export type ColumnTypeTag = ScalarTypeTag;
+
+export interface ColumnDefinition {
+  readonly name: string;
+  readonly type: ColumnTypeTag;
+}
+
+export interface ExampleDefinition {
+  /** The command line shown in the example. */
+  readonly code: string;
+  /** What the example does. */
+  readonly description: string;
+}
+
+/** A cmdlet whose output is piped into the report cmdlet inside the same remote session. */
+export interface InputCommand {
+  readonly cmdlet: string;
+  readonly parameters?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A cmdlet run inside the tenant's remote Exchange Online session. */
+export interface ExchangeSource {
+  readonly kind: 'exchange';
+  readonly cmdlet: string;
+  readonly input?: InputCommand;
+}
+
+/** Where a report's rows come from; a discriminated union on `kind` (more kinds come later). */
+export type ReportSource = ExchangeSource;
+
+export interface ReportDefinition {
+  /** PascalCase, unique; the function is `<verb>-Dap<name>`, the script `scripts/<name>.ps1`. */
+  readonly name: string;
+  /** An approved PowerShell verb (Get-Verb); 'Get' when absent. */
+  readonly verb?: string;
+  /** One line: .SYNOPSIS. */
+  readonly summary: string;
+  /** Paragraphs: .DESCRIPTION. */
+  readonly description: string;
+  readonly source: ReportSource;
+  readonly parameters?: readonly ParameterDefinition[];
+  readonly columns: readonly ColumnDefinition[];
+  /** At least one. */
+  readonly examples: readonly ExampleDefinition[];
+  /** Extra .LINK entries, e.g. the source cmdlet's documentation. */
+  readonly links?: readonly string[];
+}

@@ -1,0 +1,297 @@
+import type { CatalogParameterType } from '../common/catalog.js';
+import { approvedVerb } from './approved-verbs.js';
+import type { DefinitionProblem } from './definition-problem.js';
+import { cmdletNamePattern, parameterNamePattern, reportNamePattern, reservedParameterNames } from './identifiers.js';
+import type { ColumnModel, ExampleModel, ParameterModel, ReportModel, SourceModel } from './report-model.js';
+import { describeValue, type Position, type StaticValue } from './static-value.js';
+
+type ObjectValue = Extract<StaticValue, { kind: 'object' }>;
+
+const scalarTypes: Readonly<Record<string, CatalogParameterType>> = {
+  string: 'string',
+  integer: 'integer',
+  number: 'number',
+  boolean: 'boolean',
+  Date: 'datetime',
+};
+const typeTags = [...Object.keys(scalarTypes), ...Object.keys(scalarTypes).map((tag) => `${tag}[]`)];
+
+class Checker {
+  constructor(readonly problems: DefinitionProblem[]) {}
+
+  report(at: Position, message: string): undefined {
+    this.problems.push({ ...at, message });
+    return undefined;
+  }
+
+  /** Reports properties the shape does not know (typos), then returns the object, or undefined. */
+  object(value: StaticValue | undefined, what: string, known: readonly string[], at: Position): ObjectValue | undefined {
+    if (!value) return this.report(at, `missing ${what}`);
+    if (value.kind === 'unresolved') return undefined;
+    if (value.kind !== 'object') return this.report(value.at, `${what} must be an object, not ${describeValue(value)}`);
+    for (const [name, property] of value.properties) {
+      if (!known.includes(name)) this.report(property.at, `unknown property '${name}' in ${what}; expected one of: ${known.join(', ')}`);
+    }
+    return value;
+  }
+
+  string(object: ObjectValue, name: string, what: string, options: { required?: boolean; nonEmpty?: boolean } = {}): string | undefined {
+    const property = object.properties.get(name);
+    if (!property) return options.required === false ? undefined : this.report(object.at, `missing ${what} ('${name}')`);
+    const value = property.value;
+    if (value.kind === 'unresolved') return undefined;
+    if (value.kind !== 'string') return this.report(value.at, `${what} must be a string, not ${describeValue(value)}`);
+    if (options.nonEmpty !== false && value.value.trim() === '') return this.report(value.at, `${what} must not be empty`);
+    return value.value;
+  }
+
+  boolean(object: ObjectValue, name: string, what: string): boolean | undefined {
+    const value = object.properties.get(name)?.value;
+    if (!value || value.kind === 'unresolved') return undefined;
+    if (value.kind !== 'boolean') return this.report(value.at, `${what} must be true or false, not ${describeValue(value)}`);
+    return value.value;
+  }
+
+  array(object: ObjectValue, name: string, what: string, required: boolean): StaticValue[] | undefined {
+    const value = object.properties.get(name)?.value;
+    if (!value) return required ? this.report(object.at, `missing ${what} ('${name}')`) : [];
+    if (value.kind === 'unresolved') return undefined;
+    if (value.kind !== 'array') return this.report(value.at, `${what} must be an array, not ${describeValue(value)}`);
+    return value.items;
+  }
+}
+
+function controlCharacters(text: string): boolean {
+  return /[\u0000-\u001F\u007F]/.test(text);
+}
+
+function validateSource(checker: Checker, value: StaticValue | undefined, at: Position): SourceModel | undefined {
+  const source = checker.object(value, 'the source', ['kind', 'cmdlet', 'input'], at);
+  if (!source) return undefined;
+  const kind = checker.string(source, 'kind', 'the source kind');
+  if (kind === undefined) return undefined;
+  if (kind !== 'exchange') {
+    return checker.report(source.properties.get('kind')!.value.at, `unknown source kind '${kind}'; supported: 'exchange'`);
+  }
+  const cmdlet = checkCmdlet(checker, source, 'the source cmdlet');
+  let input: SourceModel['input'];
+  const inputProperty = source.properties.get('input');
+  if (inputProperty) {
+    const inputObject = checker.object(inputProperty.value, 'the input command', ['cmdlet', 'parameters'], inputProperty.at);
+    if (!inputObject) return undefined;
+    const inputCmdlet = checkCmdlet(checker, inputObject, 'the input cmdlet');
+    const parameters: Array<{ name: string; value: string | number | boolean }> = [];
+    const parametersProperty = inputObject.properties.get('parameters');
+    if (parametersProperty) {
+      const given = parametersProperty.value;
+      if (given.kind !== 'object' && given.kind !== 'unresolved') checker.report(given.at, `the input parameters must be an object, not ${describeValue(given)}`);
+      for (const [name, property] of given.kind === 'object' ? given.properties : []) {
+        if (!parameterNamePattern.test(name)) checker.report(property.at, `input parameter name '${name}' is not an identifier (letters and digits)`);
+        const v = property.value;
+        if (v.kind === 'string' || v.kind === 'number' || v.kind === 'boolean') parameters.push({ name, value: v.value });
+        else if (v.kind !== 'unresolved') checker.report(v.at, `input parameter '${name}' must be a string, number or boolean, not ${describeValue(v)}`);
+      }
+    }
+    if (inputCmdlet === undefined) return undefined;
+    input = { cmdlet: inputCmdlet, parameters };
+  }
+  if (cmdlet === undefined) return undefined;
+  return input ? { kind: 'exchange', cmdlet, input } : { kind: 'exchange', cmdlet };
+}
+
+function checkCmdlet(checker: Checker, object: ObjectValue, what: string): string | undefined {
+  const cmdlet = checker.string(object, 'cmdlet', what);
+  if (cmdlet === undefined) return undefined;
+  if (!cmdletNamePattern.test(cmdlet)) {
+    return checker.report(object.properties.get('cmdlet')!.value.at, `${what} '${cmdlet}' is not a Verb-Noun cmdlet name`);
+  }
+  return cmdlet;
+}
+
+interface ParsedType {
+  type: CatalogParameterType;
+  array: boolean;
+  values?: string[];
+}
+
+function parseType(checker: Checker, value: StaticValue): ParsedType | undefined {
+  if (value.kind === 'unresolved') return undefined;
+  if (value.kind === 'string') {
+    const array = value.value.endsWith('[]');
+    const type = scalarTypes[array ? value.value.slice(0, -2) : value.value];
+    if (!type) {
+      return checker.report(value.at, `unsupported parameter type '${value.value}'; expected one of ${typeTags.map((t) => `'${t}'`).join(', ')} or { oneOf: [...] }`);
+    }
+    return { type, array };
+  }
+  if (value.kind === 'object') {
+    const object = checker.object(value, 'the parameter type', ['oneOf', 'array'], value.at);
+    const items = object && checker.array(object, 'oneOf', 'the oneOf list', true);
+    if (!object || !items) return undefined;
+    const values: string[] = [];
+    for (const item of items) {
+      if (item.kind === 'string' && item.value !== '' && !controlCharacters(item.value)) values.push(item.value);
+      else if (item.kind !== 'unresolved') checker.report(item.at, `a oneOf value must be a non-empty one-line string, not ${describeValue(item)}`);
+    }
+    if (items.length === 0) return checker.report(object.at, 'oneOf needs at least one value');
+    const lower = values.map((v) => v.toLowerCase());
+    if (new Set(lower).size !== lower.length) checker.report(object.at, 'oneOf values must be unique (PowerShell compares them case-insensitively)');
+    return { type: 'string', array: checker.boolean(object, 'array', 'oneOf array') ?? false, values };
+  }
+  return checker.report(value.at, `unsupported parameter type: ${describeValue(value)}; expected a type tag such as 'string' or { oneOf: [...] }`);
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+function scalarDefault(checker: Checker, type: ParsedType, value: StaticValue, name: string): string | number | boolean | undefined {
+  const expected = type.values ? `one of ${type.values.map((v) => `'${v}'`).join(', ')}` : type.type === 'datetime' ? "an ISO date string such as '2015-03-18'" : `${/^[aeiou]/.test(type.type) ? 'an' : 'a'} ${type.type}`;
+  const mismatch = (): undefined => (value.kind === 'unresolved' ? undefined : checker.report(value.at, `the default of '${name}' must be ${expected}, not ${describeValue(value)}`));
+  switch (type.type) {
+    case 'string':
+      if (value.kind !== 'string') return mismatch();
+      if (type.values && !type.values.includes(value.value)) return mismatch();
+      return value.value;
+    case 'integer':
+      return value.kind === 'number' && Number.isInteger(value.value) && Math.abs(value.value) <= 2147483647 ? value.value : mismatch();
+    case 'number':
+      return value.kind === 'number' && Number.isFinite(value.value) ? value.value : mismatch();
+    case 'boolean':
+      if (value.kind !== 'boolean') return mismatch();
+      if (value.value) return checker.report(value.at, `the default of '${name}' must be false: a boolean parameter is a [switch], present or absent`);
+      return value.value;
+    case 'datetime':
+      return value.kind === 'string' && isoDate.test(value.value) && !Number.isNaN(Date.parse(value.value)) ? value.value : mismatch();
+  }
+}
+
+function validateParameter(checker: Checker, value: StaticValue, seen: Map<string, Position>): ParameterModel | undefined {
+  const object = checker.object(value, 'a parameter', ['name', 'type', 'required', 'default', 'pattern', 'help'], value.at);
+  if (!object) return undefined;
+  const name = checker.string(object, 'name', 'the parameter name');
+  const help = checker.string(object, 'help', `the help text of parameter '${name ?? '?'}'`);
+  const required = checker.boolean(object, 'required', 'required') ?? false;
+  const typeProperty = object.properties.get('type');
+  const type = typeProperty ? parseType(checker, typeProperty.value) : checker.report(object.at, `missing the type of parameter '${name ?? '?'}'`);
+  const nameAt = object.properties.get('name')?.value.at ?? object.at;
+  if (name !== undefined) {
+    if (!parameterNamePattern.test(name)) checker.report(nameAt, `parameter name '${name}' is not an identifier (a letter, then letters and digits)`);
+    else if (reservedParameterNames.has(name.toLowerCase())) checker.report(nameAt, `parameter name '${name}' is reserved: every report function already has it, or it is a PowerShell common parameter`);
+    else if (seen.has(name.toLowerCase())) checker.report(nameAt, `duplicate parameter name '${name}' (PowerShell names are case-insensitive)`);
+    else seen.set(name.toLowerCase(), nameAt);
+  }
+  const pattern = checker.string(object, 'pattern', 'the pattern', { required: false });
+  if (pattern !== undefined) {
+    if (type && type.type !== 'string') checker.report(object.properties.get('pattern')!.value.at, `a pattern applies to string parameters only, not to '${name}'`);
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      checker.report(object.properties.get('pattern')!.value.at, `the pattern of '${name}' is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
+  let defaultValue: ParameterModel['default'];
+  const defaultProperty = object.properties.get('default');
+  if (defaultProperty && type && name !== undefined) {
+    if (required) checker.report(defaultProperty.at, `required parameter '${name}' cannot have a default`);
+    else if (type.array) {
+      const items = defaultProperty.value.kind === 'array' ? defaultProperty.value.items : undefined;
+      if (!items) {
+        if (defaultProperty.value.kind !== 'unresolved') checker.report(defaultProperty.value.at, `the default of '${name}' must be an array, not ${describeValue(defaultProperty.value)}`);
+      } else if (type.type === 'boolean') {
+        checker.report(defaultProperty.value.at, `a boolean array parameter '${name}' cannot have a default`);
+      } else {
+        const values = items.map((item) => scalarDefault(checker, { ...type, array: false }, item, name));
+        if (values.every((v): v is string | number => v !== undefined && typeof v !== 'boolean')) defaultValue = values;
+      }
+    } else {
+      defaultValue = scalarDefault(checker, type, defaultProperty.value, name);
+    }
+  }
+  if (name === undefined || help === undefined || !type) return undefined;
+  return {
+    name, type: type.type, array: type.array, required,
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+    ...(type.values ? { values: type.values } : {}),
+    ...(pattern !== undefined ? { pattern } : {}),
+    help,
+  };
+}
+
+function validateColumn(checker: Checker, value: StaticValue, seen: Set<string>): ColumnModel | undefined {
+  const object = checker.object(value, 'a column', ['name', 'type'], value.at);
+  if (!object) return undefined;
+  const name = checker.string(object, 'name', 'the column name');
+  const typeValue = object.properties.get('type')?.value;
+  let type: CatalogParameterType | undefined;
+  if (!typeValue) checker.report(object.at, `missing the type of column '${name ?? '?'}'`);
+  else if (typeValue.kind === 'string' && scalarTypes[typeValue.value]) type = scalarTypes[typeValue.value];
+  else if (typeValue.kind !== 'unresolved') checker.report(typeValue.at, `unsupported column type ${describeValue(typeValue)}; expected 'string', 'integer', 'number', 'boolean' or 'Date'`);
+  if (name !== undefined) {
+    const at = object.properties.get('name')!.value.at;
+    if (controlCharacters(name) || ['pscomputername', 'runspaceid', 'psshowcomputername', 'tenantid', 'tenantdomain'].includes(name.toLowerCase())) {
+      checker.report(at, `column name '${name}' is not allowed (control characters, a remoting column, or a column every report already starts with)`);
+    } else if (seen.has(name.toLowerCase())) checker.report(at, `duplicate column name '${name}'`);
+    else seen.add(name.toLowerCase());
+  }
+  return name !== undefined && type ? { name, type } : undefined;
+}
+
+function validateExample(checker: Checker, value: StaticValue): ExampleModel | undefined {
+  const object = checker.object(value, 'an example', ['code', 'description'], value.at);
+  if (!object) return undefined;
+  const code = checker.string(object, 'code', 'the example code');
+  const description = checker.string(object, 'description', 'the example description');
+  return code !== undefined && description !== undefined ? { code, description } : undefined;
+}
+
+const definitionKeys = ['name', 'verb', 'summary', 'description', 'source', 'parameters', 'columns', 'examples', 'links'];
+
+/** Checks one definition literal; records every problem and returns the model when there was none. */
+export function validateDefinition(value: StaticValue, at: Position, definitionFile: string, problems: DefinitionProblem[]): ReportModel | undefined {
+  const before = problems.length;
+  const checker = new Checker(problems);
+  const object = checker.object(value, 'the report definition', definitionKeys, at);
+  if (!object) return undefined;
+  const name = checker.string(object, 'name', 'the report name');
+  if (name !== undefined && !reportNamePattern.test(name)) {
+    checker.report(object.properties.get('name')!.value.at, `report name '${name}' must be PascalCase: a capital letter, then letters and digits`);
+  }
+  let verb = 'Get';
+  const verbText = checker.string(object, 'verb', 'the verb', { required: false });
+  if (verbText !== undefined) {
+    const approved = approvedVerb(verbText);
+    if (approved) verb = approved;
+    else checker.report(object.properties.get('verb')!.value.at, `'${verbText}' is not an approved PowerShell verb (see Get-Verb)`);
+  }
+  const summary = checker.string(object, 'summary', 'the summary (help text)');
+  if (summary !== undefined && controlCharacters(summary)) checker.report(object.properties.get('summary')!.value.at, 'the summary must be one line');
+  const description = checker.string(object, 'description', 'the description (help text)');
+  const source = validateSource(checker, object.properties.get('source')?.value, object.at);
+  const seenParameters = new Map<string, Position>();
+  const parameters = (checker.array(object, 'parameters', 'the parameters', false) ?? []).map((item) => validateParameter(checker, item, seenParameters));
+  const seenColumns = new Set<string>();
+  const columnItems = checker.array(object, 'columns', 'the columns', true);
+  if (columnItems && columnItems.length === 0) checker.report(object.properties.get('columns')!.value.at, 'a report needs at least one column');
+  const columns = (columnItems ?? []).map((item) => validateColumn(checker, item, seenColumns));
+  const exampleItems = checker.array(object, 'examples', 'the examples (help text)', true);
+  if (exampleItems && exampleItems.length === 0) checker.report(object.properties.get('examples')!.value.at, 'a report needs at least one example (help text)');
+  const examples = (exampleItems ?? []).map((item) => validateExample(checker, item));
+  const links: string[] = [];
+  for (const item of checker.array(object, 'links', 'the links', false) ?? []) {
+    if (item.kind === 'string' && /^https:\/\/[^\s]+$/.test(item.value)) links.push(item.value);
+    else if (item.kind !== 'unresolved') checker.report(item.at, `a link must be an https:// URL without spaces, not ${describeValue(item)}`);
+  }
+  if (problems.length > before || name === undefined || summary === undefined || description === undefined || !source) return undefined;
+  return {
+    name,
+    verb,
+    functionName: `${verb}-Dap${name}`,
+    summary,
+    description,
+    source,
+    parameters: parameters.filter((p): p is ParameterModel => p !== undefined),
+    columns: columns.filter((c): c is ColumnModel => c !== undefined),
+    examples: examples.filter((e): e is ExampleModel => e !== undefined),
+    links,
+    definitionFile,
+  };
+}

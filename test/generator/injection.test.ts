@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../common/project-paths.js';
+import { engine, runEngineFile } from '../helpers/powershell.js';
+import { generateFor, nastyDefinitions, writeToTemp } from './generator-fixtures.js';
+
+const nasty = `it's "quoted" \`back\`tick $(Remove-Item -Recurse -Force /) \${env:HOME} @(Invoke-Expression 'x') #> <# '; Stop-Computer; ' ‘curly’ ‚low‛ Zoë — 日本語 🚀`;
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+const fromB64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');
+
+/** The only commands generated code may invoke by name. */
+const allowedCommands = new Set([
+  'Connect-MsolService', 'Get-MsolPartnerContract', 'Get-MsolDomain', 'Invoke-Command', 'Get-Credential',
+  'Where-Object', 'Select-Object', 'ForEach-Object', 'Write-Progress', 'Write-Verbose', 'Write-Warning', 'Write-Error',
+  'Get-Command', 'Import-Module', 'Set-Item', 'Export-Csv', 'Move-Item', 'Export-ModuleMember',
+  'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapNastyReport',
+]);
+/** The only dynamic invocations (& $x / . $x): the command names they hold come from validated parameters. */
+const allowedDynamic = new Set(['$InputCommand', '$Command', '$FunctionName', '([scriptblock]::Create($setup.RunTenant))', '$record', '$runTenant']);
+
+describe.skipIf(!engine)('definitions that try to inject PowerShell', () => {
+  let lines: string[] = [];
+  beforeAll(async () => {
+    const root = writeToTemp(generateFor([nastyDefinitions]));
+    const result = await runEngineFile(join(projectRoot, 'test', 'generator', 'engine', 'inspect-ast.ps1'), [root]);
+    expect(result.stderr).toBe('');
+    lines = result.stdout.split(/\r?\n/).filter(Boolean);
+    expect(lines.at(-1)).toBe('DONE');
+  });
+
+  it('generate files that parse', () => {
+    const parsed = lines.filter((l) => l.startsWith('PARSE '));
+    expect(parsed.length).toBe(8); // psd1, psm1, five functions, one script
+    for (const line of parsed) expect(line).toMatch(/ 0$/);
+  });
+
+  it('generate no command beyond those the generator means to call', () => {
+    const named = lines.filter((l) => l.startsWith('CMD ')).map((l) => l.split(' ')[2]!);
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((name) => !allowedCommands.has(name))).toEqual([]);
+    const dynamic = lines.filter((l) => l.startsWith('DYNAMIC ')).map((l) => ({ file: l.split(' ')[1]!, text: fromB64(l.split(' ')[2]!) }));
+    const unexpected = dynamic.filter(({ file, text }) =>
+      !allowedDynamic.has(text) && !(file === 'DapReporting/DapReporting.psm1' && text.startsWith('([System.IO.Path]::Combine($PSScriptRoot, ')));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('keep every default and ValidateSet value exactly, as one string constant', () => {
+    const fn = 'DapReporting/Public/Get-DapNastyReport.ps1';
+    expect(lines).toContain(`DEFAULT ${fn} Text ${b64(nasty)}`);
+    expect(lines).toContain(`DEFAULT ${fn} Choice ${b64('$(Stop-Computer)')}`);
+    for (const item of [nasty, '#>', '<#', '`$(Stop-Computer)']) expect(lines).toContain(`DEFAULT-ITEM ${fn} List ${b64(item)}`);
+    for (const value of [nasty, "'; Stop-Computer; '", '$(Stop-Computer)', 'plain']) expect(lines).toContain(`SET ${fn} Choice ${b64(value)}`);
+    expect(lines).toContain(`DEFAULT scripts/NastyReport.ps1 Text ${b64(nasty)}`);
+  });
+
+  it('keep the help block whole: no parameter or section injected through help text', () => {
+    expect(lines).toContain('HELP-PARAMS Get-DapNastyReport TenantId,InitialDomain,Credential,Text,Choice,List,Matching');
+    const synopsis = fromB64(lines.find((l) => l.startsWith('HELP-SYNOPSIS Get-DapNastyReport '))!.split(' ')[2]!);
+    expect(synopsis).toBe(nasty.replace('#>', '# >').replace('<#', '< #'));
+  });
+});
