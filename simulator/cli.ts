@@ -1,0 +1,115 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { execa } from 'execa';
+import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
+import type { RunningSimulator, SimulatorStats } from './simulator-types.js';
+import { startSimulator } from './start-simulator.js';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError(`expected a port number 0-65535, received '${value}'`);
+  return port;
+}
+
+/** Writes the counters as JSON with a fixed key order (the order SimState builds them in). */
+export function writeStats(file: string, stats: SimulatorStats): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(stats, null, 2)}\n`);
+  renameSync(temp, file);
+}
+
+const signalExit: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGKILL: 137 };
+
+/** Runs a command with the simulator's environment; resolves with the exit code to end with. */
+export async function runWithSimulator(sim: RunningSimulator, command: string[]): Promise<number> {
+  const [file, ...args] = command;
+  if (!file) throw new DapError('USAGE', ExitCode.usage, "expected a command after '--', received nothing");
+  const child = execa(file, args, { stdio: 'inherit', env: { ...process.env, ...sim.env }, reject: false });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, forward(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  try {
+    const result = await child;
+    if (result.failed && result.exitCode === undefined && !result.signal) {
+      throw new DapError('COMMAND_FAILED', ExitCode.usage, `cannot run '${file}': ${result.shortMessage ?? result.message}`, { cause: result.cause });
+    }
+    if (result.signal) return signalExit[result.signal] ?? 1;
+    return result.exitCode ?? 1;
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  }
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const done = (signal: NodeJS.Signals) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(signal);
+    };
+    const onInt = done('SIGINT');
+    const onTerm = done('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+/** The dap-sim command line: `serve` and `run`. */
+export function createProgram(): Command {
+  const program = new Command('dap-sim')
+    .description('An offline simulator of the partner world (MSOnline, Exchange remote PowerShell, report data) with PowerShell stand-ins.')
+    .enablePositionalOptions()
+    .showHelpAfterError();
+
+  const fail = (command: Command, error: unknown): never => {
+    void command;
+    if (isDapError(error)) program.error(`dap-sim: ${error.message}`, { exitCode: error.exitCode, code: error.code });
+    throw error;
+  };
+
+  program
+    .command('serve')
+    .description('run the simulator in the foreground until SIGINT/SIGTERM; prints its address')
+    .option('--config <scenario.json>', 'scenario file (default: simulator/scenarios/default.json)')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
+    .option('--stats <file.json>', 'write the counters here when stopped')
+    .action(async (options: { config?: string; port: number; stats?: string }, command: Command) => {
+      try {
+        const sim = await startSimulator({ scenario: options.config, port: options.port });
+        process.stdout.write(`${sim.url}\n`);
+        process.stderr.write(`dap-sim: listening on ${sim.url} (partner account ${sim.userName}); stop with Ctrl+C\n`);
+        const signal = await waitForSignal();
+        const stats = await sim.stop();
+        if (options.stats) writeStats(options.stats, stats);
+        void signal;
+        process.exitCode = ExitCode.ok;
+      } catch (error) {
+        fail(command, error);
+      }
+    });
+
+  program
+    .command('run')
+    .description('start the simulator, run a command with the stand-ins on PSModulePath, stop, exit with its code')
+    .option('--config <scenario.json>', 'scenario file (default: simulator/scenarios/default.json)')
+    .option('--stats <file.json>', 'write the counters (SimulatorStats JSON) here')
+    .argument('<command...>', "the command and its arguments, after '--'")
+    .passThroughOptions()
+    .action(async (commandLine: string[], options: { config?: string; stats?: string }, command: Command) => {
+      try {
+        const sim = await startSimulator({ scenario: options.config });
+        let code: number;
+        try {
+          code = await runWithSimulator(sim, commandLine);
+        } finally {
+          const stats = await sim.stop();
+          if (options.stats) writeStats(options.stats, stats);
+        }
+        process.exitCode = code;
+      } catch (error) {
+        fail(command, error);
+      }
+    });
+
+  return program;
+}

@@ -1,0 +1,149 @@
+/**
+ * The exact texts and error identities of the real service (partner-environment.md), in one
+ * place. Where no source confirmed a text, the comment says "guess".
+ */
+import { randomUUID } from 'node:crypto';
+
+/** An error record as the stand-ins rebuild it: exception type, message, error id, category. */
+export interface SimError {
+  exceptionType: string;
+  message: string;
+  /** The FullyQualifiedErrorId the record must carry. */
+  errorId: string;
+  category: string;
+  /** ErrorDetails message, when the real record has one (the "[computer] …" form). */
+  details?: string;
+  targetObject?: string;
+  /** Warnings the real service prints before the error. */
+  warnings?: string[];
+}
+
+const transport = 'System.Management.Automation.Remoting.PSRemotingTransportException';
+const remotingHelp = 'For more information, see the about_Remote_Troubleshooting Help topic.';
+
+export const msolBadPassword = 'Authentication Error: Bad username or password.';
+export const msolNotConnected = 'You must call the Connect-MsolService cmdlet before calling any other cmdlets.';
+export const msolAccessDenied = 'Access Denied. You do not have permissions to call this cmdlet.';
+/** MSOnline's hint when a list is cut at the default page size (text as MSOnline prints it for Get-MsolUser). */
+export const msolMoreResults = 'More results are available. Please specify one of the All or MaxResults parameters.';
+
+export function msolError(message: string, cmdletClass: string, category = 'OperationStopped'): SimError {
+  return {
+    exceptionType: 'Microsoft.Online.Administration.Automation.MicrosoftOnlineException',
+    message,
+    errorId: `Microsoft.Online.Administration.Automation.MicrosoftOnlineException,Microsoft.Online.Administration.Automation.${cmdletClass}`,
+    category,
+  };
+}
+
+/** The 4th session on an account. */
+export function sessionCapError(host: string, max: number, open: number): SimError {
+  const message =
+    `Processing data from remote server ${host} failed with the following error message: ` +
+    `[AuthZRequestId=${randomUUID()}][FailureCategory=AuthZ-AuthorizationException] Fail to create a runspace because you have exceeded ` +
+    `the maximum number of connections allowed : ${max} for the policy party : MaxConcurrency. Please close existing runspace and try again.\n` +
+    `Policy: CN=GlobalThrottlingPolicy_${randomUUID()},CN=Global Settings,CN=Configuration,CN=Microsoft Exchange,CN=Services,CN=Configuration; \n` +
+    `Snapshot: Owner: Sid~EURPR01A001\\partner-admin~RPS~false\n` +
+    `BudgetType: WSMan\n` +
+    `ActiveRunspaces: ${open}/${max}\n` +
+    `Balance: -1/2147483647/-3000000\n` +
+    `PowerShellCmdletsLeft: 400/400\n` +
+    `ExchangeCmdletsLeft: 25/25\n` +
+    `CmdletTimePeriod: 5\n` +
+    `DestructiveCmdletsLeft: 60/60\n` +
+    `DestructiveCmdletTimePeriod: 60\n` +
+    `QueueDepth: 0\n` +
+    `MaxRunspacesTimePeriod: 60\n` +
+    `RunSpacesRemaining: 5/5\n` +
+    `LastTimeFrameUpdate: ${new Date().toUTCString()}\n` +
+    `LastTimeFrameUpdateDestructiveCmdlets: ${new Date().toUTCString()}\n` +
+    `LastTimeFrameUpdateMaxRunspaces: ${new Date().toUTCString()}\n` +
+    `Locked: False\n` +
+    `LockRemaining: 00:00:00 ${remotingHelp}`;
+  return { exceptionType: transport, message, errorId: '-2144108477,PSSessionOpenFailed', category: 'OpenError', details: `[${host}] ${message}` };
+}
+
+/** (guess) the new-session rate limit, worded like the session cap with the MaxRunspacesTimePeriod party. */
+export function sessionRateError(host: string, max: number, windowSeconds: number): SimError {
+  const message =
+    `Processing data from remote server ${host} failed with the following error message: ` +
+    `[AuthZRequestId=${randomUUID()}][FailureCategory=AuthZ-AuthorizationException] Fail to create a runspace because you have exceeded ` +
+    `the maximum number of connections allowed : ${max} for the policy party : MaxRunspacesTimePeriod (${windowSeconds} seconds). ` +
+    `Please wait and try again. ${remotingHelp}`;
+  return { exceptionType: transport, message, errorId: '-2144108477,PSSessionOpenFailed', category: 'OpenError', details: `[${host}] ${message}` };
+}
+
+/** Wrong password, no delegated rights for the tenant, or Basic auth off: one text for all. */
+export function accessDeniedError(host: string): SimError {
+  const message = `Connecting to remote server ${host} failed with the following error message : Access is denied. ${remotingHelp}`;
+  return { exceptionType: transport, message, errorId: 'AccessDenied,PSSessionOpenFailed', category: 'OpenError', details: `[${host}] ${message}` };
+}
+
+/** A session that is gone (removed or expired) used with Invoke-Command -Session. */
+export function brokenSessionError(sessionName: string): SimError {
+  return {
+    exceptionType: 'System.InvalidOperationException',
+    message: `Because the session state for session ${sessionName} is not equal to Open, you cannot run a command in the session.  The session state is Closed.`,
+    errorId: 'InvalidSessionState,Microsoft.PowerShell.Commands.InvokeCommandCommand',
+    category: 'InvalidOperation',
+  };
+}
+
+/** The "[Server=…,RequestId=…,TimeStamp=…] [FailureCategory=Cmdlet-<Exception>] <hex>,<task class>" id of Exchange errors. */
+function exchangeErrorId(region: string, exception: string, taskClass: string): string {
+  return `[Server=${region.toUpperCase()}MB1234,RequestId=${randomUUID()},TimeStamp=${new Date().toUTCString()}] ` +
+    `[FailureCategory=Cmdlet-${exception}] ${randomUUID().slice(0, 8).toUpperCase()},${taskClass}`;
+}
+
+/** StartDate after EndDate (message text: guess). */
+export function invalidDateError(region: string, taskClass: string): SimError {
+  return {
+    exceptionType: 'Microsoft.Exchange.Management.ReportingTask.InvalidDateParameterException',
+    message: 'The StartDate parameter value must be earlier than the EndDate parameter value.',
+    errorId: exchangeErrorId(region, 'InvalidDateParameterException', taskClass),
+    category: 'InvalidArgument',
+  };
+}
+
+/** Get-MessageTrace beyond its window (message text: guess). */
+export function traceWindowError(region: string, days: number): SimError {
+  return {
+    exceptionType: 'Microsoft.Exchange.Management.FfoReporting.InvalidExpressionException',
+    message: `Invalid StartDate value. The StartDate can't be older than ${days} days from today.`,
+    errorId: exchangeErrorId(region, 'InvalidExpressionException', 'Microsoft.Exchange.Management.FfoReporting.GetMessageTrace'),
+    category: 'InvalidArgument',
+  };
+}
+
+export function objectNotFoundError(region: string, identity: string, taskClass: string): SimError {
+  return {
+    exceptionType: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+    message: `The operation couldn't be performed because object '${identity}' couldn't be found on '${region.toUpperCase()}A001DC001.${region.toUpperCase()}A001.PROD.OUTLOOK.COM'.`,
+    errorId: exchangeErrorId(region, 'ManagementObjectNotFoundException', taskClass),
+    category: 'NotSpecified',
+    targetObject: identity,
+  };
+}
+
+export function unknownCmdletError(name: string): SimError {
+  return {
+    exceptionType: 'System.Management.Automation.CommandNotFoundException',
+    message: `The term '${name}' is not recognized as a name of a cmdlet, function, script file, or executable program.`,
+    errorId: 'CommandNotFoundException',
+    category: 'ObjectNotFound',
+    targetObject: name,
+  };
+}
+
+export const moreResultsWarning =
+  'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.';
+export const defaultResultSizeWarning =
+  'By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify "-ResultSize Unlimited". Be aware that, depending on the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don\'t recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.';
+
+export function microDelayWarning(delayMs: number): string {
+  return `Micro delay applied. Actual delayed: ${delayMs} msecs, Enforced: True, Capped delay: ${delayMs} msecs, Required: False, Additional info: .;`;
+}
+
+export function redirectWarning(region: string, domain: string, psVersion: string): string {
+  return `Your connection has been redirected to the following URI: "https://${region}.ps.outlook.com/PowerShell-LiveID?DelegatedOrg=${domain}&PSVersion=${psVersion}"`;
+}

@@ -1,0 +1,200 @@
+# The Exchange cmdlets of a simulated remote session. DapSim.Remoting loads this file into a
+# fresh module per session (New-Module), after setting $script:DapSimSession to the session's
+# context (@{ Url; SessionId; Name }); a script block sent with Invoke-Command runs in that
+# module's scope, so it sees these functions and nothing of the caller's script.
+# Parameters and validation follow the real cmdlets; each call is one POST to the simulator.
+
+function Invoke-DapSimExchangeCommand {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory)]
+        [string] $Name,
+
+        [Parameter(Mandatory)]
+        [System.Collections.IDictionary] $Parameters
+    )
+    $sent = [ordered]@{}
+    foreach ($key in $Parameters.Keys) {
+        $value = $Parameters[$key]
+        if ($value -is [datetime]) { $value = $value.ToString('o', [cultureinfo]::InvariantCulture) }
+        elseif ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        $sent[$key] = $value
+    }
+    $context = $script:DapSimSession
+    $response = Invoke-DapSimRequest -Method POST -Path "/exchange/sessions/$($context.SessionId)/commands" -Body ([ordered]@{
+            sessionName = $context.Name
+            cmdlet      = $Name
+            parameters  = $sent
+        })
+    if ($response.Status -ne 200) {
+        $Cmdlet.WriteError((New-DapSimErrorRecord -SimError $response.Body.error -DefaultMessage "The remote command $Name failed."))
+        return
+    }
+    $result = $response.Body
+    foreach ($warning in $result.warnings) { $Cmdlet.WriteWarning([string]$warning) }
+    foreach ($problem in $result.errors) { $Cmdlet.WriteError((New-DapSimErrorRecord -SimError $problem)) }
+    foreach ($row in $result.rows) {
+        $properties = [ordered]@{ PSTypeName = [string]$result.typeName }
+        foreach ($column in $result.columns) {
+            $value = $row.($column.name)
+            if ($null -ne $value) {
+                $value = switch ([string]$column.type) {
+                    'datetime' {
+                        if ($value -is [datetime]) { $value }
+                        else { [datetime]::Parse([string]$value, [cultureinfo]::InvariantCulture, [System.Globalization.DateTimeStyles]::RoundtripKind) }
+                    }
+                    'guid' { [guid][string]$value }
+                    'long' { [long]$value }
+                    'int' { [int]$value }
+                    'double' { [double]$value }
+                    'bool' { [bool]$value }
+                    default { [string]$value }
+                }
+            }
+            $properties[[string]$column.name] = $value
+        }
+        [pscustomobject]$properties
+    }
+}
+
+function Get-MailboxActivityReport {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [ValidateSet('Daily', 'Weekly', 'Monthly', 'Yearly')]
+        [string] $ReportType = 'Daily',
+
+        [datetime] $StartDate,
+
+        [datetime] $EndDate,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    $PSBoundParameters['ReportType'] = $ReportType
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+function Get-MailboxUsageReport {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [datetime] $StartDate,
+
+        [datetime] $EndDate,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+function Get-MailboxUsageDetailReport {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [datetime] $StartDate,
+
+        [datetime] $EndDate,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+function Get-StaleMailboxReport {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [datetime] $StartDate,
+
+        [datetime] $EndDate,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+function Get-StaleMailboxDetailReport {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [datetime] $StartDate,
+
+        [datetime] $EndDate,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+function Get-ConnectionByClientTypeReport {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [ValidateSet('Daily', 'Weekly', 'Monthly', 'Yearly')]
+        [string] $ReportType = 'Daily',
+
+        [datetime] $StartDate,
+
+        [datetime] $EndDate,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    $PSBoundParameters['ReportType'] = $ReportType
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+function Get-Mailbox {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [string] $Identity,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    process {
+        Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+    }
+}
+
+function Get-MailboxStatistics {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string] $Identity
+    )
+    process {
+        Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters @{ Identity = $Identity }
+    }
+}
+
+function Get-MessageTrace {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [datetime] $StartDate,
+
+        [datetime] $EndDate,
+
+        [ValidateRange(1, 1000)]
+        [int] $Page,
+
+        [ValidateRange(1, 5000)]
+        [int] $PageSize,
+
+        [string[]] $SenderAddress,
+
+        [string[]] $RecipientAddress,
+
+        [ValidateSet('None', 'GettingStatus', 'Failed', 'Pending', 'Delivered', 'Expanded', 'Quarantined', 'FilteredAsSpam')]
+        [string[]] $Status,
+
+        [string] $MessageId,
+
+        [guid] $MessageTraceId
+    )
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}

@@ -1,0 +1,109 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../common/project-paths.js';
+import { createProgram, writeStats } from '../../simulator/cli.js';
+import { standInModulesDir } from '../../simulator/index.js';
+
+const bin = join(projectRoot, 'bin', 'dap-sim.js');
+const dir = mkdtempSync(join(tmpdir(), 'dap-sim-cli-'));
+
+beforeAll(async () => {
+  // The bin shim runs the built dist/ (what scripts/setup.mjs builds); other areas' type errors must not block it.
+  await execa(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot, reject: false });
+  expect(existsSync(join(projectRoot, 'dist', 'simulator', 'cli.js'))).toBe(true);
+}, 180_000);
+
+const dapSim = (args: string[]) => execa(process.execPath, [bin, ...args], { cwd: projectRoot, reject: false, env: { DAP_PASSWORD: '' } });
+
+describe('dap-sim run', () => {
+  it('passes DAP_SIM_URL, PSModulePath and DAP_PASSWORD to the command, propagates its exit code and writes the stats', async () => {
+    const stats = join(dir, 'stats.json');
+    const child =
+      'const e = process.env; console.log(JSON.stringify({ url: e.DAP_SIM_URL, path: e.PSModulePath, password: e.DAP_PASSWORD })); process.exit(7);';
+    const result = await dapSim(['run', '--stats', stats, '--', process.execPath, '-e', child]);
+    expect(result.exitCode).toBe(7);
+    const seen = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    expect(seen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(seen.path.split(delimiter)[0]).toBe(standInModulesDir);
+    expect(seen.password).toBe('Simulated-Pa55word!');
+    const written = JSON.parse(readFileSync(stats, 'utf8'));
+    expect(Object.keys(written)).toEqual(['accounts', 'tenants']);
+    expect(Object.keys(written.accounts['admin@contoso.onmicrosoft.com'])).toEqual([
+      'signIns', 'failedSignIns', 'sessionsOpened', 'openSessions', 'openSessionsAtEnd', 'maxConcurrentSessions', 'sessionLimitRejections',
+    ]);
+    expect(Object.keys(written.tenants)).toHaveLength(25);
+  });
+
+  it('counts what the command did, including a session it leaked', async () => {
+    const stats = join(dir, 'leak.json');
+    const child = `
+      const url = process.env.DAP_SIM_URL;
+      const contracts = async () => {
+        const signIn = await (await fetch(url + '/msol/signin', { method: 'POST', body: JSON.stringify({ userName: 'admin@contoso.onmicrosoft.com', password: process.env.DAP_PASSWORD }) })).json();
+        const c = await (await fetch(url + '/msol/contracts?all=true', { headers: { authorization: 'Bearer ' + signIn.token } })).json();
+        const domain = c.contracts[0].DefaultDomainName;
+        const d = await (await fetch(url + '/msol/domains?tenantId=' + c.contracts[0].TenantId, { headers: { authorization: 'Bearer ' + signIn.token } })).json();
+        const initial = d.domains.find((x) => x.IsInitial).Name;
+        await fetch(url + '/exchange/sessions', { method: 'POST', body: JSON.stringify({ userName: 'admin@contoso.onmicrosoft.com', password: process.env.DAP_PASSWORD, connectionUri: 'https://ps.outlook.com/powershell-liveid?DelegatedOrg=' + initial }) });
+      };
+      contracts().then(() => process.exit(0), (e) => { console.error(e); process.exit(5); });`;
+    const result = await dapSim(['run', '--stats', stats, '--', process.execPath, '-e', child]);
+    expect(result.exitCode).toBe(0);
+    const written = JSON.parse(readFileSync(stats, 'utf8'));
+    expect(written.accounts['admin@contoso.onmicrosoft.com']).toMatchObject({ signIns: 1, sessionsOpened: 1, openSessionsAtEnd: 1, maxConcurrentSessions: 1 });
+  });
+
+  it('exits 2 with the field named for a bad scenario, without running the command', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ faults: [{ type: 'meteorStrike', tenants: ['x'] }] }));
+    const marker = join(dir, 'ran');
+    const result = await dapSim(['run', '--config', bad, '--', process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('faults.0.type');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('exits 2 for a missing scenario file', async () => {
+    const result = await dapSim(['run', '--config', join(dir, 'nope.json'), '--', process.execPath, '-e', '']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('does not exist');
+  });
+});
+
+describe('createProgram', () => {
+  it('reports a bad scenario as SCENARIO_INVALID with exit code 2', async () => {
+    const bad = join(dir, 'negative.json');
+    writeFileSync(bad, JSON.stringify({ latency: { sessionOpenMs: -1 } }));
+    const program = createProgram().exitOverride().configureOutput({ writeErr: () => undefined });
+    await expect(program.parseAsync(['node', 'dap-sim', 'run', '--config', bad, '--', 'node', '-e', ''])).rejects.toMatchObject({
+      code: 'SCENARIO_INVALID',
+      exitCode: 2,
+    });
+  });
+
+  it('writes stats as stable JSON', () => {
+    const file = join(dir, 'stable.json');
+    writeStats(file, { accounts: {}, tenants: {} });
+    expect(readFileSync(file, 'utf8')).toBe('{\n  "accounts": {},\n  "tenants": {}\n}\n');
+  });
+});
+
+describe('dap-sim serve', () => {
+  it('prints its address, answers, and stops on SIGTERM', async () => {
+    const child = execa(process.execPath, [bin, 'serve', '--port', '0'], { cwd: projectRoot, reject: false });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const match = /http:\/\/127\.0\.0\.1:\d+/.exec(chunk.toString());
+        if (match) resolve(match[0]);
+      });
+      child.once('exit', () => reject(new Error('serve exited early')));
+    });
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+  });
+});

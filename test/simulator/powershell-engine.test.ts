@@ -1,0 +1,152 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { standInModulesDir } from '../../simulator/index.js';
+import { engine, runEngineScript } from '../helpers/powershell.js';
+
+/** Every stand-in file, relative to simulator/powershell. */
+const files = readdirSync(standInModulesDir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ps[dm]?1$/.test(f));
+const env = { STANDINS: standInModulesDir };
+// The script text below is the test's own; the only data (the folder) crosses as an environment variable.
+const importStandIns = `$env:PSModulePath = $env:STANDINS + [System.IO.Path]::PathSeparator + $env:PSModulePath\nImport-Module MSOnline -ErrorAction Stop\n`;
+
+describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () => {
+  it('ships the MSOnline and DapSim.Remoting modules and their files', () => {
+    expect(files.map((f) => f.replace(/\\/g, '/')).sort()).toEqual([
+      'DapSim.Remoting/DapSim.Remoting.psd1',
+      'DapSim.Remoting/DapSim.Remoting.psm1',
+      'DapSim.Remoting/DapSimClient.ps1',
+      'DapSim.Remoting/ExchangeCmdlets.ps1',
+      'MSOnline/MSOnline.psd1',
+      'MSOnline/MSOnline.psm1',
+    ]);
+  });
+
+  it.each(files)('%s parses with zero errors', async (file) => {
+    const result = await runEngineScript(
+      '$tokens = $null; $errors = $null\n[void][System.Management.Automation.Language.Parser]::ParseFile($env:FILE, [ref]$tokens, [ref]$errors)\n"errors=$($errors.Count)"\nforeach ($e in $errors) { "$($e.Extent.StartLineNumber): $($e.Message)" }',
+      { FILE: join(standInModulesDir, file) },
+    );
+    expect(result.stdout.trim()).toBe('errors=0');
+  });
+
+  it.each(['MSOnline', 'DapSim.Remoting'])('Test-ModuleManifest passes for %s and lists its functions explicitly', async (name) => {
+    const result = await runEngineScript(
+      `$m = Test-ModuleManifest -Path ([System.IO.Path]::Combine($env:STANDINS, '${name}', '${name}.psd1')) -ErrorAction Stop\n$m.Name\n($m.ExportedFunctions.Keys | ForEach-Object { $_ }) -join ','`,
+      env,
+    );
+    expect(result.exitCode).toBe(0);
+    const [moduleName, functions] = result.stdout.trim().split(/\r?\n/);
+    expect(moduleName).toBe(name);
+    expect(functions).not.toContain('*');
+    expect(functions!.split(',').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('Import-Module MSOnline brings Connect-MsolService and the remoting stand-ins into the session', async () => {
+    const result = await runEngineScript(
+      `${importStandIns}foreach ($name in 'Connect-MsolService', 'Get-MsolPartnerContract', 'Get-MsolDomain', 'Invoke-Command', 'New-PSSession', 'Import-PSSession', 'Remove-PSSession', 'Get-PSSession', 'Get-Credential') {\n  $c = Get-Command $name\n  "$name=$($c.CommandType)/$($c.Source)"\n}`,
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual([
+      'Connect-MsolService=Function/MSOnline',
+      'Get-MsolPartnerContract=Function/MSOnline',
+      'Get-MsolDomain=Function/MSOnline',
+      'Invoke-Command=Function/DapSim.Remoting',
+      'New-PSSession=Function/DapSim.Remoting',
+      'Import-PSSession=Function/DapSim.Remoting',
+      'Remove-PSSession=Function/DapSim.Remoting',
+      'Get-PSSession=Function/DapSim.Remoting',
+      'Get-Credential=Function/DapSim.Remoting',
+    ]);
+  });
+
+  it('keeps the real cmdlets parameters on the Invoke-Command and New-PSSession stand-ins', async () => {
+    const result = await runEngineScript(
+      `${importStandIns}foreach ($name in 'Invoke-Command', 'New-PSSession', 'Remove-PSSession', 'Get-PSSession') {\n  $real = (Get-Command "Microsoft.PowerShell.Core\\$name").Parameters.Keys | ForEach-Object { $_ }\n  $mine = (Get-Command $name -CommandType Function).Parameters.Keys | ForEach-Object { $_ }\n  $missing = $real | Where-Object { $mine -notcontains $_ }\n  "$name missing=[$($missing -join ',')]"\n}`,
+      env,
+    );
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual([
+      'Invoke-Command missing=[]',
+      'New-PSSession missing=[]',
+      'Remove-PSSession missing=[]',
+      'Get-PSSession missing=[]',
+    ]);
+  });
+
+  it('hands a call that is not for Exchange Online to the real Invoke-Command', async () => {
+    const result = await runEngineScript(`${importStandIns}Invoke-Command -ScriptBlock { param($x) $x * 2 } -ArgumentList 21`, env);
+    expect(result.stdout.trim()).toBe('42');
+  });
+
+  it.each([
+    ['Get-MsolPartnerContract -All -MaxResults 5', 'AmbiguousParameterSet,Get-MsolPartnerContract'],
+    ['Get-MsolPartnerContract -MaxResults 0', 'ParameterArgumentValidationError,Get-MsolPartnerContract'],
+    ['Get-MsolDomain -TenantId 11111111-1111-4111-8111-111111111111 -Status Gone', 'ParameterArgumentValidationError,Get-MsolDomain'],
+    ['Get-MsolPartnerContract -TenantId not-a-guid', 'ParameterArgumentTransformationError,Get-MsolPartnerContract'],
+  ])('MSOnline rejects %s', async (call, errorId) => {
+    const result = await runEngineScript(`${importStandIns}try { ${call} } catch { $_.FullyQualifiedErrorId }`, env);
+    expect(result.stdout.trim()).toBe(errorId);
+  });
+
+  it('MSOnline cmdlets before Connect-MsolService fail with the real text', async () => {
+    const result = await runEngineScript(`${importStandIns}try { Get-MsolPartnerContract -All } catch { $_.Exception.Message; $_.CategoryInfo.Category.ToString() }`, env);
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['You must call the Connect-MsolService cmdlet before calling any other cmdlets.', 'OperationStopped']);
+  });
+
+  it.each([
+    ['Get-MailboxActivityReport -ReportType Hourly', 'ParameterArgumentValidationError,Get-MailboxActivityReport'],
+    ['Get-ConnectionByClientTypeReport -ReportType Quarterly', 'ParameterArgumentValidationError,Get-ConnectionByClientTypeReport'],
+    ['Get-MailboxUsageReport -ResultSize lots', 'ParameterArgumentValidationError,Get-MailboxUsageReport'],
+    ['Get-StaleMailboxReport -StartDate notadate', 'ParameterArgumentTransformationError,Get-StaleMailboxReport'],
+    ['Get-MessageTrace -PageSize 5001', 'ParameterArgumentValidationError,Get-MessageTrace'],
+    ['Get-MessageTrace -Status Lost', 'ParameterArgumentValidationError,Get-MessageTrace'],
+    ['Get-MailboxStatistics -Identity ""', 'ParameterArgumentValidationError,Get-MailboxStatistics'],
+    ['Get-MailboxActivityReport Daily', 'PositionalParameterNotFound,Get-MailboxActivityReport'],
+  ])('the session cmdlets reject %s', async (call, errorId) => {
+    const result = await runEngineScript(
+      `. ([System.IO.Path]::Combine($env:STANDINS, 'DapSim.Remoting', 'DapSimClient.ps1'))\n. ([System.IO.Path]::Combine($env:STANDINS, 'DapSim.Remoting', 'ExchangeCmdlets.ps1'))\ntry { ${call} } catch { $_.FullyQualifiedErrorId }`,
+      env,
+    );
+    expect(result.stdout.trim()).toBe(errorId);
+  });
+
+  it('builds remoting error records whose FullyQualifiedErrorId is exactly the real one', async () => {
+    const result = await runEngineScript(
+      `${importStandIns}& (Get-Module DapSim.Remoting) {\n  function Test-Write { [CmdletBinding()] param() $PSCmdlet.WriteError((New-DapSimErrorRecord -SimError @{ exceptionType = 'System.Management.Automation.Remoting.PSRemotingTransportException'; message = 'Connecting to remote server ps.outlook.com failed'; errorId = 'AccessDenied,PSSessionOpenFailed'; category = 'OpenError'; details = '[ps.outlook.com] Connecting to remote server ps.outlook.com failed' })) }\n  Test-Write -ErrorVariable recorded -ErrorAction SilentlyContinue\n  $recorded[0].FullyQualifiedErrorId\n  $recorded[0].CategoryInfo.Category.ToString()\n  $recorded[0].Exception.GetType().Name\n  $recorded[0].ToString()\n}`,
+      env,
+    );
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual([
+      'AccessDenied,PSSessionOpenFailed',
+      'OpenError',
+      'PSRemotingTransportException',
+      '[ps.outlook.com] Connecting to remote server ps.outlook.com failed',
+    ]);
+  });
+
+  it('carries $using: values into the remote scope text', async () => {
+    const result = await runEngineScript(
+      `${importStandIns}$limit = 5\n& (Get-Module DapSim.Remoting) { param($state) (ConvertTo-DapSimUsingText -Text 'Get-Mailbox -ResultSize $using:limit' -CallerState $state) | ForEach-Object { $_.Text; $_.Values['__using_limit'] } } $ExecutionContext.SessionState`,
+      env,
+    );
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Get-Mailbox -ResultSize $__using_limit', '5']);
+  });
+  it('Import-PSSession makes prefixed local functions with the session cmdlets parameters', async () => {
+    const result = await runEngineScript(
+      `${importStandIns}$imported = & (Get-Module DapSim.Remoting) {
+  $s = [pscustomobject]@{ PSTypeName = 'DapSim.PSSession'; SimSessionId = 'engine-test'; Name = 'Runspace9'; State = 'Opened' }
+  $client = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($script:ExchangeCmdletsPath), 'DapSimClient.ps1')
+  $m = New-Module -Name 'DapSim.Session.9' -ArgumentList @{}, $script:ExchangeCmdletsPath, $client -ScriptBlock { param($Context, $CmdletsPath, $ClientPath) $script:DapSimSession = $Context; . $ClientPath; . $CmdletsPath; Export-ModuleMember -Function @() }
+  $script:OpenSessions['engine-test'] = @{ Session = $s; Module = $m }
+  Import-PSSession -Session $s -Prefix Cust -CommandName 'Get-Mailbox*'
+}
+(Get-Command -Module $imported.Name | ForEach-Object Name) -join ','
+try { Get-CustMailboxActivityReport -ReportType Hourly } catch { $_.FullyQualifiedErrorId }`,
+      env,
+    );
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual([
+      'Get-CustMailbox,Get-CustMailboxActivityReport,Get-CustMailboxStatistics,Get-CustMailboxUsageDetailReport,Get-CustMailboxUsageReport',
+      'ParameterArgumentValidationError,Get-CustMailboxActivityReport',
+    ]);
+  });
+});
