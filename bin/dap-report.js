@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { createProgram } from '../dist/runtime/cli.js';
+await createProgram().parseAsync(process.argv);

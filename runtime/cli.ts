@@ -1,0 +1,196 @@
+import { Command, CommanderError, Option } from 'commander';
+import { DapError, ExitCode } from '../common/dap-error.js';
+import { formatCatalog } from './list-reports.js';
+import { listTenants } from './list-tenants.js';
+import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
+import { runReport } from './run-report.js';
+import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const runExamples = `
+Examples:
+  # the main job: MailboxActivityReport over every tenant of the embedded simulator
+  $ dap-report run --simulate
+
+  # one report over every customer of a partner account (password from DAP_PASSWORD or a prompt)
+  $ dap-report run --report MailboxActivityReport --param ReportType=Daily \\
+      --param StartDate=2015-03-18 --param EndDate=2015-03-18 \\
+      --user admin@contoso.onmicrosoft.com --out ./ReportOutput.csv --errors ./Errors.txt
+
+  # two accounts, each with its own limit of 3 sessions; only some tenants; Excel-friendly output
+  $ dap-report run --report MailboxUsageReport --user a@partner.onmicrosoft.com --user b@partner.onmicrosoft.com \\
+      --tenants-file customers.txt --exclude test.onmicrosoft.com --bom --excel-safe --out usage.csv
+
+  # finish a run that was interrupted (same command, plus --resume)
+  $ dap-report run --report MailboxUsageReport --user admin@contoso.onmicrosoft.com --out usage.csv --resume
+
+Exit codes: 0 every tenant succeeded (no data counts as success), 1 some tenants failed (listed in the
+errors file), 2 usage or input error (nothing was run), 3 fatal (e.g. sign-in failed; no output),
+130 interrupted (resume with --resume).
+`;
+
+const usageCodes: Record<string, string> = {
+  'commander.unknownOption': 'UNKNOWN_OPTION',
+  'commander.unknownCommand': 'UNKNOWN_COMMAND',
+  'commander.missingArgument': 'MISSING_ARGUMENT',
+  'commander.optionMissingArgument': 'OPTION_MISSING_ARGUMENT',
+  'commander.missingMandatoryOptionValue': 'MISSING_OPTION',
+  'commander.conflictingOption': 'OPTION_CONFLICT',
+  'commander.excessArguments': 'EXCESS_ARGUMENTS',
+  'commander.invalidArgument': 'INVALID_ARGUMENT',
+};
+
+/**
+ * A Command whose errors all become DapErrors: commander's own parse errors are usage errors
+ * (exit 2). Calling exitOverride() without a callback (as tests do) makes every command throw its
+ * DapError instead of printing it and setting the exit code.
+ */
+class DapCommand extends Command {
+  throwErrors = false;
+  root: DapCommand = this;
+
+  override createCommand(name?: string): DapCommand {
+    const command = new DapCommand(name);
+    command.root = this.root;
+    return command;
+  }
+
+  override exitOverride(callback?: (err: CommanderError) => never | void): this {
+    if (callback) return super.exitOverride(callback);
+    this.root.throwErrors = true;
+    return this;
+  }
+}
+
+export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
+  const deps: RuntimeDeps = { ...defaultDeps(), ...overrides };
+  const program = new DapCommand('dap-report');
+
+  const fail = (error: unknown): void => {
+    const dapError =
+      error instanceof DapError
+        ? error
+        : new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error });
+    if (program.throwErrors) throw dapError;
+    deps.stderr.write(`dap-report: ${dapError.message}\n`);
+    deps.setExitCode(dapError.exitCode);
+  };
+
+  // set before any subcommand exists, so they inherit it
+  program.exitOverride((err) => {
+    const helpLike = err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
+    if (helpLike) {
+      if (program.throwErrors) throw err;
+      return;
+    }
+    const error = new DapError(usageCodes[err.code] ?? 'USAGE', ExitCode.usage, err.message.replace(/^error: /, ''), { cause: err });
+    if (program.throwErrors) throw error;
+    process.exit(ExitCode.usage);
+  });
+  program.configureOutput({
+    writeOut: (text) => deps.stdout.write(text),
+    writeErr: (text) => deps.stderr.write(text),
+  });
+
+  program
+    .description('Run one report in every customer tenant of a Microsoft cloud partner and merge the results into one CSV.')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dap-report run --simulate                      run the default report on the embedded simulator
+  $ dap-report reports                             list the reports and their parameters
+  $ dap-report tenants --user admin@contoso.onmicrosoft.com
+  $ dap-report run --help                          every option of run, with examples
+`,
+    );
+
+  program
+    .command('run')
+    .description('run a report in every selected tenant (at most 3 sessions per account), merge the rows into one CSV')
+    .option('--report <name>', 'the report to run (see `dap-report reports`); MailboxActivityReport under --simulate')
+    .option('--param <Name=Value>', 'a report parameter; repeat for several (dates as 2015-03-18 or 03/18/2015)', collect, [])
+    .option('--out <csv>', 'the merged output file', './ReportOutput.csv')
+    .option('--errors <file>', 'the errors file (one line per failed or empty tenant); default Errors.txt beside --out')
+    .option('--user <upn>', 'a partner account; repeat to spread tenants over several accounts', collect, [])
+    .option('--simulate [scenario.json]', 'run against the embedded simulator (its default scenario, or the given one)')
+    .option('--resume', 'finish an interrupted run of the same command: keep the tenants already done')
+    .option('--tenant <domain|id>', 'only this tenant (domain or TenantId); repeatable', collect, [])
+    .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
+    .option('--tenants-file <file>', 'only the tenants listed in this file, one domain or TenantId per line (# comments)')
+    .option('--bom', 'start the CSV with a UTF-8 byte order mark (for Excel)')
+    .option('--excel-safe', "prefix ' to cells starting with = + - @ so spreadsheets do not evaluate them")
+    .option('--json', 'print the run summary as JSON on stdout')
+    .option('--quiet', 'no progress and no summary line')
+    .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
+    .option('--max-sessions <n>', 'sessions per account at once, 1 to 3', '3')
+    .option('--retries <n>', 'further attempts for transient failures (throttling, session limit, timeouts, crashed workers)', '4')
+    .option('--tenant-timeout <seconds>', 'give up on a tenant attempt after this long', '600')
+    .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
+    .addOption(new Option('--catalog <file>').hideHelp())
+    .addHelpText('after', runExamples)
+    .action(async (options: RunCliOptions) => {
+      try {
+        const catalog = deps.readCatalog(options.catalog);
+        const plan = planRun(options, catalog, deps.cwd);
+        if (plan.simulate?.scenario) deps.validateScenario(plan.simulate.scenario);
+        const result = await runReport(plan, deps);
+        deps.setExitCode(result.exitCode);
+      } catch (error) {
+        fail(error);
+      }
+    });
+
+  program
+    .command('reports')
+    .description('list the reports of the catalog with their parameters and columns')
+    .option('--json', 'the catalog as JSON')
+    .addOption(new Option('--catalog <file>').hideHelp())
+    .addHelpText('after', '\nExample:\n  $ dap-report reports\n')
+    .action((options: { json?: boolean; catalog?: string }) => {
+      try {
+        const catalog = deps.readCatalog(options.catalog);
+        deps.stdout.write(options.json ? `${JSON.stringify(catalog.reports, null, 2)}\n` : formatCatalog(catalog));
+      } catch (error) {
+        fail(error);
+      }
+    });
+
+  program
+    .command('tenants')
+    .description('sign in (once per account) and list the customer tenants a run would cover (needs pwsh)')
+    .option('--user <upn>', 'a partner account; repeatable', collect, [])
+    .option('--simulate [scenario.json]', 'list the tenants of the embedded simulator')
+    .option('--tenant <domain|id>', 'only this tenant; repeatable', collect, [])
+    .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
+    .option('--tenants-file <file>', 'only the tenants listed in this file')
+    .option('--pwsh <path>', 'the pwsh executable')
+    .option('--password-stdin', 'read the password(s) from stdin, one line per --user')
+    .option('--json', 'as JSON')
+    .addHelpText('after', '\nExamples:\n  $ dap-report tenants --simulate\n  $ dap-report tenants --user admin@contoso.onmicrosoft.com --json\n')
+    .action(async (options: RunCliOptions) => {
+      try {
+        const filter = parseTenantFilter(options, deps.cwd);
+        const simulate = options.simulate !== undefined && options.simulate !== false;
+        if (typeof options.simulate === 'string') deps.validateScenario(checkScenario(options.simulate, deps.cwd));
+        await listTenants(
+          {
+            users: options.user ?? [],
+            ...(simulate ? { simulate: typeof options.simulate === 'string' ? { scenario: checkScenario(options.simulate, deps.cwd) } : {} } : {}),
+            filter,
+            ...(options.pwsh ? { pwshFlag: options.pwsh } : {}),
+            passwordStdin: options.passwordStdin === true,
+            json: options.json === true,
+          },
+          deps,
+        );
+      } catch (error) {
+        fail(error);
+      }
+    });
+
+  return program;
+}

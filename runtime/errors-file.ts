@@ -1,0 +1,28 @@
+import { stringify } from 'csv-stringify/sync';
+import { writeFileAtomic } from './atomic-file.js';
+import { compareTenants } from './manifest.js';
+import type { TenantSummary } from './summary.js';
+
+export const errorsFileColumns = ['TenantDomain', 'TenantId', 'Category', 'Message'] as const;
+
+/**
+ * The errors file: a CSV with a header and one line per tenant that failed or returned no data
+ * (NoData is listed but is not a failure), in domain order. Written even when empty, so a stale
+ * file from an earlier run never remains.
+ */
+export function formatErrorsFile(tenants: readonly TenantSummary[]): string {
+  const lines = [...tenants]
+    .filter((t) => t.status === 'failed' || t.status === 'noData')
+    .sort(compareTenants)
+    .map((t) => [
+      t.domain,
+      t.tenantId,
+      t.status === 'noData' ? 'NoData' : (t.category ?? 'RemoteError'),
+      t.message ?? (t.status === 'noData' ? 'the report returned no rows for this tenant' : ''),
+    ]);
+  return stringify([[...errorsFileColumns], ...lines], { record_delimiter: 'windows' });
+}
+
+export async function writeErrorsFile(path: string, tenants: readonly TenantSummary[]): Promise<void> {
+  await writeFileAtomic(path, formatErrorsFile(tenants));
+}

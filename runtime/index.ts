@@ -1,0 +1,10 @@
+export { createProgram } from './cli.js';
+export { runReport, type RunResult } from './run-report.js';
+export { planRun, type RunPlan, type RunCliOptions } from './run-options.js';
+export { Scheduler, MAX_SESSIONS_PER_ACCOUNT, type SchedulerOptions, type TenantResult } from './scheduler.js';
+export { mergeParts, unionColumns, excelSafeCell, type MergePart } from './merge.js';
+export { Spool } from './spool.js';
+export type { Account, Discovery, DiscoveredTenant, TenantJob, TenantOutcome, TenantRunner } from './runner-types.js';
+export type { RuntimeDeps } from './runtime-deps.js';
+export { PwshWorkerPool } from './pwsh/worker-pool.js';
+export { PwshDiscovery } from './pwsh/pwsh-discovery.js';

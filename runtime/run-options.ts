@@ -1,0 +1,232 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Catalog, CatalogReport } from '../common/catalog.js';
+import { DapError, ExitCode } from '../common/dap-error.js';
+import { fingerprintDifferences, readManifest, type Manifest, type RunFingerprint } from './manifest.js';
+import { findReport, parseReportParameters } from './report-parameters.js';
+import type { JobParameter } from './runner-types.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from './scheduler.js';
+import { Spool } from './spool.js';
+import type { TenantFilter } from './tenant-selection.js';
+import { isDnsName, isGuid, normaliseTenantName } from './tenant-names.js';
+
+/** The `run` options as commander hands them over. */
+export interface RunCliOptions {
+  report?: string;
+  param?: string[];
+  out?: string;
+  errors?: string;
+  user?: string[];
+  simulate?: boolean | string;
+  resume?: boolean;
+  tenant?: string[];
+  exclude?: string[];
+  tenantsFile?: string;
+  bom?: boolean;
+  excelSafe?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  pwsh?: string;
+  maxSessions?: string;
+  retries?: string;
+  tenantTimeout?: string;
+  passwordStdin?: boolean;
+  catalog?: string;
+}
+
+/** A checked run: everything that can be wrong with the input has been found before anything starts. */
+export interface RunPlan {
+  report: CatalogReport;
+  parameters: JobParameter[];
+  out: string;
+  errors: string;
+  summaryPath: string;
+  users: string[];
+  /** Present under --simulate; scenario undefined means the default scenario. */
+  simulate?: { scenario?: string };
+  resume: boolean;
+  /** The saved manifest when resuming (already checked against this command). */
+  resumeManifest?: Manifest;
+  filter: TenantFilter;
+  fingerprint: RunFingerprint;
+  spool: Spool;
+  bom: boolean;
+  excelSafe: boolean;
+  json: boolean;
+  quiet: boolean;
+  pwshFlag?: string;
+  maxSessions: number;
+  retries: number;
+  timeoutMs: number;
+  passwordStdin: boolean;
+}
+
+export const defaultReportName = 'MailboxActivityReport';
+export const defaultOutput = 'ReportOutput.csv';
+export const defaultErrorsFile = 'Errors.txt';
+export const defaultTenantTimeoutSeconds = 600;
+
+const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
+
+function integerOption(name: string, raw: string | undefined, fallback: number, min: number, max: number, code: string): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    throw usage(code, `${name} expects a whole number from ${min} to ${max}, received '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function tenantName(option: string, raw: string, where = ''): string {
+  const value = normaliseTenantName(raw);
+  if (!isDnsName(value) && !isGuid(value)) {
+    throw usage('BAD_TENANT', `${option}${where} '${raw}' is neither a DNS domain name (like contoso.onmicrosoft.com) nor a TenantId GUID`);
+  }
+  return value;
+}
+
+function readTenantsFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usage('TENANTS_FILE_UNREADABLE', `--tenants-file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return text.split(/\r?\n/).flatMap((line, index) => {
+    const value = line.replace(/#.*$/, '').trim();
+    return value ? [tenantName('--tenants-file', value, ` line ${index + 1}`)] : [];
+  });
+}
+
+function checkFolder(option: string, path: string): void {
+  const folder = dirname(path);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(folder).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) throw usage('OUTPUT_DIR_MISSING', `${option} ${path}: the folder ${folder} does not exist`);
+  try {
+    if (statSync(path).isDirectory()) throw usage('OUTPUT_IS_DIRECTORY', `${option} ${path} is a folder: expected a file name`);
+  } catch (error) {
+    if (error instanceof DapError) throw error;
+  }
+}
+
+/** --tenant, --exclude and --tenants-file as one filter: names checked, lower-cased, sorted, duplicates removed. */
+export function parseTenantFilter(options: Pick<RunCliOptions, 'tenant' | 'exclude' | 'tenantsFile'>, cwd: string): TenantFilter {
+  const include = (options.tenant ?? []).map((t) => tenantName('--tenant', t));
+  if (options.tenantsFile) include.push(...readTenantsFile(resolve(cwd, options.tenantsFile)));
+  const exclude = (options.exclude ?? []).map((t) => tenantName('--exclude', t));
+  return { include: [...new Set(include)].sort(), exclude: [...new Set(exclude)].sort() };
+}
+
+export function checkScenario(raw: string, cwd: string): string {
+  const path = resolve(cwd, raw);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usage('SCENARIO_UNREADABLE', `--simulate ${raw}: the scenario file cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw usage('SCENARIO_MALFORMED', `--simulate ${raw}: expected a JSON scenario, the file does not parse: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw usage('SCENARIO_MALFORMED', `--simulate ${raw}: expected a JSON object, received ${Array.isArray(value) ? 'an array' : typeof value}`);
+  }
+  return path;
+}
+
+/**
+ * Checks every `run` option, reads what the options point to (catalog entry, tenants file,
+ * scenario, the manifest of a run to resume) and answers a plan, or the first problem as a usage
+ * error (exit 2). Starts nothing.
+ */
+export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string): RunPlan {
+  const simulate = options.simulate !== undefined && options.simulate !== false;
+  if (!options.report && !simulate) {
+    throw usage('MISSING_REPORT', `run needs --report <Name>: expected one of ${catalog.reports.map((r) => r.name).join(', ')}`);
+  }
+  const report = findReport(catalog, options.report ?? defaultReportName);
+  const parameters = parseReportParameters(report, options.param ?? []);
+
+  const users = [...new Set((options.user ?? []).map((u) => u.trim()))];
+  for (const user of users) {
+    const at = user.lastIndexOf('@');
+    if (at <= 0 || !isDnsName(user.slice(at + 1).toLowerCase())) {
+      throw usage('BAD_USER', `--user '${user}' is not a user principal name: expected name@domain, e.g. admin@contoso.onmicrosoft.com`);
+    }
+  }
+  if (users.length === 0 && !simulate) {
+    throw usage('MISSING_USER', 'run needs --user <upn>: the partner account to sign in with (several --user spread the tenants)');
+  }
+
+  const filter = parseTenantFilter(options, cwd);
+
+  const out = resolve(cwd, options.out ?? defaultOutput);
+  const errors = resolve(cwd, options.errors ?? resolve(dirname(out), defaultErrorsFile));
+  checkFolder('--out', out);
+  checkFolder('--errors', errors);
+  if (errors === out) throw usage('OPTION_CONFLICT', `--errors and --out both name ${out}: expected two different files`);
+
+  const maxSessions = integerOption('--max-sessions', options.maxSessions, MAX_SESSIONS_PER_ACCOUNT, 1, MAX_SESSIONS_PER_ACCOUNT, 'BAD_MAX_SESSIONS');
+  const retries = integerOption('--retries', options.retries, 4, 0, 20, 'BAD_RETRIES');
+  let timeoutMs = defaultTenantTimeoutSeconds * 1000;
+  if (options.tenantTimeout !== undefined) {
+    const seconds = Number(options.tenantTimeout);
+    if (!/^\d+(\.\d+)?$/.test(options.tenantTimeout.trim()) || !(seconds > 0) || seconds > 86_400) {
+      throw usage('BAD_TIMEOUT', `--tenant-timeout expects seconds, more than 0 and at most 86400, received '${options.tenantTimeout}'`);
+    }
+    timeoutMs = Math.round(seconds * 1000);
+  }
+
+  const plan: RunPlan = {
+    report,
+    parameters,
+    out,
+    errors,
+    summaryPath: `${out}.summary.json`,
+    users,
+    resume: options.resume === true,
+    filter,
+    fingerprint: {
+      report: report.name,
+      parameters: parameters.map(({ name, value }) => ({ name, value })),
+      tenants: filter.include,
+      exclude: filter.exclude,
+    },
+    spool: Spool.forOutput(out),
+    bom: options.bom === true,
+    excelSafe: options.excelSafe === true,
+    json: options.json === true,
+    quiet: options.quiet === true,
+    maxSessions,
+    retries,
+    timeoutMs,
+    passwordStdin: options.passwordStdin === true,
+  };
+  if (options.pwsh) plan.pwshFlag = options.pwsh;
+  if (simulate) plan.simulate = typeof options.simulate === 'string' ? { scenario: checkScenario(options.simulate, cwd) } : {};
+
+  if (plan.resume) {
+    if (!plan.spool.exists()) {
+      throw usage('NO_RUN_TO_RESUME', `--resume: there is no earlier run of ${out} to resume (expected ${plan.spool.manifestPath})`);
+    }
+    let manifest: Manifest;
+    try {
+      manifest = readManifest(plan.spool.manifestPath);
+    } catch (error) {
+      throw usage('RUN_MANIFEST_UNREADABLE', `--resume: ${plan.spool.manifestPath} cannot be read: ${(error as Error).message}`);
+    }
+    const differences = fingerprintDifferences(manifest.fingerprint, plan.fingerprint);
+    if (differences.length > 0) {
+      throw usage('RESUME_MISMATCH', `--resume needs the same report, parameters and tenant filters as the run it resumes; ${differences.join('; ')}`);
+    }
+    plan.resumeManifest = manifest;
+  }
+  return plan;
+}

@@ -1,0 +1,301 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { DapError, ExitCode } from '../common/dap-error.js';
+import type { RunningSimulator, SimulatorStats } from '../simulator/simulator-types.js';
+import { collectPasswords, promptPassword } from './credentials.js';
+import { writeErrorsFile } from './errors-file.js';
+import { ManifestWriter, compareTenants, type Manifest, type ManifestTenant } from './manifest.js';
+import { mergeParts } from './merge.js';
+import { createProgress } from './progress.js';
+import { defaultRetryPolicy } from './retry-policy.js';
+import type { RunPlan } from './run-options.js';
+import type { Account, DiscoveredTenant, TenantOutcome } from './runner-types.js';
+import type { RuntimeDeps } from './runtime-deps.js';
+import { Scheduler, type AccountCounters, type ScheduledTenant, type TenantResult } from './scheduler.js';
+import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
+import { selectTenants } from './tenant-selection.js';
+import { isDnsName } from './tenant-names.js';
+import { writeFileAtomic } from './atomic-file.js';
+import type { WorkerContext } from './pwsh/worker-spawn.js';
+
+export interface RunResult {
+  exitCode: number;
+  summary: RunSummary;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  return text;
+}
+
+/** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */
+async function accountsFor(plan: RunPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<Account[]> {
+  const users = plan.users.length > 0 ? plan.users : simulator ? [simulator.userName] : [];
+  const stdinIsTTY = (deps.stdin as { isTTY?: boolean }).isTTY === true;
+  const prompt = deps.promptPassword ?? (stdinIsTTY ? (user: string) => promptPassword(user, deps.stdin, deps.stderr) : undefined);
+  return collectPasswords({
+    users,
+    env: deps.env,
+    ...(plan.passwordStdin ? { readStdin: () => readAll(deps.stdin) } : {}),
+    ...(prompt ? { prompt } : {}),
+    ...(simulator ? { simulator: { userName: simulator.userName, password: simulator.env.DAP_PASSWORD } } : {}),
+  });
+}
+
+function newManifest(plan: RunPlan, discovered: Array<{ account: string; tenants: DiscoveredTenant[] }>, now: Date): { manifest: Manifest; unmatched: string[] } {
+  const selection = selectTenants(discovered, plan.filter);
+  const tenants: ManifestTenant[] = selection.tenants.map((t) => ({
+    tenantId: t.tenantId,
+    domain: t.domain,
+    name: t.name,
+    account: t.account,
+    state: 'pending',
+    rows: 0,
+    attempts: 0,
+  }));
+  const stamp = now.toISOString();
+  return { manifest: { format: 1, fingerprint: plan.fingerprint, createdAt: stamp, updatedAt: stamp, tenants }, unmatched: selection.unmatched };
+}
+
+/** On --resume: keep the tenants whose part still parses; give tenants of accounts no longer used to the current ones. */
+async function prepareResume(plan: RunPlan, manifest: Manifest, accounts: readonly Account[]): Promise<number> {
+  let reused = 0;
+  const users = accounts.map((a) => a.userName);
+  let next = 0;
+  for (const tenant of manifest.tenants) {
+    if (tenant.state === 'succeeded' && (await plan.spool.verifyPart(tenant))) reused += 1;
+    else if (tenant.state === 'noData') reused += 1;
+    else {
+      tenant.state = 'pending';
+      tenant.rows = 0;
+      delete tenant.part;
+      delete tenant.category;
+      delete tenant.message;
+    }
+    if (!users.includes(tenant.account)) tenant.account = users[next++ % users.length]!;
+  }
+  return reused;
+}
+
+function toSummaryTenant(t: ManifestTenant): TenantSummary {
+  const s: TenantSummary = {
+    domain: t.domain,
+    tenantId: t.tenantId,
+    name: t.name,
+    account: t.account,
+    status: t.state,
+    attempts: t.attempts,
+    durationMs: t.durationMs ?? 0,
+    rows: t.rows,
+  };
+  if (t.category) s.category = t.category;
+  if (t.message) s.message = t.message;
+  return s;
+}
+
+/**
+ * One `dap-report run`: simulator (if asked), credentials, discovery (one sign-in per account),
+ * spool and manifest, capped scheduling over the runner, streaming merge, errors file, summary.
+ * Throws a DapError for usage (2) and fatal (3) problems; answers the exit code otherwise.
+ */
+export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunResult> {
+  const startedAt = deps.now();
+  const say = (line: string) => {
+    if (!plan.quiet) deps.stderr.write(`${line}\n`);
+  };
+  const pwsh = deps.resolvePwsh(plan.pwshFlag);
+  let simulator: RunningSimulator | undefined;
+  let simulatorStats: SimulatorStats | undefined;
+  const stopSimulator = async () => {
+    if (simulator && !simulatorStats) simulatorStats = await simulator.stop();
+  };
+  try {
+    if (plan.simulate) {
+      simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
+      say(`dap-report: simulator at ${simulator.url}`);
+    }
+    const accounts = await accountsFor(plan, deps, simulator);
+    const context: WorkerContext = { pwshPath: pwsh.path, baseEnv: deps.env, ...(simulator ? { extraEnv: simulator.env } : {}) };
+
+    // one sign-in per account: a wrong password stops the run here, before any tenant
+    const discovery = deps.createDiscovery(context);
+    const discovered: Array<{ account: string; tenants: DiscoveredTenant[] }> = [];
+    try {
+      for (const account of accounts) discovered.push({ account: account.userName, tenants: await discovery.discover(account) });
+    } finally {
+      await discovery.close();
+    }
+
+    let manifest: Manifest;
+    let reused = 0;
+    if (plan.resumeManifest) {
+      manifest = plan.resumeManifest;
+      reused = await prepareResume(plan, manifest, accounts);
+      say(`dap-report: resuming ${plan.spool.dir}: ${reused} tenant(s) kept, ${manifest.tenants.length - reused} to run`);
+    } else {
+      const fresh = newManifest(plan, discovered, startedAt);
+      manifest = fresh.manifest;
+      for (const name of fresh.unmatched) say(`dap-report: --tenant ${name} matched no customer of ${accounts.map((a) => a.userName).join(', ')}`);
+    }
+    plan.spool.create(!plan.resumeManifest);
+    await plan.spool.cleanTemporary();
+    const writer = new ManifestWriter(plan.spool.manifestPath, manifest, deps.now);
+
+    // tenants whose domain is not a DNS name fail without a URI ever being built
+    for (const tenant of manifest.tenants) {
+      if (tenant.state === 'pending' && !isDnsName(tenant.domain)) {
+        tenant.state = 'failed';
+        tenant.category = 'InvalidDomain';
+        tenant.message = `the customer's initial domain '${tenant.domain}' is not a valid DNS name; no connection was attempted`;
+      }
+    }
+    await writer.save();
+
+    const toRun: ScheduledTenant[] = manifest.tenants
+      .filter((t) => t.state === 'pending')
+      .map((t) => ({ tenantId: t.tenantId, domain: t.domain, account: t.account }));
+    const counts = { done: manifest.tenants.filter((t) => t.state === 'succeeded' || t.state === 'noData').length, failed: manifest.tenants.filter((t) => t.state === 'failed').length };
+    const progress = createProgress({ stream: deps.stderr, quiet: plan.quiet || plan.json, ...(deps.progressIntervalMs !== undefined ? { intervalMs: deps.progressIntervalMs } : {}) });
+    const update = () => progress.update({ done: counts.done, failed: counts.failed, remaining: manifest.tenants.length - counts.done - counts.failed });
+
+    const runner = deps.createRunner(context, accounts, (job) => plan.spool.jobPath(job.tenantId, job.attempt));
+    const scheduler = new Scheduler({
+      runner,
+      accounts: accounts.map((a) => ({ userName: a.userName, maxSessions: plan.maxSessions })),
+      policy: { ...defaultRetryPolicy, ...deps.retryPolicy, retries: plan.retries },
+      timeoutMs: plan.timeoutMs,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      makeJob: (tenant, attempt) => ({
+        tenantId: tenant.tenantId,
+        domain: tenant.domain,
+        account: tenant.account,
+        report: plan.report,
+        parameters: plan.parameters,
+        outPath: plan.spool.partTempPath(tenant.tenantId, attempt),
+        attempt,
+      }),
+      finalize: async (tenant, job, outcome): Promise<TenantOutcome> => {
+        if (outcome.status !== 'succeeded') {
+          await fs.rm(job.outPath, { force: true });
+          return outcome;
+        }
+        try {
+          const committed = await plan.spool.commitPart(tenant.tenantId, outcome.partPath ?? job.outPath, outcome.rows);
+          return { ...outcome, rows: committed.rows, partPath: committed.part };
+        } catch (error) {
+          await fs.rm(outcome.partPath ?? job.outPath, { force: true });
+          return { status: 'failed', rows: 0, category: 'InvalidData', message: `the tenant's rows could not be used: ${(error as Error).message}` };
+        }
+      },
+      onAttempt: (tenant) => {
+        writer.tenant(tenant.tenantId).attempts += 1;
+      },
+      onResult: async (result: TenantResult) => {
+        const entry = writer.tenant(result.tenantId);
+        entry.state = result.status === 'interrupted' ? 'pending' : result.status;
+        entry.rows = result.rows;
+        entry.durationMs = result.durationMs;
+        if (result.category) entry.category = result.category;
+        else delete entry.category;
+        if (result.message) entry.message = result.message;
+        else delete entry.message;
+        if (result.status === 'succeeded' && result.partPath) entry.part = result.partPath;
+        if (result.status === 'failed') counts.failed += 1;
+        else counts.done += 1;
+        await writer.save();
+        update();
+      },
+    });
+
+    // SIGINT/SIGTERM: stop scheduling, give in-flight tenants a grace period; a second SIGINT forces
+    let interrupted = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onSignal = () => {
+      if (interrupted) {
+        progress.log('dap-report: stopping now');
+        scheduler.abort();
+        return;
+      }
+      interrupted = true;
+      progress.log(
+        `dap-report: stopping; ${scheduler.inFlight} running tenant(s) may finish within ${Math.round(deps.graceMs / 1000)} s (Ctrl-C again to stop at once)`,
+      );
+      scheduler.stop();
+      graceTimer = setTimeout(() => scheduler.abort(), deps.graceMs);
+    };
+    deps.signals.on('SIGINT', onSignal);
+    deps.signals.on('SIGTERM', onSignal);
+
+    progress.start(manifest.tenants.length);
+    update();
+    let outcome;
+    try {
+      outcome = await scheduler.run(toRun);
+    } finally {
+      if (graceTimer) clearTimeout(graceTimer);
+      deps.signals.off('SIGINT', onSignal);
+      deps.signals.off('SIGTERM', onSignal);
+      progress.stop();
+      await runner.close();
+    }
+    for (const result of outcome.results) {
+      if (result.status === 'interrupted') writer.tenant(result.tenantId).state = 'pending';
+    }
+    await writer.save();
+
+    if (outcome.fatal) {
+      await stopSimulator();
+      throw new DapError(
+        'AUTHENTICATION_FAILED',
+        ExitCode.fatal,
+        `sign-in failed for ${outcome.fatal.account} at ${outcome.fatal.domain}: ${outcome.fatal.message ?? 'bad user name or password'}; the run stopped at once (no output written)`,
+      );
+    }
+
+    const tenants = [...manifest.tenants].sort(compareTenants).map(toSummaryTenant);
+    const failed = tenants.some((t) => t.status === 'failed');
+    let output: string | null = null;
+    let errorsFile: string | null = null;
+    if (!interrupted) {
+      const parts = manifest.tenants
+        .filter((t) => t.state === 'succeeded' && t.part)
+        .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!) }));
+      await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe });
+      await writeErrorsFile(plan.errors, tenants);
+      output = plan.out;
+      errorsFile = plan.errors;
+    }
+    await stopSimulator();
+    const exitCode = interrupted ? ExitCode.interrupted : failed ? ExitCode.partial : ExitCode.ok;
+    const endedAt = deps.now();
+    const summary: RunSummary = {
+      report: plan.report.name,
+      parameters: plan.fingerprint.parameters,
+      output,
+      errorsFile,
+      runDirectory: plan.spool.dir,
+      resumed: plan.resume,
+      interrupted,
+      exitCode,
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationMs: endedAt.getTime() - startedAt.getTime(),
+      totals: totalsOf(tenants, reused),
+      accounts: outcome.accounts as Record<string, AccountCounters>,
+      tenants,
+    };
+    if (simulatorStats) summary.simulator = simulatorStats;
+    await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    if (plan.json) deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    say(summaryLine(summary));
+    if (interrupted) {
+      deps.stderr.write(
+        `dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.\n`,
+      );
+    }
+    return { exitCode, summary };
+  } finally {
+    await stopSimulator().catch(() => undefined);
+  }
+}

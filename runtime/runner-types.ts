@@ -1,0 +1,64 @@
+import type { CatalogParameterType, CatalogReport } from '../common/catalog.js';
+import type { FailureCategory } from '../common/failure-category.js';
+
+/** A partner account and its password; the password only ever travels in a child's environment. */
+export interface Account {
+  userName: string;
+  password: string;
+}
+
+/** A customer as Get-DapCustomer returns it. */
+export interface DiscoveredTenant {
+  tenantId: string;
+  name: string;
+  defaultDomainName: string;
+  initialDomain: string;
+  contractType: string;
+}
+
+/** Finds the customers an account can see: one sign-in per call. */
+export interface Discovery {
+  discover(account: Account): Promise<DiscoveredTenant[]>;
+  close(): Promise<void>;
+}
+
+/** A report parameter value ready to hand to pwsh (datetime values are ISO strings). */
+export interface JobParameter {
+  name: string;
+  type: CatalogParameterType;
+  array: boolean;
+  value: string | number | boolean | Array<string | number | boolean>;
+}
+
+/** One attempt at one tenant. */
+export interface TenantJob {
+  tenantId: string;
+  /** The tenant's initial domain, already validated as a DNS name. */
+  domain: string;
+  account: string;
+  report: CatalogReport;
+  parameters: JobParameter[];
+  /** Where the runner writes the tenant's rows (CSV with a header); the spool renames it when complete. */
+  outPath: string;
+  attempt: number;
+}
+
+export type OutcomeStatus = 'succeeded' | 'noData' | 'failed';
+
+export interface TenantOutcome {
+  status: OutcomeStatus;
+  rows: number;
+  category?: FailureCategory;
+  message?: string;
+  /** The file holding the rows when status is succeeded (normally job.outPath). */
+  partPath?: string;
+}
+
+/**
+ * Runs one tenant. Implementations must stop promptly when the signal aborts (a timeout or an
+ * interrupted run) and resolve rather than reject for failures of the tenant itself.
+ */
+export interface TenantRunner {
+  run(job: TenantJob, signal: AbortSignal): Promise<TenantOutcome>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import { readCatalog as readCatalogFile, type Catalog } from '../common/catalog.js';
+import { resolvePwsh, type ResolvedPwsh } from '../common/pwsh-path.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { Account, Discovery, TenantJob, TenantRunner } from './runner-types.js';
+import { PwshDiscovery } from './pwsh/pwsh-discovery.js';
+import { PwshWorkerPool } from './pwsh/worker-pool.js';
+import type { WorkerContext } from './pwsh/worker-spawn.js';
+import { startEmbeddedSimulator, validateScenarioFile, type SimulatorStarter } from './simulate.js';
+
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+/** Everything the commands touch outside themselves; tests replace parts of it. */
+export interface RuntimeDeps {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadStream;
+  signals: SignalSource;
+  setExitCode(code: number): void;
+  readCatalog(path?: string): Catalog;
+  resolvePwsh(flag: string | undefined): ResolvedPwsh;
+  startSimulator: SimulatorStarter;
+  /** Checks a scenario file before anything starts (usage error when invalid). */
+  validateScenario(path: string): void;
+  createDiscovery(context: WorkerContext): Discovery;
+  /** jobFileFor: where a worker's job file for an attempt goes (in the run's spool). */
+  createRunner(context: WorkerContext, accounts: readonly Account[], jobFileFor: (job: TenantJob) => string): TenantRunner;
+  promptPassword?(userName: string): Promise<string>;
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Scheduler sleep between retries (tests make it instant). */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
+  /** How long in-flight tenants may take to finish after SIGINT/SIGTERM. */
+  graceMs: number;
+  progressIntervalMs?: number;
+  now(): Date;
+}
+
+export function defaultDeps(): RuntimeDeps {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    signals: process,
+    setExitCode: (code) => {
+      process.exitCode = code;
+    },
+    readCatalog: (path) => readCatalogFile(path),
+    resolvePwsh: (flag) => resolvePwsh({ flag }),
+    startSimulator: startEmbeddedSimulator,
+    validateScenario: validateScenarioFile,
+    createDiscovery: (context) => new PwshDiscovery(context),
+    createRunner: (context, accounts, jobFileFor) => new PwshWorkerPool(context, accounts, jobFileFor),
+    graceMs: 30_000,
+    now: () => new Date(),
+  };
+}

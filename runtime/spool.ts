@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, promises as fs, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { countCsvRows } from './csv-files.js';
+import type { ManifestTenant } from './manifest.js';
+
+/** Where a run keeps its state: `<out>.dap-run/` beside the output. */
+export class Spool {
+  readonly manifestPath: string;
+  readonly partsDir: string;
+  readonly jobsDir: string;
+
+  constructor(readonly dir: string) {
+    this.manifestPath = join(dir, 'manifest.json');
+    this.partsDir = join(dir, 'parts');
+    this.jobsDir = join(dir, 'jobs');
+  }
+
+  static forOutput(outPath: string): Spool {
+    return new Spool(`${outPath}.dap-run`);
+  }
+
+  exists(): boolean {
+    return existsSync(this.manifestPath);
+  }
+
+  create(fresh: boolean): void {
+    if (fresh) {
+      // a fresh run must not pick up an earlier run's parts
+      for (const dir of [this.partsDir, this.jobsDir]) rmSync(dir, { recursive: true, force: true });
+    }
+    mkdirSync(this.partsDir, { recursive: true });
+    mkdirSync(this.jobsDir, { recursive: true });
+  }
+
+  /** Removes what an interrupted or killed run left half written (attempt files, job files). */
+  async cleanTemporary(): Promise<void> {
+    for (const dir of [this.partsDir, this.jobsDir]) {
+      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+        if (name.endsWith('.tmp') || dir === this.jobsDir) await fs.rm(join(dir, name), { force: true });
+      }
+    }
+  }
+
+  /** The part file for a tenant, relative to the run directory. */
+  partName(tenantId: string): string {
+    return join('parts', `${tenantId.toLowerCase()}.csv`);
+  }
+
+  partPath(tenantId: string): string {
+    return join(this.dir, this.partName(tenantId));
+  }
+
+  /** The temporary name a runner writes to before the part is committed. */
+  partTempPath(tenantId: string, attempt: number): string {
+    return join(this.partsDir, `.${tenantId.toLowerCase()}.attempt${attempt}.csv.tmp`);
+  }
+
+  jobPath(tenantId: string, attempt: number, kind: 'job' | 'result' = 'job'): string {
+    return join(this.jobsDir, `${tenantId.toLowerCase()}.attempt${attempt}.${kind}.json`);
+  }
+
+  /**
+   * Checks a finished attempt's file (it parses, has the TenantId and TenantDomain columns and the
+   * row count the runner reported) and renames it to the tenant's part name.
+   */
+  async commitPart(tenantId: string, tempPath: string, expectedRows: number): Promise<{ part: string; rows: number }> {
+    const { header, rows } = await countCsvRows(tempPath);
+    for (const column of ['TenantId', 'TenantDomain']) {
+      if (!header.includes(column)) throw new Error(`the rows have no ${column} column (columns: ${header.join(', ')})`);
+    }
+    if (rows !== expectedRows) throw new Error(`the worker reported ${expectedRows} rows, the file holds ${rows}`);
+    await fs.rename(tempPath, this.partPath(tenantId));
+    return { part: this.partName(tenantId), rows };
+  }
+
+  /** True when a tenant recorded as succeeded still has a part file that parses with its row count. */
+  async verifyPart(tenant: ManifestTenant): Promise<boolean> {
+    if (!tenant.part) return false;
+    try {
+      const { header, rows } = await countCsvRows(join(this.dir, tenant.part));
+      return header.includes('TenantId') && rows === tenant.rows;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { FailureCategory } from '../common/failure-category.js';
+import type { JobParameter } from './runner-types.js';
+import type { AccountCounters } from './scheduler.js';
+
+export type TenantSummaryStatus = 'succeeded' | 'noData' | 'failed' | 'pending';
+
+export interface TenantSummary {
+  domain: string;
+  tenantId: string;
+  name: string;
+  account: string;
+  status: TenantSummaryStatus;
+  attempts: number;
+  durationMs: number;
+  rows: number;
+  category?: FailureCategory;
+  message?: string;
+}
+
+export interface RunSummary {
+  report: string;
+  parameters: Array<Pick<JobParameter, 'name' | 'value'>>;
+  output: string | null;
+  errorsFile: string | null;
+  runDirectory: string;
+  resumed: boolean;
+  interrupted: boolean;
+  exitCode: number;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  totals: {
+    tenants: number;
+    succeeded: number;
+    noData: number;
+    failed: number;
+    pending: number;
+    rows: number;
+    /** Tenants kept from an earlier run by --resume. */
+    reused: number;
+    byCategory: Record<string, number>;
+  };
+  /** Counted by the scheduler: the most sessions this run had open at once, per account. */
+  accounts: Record<string, AccountCounters>;
+  /** Under --simulate: the simulator's own counters. */
+  simulator?: unknown;
+  tenants: TenantSummary[];
+}
+
+export function totalsOf(tenants: readonly TenantSummary[], reused: number): RunSummary['totals'] {
+  const totals: RunSummary['totals'] = { tenants: tenants.length, succeeded: 0, noData: 0, failed: 0, pending: 0, rows: 0, reused, byCategory: {} };
+  for (const t of tenants) {
+    totals[t.status] += 1;
+    totals.rows += t.rows;
+    const category = t.status === 'noData' ? 'NoData' : t.status === 'failed' ? (t.category ?? 'RemoteError') : undefined;
+    if (category) totals.byCategory[category] = (totals.byCategory[category] ?? 0) + 1;
+  }
+  return totals;
+}
+
+/** The one-line human summary printed on stderr. */
+export function summaryLine(summary: RunSummary): string {
+  const t = summary.totals;
+  const parts = [
+    `${summary.report}: ${t.tenants} tenant${t.tenants === 1 ? '' : 's'}`,
+    `${t.succeeded + t.noData} succeeded${t.noData ? ` (${t.noData} with no data)` : ''}`,
+    `${t.failed} failed${t.failed ? ` (${Object.entries(t.byCategory).filter(([c]) => c !== 'NoData').map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`,
+  ];
+  if (t.pending) parts.push(`${t.pending} not run`);
+  parts.push(`${t.rows} rows`);
+  const where = summary.output ? ` -> ${summary.output}` : '';
+  const errors = summary.errorsFile ? ` (errors: ${summary.errorsFile})` : '';
+  return `${parts.join(', ')}${where}${errors} in ${(summary.durationMs / 1000).toFixed(1)} s`;
+}

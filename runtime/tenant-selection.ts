@@ -1,0 +1,75 @@
+import { compareTenants } from './manifest.js';
+import type { DiscoveredTenant } from './runner-types.js';
+import { isDnsName, normaliseTenantName } from './tenant-names.js';
+
+export interface TenantFilter {
+  /** Domains or TenantIds to keep (lower-cased); empty keeps every tenant. */
+  include: string[];
+  /** Domains or TenantIds to leave out (lower-cased). */
+  exclude: string[];
+}
+
+export interface SelectedTenant {
+  tenantId: string;
+  /** The initial domain (the DelegatedOrg target), lower-cased. */
+  domain: string;
+  name: string;
+  account: string;
+  /** False when discovery returned a domain that is not a valid DNS name: the tenant fails as InvalidDomain. */
+  validDomain: boolean;
+}
+
+export interface Selection {
+  tenants: SelectedTenant[];
+  /** --tenant values that matched no customer. */
+  unmatched: string[];
+}
+
+function names(tenant: DiscoveredTenant): string[] {
+  return [tenant.tenantId, tenant.initialDomain, tenant.defaultDomainName].filter(Boolean).map(normaliseTenantName);
+}
+
+/**
+ * Applies --tenant/--exclude/--tenants-file (domain or TenantId), removes duplicates (a tenant seen by
+ * several accounts runs once), spreads tenants over the accounts that can see them (the least loaded
+ * first, ties in --user order) and sorts them by domain.
+ */
+export function selectTenants(discovered: ReadonlyArray<{ account: string; tenants: readonly DiscoveredTenant[] }>, filter: TenantFilter): Selection {
+  const include = new Set(filter.include);
+  const exclude = new Set(filter.exclude);
+  const matched = new Set<string>();
+  const byId = new Map<string, { tenant: DiscoveredTenant; accounts: string[] }>();
+  for (const { account, tenants } of discovered) {
+    for (const tenant of tenants) {
+      const keys = names(tenant);
+      if (keys.some((k) => exclude.has(k))) continue;
+      if (include.size > 0) {
+        const hits = keys.filter((k) => include.has(k));
+        if (hits.length === 0) continue;
+        for (const hit of hits) matched.add(hit);
+      }
+      const id = normaliseTenantName(tenant.tenantId);
+      const entry = byId.get(id);
+      if (entry) {
+        if (!entry.accounts.includes(account)) entry.accounts.push(account);
+      } else byId.set(id, { tenant, accounts: [account] });
+    }
+  }
+  const accountOrder = discovered.map((d) => d.account);
+  const load = new Map(accountOrder.map((a) => [a, 0]));
+  const entries = [...byId.values()]
+    .map((e) => ({ ...e, domain: normaliseTenantName(e.tenant.initialDomain || e.tenant.defaultDomainName || '') }))
+    .sort((a, b) => compareTenants({ domain: a.domain, tenantId: a.tenant.tenantId }, { domain: b.domain, tenantId: b.tenant.tenantId }));
+  const tenants = entries.map(({ tenant, accounts, domain }) => {
+    const account = [...accounts].sort((a, b) => (load.get(a)! - load.get(b)!) || accountOrder.indexOf(a) - accountOrder.indexOf(b))[0]!;
+    load.set(account, load.get(account)! + 1);
+    return {
+      tenantId: normaliseTenantName(tenant.tenantId),
+      domain,
+      name: tenant.name ?? '',
+      account,
+      validDomain: isDnsName(domain),
+    };
+  });
+  return { tenants, unmatched: [...include].filter((name) => !matched.has(name)) };
+}

@@ -1,0 +1,222 @@
+/**
+ * End to end with the full pwsh, the generated DapReporting module and the simulator's stand-ins.
+ * Skipped where pwsh cannot be installed; they run as soon as it can.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../common/project-paths.js';
+import { createProgram } from '../../runtime/cli.js';
+import type { Manifest } from '../../runtime/manifest.js';
+import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
+import { startEmbeddedSimulator } from '../../runtime/simulate.js';
+import type { RunSummary } from '../../runtime/summary.js';
+import { buildWorld, loadScenario } from '../../simulator/index.js';
+import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator-types.js';
+import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
+import { pwsh } from '../helpers/powershell.js';
+import { tempDir, USER } from './fakes.js';
+
+const bin = join(projectRoot, 'bin', 'dap-report.js');
+const params = ['--param', 'ReportType=Daily', '--param', 'StartDate=2015-03-18', '--param', 'EndDate=2015-03-18'];
+const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+function scenario(dir: string, value: Record<string, unknown>): string {
+  const path = join(dir, 'scenario.json');
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+/** Runs the CLI in this process with the real pwsh pool, keeping hold of the simulator. */
+async function runInProcess(args: string[], cwd: string, extra: Partial<RuntimeDeps> = {}) {
+  let simulator: RunningSimulator | undefined;
+  let stats: SimulatorStats | undefined;
+  let exitCode: number | undefined;
+  let error: unknown;
+  const signals = new EventEmitter();
+  const program = createProgram({
+    cwd,
+    env: { ...process.env, DAP_PASSWORD: '' },
+    signals,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    startSimulator: async (options) => {
+      simulator = await startEmbeddedSimulator(options);
+      const stop = simulator.stop.bind(simulator);
+      simulator.stop = async () => (stats = await stop());
+      return simulator;
+    },
+    ...extra,
+  }).exitOverride();
+  const running = program.parseAsync(['node', 'dap-report', ...args]).catch((e: unknown) => {
+    error = e;
+  });
+  return { signals, done: running.then(() => ({ exitCode, error, stats: stats ?? simulator?.stats() })) };
+}
+
+describe.skipIf(!pwsh)('dap-report with full pwsh and the simulator', () => {
+  it('25 tenants: every row matches the simulator, TenantId/TenantDomain first, no remoting columns', async () => {
+    const cwd = tempDir();
+    const run = await runInProcess(['run', '--simulate', ...params, '--quiet'], cwd);
+    const { exitCode, stats } = await run.done;
+    expect(exitCode).toBe(0);
+    const text = readFileSync(join(cwd, 'ReportOutput.csv'), 'utf8');
+    const header = text.split('\r\n')[0]!.split(',');
+    expect(header.slice(0, 2)).toEqual(['TenantId', 'TenantDomain']);
+    for (const column of ['PSComputerName', 'RunspaceId', 'PSShowComputerName']) expect(header).not.toContain(column);
+    const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+    const world = buildWorld(loadScenario());
+    const day = dayOf(Date.UTC(2015, 2, 18));
+    const withData = world.tenants.filter((t) => t.mailboxes.length > 0);
+    expect(rows).toHaveLength(withData.length);
+    for (const tenant of withData) {
+      const row = rows.find((r) => r.TenantDomain === tenant.initialDomain);
+      expect(row, tenant.initialDomain).toBeDefined();
+      const want = mailboxActivityRow(world.seed, tenant, day);
+      expect(row!.TenantId!.toLowerCase()).toBe(tenant.tenantId.toLowerCase());
+      for (const column of ['TenantGuid', 'TenantName', 'TotalNumberOfActiveMailboxes', 'AccountCreated', 'AccountDeleted']) {
+        expect(row![column], `${tenant.initialDomain} ${column}`).toBe(String(want[column]));
+      }
+      expect(Date.parse(row!.Date!) || Date.parse(`${row!.Date} UTC`)).not.toBeNaN();
+    }
+    const errors = readFileSync(join(cwd, 'Errors.txt'), 'utf8');
+    for (const tenant of world.tenants.filter((t) => t.mailboxes.length === 0)) expect(errors).toContain(`${tenant.initialDomain},`);
+    const account = stats!.accounts[USER]!;
+    expect(account.maxConcurrentSessions).toBeLessThanOrEqual(3);
+    expect(account.openSessionsAtEnd).toBe(0);
+    expect(account.sessionLimitRejections).toBe(0);
+  });
+
+  it('a wrong password: exit 3, exactly one sign-in, no output file', async () => {
+    const cwd = tempDir();
+    const file = scenario(cwd, { tenantCount: 10, faults: [{ type: 'wrongPassword' }] });
+    const run = await runInProcess(['run', '--simulate', file, ...params, '--quiet'], cwd);
+    const { error, stats } = await run.done;
+    expect(error).toMatchObject({ code: 'AUTHENTICATION_FAILED', exitCode: 3 });
+    const account = Object.values(stats!.accounts)[0]!;
+    expect(account.signIns + account.failedSignIns).toBe(1);
+    expect(account.sessionsOpened).toBe(0);
+    expect(existsSync(join(cwd, 'ReportOutput.csv'))).toBe(false);
+  });
+
+  it('kill -9 mid-run, then --resume: byte-identical to an uninterrupted run', async () => {
+    const reference = tempDir();
+    const slow = { tenantCount: 25, latency: { signInMs: 0, sessionOpenMs: 0, commandMs: 400, jitterMs: 0 } };
+    const env = { ...process.env, DAP_PWSH: pwsh!.path, DAP_PASSWORD: '' };
+    const full = await execa(process.execPath, [bin, 'run', '--simulate', scenario(reference, slow), ...params, '--quiet'], { cwd: reference, env, reject: false });
+    expect(full.exitCode).toBe(0);
+
+    const cwd = tempDir();
+    const file = scenario(cwd, slow);
+    const child = execa(process.execPath, [bin, 'run', '--simulate', file, ...params, '--quiet'], { cwd, env, reject: false });
+    const manifestPath = join(cwd, 'ReportOutput.csv.dap-run', 'manifest.json');
+    for (let i = 0; i < 600; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (!existsSync(manifestPath)) continue;
+      const done = readJson<Manifest>(manifestPath).tenants.filter((t) => t.state !== 'pending').length;
+      if (done >= 6) break;
+    }
+    child.kill('SIGKILL');
+    await child;
+    expect(existsSync(join(cwd, 'ReportOutput.csv'))).toBe(false);
+    const resumed = await execa(process.execPath, [bin, 'run', '--simulate', file, ...params, '--quiet', '--resume'], { cwd, env, reject: false });
+    expect(resumed.exitCode).toBe(0);
+    expect(readFileSync(join(cwd, 'ReportOutput.csv')).equals(readFileSync(join(reference, 'ReportOutput.csv')))).toBe(true);
+    expect(readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json')).totals.reused).toBeGreaterThanOrEqual(6);
+  });
+
+  it('SIGINT: exit 130, the manifest saved, 0 open sessions', async () => {
+    const cwd = tempDir();
+    const file = scenario(cwd, { tenantCount: 25, latency: { signInMs: 0, sessionOpenMs: 0, commandMs: 300, jitterMs: 0 } });
+    const run = await runInProcess(['run', '--simulate', file, ...params, '--quiet'], cwd, { graceMs: 20_000 });
+    const manifestPath = join(cwd, 'ReportOutput.csv.dap-run', 'manifest.json');
+    for (let i = 0; i < 600; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (existsSync(manifestPath) && readJson<Manifest>(manifestPath).tenants.some((t) => t.state === 'succeeded')) break;
+    }
+    run.signals.emit('SIGINT');
+    const { exitCode, stats } = await run.done;
+    expect(exitCode).toBe(130);
+    expect(readJson<Manifest>(manifestPath).tenants.some((t) => t.state === 'pending')).toBe(true);
+    expect(Object.values(stats!.accounts).every((a) => a.openSessionsAtEnd === 0)).toBe(true);
+  });
+
+  it('200 tenants with random faults: 0 session-limit rejections, 0 open sessions at the end, the right categories', async () => {
+    const cwd = tempDir();
+    const file = scenario(cwd, {
+      seed: 'faults-200',
+      tenantCount: 200,
+      faults: [
+        { type: 'throttle', mode: 'fail', failures: 1, rate: 0.05 },
+        { type: 'accessDenied', rate: 0.05 },
+        { type: 'noData', rate: 0.05 },
+        { type: 'hang', rate: 0.02 },
+        { type: 'schemaDrift', mode: 'extra', column: 'ExtraColumn', rate: 0.05 },
+      ],
+    });
+    const run = await runInProcess(['run', '--simulate', file, ...params, '--quiet', '--tenant-timeout', '20', '--retries', '2'], cwd);
+    const { exitCode, stats } = await run.done;
+    expect(exitCode).toBe(1);
+    for (const account of Object.values(stats!.accounts)) {
+      expect(account.sessionLimitRejections).toBe(0);
+      expect(account.openSessionsAtEnd).toBe(0);
+      expect(account.maxConcurrentSessions).toBeLessThanOrEqual(3);
+    }
+    const summary = readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json'));
+    const world = buildWorld(loadScenario(file));
+    for (const tenant of summary.tenants) {
+      const faults = (world.tenantFaults.get(tenant.domain) ?? []).map((f) => f.spec.type);
+      if (faults.includes('accessDenied')) expect(tenant, tenant.domain).toMatchObject({ status: 'failed', category: 'AccessDenied', attempts: 1 });
+      else if (faults.includes('hang')) expect(tenant, tenant.domain).toMatchObject({ status: 'failed', category: 'Timeout' });
+      else if (faults.includes('noData')) expect(tenant.status, tenant.domain).toBe('noData');
+      else if (faults.includes('throttle')) expect(['succeeded', 'noData'], tenant.domain).toContain(tenant.status);
+    }
+    expect(readFileSync(join(cwd, 'ReportOutput.csv'), 'utf8').split('\r\n')[0]).toContain('ExtraColumn');
+  });
+
+  it('the password never appears in any process argv during a run (/proc sampling)', async () => {
+    const marker = `Marker-${Date.now()}-pw`;
+    const cwd = tempDir();
+    const file = scenario(cwd, { tenantCount: 12, accounts: [{ userName: USER, password: marker }], latency: { signInMs: 0, sessionOpenMs: 0, commandMs: 150, jitterMs: 0 } });
+    const seen: string[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+          try {
+            const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+            if (cmdline.includes(marker)) seen.push(cmdline);
+          } catch {
+            // gone
+          }
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const run = await runInProcess(['run', '--simulate', file, ...params, '--quiet'], cwd);
+    const { exitCode } = await run.done;
+    sampling = false;
+    await sampler;
+    expect(exitCode).toBe(0);
+    expect(seen).toEqual([]);
+    for (const name of readdirSync(cwd, { recursive: true }).map(String)) {
+      const path = join(cwd, name);
+      if (existsSync(path) && !name.endsWith('scenario.json') && readdirSync(cwd).length && !isDir(path)) {
+        expect(readFileSync(path, 'utf8'), name).not.toContain(marker);
+      }
+    }
+  });
+});
+
+function isDir(path: string): boolean {
+  try {
+    readdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
