@@ -28,19 +28,35 @@ export interface CatalogColumn {
   type: CatalogParameterType;
 }
 
-export interface CatalogSource {
-  /** 'exchange': a cmdlet run inside the tenant's remote Exchange session. Other kinds come later. */
+/** A cmdlet run inside the tenant's remote Exchange session. */
+export interface ExchangeCatalogSource {
   kind: 'exchange';
   cmdlet: string;
 }
+
+/**
+ * A Microsoft Graph usage report, GET /v1.0/reports/<function>(period='D7') or (date=YYYY-MM-DD),
+ * fetched with a token for the customer tenant. The report's parameters name which of the two
+ * forms a call uses: a `Period` parameter (D7|D30|D90|D180) and/or a `Date` parameter.
+ */
+export interface GraphCatalogSource {
+  kind: 'graph';
+  /** The report function, e.g. getMailboxUsageDetail. */
+  function: string;
+}
+
+export type CatalogSource = ExchangeCatalogSource | GraphCatalogSource;
 
 export interface CatalogReport {
   /** PascalCase report name, e.g. MailboxActivityReport; what `--report` takes. */
   name: string;
   /** The generated module function, e.g. Get-DapMailboxActivityReport. */
   function: string;
-  /** The generated standalone script, relative to module/, e.g. scripts/MailboxActivityReport.ps1. */
-  script: string;
+  /**
+   * The generated standalone script, relative to module/, e.g. scripts/MailboxActivityReport.ps1;
+   * absent for a Graph report (it runs through the module function or the runtime).
+   */
+  script?: string;
   summary: string;
   /** The definition file it came from, relative to the project root (or as given). */
   definitionFile: string;

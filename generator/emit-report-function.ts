@@ -1,16 +1,16 @@
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { commentHelp } from './ps-comment.js';
 import { domainValidation, identifier, parameterDeclaration, parameterHelp, psScalar, tenantIdValidation } from './ps-code.js';
-import type { ReportModel } from './report-model.js';
+import type { ExchangeReportModel } from './report-model.js';
 
 const indent = '    ';
 
-export function reportOutputsHelp(report: ReportModel): string {
+export function reportOutputsHelp(report: ExchangeReportModel): string {
   return `System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then ${report.columns.map((c) => c.name).join(', ')}.`;
 }
 
 /** The `function <Verb>-Dap<Name> { … }` of one report (no file header). */
-export function emitReportFunction(report: ReportModel): string {
+export function emitReportFunction(report: ExchangeReportModel): string {
   const help = commentHelp(
     {
       synopsis: report.summary,

@@ -4,14 +4,14 @@ import { generatedHeader } from './generated-header.js';
 import { commentHelp } from './ps-comment.js';
 import { identifier, parameterDeclaration, parameterHelp } from './ps-code.js';
 import type { SharedTemplate } from './render-template.js';
-import type { ReportModel } from './report-model.js';
+import type { ExchangeReportModel } from './report-model.js';
 
 /**
  * module/scripts/<Name>.ps1: runs one report in every customer tenant without the module. It
  * carries the same shared functions as the module (rendered from the same templates) and the
  * report's own function, then runs Export-DapAggregateReport.
  */
-export function emitScript(report: ReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): string {
+export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): string {
   const indent = '    ';
   const fileName = `${report.name}.ps1`;
   const help = commentHelp(

@@ -26,3 +26,18 @@ export const reservedParameterNames: ReadonlySet<string> = new Set(
 
 /** A tenant id: a GUID in its usual 8-4-4-4-12 form. */
 export const tenantIdPattern = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\\z';
+
+/** A Microsoft Graph report function name: 'get', then a capital letter, letters and digits. */
+export const graphFunctionPattern = /^get[A-Z][A-Za-z0-9]*$/;
+
+/** The periods a Graph usage report accepts, in the service's order. */
+export const graphPeriods = ['D7', 'D30', 'D90', 'D180'] as const;
+
+/** The parameter names a Graph definition may have; Period is required, Date optional. */
+export const graphParameterNames = { period: 'Period', date: 'Date' } as const;
+
+/**
+ * A Graph or login base URI the generated functions accept: https, or http to the loopback host
+ * only (a local stand-in), no query or fragment. Written in the .NET dialect (\z).
+ */
+export const graphBaseUriPattern = '^(?:https://[^\\s?#/]+|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)(?:/[^\\s?#]*)?\\z';

@@ -5,11 +5,12 @@ import { globSync } from 'tinyglobby';
 import { projectRoot } from '../common/project-paths.js';
 import type { DefinitionProblem } from './definition-problem.js';
 import { readDefinitionFile } from './read-definition-file.js';
+import { sharedTemplates } from './render-template.js';
 import type { ReportModel } from './report-model.js';
 import { validateDefinition } from './validate-definition.js';
 
 /** Functions every module has; a report must not take their names. */
-export const sharedFunctionNames = ['Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport'] as const;
+export const sharedFunctionNames = sharedTemplates;
 
 export const builtinReportsDir = join(projectRoot, 'generator', 'reports');
 

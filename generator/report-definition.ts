@@ -64,8 +64,20 @@ export interface ExchangeSource {
   readonly input?: InputCommand;
 }
 
-/** Where a report's rows come from; a discriminated union on `kind` (more kinds come later). */
-export type ReportSource = ExchangeSource;
+/**
+ * A Microsoft Graph usage report, GET /v1.0/reports/<function>(period='D7') or (date=YYYY-MM-DD),
+ * fetched with an app-only token for the customer tenant. A Graph definition has a `Period`
+ * parameter ({ oneOf: ['D7', 'D30', 'D90', 'D180'] }) and may have a `Date` parameter ('Date');
+ * it has no other parameters. Its columns are the CSV headers the service returns, spaces and all.
+ */
+export interface GraphSource {
+  readonly kind: 'graph';
+  /** The report function, e.g. 'getMailboxUsageDetail': 'get', then letters and digits. */
+  readonly function: string;
+}
+
+/** Where a report's rows come from; a discriminated union on `kind`. */
+export type ReportSource = ExchangeSource | GraphSource;
 
 export interface ReportDefinition {
   /** PascalCase, unique; the function is `<verb>-Dap<name>`, the script `scripts/<name>.ps1`. */

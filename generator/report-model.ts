@@ -17,10 +17,31 @@ export interface ReportModel {
   definitionFile: string;
 }
 
-export interface SourceModel {
+export type SourceModel = ExchangeSourceModel | GraphSourceModel;
+
+export interface ExchangeSourceModel {
   kind: 'exchange';
   cmdlet: string;
   input?: { cmdlet: string; parameters: Array<{ name: string; value: string | number | boolean }> };
+}
+
+export interface GraphSourceModel {
+  kind: 'graph';
+  /** The report function, e.g. getMailboxUsageDetail (checked against graphFunctionPattern). */
+  function: string;
+}
+
+/** A report whose rows come from a remote Exchange Online session. */
+export type ExchangeReportModel = ReportModel & { source: ExchangeSourceModel };
+/** A report whose rows come from a Microsoft Graph usage report. */
+export type GraphReportModel = ReportModel & { source: GraphSourceModel };
+
+export function isExchangeReport(report: ReportModel): report is ExchangeReportModel {
+  return report.source.kind === 'exchange';
+}
+
+export function isGraphReport(report: ReportModel): report is GraphReportModel {
+  return report.source.kind === 'graph';
 }
 
 export interface ParameterModel {

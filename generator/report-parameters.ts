@@ -33,3 +33,27 @@ export const tenantColumns = [
   { name: 'TenantGuid', type: 'string' },
   { name: 'TenantName', type: 'string' },
 ] as const satisfies readonly ColumnDefinition[];
+
+/** The period of a Microsoft Graph usage report; every Graph definition has it, with exactly these values. */
+export const graphPeriod = {
+  name: 'Period',
+  type: { oneOf: ['D7', 'D30', 'D90', 'D180'] },
+  default: 'D7',
+  help: 'The number of days the report covers, counted back from the last day the service has data for: D7, D30, D90 or D180.',
+} as const satisfies ParameterDefinition;
+
+/** The single day of a Microsoft Graph detail report, the (date=YYYY-MM-DD) form. */
+export const graphDate = {
+  name: 'Date',
+  type: 'Date',
+  help: 'One day within the last 30 days: the report then shows that day only, instead of a Period. Only the date part is used.',
+} as const satisfies ParameterDefinition;
+
+/** The first columns of the Microsoft Graph per-user detail reports. */
+export const graphUserColumns = [
+  { name: 'Report Refresh Date', type: 'Date' },
+  { name: 'User Principal Name', type: 'string' },
+  { name: 'Display Name', type: 'string' },
+  { name: 'Is Deleted', type: 'boolean' },
+  { name: 'Deleted Date', type: 'Date' },
+] as const satisfies readonly ColumnDefinition[];

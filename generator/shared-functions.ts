@@ -1,15 +1,21 @@
 import { psLiteral } from '../common/ps-literal.js';
+import { graphBaseUriPattern, graphPeriods } from './identifiers.js';
 import { domainValidation, literalList, tenantIdValidation } from './ps-code.js';
 import { renderTemplate, type SharedTemplate, sharedTemplates } from './render-template.js';
-import type { ReportModel } from './report-model.js';
+import { isExchangeReport, isGraphReport, type ReportModel } from './report-model.js';
 
 /** The shared functions rendered for a set of reports, by function name, in template order. */
 export function renderSharedFunctions(reports: readonly ReportModel[]): Map<SharedTemplate, string> {
-  const cmdlets = [...new Set(reports.flatMap((r) => [r.source.cmdlet, ...(r.source.input ? [r.source.input.cmdlet] : [])]))].sort();
-  const reportNames = reports.map((r) => r.name);
-  const reportFunctions = reports.length === 0
+  const exchange = reports.filter(isExchangeReport);
+  const graph = reports.filter(isGraphReport);
+  const cmdlets = [...new Set(exchange.flatMap((r) => [r.source.cmdlet, ...(r.source.input ? [r.source.input.cmdlet] : [])]))].sort();
+  const graphFunctions = [...new Set(graph.map((r) => r.source.function))].sort();
+  // Export-DapAggregateReport signs in with MSOnline and passes -InitialDomain and -Credential:
+  // it runs the Exchange reports only.
+  const reportNames = exchange.map((r) => r.name);
+  const reportFunctions = exchange.length === 0
     ? '@{}'
-    : ['[ordered]@{', ...reports.map((r) => `        ${psLiteral(r.name)} = ${psLiteral(r.functionName)}`), '    }'].join('\n');
+    : ['[ordered]@{', ...exchange.map((r) => `        ${psLiteral(r.name)} = ${psLiteral(r.functionName)}`), '    }'].join('\n');
   const values: Record<SharedTemplate, Record<string, string>> = {
     'Connect-DapPartner': {},
     'Get-DapCustomer': {},
@@ -22,6 +28,17 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
     'Export-DapAggregateReport': {
       ReportNames: literalList(reportNames.length > 0 ? reportNames : ['NoReport']),
       ReportFunctions: reportFunctions,
+    },
+    'Get-DapGraphToken': {
+      TenantIdPattern: tenantIdValidation(),
+      GraphUriPattern: psLiteral(graphBaseUriPattern),
+    },
+    'Invoke-DapGraphReport': {
+      TenantIdPattern: tenantIdValidation(),
+      // As above: with no Graph report the set holds a name no report function has.
+      GraphFunctions: literalList(graphFunctions.length > 0 ? graphFunctions : ['getNoReport']),
+      GraphPeriods: literalList(graphPeriods),
+      GraphUriPattern: psLiteral(graphBaseUriPattern),
     },
   };
   return new Map(sharedTemplates.map((name) => [name, renderTemplate(name, values[name])]));

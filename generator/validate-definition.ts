@@ -1,8 +1,10 @@
 import type { CatalogParameterType } from '../common/catalog.js';
 import { approvedVerb } from './approved-verbs.js';
 import type { DefinitionProblem } from './definition-problem.js';
-import { cmdletNamePattern, parameterNamePattern, reportNamePattern, reservedParameterNames } from './identifiers.js';
-import type { ColumnModel, ExampleModel, ParameterModel, ReportModel, SourceModel } from './report-model.js';
+import {
+  cmdletNamePattern, graphFunctionPattern, graphParameterNames, graphPeriods, parameterNamePattern, reportNamePattern, reservedParameterNames,
+} from './identifiers.js';
+import type { ColumnModel, ExampleModel, ExchangeSourceModel, GraphSourceModel, ParameterModel, ReportModel, SourceModel } from './report-model.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';
 
 type ObjectValue = Extract<StaticValue, { kind: 'object' }>;
@@ -66,15 +68,18 @@ function controlCharacters(text: string): boolean {
 }
 
 function validateSource(checker: Checker, value: StaticValue | undefined, at: Position): SourceModel | undefined {
-  const source = checker.object(value, 'the source', ['kind', 'cmdlet', 'input'], at);
+  const source = checker.object(value, 'the source', ['kind', 'cmdlet', 'input', 'function'], at);
   if (!source) return undefined;
   const kind = checker.string(source, 'kind', 'the source kind');
   if (kind === undefined) return undefined;
+  if (kind === 'graph') return validateGraphSource(checker, source);
   if (kind !== 'exchange') {
-    return checker.report(source.properties.get('kind')!.value.at, `unknown source kind '${kind}'; supported: 'exchange'`);
+    return checker.report(source.properties.get('kind')!.value.at, `unknown source kind '${kind}'; supported: 'exchange', 'graph'`);
   }
+  const functionProperty = source.properties.get('function');
+  if (functionProperty) checker.report(functionProperty.at, "'function' belongs to a graph source; an exchange source names a 'cmdlet'");
   const cmdlet = checkCmdlet(checker, source, 'the source cmdlet');
-  let input: SourceModel['input'];
+  let input: ExchangeSourceModel['input'];
   const inputProperty = source.properties.get('input');
   if (inputProperty) {
     const inputObject = checker.object(inputProperty.value, 'the input command', ['cmdlet', 'parameters'], inputProperty.at);
@@ -97,6 +102,54 @@ function validateSource(checker: Checker, value: StaticValue | undefined, at: Po
   }
   if (cmdlet === undefined) return undefined;
   return input ? { kind: 'exchange', cmdlet, input } : { kind: 'exchange', cmdlet };
+}
+
+/** A Graph source: only `kind` and `function`; the Exchange-only properties are reported where they are. */
+function validateGraphSource(checker: Checker, source: ObjectValue): GraphSourceModel | undefined {
+  for (const name of ['cmdlet', 'input']) {
+    const property = source.properties.get(name);
+    if (property) checker.report(property.at, `'${name}' belongs to an exchange source; a graph source has only 'kind' and 'function'`);
+  }
+  const name = checker.string(source, 'function', 'the Graph report function');
+  if (name === undefined) return undefined;
+  if (!graphFunctionPattern.test(name)) {
+    return checker.report(
+      source.properties.get('function')!.value.at,
+      `the Graph report function '${name}' is not a report function name: expected 'get', then a capital letter, letters and digits, e.g. 'getMailboxUsageDetail'`,
+    );
+  }
+  return { kind: 'graph', function: name };
+}
+
+/**
+ * The parameters of a Graph report: exactly one `Period` ({ oneOf: ['D7', 'D30', 'D90', 'D180'] })
+ * and at most one `Date` (a single 'Date' without a default); nothing else, because the URL has
+ * room for nothing else.
+ */
+function checkGraphParameters(checker: Checker, items: readonly StaticValue[], parameters: ReadonlyArray<ParameterModel | undefined>, reportAt: Position): void {
+  let period = false;
+  items.forEach((item, index) => {
+    const parameter = parameters[index];
+    const object = item.kind === 'object' ? item : undefined;
+    const at = (name: string): Position => object?.properties.get(name)?.value.at ?? object?.properties.get(name)?.at ?? item.at;
+    if (!parameter) return;
+    if (parameter.name === graphParameterNames.period) {
+      period = true;
+      const values = parameter.values ?? [];
+      const exact = !parameter.array && values.length === graphPeriods.length && graphPeriods.every((p) => values.includes(p));
+      if (!exact) {
+        checker.report(at('type'), `the Period of a graph report must be { oneOf: [${graphPeriods.map((p) => `'${p}'`).join(', ')}] }, not ${parameter.array ? 'an array of ' : ''}${parameter.values ? `one of ${values.map((v) => `'${v}'`).join(', ')}` : `a ${parameter.type}`}`);
+      }
+      if (parameter.pattern !== undefined) checker.report(at('pattern'), 'the Period of a graph report takes no pattern: its values are fixed');
+    } else if (parameter.name === graphParameterNames.date) {
+      if (parameter.type !== 'datetime' || parameter.array) checker.report(at('type'), `the Date of a graph report must be of type 'Date' (one day, YYYY-MM-DD in the URL), not ${parameter.array ? 'an array' : `a ${parameter.type}`}`);
+      if (parameter.required) checker.report(at('required'), 'the Date of a graph report cannot be required: it is the alternative to Period, in its own parameter set');
+      if (parameter.default !== undefined) checker.report(at('default'), 'the Date of a graph report cannot have a default: giving a Date is what selects the (date=…) form');
+    } else {
+      checker.report(at('name'), `a graph report takes only the parameters 'Period' and 'Date', not '${parameter.name}' (names are case-sensitive here)`);
+    }
+  });
+  if (!period) checker.report(reportAt, `a graph report needs a 'Period' parameter: { name: 'Period', type: { oneOf: [${graphPeriods.map((p) => `'${p}'`).join(', ')}] }, … }`);
 }
 
 function checkCmdlet(checker: Checker, object: ObjectValue, what: string): string | undefined {
@@ -228,7 +281,8 @@ function validateColumn(checker: Checker, value: StaticValue, seen: Set<string>)
   if (name !== undefined) {
     const at = object.properties.get('name')!.value.at;
     if (controlCharacters(name) || ['pscomputername', 'runspaceid', 'psshowcomputername', 'tenantid', 'tenantdomain'].includes(name.toLowerCase())) {
-      checker.report(at, `column name '${name}' is not allowed (control characters, a remoting column, or a column every report already starts with)`);
+      const shown = controlCharacters(name) ? JSON.stringify(name) : `'${name}'`;
+      checker.report(at, `column name ${shown} is not allowed (control characters, a remoting column, or a column every report already starts with)`);
     } else if (seen.has(name.toLowerCase())) checker.report(at, `duplicate column name '${name}'`);
     else seen.add(name.toLowerCase());
   }
@@ -267,7 +321,9 @@ export function validateDefinition(value: StaticValue, at: Position, definitionF
   const description = checker.string(object, 'description', 'the description (help text)');
   const source = validateSource(checker, object.properties.get('source')?.value, object.at);
   const seenParameters = new Map<string, Position>();
-  const parameters = (checker.array(object, 'parameters', 'the parameters', false) ?? []).map((item) => validateParameter(checker, item, seenParameters));
+  const parameterItems = checker.array(object, 'parameters', 'the parameters', false);
+  const parameters = (parameterItems ?? []).map((item) => validateParameter(checker, item, seenParameters));
+  if (source?.kind === 'graph' && parameterItems) checkGraphParameters(checker, parameterItems, parameters, object.properties.get('parameters')?.value.at ?? object.at);
   const seenColumns = new Set<string>();
   const columnItems = checker.array(object, 'columns', 'the columns', true);
   if (columnItems && columnItems.length === 0) checker.report(object.properties.get('columns')!.value.at, 'a report needs at least one column');

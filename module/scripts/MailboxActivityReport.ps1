@@ -537,6 +537,9 @@ function Export-DapAggregateReport {
     failed tenant: domain, tenant id, failure category and the service's message. A failed sign-in
     stops everything before any tenant is contacted (Dap.AuthenticationFailed).
 
+    It runs the Exchange Online reports. The Microsoft Graph reports (Get-DapGraphToken piped into
+    their own functions) are not in its Report set.
+
     .PARAMETER Report
     The report to run, by name.
 

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
 import { createProgram } from '../../generator/cli.js';
 import { engine, runEngineScript } from '../helpers/powershell.js';
-import { fiveMistakes } from './generator-fixtures.js';
+import { fiveMistakes, graphMistakes } from './generator-fixtures.js';
 
 /** Runs dap-gen in-process; returns the exit code, stdout and stderr. */
 async function dapGen(args: string[]): Promise<{ code: number; out: string; err: string; error?: CommanderError }> {
@@ -93,6 +93,32 @@ describe('dap-gen', () => {
     expect(problems).toHaveLength(5);
   });
 
+  it('prints every problem of the graph definitions as path:line:col and exits 2, writing nothing', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dap-gen-bad-graph-')), 'module');
+    const result = await dapGen(['--reports', graphMistakes, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.error?.code).toBe('DEFINITION_INVALID');
+    const problems = result.err.split('\n').filter((line) => /^test\/fixtures\/definitions\/invalid\/graph-mistakes\.ts:\d+:\d+: /.test(line));
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/not a report function name/);
+    expect(problems.join('\n')).toMatch(/needs a 'Period' parameter/);
+    expect(problems.join('\n')).toMatch(/not one of 'D1', 'D7'/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('lists the Graph reports in the catalog the runtime reads, with the graph source and no script', () => {
+    const catalog = JSON.parse(readFileSync(join(moduleDir, 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as {
+      reports: Array<{ name: string; function: string; script?: string; source: { kind: string; function?: string }; parameters: Array<{ name: string }> }>;
+    };
+    const graph = catalog.reports.filter((r) => r.source.kind === 'graph');
+    expect(graph.map((r) => [r.name, r.function, r.source.function, r.parameters.map((p) => p.name).join(','), r.script])).toEqual([
+      ['EmailActivityUserDetail', 'Get-DapEmailActivityUserDetail', 'getEmailActivityUserDetail', 'Period,Date', undefined],
+      ['MailboxUsageDetail', 'Get-DapMailboxUsageDetail', 'getMailboxUsageDetail', 'Period', undefined],
+      ['MailboxUsageMailboxCounts', 'Get-DapMailboxUsageMailboxCounts', 'getMailboxUsageMailboxCounts', 'Period', undefined],
+      ['Office365ActiveUserDetail', 'Get-DapOffice365ActiveUserDetail', 'getOffice365ActiveUserDetail', 'Period,Date', undefined],
+    ]);
+  });
+
   it('exits 2 when a --reports path matches nothing', async () => {
     const result = await dapGen(['--reports', join(tmpdir(), 'no-such-dir', '*.ts'), '--check']);
     expect(result.code).toBe(2);
@@ -111,7 +137,7 @@ describe('dap-gen', () => {
     expect(existsSync(join(out, 'scripts', 'InboxRuleReport.ps1'))).toBe(true);
     const catalog = JSON.parse(readFileSync(join(out, 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as { reports: Array<{ name: string }> };
     expect(catalog.reports.map((r) => r.name)).toContain('InboxRuleReport');
-    expect(catalog.reports).toHaveLength(9);
+    expect(catalog.reports).toHaveLength(13);
     if (!engine) return;
     const check = await runEngineScript(
       [

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { generateModule } from '../../generator/generate-module.js';
 import { generatedMarker } from '../../generator/generated-header.js';
 import { generateFor, nastyDefinitions, sampleDefinitions } from './generator-fixtures.js';
 
 describe('generateModule', () => {
   const files = generateFor([sampleDefinitions]);
 
-  it('emits the module, one file per function, the catalog and one script per report', () => {
+  it('emits the module, one file per function, the catalog and one script per Exchange report', () => {
     expect([...files.keys()]).toEqual([
       'DapReporting/DapReporting.catalog.json',
       'DapReporting/DapReporting.psd1',
@@ -13,7 +14,10 @@ describe('generateModule', () => {
       'DapReporting/Public/Connect-DapPartner.ps1',
       'DapReporting/Public/Export-DapAggregateReport.ps1',
       'DapReporting/Public/Get-DapCustomer.ps1',
+      'DapReporting/Public/Get-DapGraphSample.ps1',
+      'DapReporting/Public/Get-DapGraphToken.ps1',
       'DapReporting/Public/Get-DapTypedSample.ps1',
+      'DapReporting/Public/Invoke-DapGraphReport.ps1',
       'DapReporting/Public/Invoke-DapTenantReport.ps1',
       'DapReporting/Public/Measure-DapPipedSample.ps1',
       'scripts/PipedSample.ps1',
@@ -65,9 +69,55 @@ describe('generateModule', () => {
     ]);
   });
 
+  it('writes a Graph report into the catalog with its graph source, its parameters and no script', () => {
+    const catalog = JSON.parse(files.get('DapReporting/DapReporting.catalog.json')!) as { reports: Array<Record<string, unknown>> };
+    const graph = catalog.reports.find((r) => r.name === 'GraphSample');
+    expect(graph).toEqual({
+      name: 'GraphSample',
+      function: 'Get-DapGraphSample',
+      summary: 'A Microsoft Graph report with both URL forms and CSV headers that are not identifiers.',
+      definitionFile: 'test/fixtures/definitions/sample-reports.ts',
+      source: { kind: 'graph', function: 'getGraphSample' },
+      parameters: [
+        { name: 'Period', type: 'string', array: false, required: false, default: 'D30', values: ['D7', 'D30', 'D90', 'D180'], help: 'The days covered.' },
+        { name: 'Date', type: 'datetime', array: false, required: false, help: 'One day.' },
+      ],
+      columns: [
+        { name: 'Report Refresh Date', type: 'datetime' },
+        { name: 'Prohibit Send/Receive Quota (Byte)', type: 'number' },
+        { name: 'Has Archive', type: 'boolean' },
+      ],
+    });
+    expect(catalog.reports.filter((r) => r.script !== undefined).map((r) => r.name)).toEqual(['TypedSample', 'PipedSample']);
+  });
+
+  it('keeps Graph reports out of the Exchange-only shared functions, and Exchange cmdlets out of the Graph ones', () => {
+    const aggregate = files.get('DapReporting/Public/Export-DapAggregateReport.ps1')!;
+    expect(aggregate).toContain("[ValidateSet('TypedSample', 'PipedSample')]");
+    expect(aggregate).not.toContain('GraphSample');
+    expect(files.get('DapReporting/Public/Invoke-DapTenantReport.ps1')).not.toContain('getGraphSample');
+    const graph = files.get('DapReporting/Public/Invoke-DapGraphReport.ps1')!;
+    expect(graph).toContain("[ValidateSet('getGraphSample')]");
+    expect(graph).toContain("[ValidateSet('D7', 'D30', 'D90', 'D180')]");
+    expect(graph.split('\n').slice(0, 6).join('\n')).toContain('#   test/fixtures/definitions/sample-reports.ts');
+    const fn = files.get('DapReporting/Public/Get-DapGraphSample.ps1')!;
+    expect(fn).toContain("[CmdletBinding(DefaultParameterSetName = 'Period')]");
+    expect(fn).toContain("[Parameter(Mandatory, ParameterSetName = 'Date')]");
+    expect(fn).toContain("Function    = 'getGraphSample'");
+  });
+
+  it('renders the Graph shared functions with placeholder sets when there is no Graph report', () => {
+    const none = generateModule({ reports: [], version: '1.2.3' });
+    expect(none.get('DapReporting/Public/Invoke-DapGraphReport.ps1')).toContain("[ValidateSet('getNoReport')]");
+    expect(none.get('DapReporting/Public/Invoke-DapTenantReport.ps1')).toContain("[ValidateSet('Get-DapNoReport')]");
+  });
+
   it('lists the functions explicitly in the manifest and the root module, never *', () => {
     const manifest = files.get('DapReporting/DapReporting.psd1')!;
-    expect(manifest).toContain("FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapTypedSample', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')");
+    expect(manifest).toContain(
+      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', " +
+        "'Get-DapTypedSample', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')",
+    );
     expect(manifest).not.toContain("'*'");
     expect(manifest).not.toContain('RequiredModules');
     expect(files.get('DapReporting/DapReporting.psm1')).toContain("Export-ModuleMember -Function @('Connect-DapPartner', 'Export-DapAggregateReport'");

@@ -10,6 +10,7 @@ export const fixturesDir = join(projectRoot, 'test', 'fixtures', 'definitions');
 export const sampleDefinitions = join(fixturesDir, 'sample-reports.ts');
 export const nastyDefinitions = join(fixturesDir, 'injection', 'nasty-report.ts');
 export const fiveMistakes = join(fixturesDir, 'invalid', 'five-mistakes.ts');
+export const graphMistakes = join(fixturesDir, 'invalid', 'graph-mistakes.ts');
 
 /** Generates the module for the given definition files only (no built-ins); fails on any problem. */
 export function generateFor(files: string[], version = '1.2.3'): GeneratedFiles {

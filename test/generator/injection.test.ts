@@ -14,9 +14,15 @@ const allowedCommands = new Set([
   'Where-Object', 'Select-Object', 'ForEach-Object', 'Write-Progress', 'Write-Verbose', 'Write-Warning', 'Write-Error',
   'Get-Command', 'Import-Module', 'Set-Item', 'Export-Csv', 'Move-Item', 'Export-ModuleMember',
   'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapNastyReport',
+  'Invoke-WebRequest', 'Invoke-RestMethod', 'Start-Sleep', 'ConvertFrom-Json', 'ConvertFrom-Csv',
+  'Get-DapGraphToken', 'Invoke-DapGraphReport',
 ]);
 /** The only dynamic invocations (& $x / . $x): the command names they hold come from validated parameters. */
-const allowedDynamic = new Set(['$InputCommand', '$Command', '$FunctionName', '([scriptblock]::Create($setup.RunTenant))', '$record', '$runTenant']);
+const allowedDynamic = new Set([
+  '$InputCommand', '$Command', '$FunctionName', '([scriptblock]::Create($setup.RunTenant))', '$record', '$runTenant',
+  // Invoke-DapGraphReport's local script blocks, fixed text of the template.
+  '$fail', '$readText', '$serviceMessage',
+]);
 
 describe.skipIf(!engine)('definitions that try to inject PowerShell', () => {
   let lines: string[] = [];
@@ -30,7 +36,7 @@ describe.skipIf(!engine)('definitions that try to inject PowerShell', () => {
 
   it('generate files that parse', () => {
     const parsed = lines.filter((l) => l.startsWith('PARSE '));
-    expect(parsed.length).toBe(8); // psd1, psm1, five functions, one script
+    expect(parsed.length).toBe(11); // psd1, psm1, six shared functions, two report functions, one script (none for the Graph report)
     for (const line of parsed) expect(line).toMatch(/ 0$/);
   });
 
@@ -55,7 +61,20 @@ describe.skipIf(!engine)('definitions that try to inject PowerShell', () => {
 
   it('keep the help block whole: no parameter or section injected through help text', () => {
     expect(lines).toContain('HELP-PARAMS Get-DapNastyReport TenantId,InitialDomain,Credential,Text,Choice,List,Matching');
-    const synopsis = fromB64(lines.find((l) => l.startsWith('HELP-SYNOPSIS Get-DapNastyReport '))!.split(' ')[2]!);
-    expect(synopsis).toBe(nasty.replace('#>', '# >').replace('<#', '< #'));
+    expect(lines).toContain('HELP-PARAMS Get-DapNastyGraphReport TenantId,AccessToken,Period,Date,GraphUri');
+    for (const fn of ['Get-DapNastyReport', 'Get-DapNastyGraphReport']) {
+      const synopsis = fromB64(lines.find((l) => l.startsWith(`HELP-SYNOPSIS ${fn} `))!.split(' ')[2]!);
+      expect(synopsis).toBe(nasty.replace('#>', '# >').replace('<#', '< #'));
+    }
+  });
+
+  it('keep the Graph report function to its fixed shape: its only command is Invoke-DapGraphReport, its sets and defaults are the fixed ones', () => {
+    const fn = 'DapReporting/Public/Get-DapNastyGraphReport.ps1';
+    expect(lines.filter((l) => l.startsWith(`CMD ${fn} `))).toEqual([`CMD ${fn} Invoke-DapGraphReport`]);
+    expect(lines.filter((l) => l.startsWith(`DYNAMIC ${fn} `))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith(`SET ${fn} `)).map((l) => fromB64(l.split(' ')[3]!))).toEqual(['D7', 'D30', 'D90', 'D180']);
+    expect(lines).toContain(`DEFAULT ${fn} Period ${b64('D7')}`);
+    expect(lines).toContain(`DEFAULT ${fn} GraphUri ${b64('https://graph.microsoft.com')}`);
+    expect(lines.filter((l) => l.startsWith('SET DapReporting/Public/Invoke-DapGraphReport.ps1 Function ')).map((l) => fromB64(l.split(' ')[3]!))).toEqual(['getNastyGraphReport']);
   });
 });

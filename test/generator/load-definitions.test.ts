@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../generator/definition-problem.js';
 import { builtinDefinitionFiles, loadDefinitions } from '../../generator/load-definitions.js';
-import { fiveMistakes, sampleDefinitions } from './generator-fixtures.js';
+import { fiveMistakes, graphMistakes, sampleDefinitions } from './generator-fixtures.js';
 
 function problemsOf(source: string, name = 'report.ts'): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'dap-def-'));
@@ -23,13 +23,16 @@ export const r = {
   examples: [{ code: 'c', description: 'd' }],
 } satisfies ReportDefinition;`;
 
+const GRAPH_PERIOD = "{ name: 'Period', type: { oneOf: ['D7', 'D30', 'D90', 'D180'] }, help: 'h' }";
+
 describe('loadDefinitions', () => {
-  it('reads the built-in catalog: the eight reports, no problem', () => {
+  it('reads the built-in catalog: the eight Exchange and four Graph reports, no problem', () => {
     const loaded = loadDefinitions(builtinDefinitionFiles());
     expect(loaded.problems.map(formatProblem)).toEqual([]);
     expect(loaded.reports.map((r) => r.name).sort()).toEqual([
-      'ConnectionByClientTypeReport', 'MailboxActivityReport', 'MailboxStatisticsReport', 'MailboxUsageDetailReport',
-      'MailboxUsageReport', 'MessageTraceReport', 'StaleMailboxDetailReport', 'StaleMailboxReport',
+      'ConnectionByClientTypeReport', 'EmailActivityUserDetail', 'MailboxActivityReport', 'MailboxStatisticsReport', 'MailboxUsageDetail',
+      'MailboxUsageDetailReport', 'MailboxUsageMailboxCounts', 'MailboxUsageReport', 'MessageTraceReport', 'Office365ActiveUserDetail',
+      'StaleMailboxDetailReport', 'StaleMailboxReport',
     ]);
     const statistics = loaded.reports.find((r) => r.name === 'MailboxStatisticsReport');
     expect(statistics?.source).toEqual({
@@ -38,6 +41,89 @@ describe('loadDefinitions', () => {
     const activity = loaded.reports.find((r) => r.name === 'MailboxActivityReport');
     expect(activity?.parameters.map((p) => p.name)).toEqual(['ReportType', 'StartDate', 'EndDate', 'ResultSize']);
     expect(activity?.parameters[0]?.values).toEqual(['Daily', 'Weekly', 'Monthly', 'Yearly']);
+  });
+
+  const periodValues = ['D7', 'D30', 'D90', 'D180'];
+  const service = ['Exchange', 'OneDrive', 'SharePoint', 'Skype For Business', 'Yammer', 'Teams'];
+  const userColumns = ['Report Refresh Date', 'User Principal Name', 'Display Name', 'Is Deleted', 'Deleted Date'];
+  it.each([
+    ['MailboxUsageDetail', 'getMailboxUsageDetail', ['Period'], [
+      ...userColumns, 'Created Date', 'Last Activity Date', 'Item Count', 'Storage Used (Byte)', 'Issue Warning Quota (Byte)',
+      'Prohibit Send Quota (Byte)', 'Prohibit Send/Receive Quota (Byte)', 'Deleted Item Count', 'Deleted Item Size (Byte)', 'Has Archive', 'Report Period',
+    ]],
+    ['EmailActivityUserDetail', 'getEmailActivityUserDetail', ['Period', 'Date'], [
+      ...userColumns, 'Last Activity Date', 'Send Count', 'Receive Count', 'Read Count', 'Meeting Created Count', 'Meeting Interacted Count',
+      'Assigned Products', 'Report Period',
+    ]],
+    ['MailboxUsageMailboxCounts', 'getMailboxUsageMailboxCounts', ['Period'], ['Report Refresh Date', 'Total', 'Active', 'Report Date', 'Report Period']],
+    ['Office365ActiveUserDetail', 'getOffice365ActiveUserDetail', ['Period', 'Date'], [
+      ...userColumns, ...service.map((x) => `Has ${x} License`), ...service.map((x) => `${x} Last Activity Date`),
+      ...service.map((x) => `${x} License Assign Date`), 'Assigned Products',
+    ]],
+  ])('reads the built-in Graph report %s: function %s, parameters %j, the service\'s columns', (name, fn, parameters, columns) => {
+    const report = loadDefinitions(builtinDefinitionFiles()).reports.find((r) => r.name === name);
+    expect(report).toMatchObject({ functionName: `Get-Dap${name}`, source: { kind: 'graph', function: fn } });
+    expect(report?.parameters.map((p) => p.name)).toEqual(parameters);
+    expect(report?.parameters[0]).toMatchObject({ type: 'string', values: periodValues, default: 'D7', required: false });
+    if (parameters.includes('Date')) expect(report?.parameters[1]).toMatchObject({ type: 'datetime', array: false, required: false });
+    expect(report?.columns.map((c) => c.name)).toEqual(columns);
+    expect(report?.examples.length).toBeGreaterThan(0);
+  });
+
+  it('reports every mistake of the graph definitions, each as path:line:col', () => {
+    const { reports, problems } = loadDefinitions([graphMistakes]);
+    expect(reports).toEqual([]);
+    const lines = problems.map(formatProblem);
+    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/definitions\/invalid\/graph-mistakes\.ts:\d+:\d+: /);
+    expect(problems.map((p) => ({ line: p.line, col: p.col, message: p.message }))).toEqual([
+      { line: 8, col: 38, message: expect.stringMatching(/Graph report function 'getX\(period='D7'\)\/\.\.\/\.\.\/me' is not a report function name/) },
+      { line: 19, col: 15, message: expect.stringMatching(/a graph report needs a 'Period' parameter/) },
+      { line: 29, col: 40, message: expect.stringMatching(/the Period of a graph report must be \{ oneOf: \['D7', 'D30', 'D90', 'D180'\] \}, not one of 'D1', 'D7'/) },
+      { line: 38, col: 59, message: expect.stringMatching(/'input' belongs to an exchange source/) },
+      { line: 41, col: 13, message: expect.stringMatching(/a graph report takes only the parameters 'Period' and 'Date', not 'ResultSize'/) },
+    ]);
+  });
+
+  it.each([
+    ['a cmdlet in a graph source', "source: { kind: 'graph', function: 'getX', cmdlet: 'Get-X' }", GRAPH_PERIOD, /'cmdlet' belongs to an exchange source/],
+    ['a function in an exchange source', "source: { kind: 'exchange', cmdlet: 'Get-X', function: 'getX' }", '', /'function' belongs to a graph source/],
+    ['a missing function', "source: { kind: 'graph' }", GRAPH_PERIOD, /missing the Graph report function \('function'\)/],
+    ['a function not starting with get', "source: { kind: 'graph', function: 'MailboxUsageDetail' }", GRAPH_PERIOD, /is not a report function name/],
+    ['a function with a space', "source: { kind: 'graph', function: 'get Mailbox' }", GRAPH_PERIOD, /is not a report function name/],
+    ['no parameters at all', "source: { kind: 'graph', function: 'getX' }", '', /needs a 'Period' parameter/],
+    ['a Period that is a plain string', "source: { kind: 'graph', function: 'getX' }", "{ name: 'Period', type: 'string', help: 'h' }", /must be \{ oneOf: .* not a string/],
+    ['a Period array', "source: { kind: 'graph', function: 'getX' }", "{ name: 'Period', type: { oneOf: ['D7', 'D30', 'D90', 'D180'], array: true }, help: 'h' }", /not an array of/],
+    ['a Period with one value missing', "source: { kind: 'graph', function: 'getX' }", "{ name: 'Period', type: { oneOf: ['D7', 'D30', 'D90'] }, help: 'h' }", /not one of 'D7', 'D30', 'D90'/],
+    ['a Date of the wrong type', "source: { kind: 'graph', function: 'getX' }", `${GRAPH_PERIOD}, { name: 'Date', type: 'string', help: 'h' }`, /Date of a graph report must be of type 'Date'/],
+    ['a Date with a default', "source: { kind: 'graph', function: 'getX' }", `${GRAPH_PERIOD}, { name: 'Date', type: 'Date', default: '2025-06-01', help: 'h' }`, /cannot have a default/],
+    ['a required Date', "source: { kind: 'graph', function: 'getX' }", `${GRAPH_PERIOD}, { name: 'Date', type: 'Date', required: true, help: 'h' }`, /cannot be required/],
+    ['a column with a line break', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /column name "A\\nB" is not allowed/, "columns: [{ name: 'A\\nB', type: 'string' }],"],
+  ])('rejects %s', (_what, source, parameters, message, columns = "columns: [{ name: 'A', type: 'string' }],") => {
+    const text = valid
+      .replace("source: { kind: 'exchange', cmdlet: 'Get-Valid' },", source + ',')
+      .replace('PARAMS', parameters)
+      .replace("columns: [{ name: 'A', type: 'string' }],", columns);
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it('rejects a lower-case period: not a Graph parameter, and the Period is missing', () => {
+    const text = valid
+      .replace("source: { kind: 'exchange', cmdlet: 'Get-Valid' },", "source: { kind: 'graph', function: 'getX' },")
+      .replace('PARAMS', GRAPH_PERIOD.replace("'Period'", "'period'"));
+    expect(problemsOf(text)).toEqual([
+      expect.stringMatching(/takes only the parameters 'Period' and 'Date', not 'period'/),
+      expect.stringMatching(/needs a 'Period' parameter/),
+    ]);
+  });
+
+  it('accepts Graph CSV headers with spaces, slashes and parentheses as column names', () => {
+    const text = valid
+      .replace("source: { kind: 'exchange', cmdlet: 'Get-Valid' },", "source: { kind: 'graph', function: 'getX' },")
+      .replace('PARAMS', GRAPH_PERIOD)
+      .replace("columns: [{ name: 'A', type: 'string' }],", "columns: [{ name: 'Prohibit Send/Receive Quota (Byte)', type: 'number' }, { name: \"It's 'quoted'\", type: 'string' }],");
+    expect(problemsOf(text)).toEqual([]);
   });
 
   it('resolves local constants, imported constants, spreads and string concatenation', () => {
@@ -81,7 +167,7 @@ describe('loadDefinitions', () => {
   });
 
   it.each([
-    ['an unknown source kind', valid.replace("kind: 'exchange'", "kind: 'graph'").replace('PARAMS', ''), /unknown source kind 'graph'/],
+    ['an unknown source kind', valid.replace("kind: 'exchange'", "kind: 'sharepoint'").replace('PARAMS', ''), /unknown source kind 'sharepoint'; supported: 'exchange', 'graph'/],
     ['a report name that is not PascalCase', valid.replace("'Valid'", "'valid_report'").replace('PARAMS', ''), /PascalCase/],
     ['a missing description', valid.replace("description: 'd',\n", '').replace('PARAMS', ''), /missing the description/],
     ['no examples', valid.replace("[{ code: 'c', description: 'd' }]", '[]').replace('PARAMS', ''), /at least one example/],

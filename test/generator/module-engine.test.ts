@@ -89,6 +89,23 @@ describe.skipIf(!engine)('generated functions on the PowerShell engine', () => {
     ['uri-with-query', 'ParameterArgumentValidationError,Invoke-DapTenantReport'],
     ['throttle-four', 'ParameterArgumentValidationError,Export-DapAggregateReport'],
     ['report-unknown', 'ParameterArgumentValidationError,Export-DapAggregateReport'],
+    ['aggregate-graph-report', 'ParameterArgumentValidationError,Export-DapAggregateReport'],
+    ['graph-period-d1', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
+    ['graph-tenant-not-guid', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
+    ['graph-tenant-newline', 'ParameterArgumentValidationError,Get-DapOffice365ActiveUserDetail'],
+    ['graph-period-and-date', 'AmbiguousParameterSet,Get-DapEmailActivityUserDetail'],
+    ['graph-date-garbage', 'ParameterArgumentTransformationError,Get-DapEmailActivityUserDetail'],
+    ['graph-date-on-counts', 'NamedParameterNotFound,Get-DapMailboxUsageMailboxCounts'],
+    ['graph-uri-remote-http', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
+    ['graph-uri-query', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
+    ['graph-uri-loopback-lookalike', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
+    ['graph-function-unknown', 'ParameterArgumentValidationError,Invoke-DapGraphReport'],
+    ['graph-function-quote', 'ParameterArgumentValidationError,Invoke-DapGraphReport'],
+    ['graph-retries-eleven', 'ParameterArgumentValidationError,Invoke-DapGraphReport'],
+    ['token-tenant-not-guid', 'ParameterArgumentValidationError,Get-DapGraphToken'],
+    ['token-client-not-guid', 'ParameterArgumentValidationError,Get-DapGraphToken'],
+    ['token-login-path-query', 'ParameterArgumentValidationError,Get-DapGraphToken'],
+    ['token-secret-string', 'ParameterArgumentTransformationError,Get-DapGraphToken'],
   ])('binding rejects %s before the body runs', (name, errorId) => {
     expect(validation).toContain(`${name} ${errorId}`);
     expect(validation).toContain('REMOTE-CALLS 0');
@@ -134,6 +151,80 @@ describe.skipIf(!engine)('generated functions on the PowerShell engine', () => {
         'PIPECALL Get-MailboxActivityReport ReportType=Weekly',
         'PIPECALL Get-MailboxActivityReport ReportType=Weekly',
       ]);
+    });
+  });
+
+  describe('the Graph functions, with stand-in Invoke-RestMethod, Invoke-WebRequest and Start-Sleep', () => {
+    const tenant = '6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b';
+    let lines: string[] = [];
+    let output = '';
+    beforeAll(async () => {
+      lines = await facts('graph-report.ps1', moduleDir);
+      output = lines.join('\n');
+    });
+
+    it('posts the client credentials as a form to the tenant token endpoint and returns a SecureString token', () => {
+      expect(lines).toContain(
+        `TOKEN-CALL Post https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token type=application/x-www-form-urlencoded ` +
+          'keys=client_id,client_secret,grant_type,scope grant=client_credentials client=0b8f3c2d-1e4a-4b6c-9d7e-2f1a3b4c5d6e scope=https://graph.microsoft.com/.default secret-sent=True',
+      );
+      expect(lines.find((l) => l.startsWith('TOKEN-CALL-LOCAL '))).toContain(`http://127.0.0.1:8080/login/${tenant}/oauth2/v2.0/token`);
+      expect(lines).toContain(`TOKEN type=DapReporting.GraphToken tenant=${tenant} secure=True value-ok=True expires-future=True`);
+    });
+
+    it('never writes the client secret anywhere', () => {
+      expect(output).not.toContain('S3cr3t-value');
+    });
+
+    it.each([
+      ['consent', 'terminating=False results=0 error=Dap.AccessDenied,Get-DapGraphToken', 'has not consented'],
+      ['no-token', 'terminating=False results=0 error=Dap.InvalidData,Get-DapGraphToken', 'without an access_token'],
+      ['bad-secret', 'terminating=True error=Dap.AuthenticationFailed,Get-DapGraphToken', 'AADSTS7000215'],
+    ])('classifies a token failure: %s', (scenario, expected, text) => {
+      const line = lines.find((l) => l.startsWith(`TOKEN-SCENARIO ${scenario} `));
+      expect(line).toContain(expected);
+      expect(line).toContain(`target=${tenant}`);
+      expect(line).toContain(text);
+    });
+
+    it('builds the report URL from the validated function and period, sends the token there only, and follows the 302 without it', () => {
+      expect(lines).toContain(`CALL Get https://graph.microsoft.com/v1.0/reports/getMailboxUsageDetail(period='D30') auth=Bearer tok-${tenant} maxredir=0 skip=True`);
+      expect(lines).toContain('CALL Get https://download.example.invalid/report.csv?sig=1 auth=- maxredir=-1 skip=True');
+      expect(lines.find((l) => l.startsWith('DATE-CALL '))).toBe(`DATE-CALL Get http://127.0.0.1:8080/graph/v1.0/reports/getEmailActivityUserDetail(date=2025-06-01) auth=Bearer tok-${tenant} maxredir=0 skip=True`);
+      expect(lines.find((l) => l.startsWith('DEFAULT-CALL '))).toContain("/v1.0/reports/getOffice365ActiveUserDetail(period='D7') ");
+    });
+
+    it('strips the byte order mark before ConvertFrom-Csv and puts TenantId first', () => {
+      expect(lines.filter((l) => l.startsWith('CSV-INPUT ')).every((l) => l === 'CSV-INPUT bom=False header-first=True')).toBe(true);
+      expect(lines).toContain(`ROW TenantId=${tenant};Report Refresh Date=2025-06-01;User Principal Name=a@contoso.com;Storage Used (Byte)=1024`);
+    });
+
+    it('waits Retry-After seconds on 429 and tries again, at most MaxRetries times', () => {
+      expect(lines).toContain('THROTTLED-ONCE rows=1 calls=3 sleeps=7');
+      expect(lines.find((l) => l.startsWith('GRAPH-SCENARIO throttled '))).toMatch(/^GRAPH-SCENARIO throttled calls=4 error=Dap\.Throttled,Invoke-DapGraphReport .*still throttled after 4 attempts/);
+      expect(lines).toContain('SLEEPS 7,7,7');
+    });
+
+    it.each([
+      ['forbidden', 'calls=1 error=Dap.AccessDenied,Invoke-DapGraphReport', 'Reports.Read.All is required'],
+      ['unauthorized', 'calls=1 error=Dap.AccessDenied,Invoke-DapGraphReport', 'Access token has expired.'],
+      ['bad-date', 'calls=1 error=Dap.InvalidParameter,Invoke-DapGraphReport', 'only the last 30 days'],
+      ['server', 'calls=1 error=Dap.RemoteError,Invoke-DapGraphReport', 'Something went wrong.'],
+      ['unreachable', 'calls=1 error=Dap.RemoteError,Invoke-DapGraphReport', 'No such host is known.'],
+      ['bad-location', 'calls=1 error=Dap.RemoteError,Invoke-DapGraphReport', 'not an http(s) download URL'],
+      ['download-gone', 'calls=2 error=Dap.RemoteError,Invoke-DapGraphReport', 'HTTP 404: BlobNotFound'],
+      ['empty', 'rows=0 calls=2', ''],
+    ])('classifies %s', (scenario, expected, text) => {
+      const line = lines.find((l) => l.startsWith(`GRAPH-SCENARIO ${scenario} `));
+      expect(line).toContain(expected);
+      expect(line).toContain(text);
+      if (expected.includes('error=')) expect(line).toContain(`target=${tenant}`);
+    });
+
+    it('binds TenantId and AccessToken from the pipeline and goes on after a failed tenant', () => {
+      expect(lines).toContain(
+        `PIPELINE rows=1 tenants=${tenant} errors=Dap.AccessDenied,Invoke-DapGraphReport@00000000-0000-0000-0000-000000000002,Dap.AccessDenied,Get-DapMailboxUsageDetail@00000000-0000-0000-0000-000000000002`,
+      );
     });
   });
 });

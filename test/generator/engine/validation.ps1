@@ -7,6 +7,11 @@ Import-Module -Name ([System.IO.Path]::Combine($ModuleRoot, 'DapReporting', 'Dap
 # A stand-in that proves the body never ran: any call to it is recorded.
 $global:DapRemoteCalls = 0
 function global:Invoke-Command { $global:DapRemoteCalls++ }
+function global:Invoke-WebRequest { $global:DapRemoteCalls++ }
+function global:Invoke-RestMethod { $global:DapRemoteCalls++ }
+$token = [System.Net.NetworkCredential]::new('', 'not-a-real-token').SecurePassword
+$secret = [System.Net.NetworkCredential]::new('', 'not-a-real-secret').SecurePassword
+$app = '0b8f3c2d-1e4a-4b6c-9d7e-2f1a3b4c5d6e'
 $credential = [pscredential]::new('admin@contoso.onmicrosoft.com', [securestring]::new())
 $tenant = '6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b'
 $cases = [ordered]@{
@@ -30,6 +35,23 @@ $cases = [ordered]@{
     'uri-with-query'       = { Invoke-DapTenantReport -TenantId $tenant -InitialDomain contoso.onmicrosoft.com -Credential $credential -Command Get-MailboxStatistics -ConnectionUri 'https://x/?DelegatedOrg=evil' }
     'throttle-four'        = { Export-DapAggregateReport -Report MailboxActivityReport -Credential $credential -OutputFile o.csv -ErrorFile e.txt -ThrottleLimit 4 }
     'report-unknown'       = { Export-DapAggregateReport -Report NoSuchReport -Credential $credential -OutputFile o.csv -ErrorFile e.txt }
+    'aggregate-graph-report' = { Export-DapAggregateReport -Report MailboxUsageDetail -Credential $credential -OutputFile o.csv -ErrorFile e.txt }
+    'graph-period-d1'      = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -Period D1 }
+    'graph-tenant-not-guid' = { Get-DapMailboxUsageDetail -TenantId 'contoso.onmicrosoft.com' -AccessToken $token }
+    'graph-tenant-newline' = { Get-DapOffice365ActiveUserDetail -TenantId "$tenant`n" -AccessToken $token }
+    'graph-period-and-date' = { Get-DapEmailActivityUserDetail -TenantId $tenant -AccessToken $token -Period D7 -Date '2025-06-01' }
+    'graph-date-garbage'   = { Get-DapEmailActivityUserDetail -TenantId $tenant -AccessToken $token -Date 'last tuesday' }
+    'graph-date-on-counts' = { Get-DapMailboxUsageMailboxCounts -TenantId $tenant -AccessToken $token -Date '2025-06-01' }
+    'graph-uri-remote-http' = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -GraphUri 'http://graph.example.com' }
+    'graph-uri-query'      = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -GraphUri 'https://graph.microsoft.com/?x=1' }
+    'graph-uri-loopback-lookalike' = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -GraphUri 'http://localhost.example.com' }
+    'graph-function-unknown' = { Invoke-DapGraphReport -TenantId $tenant -AccessToken $token -Function getSecrets }
+    'graph-function-quote' = { Invoke-DapGraphReport -TenantId $tenant -AccessToken $token -Function "getMailboxUsageDetail(period='D7')/x" }
+    'graph-retries-eleven' = { Invoke-DapGraphReport -TenantId $tenant -AccessToken $token -Function getMailboxUsageDetail -MaxRetries 11 }
+    'token-tenant-not-guid' = { Get-DapGraphToken -TenantId 'common' -ClientId $app -ClientSecret $secret }
+    'token-client-not-guid' = { Get-DapGraphToken -TenantId $tenant -ClientId 'my-app' -ClientSecret $secret }
+    'token-login-path-query' = { Get-DapGraphToken -TenantId $tenant -ClientId $app -ClientSecret $secret -LoginUri 'https://login.example.com/?tenant=evil' }
+    'token-secret-string'  = { Get-DapGraphToken -TenantId $tenant -ClientId $app -ClientSecret 'plain text' }
 }
 foreach ($case in $cases.GetEnumerator()) {
     try {

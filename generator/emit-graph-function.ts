@@ -1,0 +1,108 @@
+import { psLiteral } from '../common/ps-literal.js';
+import { graphBaseUriPattern, graphParameterNames } from './identifiers.js';
+import { commentHelp } from './ps-comment.js';
+import { identifier, literalList, parameterHelp, tenantIdValidation } from './ps-code.js';
+import type { GraphReportModel, ParameterModel } from './report-model.js';
+
+const indent = '    ';
+const i2 = indent + indent;
+const i3 = i2 + indent;
+
+export const defaultGraphUri = 'https://graph.microsoft.com';
+
+export function graphOutputsHelp(report: GraphReportModel): string {
+  return `System.Management.Automation.PSCustomObject, one per row: TenantId, then ${report.columns.map((c) => c.name).join(', ')}.`;
+}
+
+function periodDeclaration(period: ParameterModel, withDateSet: boolean): string {
+  const arguments_ = [...(period.required ? ['Mandatory'] : []), ...(withDateSet ? ["ParameterSetName = 'Period'"] : [])];
+  const lines = [
+    ...(arguments_.length > 0 ? [`[Parameter(${arguments_.join(', ')})]`] : []),
+    `[ValidateSet(${literalList(period.values ?? [])})]`,
+    `[string] $${identifier(period.name)}${typeof period.default === 'string' ? ` = ${psLiteral(period.default)}` : ''}`,
+  ];
+  return lines.map((line) => `${i2}${line}`).join('\n');
+}
+
+/**
+ * The `function <Verb>-Dap<Name> { … }` of one Graph report (no file header): -TenantId and
+ * -AccessToken from the pipeline, -Period or (in its own parameter set) -Date, -GraphUri; the
+ * request itself is Invoke-DapGraphReport's, so the HTTP logic exists once.
+ */
+export function emitGraphFunction(report: GraphReportModel): string {
+  const period = report.parameters.find((p) => p.name === graphParameterNames.period);
+  const date = report.parameters.find((p) => p.name === graphParameterNames.date);
+  if (!period || report.parameters.some((p) => p !== period && p !== date)) {
+    throw new Error(`graph report ${report.name} must have a Period parameter and may have a Date parameter, nothing else`);
+  }
+  const help = commentHelp(
+    {
+      synopsis: report.summary,
+      description:
+        `${report.description}\n\n` +
+        `Calls the Microsoft Graph report function ${report.source.function} with an app-only token for one customer tenant ` +
+        '(Get-DapGraphToken), follows the redirect to the CSV download and returns one object per CSV row, TenantId first. ' +
+        'Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. ' +
+        'A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> ' +
+        '(AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. ' +
+        'A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.',
+      parameters: [
+        { name: 'TenantId', help: 'The customer tenant id (a GUID), e.g. from Get-DapGraphToken or Get-DapCustomer.' },
+        { name: 'AccessToken', help: 'A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).' },
+        { name: identifier(period.name), help: parameterHelp(period) },
+        ...(date ? [{ name: identifier(date.name), help: `${parameterHelp(date)}\nCannot be combined with ${period.name}.` }] : []),
+        { name: 'GraphUri', help: `The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default ${defaultGraphUri}.` },
+      ],
+      examples: report.examples,
+      outputs: graphOutputsHelp(report),
+      links: ['Get-DapGraphToken', 'Invoke-DapGraphReport', ...report.links],
+    },
+    indent,
+  );
+  const declarations = [
+    `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[ValidatePattern(${tenantIdValidation()})]\n${i2}[string] $TenantId`,
+    `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[securestring] $AccessToken`,
+    periodDeclaration(period, date !== undefined),
+    ...(date ? [`${i2}[Parameter(Mandatory, ParameterSetName = 'Date')]\n${i2}[datetime] $${identifier(date.name)}`] : []),
+    `${i2}[ValidatePattern(${psLiteral(graphBaseUriPattern)})]\n${i2}[string] $GraphUri = ${psLiteral(defaultGraphUri)}`,
+  ];
+  const periodName = identifier(period.name);
+  const body = [
+    `${indent}process {`,
+    `${i2}$invoke = @{`,
+    `${i3}TenantId    = $TenantId`,
+    `${i3}AccessToken = $AccessToken`,
+    `${i3}Function    = ${psLiteral(report.source.function)}`,
+    `${i3}GraphUri    = $GraphUri`,
+    `${i2}}`,
+    ...(date
+      ? [
+          `${i2}if ($PSCmdlet.ParameterSetName -eq 'Date') {`,
+          `${i3}$invoke.Date = $${identifier(date.name)}`,
+          `${i2}}`,
+          `${i2}elseif ($${periodName}) {`,
+          `${i3}$invoke.Period = $${periodName}`,
+          `${i2}}`,
+        ]
+      : [`${i2}if ($${periodName}) { $invoke.Period = $${periodName} }`]),
+    `${i2}try {`,
+    `${i3}Invoke-DapGraphReport @invoke`,
+    `${i2}}`,
+    `${i2}catch {`,
+    `${i3}$PSCmdlet.WriteError($_)`,
+    `${i2}}`,
+    `${indent}}`,
+  ];
+  return [
+    `function ${report.functionName} {`,
+    help,
+    date ? `${indent}[CmdletBinding(DefaultParameterSetName = 'Period')]` : `${indent}[CmdletBinding()]`,
+    `${indent}[OutputType([pscustomobject])]`,
+    `${indent}param(`,
+    declarations.join(',\n\n'),
+    `${indent})`,
+    ...body,
+    '}',
+    '',
+  ].join('\n');
+}

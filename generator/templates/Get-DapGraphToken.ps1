@@ -1,0 +1,153 @@
+function Get-DapGraphToken {
+    <#
+    .SYNOPSIS
+    Gets an app-only Microsoft Graph access token for one customer tenant (client credentials).
+
+    .DESCRIPTION
+    Posts the client credentials of the partner's multi-tenant app to the customer tenant's token
+    endpoint (<LoginUri>/<TenantId>/oauth2/v2.0/token, form body grant_type=client_credentials,
+    client_id, client_secret, scope) and returns one DapReporting.GraphToken per tenant: the tenant
+    id, the access token as a SecureString and its expiry. Pipe it into a Graph report function,
+    which takes TenantId and AccessToken from the pipeline.
+
+    The client secret is turned into plain text only in memory, for the request body; it is never
+    written to any stream, log or file, and neither is the token. The tenant id is checked to be a
+    GUID before it goes into the URI.
+
+    A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId is
+    Dap.<Category> and whose target object is the tenant id, and the other tenants go on:
+    AccessDenied when the app is not consented in, or not known to, that tenant (invalid_client,
+    unauthorized_client, AADSTS65001, AADSTS700016), InvalidData when the answer holds no token,
+    RemoteError otherwise. When the service rejects the secret itself (AADSTS7000215,
+    AADSTS7000222) the error is terminating (Dap.AuthenticationFailed): the same secret would fail
+    in every tenant. The message keeps the service's own error and description.
+
+    .PARAMETER TenantId
+    The customer tenant id (a GUID), e.g. from Get-DapCustomer; also taken from the pipeline.
+
+    .PARAMETER ClientId
+    The application (client) id of the partner's app registration (a GUID), consented in every
+    customer tenant with the Reports.Read.All application permission.
+
+    .PARAMETER ClientSecret
+    The app's client secret, as a SecureString (for example from Read-Host -AsSecureString).
+
+    .PARAMETER LoginUri
+    The Microsoft identity platform host, without a path to the tenant: https, or http to the
+    loopback host for a local stand-in. Default https://login.microsoftonline.com.
+
+    .PARAMETER Scope
+    The resource scope the token is for. Default https://graph.microsoft.com/.default.
+
+    .EXAMPLE
+    $secret = Read-Host -AsSecureString -Prompt 'Client secret'
+    Get-DapGraphToken -TenantId 6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b -ClientId 0b8f3c2d-1e4a-4b6c-9d7e-2f1a3b4c5d6e -ClientSecret $secret | Get-DapMailboxUsageDetail -Period D30
+
+    Gets a token for one customer tenant and runs a Graph report there with it.
+
+    .EXAMPLE
+    Import-Csv customers.csv | Get-DapGraphToken -ClientId $appId -ClientSecret $secret | Get-DapOffice365ActiveUserDetail -Period D7
+
+    One token per tenant id in the TenantId column of customers.csv; a tenant that has not consented to the app reports Dap.AccessDenied and the others go on.
+
+    .OUTPUTS
+    DapReporting.GraphToken: TenantId, AccessToken (SecureString), ExpiresOn (UTC).
+
+    .LINK
+    Invoke-DapGraphReport
+
+    .LINK
+    https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+    #>
+    [CmdletBinding()]
+    [OutputType('DapReporting.GraphToken')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [ValidatePattern({{TenantIdPattern}})]
+        [string] $TenantId,
+
+        [Parameter(Mandatory)]
+        [ValidatePattern({{TenantIdPattern}})]
+        [string] $ClientId,
+
+        [Parameter(Mandatory)]
+        [securestring] $ClientSecret,
+
+        [ValidatePattern({{GraphUriPattern}})]
+        [string] $LoginUri = 'https://login.microsoftonline.com',
+
+        [ValidatePattern('^https://[^\s?#]+/\.default\z')]
+        [string] $Scope = 'https://graph.microsoft.com/.default'
+    )
+    process {
+        $uri = '{0}/{1}/oauth2/v2.0/token' -f $LoginUri.TrimEnd('/'), [uri]::EscapeDataString($TenantId)
+        Write-Verbose ('Requesting a Graph token for tenant {0} from {1}' -f $TenantId, $uri)
+        # The secret exists in plain text only inside this hashtable, which is cleared right after the call.
+        $body = @{
+            grant_type    = 'client_credentials'
+            client_id     = $ClientId
+            client_secret = [System.Net.NetworkCredential]::new('', $ClientSecret).Password
+            scope         = $Scope
+        }
+        $answer = $null
+        $failure = $null
+        try {
+            $answer = Invoke-RestMethod -Method Post -Uri $uri -Body $body -ContentType 'application/x-www-form-urlencoded' -ErrorAction Stop
+        }
+        catch {
+            $failure = $_
+        }
+        finally {
+            $body.Clear()
+        }
+        if ($failure) {
+            $detail = if ($failure.ErrorDetails) { [string]$failure.ErrorDetails.Message } else { '' }
+            $parsed = $null
+            if ($detail -match '^\s*\{') {
+                try { $parsed = $detail | ConvertFrom-Json -ErrorAction Stop } catch { $parsed = $null }
+            }
+            $text = if ($parsed -and $parsed.error) {
+                '{0}: {1}' -f $parsed.error, $parsed.error_description
+            }
+            elseif ($detail) {
+                $detail
+            }
+            else {
+                $failure.Exception.Message
+            }
+            $evidence = @($text, $detail, $failure.Exception.Message) -join "`n"
+            $category, $errorCategory = if ($evidence -match 'AADSTS7000215|AADSTS7000222|[Ii]nvalid client secret') {
+                'AuthenticationFailed', 'AuthenticationError'
+            }
+            elseif ($evidence -match 'invalid_client|unauthorized_client|consent|AADSTS65001|AADSTS700016|AADSTS90002') {
+                'AccessDenied', 'PermissionDenied'
+            }
+            else {
+                'RemoteError', 'NotSpecified'
+            }
+            $message = 'Getting a Graph token for tenant {0} failed: {1}' -f $TenantId, $text
+            $exception = [System.Management.Automation.RuntimeException]::new($message, $failure.Exception)
+            $record = [System.Management.Automation.ErrorRecord]::new(
+                $exception, "Dap.$category", [System.Management.Automation.ErrorCategory]$errorCategory, $TenantId)
+            if ($category -eq 'AuthenticationFailed') { $PSCmdlet.ThrowTerminatingError($record) }
+            $PSCmdlet.WriteError($record)
+            return
+        }
+        $plain = [string]$answer.access_token
+        if ([string]::IsNullOrEmpty($plain)) {
+            $exception = [System.InvalidOperationException]::new(('The token endpoint answered for tenant {0} without an access_token.' -f $TenantId))
+            $record = [System.Management.Automation.ErrorRecord]::new(
+                $exception, 'Dap.InvalidData', [System.Management.Automation.ErrorCategory]::InvalidData, $TenantId)
+            $PSCmdlet.WriteError($record)
+            return
+        }
+        $lifetime = 3600
+        if (-not [int]::TryParse([string]$answer.expires_in, [ref]$lifetime)) { $lifetime = 3600 }
+        [pscustomobject]@{
+            PSTypeName  = 'DapReporting.GraphToken'
+            TenantId    = $TenantId
+            AccessToken = [System.Net.NetworkCredential]::new('', $plain).SecurePassword
+            ExpiresOn   = [datetime]::UtcNow.AddSeconds($lifetime)
+        }
+    }
+}
