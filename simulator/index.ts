@@ -7,3 +7,6 @@ export { buildWorld } from './world.js';
 export type { World, TenantRecord } from './world.js';
 export { cmdletSpecs } from './report-catalog.js';
 export { defaultScenarioPath, standInModulesDir } from './paths.js';
+export { emptyGraphStats } from './graph-state.js';
+export { graphReportSpecs, graphPeriods } from './graph-report-catalog.js';
+export type { GraphReportSpec } from './graph-report-catalog.js';

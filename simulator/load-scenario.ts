@@ -55,6 +55,7 @@ function checkUnique(scenario: Scenario, source: string): void {
       }
     }
   });
+  scenario.graph.apps.forEach((app, i) => claim('app client id', app.clientId, `graph.apps.${i}.clientId`));
   if (problems.length > 0) throw invalid(`${source} is not a valid simulator scenario:\n  ${problems.join('\n  ')}`);
 }
 

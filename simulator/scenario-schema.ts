@@ -14,6 +14,11 @@ const domainName = z
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a GUID');
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date such as 2015-03-31');
 
+/** delegatedAdminRelationship status values of Microsoft Graph. */
+export const relationshipStatuses = [
+  'active', 'approvalPending', 'approved', 'activating', 'created', 'expired', 'expiring', 'terminated', 'terminating', 'terminationRequested',
+] as const;
+
 export const accountSchema = z.strictObject({
   userName: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected a user principal name such as admin@contoso.onmicrosoft.com'),
   password: z.string().min(1),
@@ -34,6 +39,8 @@ export const tenantSpecSchema = z.strictObject({
   defaultDomain: domainName.optional(),
   /** How many mailboxes the tenant has (0 gives a tenant without report rows). */
   mailboxes: z.number().int().min(0).max(100_000).optional(),
+  /** The status of the partner's GDAP relationship with this customer; seeded (mostly active) when absent. */
+  relationshipStatus: z.enum(relationshipStatuses).optional(),
 });
 
 const tenantSelection = {
@@ -43,7 +50,10 @@ const tenantSelection = {
   rate: z.number().min(0).max(1).optional(),
 };
 
-export const faultTypes = ['throttle', 'accessDenied', 'noData', 'hang', 'slow', 'malformedRows', 'schemaDrift', 'wrongPassword'] as const;
+export const faultTypes = [
+  'throttle', 'accessDenied', 'noData', 'hang', 'slow', 'malformedRows', 'schemaDrift', 'wrongPassword',
+  'notConsented', 'graphThrottle', 'expiredDownload', 'graphNoData', 'graphServerError',
+] as const;
 
 export const faultSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -71,7 +81,68 @@ export const faultSchema = z.discriminatedUnion('type', [
     /** Accounts whose password the service no longer accepts (all accounts when absent). */
     accounts: z.array(z.string().min(1)).optional(),
   }),
+  /** Graph: the partner app is not consented in the tenant; its token requests fail (AADSTS65001). */
+  z.strictObject({ type: z.literal('notConsented'), ...tenantSelection }),
+  /** Graph: the first `failures` report requests for the tenant answer 429 with Retry-After `retryAfterSeconds`. */
+  z.strictObject({
+    type: z.literal('graphThrottle'),
+    ...tenantSelection,
+    failures: z.number().int().min(1).default(2),
+    retryAfterSeconds: z.number().int().min(0).default(1),
+  }),
+  /** Graph: the first download URL handed out for the tenant is already expired. */
+  z.strictObject({ type: z.literal('expiredDownload'), ...tenantSelection }),
+  /** Graph: every report of the tenant is the header line only. */
+  z.strictObject({ type: z.literal('graphNoData'), ...tenantSelection }),
+  /** Graph: the first `failures` report requests for the tenant answer 503. */
+  z.strictObject({ type: z.literal('graphServerError'), ...tenantSelection, failures: z.number().int().min(1).default(1) }),
 ]);
+
+/** The partner's app registration (multi-tenant, app-only Reports.Read.All). */
+export const graphAppSchema = z.strictObject({
+  clientId: guid,
+  clientSecret: z.string().min(1),
+  displayName: z.string().min(1).default('DapReporting'),
+  /** Refresh tokens the login host accepts for this app (grant_type=refresh_token), for any tenant that consented. */
+  refreshTokens: z.array(z.string().min(1)).default([]),
+});
+
+export const defaultGraphApp = {
+  clientId: '6f0c4b8e-2d1a-4c57-9e3b-5a7d8c9f0b12',
+  clientSecret: 'Simulated-Graph-Secret~0',
+  displayName: 'DapReporting',
+  refreshTokens: [] as string[],
+};
+
+const rateLimitDefault = { requests: 14, windowSeconds: 600 };
+
+/** The Microsoft Graph / GDAP side of the world (reference §4). */
+export const graphSchema = z.strictObject({
+  /** The partner's own tenant; derived from the seed when absent (the same id as MSOnline's PartnerContext). */
+  partnerTenantId: guid.optional(),
+  /** The partner's app registrations; the first is the one dap-sim run hands to the command. */
+  apps: z.array(graphAppSchema).min(1).default([defaultGraphApp]),
+  tokenLifetimeSeconds: z.number().int().min(1).max(86_400).default(3600),
+  /** How long a report's pre-authenticated download URL stays valid. */
+  downloadLifetimeSeconds: z.number().positive().max(86_400).default(300),
+  /** CSV reports: at most `requests` per `windowSeconds`, per app, per tenant, per report function. */
+  rateLimit: z
+    .strictObject({ requests: z.number().int().min(1).default(14), windowSeconds: z.number().positive().default(600) })
+    .default(rateLimitDefault),
+  /** Share of customers whose relationship is not active (expired, terminated or approvalPending), from the seed. */
+  inactiveRelationshipRate: z.number().min(0).max(1).default(0.1),
+  /** Report user names and display names come back concealed (32 hex characters), as with the tenant setting. */
+  concealUserNames: z.boolean().default(false),
+});
+
+export const graphDefault = {
+  apps: [defaultGraphApp],
+  tokenLifetimeSeconds: 3600,
+  downloadLifetimeSeconds: 300,
+  rateLimit: rateLimitDefault,
+  inactiveRelationshipRate: 0.1,
+  concealUserNames: false,
+};
 
 export const scenarioSchema = z.strictObject({
   seed: z.union([z.string(), z.number()]).default('dap-sim'),
@@ -106,6 +177,7 @@ export const scenarioSchema = z.strictObject({
     })
     .default({ signInMs: 0, sessionOpenMs: 0, commandMs: 0, jitterMs: 0 }),
   faults: z.array(faultSchema).default([]),
+  graph: graphSchema.default(graphDefault),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -114,3 +186,5 @@ export type FaultSpec = z.output<typeof faultSchema>;
 export type FaultType = (typeof faultTypes)[number];
 export type TenantSpec = z.output<typeof tenantSpecSchema>;
 export type ContractType = (typeof contractTypes)[number];
+export type GraphScenario = z.output<typeof graphSchema>;
+export type RelationshipStatus = (typeof relationshipStatuses)[number];

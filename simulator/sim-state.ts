@@ -1,9 +1,10 @@
 /**
  * The simulator's mutable state: accounts and their sessions, the session limits, sign-in
- * tokens and the counters reported as SimulatorStats.
+ * tokens and the counters reported as SimulatorStats (the Graph side lives in GraphState).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { accessDeniedError, sessionCapError, sessionRateError, type SimError } from './error-texts.js';
+import { GraphState } from './graph-state.js';
 import { createRng, type Rng } from './prng.js';
 import type { AccountStats, SimulatorStats, TenantStats } from './simulator-types.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';
@@ -41,6 +42,8 @@ export class SimState {
   readonly tokens = new Map<string, AccountState>();
   private readonly throttleFailures = new Map<string, number>();
   readonly jitter: Rng;
+  /** The Microsoft Graph / login side of the world. */
+  readonly graph: GraphState;
   stopped = false;
 
   constructor(
@@ -52,6 +55,7 @@ export class SimState {
     }
     for (const tenant of world.tenants) this.tenantStats.set(tenant.initialDomain.toLowerCase(), { commandsRun: 0, sessionsOpened: 0 });
     this.jitter = createRng(world.seed, 'latency');
+    this.graph = new GraphState(world, clock);
   }
 
   /** A delay with the scenario's jitter added. */
@@ -176,7 +180,7 @@ export class SimState {
       const t = this.tenantStats.get(tenant.initialDomain.toLowerCase()) ?? { commandsRun: 0, sessionsOpened: 0 };
       tenants[tenant.initialDomain] = { commandsRun: t.commandsRun, sessionsOpened: t.sessionsOpened };
     }
-    return { accounts, tenants };
+    return { accounts, tenants, graph: this.graph.stats() };
   }
 
   /** Freezes the counters: sessions still open become openSessionsAtEnd. */

@@ -20,11 +20,25 @@ export interface TenantStats {
   sessionsOpened: number;
 }
 
+/** Counters of the Microsoft Graph side of the world. */
+export interface GraphStats {
+  tokensIssued: number;
+  tokenFailures: number;
+  relationshipPages: number;
+  reportRequests: number;
+  downloads: number;
+  expiredDownloads: number;
+  throttled: number;
+  /** Report requests per customer tenant id and report function, e.g. {"<id>": {"getMailboxUsageDetail": 2}}. */
+  requestsPerTenant: Record<string, Record<string, number>>;
+}
+
 export interface SimulatorStats {
   /** Keyed by partner user name (UPN). */
   accounts: Record<string, AccountStats>;
   /** Keyed by the tenant's initial domain. */
   tenants: Record<string, TenantStats>;
+  graph: GraphStats;
 }
 
 export interface RunningSimulator {
@@ -34,7 +48,10 @@ export interface RunningSimulator {
    * What a pwsh process needs to talk to this simulator: DAP_SIM_URL, PSModulePath with the
    * stand-in modules first (the current PSModulePath after them), and DAP_PASSWORD with the
    * first partner account's password (dap-sim run puts it there; the runtime passes it on
-   * only as a password source, never in argv).
+   * only as a password source, never in argv). For the Graph side also DAP_GRAPH_URL
+   * (<url>/graph, in front of /v1.0/…), DAP_LOGIN_URL (<url>/login, in front of
+   * /<tenantId>/oauth2/v2.0/token), DAP_GRAPH_CLIENT_ID and DAP_GRAPH_CLIENT_SECRET (the
+   * scenario's partner app).
    */
   env: Record<string, string>;
   /** The default partner account's user name. */

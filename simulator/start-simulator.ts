@@ -28,12 +28,20 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   sweeper.unref();
 
   const first = scenario.accounts[0]!;
+  const app = scenario.graph.apps[0]!;
   const inherited = process.env.PSModulePath;
   const env: Record<string, string> = {
     DAP_SIM_URL: url,
     PSModulePath: inherited ? `${standInModulesDir}${delimiter}${inherited}` : standInModulesDir,
     DAP_PASSWORD: first.password,
+    DAP_GRAPH_URL: `${url}/graph`,
+    DAP_LOGIN_URL: `${url}/login`,
+    DAP_GRAPH_CLIENT_ID: app.clientId,
+    DAP_GRAPH_CLIENT_SECRET: app.clientSecret,
+    DAP_GRAPH_TENANT_ID: state.graph.graphWorld.partnerTenantId,
   };
+  const refreshToken = app.refreshTokens[0];
+  if (refreshToken !== undefined) env.DAP_GRAPH_REFRESH_TOKEN = refreshToken;
   let final: SimulatorStats | undefined;
   return {
     url,

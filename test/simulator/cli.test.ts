@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { createProgram, writeStats } from '../../simulator/cli.js';
-import { standInModulesDir } from '../../simulator/index.js';
+import { emptyGraphStats, standInModulesDir } from '../../simulator/index.js';
 
 const bin = join(projectRoot, 'bin', 'dap-sim.js');
 const dir = mkdtempSync(join(tmpdir(), 'dap-sim-cli-'));
@@ -22,15 +22,21 @@ describe('dap-sim run', () => {
   it('passes DAP_SIM_URL, PSModulePath and DAP_PASSWORD to the command, propagates its exit code and writes the stats', async () => {
     const stats = join(dir, 'stats.json');
     const child =
-      'const e = process.env; console.log(JSON.stringify({ url: e.DAP_SIM_URL, path: e.PSModulePath, password: e.DAP_PASSWORD })); process.exit(7);';
+      'const e = process.env; console.log(JSON.stringify({ url: e.DAP_SIM_URL, path: e.PSModulePath, password: e.DAP_PASSWORD, ' +
+      'graph: e.DAP_GRAPH_URL, login: e.DAP_LOGIN_URL, clientId: e.DAP_GRAPH_CLIENT_ID, secret: e.DAP_GRAPH_CLIENT_SECRET, partner: e.DAP_GRAPH_TENANT_ID })); process.exit(7);';
     const result = await dapSim(['run', '--stats', stats, '--', process.execPath, '-e', child]);
     expect(result.exitCode).toBe(7);
     const seen = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
     expect(seen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(seen.path.split(delimiter)[0]).toBe(standInModulesDir);
     expect(seen.password).toBe('Simulated-Pa55word!');
+    expect(seen.graph).toBe(`${seen.url}/graph`);
+    expect(seen.login).toBe(`${seen.url}/login`);
+    expect(seen.clientId).toBe('6f0c4b8e-2d1a-4c57-9e3b-5a7d8c9f0b12');
+    expect(seen.secret).toBe('Simulated-Graph-Secret~0');
+    expect(seen.partner).toMatch(/^[0-9a-f-]{36}$/);
     const written = JSON.parse(readFileSync(stats, 'utf8'));
-    expect(Object.keys(written)).toEqual(['accounts', 'tenants']);
+    expect(Object.keys(written)).toEqual(['accounts', 'tenants', 'graph']);
     expect(Object.keys(written.accounts['admin@contoso.onmicrosoft.com'])).toEqual([
       'signIns', 'failedSignIns', 'sessionsOpened', 'openSessions', 'openSessionsAtEnd', 'maxConcurrentSessions', 'sessionLimitRejections',
     ]);
@@ -66,6 +72,42 @@ describe('dap-sim run', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it.each([
+    ['a bad graph field', { graph: { rateLimit: { requests: -1 } } }, 'graph.rateLimit.requests'],
+    ['an unknown Graph fault field', { tenantCount: 1, faults: [{ type: 'notConsented', rate: 1, retryAfter: 2 }] }, "'retryAfter'"],
+  ])('exits 2 for %s, without running the command', async (_name, scenario, field) => {
+    const bad = join(dir, `bad-graph-${field.replace(/\W/g, '')}.json`);
+    writeFileSync(bad, JSON.stringify(scenario));
+    const marker = join(dir, 'ran-graph');
+    const result = await dapSim(['run', '--config', bad, '--', process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(field);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('counts what a Graph client did in the stats file', async () => {
+    const stats = join(dir, 'graph-stats.json');
+    const child = `
+      const e = process.env;
+      const form = (tenant) => new URLSearchParams({ client_id: e.DAP_GRAPH_CLIENT_ID, client_secret: e.DAP_GRAPH_CLIENT_SECRET, scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' });
+      const token = async (tenant) => (await (await fetch(e.DAP_LOGIN_URL + '/' + tenant + '/oauth2/v2.0/token', { method: 'POST', body: form(tenant) })).json()).access_token;
+      const main = async () => {
+        const partner = await token(e.DAP_GRAPH_TENANT_ID);
+        const rel = await (await fetch(e.DAP_GRAPH_URL + '/v1.0/tenantRelationships/delegatedAdminRelationships', { headers: { authorization: 'Bearer ' + partner } })).json();
+        const customer = await token(rel.value[0].customer.tenantId);
+        const response = await fetch(e.DAP_GRAPH_URL + "/v1.0/reports/getMailboxUsageDetail(period='D7')", { headers: { authorization: 'Bearer ' + customer } });
+        const csv = Buffer.from(await response.arrayBuffer()).toString('utf8');
+        if (!csv.startsWith('\uFEFFReport Refresh Date,')) throw new Error('not the CSV: ' + response.status);
+      };
+      main().then(() => process.exit(0), (err) => { console.error(err); process.exit(5); });`;
+    const result = await dapSim(['run', '--stats', stats, '--', process.execPath, '-e', child]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const written = JSON.parse(readFileSync(stats, 'utf8'));
+    expect(written.graph).toMatchObject({ tokensIssued: 2, relationshipPages: 1, reportRequests: 1, downloads: 1, throttled: 0 });
+    expect(JSON.stringify(written)).not.toContain('Simulated-Graph-Secret');
+  });
+
   it('exits 2 for a missing scenario file', async () => {
     const result = await dapSim(['run', '--config', join(dir, 'nope.json'), '--', process.execPath, '-e', '']);
     expect(result.exitCode).toBe(2);
@@ -86,8 +128,11 @@ describe('createProgram', () => {
 
   it('writes stats as stable JSON', () => {
     const file = join(dir, 'stable.json');
-    writeStats(file, { accounts: {}, tenants: {} });
-    expect(readFileSync(file, 'utf8')).toBe('{\n  "accounts": {},\n  "tenants": {}\n}\n');
+    writeStats(file, { accounts: {}, tenants: {}, graph: emptyGraphStats() });
+    expect(readFileSync(file, 'utf8')).toBe(
+      '{\n  "accounts": {},\n  "tenants": {},\n  "graph": {\n    "tokensIssued": 0,\n    "tokenFailures": 0,\n    "relationshipPages": 0,\n' +
+        '    "reportRequests": 0,\n    "downloads": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "requestsPerTenant": {}\n  }\n}\n',
+    );
   });
 });
 

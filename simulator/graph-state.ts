@@ -1,0 +1,215 @@
+/**
+ * The mutable Graph side of the simulator: access and refresh tokens, report download URLs,
+ * the per app / tenant / function request windows, one-shot fault counters and GraphStats.
+ * Secrets are compared, never stored beyond the scenario nor written anywhere.
+ */
+import { randomBytes } from 'node:crypto';
+import { graphReportSpecs } from './graph-report-catalog.js';
+import { loginErrors, type LoginFailure } from './graph-texts.js';
+import { buildGraphWorld, type GraphWorld } from './graph-world.js';
+import type { ReportRequest } from './graph-report-data.js';
+import type { GraphStats } from './simulator-types.js';
+import { faultsOf, type TenantRecord, type World } from './world.js';
+
+export interface GraphApp {
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+}
+
+export interface AccessToken {
+  app: GraphApp;
+  /** The tenant the token was issued for (lower-case id). */
+  tenantId: string;
+  /** The customer tenant; undefined for the partner's own tenant. */
+  tenant: TenantRecord | undefined;
+  expiresAt: number;
+}
+
+export interface Download {
+  request: ReportRequest;
+  expiresAt: number;
+}
+
+export type TokenResult =
+  | { ok: true; body: { token_type: 'Bearer'; expires_in: number; ext_expires_in: number; access_token: string; scope?: string; refresh_token?: string } }
+  | { ok: false; failure: LoginFailure };
+
+export type SlotResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+function opaque(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function emptyGraphStats(): GraphStats {
+  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, requestsPerTenant: {} };
+}
+
+export class GraphState {
+  readonly graphWorld: GraphWorld;
+  readonly counters = emptyGraphStats();
+  private readonly apps: Map<string, GraphApp & { refreshTokens: Set<string> }>;
+  private readonly tokens = new Map<string, AccessToken>();
+  private readonly downloads = new Map<string, Download>();
+  /** `${clientId}|${tenantId}|${function}` → times (ms) of accepted report requests in the window. */
+  private readonly windows = new Map<string, number[]>();
+  /** `${fault}|${tenantId}` → how many times a one-shot fault has fired. */
+  private readonly fired = new Map<string, number>();
+  /** tenantId → function → requests. */
+  private readonly perTenant = new Map<string, Map<string, number>>();
+
+  constructor(
+    readonly world: World,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.graphWorld = buildGraphWorld(world, clock());
+    this.apps = new Map(
+      world.scenario.graph.apps.map((a) => [a.clientId.toLowerCase(), { clientId: a.clientId, clientSecret: a.clientSecret, displayName: a.displayName, refreshTokens: new Set(a.refreshTokens) }]),
+    );
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** The partner (`partner: true`) or customer tenant named in the token path by id or domain. */
+  resolveTenant(segment: string): { partner: true; tenantId: string } | { partner: false; tenant: TenantRecord } | undefined {
+    const key = segment.toLowerCase();
+    const gw = this.graphWorld;
+    if (key === gw.partnerTenantId || key === gw.partnerDomain) return { partner: true, tenantId: gw.partnerTenantId };
+    const tenant = this.world.lookup.get(key);
+    // The lookup also holds display names; the login host only knows ids and domain names.
+    if (!tenant || key === tenant.name.toLowerCase()) return undefined;
+    return { partner: false, tenant };
+  }
+
+  /** POST /{tenant}/oauth2/v2.0/token with the form fields. */
+  issueToken(tenantSegment: string, form: URLSearchParams): TokenResult {
+    const now = this.clock();
+    const fail = (failure: LoginFailure): TokenResult => {
+      this.counters.tokenFailures += 1;
+      return { ok: false, failure };
+    };
+    const grant = form.get('grant_type');
+    if (!grant) return fail(loginErrors.missingField('grant_type', now));
+    if (grant !== 'client_credentials' && grant !== 'refresh_token') return fail(loginErrors.unsupportedGrant(grant, now));
+    const clientId = form.get('client_id');
+    if (!clientId) return fail(loginErrors.missingField('client_id', now));
+    const scope = form.get('scope');
+    if (!scope) return fail(loginErrors.missingField('scope', now));
+    const scopes = scope.split(/\s+/).filter((s) => s !== '');
+    const graphScope = scopes.find((s) => s.toLowerCase() === GRAPH_SCOPE);
+    if (!graphScope) return fail(loginErrors.badScope(now));
+    // /organizations and /common name no tenant: a refresh token then resolves to the partner's own tenant.
+    const multiTenant = ['organizations', 'common'].includes(tenantSegment.toLowerCase());
+    if (multiTenant && grant === 'client_credentials') return fail(loginErrors.noTenant(now));
+    const target = multiTenant ? ({ partner: true, tenantId: this.graphWorld.partnerTenantId } as const) : this.resolveTenant(tenantSegment);
+    if (!target) return fail(loginErrors.unknownTenant(tenantSegment, now));
+    const tenantId = target.partner ? target.tenantId : target.tenant.tenantId.toLowerCase();
+    const app = this.apps.get(clientId.toLowerCase());
+    if (!app) return fail(loginErrors.unknownApp(clientId, tenantId, now));
+    const secret = form.get('client_secret');
+    if (!secret) return fail(loginErrors.missingField('client_secret', now));
+    if (secret !== app.clientSecret) return fail(loginErrors.badSecret(app.clientId, now));
+    let refreshToken: string | undefined;
+    if (grant === 'refresh_token') {
+      const given = form.get('refresh_token');
+      if (!given) return fail(loginErrors.missingField('refresh_token', now));
+      if (!app.refreshTokens.has(given)) return fail(loginErrors.badRefreshToken(now));
+      refreshToken = opaque(48);
+      app.refreshTokens.add(refreshToken);
+    }
+    if (!target.partner && faultsOf(this.world, target.tenant, 'notConsented').length > 0) {
+      return fail(loginErrors.notConsented(app.clientId, app.displayName, now));
+    }
+    const lifetime = this.world.scenario.graph.tokenLifetimeSeconds;
+    const token = opaque(32);
+    this.tokens.set(token, { app, tenantId, tenant: target.partner ? undefined : target.tenant, expiresAt: now + lifetime * 1000 });
+    this.counters.tokensIssued += 1;
+    return {
+      ok: true,
+      body: {
+        token_type: 'Bearer',
+        expires_in: lifetime,
+        ext_expires_in: lifetime,
+        access_token: token,
+        ...(refreshToken ? { scope: `${GRAPH_SCOPE} offline_access`, refresh_token: refreshToken } : {}),
+      },
+    };
+  }
+
+  /** The token behind an Authorization header: missing, unknown, expired or valid. */
+  bearer(header: string | undefined): { kind: 'missing' | 'unknown' | 'expired' } | { kind: 'ok'; token: AccessToken } {
+    const value = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+    if (!value) return { kind: 'missing' };
+    const token = this.tokens.get(value);
+    if (!token) return { kind: 'unknown' };
+    if (this.clock() >= token.expiresAt) return { kind: 'expired' };
+    return { kind: 'ok', token };
+  }
+
+  countRequest(tenant: TenantRecord, fn: string): void {
+    this.counters.reportRequests += 1;
+    const key = tenant.tenantId.toLowerCase();
+    const byFn = this.perTenant.get(key) ?? new Map<string, number>();
+    byFn.set(fn, (byFn.get(fn) ?? 0) + 1);
+    this.perTenant.set(key, byFn);
+  }
+
+  /** True while a one-shot fault still has firings left for this tenant (and uses one). */
+  fire(fault: string, tenant: TenantRecord, times: number): boolean {
+    const key = `${fault}|${tenant.tenantId}`;
+    const used = this.fired.get(key) ?? 0;
+    if (used >= times) return false;
+    this.fired.set(key, used + 1);
+    return true;
+  }
+
+  /** Takes a slot in the app / tenant / function window, or says when the oldest one frees. */
+  takeSlot(app: GraphApp, tenant: TenantRecord, fn: string): SlotResult {
+    const { requests, windowSeconds } = this.world.scenario.graph.rateLimit;
+    const now = this.clock();
+    const windowMs = windowSeconds * 1000;
+    const key = `${app.clientId.toLowerCase()}|${tenant.tenantId}|${fn}`;
+    const recent = (this.windows.get(key) ?? []).filter((t) => now - t < windowMs);
+    if (recent.length >= requests) {
+      this.windows.set(key, recent);
+      const oldest = recent[0] ?? now;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+    }
+    recent.push(now);
+    this.windows.set(key, recent);
+    return { ok: true };
+  }
+
+  /** Registers a download URL id for a report; `expired` hands out one that is already past its time. */
+  addDownload(request: ReportRequest, expired: boolean): string {
+    const id = opaque(36);
+    const now = this.clock();
+    const expiresAt = expired ? now - 1000 : now + this.world.scenario.graph.downloadLifetimeSeconds * 1000;
+    this.downloads.set(id, { request, expiresAt });
+    return id;
+  }
+
+  download(id: string): Download | undefined {
+    return this.downloads.get(id);
+  }
+
+  /** The counters; requestsPerTenant in world order, functions in catalog order. */
+  stats(): GraphStats {
+    const requestsPerTenant: Record<string, Record<string, number>> = {};
+    for (const tenant of this.world.tenants) {
+      const byFn = this.perTenant.get(tenant.tenantId.toLowerCase());
+      if (!byFn) continue;
+      const entry: Record<string, number> = {};
+      for (const spec of graphReportSpecs) {
+        const n = byFn.get(spec.name);
+        if (n) entry[spec.name] = n;
+      }
+      requestsPerTenant[tenant.tenantId] = entry;
+    }
+    return { ...this.counters, requestsPerTenant };
+  }
+}
