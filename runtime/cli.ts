@@ -3,6 +3,7 @@ import { DapError, ExitCode } from '../common/dap-error.js';
 import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
 import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
+import { parseBackend, planGraph, rejectGraphOptions } from './graph/graph-options.js';
 import { runReport } from './run-report.js';
 import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
 
@@ -21,6 +22,13 @@ Examples:
   # two accounts, each with its own limit of 3 sessions; only some tenants; Excel-friendly output
   $ dap-report run --report MailboxUsageReport --user a@partner.onmicrosoft.com --user b@partner.onmicrosoft.com \\
       --tenants-file customers.txt --exclude test.onmicrosoft.com --bom --excel-safe --out usage.csv
+
+  # a Microsoft Graph report over every active GDAP customer (app secret from the environment)
+  $ DAP_GRAPH_CLIENT_SECRET=… dap-report run --report MailboxUsageDetail --param Period=D30 \\
+      --client-id 11111111-2222-3333-4444-555555555555 --partner-tenant contoso.onmicrosoft.com --out usage.csv
+
+  # the same on the embedded simulator
+  $ dap-report run --simulate --backend graph --report MailboxUsageDetail
 
   # finish a run that was interrupted (same command, plus --resume)
   $ dap-report run --report MailboxUsageReport --user admin@contoso.onmicrosoft.com --out usage.csv --resume
@@ -126,16 +134,24 @@ Examples:
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'no progress and no summary line')
     .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
-    .option('--max-sessions <n>', 'sessions per account at once, 1 to 3', '3')
+    .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
     .option('--retries <n>', 'further attempts for transient failures (throttling, session limit, timeouts, crashed workers)', '4')
     .option('--tenant-timeout <seconds>', 'give up on a tenant attempt after this long', '600')
     .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
+    .option('--backend <exchange|graph>', 'exchange (pwsh remote sessions) or graph (Microsoft Graph); default: what the report needs')
+    .option('--graph-url <base>', 'Microsoft Graph base (https; http only on loopback); default https://graph.microsoft.com')
+    .option('--login-url <base>', 'token service base (https; http only on loopback); default https://login.microsoftonline.com')
+    .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID); its secret only from DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin, or DAP_GRAPH_REFRESH_TOKEN")
+    .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
+    .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret)")
+    .option('--discovery <relationships|contracts>', 'how Graph finds customers: active GDAP relationships (default) or partner contracts')
+    .option('--concurrency <n>', 'Graph: tenants at once, 1 to 32 (default 8)')
     .addOption(new Option('--catalog <file>').hideHelp())
     .addHelpText('after', runExamples)
     .action(async (options: RunCliOptions) => {
       try {
         const catalog = deps.readCatalog(options.catalog);
-        const plan = planRun(options, catalog, deps.cwd);
+        const plan = planRun(options, catalog, deps.cwd, deps.env);
         if (plan.simulate?.scenario) deps.validateScenario(plan.simulate.scenario);
         const result = await runReport(plan, deps);
         deps.setExitCode(result.exitCode);
@@ -161,7 +177,7 @@ Examples:
 
   program
     .command('tenants')
-    .description('sign in (once per account) and list the customer tenants a run would cover (needs pwsh)')
+    .description('list the customer tenants a run would cover (Exchange: signs in once per account with pwsh; Graph: the app lists its customers)')
     .option('--user <upn>', 'a partner account; repeatable', collect, [])
     .option('--simulate [scenario.json]', 'list the tenants of the embedded simulator')
     .option('--tenant <domain|id>', 'only this tenant; repeatable', collect, [])
@@ -169,19 +185,38 @@ Examples:
     .option('--tenants-file <file>', 'only the tenants listed in this file')
     .option('--pwsh <path>', 'the pwsh executable')
     .option('--password-stdin', 'read the password(s) from stdin, one line per --user')
+    .option('--backend <exchange|graph>', 'exchange (default) or graph')
+    .option('--graph-url <base>', 'Microsoft Graph base; default https://graph.microsoft.com')
+    .option('--login-url <base>', 'token service base; default https://login.microsoftonline.com')
+    .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID)")
+    .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
+    .option('--partner-tenant <id|domain>', "the partner's own tenant (else DAP_GRAPH_TENANT_ID)")
+    .option('--discovery <relationships|contracts>', 'Graph: active GDAP relationships (default) or partner contracts')
     .option('--json', 'as JSON')
-    .addHelpText('after', '\nExamples:\n  $ dap-report tenants --simulate\n  $ dap-report tenants --user admin@contoso.onmicrosoft.com --json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ dap-report tenants --simulate\n  $ dap-report tenants --user admin@contoso.onmicrosoft.com --json\n  $ dap-report tenants --simulate --backend graph\n',
+    )
     .action(async (options: RunCliOptions) => {
       try {
         const filter = parseTenantFilter(options, deps.cwd);
         const simulate = options.simulate !== undefined && options.simulate !== false;
-        if (typeof options.simulate === 'string') deps.validateScenario(checkScenario(options.simulate, deps.cwd));
+        const scenario = typeof options.simulate === 'string' ? checkScenario(options.simulate, deps.cwd) : undefined;
+        if (scenario) deps.validateScenario(scenario);
+        const backend = parseBackend(options.backend) ?? 'exchange';
+        if (backend === 'graph') {
+          if ((options.user ?? []).length > 0 || options.passwordStdin) {
+            throw new DapError('OPTION_CONFLICT', ExitCode.usage, '--user and --password-stdin apply only to --backend exchange; the graph backend lists customers with the app');
+          }
+        } else rejectGraphOptions(options, 'add --backend graph');
         await listTenants(
           {
+            backend,
             users: options.user ?? [],
-            ...(simulate ? { simulate: typeof options.simulate === 'string' ? { scenario: checkScenario(options.simulate, deps.cwd) } : {} } : {}),
+            ...(simulate ? { simulate: scenario ? { scenario } : {} } : {}),
             filter,
             ...(options.pwsh ? { pwshFlag: options.pwsh } : {}),
+            ...(backend === 'graph' ? { graph: planGraph(options, deps.env, simulate) } : {}),
             passwordStdin: options.passwordStdin === true,
             json: options.json === true,
           },

@@ -8,3 +8,10 @@ export type { Account, Discovery, DiscoveredTenant, TenantJob, TenantOutcome, Te
 export type { RuntimeDeps } from './runtime-deps.js';
 export { PwshWorkerPool } from './pwsh/worker-pool.js';
 export { PwshDiscovery } from './pwsh/pwsh-discovery.js';
+export type { BackendPlan, RunBackend } from './run-backend.js';
+export { exchangeBackend } from './exchange-backend.js';
+export { graphBackend } from './graph/graph-backend.js';
+export { GraphTenantRunner } from './graph/graph-runner.js';
+export { GraphDiscovery } from './graph/graph-discovery.js';
+export { TokenCache } from './graph/token-cache.js';
+export { SlidingWindowLimiter } from './graph/rate-limiter.js';

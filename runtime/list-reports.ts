@@ -13,7 +13,7 @@ function describeParameter(p: CatalogParameter): string {
 export function formatCatalog(catalog: Catalog): string {
   const lines: string[] = [];
   for (const report of catalog.reports) {
-    lines.push(`${report.name}  (${report.function}, ${report.source.cmdlet})`);
+    lines.push(`${report.name}  (${report.function}, ${report.source.kind === 'exchange' ? report.source.cmdlet : `Graph ${report.source.function}`})`);
     if (report.summary) lines.push(`  ${report.summary}`);
     if (report.parameters.length > 0) {
       lines.push('  parameters:');

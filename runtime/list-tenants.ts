@@ -1,55 +1,52 @@
 import { stringify } from 'csv-stringify/sync';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import type { RunningSimulator } from '../simulator/simulator-types.js';
-import { collectPasswords, promptPassword } from './credentials.js';
+import { exchangeBackend } from './exchange-backend.js';
+import { graphBackend } from './graph/graph-backend.js';
+import type { BackendKind, GraphPlan } from './graph/graph-options.js';
+import type { RunBackend } from './run-backend.js';
 import type { RuntimeDeps } from './runtime-deps.js';
-import type { DiscoveredTenant } from './runner-types.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from './scheduler.js';
 import { selectTenants, type TenantFilter } from './tenant-selection.js';
 
 export interface TenantsPlan {
+  backend?: BackendKind;
   users: string[];
   simulate?: { scenario?: string };
   filter: TenantFilter;
   pwshFlag?: string;
+  graph?: GraphPlan;
   passwordStdin: boolean;
   json: boolean;
 }
 
-/** `dap-report tenants`: signs each account in once and lists the customers the run would cover. */
+/** `dap-report tenants`: discovers the customers (once per account, or once for the app) and lists those a run would cover. */
 export async function listTenants(plan: TenantsPlan, deps: RuntimeDeps): Promise<void> {
-  const pwsh = deps.resolvePwsh(plan.pwshFlag);
+  const kind = plan.backend ?? 'exchange';
+  const backendPlan = {
+    backend: kind,
+    users: plan.users,
+    passwordStdin: plan.passwordStdin,
+    maxSessions: MAX_SESSIONS_PER_ACCOUNT,
+    ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
+    ...(plan.graph ? { graph: plan.graph } : {}),
+  };
+  const starter = kind === 'graph' ? graphBackend(backendPlan, deps) : exchangeBackend(backendPlan, deps);
   let simulator: RunningSimulator | undefined;
+  let backend: RunBackend | undefined;
   try {
     if (plan.simulate) simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
-    const users = plan.users.length > 0 ? plan.users : simulator ? [simulator.userName] : [];
-    if (users.length === 0) throw new DapError('MISSING_USER', ExitCode.usage, 'tenants needs --user <upn> (or --simulate)');
-    const stdinIsTTY = (deps.stdin as { isTTY?: boolean }).isTTY === true;
-    const prompt = deps.promptPassword ?? (stdinIsTTY ? (u: string) => promptPassword(u, deps.stdin, deps.stderr) : undefined);
-    const accounts = await collectPasswords({
-      users,
-      env: deps.env,
-      ...(plan.passwordStdin
-        ? {
-            readStdin: async () => {
-              let text = '';
-              for await (const chunk of deps.stdin) text += String(chunk);
-              return text;
-            },
-          }
-        : {}),
-      ...(prompt ? { prompt } : {}),
-      ...(simulator ? { simulator: { userName: simulator.userName, password: simulator.env.DAP_PASSWORD } } : {}),
-    });
-    const discovery = deps.createDiscovery({ pwshPath: pwsh.path, baseEnv: deps.env, ...(simulator ? { extraEnv: simulator.env } : {}) });
-    const discovered: Array<{ account: string; tenants: DiscoveredTenant[] }> = [];
-    try {
-      for (const account of accounts) discovered.push({ account: account.userName, tenants: await discovery.discover(account) });
-    } finally {
-      await discovery.close();
-    }
+    if (kind === 'exchange' && plan.users.length === 0 && !simulator) throw new DapError('MISSING_USER', ExitCode.usage, 'tenants needs --user <upn> (or --simulate)');
+    backend = await starter.open(simulator);
+    const discovered = await backend.discover();
     const { tenants } = selectTenants(discovered, plan.filter);
+    const runnable = (t: { tenantId: string; domain: string }) => backend!.tenantProblem(t) === undefined;
     if (plan.json) {
-      deps.stdout.write(`${JSON.stringify(tenants, null, 2)}\n`);
+      deps.stdout.write(`${JSON.stringify(kind === 'graph' ? tenants.map(({ validDomain: _, ...t }) => ({ ...t, runnable: runnable(t) })) : tenants, null, 2)}\n`);
+    } else if (kind === 'graph') {
+      deps.stdout.write(
+        stringify([['TenantDomain', 'TenantId', 'Name', 'App', 'Runnable'], ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, runnable(t) ? 'yes' : 'no'])]),
+      );
     } else {
       deps.stdout.write(
         stringify([
@@ -59,6 +56,7 @@ export async function listTenants(plan: TenantsPlan, deps: RuntimeDeps): Promise
       );
     }
   } finally {
+    await backend?.close().catch(() => undefined);
     if (simulator) await simulator.stop();
   }
 }

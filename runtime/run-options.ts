@@ -4,6 +4,7 @@ import type { Catalog, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { fingerprintDifferences, readManifest, type Manifest, type RunFingerprint } from './manifest.js';
 import { findReport, parseReportParameters } from './report-parameters.js';
+import { parseBackend, planGraph, rejectGraphOptions, type BackendKind, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
 import type { JobParameter } from './runner-types.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from './scheduler.js';
 import { Spool } from './spool.js';
@@ -11,7 +12,7 @@ import type { TenantFilter } from './tenant-selection.js';
 import { isDnsName, isGuid, normaliseTenantName } from './tenant-names.js';
 
 /** The `run` options as commander hands them over. */
-export interface RunCliOptions {
+export interface RunCliOptions extends GraphCliOptions {
   report?: string;
   param?: string[];
   out?: string;
@@ -36,6 +37,10 @@ export interface RunCliOptions {
 
 /** A checked run: everything that can be wrong with the input has been found before anything starts. */
 export interface RunPlan {
+  /** exchange (pwsh, remote sessions) or graph (Microsoft Graph over HTTP): the report's source decides. */
+  backend: BackendKind;
+  /** The checked Graph options when backend is graph. */
+  graph?: GraphPlan;
   report: CatalogReport;
   parameters: JobParameter[];
   out: string;
@@ -62,6 +67,8 @@ export interface RunPlan {
 }
 
 export const defaultReportName = 'MailboxActivityReport';
+/** The report of `run --simulate --backend graph` without --report. */
+export const defaultGraphReportName = 'MailboxUsageDetail';
 export const defaultOutput = 'ReportOutput.csv';
 export const defaultErrorsFile = 'Errors.txt';
 export const defaultTenantTimeoutSeconds = 600;
@@ -146,13 +153,35 @@ export function checkScenario(raw: string, cwd: string): string {
  * scenario, the manifest of a run to resume) and answers a plan, or the first problem as a usage
  * error (exit 2). Starts nothing.
  */
-export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string): RunPlan {
+export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, env: NodeJS.ProcessEnv = {}): RunPlan {
   const simulate = options.simulate !== undefined && options.simulate !== false;
   if (!options.report && !simulate) {
     throw usage('MISSING_REPORT', `run needs --report <Name>: expected one of ${catalog.reports.map((r) => r.name).join(', ')}`);
   }
-  const report = findReport(catalog, options.report ?? defaultReportName);
+  const requested = parseBackend(options.backend);
+  const report = findReport(catalog, options.report ?? (requested === 'graph' ? defaultGraphReportName : defaultReportName));
+  const backend: BackendKind = report.source.kind === 'graph' ? 'graph' : 'exchange';
+  if (requested && requested !== backend) {
+    throw usage(
+      'BACKEND_MISMATCH',
+      `--backend ${requested} cannot run ${report.name}: it is ${backend === 'graph' ? `a Microsoft Graph report (${report.source.kind === 'graph' ? report.source.function : ''}); use --backend graph or leave --backend out` : 'an Exchange report; use --backend exchange or leave --backend out'}`,
+    );
+  }
   const parameters = parseReportParameters(report, options.param ?? []);
+  let graph: GraphPlan | undefined;
+  if (backend === 'graph') {
+    const exchangeOnly = [
+      ...((options.user ?? []).length > 0 ? ['--user'] : []),
+      ...(options.passwordStdin ? ['--password-stdin'] : []),
+      ...(options.maxSessions !== undefined ? ['--max-sessions'] : []),
+    ];
+    if (exchangeOnly.length > 0) {
+      throw usage('OPTION_CONFLICT', `${exchangeOnly.join(', ')} ${exchangeOnly.length === 1 ? 'applies' : 'apply'} only to Exchange reports; ${report.name} runs on Microsoft Graph with the app's credential (--client-id, DAP_GRAPH_CLIENT_SECRET) and --concurrency`);
+    }
+    graph = planGraph(options, env, simulate);
+  } else {
+    rejectGraphOptions(options, `${report.name} is an Exchange report`);
+  }
 
   const users = [...new Set((options.user ?? []).map((u) => u.trim()))];
   for (const user of users) {
@@ -161,7 +190,7 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string): 
       throw usage('BAD_USER', `--user '${user}' is not a user principal name: expected name@domain, e.g. admin@contoso.onmicrosoft.com`);
     }
   }
-  if (users.length === 0 && !simulate) {
+  if (backend === 'exchange' && users.length === 0 && !simulate) {
     throw usage('MISSING_USER', 'run needs --user <upn>: the partner account to sign in with (several --user spread the tenants)');
   }
 
@@ -185,6 +214,8 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string): 
   }
 
   const plan: RunPlan = {
+    backend,
+    ...(graph ? { graph } : {}),
     report,
     parameters,
     out,

@@ -2,45 +2,25 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import type { RunningSimulator, SimulatorStats } from '../simulator/simulator-types.js';
-import { collectPasswords, promptPassword } from './credentials.js';
+import { exchangeBackend } from './exchange-backend.js';
+import { graphBackend } from './graph/graph-backend.js';
+import type { BackendPlan, RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, type Manifest, type ManifestTenant } from './manifest.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 import type { RunPlan } from './run-options.js';
-import type { Account, DiscoveredTenant, TenantOutcome } from './runner-types.js';
+import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
-import { Scheduler, type AccountCounters, type ScheduledTenant, type TenantResult } from './scheduler.js';
+import { Scheduler, type AccountCounters, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
 import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
 import { selectTenants } from './tenant-selection.js';
-import { isDnsName } from './tenant-names.js';
 import { writeFileAtomic } from './atomic-file.js';
-import type { WorkerContext } from './pwsh/worker-spawn.js';
 
 export interface RunResult {
   exitCode: number;
   summary: RunSummary;
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  return text;
-}
-
-/** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */
-async function accountsFor(plan: RunPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<Account[]> {
-  const users = plan.users.length > 0 ? plan.users : simulator ? [simulator.userName] : [];
-  const stdinIsTTY = (deps.stdin as { isTTY?: boolean }).isTTY === true;
-  const prompt = deps.promptPassword ?? (stdinIsTTY ? (user: string) => promptPassword(user, deps.stdin, deps.stderr) : undefined);
-  return collectPasswords({
-    users,
-    env: deps.env,
-    ...(plan.passwordStdin ? { readStdin: () => readAll(deps.stdin) } : {}),
-    ...(prompt ? { prompt } : {}),
-    ...(simulator ? { simulator: { userName: simulator.userName, password: simulator.env.DAP_PASSWORD } } : {}),
-  });
 }
 
 function newManifest(plan: RunPlan, discovered: Array<{ account: string; tenants: DiscoveredTenant[] }>, now: Date): { manifest: Manifest; unmatched: string[] } {
@@ -59,9 +39,9 @@ function newManifest(plan: RunPlan, discovered: Array<{ account: string; tenants
 }
 
 /** On --resume: keep the tenants whose part still parses; give tenants of accounts no longer used to the current ones. */
-async function prepareResume(plan: RunPlan, manifest: Manifest, accounts: readonly Account[]): Promise<number> {
+async function prepareResume(plan: RunPlan, manifest: Manifest, lanes: readonly AccountLimit[]): Promise<number> {
   let reused = 0;
-  const users = accounts.map((a) => a.userName);
+  const users = lanes.map((a) => a.userName);
   let next = 0;
   for (const tenant of manifest.tenants) {
     if (tenant.state === 'succeeded' && (await plan.spool.verifyPart(tenant))) reused += 1;
@@ -95,7 +75,8 @@ function toSummaryTenant(t: ManifestTenant): TenantSummary {
 }
 
 /**
- * One `dap-report run`: simulator (if asked), credentials, discovery (one sign-in per account),
+ * One `dap-report run`: simulator (if asked), the backend (Exchange: credentials, discovery with one
+ * sign-in per account, pwsh workers; Graph: the app's credential, discovery, HTTP),
  * spool and manifest, capped scheduling over the runner, streaming merge, errors file, summary.
  * Throws a DapError for usage (2) and fatal (3) problems; answers the exit code otherwise.
  */
@@ -104,9 +85,11 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
   const say = (line: string) => {
     if (!plan.quiet) deps.stderr.write(`${line}\n`);
   };
-  const pwsh = deps.resolvePwsh(plan.pwshFlag);
+  // input problems of the backend (e.g. no pwsh) come before anything starts
+  const starter = plan.backend === 'graph' ? graphBackend(backendPlanOf(plan), deps) : exchangeBackend(backendPlanOf(plan), deps);
   let simulator: RunningSimulator | undefined;
   let simulatorStats: SimulatorStats | undefined;
+  let backend: RunBackend | undefined;
   const stopSimulator = async () => {
     if (simulator && !simulatorStats) simulatorStats = await simulator.stop();
   };
@@ -115,39 +98,34 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
       say(`dap-report: simulator at ${simulator.url}`);
     }
-    const accounts = await accountsFor(plan, deps, simulator);
-    const context: WorkerContext = { pwshPath: pwsh.path, baseEnv: deps.env, ...(simulator ? { extraEnv: simulator.env } : {}) };
+    backend = await starter.open(simulator);
+    const lanes = backend.lanes;
 
-    // one sign-in per account: a wrong password stops the run here, before any tenant
-    const discovery = deps.createDiscovery(context);
-    const discovered: Array<{ account: string; tenants: DiscoveredTenant[] }> = [];
-    try {
-      for (const account of accounts) discovered.push({ account: account.userName, tenants: await discovery.discover(account) });
-    } finally {
-      await discovery.close();
-    }
+    // discovery first: a refused credential stops the run here, before any tenant
+    const discovered = await backend.discover();
 
     let manifest: Manifest;
     let reused = 0;
     if (plan.resumeManifest) {
       manifest = plan.resumeManifest;
-      reused = await prepareResume(plan, manifest, accounts);
+      reused = await prepareResume(plan, manifest, lanes);
       say(`dap-report: resuming ${plan.spool.dir}: ${reused} tenant(s) kept, ${manifest.tenants.length - reused} to run`);
     } else {
       const fresh = newManifest(plan, discovered, startedAt);
       manifest = fresh.manifest;
-      for (const name of fresh.unmatched) say(`dap-report: --tenant ${name} matched no customer of ${accounts.map((a) => a.userName).join(', ')}`);
+      for (const name of fresh.unmatched) say(`dap-report: --tenant ${name} matched no customer of ${lanes.map((a) => a.userName).join(', ')}`);
     }
     plan.spool.create(!plan.resumeManifest);
     await plan.spool.cleanTemporary();
     const writer = new ManifestWriter(plan.spool.manifestPath, manifest, deps.now);
 
-    // tenants whose domain is not a DNS name fail without a URI ever being built
+    // tenants the backend cannot address (a domain that is not a DNS name, an id that is not a GUID) fail without a request
     for (const tenant of manifest.tenants) {
-      if (tenant.state === 'pending' && !isDnsName(tenant.domain)) {
+      const problem = tenant.state === 'pending' ? backend.tenantProblem(tenant) : undefined;
+      if (problem) {
         tenant.state = 'failed';
-        tenant.category = 'InvalidDomain';
-        tenant.message = `the customer's initial domain '${tenant.domain}' is not a valid DNS name; no connection was attempted`;
+        tenant.category = problem.category;
+        tenant.message = problem.message;
       }
     }
     await writer.save();
@@ -159,10 +137,11 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     const progress = createProgress({ stream: deps.stderr, quiet: plan.quiet || plan.json, ...(deps.progressIntervalMs !== undefined ? { intervalMs: deps.progressIntervalMs } : {}) });
     const update = () => progress.update({ done: counts.done, failed: counts.failed, remaining: manifest.tenants.length - counts.done - counts.failed });
 
-    const runner = deps.createRunner(context, accounts, (job) => plan.spool.jobPath(job.tenantId, job.attempt));
+    const runner = backend.createRunner((job) => plan.spool.jobPath(job.tenantId, job.attempt));
     const scheduler = new Scheduler({
       runner,
-      accounts: accounts.map((a) => ({ userName: a.userName, maxSessions: plan.maxSessions })),
+      accounts: lanes,
+      laneCap: backend.laneCap,
       policy: { ...defaultRetryPolicy, ...deps.retryPolicy, retries: plan.retries },
       timeoutMs: plan.timeoutMs,
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
@@ -271,6 +250,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     const endedAt = deps.now();
     const summary: RunSummary = {
       report: plan.report.name,
+      backend: plan.backend,
       parameters: plan.fingerprint.parameters,
       output,
       errorsFile,
@@ -296,6 +276,20 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     }
     return { exitCode, summary };
   } finally {
+    await backend?.close().catch(() => undefined);
     await stopSimulator().catch(() => undefined);
   }
+}
+
+/** The part of the plan a backend reads; the run directory keeps backend state for --resume. */
+function backendPlanOf(plan: RunPlan): BackendPlan {
+  return {
+    backend: plan.backend,
+    users: plan.users,
+    passwordStdin: plan.passwordStdin,
+    maxSessions: plan.maxSessions,
+    stateDir: plan.spool.dir,
+    ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
+    ...(plan.graph ? { graph: plan.graph } : {}),
+  };
 }

@@ -52,6 +52,10 @@ export interface TenantOutcome {
   message?: string;
   /** The file holding the rows when status is succeeded (normally job.outPath). */
   partPath?: string;
+  /** A failure worth another attempt even though its category is not transient (e.g. an HTTP 5xx answer). */
+  retryable?: boolean;
+  /** The service said when to try again (Retry-After): the retry waits this long instead of the backoff. */
+  retryAfterMs?: number;
 }
 
 /**

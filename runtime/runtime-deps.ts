@@ -1,5 +1,6 @@
 import { readCatalog as readCatalogFile, type Catalog } from '../common/catalog.js';
 import { resolvePwsh, type ResolvedPwsh } from '../common/pwsh-path.js';
+import type { FetchLike } from './graph/token-client.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { Account, Discovery, TenantJob, TenantRunner } from './runner-types.js';
 import { PwshDiscovery } from './pwsh/pwsh-discovery.js';
@@ -30,6 +31,8 @@ export interface RuntimeDeps {
   /** jobFileFor: where a worker's job file for an attempt goes (in the run's spool). */
   createRunner(context: WorkerContext, accounts: readonly Account[], jobFileFor: (job: TenantJob) => string): TenantRunner;
   promptPassword?(userName: string): Promise<string>;
+  /** The HTTP client of the Graph backend (global fetch when absent). */
+  fetch?: FetchLike;
   retryPolicy?: Partial<RetryPolicy>;
   /** Scheduler sleep between retries (tests make it instant). */
   sleep?(ms: number, signal: AbortSignal): Promise<void>;

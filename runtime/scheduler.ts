@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { FailureCategory } from '../common/failure-category.js';
@@ -68,6 +69,11 @@ export interface SchedulerOptions {
   now?(): number;
   /** How long to wait for an aborted runner to give its worker back. */
   abortSettleMs?: number;
+  /**
+   * The most attempts an account (lane) may run at once, whatever its maxSessions says:
+   * MAX_SESSIONS_PER_ACCOUNT (the Exchange session limit) unless a backend without that limit says otherwise.
+   */
+  laneCap?: number;
 }
 
 const skipped = Symbol('skipped');
@@ -87,8 +93,10 @@ export class Scheduler {
   private inFlightCount = 0;
 
   constructor(private readonly options: SchedulerOptions) {
+    // every running attempt and every waiting retry listens on these: up to a lane's cap times the lanes, and all tenants
+    setMaxListeners(0, this.stopController.signal, this.abortController.signal);
     for (const account of options.accounts) {
-      const cap = Math.max(1, Math.min(MAX_SESSIONS_PER_ACCOUNT, account.maxSessions));
+      const cap = Math.max(1, Math.min(options.laneCap ?? MAX_SESSIONS_PER_ACCOUNT, account.maxSessions));
       this.queues.set(account.userName, new PQueue({ concurrency: cap }));
       this.counters[account.userName] = { maxSessions: cap, maxConcurrentSessions: 0, attempts: 0, sessionLimitErrors: 0 };
       this.open.set(account.userName, 0);
@@ -164,8 +172,9 @@ export class Scheduler {
         this.abort();
         return failed;
       }
-      if (isRetryable(outcome.category) && attempts <= this.options.policy.retries && !this.stopped) {
-        const wait = retryDelayMs(this.options.policy, outcome.category ?? 'RemoteError', attempts);
+      if ((isRetryable(outcome.category) || outcome.retryable === true) && attempts <= this.options.policy.retries && !this.stopped) {
+        // the service's Retry-After, when it gave one, rather than the generic backoff
+        const wait = outcome.retryAfterMs ?? retryDelayMs(this.options.policy, outcome.category ?? 'RemoteError', attempts);
         this.options.onRetry?.(tenant, outcome, wait);
         try {
           await (this.options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })))(wait, this.stopController.signal);

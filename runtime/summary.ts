@@ -19,6 +19,8 @@ export interface TenantSummary {
 
 export interface RunSummary {
   report: string;
+  /** exchange or graph. */
+  backend?: string;
   parameters: Array<Pick<JobParameter, 'name' | 'value'>>;
   output: string | null;
   errorsFile: string | null;

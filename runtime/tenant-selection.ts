@@ -11,7 +11,7 @@ export interface TenantFilter {
 
 export interface SelectedTenant {
   tenantId: string;
-  /** The initial domain (the DelegatedOrg target), lower-cased. */
+  /** The initial domain (the DelegatedOrg target), lower-cased; see tenantDomainOf. */
   domain: string;
   name: string;
   account: string;
@@ -27,6 +27,17 @@ export interface Selection {
 
 function names(tenant: DiscoveredTenant): string[] {
   return [tenant.tenantId, tenant.initialDomain, tenant.defaultDomainName].filter(Boolean).map(normaliseTenantName);
+}
+
+/**
+ * The TenantDomain of a customer: its initial domain, else its default domain (lower-cased); a
+ * customer discovered without any domain (a GDAP relationship names only the tenant) is shown by
+ * its display name, else its TenantId.
+ */
+export function tenantDomainOf(tenant: DiscoveredTenant): string {
+  const domain = normaliseTenantName(tenant.initialDomain || tenant.defaultDomainName || '');
+  if (domain) return domain;
+  return (tenant.name ?? '').trim() || normaliseTenantName(tenant.tenantId);
 }
 
 /**
@@ -58,7 +69,7 @@ export function selectTenants(discovered: ReadonlyArray<{ account: string; tenan
   const accountOrder = discovered.map((d) => d.account);
   const load = new Map(accountOrder.map((a) => [a, 0]));
   const entries = [...byId.values()]
-    .map((e) => ({ ...e, domain: normaliseTenantName(e.tenant.initialDomain || e.tenant.defaultDomainName || '') }))
+    .map((e) => ({ ...e, domain: tenantDomainOf(e.tenant) }))
     .sort((a, b) => compareTenants({ domain: a.domain, tenantId: a.tenant.tenantId }, { domain: b.domain, tenantId: b.tenant.tenantId }));
   const tenants = entries.map(({ tenant, accounts, domain }) => {
     const account = [...accounts].sort((a, b) => (load.get(a)! - load.get(b)!) || accountOrder.indexOf(a) - accountOrder.indexOf(b))[0]!;

@@ -11,7 +11,7 @@ import type { FailureCategory } from '../../common/failure-category.js';
 import { createProgram } from '../../runtime/cli.js';
 import type { Account, DiscoveredTenant, Discovery, TenantJob, TenantOutcome, TenantRunner } from '../../runtime/runner-types.js';
 import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
-import type { RunningSimulator } from '../../simulator/simulator-types.js';
+import type { GraphStats, RunningSimulator } from '../../simulator/simulator-types.js';
 
 export const fixtureCatalog = join(import.meta.dirname, '..', 'fixtures', 'runtime', 'catalog.json');
 export const fixtures = join(import.meta.dirname, '..', 'fixtures', 'runtime');
@@ -166,6 +166,17 @@ export interface HarnessOptions {
   deps?: Partial<RuntimeDeps>;
 }
 
+export const emptyGraphStats = (): GraphStats => ({
+  tokensIssued: 0,
+  tokenFailures: 0,
+  relationshipPages: 0,
+  reportRequests: 0,
+  downloads: 0,
+  expiredDownloads: 0,
+  throttled: 0,
+  requestsPerTenant: {},
+});
+
 export function harness(options: HarnessOptions = {}): Harness {
   const signals = new EventEmitter();
   const stdout = new Capture();
@@ -177,8 +188,12 @@ export function harness(options: HarnessOptions = {}): Harness {
     url: 'http://127.0.0.1:1',
     env: { DAP_SIM_URL: 'http://127.0.0.1:1', PSModulePath: '/stand-ins', DAP_PASSWORD: 'sim-password' },
     userName: USER,
-    stats: () => ({ accounts: {}, tenants: {} }),
-    stop: async () => ({ accounts: { [USER]: { signIns: 1, failedSignIns: 0, sessionsOpened: 6, openSessions: 0, openSessionsAtEnd: 0, maxConcurrentSessions: 3, sessionLimitRejections: 0 } }, tenants: {} }),
+    stats: () => ({ accounts: {}, tenants: {}, graph: emptyGraphStats() }),
+    stop: async () => ({
+      accounts: { [USER]: { signIns: 1, failedSignIns: 0, sessionsOpened: 6, openSessions: 0, openSessionsAtEnd: 0, maxConcurrentSessions: 3, sessionLimitRejections: 0 } },
+      tenants: {},
+      graph: emptyGraphStats(),
+    }),
     ...options.simulator,
   };
   const h: Harness = {

@@ -1,0 +1,49 @@
+import { createWriteStream, promises as fs } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify';
+
+/**
+ * Streams a Graph report CSV (UTF-8, starting with a BOM) into a part file for the spool:
+ * TenantId and TenantDomain first, then the report's own columns, one record at a time. Answers
+ * the number of data rows. Rejects when the CSV does not parse (e.g. a row with more fields than
+ * the header).
+ */
+export async function writeReportPart(
+  body: ReadableStream<Uint8Array> | null,
+  outPath: string,
+  tenant: { tenantId: string; domain: string },
+  signal?: AbortSignal,
+): Promise<{ rows: number; columns: string[] }> {
+  let rows = 0;
+  let columns: string[] = [];
+  const prefix = new Transform({
+    objectMode: true,
+    transform(record: string[], _encoding, done) {
+      if (columns.length === 0) {
+        columns = record.map((c) => c.trim());
+        done(null, ['TenantId', 'TenantDomain', ...columns]);
+        return;
+      }
+      rows += 1;
+      done(null, [tenant.tenantId, tenant.domain, ...record]);
+    },
+  });
+  const source = body ? Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
+  try {
+    await pipeline(
+      source,
+      parse({ bom: true, skip_empty_lines: true }),
+      prefix,
+      stringify({ record_delimiter: 'unix' }),
+      createWriteStream(outPath),
+      ...(signal ? [{ signal }] : []),
+    );
+  } catch (error) {
+    await fs.rm(outPath, { force: true });
+    throw error;
+  }
+  return { rows, columns };
+}

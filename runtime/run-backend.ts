@@ -1,0 +1,45 @@
+import type { FailureCategory } from '../common/failure-category.js';
+import type { RunningSimulator } from '../simulator/simulator-types.js';
+import type { BackendKind, GraphPlan } from './graph/graph-options.js';
+import type { DiscoveredTenant, TenantJob, TenantRunner } from './runner-types.js';
+import type { AccountLimit } from './scheduler.js';
+
+/** What a backend needs to know of a run (or of `dap-report tenants`). */
+export interface BackendPlan {
+  backend: BackendKind;
+  /** Exchange: the partner accounts (--user). */
+  users: string[];
+  passwordStdin: boolean;
+  pwshFlag?: string;
+  /** Exchange: sessions per account. */
+  maxSessions: number;
+  /** Graph: the checked Graph options. */
+  graph?: GraphPlan;
+  /** The run directory, where a backend may keep state across a resume; absent for `tenants`. */
+  stateDir?: string;
+}
+
+/**
+ * The part of a run that differs between Exchange (pwsh workers, partner accounts, 3 sessions per
+ * account) and Microsoft Graph (HTTP, one app, --concurrency): everything else (selection, spool,
+ * manifest, scheduler, retries, merge, errors file, summary, signals, exit codes) is shared.
+ */
+export interface RunBackend {
+  kind: BackendKind;
+  /** The scheduler's lanes: partner accounts, or the app; each with how many tenants it runs at once. */
+  lanes: AccountLimit[];
+  /** The most any lane may run at once. */
+  laneCap: number;
+  /** The customers each lane can see; a refused credential is a DapError (exit 3) before any tenant runs. */
+  discover(): Promise<Array<{ account: string; tenants: DiscoveredTenant[] }>>;
+  /** Why a selected tenant cannot be run at all (it then fails without any request), or undefined. */
+  tenantProblem(tenant: { tenantId: string; domain: string }): { category: FailureCategory; message: string } | undefined;
+  /** jobFileFor: where a job file for an attempt may go (in the run's spool). */
+  createRunner(jobFileFor: (job: TenantJob) => string): TenantRunner;
+  close(): Promise<void>;
+}
+
+/** Prepared before anything starts (so its input errors come first), opened once the simulator (if any) runs. */
+export interface BackendStarter {
+  open(simulator: RunningSimulator | undefined): Promise<RunBackend>;
+}
