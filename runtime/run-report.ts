@@ -160,7 +160,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
           return outcome;
         }
         try {
-          const committed = await plan.spool.commitPart(tenant.tenantId, outcome.partPath ?? job.outPath, outcome.rows);
+          const committed = await plan.spool.commitPart(tenant, outcome.partPath ?? job.outPath, outcome.rows);
           return { ...outcome, rows: committed.rows, partPath: committed.part };
         } catch (error) {
           await fs.rm(outcome.partPath ?? job.outPath, { force: true });
@@ -239,7 +239,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     if (!interrupted) {
       const parts = manifest.tenants
         .filter((t) => t.state === 'succeeded' && t.part)
-        .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!) }));
+        .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!), rows: t.rows }));
       await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe });
       await writeErrorsFile(plan.errors, tenants);
       output = plan.out;

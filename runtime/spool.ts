@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { countCsvRows } from './csv-files.js';
+import { countCsvRows, normalizePart } from './csv-files.js';
 import type { ManifestTenant } from './manifest.js';
 
 /** Where a run keeps its state: `<out>.dap-run/` beside the output. */
@@ -61,16 +61,20 @@ export class Spool {
 
   /**
    * Checks a finished attempt's file (it parses, has the TenantId and TenantDomain columns and the
-   * row count the runner reported) and renames it to the tenant's part name.
+   * row count the runner reported), rewrites it in the runtime's CSV dialect (see normalizePart)
+   * and renames the result to the tenant's part name. The attempt's file is removed.
    */
-  async commitPart(tenantId: string, tempPath: string, expectedRows: number): Promise<{ part: string; rows: number }> {
-    const { header, rows } = await countCsvRows(tempPath);
-    for (const column of ['TenantId', 'TenantDomain']) {
-      if (!header.includes(column)) throw new Error(`the rows have no ${column} column (columns: ${header.join(', ')})`);
+  async commitPart(tenant: { tenantId: string; domain: string }, tempPath: string, expectedRows: number): Promise<{ part: string; rows: number }> {
+    const normalized = `${tempPath}.normalized.tmp`;
+    try {
+      const { rows } = await normalizePart(tempPath, normalized, tenant);
+      if (rows !== expectedRows) throw new Error(`the worker reported ${expectedRows} rows, the file holds ${rows}`);
+      await fs.rename(normalized, this.partPath(tenant.tenantId));
+      await fs.rm(tempPath, { force: true });
+      return { part: this.partName(tenant.tenantId), rows };
+    } finally {
+      await fs.rm(normalized, { force: true });
     }
-    if (rows !== expectedRows) throw new Error(`the worker reported ${expectedRows} rows, the file holds ${rows}`);
-    await fs.rename(tempPath, this.partPath(tenantId));
-    return { part: this.partName(tenantId), rows };
   }
 
   /** True when a tenant recorded as succeeded still has a part file that parses with its row count. */

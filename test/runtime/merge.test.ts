@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { excelSafeCell, mergeParts, unionColumns, type MergePart } from '../../runtime/merge.js';
-import { readCsvHeader } from '../../runtime/csv-files.js';
+import { normalizePart, readCsvHeader } from '../../runtime/csv-files.js';
 import { tempDir, tenantId } from './fakes.js';
 
 function part(dir: string, domain: string, index: number, rows: string[][]): MergePart {
@@ -146,5 +146,60 @@ describe('mergeParts', () => {
     const result = await mergeParts([{ tenantId: tenantId(1), domain: 'big.onmicrosoft.com', path: big }], join(dir, 'out.csv'));
     expect(result.rows).toBe(50_000);
     expect(existsSync(join(dir, 'out.csv'))).toBe(true);
+  });
+});
+
+describe('normalizePart', () => {
+  const tenant = { tenantId: tenantId(4), domain: 'norm.onmicrosoft.com' };
+
+  it('puts TenantId and TenantDomain first, drops remoting columns, fills empty ids, writes CRLF', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'raw.csv');
+    // as Export-Csv writes it: every field quoted, LF, remoting columns still present
+    writeFileSync(source, '\uFEFF"Date","TenantDomain","PSComputerName","TenantId","Note"\n"2015-03-18","","ps.outlook.com","","a, ""b"""\n');
+    const result = await normalizePart(source, join(dir, 'part.csv'), tenant);
+    expect(result).toEqual({ header: ['TenantId', 'TenantDomain', 'Date', 'Note'], rows: 1 });
+    expect(readFileSync(join(dir, 'part.csv'), 'utf8')).toBe(`TenantId,TenantDomain,Date,Note\r\n${tenantId(4)},norm.onmicrosoft.com,2015-03-18,"a, ""b"""\r\n`);
+  });
+
+  it.each([
+    ['a row with a missing field', 'TenantId,TenantDomain,V\nx,y\n', /Invalid Record Length/],
+    ['no TenantId column', 'TenantDomain,V\ny,1\n', /no TenantId and TenantDomain/],
+    ['an unterminated quote', 'TenantId,TenantDomain,V\nx,y,"open\n', /Quote Not Closed|quote/i],
+  ])('rejects %s and leaves no output file', async (_name, text, error) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'raw.csv'), text);
+    await expect(normalizePart(join(dir, 'raw.csv'), join(dir, 'part.csv'), tenant)).rejects.toThrow(error);
+    expect(existsSync(join(dir, 'part.csv'))).toBe(false);
+  });
+});
+
+describe('mergeParts on normalised parts', () => {
+  it('copies matching parts as bytes and gives exactly what re-encoding every part gives', async () => {
+    const dir = tempDir();
+    const tricky = ['Smith, John', 'He said "hi"', 'two\nlines', 'cr\r\nlf', 'Zoë 日本', '=1+2', ''];
+    const specs = [
+      { domain: 'a.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Date', 'Note'] },
+      { domain: 'b.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Date', 'Note'] },
+      { domain: 'c.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Date', 'Note', 'Extra'] },
+      { domain: 'd.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Note'] },
+    ];
+    const raw: MergePart[] = [];
+    const normalized: MergePart[] = [];
+    for (const [index, spec] of specs.entries()) {
+      const rows = tricky.map((note, i) => spec.header.map((c) => (c === 'TenantId' ? tenantId(index) : c === 'TenantDomain' ? spec.domain : c === 'Note' ? note : `${c}${i}`)));
+      const rawPart = part(dir, `raw-${spec.domain}`, index, [spec.header, ...rows]);
+      raw.push({ ...rawPart, domain: spec.domain });
+      const path = join(dir, `norm-${spec.domain}.csv`);
+      const { rows: count } = await normalizePart(rawPart.path, path, { tenantId: tenantId(index), domain: spec.domain });
+      normalized.push({ tenantId: tenantId(index), domain: spec.domain, path, rows: count });
+    }
+    const fast = await mergeParts(normalized, join(dir, 'fast.csv'));
+    const slow = await mergeParts(raw, join(dir, 'slow.csv'));
+    expect(fast).toEqual(slow);
+    expect(fast.rows).toBe(specs.length * tricky.length);
+    expect(readFileSync(join(dir, 'fast.csv')).equals(readFileSync(join(dir, 'slow.csv')))).toBe(true);
+    const records = parse(readFileSync(join(dir, 'fast.csv')), { columns: true }) as Array<Record<string, string>>;
+    expect(records.filter((r) => r.TenantDomain === 'b.onmicrosoft.com').map((r) => r.Note)).toEqual(tricky);
   });
 });
