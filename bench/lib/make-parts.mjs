@@ -5,25 +5,16 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify';
+import { mulberry32 } from '../../dist/simulator/prng.js';
 
 const baseColumns = ['TenantId', 'TenantDomain', 'Date', 'TenantGuid', 'TenantName', 'WindowsLiveID', 'UserName', 'MailboxSize', 'CurrentMailboxSize', 'PercentUsed', 'MailboxPlan', 'IsInactive'];
 const tricky = ['Smith, John', 'He said "hi"', 'two\nlines', 'Zoë Ångström 日本', '=1+2', 'plain'];
 
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** @returns {Promise<Array<{ path: string, domain: string, tenantId: string, rows: number }>>} in tenant order */
 export async function makeParts(dir, { parts, rows, seed = 1 }) {
   mkdirSync(dir, { recursive: true });
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const perPart = Math.floor(rows / parts);
   const paths = [];
   for (let p = 0; p < parts; p += 1) {

@@ -130,7 +130,8 @@ export class FakeRunner implements TenantRunner {
   }
 }
 
-class Capture extends PassThrough {
+/** A writable that keeps what was written, standing in for stdout/stderr. */
+export class Capture extends PassThrough {
   text = '';
   isTTY = false;
   constructor() {

@@ -15,7 +15,7 @@ import type { FetchLike } from '../../runtime/graph/token-client.js';
 import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
 import { startSimulator } from '../../simulator/index.js';
 import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator-types.js';
-import { fixtures, tempDir } from './fakes.js';
+import { Capture, fixtures, tempDir } from './fakes.js';
 
 export const graphCatalog = join(fixtures, 'graph-catalog.json');
 export const APP_ID = '3c1f9a52-7d4e-4b8a-9c21-6e5f4d3b2a10';
@@ -46,17 +46,6 @@ export function writeScenario(dir: string, scenario: Record<string, unknown>, na
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(scenario));
   return path;
-}
-
-class Capture extends PassThrough {
-  text = '';
-  isTTY = false;
-  constructor() {
-    super();
-    this.on('data', (chunk: Buffer) => {
-      this.text += chunk.toString('utf8');
-    });
-  }
 }
 
 export interface GraphRunOptions {
