@@ -1,0 +1,28 @@
+// The generator's catalog (what the product expects) and the simulator (what the service answers)
+// are written independently on purpose; this keeps them from drifting apart unnoticed.
+import { describe, expect, it } from 'vitest';
+import { readCatalog } from '../../common/catalog.js';
+import { graphReportSpec } from '../../simulator/graph-report-catalog.js';
+import { cmdletSpecs } from '../../simulator/report-catalog.js';
+
+const catalog = readCatalog();
+const reportColumns = (columns: Array<{ name: string }>) => columns.map((c) => c.name).filter((n) => n !== 'TenantId' && n !== 'TenantDomain');
+
+describe('the report catalog agrees with the simulated service', () => {
+  it('has Exchange and Graph reports', () => {
+    expect(catalog.reports.filter((r) => r.source.kind === 'exchange').length).toBeGreaterThanOrEqual(8);
+    expect(catalog.reports.filter((r) => r.source.kind === 'graph').length).toBe(4);
+  });
+
+  it.each(catalog.reports.map((r) => [r.name, r] as const))('%s: same columns, same order', (_name, report) => {
+    const served =
+      report.source.kind === 'exchange'
+        ? cmdletSpecs.find((spec) => spec.name === (report.source as { cmdlet: string }).cmdlet)?.columns
+        : graphReportSpec(report.source.function)?.columns;
+    expect(served, `the simulator serves ${JSON.stringify(report.source)}`).toBeDefined();
+    expect(reportColumns(report.columns)).toEqual(served!.map((c) => (typeof c === 'string' ? c : c.name)));
+    if (report.source.kind === 'graph') {
+      expect(report.parameters.some((p) => p.name === 'Date'), 'a Date parameter exactly where the service takes (date=…)').toBe(graphReportSpec(report.source.function)!.acceptsDate);
+    }
+  });
+});
