@@ -5,9 +5,7 @@ import { engine, engineIsFullPwsh, pwsh, runEngineScript } from '../helpers/powe
 
 describe.skipIf(!pwsh)('the full pwsh installed by setup', () => {
   it('a persistent node-powershell shell reports 7.x and survives 100 sequential invocations', async () => {
-    const shell = new PowerShell({ pwsh: true, executableOptions: { '-NoLogo': true, '-NoProfile': true }, spawnOptions: { env: { ...process.env } } });
-    // node-powershell runs `pwsh` from PATH; point it at the resolved binary.
-    (shell as unknown as { options: { executable: string } }).options.executable = pwsh!.path;
+    const shell = new PowerShell({ executable: pwsh!.path, executableOptions: { '-NoLogo': true, '-NoProfile': true } });
     try {
       const version = await shell.invoke('$PSVersionTable.PSVersion.ToString()');
       expect(version.raw.trim()).toMatch(/^7\.\d+\.\d+$/);
