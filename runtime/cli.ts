@@ -146,6 +146,7 @@ Examples:
     .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret)")
     .option('--discovery <relationships|contracts>', 'how Graph finds customers: active GDAP relationships (default) or partner contracts')
     .option('--concurrency <n>', 'Graph: tenants at once, 1 to 32 (default 8)')
+    .option('--no-domain-lookup', "Graph relationships: keep the customer's display name as TenantDomain (no findTenantInformationByTenantId lookup of its default domain)")
     .addOption(new Option('--catalog <file>').hideHelp())
     .addHelpText('after', runExamples)
     .action(async (options: RunCliOptions) => {
@@ -192,6 +193,7 @@ Examples:
     .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
     .option('--partner-tenant <id|domain>', "the partner's own tenant (else DAP_GRAPH_TENANT_ID)")
     .option('--discovery <relationships|contracts>', 'Graph: active GDAP relationships (default) or partner contracts')
+    .option('--no-domain-lookup', "Graph relationships: show the customer's display name as TenantDomain (no default domain lookup)")
     .option('--json', 'as JSON')
     .addHelpText(
       'after',

@@ -290,6 +290,29 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
     return true;
   }
 
+  const lookupMatch = /^\/v1\.0\/tenantRelationships\/findTenantInformationByTenantId(?:\((.*)\))?$/i.exec(graphPath);
+  if (lookupMatch) {
+    const auth = authorize(state, req);
+    if (!auth.ok) return reply(auth.failure);
+    if (auth.token.tenant) return reply(graphErrors.notPartnerToken(auth.token.tenantId, now));
+    const argument = /^\s*tenantId\s*=\s*'([^']*)'\s*$/i.exec(lookupMatch[1] ?? '');
+    if (!argument) {
+      return reply(graphErrors.badRequest(`Invalid parameters for function 'findTenantInformationByTenantId': '${lookupMatch[1] ?? ''}'. Expected (tenantId='{id}').`, now));
+    }
+    state.counters.tenantLookups += 1;
+    const id = (argument[1] as string).trim();
+    const tenant = gw.tenantsById.get(id.toLowerCase());
+    if (!tenant) return reply(graphErrors.tenantNotFound(id, now));
+    sendGraph(res, 200, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.tenantInformation',
+      tenantId: tenant.tenantId,
+      displayName: tenant.name,
+      defaultDomainName: tenant.defaultDomain,
+      federationBrandName: null,
+    });
+    return true;
+  }
+
   const reportMatch = /^\/v1\.0\/reports\/([A-Za-z0-9]+)(?:\((.*)\))?$/i.exec(graphPath);
   if (reportMatch) {
     const auth = authorize(state, req);

@@ -44,7 +44,7 @@ function opaque(bytes: number): string {
 }
 
 export function emptyGraphStats(): GraphStats {
-  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, requestsPerTenant: {} };
+  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, requestsPerTenant: {} };
 }
 
 export class GraphState {

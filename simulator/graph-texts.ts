@@ -104,6 +104,9 @@ export const graphErrors = {
   notCustomerToken: (tenantId: string, now: number) =>
     graphError(403, 'Forbidden', `Insufficient privileges to complete the operation. The token was issued for the partner tenant '${tenantId}', expected a token of the customer tenant whose report is requested.`, now),
   badRequest: (message: string, now: number) => graphError(400, 'BadRequest', message, now),
+  /** (guess at the wording) findTenantInformationByTenantId for an id no tenant has. */
+  tenantNotFound: (tenantId: string, now: number) =>
+    graphError(404, 'Request_ResourceNotFound', `Resource '${tenantId}' does not exist or one of its queried reference-property objects are not present.`, now),
   topTooLarge: (max: number, top: string, now: number) =>
     graphError(400, 'BadRequest', `The limit of '${max}' for Top query has been exceeded. The value from the incoming request is '${top}'.`, now),
   notFound: (segment: string, now: number) => graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`, now),

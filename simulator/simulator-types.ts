@@ -25,6 +25,8 @@ export interface GraphStats {
   tokensIssued: number;
   tokenFailures: number;
   relationshipPages: number;
+  /** findTenantInformationByTenantId calls answered with a partner token (found or not). */
+  tenantLookups: number;
   reportRequests: number;
   downloads: number;
   expiredDownloads: number;

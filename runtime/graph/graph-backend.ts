@@ -4,6 +4,8 @@ import type { RunningSimulator } from '../../simulator/simulator-types.js';
 import { readAll } from '../exchange-backend.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
+import type { DiscoveredTenant } from '../runner-types.js';
+import { lookupDomains } from './domain-lookup.js';
 import { GraphDiscovery, graphTenantProblem } from './graph-discovery.js';
 import { DEFAULT_PARTNER_TENANT, MAX_CONCURRENCY } from './graph-limits.js';
 import { GraphTenantRunner } from './graph-runner.js';
@@ -25,6 +27,12 @@ export interface GraphEndpoints {
   loginBase: string;
   partnerTenant: string;
   credential: GraphCredential;
+}
+
+/** The one stderr line about tenants whose default domain could not be looked up. */
+export function domainLookupNotice(failed: number, problem: string | undefined): string {
+  const which = failed === 1 ? '1 tenant kept its display name' : `${failed} tenants kept their display name`;
+  return `dap-report: ${which} as TenantDomain: domain lookup failed${problem ? ` (first: ${problem})` : ''}; --tenant/--exclude match ${failed === 1 ? 'it' : 'them'} by TenantId`;
 }
 
 /**
@@ -109,11 +117,24 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
             fetch,
             redactor,
           });
+          let tenants: DiscoveredTenant[];
           try {
-            return [{ account: credential.clientId, tenants: await discovery.discover() }];
+            tenants = await discovery.discover();
           } finally {
             await discovery.close();
           }
+          // relationships name no domain: ask for each customer's default domain (contracts carry it)
+          if (graph.discovery === 'relationships' && graph.domainLookup) {
+            const lookup = await lookupDomains(tenants, {
+              graphBase: endpoints.graphBase,
+              partnerToken: () => partnerTokens.get(endpoints.partnerTenant),
+              fetch,
+              redactor,
+            });
+            tenants = lookup.tenants;
+            if (lookup.failed > 0) deps.stderr.write(`${domainLookupNotice(lookup.failed, lookup.firstProblem)}\n`);
+          }
+          return [{ account: credential.clientId, tenants }];
         },
         tenantProblem(tenant) {
           const message = graphTenantProblem(tenant.tenantId);

@@ -44,8 +44,9 @@ export function firstPageUrl(graphBase: string, mode: DiscoveryMode): string {
 
 /**
  * Active GDAP relationships as customers: one per customer tenant (a customer usually has several
- * relationships), TenantId and display name. Relationships carry no domain: TenantDomain becomes
- * the customer's display name (see the runtime README).
+ * relationships), TenantId and display name. Relationships carry no domain: the backend looks up
+ * each customer's default domain afterwards (domain-lookup.ts); without one TenantDomain is the
+ * customer's display name (see the runtime README).
  */
 export function customersFromRelationships(items: readonly Relationship[]): DiscoveredTenant[] {
   const byId = new Map<string, DiscoveredTenant>();

@@ -42,3 +42,12 @@ export const DEFAULT_PERIOD = 'D7';
 
 /** Characters of a service's error body kept in a message. */
 export const MAX_ERROR_TEXT = 300;
+
+/** Domain lookups (findTenantInformationByTenantId) at once after relationships discovery. */
+export const DOMAIN_LOOKUP_CONCURRENCY = 8;
+/** Further tries of one domain lookup after 429 / 5xx / network failures. */
+export const DOMAIN_LOOKUP_RETRIES = 2;
+/** How long one domain lookup may take. */
+export const DOMAIN_LOOKUP_TIMEOUT_MS = 30_000;
+/** A longer Retry-After on a domain lookup is not waited for: the tenant keeps its display name. */
+export const MAX_DOMAIN_LOOKUP_WAIT_MS = 60_000;

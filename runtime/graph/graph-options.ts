@@ -16,6 +16,8 @@ export interface GraphCliOptions {
   partnerTenant?: string;
   discovery?: string;
   concurrency?: string;
+  /** commander's --no-domain-lookup: false when given (true or undefined otherwise). */
+  domainLookup?: boolean;
 }
 
 /** A checked Graph configuration; the secret itself is read later (environment, stdin or the simulator). */
@@ -29,6 +31,8 @@ export interface GraphPlan {
   clientSecretStdin: boolean;
   discovery: DiscoveryMode;
   concurrency: number;
+  /** With relationships discovery: look up each customer's default domain (false: --no-domain-lookup). */
+  domainLookup: boolean;
 }
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
@@ -54,6 +58,8 @@ export function parseBackend(raw: string | undefined): BackendKind | undefined {
 /** Graph-only options given to a run on another backend: a usage error naming them. */
 export function rejectGraphOptions(options: GraphCliOptions, why: string): void {
   const given = graphOnlyOptions.filter(([key]) => options[key] !== undefined && options[key] !== false).map(([, flag]) => flag);
+  // --no-domain-lookup: commander holds true unless the flag is given
+  if (options.domainLookup === false) given.push('--no-domain-lookup');
   if (given.length > 0) throw usage('OPTION_CONFLICT', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to the graph backend; ${why}`);
 }
 
@@ -108,7 +114,7 @@ export function planGraph(options: GraphCliOptions, env: NodeJS.ProcessEnv, simu
       );
     }
   }
-  const plan: GraphPlan = { graphUrl, loginUrl, clientSecretStdin: options.clientSecretStdin === true, discovery, concurrency };
+  const plan: GraphPlan = { graphUrl, loginUrl, clientSecretStdin: options.clientSecretStdin === true, discovery, concurrency, domainLookup: options.domainLookup !== false };
   if (clientId) plan.clientId = clientId;
   if (partnerTenant) plan.partnerTenant = partnerTenant;
   return plan;

@@ -171,6 +171,7 @@ export const emptyGraphStats = (): GraphStats => ({
   tokensIssued: 0,
   tokenFailures: 0,
   relationshipPages: 0,
+  tenantLookups: 0,
   reportRequests: 0,
   downloads: 0,
   expiredDownloads: 0,

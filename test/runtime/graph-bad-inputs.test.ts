@@ -32,6 +32,7 @@ const cases: Array<[string, string[], NodeJS.ProcessEnv, string, RegExp]> = [
   ['--user with a Graph report', [...graph, '--user', USER], fullEnv, 'OPTION_CONFLICT', /--user applies only to Exchange reports/],
   ['--max-sessions with a Graph report', [...graph, '--max-sessions', '2'], fullEnv, 'OPTION_CONFLICT', /--max-sessions.*--concurrency/],
   ['--concurrency with an Exchange report', ['--report', 'MailboxActivityReport', '--user', USER, '--concurrency', '4'], fullEnv, 'OPTION_CONFLICT', /--concurrency applies only to the graph backend/],
+  ['--no-domain-lookup with an Exchange report', ['--report', 'MailboxActivityReport', '--user', USER, '--no-domain-lookup'], fullEnv, 'OPTION_CONFLICT', /--no-domain-lookup applies only to the graph backend/],
   ['--client-secret-stdin with --password-stdin', [...graph, '--client-secret-stdin', '--password-stdin'], fullEnv, 'OPTION_CONFLICT', /client-secret-stdin|password-stdin/],
   ['a client secret on the command line', [...graph, '--client-secret', 'Secret-Value-1'], fullEnv, 'UNKNOWN_OPTION', /--client-secret/],
   ['Period outside D7|D30|D90|D180', [...graph, '--param', 'Period=D8'], fullEnv, 'VALUE_NOT_ALLOWED', /'D8'.*D7\|D30\|D90\|D180/],
@@ -63,6 +64,7 @@ describe('run --backend graph: bad input is a usage error (exit 2) and starts no
       [['tenants', '--client-id', APP], /--client-id applies only to the graph backend/],
       [['tenants', '--backend', 'graph', '--user', USER], /--user.*only to --backend exchange/],
       [['tenants', '--backend', 'graph', '--graph-url', 'http://example.com'], /--graph-url/],
+      [['tenants', '--no-domain-lookup'], /--no-domain-lookup applies only to the graph backend/],
     ] as const) {
       const h = harness({ env: fullEnv });
       await expect(h.run([...args])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(pattern) });
@@ -85,6 +87,7 @@ describe('planRun for Graph reports', () => {
       clientSecretStdin: false,
       discovery: 'relationships',
       concurrency: 8,
+      domainLookup: true,
     });
     expect(plan.users).toEqual([]);
   });

@@ -39,8 +39,8 @@ describe('dap-report run --backend graph against the simulator', () => {
         const direct = parse(await fetchReportDirectly(run.simulator!, tenant.tenantId, 'getMailboxUsageDetail'), { columns: true }) as Array<Record<string, string>>;
         const mine = rows.filter((r) => r.TenantId === tenant.tenantId.toLowerCase());
         expect(mine.map(({ TenantId: _id, TenantDomain: _domain, ...rest }) => rest), tenant.name).toEqual(direct);
-        // relationships carry no domain: TenantDomain is the customer's display name
-        for (const row of mine) expect(row.TenantDomain).toBe(tenant.name);
+        // relationships carry no domain: TenantDomain is the default domain looked up for the customer
+        for (const row of mine) expect(row.TenantDomain).toBe(tenant.defaultDomain.toLowerCase());
       }
       const summary = readJson<RunSummary>(`${out}.summary.json`);
       expect(summary.totals).toMatchObject({ tenants: tenants.length, failed: 0, rows: rows.length });
@@ -103,14 +103,14 @@ describe('dap-report run --backend graph against the simulator', () => {
     const summary = readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json'));
     expect(summary.tenants.find((t) => t.name === 'Beta')).toMatchObject({ status: 'succeeded', attempts: 3 });
     expect(run.stats!.graph.throttled).toBe(2);
-    expect(records(join(cwd, 'ReportOutput.csv')).some((r) => r.TenantDomain === 'Beta')).toBe(true);
+    expect(records(join(cwd, 'ReportOutput.csv')).some((r) => r.TenantDomain === 'beta.onmicrosoft.com')).toBe(true);
 
     // with fewer retries than 429s the tenant fails as Throttled
     const cwd2 = tempDir();
     const again = await runGraph(runArgs(writeScenario(cwd2, scenario), '--retries', '1'), { cwd: cwd2 });
     expect(again.exitCode).toBe(1);
     const errors = records(join(cwd2, 'Errors.txt'));
-    expect(errors).toEqual([expect.objectContaining({ TenantDomain: 'Beta', Category: 'Throttled' })]);
+    expect(errors).toEqual([expect.objectContaining({ TenantDomain: 'beta.onmicrosoft.com', Category: 'Throttled' })]);
     expect(again.retryWaits).toEqual([1000]);
   });
 
@@ -140,14 +140,14 @@ describe('dap-report run --backend graph against the simulator', () => {
     const errors = records(join(cwd, 'Errors.txt'));
     const delta = tenantsOf(scenario).find((t) => t.name === 'Delta')!;
     expect(errors).toEqual([
-      { TenantDomain: 'Delta', TenantId: delta.tenantId.toLowerCase(), Category: 'AccessDenied', Message: expect.stringMatching(/not consented/) },
-      { TenantDomain: 'Zeta', TenantId: expect.any(String), Category: 'NoData', Message: expect.any(String) },
+      { TenantDomain: 'delta.onmicrosoft.com', TenantId: delta.tenantId.toLowerCase(), Category: 'AccessDenied', Message: expect.stringMatching(/not consented/) },
+      { TenantDomain: 'zeta.onmicrosoft.com', TenantId: expect.any(String), Category: 'NoData', Message: expect.any(String) },
     ]);
     const summary = readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json'));
     expect(summary.tenants.find((t) => t.name === 'Delta')).toMatchObject({ status: 'failed', attempts: 1, category: 'AccessDenied' });
     expect(run.stats!.graph.requestsPerTenant[delta.tenantId]).toBeUndefined();
     const domains = new Set(records(join(cwd, 'ReportOutput.csv')).map((r) => r.TenantDomain));
-    expect(domains).toEqual(new Set(['Alpha', 'Beta', 'Gamma', 'Epsilon']));
+    expect(domains).toEqual(new Set(['alpha.onmicrosoft.com', 'beta.onmicrosoft.com', 'gamma.onmicrosoft.com', 'epsilon.onmicrosoft.com']));
   });
 
   it('a 503 is retried with the service-advertised wait', async () => {
@@ -180,7 +180,7 @@ describe('dap-report run --backend graph against the simulator', () => {
     expect(run.error).toBeUndefined();
     const listed = JSON.parse(run.stdout) as Array<{ name: string; domain: string; runnable: boolean }>;
     expect(listed.map((t) => t.name)).toEqual(['Alpha']);
-    expect(listed[0]).toMatchObject({ domain: 'Alpha', runnable: true });
+    expect(listed[0]).toMatchObject({ domain: 'alpha.onmicrosoft.com', runnable: true });
   });
 
   it('a wrong client secret is fatal (exit 3) before any tenant: no report request, no output', async () => {
@@ -205,7 +205,7 @@ describe('dap-report run --backend graph against the simulator', () => {
     writeFileSync(join(runDir, 'graph-requests.json'), JSON.stringify({ format: 1, requests: { [`${alpha.tenantId.toLowerCase()}/getMailboxUsageDetail`]: recent } }));
     const run = await runGraph(runArgs(writeScenario(cwd, scenario), '--retries', '0'), { cwd });
     expect(run.exitCode).toBe(1);
-    expect(records(join(cwd, 'Errors.txt'))).toEqual([expect.objectContaining({ TenantDomain: 'Alpha', Category: 'Throttled', Message: expect.stringMatching(/limit of 14/) })]);
+    expect(records(join(cwd, 'Errors.txt'))).toEqual([expect.objectContaining({ TenantDomain: 'alpha.onmicrosoft.com', Category: 'Throttled', Message: expect.stringMatching(/limit of 14/) })]);
     expect(run.stats!.graph.requestsPerTenant[alpha.tenantId]).toBeUndefined();
     const log = readJson<{ requests: Record<string, number[]> }>(join(runDir, 'graph-requests.json'));
     expect(Object.keys(log.requests)).toHaveLength(6);

@@ -130,7 +130,7 @@ describe('createProgram', () => {
     const file = join(dir, 'stable.json');
     writeStats(file, { accounts: {}, tenants: {}, graph: emptyGraphStats() });
     expect(readFileSync(file, 'utf8')).toBe(
-      '{\n  "accounts": {},\n  "tenants": {},\n  "graph": {\n    "tokensIssued": 0,\n    "tokenFailures": 0,\n    "relationshipPages": 0,\n' +
+      '{\n  "accounts": {},\n  "tenants": {},\n  "graph": {\n    "tokensIssued": 0,\n    "tokenFailures": 0,\n    "relationshipPages": 0,\n    "tenantLookups": 0,\n' +
         '    "reportRequests": 0,\n    "downloads": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "requestsPerTenant": {}\n  }\n}\n',
     );
   });

@@ -207,6 +207,80 @@ describe('delegatedAdminRelationships and contracts', () => {
   });
 });
 
+describe('findTenantInformationByTenantId', () => {
+  const lookup = (id: string) => `/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='${id}')`;
+  const scenario = () => graphScenario({ tenants: [
+    { name: 'Alpine Studios', initialDomain: 'alpinestudios.onmicrosoft.com', customDomains: ['alpine-studios.example'], mailboxes: 2 },
+    { name: 'Beta', initialDomain: 'beta.onmicrosoft.com', mailboxes: 2 },
+    { name: 'Pending', initialDomain: 'pending.onmicrosoft.com', mailboxes: 2, relationshipStatus: 'approvalPending' },
+  ], faults: [] });
+
+  it("answers a customer's tenantInformation (its default domain) to the partner token, counted in tenantLookups", async () => {
+    await withSimulator(scenario(), async (sim) => {
+      const g = graphClient(sim);
+      const partner = await g.accessToken(PARTNER_TENANT);
+      const world = buildWorld(loadScenario(scenario()));
+      for (const tenant of world.tenants) {
+        const response = await g.get(lookup(tenant.tenantId), partner);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(response.body).toEqual({
+          '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.tenantInformation',
+          tenantId: tenant.tenantId,
+          displayName: tenant.name,
+          defaultDomainName: tenant.defaultDomain,
+          federationBrandName: null,
+        });
+      }
+      expect(world.tenants[0]!.defaultDomain).toBe('alpine-studios.example');
+      // upper-case id, percent-encoded quotes (as some clients send them)
+      const encoded = await g.get(`/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId=%27${world.tenants[1]!.tenantId.toUpperCase()}%27)`, partner);
+      expect(encoded.status).toBe(200);
+      expect(encoded.body.defaultDomainName).toBe('beta.onmicrosoft.com');
+      expect(sim.stats().graph.tenantLookups).toBe(4);
+    });
+  });
+
+  it('an unknown tenant id is 404 with a Graph error body; a malformed call is 400', async () => {
+    await withSimulator(scenario(), async (sim) => {
+      const g = graphClient(sim);
+      const partner = await g.accessToken(PARTNER_TENANT);
+      const unknown = await g.get(lookup('00000000-0000-4000-8000-000000000000'), partner);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({ code: 'Request_ResourceNotFound', message: expect.stringContaining('00000000-0000-4000-8000-000000000000') });
+      expect(unknown.body.error.innerError).toMatchObject({ 'request-id': expect.any(String) });
+      expect((await g.get(lookup(PARTNER_TENANT), partner)).status).toBe(404);
+      for (const bad of ['/v1.0/tenantRelationships/findTenantInformationByTenantId', '/v1.0/tenantRelationships/findTenantInformationByTenantId(id=\'x\')']) {
+        const response = await g.get(bad, partner);
+        expect(response.status).toBe(400);
+        expect(response.body.error.code).toBe('BadRequest');
+      }
+      expect(sim.stats().graph.tenantLookups).toBe(2);
+    });
+  });
+
+  it('requires the partner token: none or unknown 401, expired 401, a customer token 403 (not counted)', async () => {
+    await withSimulator({ ...scenario(), graph: { ...(scenario().graph as object), tokenLifetimeSeconds: 1 } }, async (sim) => {
+      const g = graphClient(sim);
+      const id = buildWorld(loadScenario(scenario())).tenants[0]!.tenantId;
+      const none = await g.get(lookup(id));
+      expect(none.status).toBe(401);
+      expect(none.body.error).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Access token is empty.' });
+      expect((await g.get(lookup(id), 'not-a-token')).status).toBe(401);
+      const customer = await g.accessToken('beta.onmicrosoft.com');
+      const forbidden = await g.get(lookup(id), customer);
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body.error.code).toBe('Forbidden');
+      const partner = await g.accessToken(PARTNER_TENANT);
+      await sleep(1100);
+      const expired = await g.get(lookup(id), partner);
+      expect(expired.status).toBe(401);
+      expect(expired.body.error.message).toBe('Lifetime validation failed, the token is expired.');
+      expect(sim.stats().graph.tenantLookups).toBe(0);
+    });
+  });
+});
+
 describe('CSV reports', () => {
   it.each(Object.keys(expectedHeaders))('%s: 302 to a download URL that returns text/csv with a BOM and the exact columns', async (fn) => {
     await withSimulator(graphScenario(), async (sim) => {
@@ -455,6 +529,7 @@ describe('determinism and counters', () => {
       tokensIssued: 2,
       tokenFailures: 1,
       relationshipPages: 1,
+      tenantLookups: 0,
       reportRequests: 1,
       downloads: 1,
       expiredDownloads: 0,
