@@ -52,6 +52,12 @@ function Initialize-DapWorker {
         $securePassword = ConvertTo-SecureString -String $secret -AsPlainText -Force
         $secret = $null
         $script:Credential = [pscredential]::new($userName, $securePassword)
+        # Under dap-report --simulate, Invoke-Command must reach the simulator. A worker never calls
+        # an MSOnline cmdlet (which would bring the remoting stand-in along), so it imports the
+        # stand-in itself, globally, where DapReporting's functions look commands up.
+        if ($env:DAP_SIM_REMOTING_MODULE) {
+            Import-Module -Name $env:DAP_SIM_REMOTING_MODULE -Global -Force -ErrorAction Stop
+        }
         Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
     } catch {
         $answer.status = 'failed'

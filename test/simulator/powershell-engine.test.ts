@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { standInModulesDir } from '../../simulator/index.js';
+import { standInModulesDir, startSimulator } from '../../simulator/index.js';
 import { engine, runEngineScript } from '../helpers/powershell.js';
 
 /** Every stand-in file, relative to simulator/powershell. */
@@ -40,6 +40,24 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
     expect(moduleName).toBe(name);
     expect(functions).not.toContain('*');
     expect(functions!.split(',').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('DAP_SIM_REMOTING_MODULE from the simulator\'s env is the stand-in a process imports to reach it', async () => {
+    const sim = await startSimulator({});
+    try {
+      // the runtime's workers do this (DapWorker.psm1): import by path, globally, then a module's
+      // function resolves Invoke-Command to the stand-in
+      const result = await runEngineScript(
+        "Import-Module -Name $env:DAP_SIM_REMOTING_MODULE -Global -ErrorAction Stop\n" +
+          "$probe = New-Module -Name Probe -ScriptBlock { function Get-Resolved { (Get-Command Invoke-Command).Source } }\n" +
+          'Get-Resolved',
+        { DAP_SIM_REMOTING_MODULE: sim.env.DAP_SIM_REMOTING_MODULE! },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe('DapSim.Remoting');
+    } finally {
+      await sim.stop();
+    }
   });
 
   it('Import-Module MSOnline brings Connect-MsolService and the remoting stand-ins into the session', async () => {
