@@ -7,7 +7,10 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeDifferences, fingerprintCsv } from './lib/compare-csv.mjs';
+import { benchSizes } from './lib/bench-scenarios.mjs';
+import { benchMakespan } from './lib/makespan.mjs';
 import { makeParts } from './lib/make-parts.mjs';
+import { benchOverhead } from './lib/overhead.mjs';
 import { measure, median, spread } from './lib/measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,6 +63,7 @@ async function benchMerge() {
       { name: 'csvkit (csvstack)', out: join(dir, 'csvstack.csv'), cmd: (out) => `csvstack ${list} > '${out}'` },
     ];
     if (pwsh) {
+    const size = benchSizes[quick ? 'quick' : 'full'];
       tools.push({
         name: 'PowerShell (Import-Csv | Export-Csv)',
         out: join(dir, 'pwsh.csv'),
@@ -143,8 +147,16 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const started = new Date();
-  notRun('B1 makespan', '120 tenants, session open 300 ms + report 200 ms (±20% jitter): the sequential baseline, the generated script, Export-DapAggregateReport, dap-report with one and with three accounts, against the ideal ceil(N / (3 × accounts)) × 0.5 s.');
-  notRun('B2 overhead', 'Zero simulated latency, 500 tenants: tenants per second and milliseconds of overhead per tenant.');
+  if (pwsh) {
+    const size = benchSizes[quick ? 'quick' : 'full'];
+    const makespan = await benchMakespan({ tenants: size.makespan, runs, dir: join(work, 'makespan'), pwsh, log });
+    sections.push(makespan.section);
+    const overhead = await benchOverhead({ tenants: size.overhead, runs, dir: join(work, 'overhead'), pwsh, log });
+    sections.push(overhead.section);
+  } else {
+    notRun('B1 makespan', '120 tenants, session open 300 ms + report 200 ms (±20% jitter): the sequential baseline, the generated script, Export-DapAggregateReport, dap-report with one and with three accounts, against the ideal ceil(N / (3 × accounts)) × 0.5 s.');
+    notRun('B2 overhead', 'Zero simulated latency, 500 tenants: tenants per second and milliseconds of overhead per tenant.');
+  }
   await benchMerge();
   await benchGenerator();
   const header = [

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 /**
  * @param {string} shellCommand run by /bin/sh (the caller builds it from its own paths only)
- * @returns {{ seconds: number, peakMb: number, ok: boolean, stderr: string }}
+ * @returns {{ seconds: number, peakMb: number, ok: boolean, status: number | null, stderr: string }}
  */
 export function measure(shellCommand, { cwd, env } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dap-bench-time-'));
@@ -19,7 +19,7 @@ export function measure(shellCommand, { cwd, env } = {}) {
   });
   const [seconds, kb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
   rmSync(dir, { recursive: true, force: true });
-  return { seconds, peakMb: kb / 1024, ok: result.status === 0, stderr: (result.stderr ?? '').slice(-2000) };
+  return { seconds, peakMb: kb / 1024, ok: result.status === 0, status: result.status, stderr: (result.stderr ?? '').slice(-2000) };
 }
 
 export function median(values) {

@@ -1,0 +1,46 @@
+<#
+.SYNOPSIS
+Contender (c) of the makespan and overhead benchmarks: Export-DapAggregateReport from the module.
+
+.DESCRIPTION
+Imports the DapReporting module from this checkout, asks for the partner administrator's
+password (under `dap-sim run`, Get-Credential reads DAP_PASSWORD) and runs MailboxActivityReport
+(daily, 18 March 2015) over every customer tenant into one CSV file and one errors file, as the
+module's README shows. Exit code 0 when every tenant succeeded, 1 when some failed.
+
+.PARAMETER UserName
+The partner administrator, e.g. admin@contoso.onmicrosoft.com.
+
+.PARAMETER OutputFile
+The merged CSV file.
+
+.PARAMETER ErrorFile
+The errors file.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)]
+    [ValidateNotNullOrEmpty()]
+    [string] $UserName,
+
+    [Parameter(Mandatory)]
+    [ValidateNotNullOrEmpty()]
+    [string] $OutputFile,
+
+    [Parameter(Mandatory)]
+    [ValidateNotNullOrEmpty()]
+    [string] $ErrorFile
+)
+
+$manifest = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'DapReporting', 'DapReporting.psd1')
+Import-Module -Name $manifest -ErrorAction Stop
+$credential = Get-Credential -UserName $UserName -Message 'Password of the partner administrator'
+$parameters = @{
+    ReportType = 'Daily'
+    StartDate  = [datetime]'2015-03-18'
+    EndDate    = [datetime]'2015-03-18'
+}
+$result = Export-DapAggregateReport -Report MailboxActivityReport -Credential $credential -OutputFile $OutputFile -ErrorFile $ErrorFile -Parameters $parameters
+$result
+if ($result.Failed -gt 0) { exit 1 }
+exit 0
