@@ -67,9 +67,8 @@ export async function normalizePart(
   const written = pipeline(stringifier, output);
   written.catch(() => undefined); // awaited below
   let header: string[] | undefined;
+  /** For each output column, the index of the source column it comes from; TenantId, TenantDomain first. */
   let order: number[] = [];
-  let idIndex = -1;
-  let domainIndex = -1;
   let rows = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
@@ -81,15 +80,13 @@ export async function normalizePart(
         if (leading.length !== 2) throw new Error(`the rows have no TenantId and TenantDomain columns (columns: ${record.join(', ')})`);
         order = [...leading, ...rest].map((c) => c.index);
         header = order.map((index) => record[index]!);
-        idIndex = 0;
-        domainIndex = 1;
         if (!stringifier.write(header)) await once(stringifier, 'drain');
         continue;
       }
       // csv-parse already rejects a record whose field count differs from the header's
       const row = order.map((index) => record[index] ?? '');
-      if (row[idIndex] === '') row[idIndex] = tenant.tenantId;
-      if (row[domainIndex] === '') row[domainIndex] = tenant.domain;
+      if (row[0] === '') row[0] = tenant.tenantId;
+      if (row[1] === '') row[1] = tenant.domain;
       rows += 1;
       if (!stringifier.write(row)) await once(stringifier, 'drain');
     }
