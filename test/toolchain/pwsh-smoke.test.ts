@@ -1,7 +1,10 @@
 import { execa } from 'execa';
 import { PowerShell } from 'node-powershell';
 import { describe, expect, it } from 'vitest';
-import { engine, engineIsFullPwsh, pwsh, runEngineScript } from '../helpers/powershell.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { engine, engineIsFullPwsh, pwsh, runEngineFile, runEngineScript } from '../helpers/powershell.js';
 
 describe.skipIf(!pwsh)('the full pwsh installed by setup', () => {
   it('a persistent node-powershell shell reports 7.x and survives 100 sequential invocations', async () => {
@@ -32,6 +35,17 @@ describe.skipIf(!engine)('the PowerShell 7 engine used for parse checks', () => 
     expect(version).toMatch(/^7\.6\.\d+$/);
     expect(parallel!.split(',').map(Number).sort((a, b) => a - b)).toEqual([10, 20, 30, 40]);
     expect(result.exitCode).toBe(0);
+  });
+
+  it.each([
+    { args: ['-Name', 'one', '-Flag', '-Other:two'], want: 'Name=one Flag=True Other=two' },
+    { args: ['one', 'two'], want: 'Name=one Flag=False Other=two' },
+    { args: ['-5'], want: 'Name=-5 Flag=False Other=' },
+  ])('binds -File arguments as pwsh does: $args', async ({ args, want }) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dap-engine-')), 'args.ps1');
+    writeFileSync(file, 'param([string]$Name, [switch]$Flag, [string]$Other)\n"Name=$Name Flag=$Flag Other=$Other"\n');
+    const result = await runEngineFile(file, args);
+    expect(result.stdout.trim()).toBe(want);
   });
 
   it('passes the script exit code through', async () => {

@@ -1,5 +1,5 @@
 // Minimal host for the PowerShell engine: ps-engine [-NoProfile|-NoLogo|-NonInteractive]
-//   (-File <path> [args…] | -Command <text> | -Command -)
+//   (-File <path> [-Name value | -Switch | value …] | -Command <text> | -Command -)
 // Output objects are written to stdout one per line; error records to stderr.
 // Exit code: the script's `exit N`, else 1 when any error record or terminating error, else 0.
 using System.Management.Automation;
@@ -25,8 +25,33 @@ ps.Runspace = runspace;
 
 if (rest[0] == "-File")
 {
+    // As pwsh -File binds them: "-Name value" and "-Name:value" by name, "-Name" alone as a switch
+    // (when nothing or another parameter name follows), anything else by position.
     ps.AddCommand(Path.GetFullPath(rest[1]));
-    foreach (var a in rest.Skip(2)) ps.AddArgument(a);
+    var scriptArgs = rest.Skip(2).ToList();
+    static bool IsName(string a) => a.Length > 1 && a[0] == '-' && char.IsLetter(a[1]);
+    for (var i = 0; i < scriptArgs.Count; i++)
+    {
+        var arg = scriptArgs[i];
+        if (!IsName(arg))
+        {
+            ps.AddArgument(arg);
+            continue;
+        }
+        var colon = arg.IndexOf(':');
+        if (colon > 0)
+        {
+            ps.AddParameter(arg[1..colon], arg[(colon + 1)..]);
+        }
+        else if (i + 1 < scriptArgs.Count && !IsName(scriptArgs[i + 1]))
+        {
+            ps.AddParameter(arg[1..], scriptArgs[++i]);
+        }
+        else
+        {
+            ps.AddParameter(arg[1..], true);
+        }
+    }
 }
 else
 {
