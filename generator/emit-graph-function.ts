@@ -1,7 +1,7 @@
 import { psLiteral } from '../common/ps-literal.js';
 import { graphBaseUriPattern, graphParameterNames } from './identifiers.js';
 import { commentHelp } from './ps-comment.js';
-import { identifier, literalList, parameterHelp, tenantIdValidation } from './ps-code.js';
+import { advancedFunction, identifier, literalList, parameterHelp, tenantIdValidation } from './ps-code.js';
 import type { GraphReportModel, ParameterModel } from './report-model.js';
 
 const indent = '    ';
@@ -93,16 +93,11 @@ export function emitGraphFunction(report: GraphReportModel): string {
     `${i2}}`,
     `${indent}}`,
   ];
-  return [
-    `function ${report.functionName} {`,
+  return advancedFunction({
+    name: report.functionName,
     help,
-    date ? `${indent}[CmdletBinding(DefaultParameterSetName = 'Period')]` : `${indent}[CmdletBinding()]`,
-    `${indent}[OutputType([pscustomobject])]`,
-    `${indent}param(`,
-    declarations.join(',\n\n'),
-    `${indent})`,
-    ...body,
-    '}',
-    '',
-  ].join('\n');
+    cmdletBinding: date ? "[CmdletBinding(DefaultParameterSetName = 'Period')]" : '[CmdletBinding()]',
+    declarations,
+    body,
+  });
 }

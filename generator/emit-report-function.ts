@@ -1,6 +1,6 @@
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { commentHelp } from './ps-comment.js';
-import { domainValidation, identifier, parameterDeclaration, parameterHelp, psScalar, tenantIdValidation } from './ps-code.js';
+import { advancedFunction, domainValidation, identifier, parameterDeclaration, parameterHelp, psScalar, tenantIdValidation } from './ps-code.js';
 import type { ExchangeReportModel } from './report-model.js';
 
 const indent = '    ';
@@ -81,16 +81,5 @@ export function emitReportFunction(report: ExchangeReportModel): string {
     `${indent}${indent}}`,
     `${indent}}`,
   );
-  return [
-    `function ${report.functionName} {`,
-    help,
-    `${indent}[CmdletBinding()]`,
-    `${indent}[OutputType([pscustomobject])]`,
-    `${indent}param(`,
-    declarations.join(',\n\n'),
-    `${indent})`,
-    ...body,
-    '}',
-    '',
-  ].join('\n');
+  return advancedFunction({ name: report.functionName, help, cmdletBinding: '[CmdletBinding()]', declarations, body });
 }

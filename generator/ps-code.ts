@@ -75,3 +75,23 @@ export function parameterHelp(parameter: ParameterModel): string {
   }
   return facts.length > 0 ? `${parameter.help}\n${facts.join(' ')}` : parameter.help;
 }
+
+/**
+ * The text of an advanced function with one output type: help, [CmdletBinding(…)], param block of
+ * the given declarations, then the body lines. Every generated report function takes this shape.
+ */
+export function advancedFunction(parts: { name: string; help: string; cmdletBinding: string; declarations: string[]; body: string[] }): string {
+  const indent = '    ';
+  return [
+    `function ${parts.name} {`,
+    parts.help,
+    `${indent}${parts.cmdletBinding}`,
+    `${indent}[OutputType([pscustomobject])]`,
+    `${indent}param(`,
+    parts.declarations.join(',\n\n'),
+    `${indent})`,
+    ...parts.body,
+    '}',
+    '',
+  ].join('\n');
+}
