@@ -152,7 +152,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   it('Import-PSSession makes prefixed local functions with the session cmdlets parameters', async () => {
     const result = await runEngineScript(
       `${importStandIns}$imported = & (Get-Module DapSim.Remoting) {
-  $s = [pscustomobject]@{ PSTypeName = 'DapSim.PSSession'; SimSessionId = 'engine-test'; Name = 'Runspace9'; State = 'Opened' }
+  $s = [pscustomobject]@{ PSTypeName = 'DapSim.PSSession'; SimSessionId = 'engine-test'; Name = 'Runspace9' }
   $client = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($script:ExchangeCmdletsPath), 'DapSimClient.ps1')
   $m = New-Module -Name 'DapSim.Session.9' -ArgumentList @{}, $script:ExchangeCmdletsPath, $client -ScriptBlock { param($Context, $CmdletsPath, $ClientPath) $script:DapSimSession = $Context; . $ClientPath; . $CmdletsPath; Export-ModuleMember -Function @() }
   $script:OpenSessions['engine-test'] = @{ Session = $s; Module = $m }

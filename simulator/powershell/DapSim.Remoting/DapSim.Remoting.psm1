@@ -76,13 +76,21 @@ function Open-DapSimSession {
         Transport         = 'WSMan'
         ComputerName      = [string]$opened.computerName
         ComputerType      = 'RemoteMachine'
-        State             = 'Opened'
         ConfigurationName = 'Microsoft.Exchange'
         Availability      = 'Available'
         InstanceId        = [guid][string]$opened.runspaceId
         RunspaceId        = [guid][string]$opened.runspaceId
         DelegatedOrg      = [string]$opened.delegatedOrg
         SimSessionId      = [string]$opened.sessionId
+        # PowerShell's type data for PSSession reads State, IdleTimeout and OutputBufferingMode
+        # through Runspace, so the session carries the same shape.
+        Runspace          = [pscustomobject]@{
+            InstanceId        = [guid][string]$opened.runspaceId
+            RunspaceStateInfo = [pscustomobject]@{ State = 'Opened'; Reason = $null }
+            ConnectionInfo    = [pscustomobject]@{ IdleTimeout = 900000; OutputBufferingMode = 'None' }
+            DisconnectedOn    = $null
+            ExpiresOn         = $null
+        }
     }
     $session.PSObject.TypeNames.Insert(1, 'System.Management.Automation.Runspaces.PSSession')
     $context = @{ Url = Get-DapSimBaseUrl; SessionId = $session.SimSessionId; Name = $Name }
@@ -99,9 +107,9 @@ function Open-DapSimSession {
 
 function Close-DapSimSession {
     param([object] $Session)
-    if ($Session.State -eq 'Closed') { return }
+    if ($Session.Runspace.RunspaceStateInfo.State -eq 'Closed') { return }
     $null = Invoke-DapSimRequest -Method DELETE -Path "/exchange/sessions/$($Session.SimSessionId)"
-    $Session.State = 'Closed'
+    $Session.Runspace.RunspaceStateInfo.State = 'Closed'
     $Session.Availability = 'None'
     $script:OpenSessions.Remove($Session.SimSessionId)
 }
@@ -521,15 +529,16 @@ function Invoke-Command {
             InputObject      = $pipelineInput.ToArray()
             HideComputerName = $HideComputerName
         }
+        # not $session: that is this function's [PSSession[]] -Session parameter
         if ($target.Kind -eq 'Uri') {
             foreach ($uri in $target.Uris) {
-                $session = Open-DapSimSession -Cmdlet $PSCmdlet -Uri $uri -Credential $Credential -Name $SessionName
-                if ($null -eq $session) { continue }
-                try { Invoke-DapSimScript -Session $session @run }
-                finally { Close-DapSimSession -Session $session }
+                $simSession = Open-DapSimSession -Cmdlet $PSCmdlet -Uri $uri -Credential $Credential -Name $SessionName
+                if ($null -eq $simSession) { continue }
+                try { Invoke-DapSimScript -Session $simSession @run }
+                finally { Close-DapSimSession -Session $simSession }
             }
         } else {
-            foreach ($session in $target.Sessions) { Invoke-DapSimScript -Session $session @run }
+            foreach ($simSession in $target.Sessions) { Invoke-DapSimScript -Session $simSession @run }
         }
     }
 }
