@@ -150,7 +150,7 @@ function Invoke-DapDiscoveryJob {
                 @{ Name = 'initialDomain'; Expression = { [string]$_.InitialDomain } },
                 @{ Name = 'contractType'; Expression = { [string]$_.ContractType } }
             ))
-        ConvertTo-Json -InputObject $customers -Depth 3 -AsArray |
+        ConvertTo-Json -InputObject $customers -Depth 3 |
             Set-Content -LiteralPath $job.outPath -Encoding utf8NoBOM
         $answer.rows = $customers.Count
     } catch {
