@@ -51,6 +51,8 @@ export function workerSpawnSpec(context: WorkerContext, account: Account): Worke
   env.POWERSHELL_TELEMETRY_OPTOUT = '1';
   env.POWERSHELL_UPDATECHECK = 'Off';
   env.NO_COLOR = '1';
+  // with a terminal type set, pwsh reading commands from stdin writes keypad escape sequences into stdout
+  env.TERM = 'dumb';
   const executableOptions = { '-NoLogo': true, '-NoProfile': true, '-NonInteractive': true };
   return {
     executable: context.pwshPath,
