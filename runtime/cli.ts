@@ -82,6 +82,10 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
         : new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error });
     if (program.throwErrors) throw dapError;
     deps.stderr.write(`dap-report: ${dapError.message}\n`);
+    // an unexpected error is a bug: show where it happened so it can be reported
+    if (!(error instanceof DapError) && error instanceof Error && error.stack) {
+      deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${error.stack}\n`);
+    }
     deps.setExitCode(dapError.exitCode);
   };
 
