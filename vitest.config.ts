@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // pwsh reading commands from stdin with a terminal type set writes keypad escape sequences
+    // into its stdout; the tests compare that output exactly
+    env: { TERM: 'dumb' },
   },
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { readToolStatus } from '../../common/tool-status.js';
 import { findPwsh } from '../../common/pwsh-path.js';
@@ -30,13 +33,18 @@ export async function runEngineFile(file: string, args: string[] = [], env: Reco
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1 };
 }
 
-/** Runs script text (written by the test itself, never data) with the engine, from stdin. */
+/**
+ * Runs script text (written by the test itself, never data) with the engine, from a temporary
+ * .ps1 file: pwsh's `-Command -` runs stdin line by line, as if typed, which splits multi-line
+ * statements.
+ */
 export async function runEngineScript(script: string, env: Record<string, string> = {}): Promise<PsResult> {
-  if (!engine) throw new Error('no PowerShell engine: run npm run setup');
-  const result = await execa(engine, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], {
-    input: script,
-    reject: false,
-    env,
-  });
-  return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1 };
+  const dir = mkdtempSync(join(tmpdir(), 'dap-engine-script-'));
+  const file = join(dir, 'script.ps1');
+  writeFileSync(file, script);
+  try {
+    return await runEngineFile(file, [], env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
