@@ -40,7 +40,8 @@ describe.skipIf(!engine)('the PowerShell 7 engine used for parse checks', () => 
   it.each([
     { args: ['-Name', 'one', '-Flag', '-Other:two'], want: 'Name=one Flag=True Other=two' },
     { args: ['one', 'two'], want: 'Name=one Flag=False Other=two' },
-    { args: ['-5'], want: 'Name=-5 Flag=False Other=' },
+    { args: ['-5'], want: 'Name= Flag=False Other=' },
+    { args: ['-Name:', '-5', 'x'], want: 'Name=-5 Flag=False Other=x' },
   ])('binds -File arguments as pwsh does: $args', async ({ args, want }) => {
     const file = join(mkdtempSync(join(tmpdir(), 'dap-engine-')), 'args.ps1');
     writeFileSync(file, 'param([string]$Name, [switch]$Flag, [string]$Other)\n"Name=$Name Flag=$Flag Other=$Other"\n');
@@ -53,9 +54,17 @@ describe.skipIf(!engine)('the PowerShell 7 engine used for parse checks', () => 
     expect(result.exitCode).toBe(7);
   });
 
-  it('fails with the terminating error on stderr', async () => {
-    const result = await runEngineScript('function f { param([ValidateSet("Daily")][string]$ReportType) }\nf -ReportType Hourly');
-    expect(result.exitCode).not.toBe(0);
+  it('an error record alone leaves exit code 0, as in pwsh', async () => {
+    const result = await runEngineScript('Get-Command -Name Get-DapNoSuchThing\n"after"');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe('after');
+    expect(result.stderr).toContain('Get-DapNoSuchThing');
+  });
+
+  it('fails with exit 1 and the error on stderr after a script-terminating error', async () => {
+    const result = await runEngineScript('$ErrorActionPreference = "Stop"\nfunction f { param([ValidateSet("Daily")][string]$ReportType) }\nf -ReportType Hourly\n"not reached"');
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).not.toContain('not reached');
     expect(result.stderr).toContain('does not belong to the set "Daily"');
   });
 });

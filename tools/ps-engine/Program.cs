@@ -1,7 +1,7 @@
 // Minimal host for the PowerShell engine: ps-engine [-NoProfile|-NoLogo|-NonInteractive]
 //   (-File <path> [-Name value | -Switch | value …] | -Command <text> | -Command -)
 // Output objects are written to stdout one per line; error records to stderr.
-// Exit code: the script's `exit N`, else 1 when any error record or terminating error, else 0.
+// Exit code, as pwsh's: the script's `exit N`, else 1 after a script-terminating error, else 0.
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
@@ -25,33 +25,33 @@ ps.Runspace = runspace;
 
 if (rest[0] == "-File")
 {
-    // As pwsh -File binds them: "-Name value" and "-Name:value" by name, "-Name" alone as a switch
-    // (when nothing or another parameter name follows), anything else by position.
-    ps.AddCommand(Path.GetFullPath(rest[1]));
-    var scriptArgs = rest.Skip(2).ToList();
-    static bool IsName(string a) => a.Length > 1 && a[0] == '-' && char.IsLetter(a[1]);
-    for (var i = 0; i < scriptArgs.Count; i++)
+    // As pwsh -File collects them (CommandLineParameterParser): "-Name:value" is a named value,
+    // "-Name:" takes the next argument, any other "-x" is a parameter name the binder pairs
+    // with what follows, the rest is positional.
+    var command = new Command(Path.GetFullPath(rest[1]), false, false);
+    string? pending = null;
+    foreach (var arg in rest.Skip(2))
     {
-        var arg = scriptArgs[i];
-        if (!IsName(arg))
+        if (pending != null)
         {
-            ps.AddArgument(arg);
-            continue;
+            command.Parameters.Add(new CommandParameter(pending, arg));
+            pending = null;
         }
-        var colon = arg.IndexOf(':');
-        if (colon > 0)
+        else if (arg.Length > 1 && arg[0] == '-')
         {
-            ps.AddParameter(arg[1..colon], arg[(colon + 1)..]);
-        }
-        else if (i + 1 < scriptArgs.Count && !IsName(scriptArgs[i + 1]))
-        {
-            ps.AddParameter(arg[1..], scriptArgs[++i]);
+            var colon = arg.IndexOf(':');
+            if (colon == arg.Length - 1) pending = arg.TrimEnd(':');
+            else if (colon >= 0) command.Parameters.Add(new CommandParameter(arg[..colon], BoolIfPossible(arg[(colon + 1)..])));
+            else command.Parameters.Add(new CommandParameter(arg));
         }
         else
         {
-            ps.AddParameter(arg[1..], true);
+            command.Parameters.Add(new CommandParameter(null, arg));
         }
     }
+    ps.Commands.AddCommand(command);
+    static object BoolIfPossible(string value) =>
+        value.Length > 0 && bool.TryParse(value.AsSpan(value[0] == '$' ? 1 : 0), out var b) ? b : value;
 }
 else
 {
@@ -72,8 +72,10 @@ catch (Exception ex)
     Console.Error.WriteLine(ex.Message);
     return 1;
 }
+// as pwsh: `exit N` in the script file sets $LASTEXITCODE; an error record alone does not fail
+// the run; a script-terminating error does (above)
 if (host.ExitCode is int code) return code;
-return ps.HadErrors ? 1 : 0;
+return runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int last ? last : 0;
 
 /// <summary>The smallest PSHost: it records the script's `exit` code and has no UI.</summary>
 sealed class EngineHost : System.Management.Automation.Host.PSHost
