@@ -775,6 +775,14 @@ $reportParameters = @{}
 foreach ($name in @('StartDate', 'EndDate', 'ResultSize')) {
     if ($PSBoundParameters.ContainsKey($name)) { $reportParameters[$name] = $PSBoundParameters[$name] }
 }
+# MSOnline first: the sign-in needs it, and a missing module is better said before the password prompt
+try {
+    Import-Module -Name MSOnline -ErrorAction Stop
+}
+catch {
+    Write-Error -Message ('The MSOnline module could not be imported: {0}' -f $_.Exception.Message) -ErrorId 'Dap.MissingModule' -Category NotInstalled
+    exit 3
+}
 $credential = Get-Credential -UserName $UserName -Message 'Password of the partner administrator'
 if (-not $credential) {
     Write-Error -Message 'No credential was given.' -ErrorId 'Dap.AuthenticationFailed' -Category AuthenticationError
