@@ -3,7 +3,9 @@
 //   1. npm packages (npm ci when package-lock.json changed since the last install);
 //   2. PowerShell 7.6 (the NuGet `PowerShell` dotnet tool, pinned) into .tools/pwsh/, with the
 //      fallbacks the toolchain allows; Pester 5 (NuGet `Pester`) into .tools/modules/Pester;
-//      the PowerShell engine host (System.Management.Automation) into .tools/ps-engine/;
+//      the PowerShell engine host (System.Management.Automation) into .tools/ps-engine/.
+//      A pwsh named in DAP_PWSH is used instead of installing one (with a Pester 5 it can
+//      already import, if there is one);
 //   3. the TypeScript build into dist/.
 // Writes .tools/status.json, which the test runner and the tools read.
 // Only npm, NuGet (through dotnet) and nothing else are contacted.
@@ -11,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,7 +96,15 @@ function probePwsh(path) {
   return match ? { ok: true, version: match[1] } : { ok: false, error: tail(probe.output) || `exit ${probe.status}` };
 }
 
+/** A pwsh the user names in DAP_PWSH is used as it is: nothing is installed, and it must work. */
+function userPwsh(path) {
+  const probe = probePwsh(path);
+  if (!probe.ok) throw new Error(`DAP_PWSH names '${path}', which does not run as PowerShell 7: ${reason(probe.error)}`);
+  return { ok: true, pinned: PWSH_VERSION, path, version: probe.version, via: 'DAP_PWSH', attemptedAt: new Date().toISOString(), attempts: [] };
+}
+
 function installPwsh(previous) {
+  if (process.env.DAP_PWSH) return userPwsh(process.env.DAP_PWSH);
   const dir = join(tools, 'pwsh');
   const exe = join(dir, 'pwsh');
   if (!force && previous?.ok && existsSync(exe) && previous.pinned === PWSH_VERSION) return previous;
@@ -146,7 +156,26 @@ function installPwsh(previous) {
 }
 
 // ---------------------------------------------------------------- Pester
-function installPester(previous) {
+/** Pester 5 already importable by that pwsh (from its PSModulePath): the folder that holds it. */
+function existingPester(pwshPath) {
+  const probe = run(pwshPath, [
+    '-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
+    "$m = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -eq 5 } | Sort-Object Version -Descending | Select-Object -First 1; " +
+      "if ($m) { Write-Output ('{0}|{1}' -f $m.Version, $m.ModuleBase) }",
+  ]);
+  const match = /^(5\.\d+\.\d+)\|(.+)$/m.exec(probe.output);
+  if (!match) return undefined;
+  // ModuleBase is <dir>/Pester or <dir>/Pester/<version>
+  let base = match[2].trim();
+  if (basename(base) !== 'Pester') base = dirname(base);
+  return { ok: true, version: match[1], modulePath: dirname(base), via: 'already installed', attemptedAt: new Date().toISOString() };
+}
+
+function installPester(previous, pwsh) {
+  if (pwsh.via === 'DAP_PWSH') {
+    const found = existingPester(pwsh.path);
+    if (found) return found;
+  }
   const target = join(tools, 'modules', 'Pester');
   const manifest = join(target, 'Pester.psd1');
   if (!force && previous?.ok && existsSync(manifest) && previous.version === PESTER_VERSION) return previous;
@@ -207,7 +236,8 @@ function main() {
   const npm = ensureNpmPackages();
   log(`npm packages ${npm}`);
 
-  const status = { pwsh: installPwsh(previous.pwsh), pester: installPester(previous.pester), engine: installEngine(previous.engine) };
+  const pwsh = installPwsh(previous.pwsh);
+  const status = { pwsh, pester: installPester(previous.pester, pwsh), engine: installEngine(previous.engine) };
   writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
   if (status.pwsh.ok) log(`pwsh ${status.pwsh.version} (${status.pwsh.via}) at ${status.pwsh.path}`);
   else {
