@@ -134,11 +134,19 @@ function Invoke-DapGraphReport {
             while ($true) {
                 $attempt++
                 Write-Verbose ('GET {0} (tenant {1}, attempt {2})' -f $uri, $TenantId, $attempt)
+                # With -MaximumRedirection 0 a redirect comes back as the response plus a
+                # MaximumRedirectExceeded error record: that redirect is the one expected here.
+                $webErrors = $null
                 try {
-                    $response = Invoke-WebRequest -Uri $uri -Method Get -Headers $headers -MaximumRedirection 0 -SkipHttpErrorCheck -ErrorAction Stop
+                    $response = Invoke-WebRequest -Uri $uri -Method Get -Headers $headers -MaximumRedirection 0 -SkipHttpErrorCheck -ErrorAction SilentlyContinue -ErrorVariable webErrors
                 }
                 catch {
                     & $fail 'RemoteError' 'ConnectionError' $_.Exception.Message $_.Exception
+                }
+                $unexpected = @($webErrors | Where-Object { [string]$_.FullyQualifiedErrorId -notlike 'MaximumRedirectExceeded,*' })
+                if ($unexpected.Count -gt 0 -or $null -eq $response) {
+                    $problem = if ($unexpected.Count -gt 0) { $unexpected[0].Exception } else { [System.InvalidOperationException]::new('no response') }
+                    & $fail 'RemoteError' 'ConnectionError' $problem.Message $problem
                 }
                 $status = [int]$response.StatusCode
                 if (@(301, 302, 303, 307, 308) -contains $status) {
