@@ -17,17 +17,26 @@ BeforeAll {
 
 Describe 'Get-DapGraphToken' {
     It 'posts the client credentials form to the tenant token endpoint and returns a SecureString token' {
-        Mock -ModuleName DapReporting Invoke-RestMethod { [pscustomobject]@{ access_token = 'tok-9'; expires_in = 3599 } }
+        # the function clears the form (it holds the secret) after the call: keep a copy of what was sent
+        $script:sent = [System.Collections.Generic.List[hashtable]]::new()
+        Mock -ModuleName DapReporting Invoke-RestMethod {
+            $script:sent.Add(@{ Method = "$Method"; Uri = "$Uri"; ContentType = $ContentType; Body = $Body.Clone() })
+            [pscustomobject]@{ access_token = 'tok-9'; expires_in = 3599 }
+        }
         $secret = ConvertTo-SecureString -String 'the-secret' -AsPlainText -Force
         $result = Get-DapGraphToken -TenantId $tenant -ClientId $app -ClientSecret $secret
         $result.PSObject.TypeNames[0] | Should -Be 'DapReporting.GraphToken'
         $result.AccessToken | Should -BeOfType [securestring]
         ConvertFrom-SecureString -SecureString $result.AccessToken -AsPlainText | Should -BeExactly 'tok-9'
-        Should -Invoke -ModuleName DapReporting Invoke-RestMethod -Times 1 -Exactly -ParameterFilter {
-            $Method -eq 'Post' -and $Uri -eq "https://login.microsoftonline.com/$tenant/oauth2/v2.0/token" -and
-            $ContentType -eq 'application/x-www-form-urlencoded' -and $Body.grant_type -eq 'client_credentials' -and
-            $Body.client_id -eq $app -and $Body.scope -eq 'https://graph.microsoft.com/.default'
-        }
+        Should -Invoke -ModuleName DapReporting Invoke-RestMethod -Times 1 -Exactly
+        $call = $script:sent[0]
+        $call.Method | Should -Be 'Post'
+        $call.Uri | Should -BeExactly "https://login.microsoftonline.com/$tenant/oauth2/v2.0/token"
+        $call.ContentType | Should -Be 'application/x-www-form-urlencoded'
+        $call.Body.grant_type | Should -Be 'client_credentials'
+        $call.Body.client_id | Should -Be $app
+        $call.Body.client_secret | Should -BeExactly 'the-secret'
+        $call.Body.scope | Should -Be 'https://graph.microsoft.com/.default'
     }
 
     It 'reports a tenant without consent as a non-terminating Dap.AccessDenied' {
@@ -45,16 +54,23 @@ Describe 'Get-DapGraphToken' {
 
 Describe 'A Graph report function' {
     It 'calls the report URL with the token, downloads the CSV without it and returns rows with TenantId first' {
-        Mock -ModuleName DapReporting Invoke-WebRequest { New-Response 302 @{ Location = @('https://download.example.invalid/r.csv?sig=1') } } -ParameterFilter { "$Uri" -like 'https://graph.microsoft.com/*' }
-        Mock -ModuleName DapReporting Invoke-WebRequest { New-Response 200 @{} $csvBytes } -ParameterFilter { "$Uri" -like 'https://download.example.invalid/*' }
+        # the function clears its header table (it holds the token) after the calls: keep copies
+        $script:sent = [System.Collections.Generic.List[hashtable]]::new()
+        Mock -ModuleName DapReporting Invoke-WebRequest {
+            $script:sent.Add(@{ Uri = "$Uri"; Headers = if ($Headers) { $Headers.Clone() } else { $null }; MaximumRedirection = $MaximumRedirection })
+            if ("$Uri" -like 'https://graph.microsoft.com/*') { New-Response 302 @{ Location = @('https://download.example.invalid/r.csv?sig=1') } }
+            else { New-Response 200 @{} $csvBytes }
+        }
         $rows = @(Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -Period D30)
         $rows.Count | Should -Be 1
         @($rows[0].PSObject.Properties.Name) | Should -Be @('TenantId', 'Report Refresh Date', 'User Principal Name', 'Prohibit Send/Receive Quota (Byte)', 'Has Archive')
         $rows[0].'Prohibit Send/Receive Quota (Byte)' | Should -BeExactly '1,024'
-        Should -Invoke -ModuleName DapReporting Invoke-WebRequest -Times 1 -Exactly -ParameterFilter {
-            "$Uri" -eq "https://graph.microsoft.com/v1.0/reports/getMailboxUsageDetail(period='D30')" -and $Headers.Authorization -eq 'Bearer tok-1' -and $MaximumRedirection -eq 0
-        }
-        Should -Invoke -ModuleName DapReporting Invoke-WebRequest -Times 1 -Exactly -ParameterFilter { "$Uri" -like 'https://download.example.invalid/*' -and -not $Headers }
+        Should -Invoke -ModuleName DapReporting Invoke-WebRequest -Times 2 -Exactly
+        $script:sent[0].Uri | Should -BeExactly "https://graph.microsoft.com/v1.0/reports/getMailboxUsageDetail(period='D30')"
+        $script:sent[0].Headers.Authorization | Should -BeExactly 'Bearer tok-1'
+        $script:sent[0].MaximumRedirection | Should -Be 0
+        $script:sent[1].Uri | Should -BeExactly 'https://download.example.invalid/r.csv?sig=1'
+        $script:sent[1].Headers | Should -BeNullOrEmpty
     }
 
     It 'waits Retry-After seconds on 429, then gives up with Dap.Throttled after MaxRetries' {
