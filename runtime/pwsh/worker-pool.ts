@@ -19,8 +19,8 @@ function tail(text: string, lines = 5): string {
 /**
  * A pool of persistent pwsh workers per partner account: each imports DapReporting once and then
  * serves tenant after tenant. The scheduler decides how many run at once; the pool starts a worker
- * when no idle one is left, and kills and forgets a worker that crashed, stopped answering or whose
- * attempt was aborted (the next attempt gets a fresh one).
+ * when no idle one is left, and kills and forgets a worker that crashed or stopped answering. An
+ * aborted attempt is interrupted first (its remote session closes), then the worker is replaced.
  */
 export class PwshWorkerPool implements TenantRunner {
   private readonly idle = new Map<string, WorkerProcess[]>();
@@ -32,6 +32,8 @@ export class PwshWorkerPool implements TenantRunner {
     accounts: readonly Account[],
     private readonly jobFileFor: (job: TenantJob) => string,
     private readonly createProcess: WorkerProcessFactory = nodePowerShellWorker,
+    /** How long an interrupted worker may take to stop its command before it is killed. */
+    private readonly interruptGraceMs = 5_000,
   ) {
     this.accounts = new Map(accounts.map((a) => [a.userName, a]));
   }
@@ -57,7 +59,14 @@ export class PwshWorkerPool implements TenantRunner {
       outPath: job.outPath,
     };
     await fs.writeFile(jobFile, JSON.stringify(data));
-    const onAbort = () => void this.discard(worker);
+    // An aborted attempt (timeout, Ctrl-C) is stopped the way a user would stop it, so the
+    // remote session is closed rather than left holding one of the account's 3 slots for
+    // 15 minutes; a worker that does not stop within the grace period is killed.
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      worker.interrupt();
+      killTimer = setTimeout(() => void this.discard(worker), this.interruptGraceMs);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'aborted before start' };
@@ -94,6 +103,7 @@ export class PwshWorkerPool implements TenantRunner {
       return outcome;
     } finally {
       signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
       await fs.rm(jobFile, { force: true });
     }
   }

@@ -9,6 +9,11 @@ export interface WorkerProcess {
   readonly exited: boolean;
   /** Runs a command; resolves with its stdout; rejects when the process dies. */
   invoke(command: string): Promise<{ stdout: string; stderr: string }>;
+  /**
+   * Stops the running command as Ctrl+C would (SIGINT): pwsh stops the pipeline, runs its
+   * finally blocks (so Invoke-Command closes its remote session) and stays alive.
+   */
+  interrupt(): void;
   /** Kills the process (SIGKILL) and waits for it to exit. */
   kill(): Promise<void>;
   /** Asks the process to exit. */
@@ -44,6 +49,9 @@ export const nodePowerShellWorker: WorkerProcessFactory = (spec) => {
     async invoke(command) {
       const result = await shell.invoke(command);
       return { stdout: result.stdout?.toString('utf8') ?? '', stderr: result.stderr?.toString('utf8') ?? '' };
+    },
+    interrupt() {
+      if (!exited) child.kill('SIGINT');
     },
     async kill() {
       if (exited) return;

@@ -14,8 +14,12 @@ function literalArgument(command: string): string {
 }
 
 export interface FakeProcessBehaviour {
-  /** For a report job: 'crash' rejects like a dying process; 'garbage' answers no JSON; 'hang' never answers. */
-  job?: (job: WorkerJobFile, processIndex: number) => 'ok' | 'crash' | 'garbage' | 'hang' | { category: string; message: string };
+  /**
+   * For a report job: 'crash' rejects like a dying process; 'garbage' answers no JSON; 'hang' never
+   * answers until interrupted (then, like pwsh after Ctrl+C, the command ends without an answer);
+   * 'stuck' ignores the interrupt too and only a kill ends it.
+   */
+  job?: (job: WorkerJobFile, processIndex: number) => 'ok' | 'crash' | 'garbage' | 'hang' | 'stuck' | { category: string; message: string };
   customers?: DiscoveredTenant[];
   signInFails?: boolean;
 }
@@ -26,6 +30,7 @@ export class FakeProcesses {
   commands: string[] = [];
   jobTexts: string[] = [];
   killed = 0;
+  interrupted = 0;
   live = 0;
 
   constructor(private readonly behaviour: FakeProcessBehaviour = {}) {}
@@ -36,6 +41,7 @@ export class FakeProcesses {
     this.live += 1;
     let exited = false;
     let pendingReject: ((e: Error) => void) | undefined;
+    let pendingStop: (() => void) | undefined;
     const exit = () => {
       if (exited) return;
       exited = true;
@@ -66,11 +72,22 @@ export class FakeProcesses {
           throw new Error('pwsh exited with code 139');
         }
         if (what === 'garbage') return { stdout: 'Segmentation fault?\n', stderr: 'boom' };
-        if (what === 'hang') return new Promise((_resolve, reject) => (pendingReject = reject));
+        if (what === 'hang' || what === 'stuck') {
+          return new Promise((resolve, reject) => {
+            pendingReject = reject;
+            if (what === 'hang') pendingStop = () => resolve({ stdout: '', stderr: '' });
+          });
+        }
         if (typeof what === 'object') return answer({ status: 'failed', rows: 0, ...what });
         const rows = rowsFor(job);
         writeFileSync(job.outPath, stringify(rows));
         return answer({ status: 'succeeded', rows: rows.length - 1, category: null, message: null });
+      },
+      interrupt: () => {
+        this.interrupted += 1;
+        const stop = pendingStop;
+        pendingStop = undefined;
+        stop?.();
       },
       kill: async () => {
         this.killed += 1;

@@ -11,11 +11,11 @@ import { FakeProcesses, type FakeProcessBehaviour } from './fake-worker-process.
 
 const marker = 'Pw-Marker-d41d8cd9-☃-\'quote"-$(x)';
 
-function pooled(behaviour: FakeProcessBehaviour, env: NodeJS.ProcessEnv = { DAP_PASSWORD: marker, HOME: '/home/x' }) {
+function pooled(behaviour: FakeProcessBehaviour, env: NodeJS.ProcessEnv = { DAP_PASSWORD: marker, HOME: '/home/x' }, interruptGraceMs?: number) {
   const processes = new FakeProcesses({ customers: makeTenants(9), ...behaviour });
   const deps: Partial<RuntimeDeps> = {
     createDiscovery: (context) => new PwshDiscovery(context, processes.factory),
-    createRunner: (context, accounts, jobFileFor) => new PwshWorkerPool(context, accounts, jobFileFor, processes.factory),
+    createRunner: (context, accounts, jobFileFor) => new PwshWorkerPool(context, accounts, jobFileFor, processes.factory, interruptGraceMs),
   };
   const h = harness({ env, deps });
   return { h, processes, out: join(h.deps.cwd, 'out.csv') };
@@ -85,12 +85,22 @@ describe('PwshWorkerPool and PwshDiscovery (emulated worker processes)', () => {
     expect(processes.killed).toBeGreaterThanOrEqual(2);
   });
 
-  it('a hanging worker is bounded by --tenant-timeout: killed, replaced, tenant retried', async () => {
+  it('a hanging worker is bounded by --tenant-timeout: interrupted, then replaced, tenant retried', async () => {
     const { h, processes, out } = pooled({ job: (job, index) => (job.domain.startsWith('customer007') && index <= 3 ? 'hang' : 'ok') });
     expect(await h.run([...args(out), '--tenant-timeout', '0.2'])).toBe(0);
+    expect(processes.interrupted).toBeGreaterThanOrEqual(1);
     expect(processes.killed).toBeGreaterThanOrEqual(1);
     const summary = JSON.parse(readFileSync(`${out}.summary.json`, 'utf8'));
     expect(summary.tenants.find((t: { domain: string }) => t.domain.startsWith('customer007')).attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a worker that ignores the interrupt is killed after the grace period', async () => {
+    const { h, processes, out } = pooled({ job: (job, index) => (job.domain.startsWith('customer003') && index === 1 ? 'stuck' : 'ok') }, undefined, 50);
+    expect(await h.run([...args(out), '--tenant-timeout', '0.2', '--max-sessions', '1'])).toBe(0);
+    expect(processes.interrupted).toBe(1);
+    expect(processes.killed).toBeGreaterThanOrEqual(1);
+    const summary = JSON.parse(readFileSync(`${out}.summary.json`, 'utf8'));
+    expect(summary.tenants.find((t: { domain: string }) => t.domain.startsWith('customer003'))).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
   it('maps Dap.<Category> answers to the errors file', async () => {
