@@ -158,7 +158,7 @@ describe.skipIf(!pwsh)('dap-report with full pwsh and the simulator', () => {
         { type: 'schemaDrift', mode: 'extra', column: 'ExtraColumn', rate: 0.05 },
       ],
     });
-    const run = await runInProcess(['run', '--simulate', file, ...params, '--quiet', '--tenant-timeout', '20', '--retries', '2'], cwd);
+    const run = await runInProcess(['run', '--simulate', file, ...params, '--quiet', '--tenant-timeout', '10', '--retries', '2'], cwd);
     const { exitCode, stats } = await run.done;
     expect(exitCode).toBe(1);
     for (const account of Object.values(stats!.accounts)) {
@@ -176,7 +176,7 @@ describe.skipIf(!pwsh)('dap-report with full pwsh and the simulator', () => {
       else if (faults.includes('throttle')) expect(['succeeded', 'noData'], tenant.domain).toContain(tenant.status);
     }
     expect(readFileSync(join(cwd, 'ReportOutput.csv'), 'utf8').split('\r\n')[0]).toContain('ExtraColumn');
-  });
+  }, 300_000);
 
   it('the password never appears in any process argv during a run (/proc sampling)', async () => {
     const marker = `Marker-${Date.now()}-pw`;
