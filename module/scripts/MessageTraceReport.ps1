@@ -562,7 +562,8 @@ function Export-DapAggregateReport {
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
     and then moved over it, so a reader never sees half a file. The errors file has one line per
-    failed tenant: domain, tenant id, failure category and the service's message. A failed sign-in
+    failed tenant (domain, tenant id, failure category and the service's message), then one NoData
+    line per tenant whose report returned no rows. A failed sign-in
     stops everything before any tenant is contacted (Dap.AuthenticationFailed).
 
     It runs the Exchange Online reports. The Microsoft Graph reports (Get-DapGraphToken piped into
@@ -578,7 +579,7 @@ function Export-DapAggregateReport {
     The merged CSV file to write; replaced if it exists.
 
     .PARAMETER ErrorFile
-    The text file listing every tenant that failed; replaced if it exists (empty when none failed).
+    The text file listing every tenant that failed or returned no rows; replaced if it exists.
 
     .PARAMETER Parameters
     The report's own parameters, by name, e.g. @{ ReportType = 'Monthly' }.
@@ -598,7 +599,7 @@ function Export-DapAggregateReport {
     Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv.
 
     .OUTPUTS
-    DapReporting.AggregateResult: Report, Tenants, Succeeded, Failed, Rows, OutputFile, ErrorFile.
+    DapReporting.AggregateResult: Report, Tenants, Succeeded (NoData of them without rows), Failed, Rows, OutputFile, ErrorFile.
 
     .LINK
     Get-DapCustomer
@@ -663,6 +664,7 @@ function Export-DapAggregateReport {
         $PSCmdlet.ThrowTerminatingError($_)
     }
     $failures = [System.Collections.Generic.List[object]]::new()
+    $noData = [System.Collections.Generic.List[object]]::new()
     $rows = [System.Collections.Generic.List[object]]::new()
     $discovery = @{ ErrorAction = 'SilentlyContinue'; ErrorVariable = 'discoveryErrors' }
     if ($Tenant) { $discovery.Tenant = $Tenant }
@@ -718,7 +720,9 @@ function Export-DapAggregateReport {
                 })
         }
         else {
+            $before = $rows.Count
             foreach ($row in $Result.Rows) { $rows.Add($row) }
+            if ($rows.Count -eq $before) { $noData.Add($Result.Customer) }
         }
     }
     try {
@@ -799,6 +803,9 @@ function Export-DapAggregateReport {
     foreach ($failure in $failures) {
         $lines.Add(('{0} ({1}) {2}: {3}' -f $failure.TenantDomain, $failure.TenantId, $failure.Category, ($failure.Message -replace '\s*[\r\n]+\s*', ' ')))
     }
+    foreach ($customer in $noData) {
+        $lines.Add(('{0} ({1}) NoData: the report returned no rows for this tenant' -f $customer.InitialDomain, $customer.TenantId))
+    }
     [System.IO.File]::WriteAllLines($errorPath, $lines)
 
     [pscustomobject]@{
@@ -806,6 +813,7 @@ function Export-DapAggregateReport {
         Report     = $Report
         Tenants    = $total + ($failures.Count - @($failures | Where-Object { $_.TenantDomain }).Count)
         Succeeded  = $total - @($failures | Where-Object { $_.TenantDomain }).Count
+        NoData     = $noData.Count
         Failed     = $failures.Count
         Rows       = $rows.Count
         OutputFile = $outputPath

@@ -41,6 +41,15 @@ function expectRowsMatchTheWorld(csv: string): void {
   }
 }
 
+/** The errors file names each tenant without mailboxes as NoData, and nothing else (no tenant fails here). */
+function expectNoDataLines(errors: string): void {
+  const world = buildWorld(loadScenario());
+  const empty = world.tenants.filter((t) => t.mailboxes.length === 0);
+  expect(empty.length).toBeGreaterThan(0);
+  const lines = errors.split(/\r?\n/).filter(Boolean).sort();
+  expect(lines).toEqual(empty.map((t) => `${t.initialDomain} (${t.tenantId}) NoData: the report returned no rows for this tenant`).sort());
+}
+
 function expectSessionsWithinTheCap(stats: SimulatorStats): void {
   const account = stats.accounts[user]!;
   expect(account.maxConcurrentSessions).toBeLessThanOrEqual(3);
@@ -58,6 +67,7 @@ describe.skipIf(!pwsh)('the generated module and scripts against the simulator (
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expectRowsMatchTheWorld(readFileSync(out, 'utf8'));
+    if (mode === 'Aggregate') expectNoDataLines(readFileSync(join(dir, 'errors.txt'), 'utf8'));
     expectSessionsWithinTheCap(run.stats);
   });
 
@@ -69,6 +79,8 @@ describe.skipIf(!pwsh)('the generated module and scripts against the simulator (
     ]);
     expect(run.exitCode).toBe(0);
     expectRowsMatchTheWorld(readFileSync(out, 'utf8'));
+    expectNoDataLines(readFileSync(join(dir, 'errors.txt'), 'utf8'));
+    expect(run.stdout).toMatch(/NoData\s*:\s*[1-9]/);
     expectSessionsWithinTheCap(run.stats);
   });
 });
