@@ -1,26 +1,72 @@
 #!/usr/bin/env node
-// The benchmark harness: `npm run bench` (full) or `npm run bench -- --quick`.
-// Every comparison is measured side by side in one run and written to bench/RESULTS.md.
+// The benchmark harness: `npm run bench` (full) or `npm run bench -- --quick`; `--only B1,B2`
+// measures only those sections and keeps the others' text in bench/RESULTS.md. Every comparison
+// of a section is measured side by side in one run.
+// B1, B2 and the PowerShell row of B3 need PowerShell 7: the pwsh DAP_PWSH names, else the one
+// `npm run setup` installed into .tools/pwsh, else pwsh on PATH.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPwsh } from '../dist/common/pwsh-path.js';
 import { describeDifferences, fingerprintCsv } from './lib/compare-csv.mjs';
 import { benchSizes } from './lib/bench-scenarios.mjs';
+import { cpuSnapshot, describeOtherLoad } from './lib/machine-load.mjs';
 import { benchMakespan } from './lib/makespan.mjs';
 import { makeParts } from './lib/make-parts.mjs';
 import { benchOverhead } from './lib/overhead.mjs';
 import { measure, median, spread } from './lib/measure.mjs';
+import { composeResults, describeRun, sectionTitles, selectedSections, splitSections } from './lib/results-file.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const quick = process.argv.includes('--quick');
+const resultsFile = join(root, 'bench', 'RESULTS.md');
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+const argv = process.argv.slice(2);
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+const unknown = argv.filter((arg, i) => arg.startsWith('--') && arg !== '--quick' && arg !== '--only' && !arg.startsWith('--only=') && argv[i - 1] !== '--only');
+if (unknown.length) fail(`unknown option ${unknown[0]}: expected --quick and --only B1,B2,B3,B4`);
+const quick = argv.includes('--quick');
+let selected;
+try {
+  selected = selectedSections(argv);
+} catch (error) {
+  fail(error.message);
+}
+const only = argv.some((arg) => arg === '--only' || arg.startsWith('--only=')) ? selected : undefined;
 const runs = 3;
 const work = join(root, 'bench', '.work');
-const status = JSON.parse(readFileSync(join(root, '.tools', 'status.json'), 'utf8'));
-const pwsh = status.pwsh?.ok ? status.pwsh.path : undefined;
-const log = (line) => process.stderr.write(`bench: ${line}\n`);
-const sections = [];
+
+/** The full pwsh and its version, or undefined when there is none; a DAP_PWSH that does not run is an error. */
+function pwshToUse() {
+  let found;
+  try {
+    found = findPwsh();
+  } catch (error) {
+    fail(error.message);
+  }
+  if (!found) return undefined;
+  try {
+    const version = execFileSync(found.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.ToString()'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    }).trim();
+    if (!/^7\.\d+\.\d+/.test(version)) fail(`${found.source} names '${found.path}', which answers version '${version}', not PowerShell 7`);
+    return { path: found.path, source: found.source, version };
+  } catch (error) {
+    if (found.source === 'DAP_PWSH') fail(`DAP_PWSH names '${found.path}', which does not run: ${error.message}`);
+    log(`${found.path} (${found.source}) does not run, so nothing that needs pwsh runs: ${error.message}`);
+    return undefined;
+  }
+}
+
+const pwshFound = pwshToUse();
+const pwsh = pwshFound?.path;
 
 function versionOf(command, args) {
   try {
@@ -63,7 +109,6 @@ async function benchMerge() {
       { name: 'csvkit (csvstack)', out: join(dir, 'csvstack.csv'), cmd: (out) => `csvstack ${list} > '${out}'` },
     ];
     if (pwsh) {
-    const size = benchSizes[quick ? 'quick' : 'full'];
       tools.push({
         name: 'PowerShell (Import-Csv | Export-Csv)',
         out: join(dir, 'pwsh.csv'),
@@ -84,15 +129,16 @@ async function benchMerge() {
     for (const { tool, samples } of measured) {
       const failed = samples.find((s) => !s.ok);
       let check = 'reference';
-      if (failed) check = `FAILED: ${failed.stderr.split('\n').filter(Boolean).at(-1)}`;
+      if (failed) check = `FAILED: ${failed.stderr.split('\n').filter(Boolean).at(-1) ?? `exit ${failed.status ?? 'by signal'}`}`;
       else if (tool !== tools[0]) {
         const diff = describeDifferences(tool.name, reference, await fingerprintCsv(tool.out));
         check = diff.length ? diff.join('; ') : 'same rows and columns';
       }
       const seconds = samples.map((s) => s.seconds);
+      const cell = (text) => text.replaceAll('|', '\\|');
       lines.push(
-        `| ${rows.toLocaleString('en-US')} | ${tool.name} | ${spread(seconds)} | ${spread(samples.map((s) => s.peakMb), 0)} | ` +
-          `${Math.round(rows / median(seconds)).toLocaleString('en-US')} | ${(mlrSeconds / median(seconds)).toFixed(2)}× | ${check} |`,
+        `| ${rows.toLocaleString('en-US')} | ${cell(tool.name)} | ${spread(seconds)} | ${spread(samples.map((s) => s.peakMb), 0)} | ` +
+          `${Math.round(rows / median(seconds)).toLocaleString('en-US')} | ${(mlrSeconds / median(seconds)).toFixed(2)}× | ${cell(check)} |`,
       );
     }
     if (!pwsh) lines.push(`| ${rows.toLocaleString('en-US')} | PowerShell (Import-Csv \\| Export-Csv) | not run: no pwsh | | | | |`);
@@ -109,7 +155,7 @@ async function benchMerge() {
     '',
     'Targets: dap-report faster than Miller; peak RSS ≤ 150 MB at both sizes.',
   );
-  sections.push(lines.join('\n'));
+  return lines.join('\n');
 }
 
 // ------------------------------------------------------------------ B4 generator
@@ -133,44 +179,72 @@ async function benchGenerator() {
   }
   rmSync(out, { recursive: true, force: true });
   rmSync(extra, { recursive: true, force: true });
-  sections.push(lines.join('\n'));
+  return lines.join('\n');
 }
 
-function notRun(title, what) {
-  sections.push(
-    `## ${title}\n\n${what}\n\nNot run: these need the full pwsh, which could not be installed on this machine ` +
-      '(see .tools/status.json for every attempt). The harness runs them once `npm run setup` installs pwsh.',
+// ------------------------------------------------------------------ B1, B2
+async function benchMakespanSection() {
+  const size = benchSizes[quick ? 'quick' : 'full'];
+  return (await benchMakespan({ tenants: size.makespan, runs, dir: join(work, 'makespan'), pwsh, log })).section;
+}
+
+async function benchOverheadSection() {
+  const size = benchSizes[quick ? 'quick' : 'full'];
+  return (await benchOverhead({ tenants: size.overhead, runs, dir: join(work, 'overhead'), pwsh, log })).section;
+}
+
+const needsPwsh = {
+  B1: '120 tenants, session open 300 ms + report 200 ms (±20% jitter): the sequential baseline, the generated script, Export-DapAggregateReport, dap-report with one and with three accounts, against the ideal ceil(N / (3 × accounts)) × 0.5 s.',
+  B2: 'Zero simulated latency, 500 tenants: tenants per second and milliseconds of overhead per tenant.',
+};
+
+const benches = { B1: benchMakespanSection, B2: benchOverheadSection, B3: benchMerge, B4: benchGenerator };
+
+function notRunText(id) {
+  return (
+    `## ${sectionTitles[id]}\n\n${needsPwsh[id]}\n\nNot run: these need PowerShell 7 (pwsh), and there was none: ` +
+    'name one in DAP_PWSH, or let `npm run setup` install it (.tools/status.json lists its attempts).'
   );
 }
 
 async function main() {
+  const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+  const kept = splitSections(previous);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const started = new Date();
-  if (pwsh) {
-    const size = benchSizes[quick ? 'quick' : 'full'];
-    const makespan = await benchMakespan({ tenants: size.makespan, runs, dir: join(work, 'makespan'), pwsh, log });
-    sections.push(makespan.section);
-    const overhead = await benchOverhead({ tenants: size.overhead, runs, dir: join(work, 'overhead'), pwsh, log });
-    sections.push(overhead.section);
-  } else {
-    notRun('B1 makespan', '120 tenants, session open 300 ms + report 200 ms (±20% jitter): the sequential baseline, the generated script, Export-DapAggregateReport, dap-report with one and with three accounts, against the ideal ceil(N / (3 × accounts)) × 0.5 s.');
-    notRun('B2 overhead', 'Zero simulated latency, 500 tenants: tenants per second and milliseconds of overhead per tenant.');
+  const where = { DAP_PWSH: 'named in DAP_PWSH', '.tools/pwsh': 'installed by npm run setup', PATH: 'on PATH' };
+  const run = describeRun({ quick, only, started, pwsh: pwshFound ? `${pwshFound.version} (${where[pwshFound.source] ?? pwshFound.source})` : 'not available' });
+  const intro = [
+    `Machine of the latest run: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; ` +
+      `${pwshFound ? `PowerShell ${pwshFound.version}` : 'no pwsh'}; ${versionOf('mlr', ['--version'])}; csvkit ${versionOf('csvstack', ['--version'])}.`,
+    '',
+    'Reproduce: `npm run bench` runs every section (or `npm run bench -- --quick`, smaller sizes, a few minutes; ' +
+      '`npm run bench -- --only B1,B2` runs only those sections). B1, B2 and the PowerShell row of B3 need PowerShell 7: ' +
+      'the pwsh named in DAP_PWSH, else the one `npm run setup` installs, else pwsh on PATH. ' +
+      'The bench installs its comparison tools (Debian packages miller, csvkit, time) in its own setup step, bench/setup.sh. ' +
+      '"Other load" is the CPU time the rest of the machine used while a section ran (from /proc/stat, less the bench and its children): ' +
+      'a section that overlapped other work ran slower than it would on an idle machine, the contenders that start the most processes most of all.',
+  ];
+  const measured = new Map();
+  const write = () => writeFileSync(resultsFile, composeResults({ intro, measured, run, previous }));
+  for (const id of selected) {
+    if (needsPwsh[id] && !pwsh) {
+      if (kept.has(id)) log(`${id}: no pwsh, so the section keeps its text from the earlier run`);
+      else measured.set(id, { text: notRunText(id) });
+      continue;
+    }
+    log(`${sectionTitles[id]}: starting`);
+    const before = cpuSnapshot();
+    const t0 = Date.now();
+    const text = await benches[id]();
+    const load = describeOtherLoad(before, cpuSnapshot());
+    const minutes = (Date.now() - t0) / 60_000;
+    measured.set(id, { text, note: `${minutes.toFixed(1)} min${load ? `; ${load}` : ''}` });
+    // written after every section, so an interrupted run keeps what it measured
+    write();
   }
-  await benchMerge();
-  await benchGenerator();
-  const header = [
-    '# Benchmark results',
-    '',
-    `Mode: ${quick ? 'quick (`npm run bench -- --quick`)' : 'full (`npm run bench`)'}; run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-    '',
-    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; ` +
-      `pwsh ${pwsh ? status.pwsh.version : 'not available'}; ${versionOf('mlr', ['--version'])}; csvkit ${versionOf('csvstack', ['--version'])}.`,
-    '',
-    'Reproduce: `npm run bench` (or `npm run bench -- --quick`, a few minutes). The bench installs its comparison tools ' +
-      '(Debian packages miller, csvkit, time) in its own setup step, bench/setup.sh.',
-  ].join('\n');
-  writeFileSync(join(root, 'bench', 'RESULTS.md'), `${header}\n\n${sections.join('\n\n')}\n`);
+  write();
   rmSync(work, { recursive: true, force: true });
   log('wrote bench/RESULTS.md');
 }

@@ -1,7 +1,7 @@
 /**
  * The makespan (B1) and overhead (B2) harness: the PowerShell it runs (parsed on the engine), the
  * scenarios it writes, the arithmetic of its tables and targets, its output check and the commands
- * it builds. One end-to-end check of the B2 path for dap-report needs the full pwsh.
+ * it builds. The end-to-end checks (dap-report, and the scripts under dap-sim run) need the full pwsh.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -366,7 +366,7 @@ describe('the dap-report contenders', () => {
   });
 });
 
-describe('the B2 path end to end', () => {
+describe('the B1 and B2 contenders end to end', () => {
   it.skipIf(!pwsh || !existsSync('/usr/bin/time'))(
     'dap-report on 20 tenants without latency: a number of milliseconds per tenant, every tenant in the output',
     async () => {
@@ -381,6 +381,23 @@ describe('the B2 path end to end', () => {
       expect(Number.isFinite(row.msPerTenant)).toBe(true);
       expect(row.msPerTenant).toBeGreaterThan(0);
       expect(result.section).toMatch(/\| \(d\) dap-report, 1 account \| \d+\.\d\d \(/);
+    },
+    300_000,
+  );
+
+  it.skipIf(!pwsh || !existsSync('/usr/bin/time'))(
+    'the scripts (a), (b) and (c) under dap-sim run: each exits 0 with every tenant in its output',
+    async () => {
+      const result = await benchOverhead({ tenants: 8, runs: 1, dir: tempDir(), pwsh: pwsh!.path, log: () => undefined, ids: ['a', 'b', 'c'] });
+      for (const id of ['a', 'b', 'c']) {
+        const sample = result.samples[id]![0]!;
+        expect({ id, stderr: sample.stderr, ok: sample.ok, check: sample.check.ok }).toEqual({ id, stderr: '', ok: true, check: true });
+        expect(sample.check.rows).toBeGreaterThan(0);
+        // (a) holds one session at a time; the others at most the account's limit
+        const most = sample.sessions!.maxPerAccount[0]!;
+        expect(id === 'a' ? most === 1 : most >= 1 && most <= sessionsPerAccount).toBe(true);
+        expect(sample.sessions?.rejections).toBe(0);
+      }
     },
     300_000,
   );
