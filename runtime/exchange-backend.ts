@@ -43,15 +43,19 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
         lanes: accounts.map((a) => ({ userName: a.userName, maxSessions: plan.maxSessions })),
         laneCap: MAX_SESSIONS_PER_ACCOUNT,
         async discover() {
-          // one sign-in per account: a wrong password stops the run here, before any tenant
+          // one sign-in per account, all accounts at once: a wrong password stops the run here,
+          // before any tenant (each account is its own user, so one bad password cannot lock another)
           const discovery = deps.createDiscovery(context);
-          const discovered: Array<{ account: string; tenants: DiscoveredTenant[] }> = [];
           try {
-            for (const account of accounts) discovered.push({ account: account.userName, tenants: await discovery.discover(account) });
+            const settled = await Promise.allSettled(
+              accounts.map(async (account) => ({ account: account.userName, tenants: await discovery.discover(account) })),
+            );
+            const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+            if (failed) throw failed.reason;
+            return settled.map((r) => (r as PromiseFulfilledResult<{ account: string; tenants: DiscoveredTenant[] }>).value);
           } finally {
             await discovery.close();
           }
-          return discovered;
         },
         tenantProblem(tenant) {
           // the domain goes into the connection URI (DelegatedOrg=…): only a DNS name may
