@@ -63,11 +63,12 @@ export function fingerprintDifferences(saved: RunFingerprint, current: RunFinger
 }
 
 /**
- * Saves the manifest atomically; concurrent saves are serialised so the file on disk is always the
- * latest complete state.
+ * Saves the manifest atomically; saves are serialised so the file on disk is always a complete
+ * state, and when save() resolves it holds every change made before the call.
  */
 export class ManifestWriter {
   private chain: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   constructor(
     readonly path: string,
@@ -76,10 +77,15 @@ export class ManifestWriter {
   ) {}
 
   save(): Promise<void> {
+    // A save that has not started yet will write the latest state anyway: later callers share it,
+    // so a burst of changes costs one write, not one per change.
+    if (this.queued) return this.queued;
     const next = this.chain.then(async () => {
+      this.queued = undefined;
       this.manifest.updatedAt = this.now().toISOString();
       await writeFileAtomic(this.path, `${JSON.stringify(this.manifest, null, 2)}\n`);
     });
+    this.queued = next;
     this.chain = next.catch(() => undefined);
     return next;
   }
