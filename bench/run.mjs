@@ -39,7 +39,8 @@ try {
   fail(error.message);
 }
 const only = argv.some((arg) => arg === '--only' || arg.startsWith('--only=')) ? selected : undefined;
-const runs = 3;
+// quick mode measures each contender once: a smoke run of every section in a few minutes
+const runs = quick ? 1 : 3;
 const work = join(root, 'bench', '.work');
 
 /** The full pwsh and its version, or undefined when there is none; a DAP_PWSH that does not run is an error. */
@@ -219,7 +220,7 @@ async function main() {
     `Machine of the latest run: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; ` +
       `${pwshFound ? `PowerShell ${pwshFound.version}` : 'no pwsh'}; ${versionOf('mlr', ['--version'])}; csvkit ${versionOf('csvstack', ['--version'])}.`,
     '',
-    'Reproduce: `npm run bench` runs every section (or `npm run bench -- --quick`, smaller sizes, a few minutes; ' +
+    'Reproduce: `npm run bench` runs every section (or `npm run bench -- --quick`, smaller sizes, one run of each contender, under 5 minutes; ' +
       '`npm run bench -- --only B1,B2` runs only those sections). B1, B2 and the PowerShell row of B3 need PowerShell 7: ' +
       'the pwsh named in DAP_PWSH, else the one `npm run setup` installs, else pwsh on PATH. ' +
       'The bench installs its comparison tools (Debian packages miller, csvkit, time) in its own setup step, bench/setup.sh. ' +
