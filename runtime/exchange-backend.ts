@@ -1,7 +1,7 @@
 import type { RunningSimulator } from '../simulator/simulator-types.js';
 import { collectPasswords, promptPassword } from './credentials.js';
 import type { BackendPlan, BackendStarter, RunBackend } from './run-backend.js';
-import type { Account, DiscoveredTenant } from './runner-types.js';
+import type { Account } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from './scheduler.js';
 import { isDnsName } from './tenant-names.js';
@@ -47,12 +47,10 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
           // before any tenant (each account is its own user, so one bad password cannot lock another)
           const discovery = deps.createDiscovery(context);
           try {
-            const settled = await Promise.allSettled(
-              accounts.map(async (account) => ({ account: account.userName, tenants: await discovery.discover(account) })),
-            );
-            const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-            if (failed) throw failed.reason;
-            return settled.map((r) => (r as PromiseFulfilledResult<{ account: string; tenants: DiscoveredTenant[] }>).value);
+            const signIns = accounts.map(async (account) => ({ account: account.userName, tenants: await discovery.discover(account) }));
+            // every sign-in ends before the discovery folder goes, then the first failure (in account order) is the answer
+            await Promise.allSettled(signIns);
+            return await Promise.all(signIns);
           } finally {
             await discovery.close();
           }
