@@ -184,22 +184,16 @@ async function benchGenerator() {
 }
 
 // ------------------------------------------------------------------ B1, B2
-async function benchMakespanSection() {
-  const size = benchSizes[quick ? 'quick' : 'full'];
-  return (await benchMakespan({ tenants: size.makespan, runs, dir: join(work, 'makespan'), pwsh, log })).section;
-}
-
-async function benchOverheadSection() {
-  const size = benchSizes[quick ? 'quick' : 'full'];
-  return (await benchOverhead({ tenants: size.overhead, runs, dir: join(work, 'overhead'), pwsh, log })).section;
-}
+/** A pwsh section (B1 makespan, B2 overhead) at this mode's size, in its own scratch folder. */
+const pwshSection = (bench, size) => async () =>
+  (await bench({ tenants: benchSizes[quick ? 'quick' : 'full'][size], runs, dir: join(work, size), pwsh, log })).section;
 
 const needsPwsh = {
   B1: '120 tenants, session open 300 ms + report 200 ms (±20% jitter): the sequential baseline, the generated script, Export-DapAggregateReport, dap-report with one and with three accounts, against the ideal ceil(N / (3 × accounts)) × 0.5 s.',
   B2: 'Zero simulated latency, 500 tenants: tenants per second and milliseconds of overhead per tenant.',
 };
 
-const benches = { B1: benchMakespanSection, B2: benchOverheadSection, B3: benchMerge, B4: benchGenerator };
+const benches = { B1: pwshSection(benchMakespan, 'makespan'), B2: pwshSection(benchOverhead, 'overhead'), B3: benchMerge, B4: benchGenerator };
 
 function notRunText(id) {
   return (
