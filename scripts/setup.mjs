@@ -1,19 +1,18 @@
 #!/usr/bin/env node
 // Sets up everything the project needs, from nothing, and is quick when it is already done:
 //   1. npm packages (npm ci when package-lock.json changed since the last install);
-//   2. PowerShell 7.6 (the NuGet `PowerShell` dotnet tool, pinned) into .tools/pwsh/, with the
-//      fallbacks the toolchain allows; Pester 5 (NuGet `Pester`) into .tools/modules/Pester;
-//      the PowerShell engine host (System.Management.Automation) into .tools/ps-engine/.
+//   2. PowerShell (the NuGet `PowerShell` dotnet tool, pinned) into .tools/pwsh-tool/, run through
+//      the launcher .tools/pwsh/pwsh; Pester 5 (NuGet `Pester`) into .tools/modules/Pester.
 //      A pwsh named in DAP_PWSH is used instead of installing one (with a Pester 5 it can
-//      already import, if there is one);
+//      already import, if there is one). Both are required: without them setup fails (exit 1);
 //   3. the TypeScript build into dist/.
 // Writes .tools/status.json, which the test runner and the tools read.
 // Only npm, NuGet (through dotnet) and nothing else are contacted.
 // Plain Node on purpose: it runs before any npm package is installed.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,12 +20,7 @@ const tools = join(root, '.tools');
 const statusFile = join(tools, 'status.json');
 
 export const PWSH_VERSION = '7.6.9';
-/** Tried in order after the pinned version: other 7.6 builds, then 7.5/7.4 rolled forward to .NET 10. */
-const PWSH_FALLBACK_VERSIONS = ['7.6.8', '7.6.5', '7.6.0'];
-const PWSH_ROLL_FORWARD_VERSIONS = ['7.5.4', '7.4.13'];
 export const PESTER_VERSION = '5.7.1';
-/** A failed download is tried again after this long, so warm runs stay fast. */
-const RETRY_FAILED_AFTER_MS = 60 * 60 * 1000;
 
 const started = Date.now();
 const quiet = process.argv.includes('--quiet');
@@ -100,59 +94,62 @@ function probePwsh(path) {
 function userPwsh(path) {
   const probe = probePwsh(path);
   if (!probe.ok) throw new Error(`DAP_PWSH names '${path}', which does not run as PowerShell 7: ${reason(probe.error)}`);
-  return { ok: true, pinned: PWSH_VERSION, path, version: probe.version, via: 'DAP_PWSH', attemptedAt: new Date().toISOString(), attempts: [] };
+  return { ok: true, pinned: PWSH_VERSION, path, version: probe.version, via: 'DAP_PWSH', attemptedAt: new Date().toISOString() };
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = dir && join(dir, name);
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const shQuote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
+
+/**
+ * The dotnet tool's `pwsh` is a launcher that starts the real PowerShell (pwsh.dll) as a child
+ * process: a signal sent to the launcher never reaches it, so a stopped command would keep
+ * running with its remote session open. The project runs pwsh.dll itself instead, through a
+ * launcher script that execs dotnet: the process a caller starts is PowerShell.
+ */
+function writeDirectLauncher(toolDir, exe) {
+  const dll = join(toolDir, '.store', 'powershell', PWSH_VERSION, 'powershell', PWSH_VERSION, 'tools', 'net10.0', 'any', 'unix', 'pwsh.dll');
+  if (!existsSync(dll)) throw new Error(`the PowerShell tool package has no ${dll}`);
+  const dotnet = onPath('dotnet');
+  if (!dotnet) throw new Error('dotnet is not on PATH');
+  mkdirSync(dirname(exe), { recursive: true });
+  writeFileSync(
+    exe,
+    [
+      '#!/bin/sh',
+      `# Written by scripts/setup.mjs: PowerShell ${PWSH_VERSION} (the NuGet PowerShell dotnet tool) run as this`,
+      '# very process, so that signals sent to it reach PowerShell itself.',
+      `exec ${shQuote(realpathSync(dotnet))} ${shQuote(dll)} "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(exe, 0o755);
 }
 
 function installPwsh(previous) {
   if (process.env.DAP_PWSH) return userPwsh(process.env.DAP_PWSH);
-  const dir = join(tools, 'pwsh');
-  const exe = join(dir, 'pwsh');
-  if (!force && previous?.ok && existsSync(exe) && previous.pinned === PWSH_VERSION) return previous;
-  if (!force && previous && !previous.ok && previous.pinned === PWSH_VERSION &&
-      Date.now() - Date.parse(previous.attemptedAt) < RETRY_FAILED_AFTER_MS) {
-    return previous;
+  const toolDir = join(tools, 'pwsh-tool');
+  const exe = join(tools, 'pwsh', 'pwsh');
+  if (!force && previous?.ok && previous.via === 'dotnet tool' && existsSync(exe) && previous.version === PWSH_VERSION) return previous;
+  rmSync(toolDir, { recursive: true, force: true });
+  rmSync(dirname(exe), { recursive: true, force: true });
+  const result = run('dotnet', ['tool', 'install', 'PowerShell', '--version', PWSH_VERSION, '--tool-path', toolDir]);
+  const status = { ok: false, version: PWSH_VERSION, via: 'dotnet tool', command: result.command, attemptedAt: new Date().toISOString() };
+  if (!result.ok) return { ...status, error: tail(result.output) };
+  try {
+    writeDirectLauncher(toolDir, exe);
+  } catch (error) {
+    return { ...status, error: error.message };
   }
-  const attempts = [];
-  const attempt = (via, version, fn) => {
-    rmSync(dir, { recursive: true, force: true });
-    const result = fn();
-    const entry = { via, version, command: result.command, ok: result.ok, error: result.ok ? undefined : tail(result.output) };
-    if (result.ok) {
-      const probe = probePwsh(exe);
-      entry.ok = probe.ok;
-      entry.error = probe.error;
-      if (probe.ok) entry.reportedVersion = probe.version;
-    }
-    attempts.push(entry);
-    return entry.ok;
-  };
-  const toolInstall = (version, env) => () =>
-    run('dotnet', ['tool', 'install', 'PowerShell', '--version', version, '--tool-path', dir], { env });
-  const sdkHost = () =>
-    run('dotnet', [
-      'publish', 'tools/pwsh-host/pwsh-host.csproj', '-c', 'Release', '-o', dir,
-      `-p:PwshVersion=${PWSH_VERSION}`, '--nologo',
-    ]);
-
-  const ok =
-    attempt('dotnet tool (pinned)', PWSH_VERSION, toolInstall(PWSH_VERSION)) ||
-    PWSH_FALLBACK_VERSIONS.some((v) => attempt('dotnet tool (other 7.6.x)', v, toolInstall(v))) ||
-    PWSH_ROLL_FORWARD_VERSIONS.some((v) =>
-      attempt('dotnet tool (DOTNET_ROLL_FORWARD=Major)', v, toolInstall(v, { DOTNET_ROLL_FORWARD: 'Major' })),
-    ) ||
-    attempt('Microsoft.PowerShell.SDK host', PWSH_VERSION, sdkHost);
-  const good = attempts.find((a) => a.ok);
-  if (!good) rmSync(dir, { recursive: true, force: true });
-  return {
-    ok,
-    pinned: PWSH_VERSION,
-    path: ok ? exe : undefined,
-    version: good?.reportedVersion,
-    via: good?.via,
-    rollForward: good?.via.includes('ROLL_FORWARD') || undefined,
-    attemptedAt: new Date().toISOString(),
-    attempts,
-  };
+  const probe = probePwsh(exe);
+  if (!probe.ok) return { ...status, error: probe.error };
+  return { ...status, ok: true, path: exe, version: probe.version };
 }
 
 // ---------------------------------------------------------------- Pester
@@ -179,10 +176,6 @@ function installPester(previous, pwsh) {
   const target = join(tools, 'modules', 'Pester');
   const manifest = join(target, 'Pester.psd1');
   if (!force && previous?.ok && existsSync(manifest) && previous.version === PESTER_VERSION) return previous;
-  if (!force && previous && !previous.ok && previous.version === PESTER_VERSION &&
-      Date.now() - Date.parse(previous.attemptedAt) < RETRY_FAILED_AFTER_MS) {
-    return previous;
-  }
   const packages = join(tools, 'nuget');
   const result = run('dotnet', [
     'restore', 'tools/pester/pester.csproj', '--packages', packages, `-p:PesterVersion=${PESTER_VERSION}`,
@@ -204,25 +197,6 @@ function installPester(previous, pwsh) {
   };
 }
 
-// ---------------------------------------------------------------- engine host
-function installEngine(previous) {
-  const dir = join(tools, 'ps-engine');
-  const exe = join(dir, 'ps-engine');
-  const inputs = hashFiles(join(root, 'tools/ps-engine/Program.cs'), join(root, 'tools/ps-engine/ps-engine.csproj'));
-  if (!force && previous?.ok && previous.inputs === inputs && existsSync(exe)) return previous;
-  const result = run('dotnet', ['publish', 'tools/ps-engine/ps-engine.csproj', '-c', 'Release', '-o', dir, '--nologo']);
-  const probe = result.ok ? run(exe, ['-Command', '$PSVersionTable.PSVersion.ToString()']) : result;
-  const ok = probe.ok && /^7\.\d+\.\d+$/m.test(probe.output);
-  return {
-    ok,
-    inputs,
-    path: ok ? exe : undefined,
-    version: ok ? probe.output.trim() : undefined,
-    command: result.command,
-    error: ok ? undefined : tail(probe.output),
-  };
-}
-
 // ---------------------------------------------------------------- TypeScript build
 function buildTypeScript() {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -237,22 +211,25 @@ function main() {
   log(`npm packages ${npm}`);
 
   const pwsh = installPwsh(previous.pwsh);
-  const status = { pwsh, pester: installPester(previous.pester, pwsh), engine: installEngine(previous.engine) };
+  const status = { pwsh, pester: pwsh.ok ? installPester(previous.pester, pwsh) : { ok: false, error: 'no pwsh to run it' } };
   writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
-  if (status.pwsh.ok) log(`pwsh ${status.pwsh.version} (${status.pwsh.via}) at ${status.pwsh.path}`);
-  else {
-    log(`pwsh UNAVAILABLE: no PowerShell ${PWSH_VERSION.replace(/\.\d+$/, '.x')} could be installed from the NuGet feed:`);
-    for (const a of status.pwsh.attempts ?? []) log(`  ${a.via} ${a.version}: ${reason(a.error)}`);
+  if (!pwsh.ok) {
+    throw new Error(
+      `PowerShell ${PWSH_VERSION} could not be installed from the NuGet feed ('${pwsh.command}'):\n${pwsh.error}\n` +
+        'The project needs it. Fix the feed, or name a PowerShell 7 you already have: DAP_PWSH=/path/to/pwsh npm test',
+    );
   }
-  log(status.pester.ok ? `Pester ${status.pester.version} in ${status.pester.modulePath}` : `Pester UNAVAILABLE: ${reason(status.pester.error)}`);
-  log(status.engine.ok ? `PowerShell engine host ${status.engine.version} at ${status.engine.path}` : `engine host UNAVAILABLE: ${status.engine.error}`);
+  log(`pwsh ${pwsh.version} (${pwsh.via}) at ${pwsh.path}`);
+  if (!status.pester.ok) {
+    throw new Error(
+      `Pester ${PESTER_VERSION} could not be installed from the NuGet feed ('${status.pester.command}'):\n${status.pester.error}\n` +
+        'The tests need it. Fix the feed, or give DAP_PWSH a PowerShell 7 that can already import Pester 5.',
+    );
+  }
+  log(`Pester ${status.pester.version} in ${status.pester.modulePath}`);
 
   buildTypeScript();
   log(`TypeScript built; done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (process.env.DAP_REQUIRE_PWSH === '1' && !(status.pwsh.ok && status.pester.ok)) {
-    log('DAP_REQUIRE_PWSH=1 and pwsh or Pester is missing: failing');
-    process.exit(1);
-  }
 }
 
 try {

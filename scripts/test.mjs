@@ -30,12 +30,15 @@ const vitestJson = join(results, 'vitest.json');
 const vitestCode = run(process.execPath, [
   join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`,
 ]);
+// counts are of tests; a file or block that failed outside any test (a crash on import, a failed
+// hook) is counted once more, so that it can never pass unnoticed
 const totals = { passed: 0, failed: 0, skipped: 0 };
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  const failedOutsideTests = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed')).length;
   const v = {
     passed: report.numPassedTests,
-    failed: report.numFailedTests + (report.numFailedTestSuites ? report.numFailedTestSuites : 0),
+    failed: report.numFailedTests + failedOutsideTests,
     skipped: report.numPendingTests + report.numTodoTests,
   };
   summary.push(`vitest: ${v.passed} passed, ${v.failed} failed, ${v.skipped} skipped`);
@@ -46,37 +49,32 @@ if (existsSync(vitestJson)) {
 }
 if (vitestCode !== 0 && totals.failed === 0) totals.failed += 1;
 
-// 3. Pester, with the real pwsh
-if (status.pwsh?.ok && status.pester?.ok) {
-  const pesterJson = join(results, 'pester.json');
-  const script = [
-    '$ErrorActionPreference = "Stop"',
-    'Import-Module Pester -MinimumVersion 5.0',
-    '$c = New-PesterConfiguration',
-    '$c.Run.Path = "test/pester"',
-    '$c.Run.PassThru = $true',
-    '$c.Output.Verbosity = "Detailed"',
-    '$r = Invoke-Pester -Configuration $c',
-    `@{ passed = $r.PassedCount; failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; skipped = $r.SkippedCount + $r.NotRunCount } | ConvertTo-Json | Set-Content -LiteralPath $env:DAP_PESTER_RESULT`,
-    'if ($r.Result -ne "Passed") { exit 1 }',
-  ].join('\n');
-  const code = run(status.pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script], {
-    PSModulePath: [status.pester.modulePath, process.env.PSModulePath].filter(Boolean).join(delimiter),
-    DAP_PESTER_RESULT: pesterJson,
-  });
-  if (existsSync(pesterJson)) {
-    const p = JSON.parse(readFileSync(pesterJson, 'utf8'));
-    summary.push(`pester: ${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped`);
-    for (const key of Object.keys(totals)) totals[key] += p[key];
-    if (code !== 0 && p.failed === 0) totals.failed += 1;
-  } else {
-    summary.push(`pester: FAILED (exit ${code}) before writing results`);
-    totals.failed += 1;
-  }
+// 3. Pester, with the project's pwsh (setup fails without it)
+const pesterJson = join(results, 'pester.json');
+const script = [
+  '$ErrorActionPreference = "Stop"',
+  'Import-Module Pester -MinimumVersion 5.0',
+  '$c = New-PesterConfiguration',
+  '$c.Run.Path = "test/pester"',
+  '$c.Run.PassThru = $true',
+  '$c.Output.Verbosity = "Detailed"',
+  '$r = Invoke-Pester -Configuration $c',
+  // blocks and containers that failed outside a test are counted like vitest's files above
+  `@{ passed = $r.PassedCount; failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; skipped = $r.SkippedCount + $r.NotRunCount } | ConvertTo-Json | Set-Content -LiteralPath $env:DAP_PESTER_RESULT`,
+  'if ($r.Result -ne "Passed") { exit 1 }',
+].join('\n');
+const pesterCode = run(status.pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script], {
+  PSModulePath: [status.pester.modulePath, process.env.PSModulePath].filter(Boolean).join(delimiter),
+  DAP_PESTER_RESULT: pesterJson,
+});
+if (existsSync(pesterJson)) {
+  const p = JSON.parse(readFileSync(pesterJson, 'utf8'));
+  summary.push(`pester: ${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped`);
+  for (const key of Object.keys(totals)) totals[key] += p[key];
+  if (pesterCode !== 0 && p.failed === 0) totals.failed += 1;
 } else {
-  const why = !status.pwsh?.ok ? 'pwsh could not be installed (see setup output)' : `Pester could not be installed: ${status.pester?.error?.split('\n').at(-1)}`;
-  summary.push(`pester: NOT RUN: ${why}`);
-  if (process.env.DAP_REQUIRE_PWSH === '1') totals.failed += 1;
+  summary.push(`pester: FAILED (exit ${pesterCode}) before writing results`);
+  totals.failed += 1;
 }
 
 process.stdout.write(`\n${summary.join('\n')}\n`);

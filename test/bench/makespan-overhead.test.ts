@@ -1,5 +1,5 @@
 /**
- * The makespan (B1) and overhead (B2) harness: the PowerShell it runs (parsed on the engine), the
+ * The makespan (B1) and overhead (B2) harness: the PowerShell it runs (parsed by pwsh), the
  * scenarios it writes, the arithmetic of its tables and targets, its output check and the commands
  * it builds. The end-to-end checks (dap-report, and the scripts under dap-sim run) need the full pwsh.
  */
@@ -21,7 +21,7 @@ import { checkOutput, type ExpectedRows } from '../../bench/lib/check-output.mjs
 import { contenderCommand, describeSessions, type ContenderSample } from '../../bench/lib/contenders.mjs';
 import { writeMakespanScenarios } from '../../bench/lib/makespan.mjs';
 import { benchOverhead } from '../../bench/lib/overhead.mjs';
-import { engine, pwsh, runEngineScript } from '../helpers/powershell.js';
+import { pwsh, runPwshScript } from '../helpers/powershell.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'dap-bench-test-'));
 const baselineScript = join(projectRoot, 'bench', 'baseline', 'Sequential-Report.ps1');
@@ -70,7 +70,7 @@ interface ScriptFacts {
 }
 
 async function factsOf(script: string, withModule = false): Promise<ScriptFacts> {
-  const result = await runEngineScript(inspect, { BENCH_SCRIPT: script, ...(withModule ? { BENCH_MODULE: moduleManifest } : {}) });
+  const result = await runPwshScript(inspect, { BENCH_SCRIPT: script, ...(withModule ? { BENCH_MODULE: moduleManifest } : {}) });
   expect(result.stderr).toBe('');
   const lines = result.stdout.split(/\r?\n/).filter(Boolean);
   expect(lines.at(-1)).toBe('DONE');
@@ -87,7 +87,7 @@ async function factsOf(script: string, withModule = false): Promise<ScriptFacts>
   };
 }
 
-describe.skipIf(!engine)('the PowerShell the benchmark runs, on the engine', () => {
+describe('the PowerShell the benchmark runs, in pwsh', () => {
   it('the sequential baseline parses and calls only the commands of the documented procedure, one tenant at a time', async () => {
     const facts = await factsOf(baselineScript);
     expect(facts.errors).toEqual([]);
@@ -370,7 +370,7 @@ describe('the B1 and B2 contenders end to end', () => {
   it.skipIf(!pwsh || !existsSync('/usr/bin/time'))(
     'dap-report on 20 tenants without latency: a number of milliseconds per tenant, every tenant in the output',
     async () => {
-      const result = await benchOverhead({ tenants: 20, runs: 1, dir: tempDir(), pwsh: pwsh!.path, log: () => undefined, ids: ['d'] });
+      const result = await benchOverhead({ tenants: 20, runs: 1, dir: tempDir(), pwsh: pwsh.path, log: () => undefined, ids: ['d'] });
       const sample = result.samples.d![0]!;
       expect(sample.stderr).toBe('');
       expect(sample.ok).toBe(true);
@@ -388,7 +388,7 @@ describe('the B1 and B2 contenders end to end', () => {
   it.skipIf(!pwsh || !existsSync('/usr/bin/time'))(
     'the scripts (a), (b) and (c) under dap-sim run: each exits 0 with every tenant in its output',
     async () => {
-      const result = await benchOverhead({ tenants: 8, runs: 1, dir: tempDir(), pwsh: pwsh!.path, log: () => undefined, ids: ['a', 'b', 'c'] });
+      const result = await benchOverhead({ tenants: 8, runs: 1, dir: tempDir(), pwsh: pwsh.path, log: () => undefined, ids: ['a', 'b', 'c'] });
       for (const id of ['a', 'b', 'c']) {
         const sample = result.samples[id]![0]!;
         expect({ id, stderr: sample.stderr, ok: sample.ok, check: sample.check.ok }).toEqual({ id, stderr: '', ok: true, check: true });

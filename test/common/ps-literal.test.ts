@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { psLiteral, psStringArray } from '../../common/ps-literal.js';
-import { engine, runEngineFile } from '../helpers/powershell.js';
+import { runPwshFile } from '../helpers/powershell.js';
 
 const nasty = [
   '',
@@ -32,7 +32,7 @@ describe('psLiteral', () => {
     expect(psLiteral(input)).toBe(want);
   });
 
-  it.skipIf(!engine)('every string reads back unchanged through the real PowerShell parser, as one constant', async () => {
+  it('every string reads back unchanged through the real PowerShell parser, as one constant', async () => {
     // The script receives the expected values as a file of base64 lines (data, not code) and the
     // literals as the code under test; it checks the parser sees one string constant per literal.
     const dir = mkdtempSync(join(tmpdir(), 'dap-literal-'));
@@ -56,7 +56,7 @@ describe('psLiteral', () => {
         '"OK $($got.Count)"',
       ].join('\n'),
     );
-    const result = await runEngineFile(script, [expected]);
+    const result = await runPwshFile(script, [expected]);
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe(`OK ${nasty.length}`);
     expect(result.exitCode).toBe(0);

@@ -5,7 +5,7 @@ import { CommanderError } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
 import { createProgram } from '../../generator/cli.js';
-import { engine, runEngineScript } from '../helpers/powershell.js';
+import { runPwshScript } from '../helpers/powershell.js';
 import { fiveMistakes, graphMistakes } from './generator-fixtures.js';
 
 /** Runs dap-gen in-process; returns the exit code, stdout and stderr. */
@@ -138,8 +138,7 @@ describe('dap-gen', () => {
     const catalog = JSON.parse(readFileSync(join(out, 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as { reports: Array<{ name: string }> };
     expect(catalog.reports.map((r) => r.name)).toContain('InboxRuleReport');
     expect(catalog.reports).toHaveLength(13);
-    if (!engine) return;
-    const check = await runEngineScript(
+    const check = await runPwshScript(
       [
         'Import-Module -Name ([System.IO.Path]::Combine($env:DAP_OUT, "DapReporting", "DapReporting.psd1"))',
         '$help = Get-Help Get-DapInboxRuleReport',

@@ -27,7 +27,7 @@ async function activeTenantIds(sim: RunningSimulator): Promise<string[]> {
   return list.value.map((r) => r.customer.tenantId);
 }
 
-describe.skipIf(!pwsh)('generated Graph functions against the simulator (full pwsh)', () => {
+describe('generated Graph functions against the simulator (full pwsh)', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {
     sim = await startSimulator({});
@@ -43,7 +43,7 @@ describe.skipIf(!pwsh)('generated Graph functions against the simulator (full pw
     writeFileSync(join(dir, 'tenants.txt'), ids.join('\n'));
     const out = join(dir, 'out.csv');
     const result = await execa(
-      pwsh!.path,
+      pwsh.path,
       ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(projectRoot, 'test/fixtures/pwsh/graph-module-report.ps1'),
         '-ModuleManifest', join(moduleDir, 'DapReporting', 'DapReporting.psd1'), '-TenantIdsFile', join(dir, 'tenants.txt'), '-OutFile', out],
       { env: sim.env, reject: false },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { engine, runEngineFile } from '../helpers/powershell.js';
+import { runPwshFile } from '../helpers/powershell.js';
 import { generateFor, nastyDefinitions, writeToTemp } from './generator-fixtures.js';
 
 const nasty = `it's "quoted" \`back\`tick $(Remove-Item -Recurse -Force /) \${env:HOME} @(Invoke-Expression 'x') #> <# '; Stop-Computer; ' ‘curly’ ‚low‛ Zoë — 日本語 🚀`;
@@ -24,11 +24,11 @@ const allowedDynamic = new Set([
   '$fail', '$readText', '$serviceMessage',
 ]);
 
-describe.skipIf(!engine)('definitions that try to inject PowerShell', () => {
+describe('definitions that try to inject PowerShell', () => {
   let lines: string[] = [];
   beforeAll(async () => {
     const root = writeToTemp(generateFor([nastyDefinitions]));
-    const result = await runEngineFile(join(projectRoot, 'test', 'generator', 'engine', 'inspect-ast.ps1'), [root]);
+    const result = await runPwshFile(join(projectRoot, 'test', 'generator', 'pwsh-scripts', 'inspect-ast.ps1'), [root]);
     expect(result.stderr).toBe('');
     lines = result.stdout.split(/\r?\n/).filter(Boolean);
     expect(lines.at(-1)).toBe('DONE');

@@ -2,20 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { readToolStatus } from '../../common/tool-status.js';
-import { findPwsh } from '../../common/pwsh-path.js';
+import { resolvePwsh } from '../../common/pwsh-path.js';
 
-const status = readToolStatus();
-
-/** The full pwsh, when setup could install it. */
-export const pwsh = findPwsh();
-
-/**
- * A PowerShell 7 engine that can at least parse and run the core language: the full pwsh when
- * there is one, else the engine host built from System.Management.Automation (no Utility module).
- */
-export const engine: string | undefined = pwsh?.path ?? (status.engine?.ok ? status.engine.path : undefined);
-export const engineIsFullPwsh = pwsh !== undefined;
+/** The pwsh the project runs (setup installs it); a missing pwsh fails the tests, it never skips them. */
+export const pwsh = resolvePwsh();
 
 export interface PsResult {
   stdout: string;
@@ -23,10 +13,9 @@ export interface PsResult {
   exitCode: number;
 }
 
-/** Runs a script file with the engine; arguments are passed as arguments, never spliced into text. */
-export async function runEngineFile(file: string, args: string[] = [], env: Record<string, string> = {}): Promise<PsResult> {
-  if (!engine) throw new Error('no PowerShell engine: run npm run setup');
-  const result = await execa(engine, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', file, ...args], {
+/** Runs a script file with pwsh; arguments are passed as arguments, never spliced into text. */
+export async function runPwshFile(file: string, args: string[] = [], env: Record<string, string> = {}): Promise<PsResult> {
+  const result = await execa(pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', file, ...args], {
     reject: false,
     env,
   });
@@ -34,16 +23,16 @@ export async function runEngineFile(file: string, args: string[] = [], env: Reco
 }
 
 /**
- * Runs script text (written by the test itself, never data) with the engine, from a temporary
- * .ps1 file: pwsh's `-Command -` runs stdin line by line, as if typed, which splits multi-line
+ * Runs script text (written by the test itself, never data) with pwsh, from a temporary .ps1
+ * file: pwsh's `-Command -` runs stdin line by line, as if typed, which splits multi-line
  * statements.
  */
-export async function runEngineScript(script: string, env: Record<string, string> = {}): Promise<PsResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'dap-engine-script-'));
+export async function runPwshScript(script: string, env: Record<string, string> = {}): Promise<PsResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'dap-pwsh-script-'));
   const file = join(dir, 'script.ps1');
   writeFileSync(file, script);
   try {
-    return await runEngineFile(file, [], env);
+    return await runPwshFile(file, [], env);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

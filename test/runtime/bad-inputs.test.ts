@@ -138,13 +138,15 @@ describe('the built bin (dist/)', () => {
     expect(result.stdout).toMatch(/--param StartDate=<datetime>/);
   });
 
-  it.skipIf(pwsh)('without any pwsh a run is fatal (exit 3), says where it looked, and writes nothing', async () => {
-    const result = await execa(process.execPath, [bin, 'run', '--catalog', fixtureCatalog, ...report, ...user], {
+  it('a --pwsh that does not exist is a usage error (exit 2) naming it, and nothing is written', async () => {
+    const cwd = tempDir();
+    const result = await execa(process.execPath, [bin, 'run', '--catalog', fixtureCatalog, ...report, ...user, '--pwsh', '/nonexistent/pwsh'], {
       reject: false,
-      cwd: tempDir(),
+      cwd,
       env: { PATH: '/usr/bin:/bin', DAP_PASSWORD: 'x', DAP_PWSH: '' },
     });
-    expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/PowerShell 7 \(pwsh\) was not found/);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("--pwsh names '/nonexistent/pwsh', which is not an executable file");
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { workerModulePath } from '../../runtime/pwsh/worker-spawn.js';
-import { engine, runEngineScript } from '../helpers/powershell.js';
+import { runPwshScript } from '../helpers/powershell.js';
 
 // The script text below is fixed test code; the module path reaches PowerShell through the environment.
-describe.skipIf(!engine)('runtime/powershell/DapWorker.psm1 (PowerShell engine)', () => {
+describe('runtime/powershell/DapWorker.psm1 (in pwsh)', () => {
   it('parses without errors', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       [
         '$tokens = $null; $errors = $null',
         '$null = [System.Management.Automation.Language.Parser]::ParseFile($env:DAP_TEST_MODULE, [ref]$tokens, [ref]$errors)',
@@ -18,7 +18,7 @@ describe.skipIf(!engine)('runtime/powershell/DapWorker.psm1 (PowerShell engine)'
   });
 
   it('imports and exports exactly the worker functions, each with a mandatory path parameter', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       [
         '$ErrorActionPreference = "Stop"',
         'Import-Module -Name $env:DAP_TEST_MODULE -Force',
@@ -34,7 +34,7 @@ describe.skipIf(!engine)('runtime/powershell/DapWorker.psm1 (PowerShell engine)'
   });
 
   it('never interpolates job data into code: the job is read with Get-Content -LiteralPath and ConvertFrom-Json', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       [
         '$tokens = $null; $errors = $null',
         '$ast = [System.Management.Automation.Language.Parser]::ParseFile($env:DAP_TEST_MODULE, [ref]$tokens, [ref]$errors)',

@@ -58,7 +58,7 @@ async function runInProcess(args: string[], cwd: string, extra: Partial<RuntimeD
   return { signals, done: running.then(() => ({ exitCode, error, stats: stats ?? simulator?.stats() })) };
 }
 
-describe.skipIf(!pwsh)('dap-report with full pwsh and the simulator', () => {
+describe('dap-report with full pwsh and the simulator', () => {
   it('25 tenants: every row matches the simulator, TenantId/TenantDomain first, no remoting columns', async () => {
     const cwd = tempDir();
     const run = await runInProcess(['run', '--simulate', ...params, '--quiet'], cwd);
@@ -106,7 +106,7 @@ describe.skipIf(!pwsh)('dap-report with full pwsh and the simulator', () => {
   it('kill -9 mid-run, then --resume: byte-identical to an uninterrupted run', async () => {
     const reference = tempDir();
     const slow = { tenantCount: 25, latency: { signInMs: 0, sessionOpenMs: 0, commandMs: 400, jitterMs: 0 } };
-    const env = { ...process.env, DAP_PWSH: pwsh!.path, DAP_PASSWORD: '' };
+    const env = { ...process.env, DAP_PWSH: pwsh.path, DAP_PASSWORD: '' };
     const full = await execa(process.execPath, [bin, 'run', '--simulate', scenario(reference, slow), ...params, '--quiet'], { cwd: reference, env, reject: false });
     expect(full.exitCode).toBe(0);
 

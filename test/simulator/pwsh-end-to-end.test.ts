@@ -12,7 +12,7 @@ const fixtures = join(projectRoot, 'test', 'fixtures', 'scenarios');
 const scenarioFile = join(fixtures, 'sample-run.json');
 const pwshArgs = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File'];
 
-describe.skipIf(!pwsh)('a partner script in the style of the documentation, run unchanged under dap-sim run', () => {
+describe('a partner script in the style of the documentation, run unchanged under dap-sim run', () => {
   it('writes rows for every tenant with data, the remoting columns, and "No report information" for empty tenants', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dap-sim-e2e-'));
     const output = join(dir, 'ReportOutput.csv');
@@ -20,7 +20,7 @@ describe.skipIf(!pwsh)('a partner script in the style of the documentation, run 
     const stats = join(dir, 'stats.json');
     const result = await execa(
       process.execPath,
-      [join(projectRoot, 'bin', 'dap-sim.js'), 'run', '--config', scenarioFile, '--stats', stats, '--', pwsh!.path, ...pwshArgs,
+      [join(projectRoot, 'bin', 'dap-sim.js'), 'run', '--config', scenarioFile, '--stats', stats, '--', pwsh.path, ...pwshArgs,
         join(fixtures, 'scripts', 'partner-mailbox-activity.ps1'), '-OutputFile', output, '-ErrorFile', errors],
       { cwd: projectRoot, reject: false },
     );
@@ -51,7 +51,7 @@ describe.skipIf(!pwsh)('a partner script in the style of the documentation, run 
   }, 180_000);
 });
 
-describe.skipIf(!pwsh)('the session cap seen from PowerShell', () => {
+describe('the session cap seen from PowerShell', () => {
   it('4 concurrent pwsh processes holding New-PSSession on one account: exactly one gets -2144108477,PSSessionOpenFailed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dap-sim-cap-'));
     const release = join(dir, 'release');
@@ -59,7 +59,7 @@ describe.skipIf(!pwsh)('the session cap seen from PowerShell', () => {
     try {
       const holders = [0, 1, 2, 3].map((i) => {
         const ready = join(dir, `ready-${i}`);
-        const child = execa(pwsh!.path, [...pwshArgs, join(fixtures, 'scripts', 'hold-session.ps1'), '-Domain', 'litwarebank.onmicrosoft.com', '-Release', release, '-Ready', ready], {
+        const child = execa(pwsh.path, [...pwshArgs, join(fixtures, 'scripts', 'hold-session.ps1'), '-Domain', 'litwarebank.onmicrosoft.com', '-Release', release, '-Ready', ready], {
           env: { ...process.env, ...sim.env },
           reject: false,
         });

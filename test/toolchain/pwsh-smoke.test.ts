@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engine, engineIsFullPwsh, pwsh, runEngineFile, runEngineScript } from '../helpers/powershell.js';
+import { pwsh, runPwshFile, runPwshScript } from '../helpers/powershell.js';
 
-describe.skipIf(!pwsh)('the full pwsh installed by setup', () => {
+describe('the full pwsh installed by setup', () => {
   it('a persistent node-powershell shell reports 7.x and survives 100 sequential invocations', async () => {
-    const shell = new PowerShell({ executable: pwsh!.path, executableOptions: { '-NoLogo': true, '-NoProfile': true } });
+    const shell = new PowerShell({ executable: pwsh.path, executableOptions: { '-NoLogo': true, '-NoProfile': true } });
     try {
       const version = await shell.invoke('$PSVersionTable.PSVersion.ToString()');
       expect(version.raw.trim()).toMatch(/^7\.\d+\.\d+$/);
@@ -22,15 +22,21 @@ describe.skipIf(!pwsh)('the full pwsh installed by setup', () => {
     }
   });
 
+  it('is PowerShell itself, not a launcher with PowerShell as its child: the process started is $PID', async () => {
+    const child = execa(pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '$PID']);
+    const { stdout } = await child;
+    expect(Number(stdout.trim())).toBe(child.pid);
+  });
+
   it('execa runs a one-shot pwsh -NoLogo -NoProfile -NonInteractive', async () => {
-    const result = await execa(pwsh!.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '[pscustomobject]@{a=1;b="x,y"} | ConvertTo-Csv']);
+    const result = await execa(pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '[pscustomobject]@{a=1;b="x,y"} | ConvertTo-Csv']);
     expect(result.stdout.split(/\r?\n/)).toEqual(['"a","b"', '"1","x,y"']);
   });
 });
 
-describe.skipIf(!engine)('the PowerShell 7 engine used for parse checks', () => {
+describe('pwsh as the tests run it (-File)', () => {
   it('is PowerShell 7.6 and runs ForEach-Object -Parallel', async () => {
-    const result = await runEngineScript('$PSVersionTable.PSVersion.ToString()\n(1..4 | ForEach-Object -Parallel { $_ * 10 } | Sort-Object) -join ","'.replace(' | Sort-Object', engineIsFullPwsh ? ' | Sort-Object' : ''));
+    const result = await runPwshScript('$PSVersionTable.PSVersion.ToString()\n(1..4 | ForEach-Object -Parallel { $_ * 10 } | Sort-Object) -join ","');
     const [version, parallel] = result.stdout.trim().split(/\r?\n/);
     expect(version).toMatch(/^7\.6\.\d+$/);
     expect(parallel!.split(',').map(Number).sort((a, b) => a - b)).toEqual([10, 20, 30, 40]);
@@ -43,26 +49,26 @@ describe.skipIf(!engine)('the PowerShell 7 engine used for parse checks', () => 
     { args: ['-5'], want: 'Name= Flag=False Other=' },
     { args: ['-Name:', '-5', 'x'], want: 'Name=-5 Flag=False Other=x' },
   ])('binds -File arguments as pwsh does: $args', async ({ args, want }) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'dap-engine-')), 'args.ps1');
+    const file = join(mkdtempSync(join(tmpdir(), 'dap-pwsh-args-')), 'args.ps1');
     writeFileSync(file, 'param([string]$Name, [switch]$Flag, [string]$Other)\n"Name=$Name Flag=$Flag Other=$Other"\n');
-    const result = await runEngineFile(file, args);
+    const result = await runPwshFile(file, args);
     expect(result.stdout.trim()).toBe(want);
   });
 
   it('passes the script exit code through', async () => {
-    const result = await runEngineScript('exit 7');
+    const result = await runPwshScript('exit 7');
     expect(result.exitCode).toBe(7);
   });
 
   it('an error record alone leaves exit code 0, as in pwsh', async () => {
-    const result = await runEngineScript('Get-Command -Name Get-DapNoSuchThing\n"after"');
+    const result = await runPwshScript('Get-Command -Name Get-DapNoSuchThing\n"after"');
     expect(result.exitCode).toBe(0);
     expect(result.stdout.trim()).toBe('after');
     expect(result.stderr).toContain('Get-DapNoSuchThing');
   });
 
   it('fails with exit 1 and the error on stderr after a script-terminating error', async () => {
-    const result = await runEngineScript('$ErrorActionPreference = "Stop"\nfunction f { param([ValidateSet("Daily")][string]$ReportType) }\nf -ReportType Hourly\n"not reached"');
+    const result = await runPwshScript('$ErrorActionPreference = "Stop"\nfunction f { param([ValidateSet("Daily")][string]$ReportType) }\nf -ReportType Hourly\n"not reached"');
     expect(result.exitCode).toBe(1);
     expect(result.stdout).not.toContain('not reached');
     expect(result.stderr).toContain('does not belong to the set "Daily"');

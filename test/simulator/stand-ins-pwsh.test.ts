@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { standInModulesDir, startSimulator } from '../../simulator/index.js';
-import { engine, runEngineScript } from '../helpers/powershell.js';
+import { runPwshScript } from '../helpers/powershell.js';
 
 /** Every stand-in file, relative to simulator/powershell. */
 const files = readdirSync(standInModulesDir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ps[dm]?1$/.test(f));
@@ -10,7 +10,7 @@ const env = { STANDINS: standInModulesDir };
 // The script text below is the test's own; the only data (the folder) crosses as an environment variable.
 const importStandIns = `$env:PSModulePath = $env:STANDINS + [System.IO.Path]::PathSeparator + $env:PSModulePath\nImport-Module MSOnline -ErrorAction Stop\n`;
 
-describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () => {
+describe('PowerShell stand-ins in pwsh', () => {
   it('ships the MSOnline and DapSim.Remoting modules and their files', () => {
     expect(files.map((f) => f.replace(/\\/g, '/')).sort()).toEqual([
       'DapSim.Remoting/DapSim.Remoting.psd1',
@@ -23,7 +23,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   });
 
   it.each(files)('%s parses with zero errors', async (file) => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       '$tokens = $null; $errors = $null\n[void][System.Management.Automation.Language.Parser]::ParseFile($env:FILE, [ref]$tokens, [ref]$errors)\n"errors=$($errors.Count)"\nforeach ($e in $errors) { "$($e.Extent.StartLineNumber): $($e.Message)" }',
       { FILE: join(standInModulesDir, file) },
     );
@@ -31,7 +31,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   });
 
   it.each(['MSOnline', 'DapSim.Remoting'])('Test-ModuleManifest passes for %s and lists its functions explicitly', async (name) => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       `$m = Test-ModuleManifest -Path ([System.IO.Path]::Combine($env:STANDINS, '${name}', '${name}.psd1')) -ErrorAction Stop\n$m.Name\n($m.ExportedFunctions.Keys | ForEach-Object { $_ }) -join ','`,
       env,
     );
@@ -47,7 +47,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
     try {
       // the runtime's workers do this (DapWorker.psm1): import by path, globally, then a module's
       // function resolves Invoke-Command to the stand-in
-      const result = await runEngineScript(
+      const result = await runPwshScript(
         "Import-Module -Name $env:DAP_SIM_REMOTING_MODULE -Global -ErrorAction Stop\n" +
           "$probe = New-Module -Name Probe -ScriptBlock { function Get-Resolved { (Get-Command Invoke-Command).Source } }\n" +
           'Get-Resolved',
@@ -61,7 +61,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   });
 
   it('Import-Module MSOnline brings Connect-MsolService and the remoting stand-ins into the session', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       `${importStandIns}foreach ($name in 'Connect-MsolService', 'Get-MsolPartnerContract', 'Get-MsolDomain', 'Invoke-Command', 'New-PSSession', 'Import-PSSession', 'Remove-PSSession', 'Get-PSSession', 'Get-Credential') {\n  $c = Get-Command $name\n  "$name=$($c.CommandType)/$($c.Source)"\n}`,
       env,
     );
@@ -80,7 +80,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   });
 
   it('keeps the real cmdlets parameters on the Invoke-Command and New-PSSession stand-ins', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       `${importStandIns}foreach ($name in 'Invoke-Command', 'New-PSSession', 'Remove-PSSession', 'Get-PSSession') {\n  $real = (Get-Command "Microsoft.PowerShell.Core\\$name").Parameters.Keys | ForEach-Object { $_ }\n  $mine = (Get-Command $name -CommandType Function).Parameters.Keys | ForEach-Object { $_ }\n  $missing = $real | Where-Object { $mine -notcontains $_ }\n  "$name missing=[$($missing -join ',')]"\n}`,
       env,
     );
@@ -93,7 +93,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   });
 
   it('hands a call that is not for Exchange Online to the real Invoke-Command', async () => {
-    const result = await runEngineScript(`${importStandIns}Invoke-Command -ScriptBlock { param($x) $x * 2 } -ArgumentList 21`, env);
+    const result = await runPwshScript(`${importStandIns}Invoke-Command -ScriptBlock { param($x) $x * 2 } -ArgumentList 21`, env);
     expect(result.stdout.trim()).toBe('42');
   });
 
@@ -103,12 +103,12 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
     ['Get-MsolDomain -TenantId 11111111-1111-4111-8111-111111111111 -Status Gone', 'ParameterArgumentValidationError,Get-MsolDomain'],
     ['Get-MsolPartnerContract -TenantId not-a-guid', 'ParameterArgumentTransformationError,Get-MsolPartnerContract'],
   ])('MSOnline rejects %s', async (call, errorId) => {
-    const result = await runEngineScript(`${importStandIns}try { ${call} } catch { $_.FullyQualifiedErrorId }`, env);
+    const result = await runPwshScript(`${importStandIns}try { ${call} } catch { $_.FullyQualifiedErrorId }`, env);
     expect(result.stdout.trim()).toBe(errorId);
   });
 
   it('MSOnline cmdlets before Connect-MsolService fail with the real text', async () => {
-    const result = await runEngineScript(`${importStandIns}try { Get-MsolPartnerContract -All } catch { $_.Exception.Message; $_.CategoryInfo.Category.ToString() }`, env);
+    const result = await runPwshScript(`${importStandIns}try { Get-MsolPartnerContract -All } catch { $_.Exception.Message; $_.CategoryInfo.Category.ToString() }`, env);
     expect(result.stdout.trim().split(/\r?\n/)).toEqual(['You must call the Connect-MsolService cmdlet before calling any other cmdlets.', 'OperationStopped']);
   });
 
@@ -122,7 +122,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
     ['Get-MailboxStatistics -Identity ""', 'ParameterArgumentValidationError,Get-MailboxStatistics'],
     ['Get-MailboxActivityReport Daily', 'PositionalParameterNotFound,Get-MailboxActivityReport'],
   ])('the session cmdlets reject %s', async (call, errorId) => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       `. ([System.IO.Path]::Combine($env:STANDINS, 'DapSim.Remoting', 'DapSimClient.ps1'))\n. ([System.IO.Path]::Combine($env:STANDINS, 'DapSim.Remoting', 'ExchangeCmdlets.ps1'))\ntry { ${call} } catch { $_.FullyQualifiedErrorId }`,
       env,
     );
@@ -130,7 +130,7 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   });
 
   it('builds remoting error records whose FullyQualifiedErrorId is exactly the real one', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       `${importStandIns}& (Get-Module DapSim.Remoting) {\n  function Test-Write { [CmdletBinding()] param() $PSCmdlet.WriteError((New-DapSimErrorRecord -SimError @{ exceptionType = 'System.Management.Automation.Remoting.PSRemotingTransportException'; message = 'Connecting to remote server ps.outlook.com failed'; errorId = 'AccessDenied,PSSessionOpenFailed'; category = 'OpenError'; details = '[ps.outlook.com] Connecting to remote server ps.outlook.com failed' })) }\n  Test-Write -ErrorVariable recorded -ErrorAction SilentlyContinue\n  $recorded[0].FullyQualifiedErrorId\n  $recorded[0].CategoryInfo.Category.ToString()\n  $recorded[0].Exception.GetType().Name\n  $recorded[0].ToString()\n}`,
       env,
     );
@@ -143,19 +143,19 @@ describe.skipIf(!engine)('PowerShell stand-ins on the PowerShell 7 engine', () =
   });
 
   it('carries $using: values into the remote scope text', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       `${importStandIns}$limit = 5\n& (Get-Module DapSim.Remoting) { param($state) (ConvertTo-DapSimUsingText -Text 'Get-Mailbox -ResultSize $using:limit' -CallerState $state) | ForEach-Object { $_.Text; $_.Values['__using_limit'] } } $ExecutionContext.SessionState`,
       env,
     );
     expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Get-Mailbox -ResultSize $__using_limit', '5']);
   });
   it('Import-PSSession makes prefixed local functions with the session cmdlets parameters', async () => {
-    const result = await runEngineScript(
+    const result = await runPwshScript(
       `${importStandIns}$imported = & (Get-Module DapSim.Remoting) {
-  $s = [pscustomobject]@{ PSTypeName = 'DapSim.PSSession'; SimSessionId = 'engine-test'; Name = 'Runspace9' }
+  $s = [pscustomobject]@{ PSTypeName = 'DapSim.PSSession'; SimSessionId = 'closed-test'; Name = 'Runspace9' }
   $client = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($script:ExchangeCmdletsPath), 'DapSimClient.ps1')
   $m = New-Module -Name 'DapSim.Session.9' -ArgumentList @{}, $script:ExchangeCmdletsPath, $client -ScriptBlock { param($Context, $CmdletsPath, $ClientPath) $script:DapSimSession = $Context; . $ClientPath; . $CmdletsPath; Export-ModuleMember -Function @() }
-  $script:OpenSessions['engine-test'] = @{ Session = $s; Module = $m }
+  $script:OpenSessions['closed-test'] = @{ Session = $s; Module = $m }
   Import-PSSession -Session $s -Prefix Cust -CommandName 'Get-Mailbox*'
 }
 (Get-Command -Module $imported.Name | ForEach-Object Name) -join ','

@@ -2,16 +2,16 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
-import { engine, runEngineFile } from '../helpers/powershell.js';
+import { runPwshFile } from '../helpers/powershell.js';
 import { generateFor, sampleDefinitions, writeToTemp } from './generator-fixtures.js';
 
-const scripts = join(projectRoot, 'test', 'generator', 'engine');
+const scripts = join(projectRoot, 'test', 'generator', 'pwsh-scripts');
 
 async function facts(script: string, moduleRoot: string): Promise<string[]> {
-  const result = await runEngineFile(join(scripts, script), [moduleRoot]);
-  // The engine host exits 1 whenever an error was raised, even a caught one (these scripts catch
-  // binding errors on purpose), so completion is checked by the last line instead.
+  const result = await runPwshFile(join(scripts, script), [moduleRoot]);
+  // these scripts catch binding errors on purpose: nothing may reach stderr, and they run to the end
   expect(result.stderr).toBe('');
+  expect(result.exitCode).toBe(0);
   const lines = result.stdout.split(/\r?\n/).filter(Boolean);
   expect(lines.at(-1)).toBe('DONE');
   return lines;
@@ -19,10 +19,10 @@ async function facts(script: string, moduleRoot: string): Promise<string[]> {
 
 const field = (lines: string[], key: string): string => lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? '';
 
-describe.skipIf(!engine).each([
+describe.each([
   ['the committed module/', () => moduleDir],
   ['a module generated from the fixture definitions', () => writeToTemp(generateFor([sampleDefinitions]))],
-])('%s on the PowerShell engine', (_name, root) => {
+])('%s in pwsh', (_name, root) => {
   let lines: string[] = [];
   let moduleRoot = '';
   beforeAll(async () => {
@@ -62,7 +62,7 @@ describe.skipIf(!engine).each([
   });
 });
 
-describe.skipIf(!engine)('generated functions on the PowerShell engine', () => {
+describe('generated functions in pwsh', () => {
   let validation: string[] = [];
   beforeAll(async () => {
     validation = await facts('validation.ps1', moduleDir);

@@ -1,2 +1,0 @@
-// The PowerShell console host, started exactly as pwsh starts it.
-return Microsoft.PowerShell.ConsoleShell.Start(null, null, args);
