@@ -140,7 +140,7 @@ Examples:
     .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
     .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
     .option('--retries <n>', 'further attempts for transient failures (throttling, session limit, timeouts, crashed workers)', '4')
-    .option('--tenant-timeout <seconds>', 'give up on a tenant attempt after this long', '600')
+    .option('--tenant-timeout <seconds>', 'stop a tenant attempt after this long (retried once after a timeout)', '300')
     .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
     .option('--backend <exchange|graph>', 'exchange (pwsh remote sessions) or graph (Microsoft Graph); default: what the report needs')
     .option('--graph-url <base>', 'Microsoft Graph base (https; http only on loopback); default https://graph.microsoft.com')

@@ -3,9 +3,8 @@ import { collectPasswords, promptPassword } from './credentials.js';
 import type { BackendPlan, BackendStarter, RunBackend } from './run-backend.js';
 import type { Account } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
-import { MAX_SESSIONS_PER_ACCOUNT } from './scheduler.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { isDnsName } from './tenant-names.js';
-import type { WorkerContext } from './pwsh/worker-spawn.js';
 
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -28,32 +27,35 @@ async function accountsFor(plan: BackendPlan, deps: RuntimeDeps, simulator: Runn
 }
 
 /**
- * Exchange Online through pwsh: pwsh is located at once (a missing pwsh is fatal before the
- * simulator starts); on open, one password per account, discovery by one sign-in per account,
- * workers from the pool, at most 3 sessions per account.
+ * Exchange Online through pwsh: pwsh is located at once (a missing pwsh is an error before the
+ * simulator starts); on open, one password per account and one pwsh host for the whole run
+ * (discovery by one sign-in per account, then every tenant attempt in its runspace pool), at most
+ * 3 sessions per account.
  */
 export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter {
   const pwsh = deps.resolvePwsh(plan.pwshFlag);
   return {
     async open(simulator) {
       const accounts = await accountsFor(plan, deps, simulator);
-      const context: WorkerContext = { pwshPath: pwsh.path, baseEnv: deps.env, ...(simulator ? { extraEnv: simulator.env } : {}) };
+      const lanes = accounts.map((a) => ({ userName: a.userName, maxSessions: Math.min(plan.maxSessions, MAX_SESSIONS_PER_ACCOUNT) }));
+      const host = deps.openExchangeHost({
+        pwshPath: pwsh.path,
+        env: deps.env,
+        ...(simulator ? { simulator: { env: simulator.env, standInModules: simulator.standInModules } } : {}),
+        accounts,
+        poolSize: lanes.reduce((sum, lane) => sum + lane.maxSessions, 0),
+      });
       const backend: RunBackend = {
         kind: 'exchange',
-        lanes: accounts.map((a) => ({ userName: a.userName, maxSessions: plan.maxSessions })),
+        lanes,
         laneCap: MAX_SESSIONS_PER_ACCOUNT,
         async discover() {
           // one sign-in per account, all accounts at once: a wrong password stops the run here,
           // before any tenant (each account is its own user, so one bad password cannot lock another)
-          const discovery = deps.createDiscovery(context);
-          try {
-            const signIns = accounts.map(async (account) => ({ account: account.userName, tenants: await discovery.discover(account) }));
-            // every sign-in ends before the discovery folder goes, then the first failure (in account order) is the answer
-            await Promise.allSettled(signIns);
-            return await Promise.all(signIns);
-          } finally {
-            await discovery.close();
-          }
+          const signIns = accounts.map(async (account) => ({ account: account.userName, tenants: await host.discovery.discover(account) }));
+          // every sign-in ends, then the first failure (in account order) is the answer
+          await Promise.allSettled(signIns);
+          return await Promise.all(signIns);
         },
         tenantProblem(tenant) {
           // the domain goes into the connection URI (DelegatedOrg=…): only a DNS name may
@@ -63,8 +65,8 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
             message: `the customer's initial domain '${tenant.domain}' is not a valid DNS name; no connection was attempted`,
           };
         },
-        createRunner: (jobFileFor) => deps.createRunner(context, accounts, jobFileFor),
-        async close() {},
+        createRunner: () => host.runner,
+        close: () => host.close(),
       };
       return backend;
     },

@@ -6,7 +6,7 @@ import { graphBackend } from './graph/graph-backend.js';
 import type { BackendKind, GraphPlan } from './graph/graph-options.js';
 import type { RunBackend } from './run-backend.js';
 import type { RuntimeDeps } from './runtime-deps.js';
-import { MAX_SESSIONS_PER_ACCOUNT } from './scheduler.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { selectTenants, type TenantFilter } from './tenant-selection.js';
 
 export interface TenantsPlan {

@@ -1,8 +1,16 @@
+import { SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
 import { transientCategories, type FailureCategory } from '../common/failure-category.js';
 
 export interface RetryPolicy {
-  /** Further attempts after the first one, for transient failures. */
+  /** Further attempts after the first one, for transient failures (session-limit answers aside). */
   retries: number;
+  /** Of those, at most this many after a timeout: a tenant that hung once mostly hangs again. */
+  timeoutRetries: number;
+  /**
+   * A session-limit answer uses no retry: the tenant waits and tries again while a session it does
+   * not hold can still be open, this long after its first such answer.
+   */
+  sessionLimitPatienceMs: number;
   /** First delay; doubled each attempt. */
   baseDelayMs: number;
   /** A SessionLimit failure means sessions leaked by an earlier run are still open: wait longer. */
@@ -14,6 +22,8 @@ export interface RetryPolicy {
 
 export const defaultRetryPolicy: RetryPolicy = {
   retries: 4,
+  timeoutRetries: 1,
+  sessionLimitPatienceMs: (SESSION_IDLE_EXPIRY_SECONDS + 60) * 1000,
   baseDelayMs: 2_000,
   sessionLimitBaseDelayMs: 15_000,
   maxDelayMs: 120_000,

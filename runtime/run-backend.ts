@@ -1,7 +1,7 @@
 import type { FailureCategory } from '../common/failure-category.js';
 import type { RunningSimulator } from '../simulator/simulator-types.js';
 import type { BackendKind, GraphPlan } from './graph/graph-options.js';
-import type { DiscoveredTenant, TenantJob, TenantRunner } from './runner-types.js';
+import type { DiscoveredTenant, TenantRunner } from './runner-types.js';
 import type { AccountLimit } from './scheduler.js';
 
 /** What a backend needs to know of a run (or of `dap-report tenants`). */
@@ -20,7 +20,7 @@ export interface BackendPlan {
 }
 
 /**
- * The part of a run that differs between Exchange (pwsh workers, partner accounts, 3 sessions per
+ * The part of a run that differs between Exchange (one pwsh host, partner accounts, 3 sessions per
  * account) and Microsoft Graph (HTTP, one app, --concurrency): everything else (selection, spool,
  * manifest, scheduler, retries, merge, errors file, summary, signals, exit codes) is shared.
  */
@@ -34,8 +34,7 @@ export interface RunBackend {
   discover(): Promise<Array<{ account: string; tenants: DiscoveredTenant[] }>>;
   /** Why a selected tenant cannot be run at all (it then fails without any request), or undefined. */
   tenantProblem(tenant: { tenantId: string; domain: string }): { category: FailureCategory; message: string } | undefined;
-  /** jobFileFor: where a job file for an attempt may go (in the run's spool). */
-  createRunner(jobFileFor: (job: TenantJob) => string): TenantRunner;
+  createRunner(): TenantRunner;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { fingerprintDifferences, readManifest, type Manifest, type RunFingerprin
 import { findReport, parseReportParameters } from './report-parameters.js';
 import { parseBackend, planGraph, rejectGraphOptions, type BackendKind, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
 import type { JobParameter } from './runner-types.js';
-import { MAX_SESSIONS_PER_ACCOUNT } from './scheduler.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { Spool } from './spool.js';
 import type { TenantFilter } from './tenant-selection.js';
 import { isDnsName, isGuid, normaliseTenantName } from './tenant-names.js';
@@ -71,7 +71,7 @@ export const defaultReportName = 'MailboxActivityReport';
 export const defaultGraphReportName = 'MailboxUsageDetail';
 export const defaultOutput = 'ReportOutput.csv';
 export const defaultErrorsFile = 'Errors.txt';
-export const defaultTenantTimeoutSeconds = 600;
+export const defaultTenantTimeoutSeconds = 300;
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
 

@@ -137,7 +137,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     const progress = createProgress({ stream: deps.stderr, quiet: plan.quiet || plan.json, ...(deps.progressIntervalMs !== undefined ? { intervalMs: deps.progressIntervalMs } : {}) });
     const update = () => progress.update({ done: counts.done, failed: counts.failed, remaining: manifest.tenants.length - counts.done - counts.failed });
 
-    const runner = backend.createRunner((job) => plan.spool.jobPath(job.tenantId, job.attempt));
+    const runner = backend.createRunner();
     const scheduler = new Scheduler({
       runner,
       accounts: lanes,

@@ -2,10 +2,7 @@ import { readCatalog as readCatalogFile, type Catalog } from '../common/catalog.
 import { resolvePwsh, type ResolvedPwsh } from '../common/pwsh-path.js';
 import type { FetchLike } from './graph/token-client.js';
 import type { RetryPolicy } from './retry-policy.js';
-import type { Account, Discovery, TenantJob, TenantRunner } from './runner-types.js';
-import { PwshDiscovery } from './pwsh/pwsh-discovery.js';
-import { PwshWorkerPool } from './pwsh/worker-pool.js';
-import type { WorkerContext } from './pwsh/worker-spawn.js';
+import { openExchangeHost, type ExchangeHost, type ExchangeHostSpec } from './pwsh-host/exchange-host.js';
 import { startEmbeddedSimulator, validateScenarioFile, type SimulatorStarter } from './simulate.js';
 
 export interface SignalSource {
@@ -27,9 +24,8 @@ export interface RuntimeDeps {
   startSimulator: SimulatorStarter;
   /** Checks a scenario file before anything starts (usage error when invalid). */
   validateScenario(path: string): void;
-  createDiscovery(context: WorkerContext): Discovery;
-  /** jobFileFor: where a worker's job file for an attempt goes (in the run's spool). */
-  createRunner(context: WorkerContext, accounts: readonly Account[], jobFileFor: (job: TenantJob) => string): TenantRunner;
+  /** The Exchange backend's pwsh host (discovery and tenant attempts); tests replace it. */
+  openExchangeHost(spec: ExchangeHostSpec): ExchangeHost;
   promptPassword?(userName: string): Promise<string>;
   /** The HTTP client of the Graph backend (global fetch when absent). */
   fetch?: FetchLike;
@@ -57,8 +53,7 @@ export function defaultDeps(): RuntimeDeps {
     resolvePwsh: (flag) => resolvePwsh({ flag }),
     startSimulator: startEmbeddedSimulator,
     validateScenario: validateScenarioFile,
-    createDiscovery: (context) => new PwshDiscovery(context),
-    createRunner: (context, accounts, jobFileFor) => new PwshWorkerPool(context, accounts, jobFileFor),
+    openExchangeHost,
     graceMs: 30_000,
     now: () => new Date(),
   };

@@ -1,12 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import PQueue from 'p-queue';
+import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
 import type { FailureCategory } from '../common/failure-category.js';
 import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from './runner-types.js';
-
-/** The partner's limit: at most this many open Exchange sessions per account. */
-export const MAX_SESSIONS_PER_ACCOUNT = 3;
 
 export interface ScheduledTenant {
   tenantId: string;
@@ -39,6 +37,16 @@ export interface AccountCounters {
   maxConcurrentSessions: number;
   attempts: number;
   sessionLimitErrors: number;
+  /** Attempts that did not stop when asked: each held one of the account's slots until it ended. */
+  stuckAttempts: number;
+}
+
+/** A tenant whose attempt is running now. */
+export interface RunningTenant {
+  domain: string;
+  account: string;
+  attempt: number;
+  startedAt: number;
 }
 
 export interface SchedulerOutcome {
@@ -67,8 +75,14 @@ export interface SchedulerOptions {
   /** Injectable for tests: waits ms unless the signal aborts (then rejects). */
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
   now?(): number;
-  /** How long to wait for an aborted runner to give its worker back. */
-  abortSettleMs?: number;
+  /**
+   * How long an aborted attempt (timeout, interrupt) may take to stop. One that takes longer is
+   * reported at once, and its slot stays taken until it ends or the service would have dropped
+   * its session (SESSION_IDLE_EXPIRY_SECONDS), whichever comes first.
+   */
+  stopGraceMs?: number;
+  /** How long a held slot waits at most; tests shorten it. */
+  slotHoldMaxMs?: number;
   /**
    * The most attempts an account (lane) may run at once, whatever its maxSessions says:
    * MAX_SESSIONS_PER_ACCOUNT (the Exchange session limit) unless a backend without that limit says otherwise.
@@ -78,15 +92,28 @@ export interface SchedulerOptions {
 
 const skipped = Symbol('skipped');
 
+interface AttemptEnd {
+  outcome: TenantOutcome | typeof skipped;
+  /** Set when the attempt did not stop when asked: the slot is free only once this settles. */
+  held?: Promise<unknown>;
+}
+
 /**
  * Runs tenants through per-account queues (p-queue), never more than the account's cap at once,
  * retrying transient failures with exponential backoff and jitter, stopping everything at the
  * first authentication failure. Counts the concurrent sessions it opens per account itself.
+ *
+ * A session-limit answer is not the tenant's fault: a slot of its account is taken by a session
+ * this run does not hold (left open by another tool or an earlier run, or by an attempt that did
+ * not stop). The account then runs one fewer at a time, the tenant waits and tries again without
+ * using its retries, for as long as such a session can stay open; concurrency recovers as
+ * attempts succeed.
  */
 export class Scheduler {
   private readonly queues = new Map<string, PQueue>();
   private readonly counters: Record<string, AccountCounters> = {};
   private readonly open = new Map<string, number>();
+  private readonly runningTenants = new Map<string, RunningTenant>();
   private readonly stopController = new AbortController();
   private readonly abortController = new AbortController();
   private fatal: TenantResult | undefined;
@@ -98,7 +125,7 @@ export class Scheduler {
     for (const account of options.accounts) {
       const cap = Math.max(1, Math.min(options.laneCap ?? MAX_SESSIONS_PER_ACCOUNT, account.maxSessions));
       this.queues.set(account.userName, new PQueue({ concurrency: cap }));
-      this.counters[account.userName] = { maxSessions: cap, maxConcurrentSessions: 0, attempts: 0, sessionLimitErrors: 0 };
+      this.counters[account.userName] = { maxSessions: cap, maxConcurrentSessions: 0, attempts: 0, sessionLimitErrors: 0, stuckAttempts: 0 };
       this.open.set(account.userName, 0);
     }
   }
@@ -110,6 +137,11 @@ export class Scheduler {
   /** Tenants whose attempt is running right now. */
   get inFlight(): number {
     return this.inFlightCount;
+  }
+
+  /** The tenants running right now, longest-running first. */
+  running(): RunningTenant[] {
+    return [...this.runningTenants.values()].sort((a, b) => a.startedAt - b.startedAt);
   }
 
   /** Starts nothing new; running attempts finish (their retries do not). */
@@ -154,11 +186,14 @@ export class Scheduler {
       if (outcome?.partPath) value.partPath = outcome.partPath;
       return value;
     };
+    let retriesUsed = 0;
+    let sessionLimitSince: number | undefined;
+    let sessionLimitsInARow = 0;
     for (;;) {
       if (this.stopped) return result(undefined, 'interrupted');
       const attempt = attempts + 1;
-      const outcome = await queue.add(() => this.attempt(queue, tenant, attempt));
-      if (outcome === skipped || outcome === undefined) return result(undefined, 'interrupted');
+      const outcome = await this.inSlot(queue, tenant, attempt);
+      if (outcome === skipped) return result(undefined, 'interrupted');
       attempts = attempt;
       if (outcome.status !== 'failed') {
         const done = result(outcome, outcome.status);
@@ -172,9 +207,24 @@ export class Scheduler {
         this.abort();
         return failed;
       }
-      if ((isRetryable(outcome.category) || outcome.retryable === true) && attempts <= this.options.policy.retries && !this.stopped) {
-        // the service's Retry-After, when it gave one, rather than the generic backoff
-        const wait = outcome.retryAfterMs ?? retryDelayMs(this.options.policy, outcome.category ?? 'RemoteError', attempts);
+      let wait: number | undefined;
+      if (outcome.category === 'SessionLimit') {
+        sessionLimitSince ??= this.now();
+        sessionLimitsInARow += 1;
+        if (this.now() - sessionLimitSince < this.options.policy.sessionLimitPatienceMs) {
+          wait = retryDelayMs(this.options.policy, 'SessionLimit', sessionLimitsInARow);
+        }
+      } else {
+        sessionLimitSince = undefined;
+        sessionLimitsInARow = 0;
+        const budget = outcome.category === 'Timeout' ? Math.min(this.options.policy.retries, this.options.policy.timeoutRetries) : this.options.policy.retries;
+        if ((isRetryable(outcome.category) || outcome.retryable === true) && retriesUsed < budget) {
+          retriesUsed += 1;
+          // the service's Retry-After, when it gave one, rather than the generic backoff
+          wait = outcome.retryAfterMs ?? retryDelayMs(this.options.policy, outcome.category ?? 'RemoteError', retriesUsed);
+        }
+      }
+      if (wait !== undefined && !this.stopped) {
         this.options.onRetry?.(tenant, outcome, wait);
         try {
           await (this.options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })))(wait, this.stopController.signal);
@@ -189,20 +239,38 @@ export class Scheduler {
     }
   }
 
-  private async attempt(queue: PQueue, tenant: ScheduledTenant, attempt: number): Promise<TenantOutcome | typeof skipped> {
-    if (this.stopped) return skipped;
+  /**
+   * Runs one attempt in one of the account's slots and answers its outcome as soon as it is known;
+   * the slot itself is given back only when the attempt has really ended.
+   */
+  private inSlot(queue: PQueue, tenant: ScheduledTenant, attempt: number): Promise<TenantOutcome | typeof skipped> {
+    return new Promise((resolve) => {
+      void queue.add(async () => {
+        const end = await this.attempt(queue, tenant, attempt).catch(
+          (error: unknown): AttemptEnd => ({ outcome: { status: 'failed', rows: 0, category: 'WorkerCrashed', message: error instanceof Error ? error.message : String(error) } }),
+        );
+        resolve(end.outcome);
+        await end.held;
+      });
+    });
+  }
+
+  private async attempt(queue: PQueue, tenant: ScheduledTenant, attempt: number): Promise<AttemptEnd> {
+    if (this.stopped) return { outcome: skipped };
     const counters = this.counters[tenant.account]!;
     const open = (this.open.get(tenant.account) ?? 0) + 1;
     this.open.set(tenant.account, open);
     counters.maxConcurrentSessions = Math.max(counters.maxConcurrentSessions, open);
     counters.attempts += 1;
     this.inFlightCount += 1;
+    this.runningTenants.set(tenant.tenantId, { domain: tenant.domain, account: tenant.account, attempt, startedAt: this.now() });
     this.options.onAttempt?.(tenant, attempt);
 
     const controller = new AbortController();
     const onAbort = () => controller.abort('interrupted');
     this.abortController.signal.addEventListener('abort', onAbort);
     const timer = setTimeout(() => controller.abort('timeout'), this.options.timeoutMs);
+    let held: Promise<unknown> | undefined;
     try {
       const job = this.options.makeJob(tenant, attempt);
       const running = Promise.resolve()
@@ -219,29 +287,35 @@ export class Scheduler {
       });
       let outcome = await Promise.race([running, aborted]);
       if (outcome === 'aborted' || controller.signal.aborted) {
-        // let the runner give its (killed) worker back before the slot is reused
-        await Promise.race([running, delay(this.options.abortSettleMs ?? 10_000, undefined, { ref: false })]);
+        // the runner stops the attempt (its remote session closes); give it time to say so
+        const graceMs = this.options.stopGraceMs ?? 10_000;
+        const stopped = await Promise.race([running.then(() => true), delay(graceMs, false, { ref: false })]);
         const timedOut = controller.signal.reason === 'timeout';
-        outcome = {
-          status: 'failed',
-          rows: 0,
-          category: timedOut ? 'Timeout' : 'Interrupted',
-          message: timedOut
-            ? `no answer within ${Math.round(this.options.timeoutMs / 1000)} s (--tenant-timeout); the worker was stopped`
-            : 'the run was interrupted while this tenant was running',
-        };
+        let message = timedOut
+          ? `no answer within ${Math.round(this.options.timeoutMs / 1000)} s (--tenant-timeout); the attempt was stopped`
+          : 'the run was interrupted while this tenant was running; the attempt was stopped';
+        if (!stopped) {
+          counters.stuckAttempts += 1;
+          const holdMs = this.options.slotHoldMaxMs ?? SESSION_IDLE_EXPIRY_SECONDS * 1000;
+          held = Promise.race([running, delay(holdMs, undefined, { ref: false })]);
+          message = `${message.replace(/; the attempt was stopped$/, '')}; the attempt did not stop within ${Math.round(graceMs / 1000)} s, so one of ${tenant.account}'s session slots stays taken until it ends (at most ${Math.round(holdMs / 60_000)} min, when the service drops an abandoned session)`;
+        }
+        outcome = { status: 'failed', rows: 0, category: timedOut ? 'Timeout' : 'Interrupted', message };
       } else if (this.options.finalize) {
         outcome = await this.options.finalize(tenant, job, outcome);
       }
       // stop before the queue hands this slot to the next tenant: no second sign-in attempt
       if (outcome.category === 'AuthenticationFailed') this.abort();
       this.adjustConcurrency(queue, counters, outcome);
-      return outcome;
+      return held ? { outcome, held } : { outcome };
     } finally {
       clearTimeout(timer);
       this.abortController.signal.removeEventListener('abort', onAbort);
-      this.open.set(tenant.account, (this.open.get(tenant.account) ?? 1) - 1);
       this.inFlightCount -= 1;
+      this.runningTenants.delete(tenant.tenantId);
+      const release = () => this.open.set(tenant.account, (this.open.get(tenant.account) ?? 1) - 1);
+      if (held) void held.finally(release);
+      else release();
     }
   }
 

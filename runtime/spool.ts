@@ -7,12 +7,10 @@ import type { ManifestTenant } from './manifest.js';
 export class Spool {
   readonly manifestPath: string;
   readonly partsDir: string;
-  readonly jobsDir: string;
 
   constructor(readonly dir: string) {
     this.manifestPath = join(dir, 'manifest.json');
     this.partsDir = join(dir, 'parts');
-    this.jobsDir = join(dir, 'jobs');
   }
 
   static forOutput(outPath: string): Spool {
@@ -26,18 +24,15 @@ export class Spool {
   create(fresh: boolean): void {
     if (fresh) {
       // a fresh run must not pick up an earlier run's parts
-      for (const dir of [this.partsDir, this.jobsDir]) rmSync(dir, { recursive: true, force: true });
+      rmSync(this.partsDir, { recursive: true, force: true });
     }
     mkdirSync(this.partsDir, { recursive: true });
-    mkdirSync(this.jobsDir, { recursive: true });
   }
 
-  /** Removes what an interrupted or killed run left half written (attempt files, job files). */
+  /** Removes what an interrupted or killed run left half written (attempt files). */
   async cleanTemporary(): Promise<void> {
-    for (const dir of [this.partsDir, this.jobsDir]) {
-      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-        if (name.endsWith('.tmp') || dir === this.jobsDir) await fs.rm(join(dir, name), { force: true });
-      }
+    for (const name of await fs.readdir(this.partsDir).catch(() => [] as string[])) {
+      if (name.endsWith('.tmp')) await fs.rm(join(this.partsDir, name), { force: true });
     }
   }
 
@@ -53,10 +48,6 @@ export class Spool {
   /** The temporary name a runner writes to before the part is committed. */
   partTempPath(tenantId: string, attempt: number): string {
     return join(this.partsDir, `.${tenantId.toLowerCase()}.attempt${attempt}.csv.tmp`);
-  }
-
-  jobPath(tenantId: string, attempt: number, kind: 'job' | 'result' = 'job'): string {
-    return join(this.jobsDir, `${tenantId.toLowerCase()}.attempt${attempt}.${kind}.json`);
   }
 
   /**

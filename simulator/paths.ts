@@ -6,8 +6,11 @@ export const simulatorDir = join(projectRoot, 'simulator');
 export const standInModulesDir = join(simulatorDir, 'powershell');
 export const defaultScenarioPath = join(simulatorDir, 'scenarios', 'default.json');
 /**
- * The remoting stand-in (Invoke-Command, New-PSSession …). MSOnline imports it globally, so a
- * script that signs in first gets it; a process that only runs Exchange commands (a runtime
- * worker) imports it by this path, given to it as DAP_SIM_REMOTING_MODULE.
+ * The stand-ins by path: MSOnline (which imports the remoting stand-in globally, so a script that
+ * signs in first gets Invoke-Command, New-PSSession … too) and the remoting stand-in itself, for a
+ * process that runs Exchange commands without signing in first.
  */
-export const remotingModuleManifest = join(standInModulesDir, 'DapSim.Remoting', 'DapSim.Remoting.psd1');
+export const standInModuleManifests = [
+  join(standInModulesDir, 'MSOnline', 'MSOnline.psd1'),
+  join(standInModulesDir, 'DapSim.Remoting', 'DapSim.Remoting.psd1'),
+];

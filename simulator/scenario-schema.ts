@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
 
 /**
  * The scenario a simulator world is built from. Every field has a default, so `{}` is a valid
@@ -158,15 +159,15 @@ export const scenarioSchema = z.strictObject({
   retentionDays: z.number().int().min(1).default(90),
   limits: z
     .strictObject({
-      maxSessionsPerAccount: z.number().int().min(1).default(3),
+      maxSessionsPerAccount: z.number().int().min(1).default(MAX_SESSIONS_PER_ACCOUNT),
       /** An abandoned session (no call, not removed) closes after this long. */
-      sessionExpirySeconds: z.number().positive().default(900),
+      sessionExpirySeconds: z.number().positive().default(SESSION_IDLE_EXPIRY_SECONDS),
       /** At most `max` new sessions per `windowSeconds` per account; off when absent. */
       newSessionRate: z.strictObject({ max: z.number().int().min(1), windowSeconds: z.number().positive().default(60) }).optional(),
       /** Contracts returned by Get-MsolPartnerContract without -All or -MaxResults. */
       contractPageSize: z.number().int().min(1).default(500),
     })
-    .default({ maxSessionsPerAccount: 3, sessionExpirySeconds: 900, contractPageSize: 500 }),
+    .default({ maxSessionsPerAccount: MAX_SESSIONS_PER_ACCOUNT, sessionExpirySeconds: SESSION_IDLE_EXPIRY_SECONDS, contractPageSize: 500 }),
   latency: z
     .strictObject({
       signInMs: nonNegativeMs.default(0),

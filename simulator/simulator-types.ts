@@ -47,9 +47,7 @@ export interface RunningSimulator {
   /** http://127.0.0.1:<port> */
   url: string;
   /**
-   * What a pwsh process needs to talk to this simulator: DAP_SIM_URL, DAP_SIM_REMOTING_MODULE (the
-   * path of the remoting stand-in's manifest, for a process that never imports MSOnline and so must
-   * import it itself to have Invoke-Command reach the simulator), PSModulePath with the
+   * What a pwsh process needs to talk to this simulator: DAP_SIM_URL, PSModulePath with the
    * stand-in modules first (the current PSModulePath after them), and DAP_PASSWORD with the
    * first partner account's password (dap-sim run puts it there; the runtime passes it on
    * only as a password source, never in argv). For the Graph side also DAP_GRAPH_URL
@@ -58,6 +56,11 @@ export interface RunningSimulator {
    * scenario's partner app).
    */
   env: Record<string, string>;
+  /**
+   * The stand-ins' module manifests (MSOnline, then DapSim.Remoting): a process imports them by
+   * path, so that no module of the same name elsewhere can take their place.
+   */
+  standInModules: string[];
   /** The default partner account's user name. */
   userName: string;
   stats(): SimulatorStats;

@@ -3,7 +3,7 @@ import { delimiter } from 'node:path';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { createSimServer } from './http-server.js';
 import { loadScenario } from './load-scenario.js';
-import { remotingModuleManifest, standInModulesDir } from './paths.js';
+import { standInModuleManifests, standInModulesDir } from './paths.js';
 import { SimState } from './sim-state.js';
 import type { RunningSimulator, SimulatorStats, StartSimulatorOptions } from './simulator-types.js';
 import { buildWorld } from './world.js';
@@ -32,7 +32,6 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const inherited = process.env.PSModulePath;
   const env: Record<string, string> = {
     DAP_SIM_URL: url,
-    DAP_SIM_REMOTING_MODULE: remotingModuleManifest,
     PSModulePath: inherited ? `${standInModulesDir}${delimiter}${inherited}` : standInModulesDir,
     DAP_PASSWORD: first.password,
     DAP_GRAPH_URL: `${url}/graph`,
@@ -47,6 +46,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   return {
     url,
     env,
+    standInModules: [...standInModuleManifests],
     userName: first.userName,
     stats: () => final ?? state.stats(),
     stop: async () => {

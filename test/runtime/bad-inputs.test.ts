@@ -66,8 +66,7 @@ describe('run: bad input is a usage error (exit 2) and starts nothing', () => {
     expect(error).toMatchObject({ code, exitCode: 2 });
     expect((error as DapError).message).toMatch(message);
     expect(h.startSimulator).not.toHaveBeenCalled();
-    expect(h.createDiscovery).not.toHaveBeenCalled();
-    expect(h.createRunner).not.toHaveBeenCalled();
+    expect(h.openExchangeHost).not.toHaveBeenCalled();
     expect(readdirSync(h.deps.cwd)).toEqual([]);
   });
 
@@ -84,7 +83,7 @@ describe('run: bad input is a usage error (exit 2) and starts nothing', () => {
     mkdirSync(join(h.deps.cwd, 'out.csv.dap-run'));
     writeFileSync(join(h.deps.cwd, 'out.csv.dap-run', 'manifest.json'), '{ not json');
     await expect(h.run(['run', ...report, ...user, '--out', 'out.csv', '--resume'])).rejects.toMatchObject({ code: 'RUN_MANIFEST_UNREADABLE', exitCode: 2 });
-    expect(h.createDiscovery).not.toHaveBeenCalled();
+    expect(h.openExchangeHost).not.toHaveBeenCalled();
   });
 });
 

@@ -10,6 +10,7 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import type { FailureCategory } from '../../common/failure-category.js';
 import { createProgram } from '../../runtime/cli.js';
 import type { Account, DiscoveredTenant, Discovery, TenantJob, TenantOutcome, TenantRunner } from '../../runtime/runner-types.js';
+import type { ExchangeHost } from '../../runtime/pwsh-host/exchange-host.js';
 import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
 import type { GraphStats, RunningSimulator } from '../../simulator/simulator-types.js';
 
@@ -148,8 +149,8 @@ export interface Harness {
   stdout: Capture;
   stderr: Capture;
   exitCode: number | undefined;
-  createDiscovery: ReturnType<typeof vi.fn>;
-  createRunner: ReturnType<typeof vi.fn>;
+  /** The Exchange backend's host: its calls hold the spec (accounts, pool size, simulator env). */
+  openExchangeHost: ReturnType<typeof vi.fn>;
   startSimulator: ReturnType<typeof vi.fn>;
   discovery: FakeDiscovery;
   runner: FakeRunner;
@@ -189,6 +190,7 @@ export function harness(options: HarnessOptions = {}): Harness {
   const simulator: RunningSimulator = {
     url: 'http://127.0.0.1:1',
     env: { DAP_SIM_URL: 'http://127.0.0.1:1', PSModulePath: '/stand-ins', DAP_PASSWORD: 'sim-password' },
+    standInModules: ['/stand-ins/MSOnline/MSOnline.psd1', '/stand-ins/DapSim.Remoting/DapSim.Remoting.psd1'],
     userName: USER,
     stats: () => ({ accounts: {}, tenants: {}, graph: emptyGraphStats() }),
     stop: async () => ({
@@ -205,8 +207,7 @@ export function harness(options: HarnessOptions = {}): Harness {
     exitCode: undefined,
     discovery,
     runner,
-    createDiscovery: vi.fn(() => discovery),
-    createRunner: vi.fn(() => runner),
+    openExchangeHost: vi.fn((): ExchangeHost => ({ discovery, runner, pids: () => [], close: async () => undefined })),
     startSimulator: vi.fn(async () => simulator),
     deps: undefined as unknown as RuntimeDeps,
     async run(args) {
@@ -232,8 +233,7 @@ export function harness(options: HarnessOptions = {}): Harness {
     resolvePwsh: () => ({ path: '/nonexistent/pwsh', source: '--pwsh' }),
     startSimulator: h.startSimulator as unknown as RuntimeDeps['startSimulator'],
     validateScenario: () => undefined,
-    createDiscovery: h.createDiscovery as unknown as RuntimeDeps['createDiscovery'],
-    createRunner: h.createRunner as unknown as RuntimeDeps['createRunner'],
+    openExchangeHost: h.openExchangeHost as unknown as RuntimeDeps['openExchangeHost'],
     sleep: async () => undefined,
     graceMs: 5_000,
     now: () => new Date(),

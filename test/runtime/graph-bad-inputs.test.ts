@@ -54,8 +54,7 @@ describe('run --backend graph: bad input is a usage error (exit 2) and starts no
     expect((error as DapError).message).not.toContain('Secret-Value-1');
     expect(fetch).not.toHaveBeenCalled();
     expect(h.startSimulator).not.toHaveBeenCalled();
-    expect(h.createDiscovery).not.toHaveBeenCalled();
-    expect(h.createRunner).not.toHaveBeenCalled();
+    expect(h.openExchangeHost).not.toHaveBeenCalled();
     expect(readdirSync(h.deps.cwd)).toEqual([]);
   });
 

@@ -48,7 +48,7 @@ describe('dap-report run --backend graph against the simulator', () => {
       expect(run.stats!.graph.reportRequests).toBe(tenants.length); // one request per tenant (before the direct ones)
       expect(readFileSync(join(cwd, 'Errors.txt'), 'utf8')).toBe('TenantDomain,TenantId,Category,Message\r\n');
       expect(run.deps.resolvePwsh).not.toHaveBeenCalled();
-      expect(run.deps.createRunner).not.toHaveBeenCalled();
+      expect(run.deps.openExchangeHost).not.toHaveBeenCalled();
     } finally {
       await stopKept(run);
     }

@@ -115,11 +115,8 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     resolvePwsh: vi.fn(() => {
       throw new Error('pwsh must not be looked for by the graph backend');
     }),
-    createDiscovery: vi.fn(() => {
-      throw new Error('the pwsh discovery must not be used by the graph backend');
-    }),
-    createRunner: vi.fn(() => {
-      throw new Error('the pwsh pool must not be used by the graph backend');
+    openExchangeHost: vi.fn(() => {
+      throw new Error('the pwsh host must not be used by the graph backend');
     }),
     startSimulator: async (startOptions) => {
       const simulator = await startSimulator(startOptions);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../runtime/manifest.js';
 import type { RunSummary } from '../../runtime/summary.js';
 import type { Account } from '../../runtime/runner-types.js';
-import type { WorkerContext } from '../../runtime/pwsh/worker-spawn.js';
+import type { ExchangeHostSpec } from '../../runtime/pwsh-host/exchange-host.js';
 import { harness, makeTenants, tenantId, USER, type Behaviour } from './fakes.js';
 
 const base = (out: string) => ['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Daily', '--user', USER, '--out', out];
@@ -75,12 +75,12 @@ describe('dap-report run (fake discovery and runner)', () => {
     expect(readFileSync(join(h.deps.cwd, 'Errors.txt'), 'utf8').match(/NoData/g)).toHaveLength(3);
   });
 
-  it('a wrong password stops at the first sign-in: exit 3, one sign-in, no runner, no output', async () => {
+  it('a wrong password stops at the first sign-in: exit 3, one sign-in, no tenant attempt, no output', async () => {
     const h = harness({ env: { DAP_PASSWORD: 'wrong' }, badPasswords: ['wrong'] });
     const out = join(h.deps.cwd, 'out.csv');
     await expect(h.run(base(out))).rejects.toMatchObject({ code: 'AUTHENTICATION_FAILED', exitCode: 3 });
     expect(h.discovery.signIns).toEqual([USER]);
-    expect(h.createRunner).not.toHaveBeenCalled();
+    expect(h.runner.attempts).toEqual([]);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.dap-run`)).toBe(false);
   });
@@ -99,8 +99,9 @@ describe('dap-report run (fake discovery and runner)', () => {
     const h = harness({ tenants: makeTenants(12), env: { DAP_PASSWORD_OPS_CONTOSO_ONMICROSOFT_COM: 'ops-secret', DAP_PASSWORD: 'admin-secret' }, runner: { delayMs: 5 } });
     const out = join(h.deps.cwd, 'out.csv');
     expect(await h.run([...base(out), '--user', second, '--max-sessions', '2'])).toBe(0);
-    const accounts = h.createRunner.mock.calls[0]![1] as Account[];
-    expect(accounts).toEqual([
+    const spec = h.openExchangeHost.mock.calls[0]![0] as ExchangeHostSpec;
+    expect(spec.poolSize).toBe(4);
+    expect(spec.accounts).toEqual([
       { userName: USER, password: 'admin-secret' },
       { userName: second, password: 'ops-secret' },
     ]);
@@ -144,9 +145,10 @@ describe('dap-report run (fake discovery and runner)', () => {
     const h = harness({ env: {} });
     expect(await h.run(['run', '--simulate'])).toBe(0);
     expect(h.startSimulator).toHaveBeenCalledWith({});
-    const context = h.createRunner.mock.calls[0]![0] as WorkerContext;
-    expect(context.extraEnv?.DAP_SIM_URL).toBe('http://127.0.0.1:1');
-    expect((h.createRunner.mock.calls[0]![1] as Account[])[0]).toEqual({ userName: USER, password: 'sim-password' });
+    const spec = h.openExchangeHost.mock.calls[0]![0] as ExchangeHostSpec;
+    expect(spec.simulator?.env.DAP_SIM_URL).toBe('http://127.0.0.1:1');
+    expect(spec.simulator?.standInModules).toHaveLength(2);
+    expect(spec.accounts[0]).toEqual({ userName: USER, password: 'sim-password' });
     const out = join(h.deps.cwd, 'ReportOutput.csv');
     expect(existsSync(out)).toBe(true);
     expect(existsSync(join(h.deps.cwd, 'Errors.txt'))).toBe(true);
@@ -249,8 +251,7 @@ describe('spool, manifest and --resume', () => {
       exitCode: 2,
       message: expect.stringMatching(/ReportType=Daily.*ReportType=Weekly/),
     });
-    expect(h.createDiscovery).not.toHaveBeenCalled();
-    expect(h.createRunner).not.toHaveBeenCalled();
+    expect(h.openExchangeHost).not.toHaveBeenCalled();
   });
 
   it('a new run without --resume starts afresh', async () => {

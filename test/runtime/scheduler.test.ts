@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FailureCategory } from '../../common/failure-category.js';
 import { defaultRetryPolicy, retryDelayMs } from '../../runtime/retry-policy.js';
 import { Scheduler, type ScheduledTenant, type SchedulerOptions } from '../../runtime/scheduler.js';
-import type { TenantJob } from '../../runtime/runner-types.js';
+import type { TenantJob, TenantOutcome, TenantRunner } from '../../runtime/runner-types.js';
 import { FakeRunner, tempDir, tenantId, type FakeRunnerOptions } from './fakes.js';
 import { join } from 'node:path';
 import { readCatalog } from '../../common/catalog.js';
@@ -15,8 +15,10 @@ function tenants(n: number, accounts: string[]): ScheduledTenant[] {
   return Array.from({ length: n }, (_, i) => ({ tenantId: tenantId(i), domain: `t${String(i).padStart(3, '0')}.onmicrosoft.com`, account: accounts[i % accounts.length]! }));
 }
 
-function scheduler(runner: FakeRunner, accounts: Array<[string, number]>, extra: Partial<SchedulerOptions> = {}) {
+/** A scheduler whose waits between attempts take no real time: they move a clock it reads instead. */
+function scheduler(runner: TenantRunner, accounts: Array<[string, number]>, extra: Partial<SchedulerOptions> = {}) {
   const delays: Array<{ ms: number }> = [];
+  const clock = { ms: 0 };
   const s = new Scheduler({
     runner,
     accounts: accounts.map(([userName, maxSessions]) => ({ userName, maxSessions })),
@@ -25,10 +27,12 @@ function scheduler(runner: FakeRunner, accounts: Array<[string, number]>, extra:
     makeJob: (t, attempt): TenantJob => ({ ...t, report, parameters: [], outPath: join(dir, `${t.tenantId}.${attempt}.csv`), attempt }),
     sleep: async (ms) => {
       delays.push({ ms });
+      clock.ms += ms;
     },
+    now: () => clock.ms,
     ...extra,
   });
-  return { s, delays };
+  return { s, delays, clock };
 }
 
 const fake = (options: FakeRunnerOptions = {}) => new FakeRunner({ delayMs: 5, ...options });
@@ -84,9 +88,9 @@ describe('Scheduler', () => {
 
   it.each<[FailureCategory, number]>([
     ['Throttled', 4],
-    ['Timeout', 4],
+    // a tenant that hung once mostly hangs again: one more try, not --retries more
+    ['Timeout', 2],
     ['WorkerCrashed', 4],
-    ['SessionLimit', 4],
     ['AccessDenied', 1],
     ['InvalidParameter', 1],
     ['RemoteError', 1],
@@ -95,6 +99,69 @@ describe('Scheduler', () => {
     const { s } = scheduler(runner, [['a@p.onmicrosoft.com', 3]]);
     const outcome = await s.run(tenants(1, ['a@p.onmicrosoft.com']));
     expect(outcome.results[0]).toMatchObject({ status: 'failed', category, attempts });
+  });
+
+  it('SessionLimit uses no retry: the tenant tries again for as long as a session it does not hold can stay open, then fails', async () => {
+    const runner = fake({ behaviour: (domain) => (domain.startsWith('t000') ? 'SessionLimit' : 'ok') });
+    const { s, clock } = scheduler(runner, [['a@p.onmicrosoft.com', 3]], { policy: { ...defaultRetryPolicy, retries: 0, random: () => 0.5 } });
+    const outcome = await s.run(tenants(3, ['a@p.onmicrosoft.com']));
+    const first = outcome.results.find((r) => r.domain.startsWith('t000'))!;
+    expect(first).toMatchObject({ status: 'failed', category: 'SessionLimit' });
+    expect(first.attempts).toBeGreaterThan(5);
+    expect(clock.ms).toBeGreaterThanOrEqual(defaultRetryPolicy.sessionLimitPatienceMs);
+    expect(outcome.results.filter((r) => r.status === 'succeeded')).toHaveLength(2);
+  });
+
+  it('session-limit answers from sessions held elsewhere never fail a healthy tenant, even with --retries 0; the account runs fewer at once, then recovers', async () => {
+    // every tenant's first two attempts find the account's slots taken
+    const runner = fake({ behaviour: (_domain, attempt) => (attempt <= 2 ? 'SessionLimit' : 'ok') });
+    const { s } = scheduler(runner, [['a@p.onmicrosoft.com', 3]], { policy: { ...defaultRetryPolicy, retries: 0, random: () => 0.5 } });
+    const outcome = await s.run(tenants(12, ['a@p.onmicrosoft.com']));
+    expect(outcome.results.every((r) => r.status === 'succeeded' && r.attempts === 3)).toBe(true);
+    expect(outcome.accounts['a@p.onmicrosoft.com']?.sessionLimitErrors).toBe(24);
+    expect(runner.maxOpen.get('a@p.onmicrosoft.com')).toBeLessThanOrEqual(3);
+  });
+
+  it('an attempt that does not stop when aborted is reported at once, and its slot stays taken until it ends', async () => {
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const runner: TenantRunner = {
+      async run(job): Promise<TenantOutcome> {
+        events.push(`start ${job.domain}#${job.attempt}`);
+        if (job.domain.startsWith('t000') && job.attempt === 1) await stuck; // ignores the abort
+        return { status: 'noData', rows: 0 };
+      },
+      async close() {},
+    };
+    const { s } = scheduler(runner, [['a@p.onmicrosoft.com', 1]], { timeoutMs: 20, stopGraceMs: 20 });
+    const running = s.run(tenants(2, ['a@p.onmicrosoft.com']));
+    await new Promise((r) => setTimeout(r, 150));
+    // the timeout was reported and the tenant's retry is due, yet nothing else started in the held slot
+    expect(events).toEqual(['start t000.onmicrosoft.com#1']);
+    events.push('released');
+    release();
+    const outcome = await running;
+    expect(events.slice(0, 2)).toEqual(['start t000.onmicrosoft.com#1', 'released']);
+    expect(outcome.results.every((r) => r.status === 'noData')).toBe(true);
+    expect(outcome.accounts['a@p.onmicrosoft.com']).toMatchObject({ stuckAttempts: 1, maxConcurrentSessions: 1 });
+  });
+
+  it('a held slot is given back after slotHoldMaxMs at the latest', async () => {
+    const runner: TenantRunner = {
+      async run(job): Promise<TenantOutcome> {
+        if (job.domain.startsWith('t000') && job.attempt === 1) await new Promise(() => undefined); // never ends
+        return { status: 'noData', rows: 0 };
+      },
+      async close() {},
+    };
+    const { s } = scheduler(runner, [['a@p.onmicrosoft.com', 1]], { timeoutMs: 20, stopGraceMs: 20, slotHoldMaxMs: 100 });
+    const outcome = await s.run(tenants(2, ['a@p.onmicrosoft.com']));
+    const first = outcome.results.find((r) => r.domain.startsWith('t000'))!;
+    expect(first).toMatchObject({ status: 'noData', attempts: 2 });
+    expect(outcome.accounts['a@p.onmicrosoft.com']?.stuckAttempts).toBe(1);
   });
 
   it('stops everything at the first AuthenticationFailed: no further attempt starts', async () => {

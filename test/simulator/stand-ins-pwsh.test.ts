@@ -42,16 +42,16 @@ describe('PowerShell stand-ins in pwsh', () => {
     expect(functions!.split(',').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('DAP_SIM_REMOTING_MODULE from the simulator\'s env is the stand-in a process imports to reach it', async () => {
+  it("the simulator's standInModules, imported by path, are what a module's function resolves", async () => {
     const sim = await startSimulator({});
     try {
-      // the runtime's workers do this (DapWorker.psm1): import by path, globally, then a module's
-      // function resolves Invoke-Command to the stand-in
+      // the runtime's host imports them by path (DapHost.ps1); then a module's function resolves
+      // Invoke-Command to the stand-in
       const result = await runPwshScript(
-        "Import-Module -Name $env:DAP_SIM_REMOTING_MODULE -Global -ErrorAction Stop\n" +
+        "Import-Module -Name $env:DAP_TEST_MODULE -Global -ErrorAction Stop\n" +
           "$probe = New-Module -Name Probe -ScriptBlock { function Get-Resolved { (Get-Command Invoke-Command).Source } }\n" +
           'Get-Resolved',
-        { DAP_SIM_REMOTING_MODULE: sim.env.DAP_SIM_REMOTING_MODULE! },
+        { DAP_TEST_MODULE: sim.standInModules[1]! },
       );
       expect(result.stderr).toBe('');
       expect(result.stdout.trim()).toBe('DapSim.Remoting');

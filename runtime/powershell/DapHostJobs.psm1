@@ -1,0 +1,135 @@
+# DapHostJobs: what one attempt runs inside a runspace of dap-report's pwsh host (DapHost.ps1).
+# Hand-written; not generated.
+#
+# The host imports this module, DapReporting and (under --simulate) the simulator's stand-ins into
+# the InitialSessionState of its runspace pool, so every runspace has them loaded once. Node never
+# sends code: an attempt is a call of one of these functions with data as parameters (the job as a
+# hashtable read from JSON, the account's PSCredential built by the host). Each function returns one
+# hashtable, the attempt's result: status (succeeded, noData, failed), rows, category, message.
+
+Set-StrictMode -Version 3.0
+
+function Get-DapHostErrorCategory {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)][System.Management.Automation.ErrorRecord] $ErrorRecord)
+    if ($ErrorRecord.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { return $Matches[1] }
+    'RemoteError'
+}
+
+function New-DapHostResult {
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param()
+    [ordered]@{ status = 'succeeded'; rows = 0; category = $null; message = $null }
+}
+
+function ConvertTo-DapParameterValue {
+    <#
+    .SYNOPSIS
+    Turns one report parameter of a job (name, type, array, value) into the value to bind.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][System.Collections.IDictionary] $Parameter)
+    $type = [string]$Parameter['type']
+    $convert = {
+        param($value)
+        switch ($type) {
+            'datetime' {
+                if ($value -is [datetime]) { $value }
+                else { [datetime]::Parse([string]$value, [cultureinfo]::InvariantCulture, [System.Globalization.DateTimeStyles]::RoundtripKind) }
+            }
+            'integer' { [long]$value }
+            'number' { [double]$value }
+            'boolean' { [bool]$value }
+            default { [string]$value }
+        }
+    }
+    if ($Parameter['array']) { , @(@($Parameter['value']) | ForEach-Object { & $convert $_ }) }
+    else { & $convert $Parameter['value'] }
+}
+
+function Invoke-DapHostTenantJob {
+    <#
+    .SYNOPSIS
+    Runs one report in one tenant and writes its rows to a CSV file (Export-Csv: every field quoted).
+    .PARAMETER Job
+    function, tenantId, domain, parameters (name, type, array, value) and outPath, as sent by Node.
+    .PARAMETER Credential
+    The partner account's credential.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.Collections.IDictionary] $Job,
+        [Parameter(Mandatory)][pscredential] $Credential
+    )
+    $ErrorActionPreference = 'Stop'
+    $ProgressPreference = 'SilentlyContinue'
+    $result = New-DapHostResult
+    try {
+        $command = Get-Command -Name ([string]$Job['function']) -Module DapReporting -CommandType Function -ErrorAction SilentlyContinue
+        if (-not $command) { throw "DapReporting has no function '$($Job['function'])'" }
+        $arguments = @{
+            TenantId      = [string]$Job['tenantId']
+            InitialDomain = [string]$Job['domain']
+            Credential    = $Credential
+        }
+        foreach ($parameter in @($Job['parameters'])) {
+            if ($null -ne $parameter) { $arguments[[string]$parameter['name']] = ConvertTo-DapParameterValue -Parameter $parameter }
+        }
+        $count = 0
+        & $command @arguments -ErrorAction Stop -WarningAction SilentlyContinue |
+            ForEach-Object { $count++; $_ } |
+            Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM
+        $result.rows = $count
+        if ($count -eq 0) { $result.status = 'noData' }
+    }
+    catch {
+        # (no typed catch clause before this one: with one, PowerShell hands this clause a new
+        # record for the exception and the Dap.<Category> error id is lost)
+        if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
+        $result.status = 'failed'
+        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
+        $result.message = $_.Exception.Message
+    }
+    $result
+}
+
+function Invoke-DapHostDiscovery {
+    <#
+    .SYNOPSIS
+    Signs the partner account in (Connect-DapPartner) and lists its customers (Get-DapCustomer).
+    .PARAMETER Credential
+    The partner account's credential.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][pscredential] $Credential)
+    $ErrorActionPreference = 'Stop'
+    $ProgressPreference = 'SilentlyContinue'
+    $result = New-DapHostResult
+    $result.customers = @()
+    try {
+        Connect-DapPartner -Credential $Credential -WarningAction SilentlyContinue
+        $result.customers = @(Get-DapCustomer -WarningAction SilentlyContinue | ForEach-Object {
+                [ordered]@{
+                    tenantId          = [string]$_.TenantId
+                    name              = [string]$_.Name
+                    defaultDomainName = [string]$_.DefaultDomainName
+                    initialDomain     = [string]$_.InitialDomain
+                    contractType      = [string]$_.ContractType
+                }
+            })
+        $result.rows = $result.customers.Count
+    }
+    catch {
+        # (no typed catch clause before this one: with one, PowerShell hands this clause a new
+        # record for the exception and the Dap.<Category> error id is lost)
+        if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
+        $result.status = 'failed'
+        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
+        $result.message = $_.Exception.Message
+    }
+    $result
+}
+
+Export-ModuleMember -Function Invoke-DapHostTenantJob, Invoke-DapHostDiscovery
