@@ -52,33 +52,32 @@ function Stop-DapHostAttempt {
 }
 
 function Complete-DapHostAttempt {
-    # The message that reports how an attempt ended.
+    # The message that reports how an attempt ended. The task's result is read only when it ran to
+    # completion: awaiting a stopped one would raise PipelineStoppedException here, which stops
+    # this script itself rather than reaching a catch block.
     param([Parameter(Mandatory)] $Attempt)
     $answer = [ordered]@{ type = 'result'; id = $Attempt.Id; status = 'failed'; rows = 0; category = $null; message = $null }
     try {
-        $output = $Attempt.Task.GetAwaiter().GetResult()
-        $result = if ($output.Count -gt 0) { $output[$output.Count - 1] } else { $null }
-        if ($result -isnot [System.Collections.IDictionary]) {
-            $answer.category = 'WorkerCrashed'
-            $answer.message = 'the attempt ended without a result'
-        }
-        else {
-            foreach ($key in @($result.Keys)) { $answer[$key] = $result[$key] }
-        }
-    }
-    catch [System.Management.Automation.PipelineStoppedException] {
-        $answer.status = 'stopped'
-        $answer.message = 'stopped on request'
-    }
-    catch {
-        $inner = if ($_.Exception.InnerException) { $_.Exception.InnerException } else { $_.Exception }
-        if ($inner -is [System.Management.Automation.PipelineStoppedException]) {
+        $state = $Attempt.PowerShell.InvocationStateInfo
+        if ($state.State -eq [System.Management.Automation.PSInvocationState]::Stopped) {
             $answer.status = 'stopped'
             $answer.message = 'stopped on request'
         }
-        else {
+        elseif ($Attempt.Task.Status -ne [System.Threading.Tasks.TaskStatus]::RanToCompletion) {
+            $reason = if ($state.Reason) { $state.Reason.Message } elseif ($Attempt.Task.Exception) { $Attempt.Task.Exception.GetBaseException().Message } else { [string]$state.State }
             $answer.category = 'WorkerCrashed'
-            $answer.message = "the attempt failed in the host: $($inner.Message)"
+            $answer.message = "the attempt failed in the host: $reason"
+        }
+        else {
+            $output = $Attempt.Task.Result
+            $result = if ($output.Count -gt 0) { $output[$output.Count - 1] } else { $null }
+            if ($result -isnot [System.Collections.IDictionary]) {
+                $answer.category = 'WorkerCrashed'
+                $answer.message = 'the attempt ended without a result'
+            }
+            else {
+                foreach ($key in @($result.Keys)) { $answer[$key] = $result[$key] }
+            }
         }
     }
     finally {
@@ -121,9 +120,9 @@ try {
         $null = $check.AddScript('param($Names) foreach ($n in $Names) { $c = Get-Command -Name $n -ErrorAction SilentlyContinue; [string]$(if ($c -and $c.Module) { $c.Module.Path }) }').AddArgument([string[]]@('Connect-MsolService', 'Invoke-Command'))
         $paths = @($check.Invoke())
         $check.Dispose()
-        $folders = @($hello['standInModules'] | ForEach-Object { [System.IO.Path]::GetDirectoryName([System.IO.Path]::GetDirectoryName([string]$_)) })
+        $folders = @($hello['standInModules'] | ForEach-Object { [System.IO.Path]::GetDirectoryName([string]$_) })
         foreach ($path in $paths) {
-            $inside = $path -and @($folders | Where-Object { ([string]$path).StartsWith($_ + [System.IO.Path]::DirectorySeparatorChar) }).Count -gt 0
+            $inside = $path -and $folders -contains [System.IO.Path]::GetDirectoryName([string]$path)
             if (-not $inside) { throw "the simulator's stand-ins are not the commands this host would run (found '$path')" }
         }
     }

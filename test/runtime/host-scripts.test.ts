@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { hostJobsModulePath, hostScriptPath } from '../../runtime/pwsh-host/pwsh-host.js';
+import { runPwshScript } from '../helpers/powershell.js';
+
+// The script text below is fixed test code; the paths reach PowerShell through the environment.
+const env = { DAP_TEST_HOST: hostScriptPath, DAP_TEST_JOBS: hostJobsModulePath };
+
+describe('the host scripts (DapHost.ps1, DapHostJobs.psm1)', () => {
+  it('parse without errors, never run text as code, and add only constant script text', async () => {
+    const result = await runPwshScript(
+      [
+        'foreach ($file in @($env:DAP_TEST_HOST, $env:DAP_TEST_JOBS)) {',
+        '  $tokens = $null; $errors = $null',
+        '  $ast = [System.Management.Automation.Language.Parser]::ParseFile($file, [ref]$tokens, [ref]$errors)',
+        '  $name = [System.IO.Path]::GetFileName($file)',
+        '  "$name errors=$($errors.Count)"',
+        '  $commands = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() })',
+        '  "$name invoke-expression=$(@($commands | Where-Object { $_ -in @("Invoke-Expression", "iex") }).Count)"',
+        '  $scripts = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and $n.Member.Extent.Text -in @("AddScript", "Create") -and $n.Expression.Extent.Text -ne "[powershell]" -and $n.Expression.Extent.Text -notmatch "runspacefactory|initialsessionstate" }, $true))',
+        '  $notConstant = @($scripts | Where-Object { $_.Arguments.Count -gt 0 -and $_.Arguments[0] -isnot [System.Management.Automation.Language.StringConstantExpressionAst] })',
+        '  "$name scripts=$($scripts.Count) dynamic=$($notConstant.Count)"',
+        '}',
+      ].join('\n'),
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual([
+      'DapHost.ps1 errors=0',
+      'DapHost.ps1 invoke-expression=0',
+      // the one AddScript (the sealing check) is a constant
+      'DapHost.ps1 scripts=1 dynamic=0',
+      'DapHostJobs.psm1 errors=0',
+      'DapHostJobs.psm1 invoke-expression=0',
+      'DapHostJobs.psm1 scripts=0 dynamic=0',
+    ]);
+  });
+
+  it('the jobs module exports exactly the two functions an attempt calls, each taking a credential', async () => {
+    const result = await runPwshScript(
+      [
+        '$ErrorActionPreference = "Stop"',
+        'Import-Module -Name $env:DAP_TEST_JOBS -Force',
+        'foreach ($c in (Get-Command -Module DapHostJobs | Sort-Object Name)) { "$($c.Name)|$($c.Parameters.Credential.ParameterType.Name)" }',
+      ].join('\n'),
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Invoke-DapHostDiscovery|PSCredential', 'Invoke-DapHostTenantJob|PSCredential']);
+  });
+});
