@@ -134,11 +134,17 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       .filter((t) => t.state === 'pending')
       .map((t) => ({ tenantId: t.tenantId, domain: t.domain, account: t.account }));
     const counts = { done: manifest.tenants.filter((t) => t.state === 'succeeded' || t.state === 'noData').length, failed: manifest.tenants.filter((t) => t.state === 'failed').length };
-    const progress = createProgress({ stream: deps.stderr, quiet: plan.quiet || plan.json, ...(deps.progressIntervalMs !== undefined ? { intervalMs: deps.progressIntervalMs } : {}) });
+    let scheduler: Scheduler | undefined;
+    const progress = createProgress({
+      stream: deps.stderr,
+      quiet: plan.quiet || plan.json,
+      running: () => scheduler?.running() ?? [],
+      ...(deps.progressIntervalMs !== undefined ? { intervalMs: deps.progressIntervalMs } : {}),
+    });
     const update = () => progress.update({ done: counts.done, failed: counts.failed, remaining: manifest.tenants.length - counts.done - counts.failed });
 
     const runner = backend.createRunner();
-    const scheduler = new Scheduler({
+    scheduler = new Scheduler({
       runner,
       accounts: lanes,
       laneCap: backend.laneCap,
@@ -188,20 +194,27 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     });
 
     // SIGINT/SIGTERM: stop scheduling, give in-flight tenants a grace period; a second SIGINT forces
+    // (the pwsh host is in its own process group: a Ctrl-C at the terminal reaches this process only)
     let interrupted = false;
     let graceTimer: NodeJS.Timeout | undefined;
+    const running = scheduler;
     const onSignal = () => {
       if (interrupted) {
-        progress.log('dap-report: stopping now');
-        scheduler.abort();
+        progress.log('dap-report: stopping now; the running tenants are stopped and will run again with --resume');
+        running.abort();
         return;
       }
       interrupted = true;
+      running.stop();
+      const inFlight = running.inFlight;
+      if (inFlight === 0) {
+        progress.log('dap-report: stopping; no tenant is running, none is started');
+        return;
+      }
       progress.log(
-        `dap-report: stopping; ${scheduler.inFlight} running tenant(s) may finish within ${Math.round(deps.graceMs / 1000)} s (Ctrl-C again to stop at once)`,
+        `dap-report: stopping; no tenant is started any more, the ${inFlight} running may finish within ${Math.round(deps.graceMs / 1000)} s (Ctrl-C again to stop them at once)`,
       );
-      scheduler.stop();
-      graceTimer = setTimeout(() => scheduler.abort(), deps.graceMs);
+      graceTimer = setTimeout(() => running.abort(), deps.graceMs);
     };
     deps.signals.on('SIGINT', onSignal);
     deps.signals.on('SIGTERM', onSignal);
@@ -210,7 +223,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     update();
     let outcome;
     try {
-      outcome = await scheduler.run(toRun);
+      outcome = await running.run(toRun);
     } finally {
       if (graceTimer) clearTimeout(graceTimer);
       deps.signals.off('SIGINT', onSignal);
@@ -234,9 +247,12 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
 
     const tenants = [...manifest.tenants].sort(compareTenants).map(toSummaryTenant);
     const failed = tenants.some((t) => t.status === 'failed');
+    // an interrupt that came after the last tenant had finished leaves nothing to resume: the run is complete
+    const unfinished = interrupted && tenants.some((t) => t.status === 'pending');
+    if (interrupted && !unfinished) say('dap-report: every tenant had finished when the run was interrupted; merging the output');
     let output: string | null = null;
     let errorsFile: string | null = null;
-    if (!interrupted) {
+    if (!unfinished) {
       const parts = manifest.tenants
         .filter((t) => t.state === 'succeeded' && t.part)
         .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!), rows: t.rows }));
@@ -246,7 +262,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       errorsFile = plan.errors;
     }
     await stopSimulator();
-    const exitCode = interrupted ? ExitCode.interrupted : failed ? ExitCode.partial : ExitCode.ok;
+    const exitCode = unfinished ? ExitCode.interrupted : failed ? ExitCode.partial : ExitCode.ok;
     const endedAt = deps.now();
     const summary: RunSummary = {
       report: plan.report.name,
@@ -256,7 +272,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       errorsFile,
       runDirectory: plan.spool.dir,
       resumed: plan.resume,
-      interrupted,
+      interrupted: unfinished,
       exitCode,
       startedAt: startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
@@ -269,7 +285,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     if (plan.json) deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     say(summaryLine(summary));
-    if (interrupted) {
+    if (unfinished) {
       deps.stderr.write(
         `dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.\n`,
       );

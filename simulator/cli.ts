@@ -1,8 +1,10 @@
 import { renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { execa } from 'execa';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import type { RunningSimulator, SimulatorStats } from './simulator-types.js';
+import { refuseShadowingModules } from './sealed-module-path.js';
 import { startSimulator } from './start-simulator.js';
 
 function parsePort(value: string): number {
@@ -24,6 +26,7 @@ const signalExit: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 
 export async function runWithSimulator(sim: RunningSimulator, command: string[]): Promise<number> {
   const [file, ...args] = command;
   if (!file) throw new DapError('USAGE', ExitCode.usage, "expected a command after '--', received nothing");
+  refuseShadowingModules(sim.standInModules.map((manifest) => basename(dirname(manifest))));
   const child = execa(file, args, { stdio: 'inherit', env: { ...process.env, ...sim.env }, reject: false });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, forward(signal)] as const);

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { delimiter } from 'node:path';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { createSimServer } from './http-server.js';
 import { loadScenario } from './load-scenario.js';
 import { standInModuleManifests, standInModulesDir } from './paths.js';
+import { sealModulePath } from './sealed-module-path.js';
 import { SimState } from './sim-state.js';
 import type { RunningSimulator, SimulatorStats, StartSimulatorOptions } from './simulator-types.js';
 import { buildWorld } from './world.js';
@@ -29,10 +29,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
   const first = scenario.accounts[0]!;
   const app = scenario.graph.apps[0]!;
-  const inherited = process.env.PSModulePath;
+  const sealed = sealModulePath(standInModulesDir, process.env);
   const env: Record<string, string> = {
     DAP_SIM_URL: url,
-    PSModulePath: inherited ? `${standInModulesDir}${delimiter}${inherited}` : standInModulesDir,
+    ...sealed.env,
     DAP_PASSWORD: first.password,
     DAP_GRAPH_URL: `${url}/graph`,
     DAP_LOGIN_URL: `${url}/login`,
@@ -52,6 +52,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     stop: async () => {
       if (final) return final;
       clearInterval(sweeper);
+      sealed.remove();
       state.stop();
       final = state.stats();
       await sim.close();

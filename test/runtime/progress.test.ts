@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createProgress } from '../../runtime/progress.js';
 import { collectPasswords, passwordVariableFor } from '../../runtime/credentials.js';
 
@@ -40,6 +40,43 @@ describe('progress', () => {
     quiet.start(3);
     quiet.stop();
     expect(q.text).toBe('');
+  });
+});
+
+describe('progress near the end of a run', () => {
+  it('names the tenants still running, with how long, once few remain; a line per interval even when nothing finishes', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const s = stream(false);
+      const running = [{ domain: 'hung.onmicrosoft.com', startedAt: 0 }, { domain: 'slow.onmicrosoft.com', startedAt: 30_000 }];
+      const p = createProgress({ stream: s, quiet: false, intervalMs: 60_000, now: Date.now, running: () => running });
+      p.start(20);
+      vi.advanceTimersByTime(59_000);
+      p.update({ done: 10, failed: 0, remaining: 10 });
+      vi.advanceTimersByTime(61_000); // 60 s and 120 s: the ticker prints, many remain, nobody is named
+      p.update({ done: 16, failed: 2, remaining: 2 });
+      vi.advanceTimersByTime(120_000); // 180 s and 240 s: nothing finishes, the ticker prints twice
+      const lines = s.text.trim().split('\n');
+      expect(lines).toEqual([
+        'dap-report: 20 tenants to run',
+        'dap-report: 10/20 tenants, done 10, failed 0, remaining 10 eta 60 s',
+        'dap-report: 10/20 tenants, done 10, failed 0, remaining 10 eta 120 s',
+        'dap-report: 18/20 tenants, done 16, failed 2, remaining 2 eta 20 s; still running: hung.onmicrosoft.com (3 min 0 s), slow.onmicrosoft.com (2 min 30 s)',
+        'dap-report: 18/20 tenants, done 16, failed 2, remaining 2 eta 27 s; still running: hung.onmicrosoft.com (4 min 0 s), slow.onmicrosoft.com (3 min 30 s)',
+      ]);
+      p.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows them on the bar too', () => {
+    const s = stream(true);
+    const p = createProgress({ stream: s, quiet: false, now: () => 5_000, running: () => [{ domain: 'hung.onmicrosoft.com', startedAt: 0 }] });
+    p.start(4);
+    p.update({ done: 3, failed: 0, remaining: 1 });
+    p.stop();
+    expect(s.text).toMatch(/remaining 1 \| ETA .*\| still running: hung\.onmicrosoft\.com \(5 s\)/);
   });
 });
 

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.js';
+import { buildWorld, loadScenario, standInModulesDir, startSimulator } from '../../simulator/index.js';
+import { refuseShadowingModules } from '../../simulator/sealed-module-path.js';
 import { runCommand } from '../../simulator/run-command.js';
 import { pwsh } from '../helpers/powershell.js';
 
@@ -80,4 +81,51 @@ describe('the session cap seen from PowerShell', () => {
       await sim.stop();
     }
   }, 180_000);
+});
+
+describe('sealed: modules of the same name elsewhere never take the stand-ins place', () => {
+  it("a user's own MSOnline in their module folder does not shadow the stand-in under dap-sim run; their other modules stay importable", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'dap-sim-home-'));
+    const modules = join(home, '.local', 'share', 'powershell', 'Modules');
+    const real = join(modules, 'MSOnline', '1.1.183.81');
+    mkdirSync(real, { recursive: true });
+    writeFileSync(join(real, 'MSOnline.psd1'), "@{ ModuleVersion = '1.1.183.81'; RootModule = 'MSOnline.psm1'; FunctionsToExport = @('Connect-MsolService', 'Get-MsolPartnerContract') }\n");
+    writeFileSync(join(real, 'MSOnline.psm1'), 'function Connect-MsolService { param($Credential) throw "the real MSOnline got the password" }\nfunction Get-MsolPartnerContract { }\n');
+    const tools = join(modules, 'MyTools');
+    mkdirSync(tools, { recursive: true });
+    writeFileSync(join(tools, 'MyTools.psm1'), 'function Get-MyTool { "my tool" }\n');
+    const script = join(home, 'check.ps1');
+    writeFileSync(
+      script,
+      [
+        '$ErrorActionPreference = "Stop"',
+        'Import-Module MSOnline',
+        '(Get-Module MSOnline).ModuleBase',
+        'Connect-MsolService -Credential ([pscredential]::new("admin@contoso.onmicrosoft.com", (ConvertTo-SecureString $env:DAP_PASSWORD -AsPlainText -Force)))',
+        '@(Get-MsolPartnerContract -All).Count',
+        'Import-Module MyTools',
+        'Get-MyTool',
+      ].join('\n'),
+    );
+    const result = await execa(process.execPath, [join(projectRoot, 'bin', 'dap-sim.js'), 'run', '--config', scenarioFile, '--', pwsh.path, ...pwshArgs, script], {
+      cwd: home,
+      env: { ...process.env, HOME: home, XDG_DATA_HOME: '' },
+      reject: false,
+    });
+    expect(result.stderr).toBe('');
+    const [base, count, tool] = result.stdout.trim().split(/\r?\n/);
+    expect(base).toBe(join(standInModulesDir, 'MSOnline'));
+    expect(Number(count)).toBe(buildWorld(loadScenario(scenarioFile)).tenants.length);
+    expect(tool).toBe('my tool');
+    expect(result.exitCode).toBe(0);
+  }, 60_000);
+
+  it('a module installed for all users under a stand-in name: dap-sim refuses to run (exit 2), naming it', () => {
+    const machine = mkdtempSync(join(tmpdir(), 'dap-sim-machine-'));
+    expect(() => refuseShadowingModules(['MSOnline', 'DapSim.Remoting'], machine)).not.toThrow();
+    mkdirSync(join(machine, 'MSOnline'));
+    expect(() => refuseShadowingModules(['MSOnline', 'DapSim.Remoting'], machine)).toThrow(
+      expect.objectContaining({ code: 'STAND_IN_SHADOWED', exitCode: 2, message: expect.stringContaining(join(machine, 'MSOnline')) }),
+    );
+  });
 });
