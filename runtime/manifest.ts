@@ -64,19 +64,37 @@ export function fingerprintDifferences(saved: RunFingerprint, current: RunFinger
 
 /**
  * Saves the manifest atomically; saves are serialised so the file on disk is always a complete
- * state, and when save() resolves it holds every change made before the call.
+ * state, and when save() resolves it holds every change made before the call. saveSoon() is for
+ * the stream of finished tenants: at most one write per `soonMs`, since a tenant the file does not
+ * name yet (its part is committed first) only runs again on --resume.
  */
 export class ManifestWriter {
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
+  private soon: NodeJS.Timeout | undefined;
 
   constructor(
     readonly path: string,
     readonly manifest: Manifest,
     private readonly now: () => Date = () => new Date(),
+    private readonly soonMs = 500,
   ) {}
 
+  /** Saves within soonMs, without waiting for it; a failure shows again at the next save(), which writes the same state. */
+  saveSoon(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.save().catch(() => undefined);
+    }, this.soonMs);
+  }
+
   save(): Promise<void> {
+    if (this.soon) {
+      clearTimeout(this.soon);
+      this.soon = undefined;
+    }
+
     // A save that has not started yet will write the latest state anyway: later callers share it,
     // so a burst of changes costs one write, not one per change.
     if (this.queued) return this.queued;

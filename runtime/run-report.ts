@@ -188,7 +188,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         if (result.status === 'succeeded' && result.partPath) entry.part = result.partPath;
         if (result.status === 'failed') counts.failed += 1;
         else counts.done += 1;
-        await writer.save();
+        writer.saveSoon();
         update();
       },
     });

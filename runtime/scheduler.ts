@@ -94,6 +94,8 @@ const skipped = Symbol('skipped');
 
 interface AttemptEnd {
   outcome: TenantOutcome | typeof skipped;
+  /** The runner's own answer (not an abort): finalize it, outside the slot. */
+  job?: TenantJob;
   /** Set when the attempt did not stop when asked: the slot is free only once this settles. */
   held?: Promise<unknown>;
 }
@@ -192,9 +194,11 @@ export class Scheduler {
     for (;;) {
       if (this.stopped) return result(undefined, 'interrupted');
       const attempt = attempts + 1;
-      const outcome = await this.inSlot(queue, tenant, attempt);
-      if (outcome === skipped) return result(undefined, 'interrupted');
+      const end = await this.inSlot(queue, tenant, attempt);
+      if (end.outcome === skipped) return result(undefined, 'interrupted');
       attempts = attempt;
+      // checking and committing the rows needs no session: the slot is already free for the next tenant
+      const outcome = end.job && this.options.finalize ? await this.options.finalize(tenant, end.job, end.outcome) : end.outcome;
       if (outcome.status !== 'failed') {
         const done = result(outcome, outcome.status);
         await this.options.onResult?.(done);
@@ -243,13 +247,13 @@ export class Scheduler {
    * Runs one attempt in one of the account's slots and answers its outcome as soon as it is known;
    * the slot itself is given back only when the attempt has really ended.
    */
-  private inSlot(queue: PQueue, tenant: ScheduledTenant, attempt: number): Promise<TenantOutcome | typeof skipped> {
+  private inSlot(queue: PQueue, tenant: ScheduledTenant, attempt: number): Promise<AttemptEnd> {
     return new Promise((resolve) => {
       void queue.add(async () => {
         const end = await this.attempt(queue, tenant, attempt).catch(
           (error: unknown): AttemptEnd => ({ outcome: { status: 'failed', rows: 0, category: 'WorkerCrashed', message: error instanceof Error ? error.message : String(error) } }),
         );
-        resolve(end.outcome);
+        resolve(end);
         await end.held;
       });
     });
@@ -271,6 +275,7 @@ export class Scheduler {
     this.abortController.signal.addEventListener('abort', onAbort);
     const timer = setTimeout(() => controller.abort('timeout'), this.options.timeoutMs);
     let held: Promise<unknown> | undefined;
+    let finished: TenantJob | undefined;
     try {
       const job = this.options.makeJob(tenant, attempt);
       const running = Promise.resolve()
@@ -301,13 +306,13 @@ export class Scheduler {
           message = `${message.replace(/; the attempt was stopped$/, '')}; the attempt did not stop within ${Math.round(graceMs / 1000)} s, so one of ${tenant.account}'s session slots stays taken until it ends (at most ${Math.round(holdMs / 60_000)} min, when the service drops an abandoned session)`;
         }
         outcome = { status: 'failed', rows: 0, category: timedOut ? 'Timeout' : 'Interrupted', message };
-      } else if (this.options.finalize) {
-        outcome = await this.options.finalize(tenant, job, outcome);
+      } else {
+        finished = job;
       }
       // stop before the queue hands this slot to the next tenant: no second sign-in attempt
       if (outcome.category === 'AuthenticationFailed') this.abort();
       this.adjustConcurrency(queue, counters, outcome);
-      return held ? { outcome, held } : { outcome };
+      return { outcome, ...(finished ? { job: finished } : {}), ...(held ? { held } : {}) };
     } finally {
       clearTimeout(timer);
       this.abortController.signal.removeEventListener('abort', onAbort);

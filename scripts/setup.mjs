@@ -9,9 +9,9 @@
 // Writes .tools/status.json, which the test runner and the tools read.
 // Only npm, NuGet (through dotnet) and nothing else are contacted.
 // Plain Node on purpose: it runs before any npm package is installed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,6 +105,65 @@ function onPath(name) {
   return undefined;
 }
 
+/** The dotnet tool's PowerShell files: pwsh.dll, its assemblies, $PSHOME's modules. */
+function toolPayload(toolDir) {
+  return join(toolDir, '.store', 'powershell', PWSH_VERSION, 'powershell', PWSH_VERSION, 'tools', 'net10.0', 'any', 'unix');
+}
+
+/** The newest installed Microsoft.NETCore.App 10: its version and folder (the assemblies crossgen2 compiles against). */
+function runtimeFramework() {
+  const listed = run('dotnet', ['--list-runtimes']);
+  const found = [...listed.output.matchAll(/^Microsoft\.NETCore\.App (10\.\d+\.\d+) \[(.+)\]$/gm)].map((m) => ({ version: m[1], dir: join(m[2], m[1]) }));
+  found.sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }));
+  return found.at(-1);
+}
+
+/** The assemblies pwsh loads to start and to run the project's work (the rest stay as they are). */
+const PRECOMPILED = /^(pwsh|System\.Management\.Automation|Microsoft\.PowerShell\..+|Microsoft\.Management\.Infrastructure|Microsoft\.ApplicationInsights|Newtonsoft\.Json)\.dll$/;
+
+function runAsync(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (status) => resolve({ ok: status === 0, status, output, command: [command, ...args].join(' ') }));
+    child.on('error', (error) => resolve({ ok: false, status: null, output: error.message, command }));
+  });
+}
+
+/**
+ * The NuGet tool ships PowerShell as plain IL, so every pwsh start JIT-compiles its engine first
+ * (about twice the start time of a ReadyToRun build such as the official packages). crossgen2, the
+ * runtime's own ReadyToRun compiler, compiles the assemblies pwsh loads; when it cannot, pwsh runs
+ * as shipped, only slower to start, and setup says so.
+ */
+async function precompile(lib) {
+  const framework = runtimeFramework();
+  if (!framework) return { ok: false, error: 'no Microsoft.NETCore.App 10 runtime is listed by dotnet --list-runtimes' };
+  const packages = join(tools, 'nuget');
+  const restore = run('dotnet', ['restore', 'tools/pwsh-r2r/pwsh-r2r.csproj', '--packages', packages, `-p:Crossgen2Version=${framework.version}`]);
+  const crossgen = join(packages, 'microsoft.netcore.app.crossgen2.linux-x64', framework.version, 'tools', 'crossgen2');
+  if (!restore.ok || !existsSync(crossgen)) return { ok: false, command: restore.command, error: tail(restore.output) || `no ${crossgen}` };
+  const assemblies = readdirSync(lib).filter((name) => PRECOMPILED.test(name));
+  const compiled = [];
+  const failed = [];
+  const compileOne = async (name) => {
+    const source = join(lib, name);
+    const target = `${source}.r2r`;
+    const result = await runAsync(crossgen, [source, '-o', target, '-r', join(framework.dir, '*.dll'), '-r', join(lib, '*.dll'), '--targetos:linux', '--targetarch:x64', '-O']);
+    if (result.ok) compiled.push(name);
+    else failed.push(`${name}: ${reason(result.output)}`);
+  };
+  // two at a time (this machine kind has two cores); each replaces its assembly only at the end
+  const queue = [...assemblies];
+  await Promise.all([0, 1].map(async () => {
+    for (let name = queue.shift(); name; name = queue.shift()) await compileOne(name);
+  }));
+  for (const name of compiled) renameSync(join(lib, `${name}.r2r`), join(lib, name));
+  return { ok: failed.length === 0, runtime: framework.version, compiled: compiled.sort(), ...(failed.length ? { error: failed.join('; ') } : {}) };
+}
+
 const shQuote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
 
 /**
@@ -113,18 +172,16 @@ const shQuote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
  * running with its remote session open. The project runs pwsh.dll itself instead, through a
  * launcher script that execs dotnet: the process a caller starts is PowerShell.
  */
-function writeDirectLauncher(toolDir, exe) {
-  const dll = join(toolDir, '.store', 'powershell', PWSH_VERSION, 'powershell', PWSH_VERSION, 'tools', 'net10.0', 'any', 'unix', 'pwsh.dll');
-  if (!existsSync(dll)) throw new Error(`the PowerShell tool package has no ${dll}`);
+function writeDirectLauncher(lib, exe) {
+  const dll = join(lib, 'pwsh.dll');
   const dotnet = onPath('dotnet');
   if (!dotnet) throw new Error('dotnet is not on PATH');
-  mkdirSync(dirname(exe), { recursive: true });
   writeFileSync(
     exe,
     [
       '#!/bin/sh',
-      `# Written by scripts/setup.mjs: PowerShell ${PWSH_VERSION} (the NuGet PowerShell dotnet tool) run as this`,
-      '# very process, so that signals sent to it reach PowerShell itself.',
+      `# Written by scripts/setup.mjs: PowerShell ${PWSH_VERSION} (the NuGet PowerShell dotnet tool, its assemblies`,
+      '# compiled ReadyToRun) run as this very process, so that signals sent to it reach PowerShell itself.',
       `exec ${shQuote(realpathSync(dotnet))} ${shQuote(dll)} "$@"`,
       '',
     ].join('\n'),
@@ -132,24 +189,33 @@ function writeDirectLauncher(toolDir, exe) {
   chmodSync(exe, 0o755);
 }
 
-function installPwsh(previous) {
+async function installPwsh(previous) {
   if (process.env.DAP_PWSH) return userPwsh(process.env.DAP_PWSH);
   const toolDir = join(tools, 'pwsh-tool');
-  const exe = join(tools, 'pwsh', 'pwsh');
+  const home = join(tools, 'pwsh');
+  const exe = join(home, 'pwsh');
   if (!force && previous?.ok && previous.via === 'dotnet tool' && existsSync(exe) && previous.version === PWSH_VERSION) return previous;
   rmSync(toolDir, { recursive: true, force: true });
-  rmSync(dirname(exe), { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
   const result = run('dotnet', ['tool', 'install', 'PowerShell', '--version', PWSH_VERSION, '--tool-path', toolDir]);
   const status = { ok: false, version: PWSH_VERSION, via: 'dotnet tool', command: result.command, attemptedAt: new Date().toISOString() };
   if (!result.ok) return { ...status, error: tail(result.output) };
+  const payload = toolPayload(toolDir);
+  if (!existsSync(join(payload, 'pwsh.dll'))) return { ...status, error: `the PowerShell tool package has no ${join(payload, 'pwsh.dll')}` };
+  // $PSHOME: a copy of the tool's files, so that compiling them leaves the tool as installed
+  const lib = join(home, 'lib');
+  cpSync(payload, lib, { recursive: true });
+  log('compiling PowerShell ReadyToRun (once)…');
+  const readyToRun = await precompile(lib);
+  if (!readyToRun.ok) log(`PowerShell runs as shipped (slower to start): ReadyToRun compilation failed: ${readyToRun.error}`);
   try {
-    writeDirectLauncher(toolDir, exe);
+    writeDirectLauncher(lib, exe);
   } catch (error) {
     return { ...status, error: error.message };
   }
   const probe = probePwsh(exe);
-  if (!probe.ok) return { ...status, error: probe.error };
-  return { ...status, ok: true, path: exe, version: probe.version };
+  if (!probe.ok) return { ...status, readyToRun, error: probe.error };
+  return { ...status, ok: true, path: exe, version: probe.version, readyToRun };
 }
 
 // ---------------------------------------------------------------- Pester
@@ -204,13 +270,13 @@ function buildTypeScript() {
   if (!result.ok) throw new Error(`TypeScript build failed:\n${result.output}`);
 }
 
-function main() {
+async function main() {
   mkdirSync(tools, { recursive: true });
   const previous = readJson(statusFile) ?? {};
   const npm = ensureNpmPackages();
   log(`npm packages ${npm}`);
 
-  const pwsh = installPwsh(previous.pwsh);
+  const pwsh = await installPwsh(previous.pwsh);
   const status = { pwsh, pester: pwsh.ok ? installPester(previous.pester, pwsh) : { ok: false, error: 'no pwsh to run it' } };
   writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
   if (!pwsh.ok) {
@@ -233,7 +299,7 @@ function main() {
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   process.stderr.write(`setup: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -32,8 +32,7 @@ function ConvertTo-DapParameterValue {
     [CmdletBinding()]
     param([Parameter(Mandatory)][System.Collections.IDictionary] $Parameter)
     $type = [string]$Parameter['type']
-    $convert = {
-        param($value)
+    $values = foreach ($value in @($Parameter['value'])) {
         switch ($type) {
             'datetime' {
                 if ($value -is [datetime]) { $value }
@@ -45,9 +44,11 @@ function ConvertTo-DapParameterValue {
             default { [string]$value }
         }
     }
-    if ($Parameter['array']) { , @(@($Parameter['value']) | ForEach-Object { & $convert $_ }) }
-    else { & $convert $Parameter['value'] }
+    if ($Parameter['array']) { , @($values) } else { $values }
 }
+
+# The report functions of DapReporting by name, looked up once per runspace.
+$script:ReportFunctions = @{}
 
 function Invoke-DapHostTenantJob {
     <#
@@ -67,8 +68,13 @@ function Invoke-DapHostTenantJob {
     $ProgressPreference = 'SilentlyContinue'
     $result = New-DapHostResult
     try {
-        $command = Get-Command -Name ([string]$Job['function']) -Module DapReporting -CommandType Function -ErrorAction SilentlyContinue
-        if (-not $command) { throw "DapReporting has no function '$($Job['function'])'" }
+        $name = [string]$Job['function']
+        $command = $script:ReportFunctions[$name]
+        if (-not $command) {
+            $command = Get-Command -Name $name -Module DapReporting -CommandType Function -ErrorAction SilentlyContinue
+            if (-not $command) { throw "DapReporting has no function '$name'" }
+            $script:ReportFunctions[$name] = $command
+        }
         $arguments = @{
             TenantId      = [string]$Job['tenantId']
             InitialDomain = [string]$Job['domain']
@@ -77,12 +83,12 @@ function Invoke-DapHostTenantJob {
         foreach ($parameter in @($Job['parameters'])) {
             if ($null -ne $parameter) { $arguments[[string]$parameter['name']] = ConvertTo-DapParameterValue -Parameter $parameter }
         }
-        $count = 0
-        & $command @arguments -ErrorAction Stop -WarningAction SilentlyContinue |
-            ForEach-Object { $count++; $_ } |
-            Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM
-        $result.rows = $count
-        if ($count -eq 0) { $result.status = 'noData' }
+        # the report function has every row in hand before it returns one (Invoke-Command collects
+        # them), so collecting them here costs no memory of its own
+        $rows = @(& $command @arguments -ErrorAction Stop -WarningAction SilentlyContinue)
+        $result.rows = $rows.Count
+        if ($rows.Count -eq 0) { $result.status = 'noData' }
+        else { $rows | Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM }
     }
     catch {
         # (no typed catch clause before this one: with one, PowerShell hands this clause a new

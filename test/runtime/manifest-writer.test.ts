@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManifestWriter, type Manifest } from '../../runtime/manifest.js';
 
 function manifest(): Manifest {
@@ -33,5 +33,25 @@ describe('ManifestWriter', () => {
     writer.manifest.tenants.push({ tenantId: 'late', domain: 'late.onmicrosoft.com', state: 'pending', attempts: 0 } as Manifest['tenants'][number]);
     await writer.save();
     expect((JSON.parse(readFileSync(path, 'utf8')) as Manifest).tenants.map((t) => t.tenantId)).toEqual(['late']);
+  });
+
+  it('saveSoon writes once per interval however many tenants finish, and save() writes at once what is pending', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'dap-manifest-')), 'manifest.json');
+    let writes = 0;
+    const writer = new ManifestWriter(path, manifest(), () => new Date(Date.UTC(2026, 0, 1, 0, 0, writes++)), 200);
+    for (let i = 0; i < 100; i += 1) {
+      writer.manifest.tenants.push({ tenantId: `t${i}`, domain: `d${i}.onmicrosoft.com`, state: 'succeeded', attempts: 1 } as Manifest['tenants'][number]);
+      writer.saveSoon();
+    }
+    await vi.waitFor(() => expect(writes).toBe(1), { timeout: 2_000 });
+    expect((JSON.parse(readFileSync(path, 'utf8')) as Manifest).tenants).toHaveLength(100);
+    writer.manifest.tenants.push({ tenantId: 'last', domain: 'last.onmicrosoft.com', state: 'succeeded', attempts: 1 } as Manifest['tenants'][number]);
+    writer.saveSoon();
+    await writer.save();
+    expect(writes).toBe(2);
+    expect((JSON.parse(readFileSync(path, 'utf8')) as Manifest).tenants.at(-1)?.tenantId).toBe('last');
+    // the deferred save was replaced by the explicit one, not added to it
+    await new Promise((r) => setTimeout(r, 300));
+    expect(writes).toBe(2);
   });
 });

@@ -1,9 +1,10 @@
 import { execa } from 'execa';
 import { PowerShell } from 'node-powershell';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toolsDir } from '../../common/project-paths.js';
 import { pwsh, runPwshFile, runPwshScript } from '../helpers/powershell.js';
 
 describe('the full pwsh installed by setup', () => {
@@ -26,6 +27,18 @@ describe('the full pwsh installed by setup', () => {
     const child = execa(pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '$PID']);
     const { stdout } = await child;
     expect(Number(stdout.trim())).toBe(child.pid);
+  });
+
+  it('setup compiled the engine ReadyToRun, so pwsh does not JIT-compile it at every start', async () => {
+    const status = JSON.parse(readFileSync(join(toolsDir, 'status.json'), 'utf8')) as { pwsh: { via: string; readyToRun?: { ok: boolean; compiled: string[] } } };
+    if (status.pwsh.via === 'DAP_PWSH') return; // a pwsh the user named is used as it is
+    expect(status.pwsh.readyToRun).toMatchObject({ ok: true });
+    expect(status.pwsh.readyToRun!.compiled).toEqual(expect.arrayContaining(['System.Management.Automation.dll', 'pwsh.dll', 'Microsoft.PowerShell.Commands.Utility.dll']));
+    const result = await execa(pwsh.path, [
+      '-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
+      '$s = [IO.File]::OpenRead([IO.Path]::Combine($PSHOME, "System.Management.Automation.dll")); $pe = [System.Reflection.PortableExecutable.PEReader]::new($s); $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0; $pe.Dispose()',
+    ]);
+    expect(result.stdout.trim()).toBe('True');
   });
 
   it('execa runs a one-shot pwsh -NoLogo -NoProfile -NonInteractive', async () => {
