@@ -16,6 +16,7 @@ import { cpuSnapshot, describeOtherLoad } from './lib/machine-load.mjs';
 import { benchMakespan } from './lib/makespan.mjs';
 import { makeParts } from './lib/make-parts.mjs';
 import { benchOverhead } from './lib/overhead.mjs';
+import { benchScale } from './lib/scale.mjs';
 import { measure, median, spread } from './lib/measure.mjs';
 import { composeResults, describeRun, sectionTitles, selectedSections, splitSections } from './lib/results-file.mjs';
 
@@ -30,7 +31,7 @@ function fail(message) {
 }
 
 const unknown = argv.filter((arg, i) => arg.startsWith('--') && arg !== '--quick' && arg !== '--only' && !arg.startsWith('--only=') && argv[i - 1] !== '--only');
-if (unknown.length) fail(`unknown option ${unknown[0]}: expected --quick and --only B1,B2,B3,B4`);
+if (unknown.length) fail(`unknown option ${unknown[0]}: expected --quick and --only B1,B2,B3,B4,B5`);
 const quick = argv.includes('--quick');
 let selected;
 try {
@@ -188,12 +189,23 @@ async function benchGenerator() {
 const pwshSection = (bench, size) => async () =>
   (await bench({ tenants: benchSizes[quick ? 'quick' : 'full'][size], runs, dir: join(work, size), pwsh, log })).section;
 
+/** dotnet-trace, which bench/setup.sh installs for B5's profile of the pwsh host. */
+const dotnetTrace = join(root, '.tools', 'bench', 'dotnet-trace');
+
 const needsPwsh = {
+  B5: '2,000 tenants, 3 accounts, zero latency: wall time, tenants per second, peak memory of the whole process tree, pwsh processes, and a CPU profile of Node and of the pwsh host.',
   B1: '120 tenants, session open 300 ms + report 200 ms (±20% jitter): the sequential baseline, the generated script, Export-DapAggregateReport, dap-report with one and with three accounts, against the ideal ceil(N / (3 × accounts)) × 0.5 s.',
   B2: 'Zero simulated latency, 500 tenants: tenants per second and milliseconds of overhead per tenant.',
 };
 
-const benches = { B1: pwshSection(benchMakespan, 'makespan'), B2: pwshSection(benchOverhead, 'overhead'), B3: benchMerge, B4: benchGenerator };
+const benches = {
+  B1: pwshSection(benchMakespan, 'makespan'),
+  B2: pwshSection(benchOverhead, 'overhead'),
+  B3: benchMerge,
+  B4: benchGenerator,
+  B5: async () =>
+    (await benchScale({ tenants: benchSizes[quick ? 'quick' : 'full'].scale, runs, dir: join(work, 'scale'), pwsh, log, ...(existsSync(dotnetTrace) ? { dotnetTrace } : {}) })).section,
+};
 
 function notRunText(id) {
   return (

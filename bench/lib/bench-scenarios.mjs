@@ -14,8 +14,8 @@ export const benchAccounts = [
 
 /** Tenants per benchmark: the issue's sizes, and the smaller ones of `--quick`. */
 export const benchSizes = {
-  full: { makespan: 120, overhead: 500 },
-  quick: { makespan: 30, overhead: 100 },
+  full: { makespan: 120, overhead: 500, scale: 2_000 },
+  quick: { makespan: 30, overhead: 100, scale: 300 },
 };
 
 /** Open sessions per account: the service's limit, and the scenario's. */

@@ -1,14 +1,15 @@
-// bench/RESULTS.md as sections B1–B4, each with the run it came from. A run with `--only` measures
+// bench/RESULTS.md as sections B1–B5, each with the run it came from. A run with `--only` measures
 // some sections and keeps the others' text from the file as it was, with their runs in the header.
 
 /** The sections of RESULTS.md, in file order. */
-export const sectionIds = ['B1', 'B2', 'B3', 'B4'];
+export const sectionIds = ['B1', 'B2', 'B3', 'B4', 'B5'];
 
 export const sectionTitles = {
   B1: 'B1 makespan',
   B2: 'B2 overhead',
   B3: 'B3 merge',
   B4: 'B4 generator',
+  B5: 'B5 scale',
 };
 
 /**
@@ -65,7 +66,8 @@ export function previousRuns(text) {
   if (legacy) {
     const pwsh = /; pwsh ([^;]+);/.exec(header)?.[1];
     const run = `${legacy[1]} (${legacy[2]}), ${legacy[3]} UTC${pwsh ? `; pwsh ${pwsh}` : ''}`;
-    for (const id of sectionIds) runs.set(id, run);
+    // such a file had the first four sections only
+    for (const id of sectionIds.slice(0, 4)) runs.set(id, run);
   }
   return runs;
 }

@@ -10,8 +10,8 @@ import { composeResults, describeRun, previousRuns, selectedSections, splitSecti
 
 describe('--only', () => {
   it.each([
-    [[], ['B1', 'B2', 'B3', 'B4']],
-    [['--quick'], ['B1', 'B2', 'B3', 'B4']],
+    [[], ['B1', 'B2', 'B3', 'B4', 'B5']],
+    [['--quick'], ['B1', 'B2', 'B3', 'B4', 'B5']],
     [['--only', 'B1,B2'], ['B1', 'B2']],
     [['--quick', '--only', 'b2'], ['B2']],
     [['--only=B3'], ['B3']],
@@ -23,7 +23,7 @@ describe('--only', () => {
   });
 
   it.each([
-    [['--only', 'B5'], /unknown section 'B5'/],
+    [['--only', 'B9'], /unknown section 'B9'/],
     [['--only', 'B1,merge'], /unknown section 'merge'/],
     [['--only'], /--only needs a list/],
     [['--only', '--quick'], /--only needs a list/],
@@ -114,12 +114,13 @@ describe('the file', () => {
       '- B1 makespan: full (`npm run bench -- --only B1,B2`), 2026-11-24 09:05 UTC; pwsh 7.6.9 (DAP_PWSH); 9.5 min; overlapped other work: other processes kept 0.3 of 2 cores busy on average\n' +
         '- B2 overhead: full (`npm run bench -- --only B1,B2`), 2026-11-24 09:05 UTC; pwsh 7.6.9 (DAP_PWSH)\n' +
         '- B3 merge: full (`npm run bench`), 2026-11-23 17:04 UTC; pwsh not available\n' +
-        '- B4 generator: full (`npm run bench`), 2026-11-23 17:04 UTC; pwsh not available\n',
+        '- B4 generator: full (`npm run bench`), 2026-11-23 17:04 UTC; pwsh not available\n' +
+        '- B5 scale: not run yet\n',
     );
     expect(text).toContain('\nMachine: now.\n');
     expect(text).not.toContain('Mode: full');
-    expect(text.match(/^## /gm)).toHaveLength(4);
-    expect(text.endsWith('0.87) |\n')).toBe(true);
+    expect(text.match(/^## /gm)).toHaveLength(5);
+    expect(text.endsWith('0.87) |\n\n## B5 scale\n\nNot run yet: `npm run bench -- --only B5` measures it.\n')).toBe(true);
   });
 
   it('a later --only B3 keeps B1 and B2 with the run they came from', () => {
@@ -140,6 +141,7 @@ describe('the file', () => {
       B2: 'full (`npm run bench -- --only B1,B2`), 2026-11-24 09:05 UTC; pwsh 7.6.9 (DAP_PWSH)',
       B3: 'full (`npm run bench -- --only B3`), 2026-11-24 11:00 UTC; pwsh 7.6.9 (DAP_PWSH); 20.0 min',
       B4: 'full (`npm run bench`), 2026-11-23 17:04 UTC; pwsh not available',
+      B5: 'not run yet',
     });
     const sections = splitSections(second);
     expect(sections.get('B1')).toBe('## B1 makespan\n\nB1 of the first run');
@@ -149,10 +151,10 @@ describe('the file', () => {
   });
 
   it('a run of every section replaces every section', () => {
-    const measured = new Map(['B1', 'B2', 'B3', 'B4'].map((id) => [id, { text: `## ${id} x\n\nnew ${id}` }]));
+    const measured = new Map(['B1', 'B2', 'B3', 'B4', 'B5'].map((id) => [id, { text: `## ${id} x\n\nnew ${id}` }]));
     const text = composeResults({ intro: [], measured, run: run(undefined, '2026-11-24T12:00:00Z'), previous: legacy });
-    expect([...splitSections(text).values()]).toEqual(['## B1 x\n\nnew B1', '## B2 x\n\nnew B2', '## B3 x\n\nnew B3', '## B4 x\n\nnew B4']);
-    expect([...previousRuns(text).values()]).toEqual(Array(4).fill('full (`npm run bench`), 2026-11-24 12:00 UTC; pwsh 7.6.9 (DAP_PWSH)'));
+    expect([...splitSections(text).values()]).toEqual(['## B1 x\n\nnew B1', '## B2 x\n\nnew B2', '## B3 x\n\nnew B3', '## B4 x\n\nnew B4', '## B5 x\n\nnew B5']);
+    expect([...previousRuns(text).values()]).toEqual(Array(5).fill('full (`npm run bench`), 2026-11-24 12:00 UTC; pwsh 7.6.9 (DAP_PWSH)'));
     expect(text).not.toContain('61.81');
   });
 
