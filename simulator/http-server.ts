@@ -226,7 +226,9 @@ export function createSimServer(state: SimState): SimServer {
       send(res, 500, { error: { message: `simulator failure: ${(error as Error).message}` } });
     });
   });
-  server.keepAliveTimeout = 1000;
+  // longer than a .NET client keeps an idle pooled connection (1 min), so the client always closes
+  // first and never sends on a connection the server is closing; stop() closes them all anyway
+  server.keepAliveTimeout = 120_000;
 
   return {
     server,

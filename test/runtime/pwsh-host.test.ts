@@ -76,12 +76,10 @@ describe('the pwsh host', () => {
     const list = await customers(host);
     expect(list).toHaveLength(6);
     const dir = tempDir();
-    const started = Date.now();
     const results = await Promise.all(
       list.slice(0, 3).map((t, i) => host.request({ type: 'run', id: `t${i}`, kind: 'tenant', account: USER, job: job(t, join(dir, `${i}.csv`)) })),
     );
-    // three 400 ms commands side by side, not one after another
-    expect(Date.now() - started).toBeLessThan(1_150);
+    // three sessions open at the same time: the attempts ran side by side, not one after another
     expect(sim.stats().accounts[USER]!.maxConcurrentSessions).toBe(3);
     for (const [i, result] of results.entries()) {
       expect(result.status === 'succeeded' || result.status === 'noData').toBe(true);
@@ -108,11 +106,10 @@ describe('the pwsh host', () => {
     const [tenant] = await customers(host);
     const answer = host.request({ type: 'run', id: 'h1', kind: 'tenant', account: USER, job: job(tenant!, join(tempDir(), 'h.csv')) });
     await until(() => openSessions(sim) === 1);
-    const asked = Date.now();
     host.cancel('h1');
+    // a hang never ends by itself: an answer at all means the stop took effect
     expect(await answer).toMatchObject({ id: 'h1', status: 'stopped' });
-    expect(Date.now() - asked).toBeLessThan(5_000);
-    await until(() => openSessions(sim) === 0, 5_000);
+    await until(() => openSessions(sim) === 0);
     // the host goes on serving
     await host.ping(5_000);
   });

@@ -93,7 +93,7 @@ function Open-DapSimSession {
         }
     }
     $session.PSObject.TypeNames.Insert(1, 'System.Management.Automation.Runspaces.PSSession')
-    $context = @{ Url = Get-DapSimBaseUrl; SessionId = $session.SimSessionId; Name = $Name }
+    $context = @{ Url = Get-DapSimBaseUrl; SessionId = $session.SimSessionId; Name = $Name; WebSession = Get-DapSimWebSession }
     $module = New-Module -Name "DapSim.Session.$id" -ArgumentList $context, $script:ExchangeCmdletsPath, ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimClient.ps1')) -ScriptBlock {
         param($Context, $CmdletsPath, $ClientPath)
         $script:DapSimSession = $Context
@@ -121,6 +121,8 @@ function ConvertTo-DapSimUsingText {
         [string] $Text,
         [System.Management.Automation.SessionState] $CallerState
     )
+    # a script block without $using: (or ${using:…}) has nothing to carry: no need to parse it
+    if ($Text -notmatch '(?i)using:') { return @{ Text = $Text; Values = @{} } }
     $tokens = $null
     $parseErrors = $null
     $ast = [System.Management.Automation.Language.Parser]::ParseInput($Text, [ref]$tokens, [ref]$parseErrors)

@@ -15,6 +15,21 @@ function Get-DapSimBaseUrl {
     $url.TrimEnd('/')
 }
 
+function Get-DapSimWebSession {
+    # The web session of the module that loads this file (a simulated session shares its
+    # caller's), so consecutive requests reuse one HTTP connection, as a remoting client keeps its
+    # own; $null before the first request, which creates it (-SessionVariable).
+    # (Looked up without Get-Variable, whose "not found" would reach a caller's -ErrorVariable.)
+    [CmdletBinding()]
+    param()
+    $session = $ExecutionContext.SessionState.PSVariable.GetValue('DapSimWebSession')
+    if ($null -eq $session) {
+        $context = $ExecutionContext.SessionState.PSVariable.GetValue('DapSimSession')
+        if ($context -and $context.WebSession) { $session = $context.WebSession }
+    }
+    $session
+}
+
 function Invoke-DapSimRequest {
     <#
     .SYNOPSIS
@@ -50,12 +65,15 @@ function Invoke-DapSimRequest {
         StatusCodeVariable = 'statusCode'
         ErrorAction        = 'Stop'
     }
+    $session = Get-DapSimWebSession
+    if ($session) { $request.WebSession = $session } else { $request.SessionVariable = 'createdSession' }
     if ($Token) { $request.Headers = @{ Authorization = "Bearer $Token" } }
     if ($PSBoundParameters.ContainsKey('Body')) {
         $request.ContentType = 'application/json; charset=utf-8'
         $request.Body = ConvertTo-Json -InputObject $Body -Depth 8 -Compress
     }
     $response = Invoke-RestMethod @request
+    if (-not $session) { $script:DapSimWebSession = $createdSession }
     [pscustomobject]@{ Status = [int]$statusCode; Body = $response }
 }
 
