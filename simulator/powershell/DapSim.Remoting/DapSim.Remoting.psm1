@@ -47,11 +47,14 @@ function Get-DapSimTarget {
 function Open-DapSimSession {
     # Opens a simulated remote session; on failure writes the real service's error record
     # through the calling cmdlet and returns nothing.
+    # -OpenedIds gets the session's id as soon as the service has answered, so a caller's finally
+    # block can close it even when the call is stopped before this function returns.
     param(
         [System.Management.Automation.PSCmdlet] $Cmdlet,
         [uri] $Uri,
         [pscredential] $Credential,
-        [string] $Name
+        [string] $Name,
+        [System.Collections.Generic.List[string]] $OpenedIds
     )
     $body = [ordered]@{
         userName      = if ($Credential) { $Credential.UserName } else { $null }
@@ -65,6 +68,7 @@ function Open-DapSimSession {
         return
     }
     $opened = $response.Body
+    if ($null -ne $OpenedIds) { $OpenedIds.Add([string]$opened.sessionId) }
     foreach ($warning in $opened.warnings) { $Cmdlet.WriteWarning([string]$warning) }
     $id = $script:NextSessionId
     $script:NextSessionId++
@@ -534,10 +538,18 @@ function Invoke-Command {
         # not $session: that is this function's [PSSession[]] -Session parameter
         if ($target.Kind -eq 'Uri') {
             foreach ($uri in $target.Uris) {
-                $simSession = Open-DapSimSession -Cmdlet $PSCmdlet -Uri $uri -Credential $Credential -Name $SessionName
-                if ($null -eq $simSession) { continue }
-                try { Invoke-DapSimScript -Session $simSession @run }
-                finally { Close-DapSimSession -Session $simSession }
+                # the session is closed however the call ends, even when it is stopped while the
+                # session is being opened, as remoting closes its temporary session
+                $openedIds = [System.Collections.Generic.List[string]]::new()
+                $simSession = $null
+                try {
+                    $simSession = Open-DapSimSession -Cmdlet $PSCmdlet -Uri $uri -Credential $Credential -Name $SessionName -OpenedIds $openedIds
+                    if ($null -ne $simSession) { Invoke-DapSimScript -Session $simSession @run }
+                }
+                finally {
+                    if ($null -ne $simSession) { Close-DapSimSession -Session $simSession }
+                    elseif ($openedIds.Count -gt 0) { $null = Invoke-DapSimRequest -Method DELETE -Path "/exchange/sessions/$($openedIds[0])" }
+                }
             }
         } else {
             foreach ($simSession in $target.Sessions) { Invoke-DapSimScript -Session $simSession @run }
