@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { machineDapError } from '../common/machine-error.js';
 import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
 import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
@@ -35,7 +36,8 @@ Examples:
 
 Exit codes: 0 every tenant succeeded (no data counts as success), 1 some tenants failed (listed in the
 errors file), 2 usage or input error (nothing was run), 3 fatal (e.g. sign-in failed; no output),
-130 interrupted (resume with --resume).
+4 the machine stopped the run (disk full, a file that cannot be written: what was done is kept; fix it,
+then resume with --resume), 130 interrupted (resume with --resume).
 `;
 
 const usageCodes: Record<string, string> = {
@@ -76,14 +78,16 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
   const program = new DapCommand('dap-report');
 
   const fail = (error: unknown): void => {
+    // a disk or permission problem (ENOSPC, EACCES …) is the machine's, not a bug: one line naming the path and the code
+    const machine = error instanceof DapError ? undefined : machineDapError(error);
     const dapError =
       error instanceof DapError
         ? error
-        : new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error });
+        : (machine ?? new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error }));
     if (program.throwErrors) throw dapError;
     deps.stderr.write(`dap-report: ${dapError.message}\n`);
     // an unexpected error is a bug: show where it happened so it can be reported
-    if (!(error instanceof DapError) && error instanceof Error && error.stack) {
+    if (!(error instanceof DapError) && !machine && error instanceof Error && error.stack) {
       deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${error.stack}\n`);
     }
     deps.setExitCode(dapError.exitCode);

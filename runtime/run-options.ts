@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Catalog, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
@@ -113,6 +113,11 @@ function checkFolder(option: string, path: string): void {
     isDirectory = false;
   }
   if (!isDirectory) throw usage('OUTPUT_DIR_MISSING', `${option} ${path}: the folder ${folder} does not exist`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw usage('OUTPUT_NOT_WRITABLE', `${option} ${path}: the folder ${folder} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
   try {
     if (statSync(path).isDirectory()) throw usage('OUTPUT_IS_DIRECTORY', `${option} ${path} is a folder: expected a file name`);
   } catch (error) {
