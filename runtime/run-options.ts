@@ -252,12 +252,7 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
     if (!plan.spool.exists()) {
       throw usage('NO_RUN_TO_RESUME', `--resume: there is no earlier run of ${out} to resume (expected ${plan.spool.manifestPath})`);
     }
-    let manifest: Manifest;
-    try {
-      manifest = readManifest(plan.spool.manifestPath);
-    } catch (error) {
-      throw usage('RUN_MANIFEST_UNREADABLE', `--resume: ${plan.spool.manifestPath} cannot be read: ${(error as Error).message}`);
-    }
+    const manifest = readManifest(plan.spool.manifestPath);
     const differences = fingerprintDifferences(manifest.fingerprint, plan.fingerprint);
     if (differences.length > 0) {
       throw usage('RESUME_MISMATCH', `--resume needs the same report, parameters and tenant filters as the run it resumes; ${differences.join('; ')}`);

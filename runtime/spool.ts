@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { countCsvRows, normalizePart } from './csv-files.js';
 import type { ManifestTenant } from './manifest.js';
 
+/** A tenant's part file, relative to the run directory. */
+export function partNameOf(tenantId: string): string {
+  return join('parts', `${tenantId.toLowerCase()}.csv`);
+}
+
 /** Where a run keeps its state: `<out>.dap-run/` beside the output. */
 export class Spool {
   readonly manifestPath: string;
@@ -38,7 +43,7 @@ export class Spool {
 
   /** The part file for a tenant, relative to the run directory. */
   partName(tenantId: string): string {
-    return join('parts', `${tenantId.toLowerCase()}.csv`);
+    return partNameOf(tenantId);
   }
 
   partPath(tenantId: string): string {
