@@ -16,7 +16,7 @@ import type { RuntimeDeps } from './runtime-deps.js';
 import { Scheduler, type AccountCounters, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
 import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
 import { selectTenants } from './tenant-selection.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
 
 export interface RunResult {
   exitCode: number;
@@ -117,6 +117,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     }
     plan.spool.create(!plan.resumeManifest);
     await plan.spool.cleanTemporary();
+    // what a run killed while writing its files (the merge above all) left beside them
+    for (const path of [plan.out, plan.errors, plan.summaryPath, plan.spool.manifestPath]) await removeTempFilesOf(path);
     const writer = new ManifestWriter(plan.spool.manifestPath, manifest, deps.now);
 
     // tenants the backend cannot address (a domain that is not a DNS name, an id that is not a GUID) fail without a request

@@ -223,6 +223,26 @@ describe('spool, manifest and --resume', () => {
     expect(readdirSync(join(run, 'parts')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('a new run or a resume removes the temporary files a killed run left beside its files, and nothing else', async () => {
+    let h = harness({ tenants: makeTenants(3) });
+    const out = join(h.deps.cwd, 'out.csv');
+    expect(await h.run(base(out))).toBe(0);
+    const run = `${out}.dap-run`;
+    const leftovers = ['.out.csv.4242.0a1b2c3d.tmp', '.Errors.txt.4242.0a1b2c3d.tmp', '.out.csv.summary.json.77.ffffffff.tmp'];
+    const kept = ['.out.csv.4242.0a1b2c3d.tmp.keep', '.other.csv.4242.0a1b2c3d.tmp', 'out.csv.4242.0a1b2c3d.tmp', '.out.csv.x.0a1b2c3d.tmp', '.out.csv.4242.0A1B2C3D.tmp', '.out.csv.4242.0a1b.tmp', 'notes.txt'];
+    for (const name of [...leftovers, ...kept]) writeFileSync(join(h.deps.cwd, name), 'x');
+    writeFileSync(join(run, '.manifest.json.4242.0a1b2c3d.tmp'), '{');
+    for (const resume of [false, true]) {
+      h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
+      expect(await h.run([...base(out), ...(resume ? ['--resume'] : [])])).toBe(0);
+      const names = readdirSync(h.deps.cwd);
+      expect(names.filter((f) => leftovers.includes(f))).toEqual([]);
+      expect(names.filter((f) => kept.includes(f)).sort()).toEqual([...kept].sort());
+      expect(readdirSync(run).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      for (const name of leftovers) writeFileSync(join(h.deps.cwd, name), 'x');
+    }
+  });
+
   it('a second SIGINT stops at once, even with hanging tenants', async () => {
     const h = harness({ tenants: makeTenants(5), runner: { behaviour: () => 'hang' } });
     h.deps.graceMs = 60_000;
