@@ -2,7 +2,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Catalog, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
-import { fingerprintDifferences, readManifest, type Manifest, type RunFingerprint } from './manifest.js';
+import type { RunFingerprint } from './manifest.js';
 import { findReport, parseReportParameters } from './report-parameters.js';
 import { parseBackend, planGraph, rejectGraphOptions, type BackendKind, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
 import type { JobParameter } from './runner-types.js';
@@ -50,8 +50,6 @@ export interface RunPlan {
   /** Present under --simulate; scenario undefined means the default scenario. */
   simulate?: { scenario?: string };
   resume: boolean;
-  /** The saved manifest when resuming (already checked against this command). */
-  resumeManifest?: Manifest;
   filter: TenantFilter;
   fingerprint: RunFingerprint;
   spool: Spool;
@@ -155,8 +153,8 @@ export function checkScenario(raw: string, cwd: string): string {
 
 /**
  * Checks every `run` option, reads what the options point to (catalog entry, tenants file,
- * scenario, the manifest of a run to resume) and answers a plan, or the first problem as a usage
- * error (exit 2). Starts nothing.
+ * scenario) and answers a plan, or the first problem as a usage error (exit 2). Starts nothing;
+ * the saved run of the output is read once the run holds its lock (see saved-run.ts).
  */
 export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, env: NodeJS.ProcessEnv = {}): RunPlan {
   const simulate = options.simulate !== undefined && options.simulate !== false;
@@ -248,16 +246,5 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
   if (options.pwsh) plan.pwshFlag = options.pwsh;
   if (simulate) plan.simulate = typeof options.simulate === 'string' ? { scenario: checkScenario(options.simulate, cwd) } : {};
 
-  if (plan.resume) {
-    if (!plan.spool.exists()) {
-      throw usage('NO_RUN_TO_RESUME', `--resume: there is no earlier run of ${out} to resume (expected ${plan.spool.manifestPath})`);
-    }
-    const manifest = readManifest(plan.spool.manifestPath);
-    const differences = fingerprintDifferences(manifest.fingerprint, plan.fingerprint);
-    if (differences.length > 0) {
-      throw usage('RESUME_MISMATCH', `--resume needs the same report, parameters and tenant filters as the run it resumes; ${differences.join('; ')}`);
-    }
-    plan.resumeManifest = manifest;
-  }
   return plan;
 }

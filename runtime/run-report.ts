@@ -15,6 +15,8 @@ import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { Scheduler, type AccountCounters, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
 import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
+import { RunLock } from './run-lock.js';
+import { savedRunToResume } from './saved-run.js';
 import { selectTenants } from './tenant-selection.js';
 import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
 
@@ -87,6 +89,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
   };
   // input problems of the backend (e.g. no pwsh) come before anything starts
   const starter = plan.backend === 'graph' ? graphBackend(backendPlanOf(plan), deps) : exchangeBackend(backendPlanOf(plan), deps);
+  // one run of an output at a time: the lock comes before anything in the run folder is read or changed
+  const lock = await RunLock.acquire(plan.spool.dir, { output: plan.out, now: startedAt });
   let simulator: RunningSimulator | undefined;
   let simulatorStats: SimulatorStats | undefined;
   let backend: RunBackend | undefined;
@@ -94,6 +98,9 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     if (simulator && !simulatorStats) simulatorStats = await simulator.stop();
   };
   try {
+    const resumeManifest = savedRunToResume(plan);
+    // what a run killed while writing its files (the merge above all) left beside them
+    for (const path of [plan.out, plan.errors, plan.summaryPath, plan.spool.manifestPath]) await removeTempFilesOf(path);
     if (plan.simulate) {
       simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
       say(`dap-report: simulator at ${simulator.url}`);
@@ -106,8 +113,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
 
     let manifest: Manifest;
     let reused = 0;
-    if (plan.resumeManifest) {
-      manifest = plan.resumeManifest;
+    if (resumeManifest) {
+      manifest = resumeManifest;
       reused = await prepareResume(plan, manifest, lanes);
       say(`dap-report: resuming ${plan.spool.dir}: ${reused} tenant(s) kept, ${manifest.tenants.length - reused} to run`);
     } else {
@@ -115,10 +122,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       manifest = fresh.manifest;
       for (const name of fresh.unmatched) say(`dap-report: --tenant ${name} matched no customer of ${lanes.map((a) => a.userName).join(', ')}`);
     }
-    plan.spool.create(!plan.resumeManifest);
+    plan.spool.create(!resumeManifest);
     await plan.spool.cleanTemporary();
-    // what a run killed while writing its files (the merge above all) left beside them
-    for (const path of [plan.out, plan.errors, plan.summaryPath, plan.spool.manifestPath]) await removeTempFilesOf(path);
     const writer = new ManifestWriter(plan.spool.manifestPath, manifest, deps.now);
 
     // tenants the backend cannot address (a domain that is not a DNS name, an id that is not a GUID) fail without a request
@@ -280,6 +285,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
   } finally {
     await backend?.close().catch(() => undefined);
     await stopSimulator().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
 }
 
