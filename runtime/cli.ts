@@ -31,7 +31,7 @@ Examples:
   # the same on the embedded simulator
   $ dap-report run --simulate --backend graph --report MailboxUsageDetail
 
-  # finish a run that was interrupted (same command, plus --resume)
+  # finish a run that was interrupted (same command, plus --resume); --fresh instead discards it
   $ dap-report run --report MailboxUsageReport --user admin@contoso.onmicrosoft.com --out usage.csv --resume
 
 Exit codes: 0 every tenant succeeded (no data counts as success), 1 some tenants failed (listed in the
@@ -134,6 +134,7 @@ Examples:
     .option('--user <upn>', 'a partner account; repeat to spread tenants over several accounts', collect, [])
     .option('--simulate [scenario.json]', 'run against the embedded simulator (its default scenario, or the given one)')
     .option('--resume', 'finish an interrupted run of the same command: keep the tenants already done')
+    .addOption(new Option('--fresh', 'discard an unfinished earlier run of the same --out and start again').conflicts('resume'))
     .option('--tenant <domain|id>', 'only this tenant (domain or TenantId); repeatable', collect, [])
     .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
     .option('--tenants-file <file>', 'only the tenants listed in this file, one domain or TenantId per line (# comments)')

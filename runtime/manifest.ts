@@ -48,6 +48,11 @@ export const manifestSchema = z
     updatedAt: isoTime,
     /** Sorted by domain, then TenantId. */
     tenants: z.array(manifestTenantSchema),
+    /**
+     * When the run's merged output and errors file were written. A run is finished when this is
+     * set and no tenant is pending (see saved-run.ts); a run that starts (or resumes) removes it.
+     */
+    mergedAt: isoTime.optional(),
   })
   .superRefine((manifest, context) => {
     const seen = new Set<string>();

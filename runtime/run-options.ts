@@ -20,6 +20,7 @@ export interface RunCliOptions extends GraphCliOptions {
   user?: string[];
   simulate?: boolean | string;
   resume?: boolean;
+  fresh?: boolean;
   tenant?: string[];
   exclude?: string[];
   tenantsFile?: string;
@@ -50,6 +51,8 @@ export interface RunPlan {
   /** Present under --simulate; scenario undefined means the default scenario. */
   simulate?: { scenario?: string };
   resume: boolean;
+  /** --fresh: discard an unfinished earlier run of this output instead of refusing to start. */
+  fresh: boolean;
   filter: TenantFilter;
   fingerprint: RunFingerprint;
   spool: Spool;
@@ -226,6 +229,7 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
     summaryPath: `${out}.summary.json`,
     users,
     resume: options.resume === true,
+    fresh: options.fresh === true,
     filter,
     fingerprint: {
       report: report.name,

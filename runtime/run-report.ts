@@ -16,7 +16,7 @@ import type { RuntimeDeps } from './runtime-deps.js';
 import { Scheduler, type AccountCounters, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
 import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
 import { RunLock } from './run-lock.js';
-import { savedRunToResume } from './saved-run.js';
+import { checkSavedRun } from './saved-run.js';
 import { selectTenants } from './tenant-selection.js';
 import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
 
@@ -98,7 +98,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     if (simulator && !simulatorStats) simulatorStats = await simulator.stop();
   };
   try {
-    const resumeManifest = savedRunToResume(plan);
+    const resumeManifest = checkSavedRun(plan);
     // what a run killed while writing its files (the merge above all) left beside them
     for (const path of [plan.out, plan.errors, plan.summaryPath, plan.spool.manifestPath]) await removeTempFilesOf(path);
     if (plan.simulate) {
@@ -115,6 +115,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     let reused = 0;
     if (resumeManifest) {
       manifest = resumeManifest;
+      delete manifest.mergedAt;
       reused = await prepareResume(plan, manifest, lanes);
       say(`dap-report: resuming ${plan.spool.dir}: ${reused} tenant(s) kept, ${manifest.tenants.length - reused} to run`);
     } else {
@@ -249,6 +250,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!), rows: t.rows }));
       await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe });
       await writeErrorsFile(plan.errors, tenants);
+      manifest.mergedAt = deps.now().toISOString();
+      await writer.save();
       output = plan.out;
       errorsFile = plan.errors;
     }

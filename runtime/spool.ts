@@ -26,9 +26,13 @@ export class Spool {
     return existsSync(this.manifestPath);
   }
 
+  /**
+   * Makes the parts folder. A fresh run first discards an earlier run (its manifest and parts),
+   * so it cannot pick up that run's parts; the lock and backend state (graph-requests.json) stay.
+   */
   create(fresh: boolean): void {
     if (fresh) {
-      // a fresh run must not pick up an earlier run's parts
+      rmSync(this.manifestPath, { force: true });
       rmSync(this.partsDir, { recursive: true, force: true });
     }
     mkdirSync(this.partsDir, { recursive: true });

@@ -46,6 +46,7 @@ const cases: Array<[string, string[], string, RegExp]> = [
   ['--retries not a number', [...report, ...user, '--retries', 'many'], 'BAD_RETRIES', /'many'/],
   ['--tenant-timeout 0', [...report, ...user, '--tenant-timeout', '0'], 'BAD_TIMEOUT', /--tenant-timeout.*'0'/],
   ['--resume without a run', [...report, ...user, '--resume'], 'NO_RUN_TO_RESUME', /no earlier run.*manifest\.json/],
+  ['--fresh with --resume', [...report, ...user, '--fresh', '--resume'], 'OPTION_CONFLICT', /--fresh.*--resume|--resume.*--fresh/],
   ['--password-stdin with --simulate', ['--simulate', '--password-stdin'], 'OPTION_CONFLICT', /password-stdin.*simulate/],
   ['--user not a UPN', [...report, '--user', 'admin'], 'BAD_USER', /'admin'.*name@domain/],
   ['no --user without --simulate', [...report], 'MISSING_USER', /--user/],
