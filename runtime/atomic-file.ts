@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { withPath } from '../common/machine-error.js';
 
 const randomBytesInName = 4;
 
@@ -43,6 +44,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true });
-    throw error;
+    throw withPath(error, path);
   }
 }

@@ -7,6 +7,8 @@ import { graphBackend } from './graph/graph-backend.js';
 import type { BackendPlan, RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, type Manifest, type ManifestTenant } from './manifest.js';
+import { isMachineError } from '../common/machine-error.js';
+import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
 import { defaultRetryPolicy } from './retry-policy.js';
@@ -145,6 +147,16 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     const progress = createProgress({ stream: deps.stderr, quiet: plan.quiet || plan.json, ...(deps.progressIntervalMs !== undefined ? { intervalMs: deps.progressIntervalMs } : {}) });
     const update = () => progress.update({ done: counts.done, failed: counts.failed, remaining: manifest.tenants.length - counts.done - counts.failed });
 
+    // a machine error (disk full …) or a manifest that cannot be saved stops the run: nothing new
+    // starts, running attempts are aborted (their tenants stay pending), and once every tenant has
+    // settled the run ends with that error
+    let stopError: unknown;
+    const stopFor = (error: unknown): TenantOutcome => {
+      stopError ??= error;
+      scheduler.abort();
+      return { status: 'failed', rows: 0, category: 'Interrupted', message: `the run stopped: ${(error as Error).message}` };
+    };
+
     const runner = backend.createRunner();
     const scheduler = new Scheduler({
       runner,
@@ -164,14 +176,17 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       }),
       finalize: async (tenant, job, outcome): Promise<TenantOutcome> => {
         if (outcome.status !== 'succeeded') {
-          await fs.rm(job.outPath, { force: true });
-          return outcome;
+          await fs.rm(job.outPath, { force: true }).catch(() => undefined);
+          const diskFull = diskFullInOutcome(outcome, plan.spool.partsDir);
+          return diskFull ? stopFor(diskFull) : outcome;
         }
         try {
           const committed = await plan.spool.commitPart(tenant, outcome.partPath ?? job.outPath, outcome.rows);
           return { ...outcome, rows: committed.rows, partPath: committed.part };
         } catch (error) {
-          await fs.rm(outcome.partPath ?? job.outPath, { force: true });
+          await fs.rm(outcome.partPath ?? job.outPath, { force: true }).catch(() => undefined);
+          // the disk, not the tenant's rows: the tenant stays pending
+          if (isMachineError(error)) return stopFor(error);
           return { status: 'failed', rows: 0, category: 'InvalidData', message: `the tenant's rows could not be used: ${(error as Error).message}` };
         }
       },
@@ -190,7 +205,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         if (result.status === 'succeeded' && result.partPath) entry.part = result.partPath;
         if (result.status === 'failed') counts.failed += 1;
         else counts.done += 1;
-        await writer.save();
+        await writer.save().catch(stopFor);
         update();
       },
     });
@@ -229,7 +244,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     for (const result of outcome.results) {
       if (result.status === 'interrupted') writer.tenant(result.tenantId).state = 'pending';
     }
-    await writer.save();
+    // after a stop, a save that fails too leaves the last complete manifest on disk
+    await (stopError === undefined ? writer.save() : writer.save().catch(() => undefined));
 
     if (outcome.fatal) {
       await stopSimulator();
@@ -239,6 +255,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         `sign-in failed for ${outcome.fatal.account} at ${outcome.fatal.domain}: ${outcome.fatal.message ?? 'bad user name or password'}; the run stopped at once (no output written)`,
       );
     }
+    if (stopError !== undefined) throw stopError;
 
     const tenants = [...manifest.tenants].sort(compareTenants).map(toSummaryTenant);
     const failed = tenants.some((t) => t.status === 'failed');
@@ -285,6 +302,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       );
     }
     return { exitCode, summary };
+  } catch (error) {
+    throw asMachineStop(error, plan.spool.dir, plan.spool.exists());
   } finally {
     await backend?.close().catch(() => undefined);
     await stopSimulator().catch(() => undefined);

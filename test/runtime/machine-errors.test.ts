@@ -1,8 +1,11 @@
-import { openSync, readdirSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'csv-stringify/sync';
+import { readManifest } from '../../runtime/manifest.js';
+import { mergeParts } from '../../runtime/merge.js';
 import { withTmpfs } from '../helpers/tmpfs.js';
-import { harness, USER } from './fakes.js';
+import { harness, makeTenants, rowsFor, tempDir, USER } from './fakes.js';
 
 const base = ['run', '--report', 'MailboxActivityReport', '--user', USER];
 
@@ -54,3 +57,92 @@ describe('a disk or permission error is one line naming the path and the code, n
   });
 });
 
+
+describe('disk full during a run', () => {
+  const run = (out: string, errors: string) => ['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Daily', '--user', USER, '--out', out, '--errors', errors, '--max-sessions', '1'];
+  const world = { tenants: makeTenants(16), runner: { rows: 250 } };
+
+  /** Fills the file system of `dir` with one file until `leave` bytes are free. */
+  function fill(dir: string, leave: number): string {
+    const { bavail, bsize } = statfsSync(dir);
+    const path = join(dir, 'filler');
+    writeFileSync(path, Buffer.alloc(Math.max(0, bavail * bsize - leave)));
+    return path;
+  }
+
+  type Sizes = { output: number };
+  /** [what fills up, which disk to fill and how much to leave free, the file the message names, what the saved run holds] */
+  const cases: Array<[string, 'out' | 'errors', (size: Sizes) => number, (out: string, errors: string) => string, (states: string[]) => void]> = [
+    ['the tenant parts', 'out', ({ output }) => output / 2, (out) => `${out}.dap-run/`, (states) => {
+      expect(states).toContain('succeeded');
+      expect(states).toContain('pending');
+    }],
+    ["the runner's attempt file", 'out', () => 12 * 1024, (out) => `${out}.dap-run/parts`, (states) => expect(new Set(states)).toEqual(new Set(['pending']))],
+    ['the merged output', 'out', ({ output }) => output * 1.5, (out) => out, (states) => expect(new Set(states)).toEqual(new Set(['succeeded']))],
+    ['the errors file', 'errors', () => 0, (_out, errors) => errors, (states) => expect(new Set(states)).toEqual(new Set(['succeeded']))],
+  ];
+
+  it.each(cases)('%s: exit 4, one line saying so, the run kept; after freeing space --resume gives the output of a roomy disk', async (_what, disk, leave, named, saved) => {
+    const roomy = harness(world);
+    const reference = join(roomy.deps.cwd, 'out.csv');
+    expect(await roomy.run(run(reference, join(roomy.deps.cwd, 'Errors.txt')))).toBe(0);
+    const output = readFileSync(reference).length;
+
+    await withTmpfs({ size: `${Math.ceil((output * 4) / 1024)}k` }, (outDir) =>
+      withTmpfs({ size: '64k' }, async (errorsDir) => {
+        const out = join(outDir, 'out.csv');
+        const errors = join(errorsDir, 'Errors.txt');
+        const filler = fill(disk === 'out' ? outDir : errorsDir, leave({ output }));
+        let h = harness(world);
+        expect(await h.run(run(out, errors), { asBin: true })).toBe(4);
+        const lines = h.stderr.text.trimEnd().split('\n').filter((line) => !/^dap-report: (\d+ tenants to run|\d+\/\d+ tenants)/.test(line));
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^dap-report: the disk is full \((ENOSPC|EDQUOT)\) writing \S+: free space there, then run the same command with --resume/);
+        expect(lines[0]!.slice('dap-report: the disk is full (ENOSPC) writing '.length)).toMatch(new RegExp(`^${named(out, errors).replace(/[.]/g, '\\.')}`));
+        const manifest = readManifest(join(`${out}.dap-run`, 'manifest.json'));
+        expect(manifest.mergedAt).toBeUndefined();
+        saved(manifest.tenants.map((t) => t.state));
+        expect(existsSync(join(`${out}.dap-run`, 'run.lock'))).toBe(false);
+
+        rmSync(filler);
+        h = harness({ ...world, cwd: h.deps.cwd });
+        expect(await h.run([...run(out, errors), '--resume'])).toBe(0);
+        expect(h.runner.attempts.map((j) => j.tenantId).sort()).toEqual(manifest.tenants.filter((t) => t.state === 'pending').map((t) => t.tenantId).sort());
+        expect(readFileSync(out).equals(readFileSync(reference))).toBe(true);
+        expect(readFileSync(errors, 'utf8')).toBe(readFileSync(join(roomy.deps.cwd, 'Errors.txt'), 'utf8'));
+      }),
+    );
+  });
+
+  it('a tmpfs that is too small is made bigger, and the run then finishes with --resume', async () => {
+    await withTmpfs({ size: '256k' }, async (dir, disk) => {
+      const out = join(dir, 'out.csv');
+      let h = harness(world);
+      await expect(h.run(run(out, join(dir, 'Errors.txt')))).rejects.toMatchObject({ code: 'DISK_FULL', exitCode: 4 });
+      await disk.resize('64m');
+      h = harness({ ...world, cwd: h.deps.cwd });
+      expect(await h.run([...run(out, join(dir, 'Errors.txt')), '--resume'])).toBe(0);
+      expect(readManifest(join(`${out}.dap-run`, 'manifest.json')).tenants.every((t) => t.state === 'succeeded')).toBe(true);
+    });
+  });
+});
+
+describe('the merge on a full disk', () => {
+  it.each([
+    ['parts copied as bytes', {}],
+    ['parts re-encoded (--excel-safe)', { excelSafe: true }],
+  ])('%s: rejects with ENOSPC naming the output, leaves no temporary file', async (_what, options) => {
+    const roomy = tempDir();
+    const parts = makeTenants(6).map((t, i) => {
+      const path = join(roomy, `${i}.csv`);
+      const job = { tenantId: t.tenantId, domain: t.initialDomain };
+      writeFileSync(path, stringify(rowsFor(job, 300), { record_delimiter: 'windows' }));
+      return { ...job, path, rows: 300 };
+    });
+    await withTmpfs({ size: '32k' }, async (dir) => {
+      const out = join(dir, 'out.csv');
+      await expect(mergeParts(parts, out, options)).rejects.toMatchObject({ code: 'ENOSPC', path: out });
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  });
+});
