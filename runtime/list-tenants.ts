@@ -7,7 +7,7 @@ import type { BackendKind, GraphPlan } from './graph/graph-options.js';
 import type { RunBackend } from './run-backend.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
-import { selectTenants, type TenantFilter } from './tenant-selection.js';
+import { noTenantSelected, selectTenants, type TenantFilter } from './tenant-selection.js';
 
 export interface TenantsPlan {
   backend?: BackendKind;
@@ -40,6 +40,7 @@ export async function listTenants(plan: TenantsPlan, deps: RuntimeDeps): Promise
     backend = await starter.open(simulator);
     const discovered = await backend.discover();
     const { tenants } = selectTenants(discovered, plan.filter);
+    if (tenants.length === 0) throw noTenantSelected(discovered, plan.filter);
     const runnable = (t: { tenantId: string; domain: string }) => backend!.tenantProblem(t) === undefined;
     if (plan.json) {
       deps.stdout.write(`${JSON.stringify(kind === 'graph' ? tenants.map(({ validDomain: _, ...t }) => ({ ...t, runnable: runnable(t) })) : tenants, null, 2)}\n`);

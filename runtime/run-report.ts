@@ -19,7 +19,7 @@ import { Scheduler, type AccountCounters, type AccountLimit, type ScheduledTenan
 import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
 import { RunLock } from './run-lock.js';
 import { checkSavedRun } from './saved-run.js';
-import { selectTenants } from './tenant-selection.js';
+import { noTenantSelected, selectTenants } from './tenant-selection.js';
 import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
 
 export interface RunResult {
@@ -29,6 +29,7 @@ export interface RunResult {
 
 function newManifest(plan: RunPlan, discovered: Array<{ account: string; tenants: DiscoveredTenant[] }>, now: Date): { manifest: Manifest; unmatched: string[] } {
   const selection = selectTenants(discovered, plan.filter);
+  if (selection.tenants.length === 0) throw noTenantSelected(discovered, plan.filter);
   const tenants: ManifestTenant[] = selection.tenants.map((t) => ({
     tenantId: t.tenantId,
     domain: t.domain,
