@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type ParseOptions } from 'commander';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { machineDapError } from '../common/machine-error.js';
 import { formatCatalog } from './list-reports.js';
@@ -59,6 +59,13 @@ const usageCodes: Record<string, string> = {
 class DapCommand extends Command {
   throwErrors = false;
   root: DapCommand = this;
+  /** The arguments given to parseAsync (node and the script first). */
+  argv: readonly string[] = [];
+
+  override parseAsync(argv?: readonly string[], options?: ParseOptions): Promise<this> {
+    this.argv = argv ?? process.argv;
+    return super.parseAsync(argv, options);
+  }
 
   override createCommand(name?: string): DapCommand {
     const command = new DapCommand(name);
@@ -77,7 +84,11 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
   const deps: RuntimeDeps = { ...defaultDeps(), ...overrides };
   const program = new DapCommand('dap-report');
 
-  const fail = (error: unknown): void => {
+  /** Under --json the error a command ends with is also one JSON object on stdout. */
+  const printJsonError = (error: DapError) =>
+    deps.stdout.write(`${JSON.stringify({ error: { code: error.code, exitCode: error.exitCode, message: error.message } }, null, 2)}\n`);
+
+  const fail = (error: unknown, json: boolean | undefined): void => {
     // a disk or permission problem (ENOSPC, EACCES …) is the machine's, not a bug: one line naming the path and the code
     const machine = error instanceof DapError ? undefined : machineDapError(error);
     const dapError =
@@ -86,6 +97,7 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
         : (machine ?? new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error }));
     if (program.throwErrors) throw dapError;
     deps.stderr.write(`dap-report: ${dapError.message}\n`);
+    if (json) printJsonError(dapError);
     // an unexpected error is a bug: show where it happened so it can be reported
     if (!(error instanceof DapError) && !machine && error instanceof Error && error.stack) {
       deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${error.stack}\n`);
@@ -102,6 +114,9 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
     }
     const error = new DapError(usageCodes[err.code] ?? 'USAGE', ExitCode.usage, err.message.replace(/^error: /, ''), { cause: err });
     if (program.throwErrors) throw error;
+    // commander has printed the message; --json (before any `--`) asks for the JSON too
+    const args = program.argv.slice(2);
+    if (args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json')) printJsonError(error);
     process.exit(ExitCode.usage);
   });
   program.configureOutput({
@@ -140,7 +155,7 @@ Examples:
     .option('--tenants-file <file>', 'only the tenants listed in this file, one domain or TenantId per line (# comments)')
     .option('--bom', 'start the CSV with a UTF-8 byte order mark (for Excel)')
     .option('--excel-safe', "prefix ' to cells starting with = + - @ so spreadsheets do not evaluate them")
-    .option('--json', 'print the run summary as JSON on stdout')
+    .option('--json', 'print the run summary as JSON on stdout (an error as {"error": {code, exitCode, message}})')
     .option('--quiet', 'no progress and no summary line')
     .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
     .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
@@ -166,7 +181,7 @@ Examples:
         const result = await runReport(plan, deps);
         deps.setExitCode(result.exitCode);
       } catch (error) {
-        fail(error);
+        fail(error, options.json);
       }
     });
 
@@ -181,7 +196,7 @@ Examples:
         const catalog = deps.readCatalog(options.catalog);
         deps.stdout.write(options.json ? `${JSON.stringify(catalog.reports, null, 2)}\n` : formatCatalog(catalog));
       } catch (error) {
-        fail(error);
+        fail(error, options.json);
       }
     });
 
@@ -234,7 +249,7 @@ Examples:
           deps,
         );
       } catch (error) {
-        fail(error);
+        fail(error, options.json);
       }
     });
 
