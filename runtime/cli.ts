@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option, type ParseOptions } from 'commander';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { machineDapError } from '../common/machine-error.js';
+import { terminalText } from '../common/terminal-text.js';
 import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
 import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
@@ -96,11 +97,11 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
         ? error
         : (machine ?? new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error }));
     if (program.throwErrors) throw dapError;
-    deps.stderr.write(`dap-report: ${dapError.message}\n`);
+    deps.stderr.write(`dap-report: ${terminalText(dapError.message)}\n`);
     if (json) printJsonError(dapError);
     // an unexpected error is a bug: show where it happened so it can be reported
     if (!(error instanceof DapError) && !machine && error instanceof Error && error.stack) {
-      deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${error.stack}\n`);
+      deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${terminalText(error.stack)}\n`);
     }
     deps.setExitCode(dapError.exitCode);
   };
@@ -121,7 +122,7 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
   });
   program.configureOutput({
     writeOut: (text) => deps.stdout.write(text),
-    writeErr: (text) => deps.stderr.write(text),
+    writeErr: (text) => deps.stderr.write(terminalText(text)),
   });
 
   program

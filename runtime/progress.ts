@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { terminalText } from '../common/terminal-text.js';
 
 export interface ProgressCounts {
   done: number;
@@ -10,6 +11,7 @@ export interface ProgressCounts {
 export interface Progress {
   start(total: number): void;
   update(counts: ProgressCounts): void;
+  /** A line of its own between progress updates; control characters in it are shown, not obeyed (terminalText). */
   log(line: string): void;
   stop(): void;
 }
@@ -52,7 +54,7 @@ class BarProgress implements Progress {
   }
 
   log(line: string): void {
-    this.stream.write(`\r\x1b[K${line}\n`);
+    this.stream.write(`\r\x1b[K${terminalText(line)}\n`);
   }
 
   stop(): void {
@@ -86,7 +88,7 @@ class LineProgress implements Progress {
   }
 
   log(line: string): void {
-    this.stream.write(`${line}\n`);
+    this.stream.write(`${terminalText(line)}\n`);
   }
 
   stop(): void {

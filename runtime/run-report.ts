@@ -8,6 +8,7 @@ import type { BackendPlan, RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, type Manifest, type ManifestTenant } from './manifest.js';
 import { isMachineError } from '../common/machine-error.js';
+import { terminalText } from '../common/terminal-text.js';
 import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
@@ -88,7 +89,7 @@ function toSummaryTenant(t: ManifestTenant): TenantSummary {
 export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunResult> {
   const startedAt = deps.now();
   const say = (line: string) => {
-    if (!plan.quiet) deps.stderr.write(`${line}\n`);
+    if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
   };
   // input problems of the backend (e.g. no pwsh) come before anything starts
   const starter = plan.backend === 'graph' ? graphBackend(backendPlanOf(plan), deps) : exchangeBackend(backendPlanOf(plan), deps);
@@ -299,7 +300,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     say(summaryLine(summary));
     if (interrupted) {
       deps.stderr.write(
-        `dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.\n`,
+        terminalText(`dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.\n`),
       );
     }
     return { exitCode, summary };
