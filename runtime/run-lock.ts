@@ -60,9 +60,9 @@ export class RunLock {
   ) {}
 
   /** Takes the lock of `folder`, or throws RUN_IN_PROGRESS (exit 2) naming the run that holds it. */
-  static async acquire(folder: string, describe: { output: string; now: Date }): Promise<RunLock> {
+  static async acquire(folder: string, run: { output: string; now: Date }): Promise<RunLock> {
     const path = join(folder, lockFileName);
-    const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: describe.now.toISOString() };
+    const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: run.now.toISOString() };
     for (let attempt = 1; ; attempt += 1) {
       const createdFolder = (await fs.mkdir(folder, { recursive: true })) !== undefined;
       let handle: fs.FileHandle | undefined;
@@ -91,7 +91,7 @@ export class RunLock {
         throw new DapError(
           'RUN_IN_PROGRESS',
           ExitCode.usage,
-          `another dap-report run of ${describe.output} is under way (${who}): wait for it to end or give another --out; if that run is gone, remove ${path}`,
+          `another dap-report run of ${run.output} is under way (${who}): wait for it to end or give another --out; if that run is gone, remove ${path}`,
         );
       }
       await fs.rm(path, { force: true });
