@@ -4,6 +4,8 @@ export const ExitCode = {
   partial: 1,
   usage: 2,
   fatal: 3,
+  /** The machine stopped the work (disk full, a file that cannot be written): what was done is kept. */
+  machine: 4,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

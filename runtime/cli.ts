@@ -1,5 +1,7 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type ParseOptions } from 'commander';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { machineDapError } from '../common/machine-error.js';
+import { terminalText } from '../common/terminal-text.js';
 import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
 import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
@@ -30,12 +32,13 @@ Examples:
   # the same on the embedded simulator
   $ dap-report run --simulate --backend graph --report MailboxUsageDetail
 
-  # finish a run that was interrupted (same command, plus --resume)
+  # finish a run that was interrupted (same command, plus --resume); --fresh instead discards it
   $ dap-report run --report MailboxUsageReport --user admin@contoso.onmicrosoft.com --out usage.csv --resume
 
 Exit codes: 0 every tenant succeeded (no data counts as success), 1 some tenants failed (listed in the
 errors file), 2 usage or input error (nothing was run), 3 fatal (e.g. sign-in failed; no output),
-130 interrupted (resume with --resume).
+4 the machine stopped the run (disk full, a file that cannot be written: what was done is kept; fix it,
+then resume with --resume), 130 interrupted (resume with --resume).
 `;
 
 const usageCodes: Record<string, string> = {
@@ -57,6 +60,13 @@ const usageCodes: Record<string, string> = {
 class DapCommand extends Command {
   throwErrors = false;
   root: DapCommand = this;
+  /** The arguments given to parseAsync (node and the script first). */
+  argv: readonly string[] = [];
+
+  override parseAsync(argv?: readonly string[], options?: ParseOptions): Promise<this> {
+    this.argv = argv ?? process.argv;
+    return super.parseAsync(argv, options);
+  }
 
   override createCommand(name?: string): DapCommand {
     const command = new DapCommand(name);
@@ -75,16 +85,23 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
   const deps: RuntimeDeps = { ...defaultDeps(), ...overrides };
   const program = new DapCommand('dap-report');
 
-  const fail = (error: unknown): void => {
+  /** Under --json the error a command ends with is also one JSON object on stdout. */
+  const printJsonError = (error: DapError) =>
+    deps.stdout.write(`${JSON.stringify({ error: { code: error.code, exitCode: error.exitCode, message: error.message } }, null, 2)}\n`);
+
+  const fail = (error: unknown, json: boolean | undefined): void => {
+    // a disk or permission problem (ENOSPC, EACCES …) is the machine's, not a bug: one line naming the path and the code
+    const machine = error instanceof DapError ? undefined : machineDapError(error);
     const dapError =
       error instanceof DapError
         ? error
-        : new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error });
+        : (machine ?? new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error }));
     if (program.throwErrors) throw dapError;
-    deps.stderr.write(`dap-report: ${dapError.message}\n`);
+    deps.stderr.write(`dap-report: ${terminalText(dapError.message)}\n`);
+    if (json) printJsonError(dapError);
     // an unexpected error is a bug: show where it happened so it can be reported
-    if (!(error instanceof DapError) && error instanceof Error && error.stack) {
-      deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${error.stack}\n`);
+    if (!(error instanceof DapError) && !machine && error instanceof Error && error.stack) {
+      deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${terminalText(error.stack)}\n`);
     }
     deps.setExitCode(dapError.exitCode);
   };
@@ -98,11 +115,14 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
     }
     const error = new DapError(usageCodes[err.code] ?? 'USAGE', ExitCode.usage, err.message.replace(/^error: /, ''), { cause: err });
     if (program.throwErrors) throw error;
+    // commander has printed the message; --json (before any `--`) asks for the JSON too
+    const args = program.argv.slice(2);
+    if (args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json')) printJsonError(error);
     process.exit(ExitCode.usage);
   });
   program.configureOutput({
     writeOut: (text) => deps.stdout.write(text),
-    writeErr: (text) => deps.stderr.write(text),
+    writeErr: (text) => deps.stderr.write(terminalText(text)),
   });
 
   program
@@ -130,12 +150,13 @@ Examples:
     .option('--user <upn>', 'a partner account; repeat to spread tenants over several accounts', collect, [])
     .option('--simulate [scenario.json]', 'run against the embedded simulator (its default scenario, or the given one)')
     .option('--resume', 'finish an interrupted run of the same command: keep the tenants already done')
+    .addOption(new Option('--fresh', 'discard an unfinished earlier run of the same --out and start again').conflicts('resume'))
     .option('--tenant <domain|id>', 'only this tenant (domain or TenantId); repeatable', collect, [])
     .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
     .option('--tenants-file <file>', 'only the tenants listed in this file, one domain or TenantId per line (# comments)')
     .option('--bom', 'start the CSV with a UTF-8 byte order mark (for Excel)')
     .option('--excel-safe', "prefix ' to cells starting with = + - @ so spreadsheets do not evaluate them")
-    .option('--json', 'print the run summary as JSON on stdout')
+    .option('--json', 'print the run summary as JSON on stdout (an error as {"error": {code, exitCode, message}})')
     .option('--quiet', 'no progress and no summary line')
     .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
     .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
@@ -161,7 +182,7 @@ Examples:
         const result = await runReport(plan, deps);
         deps.setExitCode(result.exitCode);
       } catch (error) {
-        fail(error);
+        fail(error, options.json);
       }
     });
 
@@ -176,7 +197,7 @@ Examples:
         const catalog = deps.readCatalog(options.catalog);
         deps.stdout.write(options.json ? `${JSON.stringify(catalog.reports, null, 2)}\n` : formatCatalog(catalog));
       } catch (error) {
-        fail(error);
+        fail(error, options.json);
       }
     });
 
@@ -229,7 +250,7 @@ Examples:
           deps,
         );
       } catch (error) {
-        fail(error);
+        fail(error, options.json);
       }
     });
 

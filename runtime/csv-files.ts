@@ -1,9 +1,10 @@
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify, type Options as StringifyOptions } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
+import { withPath } from '../common/machine-error.js';
+import { drained } from './stream-drain.js';
 
 /**
  * The one CSV dialect the runtime writes, for spooled parts and for the merged output alike
@@ -80,7 +81,7 @@ export async function normalizePart(
         if (leading.length !== 2) throw new Error(`the rows have no TenantId and TenantDomain columns (columns: ${record.join(', ')})`);
         order = [...leading, ...rest].map((c) => c.index);
         header = order.map((index) => record[index]!);
-        if (!stringifier.write(header)) await once(stringifier, 'drain');
+        if (!stringifier.write(header)) await drained(stringifier);
         continue;
       }
       // csv-parse already rejects a record whose field count differs from the header's
@@ -88,7 +89,7 @@ export async function normalizePart(
       if (row[0] === '') row[0] = tenant.tenantId;
       if (row[1] === '') row[1] = tenant.domain;
       rows += 1;
-      if (!stringifier.write(row)) await once(stringifier, 'drain');
+      if (!stringifier.write(row)) await drained(stringifier);
     }
     stringifier.end();
     await written;
@@ -96,7 +97,7 @@ export async function normalizePart(
     stringifier.destroy();
     output.destroy();
     await fs.rm(target, { force: true });
-    throw error;
+    throw withPath(error, target);
   }
   return { header: header ?? [], rows };
 }

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { terminalText } from '../common/terminal-text.js';
 import type { RunningSimulator } from '../simulator/simulator-types.js';
 import { exchangeBackend } from './exchange-backend.js';
 import { graphBackend } from './graph/graph-backend.js';
@@ -7,7 +8,7 @@ import type { BackendKind, GraphPlan } from './graph/graph-options.js';
 import type { RunBackend } from './run-backend.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
-import { selectTenants, type TenantFilter } from './tenant-selection.js';
+import { noTenantSelected, selectTenants, type TenantFilter } from './tenant-selection.js';
 
 export interface TenantsPlan {
   backend?: BackendKind;
@@ -40,19 +41,23 @@ export async function listTenants(plan: TenantsPlan, deps: RuntimeDeps): Promise
     backend = await starter.open(simulator);
     const discovered = await backend.discover();
     const { tenants } = selectTenants(discovered, plan.filter);
+    if (tenants.length === 0) throw noTenantSelected(discovered, plan.filter);
     const runnable = (t: { tenantId: string; domain: string }) => backend!.tenantProblem(t) === undefined;
     if (plan.json) {
       deps.stdout.write(`${JSON.stringify(kind === 'graph' ? tenants.map(({ validDomain: _, ...t }) => ({ ...t, runnable: runnable(t) })) : tenants, null, 2)}\n`);
     } else if (kind === 'graph') {
+      // names come from the service: a table on a terminal shows their control characters, it does not obey them
       deps.stdout.write(
-        stringify([['TenantDomain', 'TenantId', 'Name', 'App', 'Runnable'], ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, runnable(t) ? 'yes' : 'no'])]),
+        terminalText(stringify([['TenantDomain', 'TenantId', 'Name', 'App', 'Runnable'], ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, runnable(t) ? 'yes' : 'no'])])),
       );
     } else {
       deps.stdout.write(
-        stringify([
-          ['TenantDomain', 'TenantId', 'Name', 'Account', 'ValidDomain'],
-          ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, t.validDomain ? 'yes' : 'no']),
-        ]),
+        terminalText(
+          stringify([
+            ['TenantDomain', 'TenantId', 'Name', 'Account', 'ValidDomain'],
+            ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, t.validDomain ? 'yes' : 'no']),
+          ]),
+        ),
       );
     }
   } finally {

@@ -1,53 +1,97 @@
 import { readFileSync } from 'node:fs';
-import type { FailureCategory } from '../common/failure-category.js';
-import type { JobParameter } from './runner-types.js';
+import { z } from 'zod';
+import { DapError, ExitCode } from '../common/dap-error.js';
+import { failureCategories } from '../common/failure-category.js';
+import { formatIssues } from '../common/zod-issues.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { partNameOf } from './spool.js';
+
+const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 time such as 2015-03-18T10:00:00.000Z');
+const count = z.number().int().min(0);
+/** A TenantId names the tenant's part file: no path separators, not . or .. */
+const tenantIdSchema = z.string().min(1).refine((id) => !/[/\\\0]/.test(id) && id !== '.' && id !== '..', 'expected a TenantId without / or \\');
+const parameterValue = z.union([z.string(), z.number(), z.boolean()]);
 
 /** What makes two runs "the same run": resuming is allowed only when these are equal. */
-export interface RunFingerprint {
-  report: string;
-  parameters: Array<Pick<JobParameter, 'name' | 'value'>>;
-  tenants: string[];
-  exclude: string[];
-}
+const fingerprintSchema = z.strictObject({
+  report: z.string().min(1),
+  parameters: z.array(z.strictObject({ name: z.string().min(1), value: z.union([parameterValue, z.array(parameterValue)]) })),
+  tenants: z.array(z.string()),
+  exclude: z.array(z.string()),
+});
 
-export type TenantState = 'pending' | 'succeeded' | 'noData' | 'failed';
+export const tenantStates = ['pending', 'succeeded', 'noData', 'failed'] as const;
 
-export interface ManifestTenant {
-  tenantId: string;
-  domain: string;
-  name: string;
-  account: string;
-  state: TenantState;
-  rows: number;
-  attempts: number;
-  category?: FailureCategory;
-  message?: string;
-  durationMs?: number;
-  /** The part file, relative to the run directory, when state is succeeded. */
-  part?: string;
-}
+const manifestTenantSchema = z
+  .strictObject({
+    tenantId: tenantIdSchema,
+    domain: z.string(),
+    name: z.string(),
+    account: z.string().min(1),
+    state: z.enum(tenantStates),
+    rows: count,
+    attempts: count,
+    category: z.enum(failureCategories).optional(),
+    message: z.string().optional(),
+    durationMs: z.number().min(0).optional(),
+    /** The part file, relative to the run directory, when state is succeeded. */
+    part: z.string().optional(),
+  })
+  .refine((t) => t.part === undefined || t.part === partNameOf(t.tenantId), { path: ['part'], message: 'expected the part file parts/<tenantid>.csv of this tenant' });
 
-export interface Manifest {
-  format: 1;
-  fingerprint: RunFingerprint;
-  createdAt: string;
-  updatedAt: string;
-  /** Sorted by domain, then TenantId. */
-  tenants: ManifestTenant[];
-}
+/** The run manifest, `<out>.dap-run/manifest.json`: what a run is and where each tenant stands. */
+export const manifestSchema = z
+  .strictObject({
+    format: z.literal(1),
+    fingerprint: fingerprintSchema,
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    /** Sorted by domain, then TenantId. */
+    tenants: z.array(manifestTenantSchema),
+    /**
+     * When the run's merged output and errors file were written. A run is finished when this is
+     * set and no tenant is pending (see saved-run.ts); a run that starts (or resumes) removes it.
+     */
+    mergedAt: isoTime.optional(),
+  })
+  .superRefine((manifest, context) => {
+    const seen = new Set<string>();
+    manifest.tenants.forEach((tenant, index) => {
+      const id = tenant.tenantId.toLowerCase();
+      if (seen.has(id)) context.addIssue({ code: 'custom', path: ['tenants', index, 'tenantId'], message: `duplicate TenantId '${tenant.tenantId}'` });
+      seen.add(id);
+    });
+  });
+
+export type RunFingerprint = z.infer<typeof fingerprintSchema>;
+export type TenantState = (typeof tenantStates)[number];
+export type ManifestTenant = z.infer<typeof manifestTenantSchema>;
+export type Manifest = z.infer<typeof manifestSchema>;
 
 export function compareTenants(a: { domain: string; tenantId: string }, b: { domain: string; tenantId: string }): number {
   const byDomain = a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0;
   return byDomain || (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0);
 }
 
+/**
+ * Reads and checks a run manifest. A file that cannot be read or is not JSON is
+ * RUN_MANIFEST_UNREADABLE, one with bad entries RUN_MANIFEST_INVALID naming each field; both are
+ * usage errors (exit 2) naming the file.
+ */
 export function readManifest(path: string): Manifest {
-  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-  if (manifest.format !== 1 || !Array.isArray(manifest.tenants) || typeof manifest.fingerprint !== 'object') {
-    throw new Error(`${path} is not a dap-report run manifest (format 1)`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new DapError('RUN_MANIFEST_UNREADABLE', ExitCode.usage, `the run manifest ${path} cannot be read: ${reason}`, { cause: error });
   }
-  return manifest;
+  const result = manifestSchema.safeParse(value);
+  if (!result.success) {
+    const lines = formatIssues(result.error.issues, '(manifest)');
+    throw new DapError('RUN_MANIFEST_INVALID', ExitCode.usage, `${path} is not a valid dap-report run manifest:\n  ${lines.join('\n  ')}`, { cause: result.error });
+  }
+  return result.data;
 }
 
 /** Differences between two fingerprints, as "field: was X, now Y" lines; empty when they match. */
@@ -80,12 +124,12 @@ export class ManifestWriter {
     private readonly soonMs = 500,
   ) {}
 
-  /** Saves within soonMs, without waiting for it; a failure shows again at the next save(), which writes the same state. */
-  saveSoon(): void {
+  /** Saves within soonMs, without waiting for it; a failure goes to onError. */
+  saveSoon(onError: (error: unknown) => void = () => undefined): void {
     if (this.soon) return;
     this.soon = setTimeout(() => {
       this.soon = undefined;
-      this.save().catch(() => undefined);
+      this.save().catch(onError);
     }, this.soonMs);
   }
 

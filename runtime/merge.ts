@@ -6,6 +6,8 @@ import { tempPathFor } from './atomic-file.js';
 import { csvDialect, headerLine, readCsvHeader, remotingColumns } from './csv-files.js';
 import { PadRecords } from './csv-record-padding.js';
 import { compareTenants } from './manifest.js';
+import { drained } from './stream-drain.js';
+import { withPath } from '../common/machine-error.js';
 
 export { remotingColumns } from './csv-files.js';
 
@@ -49,11 +51,6 @@ export function excelSafeCell(value: string): string {
   return /^[=+\-@]/.test(value) ? `'${value}` : value;
 }
 
-/** Resolves once `stream` has flushed what was written so far (or at once when it is not full). */
-async function drained(stream: WriteStream): Promise<void> {
-  if (stream.writableNeedDrain) await once(stream, 'drain');
-}
-
 /** True when the file starts with exactly these bytes. */
 async function startsWith(path: string, prefix: Buffer): Promise<boolean> {
   const handle = await fs.open(path, 'r');
@@ -95,7 +92,7 @@ async function reencodeRecords(part: MergePart, columns: readonly string[], exce
         return excelSafe ? excelSafeCell(value) : value;
       });
       rows += 1;
-      if (!stringifier.write(row)) await once(stringifier, 'drain');
+      if (!stringifier.write(row)) await drained(stringifier);
     }
   } finally {
     stringifier.end();
@@ -125,6 +122,7 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
   const temp = tempPathFor(outPath);
   const output = createWriteStream(temp);
   const closed = once(output, 'close');
+  closed.catch(() => undefined); // awaited below; a failed write rejects it before that
   let rows = 0;
   try {
     if (options.bom) output.write('\uFEFF');
@@ -149,7 +147,7 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
   } catch (error) {
     output.destroy();
     await fs.rm(temp, { force: true });
-    throw error;
+    throw withPath(error, outPath);
   }
   return { columns, rows };
 }

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { terminalText } from '../common/terminal-text.js';
 
 export interface ProgressCounts {
   done: number;
@@ -16,6 +17,7 @@ export interface RunningTenantView {
 export interface Progress {
   start(total: number): void;
   update(counts: ProgressCounts): void;
+  /** A line of its own between progress updates; control characters in it are shown, not obeyed (terminalText). */
   log(line: string): void;
   stop(): void;
 }
@@ -95,7 +97,7 @@ class BarProgress implements Progress {
   }
 
   log(line: string): void {
-    this.stream.write(`\r\x1b[K${line}\n`);
+    this.stream.write(`\r\x1b[K${terminalText(line)}\n`);
   }
 
   stop(): void {
@@ -143,7 +145,7 @@ class LineProgress implements Progress {
   }
 
   log(line: string): void {
-    this.stream.write(`${line}\n`);
+    this.stream.write(`${terminalText(line)}\n`);
   }
 
   stop(): void {

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Catalog, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
-import { fingerprintDifferences, readManifest, type Manifest, type RunFingerprint } from './manifest.js';
+import type { RunFingerprint } from './manifest.js';
 import { findReport, parseReportParameters } from './report-parameters.js';
 import { parseBackend, planGraph, rejectGraphOptions, type BackendKind, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
 import type { JobParameter } from './runner-types.js';
@@ -20,6 +20,7 @@ export interface RunCliOptions extends GraphCliOptions {
   user?: string[];
   simulate?: boolean | string;
   resume?: boolean;
+  fresh?: boolean;
   tenant?: string[];
   exclude?: string[];
   tenantsFile?: string;
@@ -50,8 +51,8 @@ export interface RunPlan {
   /** Present under --simulate; scenario undefined means the default scenario. */
   simulate?: { scenario?: string };
   resume: boolean;
-  /** The saved manifest when resuming (already checked against this command). */
-  resumeManifest?: Manifest;
+  /** --fresh: discard an unfinished earlier run of this output instead of refusing to start. */
+  fresh: boolean;
   filter: TenantFilter;
   fingerprint: RunFingerprint;
   spool: Spool;
@@ -114,6 +115,11 @@ function checkFolder(option: string, path: string): void {
   }
   if (!isDirectory) throw usage('OUTPUT_DIR_MISSING', `${option} ${path}: the folder ${folder} does not exist`);
   try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw usage('OUTPUT_NOT_WRITABLE', `${option} ${path}: the folder ${folder} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
     if (statSync(path).isDirectory()) throw usage('OUTPUT_IS_DIRECTORY', `${option} ${path} is a folder: expected a file name`);
   } catch (error) {
     if (error instanceof DapError) throw error;
@@ -150,8 +156,8 @@ export function checkScenario(raw: string, cwd: string): string {
 
 /**
  * Checks every `run` option, reads what the options point to (catalog entry, tenants file,
- * scenario, the manifest of a run to resume) and answers a plan, or the first problem as a usage
- * error (exit 2). Starts nothing.
+ * scenario) and answers a plan, or the first problem as a usage error (exit 2). Starts nothing;
+ * the saved run of the output is read once the run holds its lock (see saved-run.ts).
  */
 export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, env: NodeJS.ProcessEnv = {}): RunPlan {
   const simulate = options.simulate !== undefined && options.simulate !== false;
@@ -223,6 +229,7 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
     summaryPath: `${out}.summary.json`,
     users,
     resume: options.resume === true,
+    fresh: options.fresh === true,
     filter,
     fingerprint: {
       report: report.name,
@@ -243,21 +250,5 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
   if (options.pwsh) plan.pwshFlag = options.pwsh;
   if (simulate) plan.simulate = typeof options.simulate === 'string' ? { scenario: checkScenario(options.simulate, cwd) } : {};
 
-  if (plan.resume) {
-    if (!plan.spool.exists()) {
-      throw usage('NO_RUN_TO_RESUME', `--resume: there is no earlier run of ${out} to resume (expected ${plan.spool.manifestPath})`);
-    }
-    let manifest: Manifest;
-    try {
-      manifest = readManifest(plan.spool.manifestPath);
-    } catch (error) {
-      throw usage('RUN_MANIFEST_UNREADABLE', `--resume: ${plan.spool.manifestPath} cannot be read: ${(error as Error).message}`);
-    }
-    const differences = fingerprintDifferences(manifest.fingerprint, plan.fingerprint);
-    if (differences.length > 0) {
-      throw usage('RESUME_MISMATCH', `--resume needs the same report, parameters and tenant filters as the run it resumes; ${differences.join('; ')}`);
-    }
-    plan.resumeManifest = manifest;
-  }
   return plan;
 }

@@ -7,6 +7,9 @@ import { graphBackend } from './graph/graph-backend.js';
 import type { BackendPlan, RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, type Manifest, type ManifestTenant } from './manifest.js';
+import { isMachineError } from '../common/machine-error.js';
+import { terminalText } from '../common/terminal-text.js';
+import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
 import { defaultRetryPolicy } from './retry-policy.js';
@@ -15,8 +18,10 @@ import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { Scheduler, type AccountCounters, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
 import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
-import { selectTenants } from './tenant-selection.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { RunLock } from './run-lock.js';
+import { checkSavedRun } from './saved-run.js';
+import { noTenantSelected, selectTenants } from './tenant-selection.js';
+import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
 
 export interface RunResult {
   exitCode: number;
@@ -25,6 +30,7 @@ export interface RunResult {
 
 function newManifest(plan: RunPlan, discovered: Array<{ account: string; tenants: DiscoveredTenant[] }>, now: Date): { manifest: Manifest; unmatched: string[] } {
   const selection = selectTenants(discovered, plan.filter);
+  if (selection.tenants.length === 0) throw noTenantSelected(discovered, plan.filter);
   const tenants: ManifestTenant[] = selection.tenants.map((t) => ({
     tenantId: t.tenantId,
     domain: t.domain,
@@ -83,10 +89,12 @@ function toSummaryTenant(t: ManifestTenant): TenantSummary {
 export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunResult> {
   const startedAt = deps.now();
   const say = (line: string) => {
-    if (!plan.quiet) deps.stderr.write(`${line}\n`);
+    if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
   };
   // input problems of the backend (e.g. no pwsh) come before anything starts
   const starter = plan.backend === 'graph' ? graphBackend(backendPlanOf(plan), deps) : exchangeBackend(backendPlanOf(plan), deps);
+  // one run of an output at a time: the lock comes before anything in the run folder is read or changed
+  const lock = await RunLock.acquire(plan.spool.dir, { output: plan.out, now: startedAt });
   let simulator: RunningSimulator | undefined;
   let simulatorStats: SimulatorStats | undefined;
   let backend: RunBackend | undefined;
@@ -94,6 +102,9 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     if (simulator && !simulatorStats) simulatorStats = await simulator.stop();
   };
   try {
+    const resumeManifest = checkSavedRun(plan);
+    // what a run killed while writing its files (the merge above all) left beside them
+    for (const path of [plan.out, plan.errors, plan.summaryPath, plan.spool.manifestPath]) await removeTempFilesOf(path);
     if (plan.simulate) {
       simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
       say(`dap-report: simulator at ${simulator.url}`);
@@ -106,8 +117,9 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
 
     let manifest: Manifest;
     let reused = 0;
-    if (plan.resumeManifest) {
-      manifest = plan.resumeManifest;
+    if (resumeManifest) {
+      manifest = resumeManifest;
+      delete manifest.mergedAt;
       reused = await prepareResume(plan, manifest, lanes);
       say(`dap-report: resuming ${plan.spool.dir}: ${reused} tenant(s) kept, ${manifest.tenants.length - reused} to run`);
     } else {
@@ -115,7 +127,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       manifest = fresh.manifest;
       for (const name of fresh.unmatched) say(`dap-report: --tenant ${name} matched no customer of ${lanes.map((a) => a.userName).join(', ')}`);
     }
-    plan.spool.create(!plan.resumeManifest);
+    plan.spool.create(!resumeManifest);
     await plan.spool.cleanTemporary();
     const writer = new ManifestWriter(plan.spool.manifestPath, manifest, deps.now);
 
@@ -143,6 +155,16 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     });
     const update = () => progress.update({ done: counts.done, failed: counts.failed, remaining: manifest.tenants.length - counts.done - counts.failed });
 
+    // a machine error (disk full …) or a manifest that cannot be saved stops the run: nothing new
+    // starts, running attempts are aborted (their tenants stay pending), and once every tenant has
+    // settled the run ends with that error
+    let stopError: unknown;
+    const stopFor = (error: unknown): TenantOutcome => {
+      stopError ??= error;
+      scheduler?.abort();
+      return { status: 'failed', rows: 0, category: 'Interrupted', message: `the run stopped: ${(error as Error).message}` };
+    };
+
     const runner = backend.createRunner();
     scheduler = new Scheduler({
       runner,
@@ -162,14 +184,17 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       }),
       finalize: async (tenant, job, outcome): Promise<TenantOutcome> => {
         if (outcome.status !== 'succeeded') {
-          await fs.rm(job.outPath, { force: true });
-          return outcome;
+          await fs.rm(job.outPath, { force: true }).catch(() => undefined);
+          const diskFull = diskFullInOutcome(outcome, plan.spool.partsDir);
+          return diskFull ? stopFor(diskFull) : outcome;
         }
         try {
           const committed = await plan.spool.commitPart(tenant, outcome.partPath ?? job.outPath, outcome.rows);
           return { ...outcome, rows: committed.rows, partPath: committed.part };
         } catch (error) {
-          await fs.rm(outcome.partPath ?? job.outPath, { force: true });
+          await fs.rm(outcome.partPath ?? job.outPath, { force: true }).catch(() => undefined);
+          // the disk, not the tenant's rows: the tenant stays pending
+          if (isMachineError(error)) return stopFor(error);
           return { status: 'failed', rows: 0, category: 'InvalidData', message: `the tenant's rows could not be used: ${(error as Error).message}` };
         }
       },
@@ -188,7 +213,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         if (result.status === 'succeeded' && result.partPath) entry.part = result.partPath;
         if (result.status === 'failed') counts.failed += 1;
         else counts.done += 1;
-        writer.saveSoon();
+        writer.saveSoon(stopFor);
         update();
       },
     });
@@ -234,7 +259,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     for (const result of outcome.results) {
       if (result.status === 'interrupted') writer.tenant(result.tenantId).state = 'pending';
     }
-    await writer.save();
+    // after a stop, a save that fails too leaves the last complete manifest on disk
+    await (stopError === undefined ? writer.save() : writer.save().catch(() => undefined));
 
     if (outcome.fatal) {
       await stopSimulator();
@@ -244,6 +270,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         `sign-in failed for ${outcome.fatal.account} at ${outcome.fatal.domain}: ${outcome.fatal.message ?? 'bad user name or password'}; the run stopped at once (no output written)`,
       );
     }
+    if (stopError !== undefined) throw stopError;
 
     const tenants = [...manifest.tenants].sort(compareTenants).map(toSummaryTenant);
     const failed = tenants.some((t) => t.status === 'failed');
@@ -258,6 +285,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!), rows: t.rows }));
       await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe });
       await writeErrorsFile(plan.errors, tenants);
+      manifest.mergedAt = deps.now().toISOString();
+      await writer.save();
       output = plan.out;
       errorsFile = plan.errors;
     }
@@ -287,13 +316,16 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     say(summaryLine(summary));
     if (unfinished) {
       deps.stderr.write(
-        `dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.\n`,
+        terminalText(`dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.\n`),
       );
     }
     return { exitCode, summary };
+  } catch (error) {
+    throw asMachineStop(error, plan.spool.dir, plan.spool.exists());
   } finally {
     await backend?.close().catch(() => undefined);
     await stopSimulator().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
 }
 

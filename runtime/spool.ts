@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { countCsvRows, normalizePart } from './csv-files.js';
 import type { ManifestTenant } from './manifest.js';
 
+/** A tenant's part file, relative to the run directory. */
+export function partNameOf(tenantId: string): string {
+  return join('parts', `${tenantId.toLowerCase()}.csv`);
+}
+
 /** Where a run keeps its state: `<out>.dap-run/` beside the output. */
 export class Spool {
   readonly manifestPath: string;
@@ -21,9 +26,13 @@ export class Spool {
     return existsSync(this.manifestPath);
   }
 
+  /**
+   * Makes the parts folder. A fresh run first discards an earlier run (its manifest and parts),
+   * so it cannot pick up that run's parts; the lock and backend state (graph-requests.json) stay.
+   */
   create(fresh: boolean): void {
     if (fresh) {
-      // a fresh run must not pick up an earlier run's parts
+      rmSync(this.manifestPath, { force: true });
       rmSync(this.partsDir, { recursive: true, force: true });
     }
     mkdirSync(this.partsDir, { recursive: true });
@@ -38,7 +47,7 @@ export class Spool {
 
   /** The part file for a tenant, relative to the run directory. */
   partName(tenantId: string): string {
-    return join('parts', `${tenantId.toLowerCase()}.csv`);
+    return partNameOf(tenantId);
   }
 
   partPath(tenantId: string): string {

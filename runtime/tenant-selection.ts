@@ -1,3 +1,4 @@
+import { DapError, ExitCode } from '../common/dap-error.js';
 import { compareTenants } from './manifest.js';
 import type { DiscoveredTenant } from './runner-types.js';
 import { isDnsName, normaliseTenantName } from './tenant-names.js';
@@ -83,4 +84,24 @@ export function selectTenants(discovered: ReadonlyArray<{ account: string; tenan
     };
   });
   return { tenants, unmatched: [...include].filter((name) => !matched.has(name)) };
+}
+
+/**
+ * The usage error (exit 2) for a selection without any tenant: which filters matched nothing, and
+ * how many customers the accounts have.
+ */
+export function noTenantSelected(discovered: ReadonlyArray<{ account: string; tenants: readonly DiscoveredTenant[] }>, filter: TenantFilter): DapError {
+  const known = new Set(discovered.flatMap((d) => d.tenants.flatMap(names)));
+  const customers = new Set(discovered.flatMap((d) => d.tenants.map((t) => normaliseTenantName(t.tenantId)))).size;
+  const accounts = discovered.map((d) => d.account).join(', ');
+  const unknown = filter.include.filter((name) => !known.has(name));
+  const reasons = [
+    ...(unknown.length > 0 ? [`--tenant/--tenants-file ${unknown.join(', ')} matched no customer`] : []),
+    // the excludes matter when the same selection without them is not empty
+    ...(filter.exclude.length > 0 && selectTenants(discovered, { ...filter, exclude: [] }).tenants.length > 0
+      ? [`--exclude ${filter.exclude.join(', ')} left out every ${filter.include.length > 0 ? 'tenant the other filters name' : 'customer'}`]
+      : []),
+  ];
+  const have = `${accounts} ${discovered.length === 1 ? 'has' : 'have'} ${customers} customer${customers === 1 ? '' : 's'}`;
+  return new DapError('NO_TENANT_SELECTED', ExitCode.usage, `no tenant selected: ${[...reasons, have].join('; ')}`);
 }

@@ -1,25 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { formatIssues } from '../common/zod-issues.js';
 import { defaultScenarioPath } from './paths.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 function invalid(message: string, cause?: unknown): DapError {
   return new DapError('SCENARIO_INVALID', ExitCode.usage, message, { cause });
-}
-
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.length === 0 ? '(scenario)' : path.map(String).join('.');
-}
-
-/** One line per problem: `<field path>: <message>`. */
-export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
-  return issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return `${formatPath(issue.path)}: unknown field(s) ${issue.keys.map((key) => `'${key}'`).join(', ')}`;
-    }
-    return `${formatPath(issue.path)}: ${issue.message}`;
-  });
 }
 
 /** Validates a parsed scenario object; `source` names it in messages. */
@@ -29,7 +15,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
     checkUnique(result.data, source);
     return result.data;
   }
-  const lines = formatIssues(result.error.issues);
+  const lines = formatIssues(result.error.issues, '(scenario)');
   throw invalid(`${source} is not a valid simulator scenario:\n  ${lines.join('\n  ')}`, result.error);
 }
 

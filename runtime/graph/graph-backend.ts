@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DapError, ExitCode } from '../../common/dap-error.js';
+import { terminalText } from '../../common/terminal-text.js';
 import type { RunningSimulator } from '../../simulator/simulator-types.js';
 import { readAll } from '../exchange-backend.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
@@ -132,7 +133,7 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
               redactor,
             });
             tenants = lookup.tenants;
-            if (lookup.failed > 0) deps.stderr.write(`${domainLookupNotice(lookup.failed, lookup.firstProblem)}\n`);
+            if (lookup.failed > 0) deps.stderr.write(`${terminalText(domainLookupNotice(lookup.failed, lookup.firstProblem))}\n`);
           }
           return [{ account: credential.clientId, tenants }];
         },

@@ -7,7 +7,7 @@ import { DapError } from '../../common/dap-error.js';
 import { projectRoot } from '../../common/project-paths.js';
 import { validateScenarioFile } from '../../runtime/simulate.js';
 import { pwsh } from '../helpers/powershell.js';
-import { fixtureCatalog, fixtures, harness, tempDir, USER } from './fakes.js';
+import { fixtureCatalog, fixtures, harness, makeTenants, tempDir, USER } from './fakes.js';
 
 const report = ['--report', 'MailboxActivityReport'];
 const user = ['--user', USER];
@@ -46,6 +46,7 @@ const cases: Array<[string, string[], string, RegExp]> = [
   ['--retries not a number', [...report, ...user, '--retries', 'many'], 'BAD_RETRIES', /'many'/],
   ['--tenant-timeout 0', [...report, ...user, '--tenant-timeout', '0'], 'BAD_TIMEOUT', /--tenant-timeout.*'0'/],
   ['--resume without a run', [...report, ...user, '--resume'], 'NO_RUN_TO_RESUME', /no earlier run.*manifest\.json/],
+  ['--fresh with --resume', [...report, ...user, '--fresh', '--resume'], 'OPTION_CONFLICT', /--fresh.*--resume|--resume.*--fresh/],
   ['--password-stdin with --simulate', ['--simulate', '--password-stdin'], 'OPTION_CONFLICT', /password-stdin.*simulate/],
   ['--user not a UPN', [...report, '--user', 'admin'], 'BAD_USER', /'admin'.*name@domain/],
   ['no --user without --simulate', [...report], 'MISSING_USER', /--user/],
@@ -148,4 +149,33 @@ describe('the built bin (dist/)', () => {
     expect(result.stderr).toContain("--pwsh names '/nonexistent/pwsh', which is not an executable file");
     expect(readdirSync(cwd)).toEqual([]);
   });
+});
+
+describe('a selection without any tenant is a usage error (exit 2) and writes nothing', () => {
+  const tenants = makeTenants(6);
+  const known = tenants[0]!.initialDomain;
+  /** [what, tenants the account has, filter arguments, what the message must say] */
+  const cases: Array<[string, typeof tenants, (cwd: string) => string[], RegExp]> = [
+    ['--tenant naming no customer', tenants, () => ['--tenant', 'nosuch.onmicrosoft.com'], /--tenant\/--tenants-file nosuch\.onmicrosoft\.com matched no customer; admin@contoso\.onmicrosoft\.com has 6 customers$/],
+    ['--tenants-file naming no customer', tenants, (cwd) => {
+      writeFileSync(join(cwd, 'list.txt'), 'nosuch.onmicrosoft.com\n00000000-0000-4000-8000-999999999999\n');
+      return ['--tenants-file', join(cwd, 'list.txt')];
+    }, /00000000-0000-4000-8000-999999999999, nosuch\.onmicrosoft\.com matched no customer; .* has 6 customers$/],
+    ['--exclude of every customer', tenants, () => tenants.flatMap((t) => ['--exclude', t.initialDomain]), /^no tenant selected: --exclude .* left out every customer; .* has 6 customers$/],
+    ['--tenant and --exclude of the same customer', tenants, () => ['--tenant', known, '--exclude', known], /^no tenant selected: --exclude .* left out every tenant the other filters name; .* 6 customers$/],
+    ['an account without customers', [], () => [], /^no tenant selected: admin@contoso\.onmicrosoft\.com has 0 customers$/],
+  ];
+
+  it.each(cases.flatMap(([what, world, filters, message]) => (['run', 'tenants'] as const).map((command) => [`${command}: ${what}`, command, world, filters, message] as const)))(
+    '%s',
+    async (_what, command, world, filters, message) => {
+      const h = harness({ tenants: world });
+      const before = readdirSync(h.deps.cwd);
+      const args = command === 'run' ? ['run', ...report, ...user] : ['tenants', ...user];
+      await expect(h.run([...args, ...filters(h.deps.cwd)])).rejects.toMatchObject({ code: 'NO_TENANT_SELECTED', exitCode: 2, message: expect.stringMatching(message) });
+      expect(h.runner.attempts).toEqual([]);
+      expect(h.stdout.text).toBe('');
+      expect(readdirSync(h.deps.cwd).filter((name) => !before.includes(name) && name !== 'list.txt')).toEqual([]);
+    },
+  );
 });

@@ -103,7 +103,7 @@ describe('dap-report with full pwsh and the simulator', () => {
     expect(existsSync(join(cwd, 'ReportOutput.csv'))).toBe(false);
   });
 
-  it('kill -9 mid-run, then --resume: byte-identical to an uninterrupted run', async () => {
+  it('kill -9 mid-run (a second run meanwhile is refused), then --resume takes over the lock: byte-identical to an uninterrupted run', async () => {
     const reference = tempDir();
     const slow = { tenantCount: 25, latency: { signInMs: 0, sessionOpenMs: 0, commandMs: 400, jitterMs: 0 } };
     const env = { ...process.env, DAP_PWSH: pwsh.path, DAP_PASSWORD: '' };
@@ -120,11 +120,20 @@ describe('dap-report with full pwsh and the simulator', () => {
       const done = readJson<Manifest>(manifestPath).tenants.filter((t) => t.state !== 'pending').length;
       if (done >= 6) break;
     }
+    // a second process of the same command meanwhile is refused, naming the first (paused, so surely still there)
+    child.kill('SIGSTOP');
+    const second = await execa(process.execPath, [bin, 'run', '--simulate', file, ...params, '--quiet', '--json'], { cwd, env, reject: false });
+    expect(second.exitCode).toBe(2);
+    expect(JSON.parse(second.stdout)).toMatchObject({ error: { code: 'RUN_IN_PROGRESS', message: expect.stringContaining(`pid ${child.pid} on `) } });
     child.kill('SIGKILL');
     await child;
     expect(existsSync(join(cwd, 'ReportOutput.csv'))).toBe(false);
+    // the killed run could not remove its lock: the resume takes it over (its pid is gone)
+    const lock = join(cwd, 'ReportOutput.csv.dap-run', 'run.lock');
+    expect(readJson<{ pid: number }>(lock).pid).toBe(child.pid);
     const resumed = await execa(process.execPath, [bin, 'run', '--simulate', file, ...params, '--quiet', '--resume'], { cwd, env, reject: false });
     expect(resumed.exitCode).toBe(0);
+    expect(existsSync(lock)).toBe(false);
     expect(readFileSync(join(cwd, 'ReportOutput.csv')).equals(readFileSync(join(reference, 'ReportOutput.csv')))).toBe(true);
     expect(readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json')).totals.reused).toBeGreaterThanOrEqual(6);
   });

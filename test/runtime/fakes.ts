@@ -154,8 +154,12 @@ export interface Harness {
   startSimulator: ReturnType<typeof vi.fn>;
   discovery: FakeDiscovery;
   runner: FakeRunner;
-  /** Runs the CLI with exitOverride: resolves with the exit code, or rejects with the DapError. */
-  run(args: string[]): Promise<number | undefined>;
+  /**
+   * Runs the CLI with exitOverride: resolves with the exit code, or rejects with the DapError.
+   * With `{ asBin: true }` an error is handled as the bin does (printed, exit code set) and resolves
+   * with that exit code; only for errors of an action (commander's own would exit the process).
+   */
+  run(args: string[], options?: { asBin?: boolean }): Promise<number | undefined>;
 }
 
 export interface HarnessOptions {
@@ -210,9 +214,10 @@ export function harness(options: HarnessOptions = {}): Harness {
     openExchangeHost: vi.fn((): ExchangeHost => ({ discovery, runner, pids: () => [], close: async () => undefined })),
     startSimulator: vi.fn(async () => simulator),
     deps: undefined as unknown as RuntimeDeps,
-    async run(args) {
+    async run(args, runOptions = {}) {
       h.exitCode = undefined;
-      const program = createProgram(h.deps).exitOverride();
+      const program = createProgram(h.deps);
+      if (!runOptions.asBin) program.exitOverride();
       const [command, ...rest] = args;
       const withCatalog = command === 'run' || command === 'reports' ? [command, '--catalog', fixtureCatalog, ...rest] : args;
       await program.parseAsync(['node', 'dap-report', ...withCatalog]);

@@ -288,6 +288,8 @@ describe('run --backend graph with relationships discovery: TenantDomain is the 
     expect(listed.error).toBeUndefined();
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ domain: 'alpha-studios.example', name: 'Alpha Studios', runnable: true })]);
     const plain = await runGraph(['tenants', '--simulate', path, '--backend', 'graph', '--json', '--no-domain-lookup', '--tenant', 'alpha-studios.example'], { cwd });
-    expect(JSON.parse(plain.stdout)).toEqual([]);
+    // without the lookup no customer has that domain: a selection that matches nothing is a usage error
+    expect(plain.error).toMatchObject({ code: 'NO_TENANT_SELECTED', exitCode: 2, message: expect.stringMatching(/alpha-studios\.example matched no customer/) });
+    expect(plain.stdout).toBe('');
   });
 });

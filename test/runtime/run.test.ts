@@ -223,6 +223,26 @@ describe('spool, manifest and --resume', () => {
     expect(readdirSync(join(run, 'parts')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('a new run or a resume removes the temporary files a killed run left beside its files, and nothing else', async () => {
+    let h = harness({ tenants: makeTenants(3) });
+    const out = join(h.deps.cwd, 'out.csv');
+    expect(await h.run(base(out))).toBe(0);
+    const run = `${out}.dap-run`;
+    const leftovers = ['.out.csv.4242.0a1b2c3d.tmp', '.Errors.txt.4242.0a1b2c3d.tmp', '.out.csv.summary.json.77.ffffffff.tmp'];
+    const kept = ['.out.csv.4242.0a1b2c3d.tmp.keep', '.other.csv.4242.0a1b2c3d.tmp', 'out.csv.4242.0a1b2c3d.tmp', '.out.csv.x.0a1b2c3d.tmp', '.out.csv.4242.0A1B2C3D.tmp', '.out.csv.4242.0a1b.tmp', 'notes.txt'];
+    for (const name of [...leftovers, ...kept]) writeFileSync(join(h.deps.cwd, name), 'x');
+    writeFileSync(join(run, '.manifest.json.4242.0a1b2c3d.tmp'), '{');
+    for (const resume of [false, true]) {
+      h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
+      expect(await h.run([...base(out), ...(resume ? ['--resume'] : [])])).toBe(0);
+      const names = readdirSync(h.deps.cwd);
+      expect(names.filter((f) => leftovers.includes(f))).toEqual([]);
+      expect(names.filter((f) => kept.includes(f)).sort()).toEqual([...kept].sort());
+      expect(readdirSync(run).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      for (const name of leftovers) writeFileSync(join(h.deps.cwd, name), 'x');
+    }
+  });
+
   it('a second SIGINT stops at once, even with hanging tenants', async () => {
     const h = harness({ tenants: makeTenants(5), runner: { behaviour: () => 'hang' } });
     h.deps.graceMs = 60_000;
@@ -252,6 +272,61 @@ describe('spool, manifest and --resume', () => {
       message: expect.stringMatching(/ReportType=Daily.*ReportType=Weekly/),
     });
     expect(h.openExchangeHost).not.toHaveBeenCalled();
+  });
+
+  /** [what the saved run is, how its manifest is changed after an interrupted run] */
+  const unfinishedRuns: Array<[string, (m: Manifest) => void, RegExp]> = [
+    ['interrupted: tenants pending', () => undefined, /\d+ of 6 tenant\(s\) not run yet/],
+    ['every tenant ran but nothing was merged', (m) => m.tenants.forEach((t) => t.state === 'pending' && (t.state = 'failed')), /no merged output was written/],
+    ['tenants pending although an output was merged once', (m) => (m.mergedAt = '2015-03-18T10:00:00.000Z'), /not run yet/],
+  ];
+
+  it.each(unfinishedRuns)('the same command again without --resume refuses an unfinished run (%s): exit 2, the run untouched; --fresh discards it', async (_what, change, detail) => {
+    let h = harness({ tenants: makeTenants(6), runner: { afterAttempt: (_job, done) => done === 2 && h.signals.emit('SIGINT') } });
+    const out = join(h.deps.cwd, 'out.csv');
+    expect(await h.run([...base(out), '--max-sessions', '1'])).toBe(130);
+    const manifestPath = join(`${out}.dap-run`, 'manifest.json');
+    const manifest = readJson<Manifest>(manifestPath);
+    change(manifest);
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const before = readdirSync(join(`${out}.dap-run`, 'parts')).sort();
+    expect(before).toHaveLength(2);
+
+    h = harness({ tenants: makeTenants(6), cwd: h.deps.cwd });
+    await expect(h.run(base(out))).rejects.toMatchObject({
+      code: 'UNFINISHED_RUN',
+      exitCode: 2,
+      message: expect.stringMatching(/add --resume to finish it, or --fresh to discard it/),
+    });
+    await expect(h.run(base(out))).rejects.toMatchObject({ message: expect.stringMatching(detail) });
+    expect(h.openExchangeHost).not.toHaveBeenCalled();
+    expect(readFileSync(manifestPath, 'utf8')).toBe(JSON.stringify(manifest));
+    expect(readdirSync(join(`${out}.dap-run`, 'parts')).sort()).toEqual(before);
+
+    h = harness({ tenants: makeTenants(6), cwd: h.deps.cwd });
+    expect(await h.run([...base(out), '--fresh'])).toBe(0);
+    expect(h.runner.attempts).toHaveLength(6);
+    expect(readJson<RunSummary>(`${out}.summary.json`).totals).toMatchObject({ reused: 0, succeeded: 6 });
+  });
+
+  it('a saved manifest that cannot be read refuses a new run too, naming --fresh; --fresh discards it', async () => {
+    let h = harness({ tenants: makeTenants(3) });
+    const out = join(h.deps.cwd, 'out.csv');
+    expect(await h.run(base(out))).toBe(0);
+    writeFileSync(join(`${out}.dap-run`, 'manifest.json'), JSON.stringify({ format: 1, tenants: [null] }));
+    h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
+    await expect(h.run(base(out))).rejects.toMatchObject({ code: 'RUN_MANIFEST_INVALID', exitCode: 2, message: expect.stringMatching(/tenants\.0: [^]*--fresh/) });
+    expect(await h.run([...base(out), '--fresh'])).toBe(0);
+  });
+
+  it('a finished run (merged, even with failed tenants) is replaced by the same command without --resume', async () => {
+    let h = harness({ tenants: makeTenants(3), runner: { behaviour: (domain) => (domain.startsWith('customer000') ? 'AccessDenied' : 'ok') } });
+    const out = join(h.deps.cwd, 'out.csv');
+    expect(await h.run(base(out))).toBe(1);
+    expect(readJson<Manifest>(join(`${out}.dap-run`, 'manifest.json')).mergedAt).toEqual(expect.any(String));
+    h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
+    expect(await h.run(base(out))).toBe(0);
+    expect(h.runner.attempts).toHaveLength(3);
   });
 
   it('a new run without --resume starts afresh', async () => {

@@ -1,0 +1,15 @@
+export function roleOf(command: string): 'pwsh host' | 'pwsh' | 'node' | 'other';
+export interface TreeRun {
+  seconds: number;
+  ok: boolean;
+  status: number | null;
+  stderr: string;
+  peakTreeMb: number;
+  maxPwsh: number;
+  cpu: Record<string, number>;
+}
+export function runTree(
+  command: string,
+  args: string[],
+  options?: { cwd?: string; env?: NodeJS.ProcessEnv; intervalMs?: number; onSample?: (pids: Array<{ pid: number; role: string }>) => void },
+): Promise<TreeRun>;

@@ -1,0 +1,12 @@
+export interface FrameShare {
+  name: string;
+  share: string;
+}
+export function topNodeFrames(
+  profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>; samples: number[]; timeDeltas: number[] },
+  count?: number,
+): FrameShare[];
+export function topHostFrames(
+  file: { shared: { frames: Array<{ name: string }> }; profiles: Array<{ startValue: number; events: Array<{ type: 'O' | 'C'; frame: number; at: number }> }> },
+  count?: number,
+): FrameShare[];
