@@ -18,7 +18,7 @@ export type BenchScenario = {
   faults: never[];
 };
 export declare const benchAccounts: readonly BenchAccount[];
-export declare const benchSizes: { full: { makespan: number; overhead: number }; quick: { makespan: number; overhead: number } };
+export declare const benchSizes: { full: { makespan: number; overhead: number; scale: number }; quick: { makespan: number; overhead: number; scale: number } };
 export declare const sessionsPerAccount: number;
 export declare const reportDay: string;
 export declare const reportName: string;

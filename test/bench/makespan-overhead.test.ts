@@ -21,6 +21,7 @@ import { checkOutput, type ExpectedRows } from '../../bench/lib/check-output.mjs
 import { contenderCommand, describeSessions, type ContenderSample } from '../../bench/lib/contenders.mjs';
 import { writeMakespanScenarios } from '../../bench/lib/makespan.mjs';
 import { benchOverhead } from '../../bench/lib/overhead.mjs';
+import { scaleAccounts, scaleScenario } from '../../bench/lib/scale.mjs';
 import { pwsh, runPwshScript } from '../helpers/powershell.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'dap-bench-test-'));
@@ -170,8 +171,16 @@ describe('the scenarios of B1 and B2', () => {
     expect(buildWorld(overhead).tenants).toHaveLength(size.overhead);
   });
 
-  it('the issue\'s sizes: 120 tenants for B1, 500 for B2; quick 30 and 100', () => {
-    expect(benchSizes).toEqual({ full: { makespan: 120, overhead: 500 }, quick: { makespan: 30, overhead: 100 } });
+  it('the issue\'s sizes: 120 tenants for B1, 500 for B2, 2,000 for B5; quick 30, 100 and 300', () => {
+    expect(benchSizes).toEqual({ full: { makespan: 120, overhead: 500, scale: 2_000 }, quick: { makespan: 30, overhead: 100, scale: 300 } });
+  });
+
+  it('B5: three accounts, no latency, no faults; the simulator accepts it', () => {
+    const scenario = loadScenario(scaleScenario({ tenants: benchSizes.full.scale }));
+    expect(scenario.accounts).toHaveLength(scaleAccounts);
+    expect(scenario.tenantCount).toBe(2_000);
+    expect(scenario.latency).toEqual({ signInMs: 0, sessionOpenMs: 0, commandMs: 0, jitterMs: 0 });
+    expect(scenario.faults).toEqual([]);
   });
 
   it('B1 latency: a 300 ms session open and a 200 ms report on average, 0.5 s per tenant ± 20%', () => {
