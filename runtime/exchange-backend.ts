@@ -29,7 +29,7 @@ async function accountsFor(plan: BackendPlan, deps: RuntimeDeps, simulator: Runn
 /**
  * Exchange Online through pwsh: pwsh is located at once (a missing pwsh is an error before the
  * simulator starts); on open, one password per account and one pwsh host for the whole run
- * (discovery by one sign-in per account, then every tenant attempt in its runspace pool), at most
+ * (discovery, then every tenant attempt in its runspace pool), at most
  * 3 sessions per account.
  */
 export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter {
@@ -37,26 +37,22 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
   return {
     async open(simulator) {
       const accounts = await accountsFor(plan, deps, simulator);
-      const lanes = accounts.map((a) => ({ userName: a.userName, maxSessions: Math.min(plan.maxSessions, MAX_SESSIONS_PER_ACCOUNT) }));
+      const sessionsPerAccount = Math.min(plan.maxSessions, MAX_SESSIONS_PER_ACCOUNT);
+      const lanes = accounts.map((a) => ({ userName: a.userName, maxSessions: sessionsPerAccount }));
       const host = deps.openExchangeHost({
         pwshPath: pwsh.path,
         env: deps.env,
         ...(simulator ? { simulator: { env: simulator.env, standInModules: simulator.standInModules } } : {}),
         accounts,
-        poolSize: lanes.reduce((sum, lane) => sum + lane.maxSessions, 0),
+        sessionsPerAccount,
       });
       const backend: RunBackend = {
         kind: 'exchange',
         lanes,
         laneCap: MAX_SESSIONS_PER_ACCOUNT,
-        async discover() {
-          // one sign-in per account, all accounts at once: a wrong password stops the run here,
-          // before any tenant (each account is its own user, so one bad password cannot lock another)
-          const signIns = accounts.map(async (account) => ({ account: account.userName, tenants: await host.discovery.discover(account) }));
-          // every sign-in ends, then the first failure (in account order) is the answer
-          await Promise.allSettled(signIns);
-          return await Promise.all(signIns);
-        },
+        // every account signs in at once: a wrong password stops the run here, before any tenant
+        // (each account is its own user, so one bad password cannot lock another)
+        discover: () => host.discovery.discover(accounts),
         tenantProblem(tenant) {
           // the domain goes into the connection URI (DelegatedOrg=…): only a DNS name may
           if (isDnsName(tenant.domain)) return undefined;

@@ -256,6 +256,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       progress.stop();
       await runner.close();
     }
+    // no attempt starts any more: the backend (the pwsh host) ends while the output is merged
+    const closing = backend.close().catch(() => undefined);
     for (const result of outcome.results) {
       if (result.status === 'interrupted') writer.tenant(result.tenantId).state = 'pending';
     }
@@ -290,6 +292,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       output = plan.out;
       errorsFile = plan.errors;
     }
+    // the host's last stopped attempts close their sessions before the simulator goes
+    await closing;
     await stopSimulator();
     const exitCode = unfinished ? ExitCode.interrupted : failed ? ExitCode.partial : ExitCode.ok;
     const endedAt = deps.now();

@@ -16,10 +16,12 @@ export interface DiscoveredTenant {
   contractType: string;
 }
 
-/** Finds the customers an account can see: one sign-in per call. */
+/**
+ * Finds the customers each account can see. A refused sign-in is a DapError (exit 3); every
+ * account's sign-in ends before the first failure (in account order) is answered.
+ */
 export interface Discovery {
-  discover(account: Account): Promise<DiscoveredTenant[]>;
-  close(): Promise<void>;
+  discover(accounts: readonly Account[]): Promise<Array<{ account: string; tenants: DiscoveredTenant[] }>>;
 }
 
 /** A report parameter value ready to hand to pwsh (datetime values are ISO strings). */

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import type { DiscoveredTenant, Discovery } from '../runner-types.js';
+import type { DiscoveredTenant } from '../runner-types.js';
 import { isGuid } from '../tenant-names.js';
 import { GraphCallError, errorText } from './graph-error.js';
 import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from './graph-limits.js';
@@ -83,7 +83,7 @@ export function customersFromContracts(items: readonly Contract[]): DiscoveredTe
  * token never goes elsewhere). The partner token is taken first: a refused credential stops the
  * run here (exit 3), before any tenant.
  */
-export class GraphDiscovery implements Discovery {
+export class GraphDiscovery {
   constructor(private readonly options: GraphDiscoveryOptions) {}
 
   async discover(): Promise<DiscoveredTenant[]> {

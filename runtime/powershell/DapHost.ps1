@@ -127,6 +127,14 @@ try {
         }
     }
     $hello = $null
+    # the other runspaces open in the background (each imports the modules) while the first one
+    # serves discovery, so the first tenants do not wait for them
+    $warming = @(for ($i = 1; $i -lt $poolSize; $i++) {
+            $warm = [powershell]::Create()
+            $warm.RunspacePool = $pool
+            $null = $warm.AddScript('$null')
+            [pscustomobject]@{ PowerShell = $warm; Task = $warm.InvokeAsync() }
+        })
     Send-DapHostMessage -Message ([ordered]@{ type = 'ready'; protocol = $ProtocolVersion; pid = $PID; psVersion = $PSVersionTable.PSVersion.ToString(); poolSize = $poolSize })
 }
 catch {
@@ -152,6 +160,10 @@ while (-not $ending) {
         $null = $running.Remove($id)
         Send-DapHostMessage -Message (Complete-DapHostAttempt -Attempt $attempt)
     }
+    if ($warming.Count -gt 0 -and @($warming | Where-Object { -not $_.Task.IsCompleted }).Count -eq 0) {
+        foreach ($warm in $warming) { $warm.PowerShell.Dispose() }
+        $warming = @()
+    }
 
     if (-not $readTask.IsCompleted) { continue }
     $line = $null
@@ -169,11 +181,11 @@ while (-not $ending) {
                 if (-not $credential) { throw "attempt $id names an account the host has no credential for" }
                 $ps = [powershell]::Create()
                 $ps.RunspacePool = $pool
-                if ($message['kind'] -eq 'discover') {
-                    $null = $ps.AddCommand('Invoke-DapHostDiscovery').AddParameter('Credential', $credential)
-                }
-                else {
-                    $null = $ps.AddCommand('Invoke-DapHostTenantJob').AddParameter('Job', $message['job']).AddParameter('Credential', $credential)
+                switch ($message['kind']) {
+                    'tenant' { $null = $ps.AddCommand('Invoke-DapHostTenantJob').AddParameter('Job', $message['job']).AddParameter('Credential', $credential) }
+                    'contracts' { $null = $ps.AddCommand('Invoke-DapHostContracts').AddParameter('Credential', $credential) }
+                    'customers' { $null = $ps.AddCommand('Invoke-DapHostCustomers').AddParameter('Credential', $credential).AddParameter('Contracts', [object[]]@($message['contracts'])) }
+                    default { $ps.Dispose(); throw "attempt $id has an unknown kind '$($message['kind'])'" }
                 }
                 $running[$id] = [pscustomobject]@{ Id = $id; PowerShell = $ps; Task = $ps.InvokeAsync(); StopRequested = $false }
             }
@@ -211,5 +223,5 @@ while ($running.Count -gt 0 -and [datetime]::UtcNow -lt $deadline) {
     }
 }
 try { Send-DapHostMessage -Message ([ordered]@{ type = 'bye'; reason = $endReason; stillRunning = $running.Count }) } catch { $null = $_ }
-if ($running.Count -eq 0) { $pool.Close() }
+# the process ends here: its runspaces go with it, nothing is gained by closing them one by one
 [Environment]::Exit(0)

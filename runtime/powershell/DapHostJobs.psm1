@@ -101,10 +101,23 @@ function Invoke-DapHostTenantJob {
     $result
 }
 
-function Invoke-DapHostDiscovery {
+# The account this runspace is signed in to the partner directory as (Connect-DapPartner).
+$script:ConnectedAs = $null
+
+function Connect-DapHostAccount {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][pscredential] $Credential)
+    if ($script:ConnectedAs -ne $Credential.UserName) {
+        $script:ConnectedAs = $null
+        Connect-DapPartner -Credential $Credential -WarningAction SilentlyContinue
+        $script:ConnectedAs = $Credential.UserName
+    }
+}
+
+function Invoke-DapHostContracts {
     <#
     .SYNOPSIS
-    Signs the partner account in (Connect-DapPartner) and lists its customers (Get-DapCustomer).
+    Signs the partner account in (Connect-DapPartner) and lists its contracts (Get-MsolPartnerContract -All).
     .PARAMETER Credential
     The partner account's credential.
     #>
@@ -113,23 +126,20 @@ function Invoke-DapHostDiscovery {
     $ErrorActionPreference = 'Stop'
     $ProgressPreference = 'SilentlyContinue'
     $result = New-DapHostResult
-    $result.customers = @()
+    $result.contracts = @()
     try {
-        Connect-DapPartner -Credential $Credential -WarningAction SilentlyContinue
-        $result.customers = @(Get-DapCustomer -WarningAction SilentlyContinue | ForEach-Object {
+        Connect-DapHostAccount -Credential $Credential
+        $result.contracts = @(Get-MsolPartnerContract -All -WarningAction SilentlyContinue | ForEach-Object {
                 [ordered]@{
-                    tenantId          = [string]$_.TenantId
+                    tenantId          = if ($_.TenantId -is [guid]) { $_.TenantId.Guid } else { [string]$_.TenantId }
                     name              = [string]$_.Name
                     defaultDomainName = [string]$_.DefaultDomainName
-                    initialDomain     = [string]$_.InitialDomain
                     contractType      = [string]$_.ContractType
                 }
             })
-        $result.rows = $result.customers.Count
+        $result.rows = $result.contracts.Count
     }
     catch {
-        # (no typed catch clause before this one: with one, PowerShell hands this clause a new
-        # record for the exception and the Dap.<Category> error id is lost)
         if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
         $result.status = 'failed'
         $result.category = Get-DapHostErrorCategory -ErrorRecord $_
@@ -138,4 +148,49 @@ function Invoke-DapHostDiscovery {
     $result
 }
 
-Export-ModuleMember -Function Invoke-DapHostTenantJob, Invoke-DapHostDiscovery
+function Invoke-DapHostCustomers {
+    <#
+    .SYNOPSIS
+    Looks up the initial domain of the tenants of some contracts (Get-DapCustomer -Contract).
+    .PARAMETER Credential
+    The partner account's credential; the runspace signs in with it unless it already is.
+    .PARAMETER Contracts
+    The contracts: tenantId, name, defaultDomainName, contractType.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][pscredential] $Credential,
+        [Parameter(Mandatory)][AllowEmptyCollection()][object[]] $Contracts
+    )
+    $ErrorActionPreference = 'Stop'
+    $ProgressPreference = 'SilentlyContinue'
+    $result = New-DapHostResult
+    $result.customers = @()
+    try {
+        Connect-DapHostAccount -Credential $Credential
+        $given = @($Contracts | ForEach-Object {
+                [pscustomobject]@{ TenantId = [string]$_['tenantId']; Name = $_['name']; DefaultDomainName = $_['defaultDomainName']; ContractType = $_['contractType'] }
+            })
+        if ($given.Count -gt 0) {
+            $result.customers = @(Get-DapCustomer -Contract $given -WarningAction SilentlyContinue | ForEach-Object {
+                    [ordered]@{
+                        tenantId          = [string]$_.TenantId
+                        name              = [string]$_.Name
+                        defaultDomainName = [string]$_.DefaultDomainName
+                        initialDomain     = [string]$_.InitialDomain
+                        contractType      = [string]$_.ContractType
+                    }
+                })
+        }
+        $result.rows = $result.customers.Count
+    }
+    catch {
+        if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
+        $result.status = 'failed'
+        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
+        $result.message = $_.Exception.Message
+    }
+    $result
+}
+
+Export-ModuleMember -Function Invoke-DapHostTenantJob, Invoke-DapHostContracts, Invoke-DapHostCustomers

@@ -16,8 +16,8 @@ export interface ExchangeHostSpec {
   simulator?: { env: Record<string, string>; standInModules: string[] };
   /** Each account's password reaches the host once, over stdin. */
   accounts: readonly Account[];
-  /** Runspaces: the sum of the accounts' session caps. */
-  poolSize: number;
+  /** Each account's session cap; the pool has their sum of runspaces. */
+  sessionsPerAccount: number;
   moduleManifest?: string;
 }
 
@@ -35,14 +35,14 @@ export function openExchangeHost(spec: ExchangeHostSpec): ExchangeHost {
     pwshPath: spec.pwshPath,
     env: hostEnvironment(spec.env, spec.simulator?.env),
     hello: {
-      poolSize: spec.poolSize,
+      poolSize: spec.sessionsPerAccount * spec.accounts.length,
       accounts: spec.accounts.map(({ userName, password }) => ({ userName, password })),
       standInModules: spec.simulator?.standInModules ?? [],
       moduleManifest: spec.moduleManifest ?? defaultModuleManifest,
     },
   });
   return {
-    discovery: new HostDiscovery(supervisor),
+    discovery: new HostDiscovery(supervisor, () => spec.sessionsPerAccount),
     runner: new HostTenantRunner(supervisor),
     pids: () => supervisor.started.flatMap((host) => (host.pid === undefined ? [] : [host.pid])),
     close: () => supervisor.close(),

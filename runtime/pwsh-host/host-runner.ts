@@ -2,7 +2,7 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import { failureCategories, type FailureCategory } from '../../common/failure-category.js';
 import type { Account, DiscoveredTenant, Discovery, TenantJob, TenantOutcome, TenantRunner } from '../runner-types.js';
 import type { HostSupervisor } from './host-supervisor.js';
-import type { HostResult } from './protocol.js';
+import type { HostContract, HostResult } from './protocol.js';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -63,24 +63,73 @@ export class HostTenantRunner implements TenantRunner {
   }
 }
 
-/** Discovery in the same host: the account signs in once (Connect-DapPartner) and lists its customers. */
+/**
+ * Discovery in the same host, in two steps. Every account signs in (Connect-DapPartner) and lists
+ * its contracts, all accounts at once. Then each tenant's initial domain (Get-DapCustomer
+ * -Contract) is looked up once, by one of the accounts that see it, in as many shares as the pool
+ * has runspaces: a tenant seen by three accounts costs one lookup, not three, and the lookups run
+ * side by side.
+ */
 export class HostDiscovery implements Discovery {
-  constructor(private readonly supervisor: HostSupervisor) {}
+  constructor(
+    private readonly supervisor: HostSupervisor,
+    /** Shares of lookups per account: its session cap (the runspaces it may use). */
+    private readonly sharesPerAccount: (userName: string) => number,
+  ) {}
 
-  async discover(account: Account): Promise<DiscoveredTenant[]> {
+  async discover(accounts: readonly Account[]): Promise<Array<{ account: string; tenants: DiscoveredTenant[] }>> {
+    const listing = accounts.map((account) => this.request(account, { kind: 'contracts' }).then((result) => result.contracts ?? []));
+    await Promise.allSettled(listing);
+    const contracts = await Promise.all(listing);
+
+    // each tenant goes to the accounts that see it in turn, so the lookups spread over them
+    const seenBy = new Map<string, { contract: HostContract; accounts: string[] }>();
+    contracts.forEach((list, index) => {
+      for (const contract of list) {
+        const key = contract.tenantId.toLowerCase();
+        const entry = seenBy.get(key) ?? { contract, accounts: [] };
+        entry.accounts.push(accounts[index]!.userName);
+        seenBy.set(key, entry);
+      }
+    });
+    const work = new Map<string, HostContract[]>(accounts.map((a) => [a.userName, []]));
+    let turn = 0;
+    for (const { contract, accounts: who } of seenBy.values()) work.get(who[turn++ % who.length]!)!.push(contract);
+    const lookups: Array<Promise<DiscoveredTenant[]>> = [];
+    for (const account of accounts) {
+      const mine = work.get(account.userName)!;
+      const shares = Math.max(1, Math.min(this.sharesPerAccount(account.userName), mine.length));
+      const size = Math.ceil(mine.length / shares);
+      for (let i = 0; i < mine.length; i += size) {
+        const share = mine.slice(i, i + size);
+        lookups.push(this.request(account, { kind: 'customers', contracts: share }, `${i / size}`).then((result) => result.customers ?? []));
+      }
+    }
+    await Promise.allSettled(lookups);
+    const found = new Map<string, DiscoveredTenant>();
+    for (const tenant of (await Promise.all(lookups)).flat()) found.set(tenant.tenantId.toLowerCase(), tenant);
+    return accounts.map((account, index) => ({
+      account: account.userName,
+      tenants: contracts[index]!.flatMap((contract) => found.get(contract.tenantId.toLowerCase()) ?? []),
+    }));
+  }
+
+  private async request(
+    account: Account,
+    what: { kind: 'contracts' } | { kind: 'customers'; contracts: HostContract[] },
+    share = '',
+  ): Promise<HostResult> {
     let result: HostResult;
     try {
       const host = await this.supervisor.get();
-      result = await host.request({ type: 'run', id: `discover:${account.userName}`, kind: 'discover', account: account.userName });
+      result = await host.request({ type: 'run', id: `${what.kind}:${account.userName}${share ? `:${share}` : ''}`, account: account.userName, ...what });
     } catch (error) {
       throw new DapError('WORKER_START_FAILED', ExitCode.fatal, `listing the customers of ${account.userName} failed: ${message(error)}`, { cause: error });
     }
-    if (result.status === 'succeeded' || result.status === 'noData') return result.customers ?? [];
+    if (result.status === 'succeeded' || result.status === 'noData') return result;
     if (result.category === 'AuthenticationFailed') {
       throw new DapError('AUTHENTICATION_FAILED', ExitCode.fatal, `sign-in failed for ${account.userName}: ${result.message ?? 'bad user name or password'}; stopped before any tenant was tried`);
     }
     throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, `listing the customers of ${account.userName} failed (${result.category ?? 'RemoteError'}): ${result.message ?? ''}`);
   }
-
-  async close(): Promise<void> {}
 }

@@ -34,9 +34,18 @@ export interface HostJob {
   outPath: string;
 }
 
+/** A partner contract as discovery hands it on: the tenant, without its initial domain yet. */
+export interface HostContract {
+  tenantId: string;
+  name: string;
+  defaultDomainName: string;
+  contractType: string;
+}
+
 export type RunMessage =
   | { type: 'run'; id: string; kind: 'tenant'; account: string; job: HostJob }
-  | { type: 'run'; id: string; kind: 'discover'; account: string };
+  | { type: 'run'; id: string; kind: 'contracts'; account: string }
+  | { type: 'run'; id: string; kind: 'customers'; account: string; contracts: HostContract[] };
 
 export type NodeMessage =
   | HelloMessage
@@ -47,13 +56,14 @@ export type NodeMessage =
 
 // ---------------------------------------------------------------- host -> Node
 
-const customer = z.object({
+const contract = z.object({
   tenantId: z.string(),
   name: z.string(),
   defaultDomainName: z.string(),
-  initialDomain: z.string(),
   contractType: z.string(),
 });
+
+const customer = contract.extend({ initialDomain: z.string() });
 
 const readyMessage = z.object({
   type: z.literal('ready'),
@@ -71,6 +81,9 @@ const resultMessage = z.object({
   rows: z.number().int().nonnegative(),
   category: z.string().nullable().optional(),
   message: z.string().nullable().optional(),
+  /** contracts: the account's partner contracts. */
+  contracts: z.array(contract).optional(),
+  /** customers: the tenants of the contracts given, with their initial domain. */
   customers: z.array(customer).optional(),
 });
 

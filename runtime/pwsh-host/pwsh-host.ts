@@ -25,9 +25,22 @@ export function isSecretVariable(name: string): boolean {
   return /^DAP_.*(PASSWORD|SECRET|TOKEN)/i.test(name);
 }
 
+/**
+ * .NET runtime settings for the host, unless the caller's environment sets them: a long-lived
+ * process whose attempts mostly wait on the network does better without tiered PGO's instrumented
+ * code, without thread-pool workers spinning for work and without a background GC thread; on a
+ * machine with few cores those take CPU from the Node process (and, under --simulate, the simulator).
+ * Measured in bench/RESULTS.md (B2, B5).
+ */
+export const hostRuntimeSettings: Readonly<Record<string, string>> = {
+  DOTNET_TieredPGO: '0',
+  DOTNET_ThreadPool_UnfairSemaphoreSpinLimit: '0',
+  DOTNET_gcConcurrent: '0',
+};
+
 /** The host's environment: the caller's (and the simulator's) minus every secret, plus fixed pwsh settings. */
 export function hostEnvironment(...sources: Array<NodeJS.ProcessEnv | Record<string, string> | undefined>): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...hostRuntimeSettings };
   for (const source of sources) {
     for (const [name, value] of Object.entries(source ?? {})) {
       if (value !== undefined && !isSecretVariable(name)) env[name] = value;

@@ -40,14 +40,17 @@ export class FakeDiscovery implements Discovery {
     private readonly tenantsFor: (account: Account) => DiscoveredTenant[],
     private readonly badPasswords: ReadonlySet<string> = new Set(),
   ) {}
-  async discover(account: Account): Promise<DiscoveredTenant[]> {
-    this.signIns.push(account.userName);
-    if (this.badPasswords.has(account.password)) {
-      throw new DapError('AUTHENTICATION_FAILED', ExitCode.fatal, `sign-in failed for ${account.userName}: Authentication Error: Bad username or password.`);
+  async discover(accounts: readonly Account[]): Promise<Array<{ account: string; tenants: DiscoveredTenant[] }>> {
+    const found = [];
+    for (const account of accounts) {
+      this.signIns.push(account.userName);
+      if (this.badPasswords.has(account.password)) {
+        throw new DapError('AUTHENTICATION_FAILED', ExitCode.fatal, `sign-in failed for ${account.userName}: Authentication Error: Bad username or password.`);
+      }
+      found.push({ account: account.userName, tenants: this.tenantsFor(account) });
     }
-    return this.tenantsFor(account);
+    return found;
   }
-  async close(): Promise<void> {}
 }
 
 export type Behaviour = 'ok' | 'noData' | 'hang' | 'badCsv' | FailureCategory;

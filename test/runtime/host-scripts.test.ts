@@ -27,15 +27,15 @@ describe('the host scripts (DapHost.ps1, DapHostJobs.psm1)', () => {
     expect(result.stdout.trim().split(/\r?\n/)).toEqual([
       'DapHost.ps1 errors=0',
       'DapHost.ps1 invoke-expression=0',
-      // the one AddScript (the sealing check) is a constant
-      'DapHost.ps1 scripts=1 dynamic=0',
+      // the AddScript calls (the sealing check, the warm-up) add constants
+      'DapHost.ps1 scripts=2 dynamic=0',
       'DapHostJobs.psm1 errors=0',
       'DapHostJobs.psm1 invoke-expression=0',
       'DapHostJobs.psm1 scripts=0 dynamic=0',
     ]);
   });
 
-  it('the jobs module exports exactly the two functions an attempt calls, each taking a credential', async () => {
+  it('the jobs module exports exactly the functions an attempt calls, each taking a credential', async () => {
     const result = await runPwshScript(
       [
         '$ErrorActionPreference = "Stop"',
@@ -45,6 +45,6 @@ describe('the host scripts (DapHost.ps1, DapHostJobs.psm1)', () => {
       env,
     );
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Invoke-DapHostDiscovery|PSCredential', 'Invoke-DapHostTenantJob|PSCredential']);
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Invoke-DapHostContracts|PSCredential', 'Invoke-DapHostCustomers|PSCredential', 'Invoke-DapHostTenantJob|PSCredential']);
   });
 });

@@ -47,10 +47,14 @@ async function start(s: HostSpawnSpec): Promise<PwshHost> {
   return host;
 }
 
+/** The two discovery steps: the account's contracts, then their tenants' initial domains. */
 async function customers(host: PwshHost) {
-  const result = await host.request({ type: 'run', id: 'discover', kind: 'discover', account: USER });
-  expect(result.status).toBe('succeeded');
-  return result.customers!;
+  const listed = await host.request({ type: 'run', id: 'contracts', kind: 'contracts', account: USER });
+  expect(listed.status).toBe('succeeded');
+  const found = await host.request({ type: 'run', id: 'customers', kind: 'customers', account: USER, contracts: listed.contracts! });
+  expect(found.status).toBe('succeeded');
+  expect(found.customers!.map((c) => c.tenantId).sort()).toEqual(listed.contracts!.map((c) => c.tenantId).sort());
+  return found.customers!;
 }
 
 function job(tenant: { tenantId: string; initialDomain: string }, outPath: string): HostJob {

@@ -100,7 +100,7 @@ describe('dap-report run (fake discovery and runner)', () => {
     const out = join(h.deps.cwd, 'out.csv');
     expect(await h.run([...base(out), '--user', second, '--max-sessions', '2'])).toBe(0);
     const spec = h.openExchangeHost.mock.calls[0]![0] as ExchangeHostSpec;
-    expect(spec.poolSize).toBe(4);
+    expect(spec.sessionsPerAccount).toBe(2);
     expect(spec.accounts).toEqual([
       { userName: USER, password: 'admin-secret' },
       { userName: second, password: 'ops-secret' },

@@ -184,12 +184,17 @@ function Get-DapCustomer {
     Lists the partner's customer tenants with each tenant's initial domain.
 
     .DESCRIPTION
-    Reads every partner contract (Get-MsolPartnerContract -All) and looks up each tenant's initial
-    domain (the <name>.onmicrosoft.com domain, Get-MsolDomain -TenantId) that remote Exchange
+    Reads every partner contract (Get-MsolPartnerContract -All), or takes the contracts given with
+    -Contract, and looks up each tenant's initial domain (the <name>.onmicrosoft.com domain, Get-MsolDomain -TenantId) that remote Exchange
     sessions are opened for. Each tenant is returned once, even when it has several contracts.
     A tenant whose domains cannot be read is reported as a non-terminating error (Dap.AccessDenied,
     Dap.InvalidData or Dap.RemoteError, target object the tenant id) and skipped. Sign in with
     Connect-DapPartner first.
+
+    .PARAMETER Contract
+    Partner contracts (Get-MsolPartnerContract output, or objects with TenantId, Name,
+    DefaultDomainName and ContractType) whose tenants to look up, instead of every contract of
+    the partner: for instance one share of them in each of several parallel runspaces.
 
     .PARAMETER Tenant
     Only these tenants: each value is an initial domain, a default domain or a tenant id.
@@ -203,6 +208,11 @@ function Get-DapCustomer {
     Every customer tenant but one.
 
     .EXAMPLE
+    Get-MsolPartnerContract -DomainName contoso.com | Get-DapCustomer
+
+    The tenant of one contract, with its initial domain.
+
+    .EXAMPLE
     Get-DapCustomer | Get-DapMailboxActivityReport -Credential $credential
 
     Runs a report in every customer tenant; the report takes TenantId and InitialDomain from the pipeline.
@@ -213,70 +223,84 @@ function Get-DapCustomer {
     .LINK
     Connect-DapPartner
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'All')]
     [OutputType('DapReporting.Customer')]
     param(
+        [Parameter(Mandatory, ValueFromPipeline, ParameterSetName = 'Contract')]
+        [ValidateNotNull()]
+        [psobject[]] $Contract,
+
         [ValidateNotNullOrEmpty()]
         [string[]] $Tenant,
 
         [ValidateNotNullOrEmpty()]
         [string[]] $Exclude
     )
-    try {
-        $contracts = @(Get-MsolPartnerContract -All -ErrorAction Stop)
+    begin {
+        $contracts = [System.Collections.Generic.List[psobject]]::new()
+        if ($PSCmdlet.ParameterSetName -eq 'All') {
+            try {
+                foreach ($item in @(Get-MsolPartnerContract -All -ErrorAction Stop)) { $contracts.Add($item) }
+            }
+            catch {
+                $text = $_.Exception.Message
+                $category = if ($text -match 'Access Denied') { 'AccessDenied' } elseif ($text -match 'Connect-MsolService') { 'AuthenticationFailed' } else { 'RemoteError' }
+                $record = [System.Management.Automation.ErrorRecord]::new(
+                    $_.Exception, "Dap.$category", [System.Management.Automation.ErrorCategory]::OpenError, $null)
+                $PSCmdlet.ThrowTerminatingError($record)
+            }
+        }
     }
-    catch {
-        $text = $_.Exception.Message
-        $category = if ($text -match 'Access Denied') { 'AccessDenied' } elseif ($text -match 'Connect-MsolService') { 'AuthenticationFailed' } else { 'RemoteError' }
-        $record = [System.Management.Automation.ErrorRecord]::new(
-            $_.Exception, "Dap.$category", [System.Management.Automation.ErrorCategory]::OpenError, $null)
-        $PSCmdlet.ThrowTerminatingError($record)
+    process {
+        foreach ($item in @($Contract)) { if ($null -ne $item) { $contracts.Add($item) } }
     }
-    $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
-    $activity = 'Discovering customer tenants'
-    $index = 0
-    foreach ($contract in $contracts) {
-        $index++
-        Write-Progress -Activity $activity -Status ('{0} of {1}: {2}' -f $index, $contracts.Count, $contract.Name) -PercentComplete ([int](100 * $index / $contracts.Count))
-        $tenantId = if ($contract.TenantId -is [guid]) { $contract.TenantId.Guid } else { [string]$contract.TenantId }
-        if ([string]::IsNullOrEmpty($tenantId) -or -not $seen.Add($tenantId)) {
-            continue
+    end {
+        $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        $activity = 'Discovering customer tenants'
+        $index = 0
+        foreach ($contract in $contracts) {
+            $index++
+            Write-Progress -Activity $activity -Status ('{0} of {1}: {2}' -f $index, $contracts.Count, $contract.Name) -PercentComplete ([int](100 * $index / $contracts.Count))
+            $tenantId = if ($contract.TenantId -is [guid]) { $contract.TenantId.Guid } else { [string]$contract.TenantId }
+            if ([string]::IsNullOrEmpty($tenantId) -or -not $seen.Add($tenantId)) {
+                continue
+            }
+            try {
+                $initial = Get-MsolDomain -TenantId $contract.TenantId -ErrorAction Stop | Where-Object { $_.IsInitial } | Select-Object -First 1
+            }
+            catch {
+                $category = if ($_.Exception.Message -match 'Access Denied') { 'AccessDenied' } else { 'RemoteError' }
+                $record = [System.Management.Automation.ErrorRecord]::new(
+                    $_.Exception, "Dap.$category", [System.Management.Automation.ErrorCategory]::ReadError, $tenantId)
+                $PSCmdlet.WriteError($record)
+                continue
+            }
+            if (-not $initial) {
+                $exception = [System.InvalidOperationException]::new(("Tenant {0} ({1}) has no initial domain." -f $tenantId, $contract.Name))
+                $record = [System.Management.Automation.ErrorRecord]::new(
+                    $exception, 'Dap.InvalidData', [System.Management.Automation.ErrorCategory]::InvalidData, $tenantId)
+                $PSCmdlet.WriteError($record)
+                continue
+            }
+            $customer = [pscustomobject]@{
+                PSTypeName        = 'DapReporting.Customer'
+                TenantId          = $tenantId
+                Name              = [string]$contract.Name
+                DefaultDomainName = [string]$contract.DefaultDomainName
+                InitialDomain     = [string]$initial.Name
+                ContractType      = [string]$contract.ContractType
+            }
+            $keys = @($customer.TenantId, $customer.InitialDomain, $customer.DefaultDomainName) | Where-Object { $_ }
+            if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) {
+                continue
+            }
+            if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) {
+                continue
+            }
+            $customer
         }
-        try {
-            $initial = Get-MsolDomain -TenantId $contract.TenantId -ErrorAction Stop | Where-Object { $_.IsInitial } | Select-Object -First 1
-        }
-        catch {
-            $category = if ($_.Exception.Message -match 'Access Denied') { 'AccessDenied' } else { 'RemoteError' }
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $_.Exception, "Dap.$category", [System.Management.Automation.ErrorCategory]::ReadError, $tenantId)
-            $PSCmdlet.WriteError($record)
-            continue
-        }
-        if (-not $initial) {
-            $exception = [System.InvalidOperationException]::new(("Tenant {0} ({1}) has no initial domain." -f $tenantId, $contract.Name))
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, 'Dap.InvalidData', [System.Management.Automation.ErrorCategory]::InvalidData, $tenantId)
-            $PSCmdlet.WriteError($record)
-            continue
-        }
-        $customer = [pscustomobject]@{
-            PSTypeName        = 'DapReporting.Customer'
-            TenantId          = $tenantId
-            Name              = [string]$contract.Name
-            DefaultDomainName = [string]$contract.DefaultDomainName
-            InitialDomain     = [string]$initial.Name
-            ContractType      = [string]$contract.ContractType
-        }
-        $keys = @($customer.TenantId, $customer.InitialDomain, $customer.DefaultDomainName) | Where-Object { $_ }
-        if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) {
-            continue
-        }
-        if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) {
-            continue
-        }
-        $customer
+        Write-Progress -Activity $activity -Completed
     }
-    Write-Progress -Activity $activity -Completed
 }
 
 function Invoke-DapTenantReport {
