@@ -160,7 +160,7 @@ Examples:
     .option('--quiet', 'no progress and no summary line')
     .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
     .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
-    .option('--retries <n>', 'further attempts for transient failures (throttling, session limit, timeouts, crashed workers)', '4')
+    .option('--retries <n>', 'further attempts for transient failures (throttling, timeouts, a crashed pwsh host; a session-limit answer uses none)', '4')
     .option('--tenant-timeout <seconds>', 'stop a tenant attempt after this long (retried once after a timeout)', '300')
     .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
     .option('--backend <exchange|graph>', 'exchange (pwsh remote sessions) or graph (Microsoft Graph); default: what the report needs')

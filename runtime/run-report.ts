@@ -82,7 +82,7 @@ function toSummaryTenant(t: ManifestTenant): TenantSummary {
 
 /**
  * One `dap-report run`: simulator (if asked), the backend (Exchange: credentials, discovery with one
- * sign-in per account, pwsh workers; Graph: the app's credential, discovery, HTTP),
+ * sign-in per account, one pwsh host with a runspace pool; Graph: the app's credential, discovery, HTTP),
  * spool and manifest, capped scheduling over the runner, streaming merge, errors file, summary.
  * Throws a DapError for usage (2) and fatal (3) problems; answers the exit code otherwise.
  */

@@ -68,7 +68,7 @@ export class Spool {
     const normalized = `${tempPath}.normalized.tmp`;
     try {
       const { rows } = await normalizePart(tempPath, normalized, tenant);
-      if (rows !== expectedRows) throw new Error(`the worker reported ${expectedRows} rows, the file holds ${rows}`);
+      if (rows !== expectedRows) throw new Error(`the pwsh host reported ${expectedRows} rows, the file holds ${rows}`);
       await fs.rename(normalized, this.partPath(tenant.tenantId));
       await fs.rm(tempPath, { force: true });
       return { part: this.partName(tenant.tenantId), rows };

@@ -1,10 +1,12 @@
-export function roleOf(command: string): 'pwsh host' | 'pwsh' | 'node' | 'other';
+export function roleOf(argv: string[]): 'pwsh host' | 'pwsh' | 'node' | 'other';
 export interface TreeRun {
   seconds: number;
   ok: boolean;
   status: number | null;
   stderr: string;
   peakTreeMb: number;
+  /** Each role's resident memory when the tree peaked. */
+  peakByRoleMb: Record<string, number>;
   maxPwsh: number;
   cpu: Record<string, number>;
 }

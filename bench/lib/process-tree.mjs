@@ -19,19 +19,20 @@ function stat(pid) {
   }
 }
 
-function cmdline(pid) {
+function argvOf(pid) {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   } catch {
-    return '';
+    return [];
   }
 }
 
-/** What a process of the tree is, for the CPU split. */
-export function roleOf(command) {
-  if (/DapHost\.ps1/.test(command)) return 'pwsh host';
-  if (/pwsh\.dll|\bpwsh\b/.test(command)) return 'pwsh';
-  if (/\bnode\b/.test(command)) return 'node';
+/** What a process of the tree is, for the CPU split, from its argv (its program, then its arguments). */
+export function roleOf(argv) {
+  const program = (argv[0] ?? '').split('/').at(-1);
+  if (program === 'node') return 'node';
+  if (argv.some((arg) => arg.endsWith('DapHost.ps1'))) return 'pwsh host';
+  if (program === 'pwsh' || argv.some((arg) => arg.endsWith('pwsh.dll'))) return 'pwsh';
   return 'other';
 }
 
@@ -69,6 +70,8 @@ export function runTree(command, args, { cwd, env, intervalMs = 100, onSample } 
       stderr = (stderr + chunk).slice(-4000);
     });
     let peakKb = 0;
+    // each role's resident memory at the tree's peak
+    let peakByRole = {};
     let maxPwsh = 0;
     // the last CPU time seen of each process, by pid, with its role
     const cpu = new Map();
@@ -76,15 +79,18 @@ export function runTree(command, args, { cwd, env, intervalMs = 100, onSample } 
       const seen = [];
       let rssKb = 0;
       let pwsh = 0;
+      const byRole = {};
       for (const pid of descendants(child.pid)) {
         const s = stat(pid);
         if (!s) continue;
-        const role = cpu.get(pid)?.role ?? roleOf(cmdline(pid));
+        const role = cpu.get(pid)?.role ?? roleOf(argvOf(pid));
         cpu.set(pid, { role, seconds: s.cpu });
         rssKb += s.rssKb;
+        byRole[role] = (byRole[role] ?? 0) + s.rssKb / 1024;
         if (role.startsWith('pwsh')) pwsh += 1;
         seen.push({ pid, role });
       }
+      if (rssKb > peakKb) peakByRole = byRole;
       peakKb = Math.max(peakKb, rssKb);
       maxPwsh = Math.max(maxPwsh, pwsh);
       onSample?.(seen);
@@ -95,7 +101,7 @@ export function runTree(command, args, { cwd, env, intervalMs = 100, onSample } 
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const byRole = {};
       for (const { role, seconds: used } of cpu.values()) byRole[role] = (byRole[role] ?? 0) + used;
-      resolve({ seconds, ok: status === 0, status, stderr, peakTreeMb: peakKb / 1024, maxPwsh, cpu: byRole });
+      resolve({ seconds, ok: status === 0, status, stderr, peakTreeMb: peakKb / 1024, peakByRoleMb: peakByRole, maxPwsh, cpu: byRole });
     });
   });
 }

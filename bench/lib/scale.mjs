@@ -97,12 +97,13 @@ export async function benchScale({ tenants, runs, dir, pwsh, log, dotnetTrace })
       `\`dap-report run --simulate\` as a new process each run. The process tree (Node, which also hosts the simulator, and every pwsh it starts) is read from /proc ` +
       `every 100 ms: its summed resident memory, the pwsh processes alive, and the CPU time of each. Median of ${runs} runs (min–max).`,
     '',
-    '| wall s | tenants/s | peak RSS of the tree MB | pwsh processes at once | CPU s: Node (with the simulator) | CPU s: pwsh host | output check |',
-    '|---:|---:|---:|---:|---:|---:|---|',
+    '| wall s | tenants/s | peak RSS of the tree MB | of which Node (with the simulator) / pwsh host MB | pwsh processes at once | CPU s: Node (with the simulator) | CPU s: pwsh host | output check |',
+    '|---:|---:|---:|---:|---:|---:|---:|---|',
     ok.length
-      ? `| ${spread(seconds)} | ${(tenants / median(seconds)).toFixed(1)} | ${spread(ok.map((s) => s.peakTreeMb), 0)} | ${Math.max(...ok.map((s) => s.maxPwsh))} | ` +
+      ? `| ${spread(seconds)} | ${(tenants / median(seconds)).toFixed(1)} | ${spread(ok.map((s) => s.peakTreeMb), 0)} | ` +
+        `${median(ok.map((s) => s.peakByRoleMb.node ?? 0)).toFixed(0)} / ${median(ok.map((s) => s.peakByRoleMb['pwsh host'] ?? 0)).toFixed(0)} | ${Math.max(...ok.map((s) => s.maxPwsh))} | ` +
         `${cpuOf('node').toFixed(1)} | ${cpuOf('pwsh host').toFixed(1)} | ${samples.every((s) => s.check.ok) ? samples[0].check.text : samples.map((s) => s.check.text).join('; ')} |`
-      : `| failed: ${samples.map((s) => `exit ${s.status}: ${s.stderr.split('\n').filter(Boolean).at(-1) ?? ''}`).join('; ')} | | | | | | |`,
+      : `| failed: ${samples.map((s) => `exit ${s.status}: ${s.stderr.split('\n').filter(Boolean).at(-1) ?? ''}`).join('; ')} | | | | | | | |`,
     '',
     `Target: the process tree stays under ${scaleMemoryLimitMb} MB, with one pwsh host. Result: ${
       ok.length && Math.max(...ok.map((s) => s.peakTreeMb)) < scaleMemoryLimitMb && Math.max(...ok.map((s) => s.maxPwsh)) === 1 ? 'met' : 'not met'

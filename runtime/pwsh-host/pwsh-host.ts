@@ -28,14 +28,18 @@ export function isSecretVariable(name: string): boolean {
 /**
  * .NET runtime settings for the host, unless the caller's environment sets them: a long-lived
  * process whose attempts mostly wait on the network does better without tiered PGO's instrumented
- * code, without thread-pool workers spinning for work and without a background GC thread; on a
- * machine with few cores those take CPU from the Node process (and, under --simulate, the simulator).
+ * code, without thread-pool workers spinning for work and without a background GC thread (on a
+ * machine with few cores those take CPU from the Node process and, under --simulate, the
+ * simulator), and with a small first GC generation and a GC that compacts to give memory back
+ * (its runspaces each allocate at once, and the heap otherwise keeps the sum of their peaks).
  * Measured in bench/RESULTS.md (B2, B5).
  */
 export const hostRuntimeSettings: Readonly<Record<string, string>> = {
   DOTNET_TieredPGO: '0',
   DOTNET_ThreadPool_UnfairSemaphoreSpinLimit: '0',
   DOTNET_gcConcurrent: '0',
+  DOTNET_GCgen0size: '0x800000',
+  DOTNET_GCConserveMemory: '5',
 };
 
 /** The host's environment: the caller's (and the simulator's) minus every secret, plus fixed pwsh settings. */

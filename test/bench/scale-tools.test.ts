@@ -12,15 +12,16 @@ describe('runTree', () => {
     expect(result.peakTreeMb).toBeGreaterThan(120);
     expect(result.maxPwsh).toBe(0);
     expect(result.cpu.node).toBeGreaterThan(0);
+    expect(result.peakByRoleMb.node).toBeCloseTo(result.peakTreeMb, 0);
   });
 
   it.each([
     ['/usr/share/dotnet/dotnet /x/lib/pwsh.dll -NoLogo -File /p/runtime/powershell/DapHost.ps1', 'pwsh host'],
     ['/usr/share/dotnet/dotnet /x/lib/pwsh.dll -NoLogo -File script.ps1', 'pwsh'],
-    ['node /p/bin/dap-report.js run', 'node'],
+    ['/usr/bin/node /p/bin/dap-report.js run --pwsh /p/.tools/pwsh/pwsh', 'node'],
     ['yes', 'other'],
   ])('%s is a %s', (command, role) => {
-    expect(roleOf(command)).toBe(role);
+    expect(roleOf(command.split(' '))).toBe(role);
   });
 });
 

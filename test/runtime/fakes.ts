@@ -82,7 +82,7 @@ export interface FakeRunnerOptions {
   afterAttempt?: (job: TenantJob, completed: number) => void;
 }
 
-/** A runner that writes CSV like the pwsh worker does and records the concurrency it sees per account. */
+/** A runner that writes CSV like the pwsh host does and records the concurrency it sees per account. */
 export class FakeRunner implements TenantRunner {
   open = new Map<string, number>();
   maxOpen = new Map<string, number>();

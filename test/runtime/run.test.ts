@@ -141,7 +141,7 @@ describe('dap-report run (fake discovery and runner)', () => {
     expect(h.stderr.text).toMatch(/dap-report: 6\/6 tenants, done 6, failed 0, remaining 0/);
   });
 
-  it('--simulate starts the simulator, hands its env to the workers, and puts its counters in the summary', async () => {
+  it('--simulate starts the simulator, hands its env and stand-ins to the pwsh host, and puts its counters in the summary', async () => {
     const h = harness({ env: {} });
     expect(await h.run(['run', '--simulate'])).toBe(0);
     expect(h.startSimulator).toHaveBeenCalledWith({});

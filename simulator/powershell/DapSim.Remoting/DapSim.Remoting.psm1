@@ -98,13 +98,15 @@ function Open-DapSimSession {
     }
     $session.PSObject.TypeNames.Insert(1, 'System.Management.Automation.Runspaces.PSSession')
     $context = @{ Url = Get-DapSimBaseUrl; SessionId = $session.SimSessionId; Name = $Name; WebSession = Get-DapSimWebSession }
-    $module = New-Module -Name "DapSim.Session.$id" -ArgumentList $context, $script:ExchangeCmdletsPath, ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimClient.ps1')) -ScriptBlock {
+    # The session's own scope: a module of its own, made with the PSModuleInfo constructor rather
+    # than New-Module, which would keep every session module for good as a nested module of this one.
+    $module = [System.Management.Automation.PSModuleInfo]::new($true)
+    . $module {
         param($Context, $CmdletsPath, $ClientPath)
         $script:DapSimSession = $Context
         . $ClientPath
         . $CmdletsPath
-        Export-ModuleMember -Function @()
-    }
+    } $context $script:ExchangeCmdletsPath ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimClient.ps1'))
     $script:OpenSessions[$session.SimSessionId] = @{ Session = $session; Module = $module }
     $session
 }
