@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vitestCounts } from './test-counts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = join(root, '.tools');
@@ -30,17 +31,9 @@ const vitestJson = join(results, 'vitest.json');
 const vitestCode = run(process.execPath, [
   join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`,
 ]);
-// counts are of tests; a file or block that failed outside any test (a crash on import, a failed
-// hook) is counted once more, so that it can never pass unnoticed
 const totals = { passed: 0, failed: 0, skipped: 0 };
 if (existsSync(vitestJson)) {
-  const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
-  const failedOutsideTests = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed')).length;
-  const v = {
-    passed: report.numPassedTests,
-    failed: report.numFailedTests + failedOutsideTests,
-    skipped: report.numPendingTests + report.numTodoTests,
-  };
+  const v = vitestCounts(JSON.parse(readFileSync(vitestJson, 'utf8')));
   summary.push(`vitest: ${v.passed} passed, ${v.failed} failed, ${v.skipped} skipped`);
   for (const key of Object.keys(totals)) totals[key] += v[key];
 } else {

@@ -7,7 +7,7 @@ const share = (part, total) => `${((100 * part) / total).toFixed(1)}%`;
  * Functions by inclusive time, idle and the profiler's own frames left out.
  * @param {{ nodes: Array<{ id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }>, samples: number[], timeDeltas: number[] }} profile
  */
-export function topNodeFrames(profile, count = 15) {
+export function topNodeFrames(profile, count = 15, keep = () => true) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -31,14 +31,17 @@ export function topNodeFrames(profile, count = 15) {
       inclusive.set(l, (inclusive.get(l) ?? 0) + t);
     }
   });
-  return [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, t]) => ({ name, share: share(t, total) }));
+  return [...inclusive].filter(([name]) => keep(name)).sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, t]) => ({ name, share: share(t, total) }));
 }
+
+/** The project's own functions (the runtime, the simulator, common) and the garbage collector. */
+export const projectFrame = (name) => name === '(garbage collector)' || /\((runtime|simulator|common)\b|\((run-report|scheduler|spool|manifest|merge|csv-files|csv-record-padding|http-server|sim-state|run-command|report-data|world|host-runner|pwsh-host|protocol|progress|atomic-file|graph-routes)\.js:/.test(name);
 
 /**
  * Frames by inclusive running time over all threads, from dotnet-trace's speedscope output.
  * @param {{ shared: { frames: Array<{ name: string }> }, profiles: Array<{ startValue: number, events: Array<{ type: 'O' | 'C', frame: number, at: number }> }> }} file
  */
-export function topHostFrames(file, count = 20) {
+export function topHostFrames(file, count = 20, keep = () => true) {
   const names = file.shared.frames.map((f) => f.name);
   const inclusive = new Map();
   let total = 0;
@@ -61,8 +64,11 @@ export function topHostFrames(file, count = 20) {
   const generic = /^(Process\d+ |Thread \(|\(Non-Activities\)|Threads$|System\.Private\.CoreLib!System\.Threading\.(ExecutionContext|Thread\+StartHelper|Thread\.StartCallback|PortableThreadPool\+WorkerThread\.WorkerThreadStart))/;
   const clean = (n) => n.replace(/\(pMT: [^)]*\)/g, '()').replace(/\(class [^)]*\)|\(value class [^)]*\)/g, '()');
   return [...inclusive]
-    .filter(([n]) => !generic.test(n))
+    .filter(([n]) => !generic.test(n) && keep(n))
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
     .map(([name, t]) => ({ name: clean(name).slice(0, 150), share: share(t, total) }));
 }
+
+/** PowerShell functions, as the runtime compiles them (dynamicClass.<name>). */
+export const powershellFrame = (name) => name.includes('dynamicClass.') && !/dynamicClass\.(lambda_method|CallSite|<ScriptBlock>)/.test(name);

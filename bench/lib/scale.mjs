@@ -10,7 +10,7 @@ import { benchAccounts, reportDay, reportName, sessionsPerAccount, writeScenario
 import { checkOutput, expectedRows } from './check-output.mjs';
 import { median, spread } from './measure.mjs';
 import { runTree } from './process-tree.mjs';
-import { topNodeFrames, topHostFrames } from './profiles.mjs';
+import { powershellFrame, projectFrame, topHostFrames, topNodeFrames } from './profiles.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const scaleAccounts = 3;
@@ -64,12 +64,20 @@ async function profiledRun({ scenario, dir, pwsh, dotnetTrace, log }) {
   const speedscope = join(profDir, 'host.speedscope.json');
   return {
     result,
-    node: nodeProfile ? topNodeFrames(JSON.parse(readFileSync(join(profDir, nodeProfile), 'utf8'))) : undefined,
-    host: existsSync(speedscope) ? topHostFrames(JSON.parse(readFileSync(speedscope, 'utf8'))) : undefined,
+    node: nodeProfile ? topNodeFrames(JSON.parse(readFileSync(join(profDir, nodeProfile), 'utf8')), 15, projectFrame) : undefined,
+    host: existsSync(speedscope) ? topHostFrames(JSON.parse(readFileSync(speedscope, 'utf8')), 16, powershellFrame) : undefined,
   };
 }
 
 const pct = (part, total) => `${((100 * part) / total).toFixed(0)}%`;
+
+/** Whose a PowerShell function is: the simulator's stand-ins, the DapReporting module, or the runtime's host. */
+function psOwner(frame) {
+  const name = frame.replace(/^.*dynamicClass\./, '').replace(/[<(].*$/, '');
+  if (/^Invoke-DapHost|^(Send|Read|Complete|Stop)-DapHost|^Connect-DapHostAccount|^ConvertTo-DapParameterValue|^New-DapHostResult|^Get-DapHostErrorCategory/.test(name)) return [name, 'dap-report host'];
+  if (/^(Get|Invoke|Connect|Export)-Dap/.test(name) && !/DapSim/.test(name)) return [name, 'DapReporting module'];
+  return [name, 'simulator stand-in'];
+}
 
 /**
  * Runs B5 and answers its section of RESULTS.md.
@@ -120,12 +128,26 @@ export async function benchScale({ tenants, runs, dir, pwsh, log, dotnetTrace })
       `${(total / tenants * 1000).toFixed(1)} ms of CPU per tenant on ${2} cores.`,
   );
   if (profile.node) {
-    lines.push('', 'Node, by function (inclusive share of its CPU samples; idle left out):', '', '| share | function |', '|---:|---|');
+    lines.push('', "Node, the project's own functions and the garbage collector (inclusive share of Node's CPU samples, idle left out; the simulator runs in this process):", '', '| share | function |', '|---:|---|');
     for (const row of profile.node) lines.push(`| ${row.share} | ${row.name.replaceAll('|', '\\|')} |`);
   }
   if (profile.host) {
-    lines.push('', 'pwsh host (inclusive share of the time its threads were running; PowerShell functions appear as dynamicClass.<name>):', '', '| share | frame |', '|---:|---|');
-    for (const row of profile.host) lines.push(`| ${row.share} | ${row.name.replaceAll('|', '\\|')} |`);
+    lines.push('', 'pwsh host, by PowerShell function (inclusive share of the time its threads were running):', '', '| share | function | whose |', '|---:|---|---|');
+    for (const row of profile.host) {
+      const [name, owner] = psOwner(row.name);
+      lines.push(`| ${row.share} | ${name} | ${owner} |`);
+    }
+    const shareOf = (name) => Number(profile.host.find((row) => psOwner(row.name)[0] === name)?.share.replace('%', '') ?? NaN);
+    const job = shareOf('Invoke-DapHostTenantJob');
+    const remoting = shareOf('Invoke-Command');
+    if (Number.isFinite(job) && Number.isFinite(remoting)) {
+      lines.push(
+        '',
+        `Of the time the host spends in tenant attempts (${job.toFixed(1)}%), the simulator's stand-in for remote PowerShell (Invoke-Command: opening the simulated session, ` +
+          `the HTTP calls to the simulator, relaying the rows) takes ${remoting.toFixed(1)}%, that is ${((100 * remoting) / job).toFixed(0)}% of each attempt; ` +
+          'the rest is the DapReporting report function around it and the host job (parameters, Export-Csv of the rows).',
+      );
+    }
   } else {
     lines.push('', `pwsh host: not traced (${dotnetTrace ? 'the trace did not complete' : 'dotnet-trace is not installed: bench/setup.sh installs it'}).`);
   }

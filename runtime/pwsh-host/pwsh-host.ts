@@ -172,9 +172,14 @@ export class PwshHost {
 
   /**
    * Ends the host: it stops what still runs (each remote session closes), says bye and exits; after
-   * graceMs the process group is killed.
+   * graceMs the process group is killed. A host with nothing running holds no session: it is
+   * killed at once instead of waiting for the runtime to shut down.
    */
   async close(graceMs = 15_000): Promise<void> {
+    if (this.exitReason === undefined && this.pending.size === 0) {
+      await this.kill();
+      return;
+    }
     if (this.exitReason === undefined) {
       this.send({ type: 'shutdown' });
       this.child.stdin?.end();

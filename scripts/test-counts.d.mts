@@ -1,0 +1,7 @@
+export function vitestCounts(report: {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: Array<{ status: string; assertionResults: Array<{ status: string }> }>;
+}): { passed: number; failed: number; skipped: number };
