@@ -74,7 +74,7 @@ const pct = (part, total) => `${((100 * part) / total).toFixed(0)}%`;
 /** Whose a PowerShell function is: the simulator's stand-ins, the DapReporting module, or the runtime's host. */
 function psOwner(frame) {
   const name = frame.replace(/^.*dynamicClass\./, '').replace(/[<(].*$/, '');
-  if (/^Invoke-DapHost|^(Send|Read|Complete|Stop)-DapHost|^Connect-DapHostAccount|^ConvertTo-DapParameterValue|^New-DapHostResult|^Get-DapHostErrorCategory/.test(name)) return [name, 'dap-report host'];
+  if (/^Invoke-DapHost|^(Send|Read|Complete|Stop)-DapHost|^Connect-DapHostAccount|^ConvertTo-DapParameterValue|^Get-DapHostErrorCategory/.test(name)) return [name, 'dap-report host'];
   if (/^(Get|Invoke|Connect|Export)-Dap/.test(name) && !/DapSim/.test(name)) return [name, 'DapReporting module'];
   return [name, 'simulator stand-in'];
 }

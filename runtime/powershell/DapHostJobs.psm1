@@ -17,11 +17,28 @@ function Get-DapHostErrorCategory {
     'RemoteError'
 }
 
-function New-DapHostResult {
+function Invoke-DapHostStep {
+    # Runs the body of an attempt and answers its result: succeeded, with what the body put in it
+    # (rows, status noData, contracts, customers), or failed with the Dap.<Category> of the error
+    # and its message. A stopped attempt stays stopped (the host reports it as such).
     [CmdletBinding()]
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
-    param()
-    [ordered]@{ status = 'succeeded'; rows = 0; category = $null; message = $null }
+    param([Parameter(Mandatory)][scriptblock] $Body)
+    $ErrorActionPreference = 'Stop'
+    $ProgressPreference = 'SilentlyContinue'
+    $result = [ordered]@{ status = 'succeeded'; rows = 0; category = $null; message = $null }
+    try {
+        & $Body $result
+    }
+    catch {
+        # (no typed catch clause before this one: with one, PowerShell hands this clause a new
+        # record for the exception and the Dap.<Category> error id is lost)
+        if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
+        $result.status = 'failed'
+        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
+        $result.message = $_.Exception.Message
+    }
+    $result
 }
 
 function ConvertTo-DapParameterValue {
@@ -64,10 +81,8 @@ function Invoke-DapHostTenantJob {
         [Parameter(Mandatory)][System.Collections.IDictionary] $Job,
         [Parameter(Mandatory)][pscredential] $Credential
     )
-    $ErrorActionPreference = 'Stop'
-    $ProgressPreference = 'SilentlyContinue'
-    $result = New-DapHostResult
-    try {
+    Invoke-DapHostStep -Body {
+        param($result)
         $name = [string]$Job['function']
         $command = $script:ReportFunctions[$name]
         if (-not $command) {
@@ -90,15 +105,6 @@ function Invoke-DapHostTenantJob {
         if ($rows.Count -eq 0) { $result.status = 'noData' }
         else { $rows | Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM }
     }
-    catch {
-        # (no typed catch clause before this one: with one, PowerShell hands this clause a new
-        # record for the exception and the Dap.<Category> error id is lost)
-        if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
-        $result.status = 'failed'
-        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
-        $result.message = $_.Exception.Message
-    }
-    $result
 }
 
 # The account this runspace is signed in to the partner directory as (Connect-DapPartner).
@@ -123,11 +129,9 @@ function Invoke-DapHostContracts {
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][pscredential] $Credential)
-    $ErrorActionPreference = 'Stop'
-    $ProgressPreference = 'SilentlyContinue'
-    $result = New-DapHostResult
-    $result.contracts = @()
-    try {
+    Invoke-DapHostStep -Body {
+        param($result)
+        $result.contracts = @()
         Connect-DapHostAccount -Credential $Credential
         $result.contracts = @(Get-MsolPartnerContract -All -WarningAction SilentlyContinue | ForEach-Object {
                 [ordered]@{
@@ -139,13 +143,6 @@ function Invoke-DapHostContracts {
             })
         $result.rows = $result.contracts.Count
     }
-    catch {
-        if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
-        $result.status = 'failed'
-        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
-        $result.message = $_.Exception.Message
-    }
-    $result
 }
 
 function Invoke-DapHostCustomers {
@@ -162,11 +159,9 @@ function Invoke-DapHostCustomers {
         [Parameter(Mandatory)][pscredential] $Credential,
         [Parameter(Mandatory)][AllowEmptyCollection()][object[]] $Contracts
     )
-    $ErrorActionPreference = 'Stop'
-    $ProgressPreference = 'SilentlyContinue'
-    $result = New-DapHostResult
-    $result.customers = @()
-    try {
+    Invoke-DapHostStep -Body {
+        param($result)
+        $result.customers = @()
         Connect-DapHostAccount -Credential $Credential
         $given = @($Contracts | ForEach-Object {
                 [pscustomobject]@{ TenantId = [string]$_['tenantId']; Name = $_['name']; DefaultDomainName = $_['defaultDomainName']; ContractType = $_['contractType'] }
@@ -184,13 +179,6 @@ function Invoke-DapHostCustomers {
         }
         $result.rows = $result.customers.Count
     }
-    catch {
-        if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
-        $result.status = 'failed'
-        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
-        $result.message = $_.Exception.Message
-    }
-    $result
 }
 
 Export-ModuleMember -Function Invoke-DapHostTenantJob, Invoke-DapHostContracts, Invoke-DapHostCustomers
