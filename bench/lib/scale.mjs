@@ -40,8 +40,12 @@ function dapReportArgs(scenario, out, pwsh) {
 // passwords travel only in the child's environment, never in argv
 const passwords = () => Object.fromEntries(benchAccounts.slice(0, scaleAccounts).map((a) => [passwordVariableFor(a.userName), a.password]));
 
-/** One profiled run: Node's CPU profile and a dotnet-trace of the host, summarised. */
-async function profiledRun({ scenario, dir, pwsh, dotnetTrace, log }) {
+/**
+ * One profiled run: Node's CPU profile and a dotnet-trace of the host, summarised. The trace stops
+ * on its own before the run ends (`traceSeconds`): dap-report kills an idle host at the end, and a
+ * trace whose process is gone cannot name the PowerShell functions the host compiled.
+ */
+async function profiledRun({ scenario, dir, pwsh, dotnetTrace, log, traceSeconds }) {
   const profDir = join(dir, 'profile');
   mkdirSync(profDir, { recursive: true });
   const trace = join(profDir, 'host.nettrace');
@@ -54,7 +58,8 @@ async function profiledRun({ scenario, dir, pwsh, dotnetTrace, log }) {
       const host = pids.find((p) => p.role === 'pwsh host');
       if (host && !tracer && dotnetTrace) {
         log(`B5: tracing the pwsh host (pid ${host.pid})`);
-        tracer = spawn(dotnetTrace, ['collect', '-p', String(host.pid), '--profile', 'dotnet-sampled-thread-time', '--format', 'speedscope', '-o', trace], { stdio: 'ignore' });
+        const duration = new Date(traceSeconds * 1000).toISOString().slice(11, 19);
+        tracer = spawn(dotnetTrace, ['collect', '-p', String(host.pid), '--profile', 'dotnet-sampled-thread-time', '--duration', duration, '--format', 'speedscope', '-o', trace], { stdio: 'ignore' });
       }
     },
   });
@@ -119,11 +124,12 @@ export async function benchScale({ tenants, runs, dir, pwsh, log, dotnetTrace })
   ];
 
   log(`B5: one more run, profiled`);
-  const profile = await profiledRun({ scenario, dir, pwsh, dotnetTrace, log });
+  // the trace covers most of the run: its first seven tenths at the measured pace
+  const profile = await profiledRun({ scenario, dir, pwsh, dotnetTrace, log, traceSeconds: Math.max(5, Math.round(0.7 * (ok.length ? median(seconds) : 30))) });
   lines.push('', '### Where the time goes', '');
   const total = (profile.result.cpu.node ?? 0) + (profile.result.cpu['pwsh host'] ?? 0);
   lines.push(
-    `One run of the same scenario with Node under \`--cpu-prof\` and the host under \`dotnet-trace\` (sampled thread time), ${profile.result.seconds.toFixed(1)} s wall ` +
+    `One run of the same scenario with Node under \`--cpu-prof\` and the host under \`dotnet-trace\` (sampled thread time, over the first seven tenths of the run), ${profile.result.seconds.toFixed(1)} s wall ` +
       `(profiling slows it). CPU: Node ${(profile.result.cpu.node ?? 0).toFixed(1)} s (${pct(profile.result.cpu.node ?? 0, total)}), pwsh host ${(profile.result.cpu['pwsh host'] ?? 0).toFixed(1)} s (${pct(profile.result.cpu['pwsh host'] ?? 0, total)}), ` +
       `${(total / tenants * 1000).toFixed(1)} ms of CPU per tenant on ${2} cores.`,
   );
