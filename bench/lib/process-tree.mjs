@@ -83,7 +83,9 @@ export function runTree(command, args, { cwd, env, intervalMs = 100, onSample } 
       for (const pid of descendants(child.pid)) {
         const s = stat(pid);
         if (!s) continue;
-        const role = cpu.get(pid)?.role ?? roleOf(argvOf(pid));
+        // read every time: a child seen between fork and exec still shows its parent's argv
+        const argv = argvOf(pid);
+        const role = argv.length ? roleOf(argv) : (cpu.get(pid)?.role ?? 'other');
         cpu.set(pid, { role, seconds: s.cpu });
         rssKb += s.rssKb;
         byRole[role] = (byRole[role] ?? 0) + s.rssKb / 1024;
