@@ -158,3 +158,11 @@ export class ManifestWriter {
     return found;
   }
 }
+
+/**
+ * Room for the manifest's last save: two copies (the save's temporary file, then the file) of a
+ * manifest whose tenants all have a state, a category and a message of up to about 1 KB.
+ */
+export function manifestReserveBytes(tenants: number): number {
+  return 64 * 1024 + tenants * 2 * 1024;
+}

@@ -1,10 +1,8 @@
-import { createReadStream, createWriteStream, promises as fs, type WriteStream } from 'node:fs';
+import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
 import { tempPathFor } from './atomic-file.js';
-import { csvDialect, headerLine, readCsvHeader, remotingColumns } from './csv-files.js';
-import { PadRecords } from './csv-record-padding.js';
+import { headerLine, readCsvHeader, recordEnd, remotingColumns } from './csv-files.js';
+import { CsvShapeError, quoteField, readRecords, type RecordBounds } from './csv-records.js';
 import { compareTenants } from './manifest.js';
 import { drained } from './stream-drain.js';
 import { withPath } from '../common/machine-error.js';
@@ -15,26 +13,30 @@ export interface MergePart {
   tenantId: string;
   domain: string;
   path: string;
-  /** The part's row count, when known (the manifest records it); a part is copied as bytes only then. */
+  /** The part's row count as the spool recorded it; a part that holds another number is an error. */
   rows?: number;
 }
 
 export interface MergeOptions {
   /** Start the file with a UTF-8 byte order mark, for Excel. */
   bom?: boolean;
-  /** Prefix a single quote to cells starting with =, +, - or @, so spreadsheets do not run them. */
+  /** Prefix a single quote to cells (header cells too) that a spreadsheet would run as a formula. */
   excelSafe?: boolean;
+  /** The report's declared columns: always in the output, in this order, even when no part has them. */
+  columns?: readonly string[];
 }
 
 export interface MergeResult {
   columns: string[];
   rows: number;
+  /** Columns found in the parts that the report does not declare (empty without `columns`). */
+  undeclared: string[];
 }
 
 const leading = ['TenantId', 'TenantDomain'];
 
-/** TenantId, TenantDomain, then every other column in the order it is first seen. */
-export function unionColumns(headers: readonly string[][]): string[] {
+/** TenantId, TenantDomain, then every other column in the order it is first seen (remoting columns left out). */
+export function unionColumns(headers: readonly (readonly string[])[]): string[] {
   const seen = new Set<string>(leading);
   const columns = [...leading];
   for (const header of headers) {
@@ -47,97 +49,197 @@ export function unionColumns(headers: readonly string[][]): string[] {
   return columns;
 }
 
+/** The first characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */
+const formulaStarts = new Set(['=', '+', '-', '@', '\t', '\r']);
+const formulaStartBytes = new Set([...formulaStarts].map((c) => c.charCodeAt(0)));
+
 export function excelSafeCell(value: string): string {
-  return /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return formulaStarts.has(value.charAt(0)) ? `'${value}` : value;
 }
 
-/** True when the file starts with exactly these bytes. */
-async function startsWith(path: string, prefix: Buffer): Promise<boolean> {
-  const handle = await fs.open(path, 'r');
-  try {
-    const head = Buffer.alloc(prefix.length);
-    const { bytesRead } = await handle.read(head, 0, prefix.length, 0);
-    return bytesRead === prefix.length && head.equals(prefix);
-  } finally {
-    await handle.close();
+const QUOTE = 0x22;
+const QUOTE_BYTE = Buffer.from('"', 'latin1');
+const COMMA_BYTE = Buffer.from(',', 'latin1');
+const CRLF = Buffer.from(recordEnd, 'latin1');
+const EMPTY = Buffer.from('""', 'latin1');
+const SAFE_OPEN = Buffer.from(`"'`, 'latin1');
+
+/**
+ * Bytes gathered into large buffers and handed to the output stream a buffer at a time; a buffer
+ * comes back for reuse once the stream has written it, so memory stays flat.
+ */
+class ByteSink {
+  private static readonly size = 1 << 20;
+  private readonly spare: Buffer[] = [];
+  private buffer: Buffer = Buffer.allocUnsafe(ByteSink.size);
+  private pos = 0;
+  private readonly full: Buffer[] = [];
+
+  constructor(private readonly output: WriteStream) {}
+
+  /** Makes room for `bytes` more. */
+  room(bytes: number): void {
+    if (this.pos + bytes > this.buffer.length) this.retire(bytes);
+  }
+
+  /** Queues the current buffer for writing and takes an empty one of at least `bytes`. */
+  private retire(bytes: number): void {
+    if (this.pos > 0) this.full.push(this.buffer.subarray(0, this.pos));
+    this.buffer = bytes <= ByteSink.size ? (this.spare.pop() ?? Buffer.allocUnsafe(ByteSink.size)) : Buffer.allocUnsafe(bytes);
+    this.pos = 0;
+  }
+
+  /** Copies bytes; the room must have been made. */
+  put(source: Buffer, start: number, end: number): void {
+    this.pos += source.copy(this.buffer, this.pos, start, end);
+  }
+
+  /** Hands the full buffers (and with `all` the current one) to the stream; waits while it is full. */
+  async flush(all = false): Promise<void> {
+    if (all && this.pos > 0) this.retire(0);
+    for (const buffer of this.full.splice(0)) {
+      const whole = Buffer.from(buffer.buffer, buffer.byteOffset, ByteSink.size);
+      const reuse = buffer.byteOffset === 0 && buffer.buffer.byteLength === ByteSink.size;
+      const more = this.output.write(buffer, () => {
+        if (reuse && this.spare.length < 16) this.spare.push(whole);
+      });
+      if (!more) await drained(this.output);
+    }
   }
 }
 
 /**
- * Appends the part's records after its header as bytes, each widened by `extra` empty fields
- * when the part has fewer columns than the output.
+ * How one part becomes output records: for each output column, the part's field that fills it
+ * (-1: none, the cell is empty).
  */
-async function copyRecords(path: string, headerBytes: number, extra: number, output: WriteStream): Promise<void> {
-  const source = createReadStream(path, { start: headerBytes, highWaterMark: 1 << 20 });
-  const records = extra === 0 ? source : source.pipe(new PadRecords(extra));
-  for await (const chunk of records) {
-    if (!output.write(chunk)) await drained(output);
-  }
+interface PartPlan {
+  sources: Int32Array;
+  /** The part's columns are the output's first columns, in order: its records can be copied as bytes. */
+  prefix: boolean;
+  /** The empty fields that pad a copied record to the output's width, then its line break. */
+  tail: Buffer;
+  tenantId: Buffer;
+  domain: Buffer;
 }
 
-/** Appends the part's records re-encoded for the output's columns (missing cells empty). */
-async function reencodeRecords(part: MergePart, columns: readonly string[], excelSafe: boolean, output: WriteStream): Promise<number> {
-  const stringifier = stringify(csvDialect);
-  const forwarded = (async () => {
-    for await (const chunk of stringifier) if (!output.write(chunk)) await drained(output);
-  })();
-  let rows = 0;
-  try {
-    const parser = createReadStream(part.path).pipe(parse({ bom: true, columns: true }));
-    for await (const record of parser as AsyncIterable<Record<string, string>>) {
-      const row = columns.map((column) => {
-        let value = record[column] ?? '';
-        if (value === '' && column === 'TenantId') value = part.tenantId;
-        if (value === '' && column === 'TenantDomain') value = part.domain;
-        return excelSafe ? excelSafeCell(value) : value;
-      });
-      rows += 1;
-      if (!stringifier.write(row)) await drained(stringifier);
+function planPart(part: MergePart, own: readonly string[], columns: readonly string[]): PartPlan {
+  const index = new Map<string, number>();
+  own.forEach((column, i) => {
+    if (!index.has(column)) index.set(column, i);
+  });
+  const sources = Int32Array.from(columns, (column) => index.get(column) ?? -1);
+  const prefix = own.every((column, i) => column === columns[i]);
+  const extra = columns.length - own.length;
+  return {
+    sources,
+    prefix,
+    tail: Buffer.from(`${',""'.repeat(prefix ? extra : 0)}${recordEnd}`, 'latin1'),
+    tenantId: Buffer.from(quoteField(part.tenantId), 'utf8'),
+    domain: Buffer.from(quoteField(part.domain), 'utf8'),
+  };
+}
+
+/** True when the field is empty (`` or `""`). */
+function isEmptyField(chunk: Buffer, start: number, end: number): boolean {
+  return end === start || (end === start + 2 && chunk[start] === QUOTE);
+}
+
+/** Writes one record field by field in the output's column order. */
+function writeMapped(sink: ByteSink, chunk: Buffer, bounds: RecordBounds, record: number, plan: PartPlan, excelSafe: boolean): void {
+  const first = bounds.firstField(record);
+  const { sources } = plan;
+  sink.room(bounds.recordEnds[record]! - bounds.recordStarts[record]! + sources.length * 5 + plan.tenantId.length + plan.domain.length + 2);
+  for (let c = 0; c < sources.length; c += 1) {
+    if (c > 0) sink.put(COMMA_BYTE, 0, 1);
+    const source = sources[c]!;
+    if (source < 0) {
+      sink.put(EMPTY, 0, 2);
+      continue;
     }
-  } finally {
-    stringifier.end();
-    await forwarded;
+    const f = first + source;
+    const start = bounds.fieldStart(record, f);
+    const end = bounds.fieldEnds[f]!;
+    if (c < 2 && isEmptyField(chunk, start, end)) {
+      const value = c === 0 ? plan.tenantId : plan.domain;
+      sink.put(value, 0, value.length);
+    } else if (excelSafe && end > start && formulaStartBytes.has(chunk[chunk[start] === QUOTE ? start + 1 : start]!)) {
+      // `"'` then the value: a quoted field's own opening quote is dropped, an unquoted one is closed
+      sink.put(SAFE_OPEN, 0, 2);
+      if (chunk[start] === QUOTE) sink.put(chunk, start + 1, end);
+      else {
+        sink.put(chunk, start, end);
+        sink.put(QUOTE_BYTE, 0, 1);
+      }
+    } else {
+      sink.put(chunk, start, end);
+    }
   }
-  return rows;
+  sink.put(CRLF, 0, 2);
+}
+
+/** Appends a part's records; answers how many there were. */
+async function appendPart(sink: ByteSink, part: MergePart, plan: PartPlan, width: number, excelSafe: boolean): Promise<number> {
+  let rows = -1; // the header is the first record
+  const copy = plan.prefix && !excelSafe;
+  for await (const { chunk, bounds } of readRecords(part.path)) {
+    for (let r = rows < 0 ? 1 : 0; r < bounds.records; r += 1) {
+      if (bounds.fieldCount(r) !== width) throw new CsvShapeError(`row ${rows + r + 1} has ${bounds.fieldCount(r)} fields, the header has ${width}`);
+      const start = bounds.recordStarts[r]!;
+      const first = bounds.firstField(r);
+      // a copied record keeps its bytes; one whose TenantId or TenantDomain is empty is filled in
+      if (copy && !isEmptyField(chunk, start, bounds.fieldEnds[first]!) && !isEmptyField(chunk, bounds.fieldEnds[first]! + 1, bounds.fieldEnds[first + 1]!)) {
+        const end = bounds.recordEnds[r]!;
+        sink.room(end - start + plan.tail.length);
+        sink.put(chunk, start, end);
+        sink.put(plan.tail, 0, plan.tail.length);
+      } else {
+        writeMapped(sink, chunk, bounds, r, plan, excelSafe);
+      }
+    }
+    rows += bounds.records;
+    await sink.flush();
+  }
+  return Math.max(rows, 0);
 }
 
 /**
  * Merges per-tenant CSV parts into one file by streaming: only the headers are read up front (to
  * know the union of columns), then each part's records are appended in turn, so memory does not
- * grow with the number of rows. A part written in the runtime's own dialect whose columns are the
- * first columns of the output (the usual case: parts are normalised when the spool commits them)
- * is copied as bytes, widened with empty fields where the output has more columns; any other part
- * (columns in another order or missing in the middle, --excel-safe, a foreign file) is parsed and
- * re-encoded, which gives the same bytes the copy would. Parts are taken in a fixed order (domain,
- * then TenantId), so the same inputs give byte-identical output. The file is written under a
- * temporary name and renamed, so `outPath` is either the previous file or the complete new one.
+ * grow with the number of rows. No field is decoded: the record scanner finds where records and
+ * fields are, a part whose columns are the output's first columns has each record copied as bytes
+ * (widened with empty fields, its line break made CRLF), and any other part (columns in another
+ * order, missing in the middle, remoting columns, --excel-safe) is rewritten field by field from
+ * the same offsets. Parts are taken in a fixed order (domain, then TenantId), so the same inputs
+ * give byte-identical output. The file is written under a temporary name and renamed, so `outPath`
+ * is either the previous file or the complete new one.
  */
 export async function mergeParts(parts: readonly MergePart[], outPath: string, options: MergeOptions = {}): Promise<MergeResult> {
   const ordered = [...parts].sort(compareTenants);
   const headers: string[][] = [];
   for (const part of ordered) headers.push(await readCsvHeader(part.path));
-  const columns = unionColumns(headers);
-  const header = Buffer.from(headerLine(columns), 'utf8');
+  const declared = options.columns ?? [];
+  const columns = unionColumns([declared, ...headers]);
+  const known = new Set([...leading, ...declared]);
+  const undeclared = declared.length ? columns.filter((c) => !known.has(c)) : [];
+  const excelSafe = options.excelSafe ?? false;
 
   const temp = tempPathFor(outPath);
-  const output = createWriteStream(temp);
+  // a deep queue: the next records are made while the previous ones are written
+  const output = createWriteStream(temp, { highWaterMark: 8 << 20 });
   const closed = once(output, 'close');
   closed.catch(() => undefined); // awaited below; a failed write rejects it before that
+  const sink = new ByteSink(output);
   let rows = 0;
   try {
     if (options.bom) output.write('\uFEFF');
-    output.write(header);
+    output.write(headerLine(excelSafe ? columns.map(excelSafeCell) : columns));
     for (const [index, part] of ordered.entries()) {
       const own = headers[index]!;
-      const isPrefix = own.every((column, i) => column === columns[i]);
-      const ownHeader = Buffer.from(headerLine(own), 'utf8');
-      if (!options.excelSafe && isPrefix && part.rows !== undefined && (await startsWith(part.path, ownHeader))) {
-        await copyRecords(part.path, ownHeader.length, columns.length - own.length, output);
-        rows += part.rows;
-      } else {
-        rows += await reencodeRecords(part, columns, options.excelSafe ?? false, output);
-      }
+      const count = await appendPart(sink, part, planPart(part, own, columns), own.length, excelSafe);
+      if (part.rows !== undefined && count !== part.rows) throw new CsvShapeError(`${part.path} holds ${count} rows, the run recorded ${part.rows}`);
+      rows += count;
     }
+    await sink.flush(true);
     output.end();
     await closed;
     const handle = await fs.open(temp, 'r+');
@@ -149,5 +251,5 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
     await fs.rm(temp, { force: true });
     throw withPath(error, outPath);
   }
-  return { columns, rows };
+  return { columns, rows, undeclared };
 }

@@ -26,6 +26,7 @@ export interface RunCliOptions extends GraphCliOptions {
   tenantsFile?: string;
   bom?: boolean;
   excelSafe?: boolean;
+  keepSpool?: boolean;
   json?: boolean;
   quiet?: boolean;
   pwsh?: string;
@@ -58,6 +59,8 @@ export interface RunPlan {
   spool: Spool;
   bom: boolean;
   excelSafe: boolean;
+  /** Keep <out>.dap-run after a run that needs no --resume. */
+  keepSpool: boolean;
   json: boolean;
   quiet: boolean;
   pwshFlag?: string;
@@ -240,6 +243,7 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
     spool: Spool.forOutput(out),
     bom: options.bom === true,
     excelSafe: options.excelSafe === true,
+    keepSpool: options.keepSpool === true,
     json: options.json === true,
     quiet: options.quiet === true,
     maxSessions,

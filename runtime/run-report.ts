@@ -6,7 +6,7 @@ import { exchangeBackend } from './exchange-backend.js';
 import { graphBackend } from './graph/graph-backend.js';
 import type { BackendPlan, RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
-import { ManifestWriter, compareTenants, type Manifest, type ManifestTenant } from './manifest.js';
+import { ManifestWriter, compareTenants, manifestReserveBytes, type Manifest, type ManifestTenant } from './manifest.js';
 import { isMachineError } from '../common/machine-error.js';
 import { terminalText } from '../common/terminal-text.js';
 import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
@@ -141,6 +141,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       }
     }
     await writer.save();
+    // room kept for the manifest's last save, should the disk fill during the run
+    await plan.spool.reserve(manifestReserveBytes(manifest.tenants.length));
 
     const toRun: ScheduledTenant[] = manifest.tenants
       .filter((t) => t.state === 'pending')
@@ -261,8 +263,10 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     for (const result of outcome.results) {
       if (result.status === 'interrupted') writer.tenant(result.tenantId).state = 'pending';
     }
-    // after a stop, a save that fails too leaves the last complete manifest on disk
+    // after a stop, the reserve makes room for the last save; a save that fails still leaves the last complete manifest on disk
+    if (stopError !== undefined) await plan.spool.releaseReserve();
     await (stopError === undefined ? writer.save() : writer.save().catch(() => undefined));
+    await plan.spool.releaseReserve();
 
     if (outcome.fatal) {
       await stopSimulator();
@@ -281,11 +285,14 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     if (interrupted && !unfinished) say('dap-report: every tenant had finished when the run was interrupted; merging the output');
     let output: string | null = null;
     let errorsFile: string | null = null;
+    let columns: RunSummary['columns'];
     if (!unfinished) {
       const parts = manifest.tenants
         .filter((t) => t.state === 'succeeded' && t.part)
         .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!), rows: t.rows }));
-      await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe });
+      const merged = await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe, columns: plan.report.columns.map((c) => c.name) });
+      columns = { output: merged.columns, undeclared: merged.undeclared };
+      if (merged.undeclared.length) say(`dap-report: the tenants' rows have columns the report does not declare, added at the end: ${merged.undeclared.join(', ')}`);
       await writeErrorsFile(plan.errors, tenants);
       manifest.mergedAt = deps.now().toISOString();
       await writer.save();
@@ -296,6 +303,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     await closing;
     await stopSimulator();
     const exitCode = unfinished ? ExitCode.interrupted : failed ? ExitCode.partial : ExitCode.ok;
+    // nothing left to --resume: the run folder goes, unless asked to stay
+    const removeSpool = exitCode === ExitCode.ok && !plan.keepSpool;
     const endedAt = deps.now();
     const summary: RunSummary = {
       report: plan.report.name,
@@ -303,7 +312,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       parameters: plan.fingerprint.parameters,
       output,
       errorsFile,
-      runDirectory: plan.spool.dir,
+      runDirectory: removeSpool ? null : plan.spool.dir,
       resumed: plan.resume,
       interrupted: unfinished,
       exitCode,
@@ -314,9 +323,14 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       accounts: outcome.accounts as Record<string, AccountCounters>,
       tenants,
     };
+    if (columns) summary.columns = columns;
     if (simulatorStats) summary.simulator = simulatorStats;
     await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     if (plan.json) deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (removeSpool) {
+      await lock.release();
+      await fs.rm(plan.spool.dir, { recursive: true, force: true }).catch((error: Error) => say(`dap-report: could not remove ${plan.spool.dir}: ${error.message}`));
+    }
     say(summaryLine(summary));
     if (unfinished) {
       deps.stderr.write(

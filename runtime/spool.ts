@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { countCsvRows, normalizePart } from './csv-files.js';
+import { inspectPart } from './csv-files.js';
 import type { ManifestTenant } from './manifest.js';
 
 /** A tenant's part file, relative to the run directory. */
@@ -38,6 +38,22 @@ export class Spool {
     mkdirSync(this.partsDir, { recursive: true });
   }
 
+  /**
+   * Writes a file of `bytes` that releaseReserve removes: when the disk fills during a run, that
+   * space lets the manifest be saved one last time with every tenant done so far.
+   */
+  async reserve(bytes: number): Promise<void> {
+    await fs.writeFile(this.reservePath, Buffer.alloc(bytes));
+  }
+
+  async releaseReserve(): Promise<void> {
+    await fs.rm(this.reservePath, { force: true });
+  }
+
+  private get reservePath(): string {
+    return join(this.dir, 'reserve.bin');
+  }
+
   /** Removes what an interrupted or killed run left half written (attempt files). */
   async cleanTemporary(): Promise<void> {
     for (const name of await fs.readdir(this.partsDir).catch(() => [] as string[])) {
@@ -60,29 +76,23 @@ export class Spool {
   }
 
   /**
-   * Checks a finished attempt's file (it parses, has the TenantId and TenantDomain columns and the
-   * row count the runner reported), rewrites it in the runtime's CSV dialect (see normalizePart)
-   * and renames the result to the tenant's part name. The attempt's file is removed.
+   * Checks a finished attempt's file (see inspectPart: it is well-formed CSV with the TenantId and
+   * TenantDomain columns, and holds the row count the runner reported) and renames it to the
+   * tenant's part name. The file is kept as the runner wrote it: the merge reads that dialect.
    */
   async commitPart(tenant: { tenantId: string; domain: string }, tempPath: string, expectedRows: number): Promise<{ part: string; rows: number }> {
-    const normalized = `${tempPath}.normalized.tmp`;
-    try {
-      const { rows } = await normalizePart(tempPath, normalized, tenant);
-      if (rows !== expectedRows) throw new Error(`the pwsh host reported ${expectedRows} rows, the file holds ${rows}`);
-      await fs.rename(normalized, this.partPath(tenant.tenantId));
-      await fs.rm(tempPath, { force: true });
-      return { part: this.partName(tenant.tenantId), rows };
-    } finally {
-      await fs.rm(normalized, { force: true });
-    }
+    const { rows } = await inspectPart(tempPath);
+    if (rows !== expectedRows) throw new Error(`the runner reported ${expectedRows} rows, the file holds ${rows}`);
+    await fs.rename(tempPath, this.partPath(tenant.tenantId));
+    return { part: this.partName(tenant.tenantId), rows };
   }
 
   /** True when a tenant recorded as succeeded still has a part file that parses with its row count. */
   async verifyPart(tenant: ManifestTenant): Promise<boolean> {
     if (!tenant.part) return false;
     try {
-      const { header, rows } = await countCsvRows(join(this.dir, tenant.part));
-      return header.includes('TenantId') && rows === tenant.rows;
+      const { rows } = await inspectPart(join(this.dir, tenant.part));
+      return rows === tenant.rows;
     } catch {
       return false;
     }

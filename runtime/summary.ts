@@ -24,7 +24,10 @@ export interface RunSummary {
   parameters: Array<Pick<JobParameter, 'name' | 'value'>>;
   output: string | null;
   errorsFile: string | null;
-  runDirectory: string;
+  /** The run folder, or null when the finished run removed it (see --keep-spool). */
+  runDirectory: string | null;
+  /** The output's columns, and those of them the report does not declare (found in the tenants' rows). */
+  columns?: { output: string[]; undeclared: string[] };
   resumed: boolean;
   interrupted: boolean;
   exitCode: number;

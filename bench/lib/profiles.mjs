@@ -35,7 +35,7 @@ export function topNodeFrames(profile, count = 15, keep = () => true) {
 }
 
 /** The project's own functions (the runtime, the simulator, common) and the garbage collector. */
-export const projectFrame = (name) => name === '(garbage collector)' || /\((runtime|simulator|common)\b|\((run-report|scheduler|spool|manifest|merge|csv-files|csv-record-padding|http-server|sim-state|run-command|report-data|world|host-runner|pwsh-host|protocol|progress|atomic-file|graph-routes)\.js:/.test(name);
+export const projectFrame = (name) => name === '(garbage collector)' || /\((runtime|simulator|common)\b|\((run-report|scheduler|spool|manifest|merge|csv-files|csv-records|http-server|sim-state|run-command|report-data|world|host-runner|pwsh-host|protocol|progress|atomic-file|graph-routes)\.js:/.test(name);
 
 /**
  * Frames by inclusive running time over all threads, from dotnet-trace's speedscope output.

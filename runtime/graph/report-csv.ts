@@ -37,7 +37,8 @@ export async function writeReportPart(
       source,
       parse({ bom: true, skip_empty_lines: true }),
       prefix,
-      stringify({ record_delimiter: 'unix' }),
+      // the dialect Export-Csv writes in the pwsh backend: every field quoted, LF
+      stringify({ quoted: true, record_delimiter: 'unix' }),
       createWriteStream(outPath),
       ...(signal ? [{ signal }] : []),
     );

@@ -19,6 +19,7 @@ import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator
 import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir, USER } from './fakes.js';
+import { readCsvHeader } from '../../runtime/csv-files.js';
 
 const bin = join(projectRoot, 'bin', 'dap-report.js');
 const params = ['--param', 'ReportType=Daily', '--param', 'StartDate=2015-03-18', '--param', 'EndDate=2015-03-18'];
@@ -65,7 +66,7 @@ describe('dap-report with full pwsh and the simulator', () => {
     const { exitCode, stats } = await run.done;
     expect(exitCode).toBe(0);
     const text = readFileSync(join(cwd, 'ReportOutput.csv'), 'utf8');
-    const header = text.split('\r\n')[0]!.split(',');
+    const header = await readCsvHeader(join(cwd, 'ReportOutput.csv'));
     expect(header.slice(0, 2)).toEqual(['TenantId', 'TenantDomain']);
     for (const column of ['PSComputerName', 'RunspaceId', 'PSShowComputerName']) expect(header).not.toContain(column);
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;

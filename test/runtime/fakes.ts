@@ -113,7 +113,8 @@ export class FakeRunner implements TenantRunner {
       if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'aborted' };
       if (behaviour === 'ok') {
         const rows = rowsFor(job, this.options.rows ?? 3);
-        writeFileSync(job.outPath, stringify(rows));
+        // as Export-Csv writes them: every field quoted, LF
+        writeFileSync(job.outPath, stringify(rows, { quoted: true }));
         return { status: 'succeeded', rows: rows.length - 1, partPath: job.outPath };
       }
       if (behaviour === 'badCsv') {

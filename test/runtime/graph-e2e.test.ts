@@ -12,6 +12,7 @@ import { REPORT_REQUESTS_PER_WINDOW } from '../../runtime/graph/graph-limits.js'
 import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.js';
 import { tempDir } from './fakes.js';
 import { APP_ID, PARTNER_TENANT, fetchReportDirectly, graphWorld, runGraph, stopKept, writeScenario } from './graph-harness.js';
+import { readCsvHeader } from '../../runtime/csv-files.js';
 
 const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
 const records = (path: string) => parse(readFileSync(path, 'utf8'), { columns: true, bom: true }) as Array<Record<string, string>>;
@@ -30,7 +31,7 @@ describe('dap-report run --backend graph against the simulator', () => {
       expect(run.error).toBeUndefined();
       expect(run.exitCode).toBe(0);
       const out = join(cwd, 'ReportOutput.csv');
-      const header = readFileSync(out, 'utf8').split('\r\n')[0]!.split(',');
+      const header = await readCsvHeader(out);
       expect(header.slice(0, 4)).toEqual(['TenantId', 'TenantDomain', 'Report Refresh Date', 'User Principal Name']);
       const rows = records(out);
       const tenants = tenantsOf(scenario);

@@ -172,7 +172,8 @@ describe('GraphTenantRunner (scripted HTTP)', () => {
     const outcome = await runner.run(j, new AbortController().signal);
     expect(outcome).toEqual({ status: 'succeeded', rows: 2, partPath: j.outPath });
     expect(readFileSync(j.outPath, 'utf8')).toBe(
-      `TenantId,TenantDomain,Report Refresh Date,User Principal Name,Display Name\n${TENANT},Contoso,2024-05-18,a@x.com,"Smith, Ann"\n${TENANT},Contoso,2024-05-18,b@x.com,Bo\n`,
+      // the part dialect of both backends: every field quoted, LF (as Export-Csv writes it)
+      `"TenantId","TenantDomain","Report Refresh Date","User Principal Name","Display Name"\n"${TENANT}","Contoso","2024-05-18","a@x.com","Smith, Ann"\n"${TENANT}","Contoso","2024-05-18","b@x.com","Bo"\n`,
     );
     expect(graph.calls[0]).toMatchObject({ url: "https://graph.example/v1.0/reports/getMailboxUsageDetail(period='D7')", redirect: 'manual' });
     expect(graph.calls[0]!.headers.get('authorization')).toBe('Bearer tok-1');

@@ -4,7 +4,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { excelSafeCell, mergeParts, unionColumns, type MergePart } from '../../runtime/merge.js';
-import { normalizePart, readCsvHeader } from '../../runtime/csv-files.js';
+import { readCsvHeader } from '../../runtime/csv-files.js';
+import { mulberry32 } from '../../simulator/prng.js';
 import { tempDir, tenantId } from './fakes.js';
 
 function part(dir: string, domain: string, index: number, rows: string[][]): MergePart {
@@ -65,7 +66,7 @@ describe('mergeParts', () => {
     expect(result.columns).toEqual(['TenantId', 'TenantDomain', 'Date', 'Count', 'Note', 'Extra']);
     expect(result.rows).toBe(tricky.length + 2);
     const text = readFileSync(out, 'utf8');
-    expect(text.startsWith('TenantId,TenantDomain,Date,Count,Note,Extra\r\n')).toBe(true);
+    expect(text.startsWith('"TenantId","TenantDomain","Date","Count","Note","Extra"\r\n')).toBe(true);
     expect(text).toContain('"Smith, John"');
     expect(text).toContain('"He said ""hi"""');
     expect(text).toContain('"two\nlines"');
@@ -97,8 +98,8 @@ describe('mergeParts', () => {
     const bom = readFileSync(join(dir, 'bom.csv'));
     expect(plain.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
     expect(bom.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
-    expect(plain.toString('utf8')).toContain(',=1+2,\r\n');
-    expect(bom.toString('utf8')).toContain(",'=1+2,\r\n");
+    expect(plain.toString('utf8')).toContain(',=1+2,""\r\n');
+    expect(bom.toString('utf8')).toContain(',"\'=1+2",""\r\n');
     expect(await readCsvHeader(join(dir, 'bom.csv'))).toEqual(['TenantId', 'TenantDomain', 'Date', 'Count', 'Note', 'Extra']);
   });
 
@@ -109,13 +110,13 @@ describe('mergeParts', () => {
       ['', '', 'v'],
     ]);
     await mergeParts([p], join(dir, 'out.csv'));
-    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`TenantId,TenantDomain,Value\r\n${tenantId(9)},gap.onmicrosoft.com,v\r\n`);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","Value"\r\n"${tenantId(9)}","gap.onmicrosoft.com",v\r\n`);
   });
 
   it('writes just the header when there are no parts', async () => {
     const dir = tempDir();
     await mergeParts([], join(dir, 'out.csv'));
-    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('TenantId,TenantDomain\r\n');
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('"TenantId","TenantDomain"\r\n');
   });
 
   it('never leaves a half-written output: a broken part keeps the previous file and removes the temporary one', async () => {
@@ -134,9 +135,8 @@ describe('mergeParts', () => {
   });
 
   it('streams: only the first record of each part is read before writing starts', async () => {
-    // By construction: the union of columns comes from readCsvHeader (first record only), and rows
-    // go from a csv-parse stream into a csv-stringify stream with backpressure. A header reader
-    // that stopped at the first record proves the up-front pass does not load the data.
+    // By construction: the union of columns comes from readCsvHeader (the first chunk only), and
+    // records go from a chunked reader into a write stream with backpressure.
     const dir = tempDir();
     const big = join(dir, 'big.csv');
     const lines = ['TenantId,TenantDomain,V'];
@@ -149,57 +149,97 @@ describe('mergeParts', () => {
   });
 });
 
-describe('normalizePart', () => {
-  const tenant = { tenantId: tenantId(4), domain: 'norm.onmicrosoft.com' };
 
-  it('puts TenantId and TenantDomain first, drops remoting columns, fills empty ids, writes CRLF', async () => {
+describe('mergeParts: formulas, declared columns, checks', () => {
+  it('--excel-safe neutralises cells starting with = + - @ tab or CR, header cells too, quoted or not', async () => {
     const dir = tempDir();
-    const source = join(dir, 'raw.csv');
-    // as Export-Csv writes it: every field quoted, LF, remoting columns still present
-    writeFileSync(source, '\uFEFF"Date","TenantDomain","PSComputerName","TenantId","Note"\n"2015-03-18","","ps.outlook.com","","a, ""b"""\n');
-    const result = await normalizePart(source, join(dir, 'part.csv'), tenant);
-    expect(result).toEqual({ header: ['TenantId', 'TenantDomain', 'Date', 'Note'], rows: 1 });
-    expect(readFileSync(join(dir, 'part.csv'), 'utf8')).toBe(`TenantId,TenantDomain,Date,Note\r\n${tenantId(4)},norm.onmicrosoft.com,2015-03-18,"a, ""b"""\r\n`);
+    const values = ['=1+2', '+x', '-5', '@home', '\tlead', '\rcr', 'plain', 'a=b', ''];
+    const p = part(dir, 'f.onmicrosoft.com', 1, [['TenantId', 'TenantDomain', '=Header', 'V'], ...values.map((v) => [tenantId(1), 'f.onmicrosoft.com', v, v])]);
+    const exportCsv = join(dir, 'export.csv');
+    writeFileSync(exportCsv, stringify([['TenantId', 'TenantDomain', '=Header', 'V'], ...values.map((v) => [tenantId(2), 'g.onmicrosoft.com', v, v])], { quoted: true, record_delimiter: 'unix' }));
+    const out = join(dir, 'out.csv');
+    await mergeParts([p, { tenantId: tenantId(2), domain: 'g.onmicrosoft.com', path: exportCsv }], out, { excelSafe: true });
+    const records = parse(readFileSync(out), { relax_column_count: false }) as string[][];
+    expect(records[0]).toEqual(['TenantId', 'TenantDomain', "'=Header", 'V']);
+    const safe = ["'=1+2", "'+x", "'-5", "'@home", "'\tlead", "'\rcr", 'plain', 'a=b', ''];
+    expect(records.slice(1).map((r) => r[2])).toEqual([...safe, ...safe]);
+    expect(records.slice(1).map((r) => r[3])).toEqual([...safe, ...safe]);
+    expect(excelSafeCell('\tx')).toBe("'\tx");
   });
 
-  it.each([
-    ['a row with a missing field', 'TenantId,TenantDomain,V\nx,y\n', /Invalid Record Length/],
-    ['no TenantId column', 'TenantDomain,V\ny,1\n', /no TenantId and TenantDomain/],
-    ['an unterminated quote', 'TenantId,TenantDomain,V\nx,y,"open\n', /Quote Not Closed|quote/i],
-  ])('rejects %s and leaves no output file', async (_name, text, error) => {
+  it('keeps the declared columns in their order even when no part has them, and names the columns it added', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'raw.csv'), text);
-    await expect(normalizePart(join(dir, 'raw.csv'), join(dir, 'part.csv'), tenant)).rejects.toThrow(error);
-    expect(existsSync(join(dir, 'part.csv'))).toBe(false);
+    const declared = ['Date', 'Size', 'Count'];
+    const empty = await mergeParts([], join(dir, 'empty.csv'), { columns: declared });
+    expect(readFileSync(join(dir, 'empty.csv'), 'utf8')).toBe('"TenantId","TenantDomain","Date","Size","Count"\r\n');
+    expect(empty.undeclared).toEqual([]);
+    const p = part(dir, 'd.onmicrosoft.com', 1, [
+      ['TenantId', 'TenantDomain', 'Count', 'Surprise', 'Date'],
+      [tenantId(1), 'd.onmicrosoft.com', '3', 's', '2026-11-25'],
+    ]);
+    const result = await mergeParts([p], join(dir, 'out.csv'), { columns: declared });
+    expect(result.columns).toEqual(['TenantId', 'TenantDomain', 'Date', 'Size', 'Count', 'Surprise']);
+    expect(result.undeclared).toEqual(['Surprise']);
+    expect(parse(readFileSync(join(dir, 'out.csv')), { columns: true })).toEqual([
+      { TenantId: tenantId(1), TenantDomain: 'd.onmicrosoft.com', Date: '2026-11-25', Size: '', Count: '3', Surprise: 's' },
+    ]);
   });
-});
 
-describe('mergeParts on normalised parts', () => {
-  it('copies matching parts as bytes and gives exactly what re-encoding every part gives', async () => {
+  it('drops remoting columns, and refuses a part that holds another number of rows than the run recorded', async () => {
     const dir = tempDir();
-    const tricky = ['Smith, John', 'He said "hi"', 'two\nlines', 'cr\r\nlf', 'Zoë 日本', '=1+2', ''];
-    const specs = [
-      { domain: 'a.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Date', 'Note'] },
-      { domain: 'b.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Date', 'Note'] },
-      { domain: 'c.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Date', 'Note', 'Extra'] },
-      { domain: 'd.onmicrosoft.com', header: ['TenantId', 'TenantDomain', 'Note'] },
-    ];
-    const raw: MergePart[] = [];
-    const normalized: MergePart[] = [];
-    for (const [index, spec] of specs.entries()) {
-      const rows = tricky.map((note, i) => spec.header.map((c) => (c === 'TenantId' ? tenantId(index) : c === 'TenantDomain' ? spec.domain : c === 'Note' ? note : `${c}${i}`)));
-      const rawPart = part(dir, `raw-${spec.domain}`, index, [spec.header, ...rows]);
-      raw.push({ ...rawPart, domain: spec.domain });
-      const path = join(dir, `norm-${spec.domain}.csv`);
-      const { rows: count } = await normalizePart(rawPart.path, path, { tenantId: tenantId(index), domain: spec.domain });
-      normalized.push({ tenantId: tenantId(index), domain: spec.domain, path, rows: count });
+    const p = part(dir, 'r.onmicrosoft.com', 1, [
+      ['PSComputerName', 'TenantId', 'RunspaceId', 'TenantDomain', 'V', 'PSShowComputerName'],
+      ['outlook.office365.com', tenantId(1), 'guid', 'r.onmicrosoft.com', '1', 'False'],
+    ]);
+    await mergeParts([{ ...p, rows: 1 }], join(dir, 'out.csv'));
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","V"\r\n${tenantId(1)},r.onmicrosoft.com,1\r\n`);
+    await expect(mergeParts([{ ...p, rows: 2 }], join(dir, 'out2.csv'))).rejects.toThrow(/holds 1 rows, the run recorded 2/);
+  });
+
+  it('gives what a model of the merge gives, for random parts: columns in any order, missing, extra, every kind of value, both quoting styles', async () => {
+    const random = mulberry32(13);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const alphabet = ['a', 'Z', ' ', ',', '"', '\n', '\r\n', 'é', '日本', '🙂', '=', '\t', '-', ''];
+    const pool = ['A', 'B', 'C', 'D', 'E', 'Two\nLines', 'Q"uote'];
+    for (let round = 0; round < 6; round += 1) {
+      const dir = tempDir();
+      const parts: MergePart[] = [];
+      const tables: { domain: string; id: string; header: string[]; rows: string[][] }[] = [];
+      for (let t = 0; t < 6; t += 1) {
+        const domain = `t${round}-${t}.onmicrosoft.com`;
+        const id = tenantId(t);
+        const own = pool.filter(() => random() < 0.6);
+        const header = random() < 0.5 ? ['TenantId', 'TenantDomain', ...own] : [...own.slice(0, 1), 'TenantDomain', ...own.slice(1), 'TenantId'];
+        const rows = Array.from({ length: Math.floor(random() * 30) + 1 }, () =>
+          header.map((c) => (c === 'TenantId' ? (random() < 0.1 ? '' : id) : c === 'TenantDomain' ? domain : Array.from({ length: Math.floor(random() * 5) }, () => pick(alphabet)).join(''))),
+        );
+        const path = join(dir, `${domain}.csv`);
+        const options = random() < 0.5 ? { quoted: true, record_delimiter: 'unix' as const } : { record_delimiter: 'windows' as const, quoted_match: /[\r\n]/ };
+        writeFileSync(path, stringify([header, ...rows], options));
+        parts.push({ tenantId: id, domain, path, rows: rows.length });
+        tables.push({ domain, id, header, rows });
+      }
+      const excelSafe = round % 2 === 1;
+      const result = await mergeParts(parts, join(dir, 'out.csv'), { excelSafe });
+      // the model: union in first-seen order (by domain), each row's cells by name, ids filled in
+      const ordered = [...tables].sort((a, b) => a.domain.localeCompare(b.domain));
+      const columns = unionColumns(ordered.map((t) => t.header));
+      const cellOf = (v: string) => (excelSafe ? excelSafeCell(v) : v);
+      const want = [
+        columns.map(cellOf),
+        ...ordered.flatMap((t) =>
+          t.rows.map((row) => columns.map((c) => {
+            const i = t.header.indexOf(c);
+            const v = i < 0 ? '' : row[i]!;
+            return cellOf(c === 'TenantId' && v === '' ? t.id : v);
+          })),
+        ),
+      ];
+      expect(result.columns).toEqual(columns);
+      const text = readFileSync(join(dir, 'out.csv'), 'utf8');
+      expect(parse(text, { record_delimiter: '\r\n' })).toEqual(want);
+      // every record ends with CRLF: parsing with CRLF as the only delimiter gives the same rows
+      expect(text.endsWith('\r\n')).toBe(true);
     }
-    const fast = await mergeParts(normalized, join(dir, 'fast.csv'));
-    const slow = await mergeParts(raw, join(dir, 'slow.csv'));
-    expect(fast).toEqual(slow);
-    expect(fast.rows).toBe(specs.length * tricky.length);
-    expect(readFileSync(join(dir, 'fast.csv')).equals(readFileSync(join(dir, 'slow.csv')))).toBe(true);
-    const records = parse(readFileSync(join(dir, 'fast.csv')), { columns: true }) as Array<Record<string, string>>;
-    expect(records.filter((r) => r.TenantDomain === 'b.onmicrosoft.com').map((r) => r.Note)).toEqual(tricky);
   });
 });

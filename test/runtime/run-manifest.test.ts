@@ -31,7 +31,7 @@ describe('a saved manifest with bad entries is a usage error naming the file and
   it.each(badManifests)('%s', async (_what, edit, field) => {
     let h = harness({ tenants: makeTenants(3) });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run([...base(out), '--keep-spool'])).toBe(0);
     const path = join(`${out}.dap-run`, 'manifest.json');
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
     manifest.tenants[0]!.state = 'pending'; // an unfinished run, so --resume has something to do

@@ -6,9 +6,13 @@ import type { Manifest } from '../../runtime/manifest.js';
 import type { RunSummary } from '../../runtime/summary.js';
 import type { Account } from '../../runtime/runner-types.js';
 import type { ExchangeHostSpec } from '../../runtime/pwsh-host/exchange-host.js';
-import { harness, makeTenants, tenantId, USER, type Behaviour } from './fakes.js';
+import { readCatalog } from '../../common/catalog.js';
+import { unionColumns } from '../../runtime/merge.js';
+import { fixtureCatalog, harness, makeTenants, tenantId, USER, type Behaviour } from './fakes.js';
 
 const base = (out: string) => ['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Daily', '--user', USER, '--out', out];
+/** The same, keeping the run folder after a complete run, for the tests that look into it. */
+const kept = (out: string) => [...base(out), '--keep-spool'];
 const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 describe('dap-report run (fake discovery and runner)', () => {
@@ -71,7 +75,10 @@ describe('dap-report run (fake discovery and runner)', () => {
     const h = harness({ tenants: makeTenants(3), runner: { behaviour: () => 'noData' } });
     const out = join(h.deps.cwd, 'out.csv');
     expect(await h.run(base(out))).toBe(0);
-    expect(readFileSync(out, 'utf8')).toBe('TenantId,TenantDomain\r\n');
+    // no tenant has rows: the report's declared columns all the same
+    const declared = readCatalog(fixtureCatalog).reports.find((r) => r.name === 'MailboxActivityReport')!.columns.map((c) => c.name);
+    expect(readFileSync(out, 'utf8')).toBe(`${unionColumns([declared]).map((c) => `"${c}"`).join(',')}\r\n`);
+    expect(declared.length).toBeGreaterThan(2);
     expect(readFileSync(join(h.deps.cwd, 'Errors.txt'), 'utf8').match(/NoData/g)).toHaveLength(3);
   });
 
@@ -163,14 +170,28 @@ describe('spool, manifest and --resume', () => {
   async function uninterrupted(n: number): Promise<Buffer> {
     const h = harness({ tenants: makeTenants(n) });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run(kept(out))).toBe(0);
     return readFileSync(out);
   }
+
+  it('a run with nothing left to resume removes its run folder, unless --keep-spool; one with failed tenants keeps it for --resume', async () => {
+    let h = harness({ tenants: makeTenants(3) });
+    const out = join(h.deps.cwd, 'out.csv');
+    expect(await h.run(base(out))).toBe(0);
+    expect(existsSync(`${out}.dap-run`)).toBe(false);
+    expect(readJson<RunSummary>(`${out}.summary.json`).runDirectory).toBeNull();
+    expect(await h.run(kept(out))).toBe(0);
+    expect(existsSync(join(`${out}.dap-run`, 'manifest.json'))).toBe(true);
+    h = harness({ tenants: makeTenants(3), runner: { behaviour: (domain) => (domain === makeTenants(3)[1]!.initialDomain ? 'AccessDenied' : 'ok') }, cwd: h.deps.cwd });
+    expect(await h.run([...base(out), '--fresh'])).toBe(1);
+    expect(readJson<RunSummary>(`${out}.summary.json`).runDirectory).toBe(`${out}.dap-run`);
+    expect(readJson<Manifest>(join(`${out}.dap-run`, 'manifest.json')).tenants.filter((t) => t.state === 'failed')).toHaveLength(1);
+  });
 
   it('keeps one part per tenant and an atomically written manifest', async () => {
     const h = harness({ tenants: makeTenants(4) });
     const out = join(h.deps.cwd, 'out.csv');
-    await h.run(base(out));
+    await h.run(kept(out));
     const manifest = readJson<Manifest>(join(`${out}.dap-run`, 'manifest.json'));
     expect(manifest.fingerprint).toEqual({ report: 'MailboxActivityReport', parameters: [{ name: 'ReportType', value: 'Daily' }], tenants: [], exclude: [] });
     expect(manifest.tenants.map((t) => t.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
@@ -182,7 +203,7 @@ describe('spool, manifest and --resume', () => {
     const expected = await uninterrupted(10);
     let h = harness({ tenants: makeTenants(10), runner: { delayMs: 5, afterAttempt: (_job, done) => done === 3 && h.signals.emit('SIGINT') } });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run([...base(out), '--max-sessions', '1'])).toBe(130);
+    expect(await h.run([...kept(out), '--max-sessions', '1'])).toBe(130);
     expect(h.stderr.text).toMatch(/--resume/);
     expect(existsSync(out)).toBe(false);
     const manifest = readJson<Manifest>(join(`${out}.dap-run`, 'manifest.json'));
@@ -192,7 +213,7 @@ describe('spool, manifest and --resume', () => {
 
     const cwd = h.deps.cwd;
     h = harness({ tenants: makeTenants(10), cwd });
-    expect(await h.run([...base(out), '--resume'])).toBe(0);
+    expect(await h.run([...kept(out), '--resume'])).toBe(0);
     expect(h.runner.attempts).toHaveLength(10 - done);
     expect(readFileSync(out).equals(expected)).toBe(true);
     expect(readJson<RunSummary>(`${out}.summary.json`).totals).toMatchObject({ reused: 3, succeeded: 10 });
@@ -202,7 +223,7 @@ describe('spool, manifest and --resume', () => {
     const expected = await uninterrupted(8);
     let h = harness({ tenants: makeTenants(8) });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run(kept(out))).toBe(0);
     rmSync(out);
     const run = `${out}.dap-run`;
     const manifest = readJson<Manifest>(join(run, 'manifest.json'));
@@ -217,7 +238,7 @@ describe('spool, manifest and --resume', () => {
     writeFileSync(join(run, 'manifest.json'), JSON.stringify(manifest));
     const cwd = h.deps.cwd;
     h = harness({ tenants: makeTenants(8), cwd });
-    expect(await h.run([...base(out), '--resume'])).toBe(0);
+    expect(await h.run([...kept(out), '--resume'])).toBe(0);
     expect(h.runner.attempts.map((j) => j.tenantId).sort()).toEqual([manifest.tenants[0]!.tenantId, ...manifest.tenants.slice(5).map((t) => t.tenantId)].sort());
     expect(readFileSync(out).equals(expected)).toBe(true);
     expect(readdirSync(join(run, 'parts')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -226,18 +247,18 @@ describe('spool, manifest and --resume', () => {
   it('a new run or a resume removes the temporary files a killed run left beside its files, and nothing else', async () => {
     let h = harness({ tenants: makeTenants(3) });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run(kept(out))).toBe(0);
     const run = `${out}.dap-run`;
     const leftovers = ['.out.csv.4242.0a1b2c3d.tmp', '.Errors.txt.4242.0a1b2c3d.tmp', '.out.csv.summary.json.77.ffffffff.tmp'];
-    const kept = ['.out.csv.4242.0a1b2c3d.tmp.keep', '.other.csv.4242.0a1b2c3d.tmp', 'out.csv.4242.0a1b2c3d.tmp', '.out.csv.x.0a1b2c3d.tmp', '.out.csv.4242.0A1B2C3D.tmp', '.out.csv.4242.0a1b.tmp', 'notes.txt'];
-    for (const name of [...leftovers, ...kept]) writeFileSync(join(h.deps.cwd, name), 'x');
+    const untouched = ['.out.csv.4242.0a1b2c3d.tmp.keep', '.other.csv.4242.0a1b2c3d.tmp', 'out.csv.4242.0a1b2c3d.tmp', '.out.csv.x.0a1b2c3d.tmp', '.out.csv.4242.0A1B2C3D.tmp', '.out.csv.4242.0a1b.tmp', 'notes.txt'];
+    for (const name of [...leftovers, ...untouched]) writeFileSync(join(h.deps.cwd, name), 'x');
     writeFileSync(join(run, '.manifest.json.4242.0a1b2c3d.tmp'), '{');
     for (const resume of [false, true]) {
       h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
-      expect(await h.run([...base(out), ...(resume ? ['--resume'] : [])])).toBe(0);
+      expect(await h.run([...kept(out), ...(resume ? ['--resume'] : [])])).toBe(0);
       const names = readdirSync(h.deps.cwd);
       expect(names.filter((f) => leftovers.includes(f))).toEqual([]);
-      expect(names.filter((f) => kept.includes(f)).sort()).toEqual([...kept].sort());
+      expect(names.filter((f) => untouched.includes(f)).sort()).toEqual([...untouched].sort());
       expect(readdirSync(run).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       for (const name of leftovers) writeFileSync(join(h.deps.cwd, name), 'x');
     }
@@ -256,7 +277,7 @@ describe('spool, manifest and --resume', () => {
       }, 5);
       return original(job, signal);
     })(h.runner.run.bind(h.runner));
-    expect(await h.run(base(out))).toBe(130);
+    expect(await h.run(kept(out))).toBe(130);
     const manifest = readJson<Manifest>(join(`${out}.dap-run`, 'manifest.json'));
     expect(manifest.tenants.every((t) => t.state === 'pending')).toBe(true);
   });
@@ -264,7 +285,7 @@ describe('spool, manifest and --resume', () => {
   it('resuming with other parameters is a usage error (exit 2) and starts nothing', async () => {
     let h = harness();
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run(kept(out))).toBe(0);
     h = harness({ cwd: h.deps.cwd });
     await expect(h.run(['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Weekly', '--user', USER, '--out', out, '--resume'])).rejects.toMatchObject({
       code: 'RESUME_MISMATCH',
@@ -284,7 +305,7 @@ describe('spool, manifest and --resume', () => {
   it.each(unfinishedRuns)('the same command again without --resume refuses an unfinished run (%s): exit 2, the run untouched; --fresh discards it', async (_what, change, detail) => {
     let h = harness({ tenants: makeTenants(6), runner: { afterAttempt: (_job, done) => done === 2 && h.signals.emit('SIGINT') } });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run([...base(out), '--max-sessions', '1'])).toBe(130);
+    expect(await h.run([...kept(out), '--max-sessions', '1'])).toBe(130);
     const manifestPath = join(`${out}.dap-run`, 'manifest.json');
     const manifest = readJson<Manifest>(manifestPath);
     change(manifest);
@@ -293,18 +314,18 @@ describe('spool, manifest and --resume', () => {
     expect(before).toHaveLength(2);
 
     h = harness({ tenants: makeTenants(6), cwd: h.deps.cwd });
-    await expect(h.run(base(out))).rejects.toMatchObject({
+    await expect(h.run(kept(out))).rejects.toMatchObject({
       code: 'UNFINISHED_RUN',
       exitCode: 2,
       message: expect.stringMatching(/add --resume to finish it, or --fresh to discard it/),
     });
-    await expect(h.run(base(out))).rejects.toMatchObject({ message: expect.stringMatching(detail) });
+    await expect(h.run(kept(out))).rejects.toMatchObject({ message: expect.stringMatching(detail) });
     expect(h.openExchangeHost).not.toHaveBeenCalled();
     expect(readFileSync(manifestPath, 'utf8')).toBe(JSON.stringify(manifest));
     expect(readdirSync(join(`${out}.dap-run`, 'parts')).sort()).toEqual(before);
 
     h = harness({ tenants: makeTenants(6), cwd: h.deps.cwd });
-    expect(await h.run([...base(out), '--fresh'])).toBe(0);
+    expect(await h.run([...kept(out), '--fresh'])).toBe(0);
     expect(h.runner.attempts).toHaveLength(6);
     expect(readJson<RunSummary>(`${out}.summary.json`).totals).toMatchObject({ reused: 0, succeeded: 6 });
   });
@@ -312,29 +333,29 @@ describe('spool, manifest and --resume', () => {
   it('a saved manifest that cannot be read refuses a new run too, naming --fresh; --fresh discards it', async () => {
     let h = harness({ tenants: makeTenants(3) });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run(kept(out))).toBe(0);
     writeFileSync(join(`${out}.dap-run`, 'manifest.json'), JSON.stringify({ format: 1, tenants: [null] }));
     h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
-    await expect(h.run(base(out))).rejects.toMatchObject({ code: 'RUN_MANIFEST_INVALID', exitCode: 2, message: expect.stringMatching(/tenants\.0: [^]*--fresh/) });
-    expect(await h.run([...base(out), '--fresh'])).toBe(0);
+    await expect(h.run(kept(out))).rejects.toMatchObject({ code: 'RUN_MANIFEST_INVALID', exitCode: 2, message: expect.stringMatching(/tenants\.0: [^]*--fresh/) });
+    expect(await h.run([...kept(out), '--fresh'])).toBe(0);
   });
 
   it('a finished run (merged, even with failed tenants) is replaced by the same command without --resume', async () => {
     let h = harness({ tenants: makeTenants(3), runner: { behaviour: (domain) => (domain.startsWith('customer000') ? 'AccessDenied' : 'ok') } });
     const out = join(h.deps.cwd, 'out.csv');
-    expect(await h.run(base(out))).toBe(1);
+    expect(await h.run(kept(out))).toBe(1);
     expect(readJson<Manifest>(join(`${out}.dap-run`, 'manifest.json')).mergedAt).toEqual(expect.any(String));
     h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run(kept(out))).toBe(0);
     expect(h.runner.attempts).toHaveLength(3);
   });
 
   it('a new run without --resume starts afresh', async () => {
     let h = harness({ tenants: makeTenants(3) });
     const out = join(h.deps.cwd, 'out.csv');
-    await h.run(base(out));
+    await h.run(kept(out));
     h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
-    expect(await h.run(base(out))).toBe(0);
+    expect(await h.run(kept(out))).toBe(0);
     expect(h.runner.attempts).toHaveLength(3);
   });
 });
