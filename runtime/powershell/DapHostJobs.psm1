@@ -64,6 +64,34 @@ function ConvertTo-DapParameterValue {
     if ($Parameter['array']) { , @($values) } else { $values }
 }
 
+function ConvertTo-DapIsoDate {
+    <#
+    .SYNOPSIS
+    Sets the named properties of each row that hold a date to ISO 8601 text: yyyy-MM-dd for a date
+    alone, yyyy-MM-ddTHH:mm:ss (Z when it is UTC) with a time of day. Export-Csv would write the
+    invariant culture's MM/dd/yyyy HH:mm:ss.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][AllowEmptyCollection()][object[]] $Row,
+        [Parameter(Mandatory)][AllowEmptyCollection()][string[]] $Column
+    )
+    if ($Column.Count -eq 0) { return }
+    $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+    foreach ($item in $Row) {
+        foreach ($name in $Column) {
+            $property = $item.PSObject.Properties[$name]
+            if ($null -eq $property) { continue }
+            $value = $property.Value
+            if ($value -is [System.DateTimeOffset]) { $value = $value.UtcDateTime }
+            if ($value -isnot [datetime]) { continue }
+            $property.Value = if ($value.TimeOfDay -eq [timespan]::Zero) { $value.ToString('yyyy-MM-dd', $invariant) }
+            elseif ($value.Kind -eq [System.DateTimeKind]::Utc) { $value.ToString('yyyy-MM-ddTHH:mm:ssZ', $invariant) }
+            else { $value.ToString('yyyy-MM-ddTHH:mm:ss', $invariant) }
+        }
+    }
+}
+
 # The report functions of DapReporting by name, looked up once per runspace.
 $script:ReportFunctions = @{}
 
@@ -72,7 +100,7 @@ function Invoke-DapHostTenantJob {
     .SYNOPSIS
     Runs one report in one tenant and writes its rows to a CSV file (Export-Csv: every field quoted).
     .PARAMETER Job
-    function, tenantId, domain, parameters (name, type, array, value) and outPath, as sent by Node.
+    function, tenantId, domain, parameters (name, type, array, value), outPath and dateColumns, as sent by Node.
     .PARAMETER Credential
     The partner account's credential.
     #>
@@ -103,7 +131,10 @@ function Invoke-DapHostTenantJob {
         $rows = @(& $command @arguments -ErrorAction Stop -WarningAction SilentlyContinue)
         $result.rows = $rows.Count
         if ($rows.Count -eq 0) { $result.status = 'noData' }
-        else { $rows | Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM }
+        else {
+            ConvertTo-DapIsoDate -Row $rows -Column @($Job['dateColumns'] | Where-Object { $_ })
+            $rows | Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM
+        }
     }
 }
 

@@ -44,7 +44,14 @@ export class HostTenantRunner implements TenantRunner {
       id,
       kind: 'tenant',
       account: job.account,
-      job: { function: job.report.function, tenantId: job.tenantId, domain: job.domain, parameters: job.parameters, outPath: job.outPath },
+      job: {
+        function: job.report.function,
+        tenantId: job.tenantId,
+        domain: job.domain,
+        parameters: job.parameters,
+        outPath: job.outPath,
+        dateColumns: job.report.columns.filter((c) => c.type === 'datetime').map((c) => c.name),
+      },
     });
     const onAbort = () => host.cancel(id);
     signal.addEventListener('abort', onAbort, { once: true });

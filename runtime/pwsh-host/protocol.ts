@@ -32,6 +32,8 @@ export interface HostJob {
   domain: string;
   parameters: JobParameter[];
   outPath: string;
+  /** The report's datetime columns: written as ISO 8601 (yyyy-MM-dd, with THH:mm:ss when there is a time of day). */
+  dateColumns: string[];
 }
 
 /** A partner contract as discovery hands it on: the tenant, without its initial domain yet. */

@@ -47,4 +47,27 @@ describe('the host scripts (DapHost.ps1, DapHostJobs.psm1)', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Invoke-DapHostContracts|PSCredential', 'Invoke-DapHostCustomers|PSCredential', 'Invoke-DapHostTenantJob|PSCredential']);
   });
+
+  it('writes the report\'s date columns as ISO 8601 and leaves every other value alone', async () => {
+    const result = await runPwshScript(
+      [
+        '$ErrorActionPreference = "Stop"',
+        '$module = Import-Module -Name $env:DAP_TEST_JOBS -Force -PassThru',
+        '$rows = @(',
+        '  [pscustomobject]@{ Date = [datetime]::new(2015, 3, 18); When = [datetime]::new(2026, 11, 25, 13, 5, 9, [System.DateTimeKind]::Utc); Local = [datetime]::new(2026, 11, 25, 8, 0, 0, [System.DateTimeKind]::Unspecified); Offset = [System.DateTimeOffset]::new(2026, 11, 25, 14, 0, 0, [timespan]::FromHours(1)); Text = "03/18/2015"; Other = [datetime]::new(2015, 3, 18) }',
+        '  [pscustomobject]@{ Date = $null; When = "not a date" }',
+        ')',
+        '& $module { param($r) ConvertTo-DapIsoDate -Row $r -Column @("Date", "When", "Local", "Offset", "Text", "Missing") } $rows',
+        '$rows | ConvertTo-Csv -NoTypeInformation',
+      ].join('\n'),
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual([
+      '"Date","When","Local","Offset","Text","Other"',
+      // a column not named keeps Export-Csv's own text
+      '"2015-03-18","2026-11-25T13:05:09Z","2026-11-25T08:00:00","2026-11-25T13:00:00Z","03/18/2015","03/18/2015 00:00:00"',
+      ',"not a date",,,,',
+    ]);
+  });
 });
