@@ -15,6 +15,8 @@ export interface MergePart {
   path: string;
   /** The part's row count as the spool recorded it; a part that holds another number is an error. */
   rows?: number;
+  /** The customer's name (its partner contract's), for the CustomerName column; empty when unknown. */
+  customerName?: string;
 }
 
 export interface MergeOptions {
@@ -33,9 +35,11 @@ export interface MergeResult {
   undeclared: string[];
 }
 
-const leading = ['TenantId', 'TenantDomain'];
+/** The columns every output starts with, filled from the tenant where a part has none or leaves them empty. */
+export const tenantKeyColumns = ['TenantId', 'TenantDomain', 'CustomerName'] as const;
+const leading: readonly string[] = tenantKeyColumns;
 
-/** TenantId, TenantDomain, then every other column in the order it is first seen (remoting columns left out). */
+/** TenantId, TenantDomain, CustomerName, then every other column in the order it is first seen (remoting columns left out). */
 export function unionColumns(headers: readonly (readonly string[])[]): string[] {
   const seen = new Set<string>(leading);
   const columns = [...leading];
@@ -114,12 +118,17 @@ class ByteSink {
  */
 interface PartPlan {
   sources: Int32Array;
-  /** The part's columns are the output's first columns, in order: its records can be copied as bytes. */
-  prefix: boolean;
+  /**
+   * The part's columns are TenantId, TenantDomain, then the output's columns after CustomerName, in
+   * order: its records are copied as bytes, with the customer's name put in after TenantDomain.
+   */
+  copyable: boolean;
+  /** `,"<customer name>"`: what a copied record gets after its TenantDomain. */
+  nameField: Buffer;
   /** The empty fields that pad a copied record to the output's width, then its line break. */
   tail: Buffer;
-  tenantId: Buffer;
-  domain: Buffer;
+  /** The quoted TenantId, TenantDomain and CustomerName, for cells a part leaves empty. */
+  keys: Buffer[];
 }
 
 function planPart(part: MergePart, own: readonly string[], columns: readonly string[]): PartPlan {
@@ -128,14 +137,15 @@ function planPart(part: MergePart, own: readonly string[], columns: readonly str
     if (!index.has(column)) index.set(column, i);
   });
   const sources = Int32Array.from(columns, (column) => index.get(column) ?? -1);
-  const prefix = own.every((column, i) => column === columns[i]);
-  const extra = columns.length - own.length;
+  const rest = columns.slice(leading.length);
+  const copyable = own[0] === leading[0] && own[1] === leading[1] && own.length - 2 <= rest.length && own.slice(2).every((column, i) => column === rest[i]);
+  const keys = [part.tenantId, part.domain, part.customerName ?? ''].map((value) => Buffer.from(quoteField(value), 'utf8'));
   return {
     sources,
-    prefix,
-    tail: Buffer.from(`${',""'.repeat(prefix ? extra : 0)}${recordEnd}`, 'latin1'),
-    tenantId: Buffer.from(quoteField(part.tenantId), 'utf8'),
-    domain: Buffer.from(quoteField(part.domain), 'utf8'),
+    copyable,
+    nameField: Buffer.concat([COMMA_BYTE, keys[2]!]),
+    tail: Buffer.from(`${',""'.repeat(copyable ? rest.length - (own.length - 2) : 0)}${recordEnd}`, 'latin1'),
+    keys,
   };
 }
 
@@ -148,20 +158,18 @@ function isEmptyField(chunk: Buffer, start: number, end: number): boolean {
 function writeMapped(sink: ByteSink, chunk: Buffer, bounds: RecordBounds, record: number, plan: PartPlan, excelSafe: boolean): void {
   const first = bounds.firstField(record);
   const { sources } = plan;
-  sink.room(bounds.recordEnds[record]! - bounds.recordStarts[record]! + sources.length * 5 + plan.tenantId.length + plan.domain.length + 2);
+  sink.room(bounds.recordEnds[record]! - bounds.recordStarts[record]! + sources.length * 5 + plan.keys.reduce((n, key) => n + key.length, 0) + 2);
   for (let c = 0; c < sources.length; c += 1) {
     if (c > 0) sink.put(COMMA_BYTE, 0, 1);
     const source = sources[c]!;
-    if (source < 0) {
-      sink.put(EMPTY, 0, 2);
-      continue;
-    }
     const f = first + source;
-    const start = bounds.fieldStart(record, f);
-    const end = bounds.fieldEnds[f]!;
-    if (c < 2 && isEmptyField(chunk, start, end)) {
-      const value = c === 0 ? plan.tenantId : plan.domain;
-      sink.put(value, 0, value.length);
+    const start = source < 0 ? 0 : bounds.fieldStart(record, f);
+    const end = source < 0 ? 0 : bounds.fieldEnds[f]!;
+    if (c < leading.length && isEmptyField(chunk, start, end)) {
+      const key = plan.keys[c]!;
+      sink.put(key, 0, key.length);
+    } else if (source < 0) {
+      sink.put(EMPTY, 0, 2);
     } else if (excelSafe && end > start && formulaStartBytes.has(chunk[chunk[start] === QUOTE ? start + 1 : start]!)) {
       // `"'` then the value: a quoted field's own opening quote is dropped, an unquoted one is closed
       sink.put(SAFE_OPEN, 0, 2);
@@ -180,17 +188,20 @@ function writeMapped(sink: ByteSink, chunk: Buffer, bounds: RecordBounds, record
 /** Appends a part's records; answers how many there were. */
 async function appendPart(sink: ByteSink, part: MergePart, plan: PartPlan, width: number, excelSafe: boolean): Promise<number> {
   let rows = -1; // the header is the first record
-  const copy = plan.prefix && !excelSafe;
+  const copy = plan.copyable && !excelSafe;
   for await (const { chunk, bounds } of readRecords(part.path)) {
     for (let r = rows < 0 ? 1 : 0; r < bounds.records; r += 1) {
       if (bounds.fieldCount(r) !== width) throw new CsvShapeError(`row ${rows + r + 1} has ${bounds.fieldCount(r)} fields, the header has ${width}`);
       const start = bounds.recordStarts[r]!;
       const first = bounds.firstField(r);
+      const domainEnd = bounds.fieldEnds[first + 1]!;
       // a copied record keeps its bytes; one whose TenantId or TenantDomain is empty is filled in
-      if (copy && !isEmptyField(chunk, start, bounds.fieldEnds[first]!) && !isEmptyField(chunk, bounds.fieldEnds[first]! + 1, bounds.fieldEnds[first + 1]!)) {
+      if (copy && !isEmptyField(chunk, start, bounds.fieldEnds[first]!) && !isEmptyField(chunk, bounds.fieldEnds[first]! + 1, domainEnd)) {
         const end = bounds.recordEnds[r]!;
-        sink.room(end - start + plan.tail.length);
-        sink.put(chunk, start, end);
+        sink.room(end - start + plan.nameField.length + plan.tail.length);
+        sink.put(chunk, start, domainEnd);
+        sink.put(plan.nameField, 0, plan.nameField.length);
+        sink.put(chunk, domainEnd, end);
         sink.put(plan.tail, 0, plan.tail.length);
       } else {
         writeMapped(sink, chunk, bounds, r, plan, excelSafe);
@@ -206,8 +217,8 @@ async function appendPart(sink: ByteSink, part: MergePart, plan: PartPlan, width
  * Merges per-tenant CSV parts into one file by streaming: only the headers are read up front (to
  * know the union of columns), then each part's records are appended in turn, so memory does not
  * grow with the number of rows. No field is decoded: the record scanner finds where records and
- * fields are, a part whose columns are the output's first columns has each record copied as bytes
- * (widened with empty fields, its line break made CRLF), and any other part (columns in another
+ * fields are, a part whose columns are the output's (CustomerName aside) has each record copied as
+ * bytes (the customer's name put in, widened with empty fields, its line break made CRLF), and any other part (columns in another
  * order, missing in the middle, remoting columns, --excel-safe) is rewritten field by field from
  * the same offsets. Parts are taken in a fixed order (domain, then TenantId), so the same inputs
  * give byte-identical output. The file is written under a temporary name and renamed, so `outPath`

@@ -289,7 +289,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     if (!unfinished) {
       const parts = manifest.tenants
         .filter((t) => t.state === 'succeeded' && t.part)
-        .map((t) => ({ tenantId: t.tenantId, domain: t.domain, path: join(plan.spool.dir, t.part!), rows: t.rows }));
+        .map((t) => ({ tenantId: t.tenantId, domain: t.domain, customerName: t.name, path: join(plan.spool.dir, t.part!), rows: t.rows }));
       const merged = await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe, columns: plan.report.columns.map((c) => c.name) });
       columns = { output: merged.columns, undeclared: merged.undeclared };
       if (merged.undeclared.length) say(`dap-report: the tenants' rows have columns the report does not declare, added at the end: ${merged.undeclared.join(', ')}`);

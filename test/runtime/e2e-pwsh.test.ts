@@ -79,6 +79,8 @@ describe('dap-report with full pwsh and the simulator', () => {
       expect(row, tenant.initialDomain).toBeDefined();
       const want = mailboxActivityRow(world.seed, tenant, day);
       expect(row!.TenantId!.toLowerCase()).toBe(tenant.tenantId.toLowerCase());
+      // the customer's name, from its partner contract
+      expect(row!.CustomerName).toBe(tenant.name);
       for (const column of ['TenantGuid', 'TenantName', 'TotalNumberOfActiveMailboxes', 'AccountCreated', 'AccountDeleted']) {
         expect(row![column], `${tenant.initialDomain} ${column}`).toBe(String(want[column]));
       }

@@ -32,14 +32,16 @@ describe('dap-report run --backend graph against the simulator', () => {
       expect(run.exitCode).toBe(0);
       const out = join(cwd, 'ReportOutput.csv');
       const header = await readCsvHeader(out);
-      expect(header.slice(0, 4)).toEqual(['TenantId', 'TenantDomain', 'Report Refresh Date', 'User Principal Name']);
+      expect(header.slice(0, 5)).toEqual(['TenantId', 'TenantDomain', 'CustomerName', 'Report Refresh Date', 'User Principal Name']);
       const rows = records(out);
       const tenants = tenantsOf(scenario);
       expect(new Set(rows.map((r) => r.TenantId))).toEqual(new Set(tenants.filter((t) => t.mailboxes.length > 0).map((t) => t.tenantId.toLowerCase())));
       for (const tenant of tenants) {
         const direct = parse(await fetchReportDirectly(run.simulator!, tenant.tenantId, 'getMailboxUsageDetail'), { columns: true }) as Array<Record<string, string>>;
         const mine = rows.filter((r) => r.TenantId === tenant.tenantId.toLowerCase());
-        expect(mine.map(({ TenantId: _id, TenantDomain: _domain, ...rest }) => rest), tenant.name).toEqual(direct);
+        expect(mine.map(({ TenantId: _id, TenantDomain: _domain, CustomerName: _name, ...rest }) => rest), tenant.name).toEqual(direct);
+        // the customer's name, as the relationship gives it
+        for (const row of mine) expect(row.CustomerName).toBe(tenant.name);
         // relationships carry no domain: TenantDomain is the default domain looked up for the customer
         for (const row of mine) expect(row.TenantDomain).toBe(tenant.defaultDomain.toLowerCase());
       }
@@ -91,7 +93,7 @@ describe('dap-report run --backend graph against the simulator', () => {
     const rows = records(join(cwd, 'ReportOutput.csv'));
     const tenants = tenantsOf(scenario);
     expect(new Set(rows.map((r) => r.TenantDomain))).toEqual(new Set(tenants.map((t) => t.defaultDomain.toLowerCase())));
-    expect(Object.keys(rows[0]!)).toEqual(['TenantId', 'TenantDomain', 'Report Refresh Date', 'Total', 'Active', 'Report Date', 'Report Period']);
+    expect(Object.keys(rows[0]!)).toEqual(['TenantId', 'TenantDomain', 'CustomerName', 'Report Refresh Date', 'Total', 'Active', 'Report Date', 'Report Period']);
     expect(rows.filter((r) => r.TenantDomain === 'alpha.onmicrosoft.com')).toHaveLength(30);
   });
 
@@ -265,7 +267,7 @@ describe('with the generated catalog', () => {
     expect([0, 1]).toContain(run.exitCode);
     const rows = records(join(cwd, 'ReportOutput.csv'));
     expect(rows.length).toBeGreaterThan(0);
-    expect(Object.keys(rows[0]!).slice(0, 3)).toEqual(['TenantId', 'TenantDomain', 'Report Refresh Date']);
+    expect(Object.keys(rows[0]!).slice(0, 4)).toEqual(['TenantId', 'TenantDomain', 'CustomerName', 'Report Refresh Date']);
     expect(run.stderr).toMatch(/MailboxUsageDetail: \d+ tenants/);
   });
 

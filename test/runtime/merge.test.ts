@@ -15,14 +15,14 @@ function part(dir: string, domain: string, index: number, rows: string[][]): Mer
 }
 
 describe('unionColumns', () => {
-  it('puts TenantId and TenantDomain first, then columns in first-seen order, without remoting columns', () => {
+  it('puts TenantId, TenantDomain and CustomerName first, then columns in first-seen order, without remoting columns', () => {
     expect(
       unionColumns([
         ['TenantDomain', 'Date', 'TenantId', 'Count', 'PSComputerName'],
         ['TenantId', 'TenantDomain', 'Date', 'Extra', 'RunspaceId', 'PSShowComputerName'],
         ['Count', 'Other'],
       ]),
-    ).toEqual(['TenantId', 'TenantDomain', 'Date', 'Count', 'Extra', 'Other']);
+    ).toEqual(['TenantId', 'TenantDomain', 'CustomerName', 'Date', 'Count', 'Extra', 'Other']);
   });
 });
 
@@ -48,14 +48,20 @@ describe('mergeParts', () => {
         ['TenantId', 'TenantDomain', 'Date', 'Count'],
         [tenantId(2), 'zeta.onmicrosoft.com', '2015-03-18', '5'],
       ]),
-      part(dir, 'alpha.onmicrosoft.com', 1, [
-        ['TenantId', 'TenantDomain', 'Date', 'Count', 'Note'],
-        ...tricky.map((note, i) => [tenantId(1), 'alpha.onmicrosoft.com', '2015-03-18', String(i), note]),
-      ]),
-      part(dir, 'mid.onmicrosoft.com', 3, [
-        ['Date', 'TenantId', 'TenantDomain', 'Extra'],
-        ['2015-03-17', tenantId(3), 'mid.onmicrosoft.com', 'x'],
-      ]),
+      {
+        ...part(dir, 'alpha.onmicrosoft.com', 1, [
+          ['TenantId', 'TenantDomain', 'Date', 'Count', 'Note'],
+          ...tricky.map((note, i) => [tenantId(1), 'alpha.onmicrosoft.com', '2015-03-18', String(i), note]),
+        ]),
+        customerName: 'Alpha "A", Inc.',
+      },
+      {
+        ...part(dir, 'mid.onmicrosoft.com', 3, [
+          ['Date', 'TenantId', 'TenantDomain', 'Extra'],
+          ['2015-03-17', tenantId(3), 'mid.onmicrosoft.com', 'x'],
+        ]),
+        customerName: 'Mid Ltd',
+      },
     ];
   }
 
@@ -63,10 +69,10 @@ describe('mergeParts', () => {
     const dir = tempDir();
     const out = join(dir, 'out.csv');
     const result = await mergeParts(fixtureParts(dir), out);
-    expect(result.columns).toEqual(['TenantId', 'TenantDomain', 'Date', 'Count', 'Note', 'Extra']);
+    expect(result.columns).toEqual(['TenantId', 'TenantDomain', 'CustomerName', 'Date', 'Count', 'Note', 'Extra']);
     expect(result.rows).toBe(tricky.length + 2);
     const text = readFileSync(out, 'utf8');
-    expect(text.startsWith('"TenantId","TenantDomain","Date","Count","Note","Extra"\r\n')).toBe(true);
+    expect(text.startsWith('"TenantId","TenantDomain","CustomerName","Date","Count","Note","Extra"\r\n')).toBe(true);
     expect(text).toContain('"Smith, John"');
     expect(text).toContain('"He said ""hi"""');
     expect(text).toContain('"two\nlines"');
@@ -77,7 +83,8 @@ describe('mergeParts', () => {
       'zeta.onmicrosoft.com',
     ]);
     expect(records.slice(0, tricky.length).map((r) => r.Note)).toEqual(tricky);
-    expect(records[tricky.length]).toEqual({ TenantId: tenantId(3), TenantDomain: 'mid.onmicrosoft.com', Date: '2015-03-17', Count: '', Note: '', Extra: 'x' });
+    expect(records[tricky.length]).toEqual({ TenantId: tenantId(3), TenantDomain: 'mid.onmicrosoft.com', CustomerName: 'Mid Ltd', Date: '2015-03-17', Count: '', Note: '', Extra: 'x' });
+    expect(new Set(records.map((r) => r.CustomerName))).toEqual(new Set(['Alpha "A", Inc.', 'Mid Ltd', '']));
     expect(records.at(-1)?.Note).toBe('');
   });
 
@@ -100,7 +107,7 @@ describe('mergeParts', () => {
     expect(bom.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     expect(plain.toString('utf8')).toContain(',=1+2,""\r\n');
     expect(bom.toString('utf8')).toContain(',"\'=1+2",""\r\n');
-    expect(await readCsvHeader(join(dir, 'bom.csv'))).toEqual(['TenantId', 'TenantDomain', 'Date', 'Count', 'Note', 'Extra']);
+    expect(await readCsvHeader(join(dir, 'bom.csv'))).toEqual(['TenantId', 'TenantDomain', 'CustomerName', 'Date', 'Count', 'Note', 'Extra']);
   });
 
   it('fills an empty TenantId or TenantDomain from the tenant and leaves other cells alone', async () => {
@@ -109,14 +116,14 @@ describe('mergeParts', () => {
       ['TenantId', 'TenantDomain', 'Value'],
       ['', '', 'v'],
     ]);
-    await mergeParts([p], join(dir, 'out.csv'));
-    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","Value"\r\n"${tenantId(9)}","gap.onmicrosoft.com",v\r\n`);
+    await mergeParts([{ ...p, customerName: 'Gap' }], join(dir, 'out.csv'));
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","CustomerName","Value"\r\n"${tenantId(9)}","gap.onmicrosoft.com","Gap",v\r\n`);
   });
 
   it('writes just the header when there are no parts', async () => {
     const dir = tempDir();
     await mergeParts([], join(dir, 'out.csv'));
-    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('"TenantId","TenantDomain"\r\n');
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('"TenantId","TenantDomain","CustomerName"\r\n');
   });
 
   it('never leaves a half-written output: a broken part keeps the previous file and removes the temporary one', async () => {
@@ -160,10 +167,10 @@ describe('mergeParts: formulas, declared columns, checks', () => {
     const out = join(dir, 'out.csv');
     await mergeParts([p, { tenantId: tenantId(2), domain: 'g.onmicrosoft.com', path: exportCsv }], out, { excelSafe: true });
     const records = parse(readFileSync(out), { relax_column_count: false }) as string[][];
-    expect(records[0]).toEqual(['TenantId', 'TenantDomain', "'=Header", 'V']);
+    expect(records[0]).toEqual(['TenantId', 'TenantDomain', 'CustomerName', "'=Header", 'V']);
     const safe = ["'=1+2", "'+x", "'-5", "'@home", "'\tlead", "'\rcr", 'plain', 'a=b', ''];
-    expect(records.slice(1).map((r) => r[2])).toEqual([...safe, ...safe]);
     expect(records.slice(1).map((r) => r[3])).toEqual([...safe, ...safe]);
+    expect(records.slice(1).map((r) => r[4])).toEqual([...safe, ...safe]);
     expect(excelSafeCell('\tx')).toBe("'\tx");
   });
 
@@ -171,17 +178,17 @@ describe('mergeParts: formulas, declared columns, checks', () => {
     const dir = tempDir();
     const declared = ['Date', 'Size', 'Count'];
     const empty = await mergeParts([], join(dir, 'empty.csv'), { columns: declared });
-    expect(readFileSync(join(dir, 'empty.csv'), 'utf8')).toBe('"TenantId","TenantDomain","Date","Size","Count"\r\n');
+    expect(readFileSync(join(dir, 'empty.csv'), 'utf8')).toBe('"TenantId","TenantDomain","CustomerName","Date","Size","Count"\r\n');
     expect(empty.undeclared).toEqual([]);
     const p = part(dir, 'd.onmicrosoft.com', 1, [
       ['TenantId', 'TenantDomain', 'Count', 'Surprise', 'Date'],
       [tenantId(1), 'd.onmicrosoft.com', '3', 's', '2026-11-25'],
     ]);
     const result = await mergeParts([p], join(dir, 'out.csv'), { columns: declared });
-    expect(result.columns).toEqual(['TenantId', 'TenantDomain', 'Date', 'Size', 'Count', 'Surprise']);
+    expect(result.columns).toEqual(['TenantId', 'TenantDomain', 'CustomerName', 'Date', 'Size', 'Count', 'Surprise']);
     expect(result.undeclared).toEqual(['Surprise']);
     expect(parse(readFileSync(join(dir, 'out.csv')), { columns: true })).toEqual([
-      { TenantId: tenantId(1), TenantDomain: 'd.onmicrosoft.com', Date: '2026-11-25', Size: '', Count: '3', Surprise: 's' },
+      { TenantId: tenantId(1), TenantDomain: 'd.onmicrosoft.com', CustomerName: '', Date: '2026-11-25', Size: '', Count: '3', Surprise: 's' },
     ]);
   });
 
@@ -192,7 +199,7 @@ describe('mergeParts: formulas, declared columns, checks', () => {
       ['outlook.office365.com', tenantId(1), 'guid', 'r.onmicrosoft.com', '1', 'False'],
     ]);
     await mergeParts([{ ...p, rows: 1 }], join(dir, 'out.csv'));
-    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","V"\r\n${tenantId(1)},r.onmicrosoft.com,1\r\n`);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","CustomerName","V"\r\n${tenantId(1)},r.onmicrosoft.com,"",1\r\n`);
     await expect(mergeParts([{ ...p, rows: 2 }], join(dir, 'out2.csv'))).rejects.toThrow(/holds 1 rows, the run recorded 2/);
   });
 
@@ -216,7 +223,7 @@ describe('mergeParts: formulas, declared columns, checks', () => {
         const path = join(dir, `${domain}.csv`);
         const options = random() < 0.5 ? { quoted: true, record_delimiter: 'unix' as const } : { record_delimiter: 'windows' as const, quoted_match: /[\r\n]/ };
         writeFileSync(path, stringify([header, ...rows], options));
-        parts.push({ tenantId: id, domain, path, rows: rows.length });
+        parts.push({ tenantId: id, domain, path, rows: rows.length, customerName: `Customer, "${t}"` });
         tables.push({ domain, id, header, rows });
       }
       const excelSafe = round % 2 === 1;
@@ -231,6 +238,7 @@ describe('mergeParts: formulas, declared columns, checks', () => {
           t.rows.map((row) => columns.map((c) => {
             const i = t.header.indexOf(c);
             const v = i < 0 ? '' : row[i]!;
+            if (c === 'CustomerName') return cellOf(`Customer, "${t.domain.split('-')[1]!.split('.')[0]}"`);
             return cellOf(c === 'TenantId' && v === '' ? t.id : v);
           })),
         ),

@@ -146,7 +146,7 @@ describe('the pwsh host', () => {
     // through the runner, a dead host is a WorkerCrashed outcome (transient: the scheduler retries it)
     const runner = new HostTenantRunner(supervisor);
     const controller = new AbortController();
-    const outcome = runner.run({ tenantId: tenant!.tenantId, domain: tenant!.initialDomain, account: USER, report: { function: 'Get-DapMailboxActivityReport' } as never, parameters: day, outPath: join(tempDir(), 'r.csv'), attempt: 1 }, controller.signal);
+    const outcome = runner.run({ tenantId: tenant!.tenantId, domain: tenant!.initialDomain, account: USER, report: { function: 'Get-DapMailboxActivityReport', columns: [{ name: 'Date', type: 'datetime' }] } as never, parameters: day, outPath: join(tempDir(), 'r.csv'), attempt: 1 }, controller.signal);
     await until(() => openSessions(sim) >= 1);
     process.kill(second.pid!, 'SIGKILL');
     expect(await outcome).toMatchObject({ status: 'failed', category: 'WorkerCrashed' });
