@@ -26,6 +26,8 @@ export interface CatalogParameter {
 export interface CatalogColumn {
   name: string;
   type: CatalogParameterType;
+  /** The string column whose '(N bytes)' text this integer column is read from (the runtime fills it). */
+  bytesOf?: string;
 }
 
 /** A cmdlet run inside the tenant's remote Exchange session. */

@@ -74,7 +74,7 @@ export function emitCatalog(version: string, reports: readonly ReportModel[]): s
         ...(p.values ? { values: p.values } : {}),
         help: p.help,
       })),
-      columns: report.columns.map((c) => ({ name: c.name, type: c.type })),
+      columns: report.columns.map((c) => ({ name: c.name, type: c.type, ...(c.bytesOf ? { bytesOf: c.bytesOf } : {}) })),
     })),
   };
   return `${JSON.stringify(catalog, null, 2)}\n`;

@@ -6,7 +6,9 @@ import type { ExchangeReportModel } from './report-model.js';
 const indent = '    ';
 
 export function reportOutputsHelp(report: ExchangeReportModel): string {
-  return `System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then ${report.columns.map((c) => c.name).join(', ')}.`;
+  // a bytesOf column is added by dap-report (its pwsh host), not by the function
+  const own = report.columns.filter((c) => !c.bytesOf);
+  return `System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then ${own.map((c) => c.name).join(', ')}.`;
 }
 
 /** The `function <Verb>-Dap<Name> { … }` of one report (no file header). */

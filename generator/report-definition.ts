@@ -42,6 +42,12 @@ export type ColumnTypeTag = ScalarTypeTag;
 export interface ColumnDefinition {
   readonly name: string;
   readonly type: ColumnTypeTag;
+  /**
+   * A size in bytes, read from the text of the string column named here, declared before this one:
+   * its '(35,903,716,480 bytes)' part, as Exchange writes a ByteQuantifiedSize ('33.438 GB (35,903,716,480 bytes)').
+   * The column is then of type 'integer', so spreadsheets can add it up.
+   */
+  readonly bytesOf?: string;
 }
 
 export interface ExampleDefinition {

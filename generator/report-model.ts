@@ -58,6 +58,8 @@ export interface ParameterModel {
 export interface ColumnModel {
   name: string;
   type: CatalogParameterType;
+  /** The string column whose '(N bytes)' text this integer column is read from. */
+  bytesOf?: string;
 }
 
 export interface ExampleModel {

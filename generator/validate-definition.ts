@@ -1,4 +1,5 @@
 import type { CatalogParameterType } from '../common/catalog.js';
+import { remotingColumnNames, tenantKeyColumns } from '../common/output-columns.js';
 import { approvedVerb } from './approved-verbs.js';
 import type { DefinitionProblem } from './definition-problem.js';
 import {
@@ -269,8 +270,8 @@ function validateParameter(checker: Checker, value: StaticValue, seen: Map<strin
   };
 }
 
-function validateColumn(checker: Checker, value: StaticValue, seen: Set<string>): ColumnModel | undefined {
-  const object = checker.object(value, 'a column', ['name', 'type'], value.at);
+function validateColumn(checker: Checker, value: StaticValue, seen: Set<string>, earlier: readonly ColumnModel[]): ColumnModel | undefined {
+  const object = checker.object(value, 'a column', ['name', 'type', 'bytesOf'], value.at);
   if (!object) return undefined;
   const name = checker.string(object, 'name', 'the column name');
   const typeValue = object.properties.get('type')?.value;
@@ -280,14 +281,24 @@ function validateColumn(checker: Checker, value: StaticValue, seen: Set<string>)
   else if (typeValue.kind !== 'unresolved') checker.report(typeValue.at, `unsupported column type ${describeValue(typeValue)}; expected 'string', 'integer', 'number', 'boolean' or 'Date'`);
   if (name !== undefined) {
     const at = object.properties.get('name')!.value.at;
-    if (controlCharacters(name) || ['pscomputername', 'runspaceid', 'psshowcomputername', 'tenantid', 'tenantdomain'].includes(name.toLowerCase())) {
+    if (controlCharacters(name) || reservedColumns.has(name.toLowerCase())) {
       const shown = controlCharacters(name) ? JSON.stringify(name) : `'${name}'`;
       checker.report(at, `column name ${shown} is not allowed (control characters, a remoting column, or a column every report already starts with)`);
     } else if (seen.has(name.toLowerCase())) checker.report(at, `duplicate column name '${name}'`);
     else seen.add(name.toLowerCase());
   }
-  return name !== undefined && type ? { name, type } : undefined;
+  const bytesOf = checker.string(object, 'bytesOf', 'the column it reads a size from', { required: false });
+  if (bytesOf !== undefined) {
+    const at = object.properties.get('bytesOf')!.value.at;
+    if (!earlier.some((c) => c.name === bytesOf && c.type === 'string')) checker.report(at, `bytesOf '${bytesOf}' must name a string column declared before '${name ?? '?'}'`);
+    else if (type !== undefined && type !== 'integer') checker.report(at, `a column with bytesOf holds a number of bytes: its type must be 'integer'`);
+  }
+  if (name === undefined || !type) return undefined;
+  return bytesOf === undefined ? { name, type } : { name, type, bytesOf };
 }
+
+/** Column names no definition may declare (lower case): the runtime's own and remoting's. */
+const reservedColumns: ReadonlySet<string> = new Set([...tenantKeyColumns, ...remotingColumnNames].map((c) => c.toLowerCase()));
 
 function validateExample(checker: Checker, value: StaticValue): ExampleModel | undefined {
   const object = checker.object(value, 'an example', ['code', 'description'], value.at);
@@ -327,7 +338,8 @@ export function validateDefinition(value: StaticValue, at: Position, definitionF
   const seenColumns = new Set<string>();
   const columnItems = checker.array(object, 'columns', 'the columns', true);
   if (columnItems && columnItems.length === 0) checker.report(object.properties.get('columns')!.value.at, 'a report needs at least one column');
-  const columns = (columnItems ?? []).map((item) => validateColumn(checker, item, seenColumns));
+  const columns: (ColumnModel | undefined)[] = [];
+  for (const item of columnItems ?? []) columns.push(validateColumn(checker, item, seenColumns, columns.filter((c): c is ColumnModel => c !== undefined)));
   const exampleItems = checker.array(object, 'examples', 'the examples (help text)', true);
   if (exampleItems && exampleItems.length === 0) checker.report(object.properties.get('examples')!.value.at, 'a report needs at least one example (help text)');
   const examples = (exampleItems ?? []).map((item) => validateExample(checker, item));

@@ -1,3 +1,4 @@
+import { remotingColumnNames } from '../common/output-columns.js';
 import { CsvShapeError, decodeRecord, quoteField, readRecords } from './csv-records.js';
 
 /**
@@ -8,7 +9,7 @@ import { CsvShapeError, decodeRecord, quoteField, readRecords } from './csv-reco
 export const recordEnd = '\r\n';
 
 /** Columns that remoting adds to every object; they never reach the output. */
-export const remotingColumns: ReadonlySet<string> = new Set(['PSComputerName', 'RunspaceId', 'PSShowComputerName']);
+export const remotingColumns: ReadonlySet<string> = new Set(remotingColumnNames);
 
 /** The exact bytes of a header record in the output's dialect. */
 export function headerLine(columns: readonly string[]): string {

@@ -6,6 +6,7 @@ import { CsvShapeError, quoteField, readRecords, type RecordBounds } from './csv
 import { compareTenants } from './manifest.js';
 import { drained } from './stream-drain.js';
 import { withPath } from '../common/machine-error.js';
+import { tenantKeyColumns } from '../common/output-columns.js';
 
 export { remotingColumns } from './csv-files.js';
 
@@ -36,7 +37,6 @@ export interface MergeResult {
 }
 
 /** The columns every output starts with, filled from the tenant where a part has none or leaves them empty. */
-export const tenantKeyColumns = ['TenantId', 'TenantDomain', 'CustomerName'] as const;
 const leading: readonly string[] = tenantKeyColumns;
 
 /** TenantId, TenantDomain, CustomerName, then every other column in the order it is first seen (remoting columns left out). */

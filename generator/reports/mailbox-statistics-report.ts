@@ -18,6 +18,7 @@ export const mailboxStatisticsReport = {
     { name: 'MailboxGuid', type: 'string' },
     { name: 'ItemCount', type: 'integer' },
     { name: 'TotalItemSize', type: 'string' },
+    { name: 'TotalItemSizeBytes', type: 'integer', bytesOf: 'TotalItemSize' },
     { name: 'LastLogonTime', type: 'Date' },
     { name: 'LastUserActionTime', type: 'Date' },
   ],

@@ -92,6 +92,31 @@ function ConvertTo-DapIsoDate {
     }
 }
 
+function Add-DapSizeBytes {
+    <#
+    .SYNOPSIS
+    Adds to each row a column holding the number of bytes of a size column's text, as Exchange
+    writes a ByteQuantifiedSize: '33.438 GB (35,903,716,480 bytes)' gives 35903716480. A row whose
+    text has no '(N bytes)' part gets an empty cell.
+    .PARAMETER Column
+    name (the column to add) and from (the size column), as the report declares them.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][AllowEmptyCollection()][object[]] $Row,
+        [Parameter(Mandatory)][AllowEmptyCollection()][System.Collections.IDictionary[]] $Column
+    )
+    foreach ($item in $Row) {
+        foreach ($size in $Column) {
+            $text = [string]$item.PSObject.Properties[[string]$size['from']].Value
+            $match = [regex]::Match($text, '\(([0-9][0-9,.\s\u00a0\u202f]*) bytes\)')
+            $bytes = if ($match.Success) { [long]($match.Groups[1].Value -replace '[^0-9]', '') } else { $null }
+            $item.PSObject.Properties.Remove([string]$size['name'])
+            $item.PSObject.Properties.Add([psnoteproperty]::new([string]$size['name'], $bytes))
+        }
+    }
+}
+
 # The report functions of DapReporting by name, looked up once per runspace.
 $script:ReportFunctions = @{}
 
@@ -100,7 +125,7 @@ function Invoke-DapHostTenantJob {
     .SYNOPSIS
     Runs one report in one tenant and writes its rows to a CSV file (Export-Csv: every field quoted).
     .PARAMETER Job
-    function, tenantId, domain, parameters (name, type, array, value), outPath and dateColumns, as sent by Node.
+    function, tenantId, domain, parameters (name, type, array, value), outPath, dateColumns and bytesColumns, as sent by Node.
     .PARAMETER Credential
     The partner account's credential.
     #>
@@ -133,6 +158,7 @@ function Invoke-DapHostTenantJob {
         if ($rows.Count -eq 0) { $result.status = 'noData' }
         else {
             ConvertTo-DapIsoDate -Row $rows -Column @($Job['dateColumns'] | Where-Object { $_ })
+            Add-DapSizeBytes -Row $rows -Column @($Job['bytesColumns'] | Where-Object { $_ })
             $rows | Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM
         }
     }

@@ -51,6 +51,7 @@ export class HostTenantRunner implements TenantRunner {
         parameters: job.parameters,
         outPath: job.outPath,
         dateColumns: job.report.columns.filter((c) => c.type === 'datetime').map((c) => c.name),
+        bytesColumns: job.report.columns.flatMap((c) => (c.bytesOf ? [{ name: c.name, from: c.bytesOf }] : [])),
       },
     });
     const onAbort = () => host.cancel(id);

@@ -34,6 +34,8 @@ export interface HostJob {
   outPath: string;
   /** The report's datetime columns: written as ISO 8601 (yyyy-MM-dd, with THH:mm:ss when there is a time of day). */
   dateColumns: string[];
+  /** Columns the runtime adds: `name` holds the number of bytes in the '(N bytes)' text of `from`. */
+  bytesColumns: Array<{ name: string; from: string }>;
 }
 
 /** A partner contract as discovery hands it on: the tenant, without its initial domain yet. */

@@ -6,7 +6,8 @@ import { graphReportSpec } from '../../simulator/graph-report-catalog.js';
 import { cmdletSpecs } from '../../simulator/report-catalog.js';
 
 const catalog = readCatalog();
-const reportColumns = (columns: Array<{ name: string }>) => columns.map((c) => c.name).filter((n) => n !== 'TenantId' && n !== 'TenantDomain');
+/** The columns the service itself serves: the runtime's bytes columns (bytesOf) are read from them, not served. */
+const reportColumns = (columns: Array<{ name: string; bytesOf?: string }>) => columns.filter((c) => !c.bytesOf).map((c) => c.name).filter((n) => n !== 'TenantId' && n !== 'TenantDomain');
 
 describe('the report catalog agrees with the simulated service', () => {
   it('has Exchange and Graph reports', () => {
@@ -23,6 +24,17 @@ describe('the report catalog agrees with the simulated service', () => {
     expect(reportColumns(report.columns)).toEqual(served!.map((c) => (typeof c === 'string' ? c : c.name)));
     if (report.source.kind === 'graph') {
       expect(report.parameters.some((p) => p.name === 'Date'), 'a Date parameter exactly where the service takes (date=…)').toBe(graphReportSpec(report.source.function)!.acceptsDate);
+    }
+  });
+});
+
+describe('bytes columns', () => {
+  it('each reads a string column the service serves as a ByteQuantifiedSize', () => {
+    const withBytes = catalog.reports.flatMap((r) => r.columns.filter((c) => c.bytesOf).map((c) => [r, c] as const));
+    expect(withBytes.map(([r, c]) => `${r.name}.${c.name}`)).toEqual(['MailboxStatisticsReport.TotalItemSizeBytes']);
+    for (const [report, column] of withBytes) {
+      expect(report.columns.find((c) => c.name === column.bytesOf)?.type).toBe('string');
+      expect(column.type).toBe('integer');
     }
   });
 });

@@ -98,6 +98,9 @@ describe('loadDefinitions', () => {
     ['a Date with a default', "source: { kind: 'graph', function: 'getX' }", `${GRAPH_PERIOD}, { name: 'Date', type: 'Date', default: '2025-06-01', help: 'h' }`, /cannot have a default/],
     ['a required Date', "source: { kind: 'graph', function: 'getX' }", `${GRAPH_PERIOD}, { name: 'Date', type: 'Date', required: true, help: 'h' }`, /cannot be required/],
     ['a column with a line break', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /column name "A\\nB" is not allowed/, "columns: [{ name: 'A\\nB', type: 'string' }],"],
+    ['a column the runtime owns', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /column name 'CustomerName' is not allowed/, "columns: [{ name: 'CustomerName', type: 'string' }],"],
+    ['bytesOf naming no earlier column', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /bytesOf 'Size' must name a string column declared before 'Bytes'/, "columns: [{ name: 'Bytes', type: 'integer', bytesOf: 'Size' }, { name: 'Size', type: 'string' }],"],
+    ['bytesOf on a text column', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /its type must be 'integer'/, "columns: [{ name: 'Size', type: 'string' }, { name: 'Bytes', type: 'string', bytesOf: 'Size' }],"],
   ])('rejects %s', (_what, source, parameters, message, columns = "columns: [{ name: 'A', type: 'string' }],") => {
     const text = valid
       .replace("source: { kind: 'exchange', cmdlet: 'Get-Valid' },", source + ',')

@@ -95,6 +95,25 @@ describe('dap-report with full pwsh and the simulator', () => {
     expect(account.sessionLimitRejections).toBe(0);
   });
 
+  it('MailboxStatisticsReport: sizes as a bytes column beside their text, dates as ISO 8601, the declared columns in order', async () => {
+    const cwd = tempDir();
+    const run = await runInProcess(['run', '--simulate', '--report', 'MailboxStatisticsReport', '--quiet'], cwd);
+    const { exitCode } = await run.done;
+    expect(exitCode).toBe(0);
+    const out = join(cwd, 'ReportOutput.csv');
+    expect((await readCsvHeader(out)).slice(0, 10)).toEqual([
+      'TenantId', 'TenantDomain', 'CustomerName', 'DisplayName', 'MailboxGuid', 'ItemCount', 'TotalItemSize', 'TotalItemSizeBytes', 'LastLogonTime', 'LastUserActionTime',
+    ]);
+    const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.length).toBeGreaterThan(20);
+    for (const row of rows) {
+      const inText = /\(([\d,]+) bytes\)$/.exec(row.TotalItemSize!)?.[1]?.replaceAll(',', '');
+      expect(inText, row.TotalItemSize).toBeDefined();
+      expect(row.TotalItemSizeBytes).toBe(inText);
+      expect(row.LastLogonTime).toMatch(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z?)?$/);
+    }
+  });
+
   it('a wrong password: exit 3, exactly one sign-in, no output file', async () => {
     const cwd = tempDir();
     const file = scenario(cwd, { tenantCount: 10, faults: [{ type: 'wrongPassword' }] });

@@ -70,4 +70,19 @@ describe('the host scripts (DapHost.ps1, DapHostJobs.psm1)', () => {
       ',"not a date",,,,',
     ]);
   });
+
+  it('adds a bytes column from a size\'s (N bytes) text, empty where there is none', async () => {
+    const result = await runPwshScript(
+      [
+        '$ErrorActionPreference = "Stop"',
+        '$module = Import-Module -Name $env:DAP_TEST_JOBS -Force -PassThru',
+        '$rows = @("33.438 GB (35,903,716,480 bytes)", "0 B (0 bytes)", "Unlimited", $null) | ForEach-Object { [pscustomobject]@{ Size = $_ } }',
+        '& $module { param($r) Add-DapSizeBytes -Row $r -Column @(@{ name = "SizeBytes"; from = "Size" }) } $rows',
+        '$rows | ConvertTo-Csv -NoTypeInformation',
+      ].join('\n'),
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['"Size","SizeBytes"', '"33.438 GB (35,903,716,480 bytes)","35903716480"', '"0 B (0 bytes)","0"', '"Unlimited",', ',']);
+  });
 });

@@ -58,7 +58,7 @@ async function customers(host: PwshHost) {
 }
 
 function job(tenant: { tenantId: string; initialDomain: string }, outPath: string): HostJob {
-  return { function: 'Get-DapMailboxActivityReport', tenantId: tenant.tenantId, domain: tenant.initialDomain, parameters: day, outPath, dateColumns: ['Date'] };
+  return { function: 'Get-DapMailboxActivityReport', tenantId: tenant.tenantId, domain: tenant.initialDomain, parameters: day, outPath, dateColumns: ['Date'], bytesColumns: [] };
 }
 
 const openSessions = (sim: RunningSimulator) => sim.stats().accounts[USER]!.openSessions;
