@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs the benchmark's comparison tools from Debian's packages, and dotnet-trace (NuGet) for
-# B5's profile of the pwsh host, if missing. Never on the test path.
+# Installs the benchmark's comparison tools, if missing: Miller and csvkit from Debian's packages,
+# DuckDB from npm (B3), dotnet-trace from NuGet (B5's profile of the pwsh host). Never on the test path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trace_dir=.tools/bench
 if [ ! -x "$trace_dir/dotnet-trace" ]; then
   echo "bench: installing dotnet-trace into $trace_dir" >&2
   dotnet tool install dotnet-trace --version 10.0.750501 --tool-path "$trace_dir" >/dev/null
+fi
+duckdb_dir=.tools/bench/duckdb
+if [ ! -d "$duckdb_dir/node_modules/@duckdb/node-api" ]; then
+  echo "bench: installing DuckDB (@duckdb/node-api) into $duckdb_dir" >&2
+  mkdir -p "$duckdb_dir"
+  [ -f "$duckdb_dir/package.json" ] || echo '{ "private": true }' > "$duckdb_dir/package.json"
+  npm install --prefix "$duckdb_dir" --no-audit --no-fund --silent @duckdb/node-api@1.5.6-r.1 >/dev/null
 fi
 missing=()
 command -v mlr >/dev/null || missing+=(miller)
