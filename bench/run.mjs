@@ -5,12 +5,13 @@
 // B1, B2 and the PowerShell row of B3 need PowerShell 7: the pwsh DAP_PWSH names, else the one
 // `npm run setup` installed into .tools/pwsh, else pwsh on PATH.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPwsh } from '../dist/common/pwsh-path.js';
 import { describeDifferences, fingerprintFiles } from './lib/compare-csv.mjs';
+import { selfTimes } from './lib/profiles.mjs';
 import { benchSizes } from './lib/bench-scenarios.mjs';
 import { cpuSnapshot, describeOtherLoad } from './lib/machine-load.mjs';
 import { benchMakespan } from './lib/makespan.mjs';
@@ -97,6 +98,7 @@ async function benchMerge() {
   ];
   const verdicts = [];
   const splits = [];
+  const profileNote = [];
   for (const rows of sizes) {
     const dir = join(work, `merge-${rows}`);
     rmSync(dir, { recursive: true, force: true });
@@ -166,6 +168,7 @@ async function benchMerge() {
       splits.push(`${label} rows: checking the parts ${median(split.map((s) => s.checkSeconds)).toFixed(2)} s, merging ${median(split.map((s) => s.mergeSeconds)).toFixed(2)} s (of which making the output durable is part); ` +
         `CPU per tenant of ${(rows / parts).toLocaleString('en-US')} rows: ${((median(dap.map((s) => s.cpuSeconds)) * 1000) / parts).toFixed(1)} ms (the run's whole CPU for its rows, divided by the tenants)`);
     }
+    if (rows === sizes.at(-1)) profileNote.push(...profileMerge(dir, join(dir, 'raw.json'), label));
     const peak = Math.max(...dap.map((s) => s.peakMb));
     verdicts.push(
       [`${label} rows: faster than DuckDB`, dapWall < wall('duckdb'), `${dapWall.toFixed(2)} s vs ${wall('duckdb').toFixed(2)} s`],
@@ -181,11 +184,31 @@ async function benchMerge() {
     '',
     ...splits.map((s) => `- ${s}`),
     '',
+    ...profileNote,
+    '',
     'Targets: at both sizes, dap-report end to end faster than DuckDB, at most 150 MB peak RSS, and within 8 × cat of the same parts.',
     '',
     `Result: ${missed.length ? 'not met: ' : 'met: '}${verdicts.map(([what, ok, value]) => `${what} ${ok ? 'yes' : 'NO'} (${value})`).join('; ')}.`,
   );
   return lines.join('\n');
+}
+
+/** One more dap-report run under --cpu-prof: where its wall time goes, by function's own time, waiting included. */
+function profileMerge(dir, list, label) {
+  const profDir = join(dir, 'profile');
+  mkdirSync(profDir, { recursive: true });
+  log(`B3 ${label}: dap-report once more, profiled`);
+  const run = measure(`node --cpu-prof --cpu-prof-dir='${profDir}' '${join(root, 'bench/lib/dap-merge.mjs')}' '${join(dir, 'profiled.csv')}' '${list}'`);
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!run.ok || !file) return [`(the profiled run failed: ${run.stderr.split('\n').filter(Boolean).at(-1) ?? 'no profile'})`];
+  const top = selfTimes(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 8);
+  return [
+    `Where dap-report's time goes at ${label} rows (one more run under \`--cpu-prof\`, ${run.seconds.toFixed(2)} s wall; each function's own time, (idle) being the wait for the disk, reads, writes and the fsync):`,
+    '',
+    '| ms | function |',
+    '|---:|---|',
+    ...top.map((t) => `| ${t.ms.toFixed(0)} | ${t.name.replaceAll('|', '\\|')} |`),
+  ];
 }
 
 // ------------------------------------------------------------------ B4 generator

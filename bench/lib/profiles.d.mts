@@ -14,3 +14,7 @@ export function topHostFrames(
 ): FrameShare[];
 export function projectFrame(name: string): boolean;
 export function powershellFrame(name: string): boolean;
+export function selfTimes(
+  profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] },
+  count?: number,
+): Array<{ name: string; ms: number }>;

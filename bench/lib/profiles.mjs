@@ -34,6 +34,23 @@ export function topNodeFrames(profile, count = 15, keep = () => true) {
   return [...inclusive].filter(([name]) => keep(name)).sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, t]) => ({ name, share: share(t, total) }));
 }
 
+/**
+ * Time by function's own samples (self time), idle included: where a single-threaded run spends
+ * its wall time, waiting for the disk shown as (idle). Answers the top `count` with milliseconds.
+ */
+export function selfTimes(profile, count = 10) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node) return;
+    const file = node.callFrame.url.replace(/^.*\//, '');
+    const name = `${node.callFrame.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, ms]) => ({ name, ms }));
+}
+
 /** The project's own functions (the runtime, the simulator, common) and the garbage collector. */
 export const projectFrame = (name) => name === '(garbage collector)' || /\((runtime|simulator|common)\b|\((run-report|scheduler|spool|manifest|merge|csv-files|csv-records|http-server|sim-state|run-command|report-data|world|host-runner|pwsh-host|protocol|progress|atomic-file|graph-routes)\.js:/.test(name);
 
