@@ -93,9 +93,16 @@ class ByteSink {
     this.pos = 0;
   }
 
-  /** Copies bytes; the room must have been made. */
+  /** Copies bytes; the room must have been made. A short run is copied here: a call into Buffer.copy costs more. */
   put(source: Buffer, start: number, end: number): void {
-    this.pos += source.copy(this.buffer, this.pos, start, end);
+    if (end - start > 48) {
+      this.pos += source.copy(this.buffer, this.pos, start, end);
+      return;
+    }
+    const buffer = this.buffer;
+    let pos = this.pos;
+    for (let i = start; i < end; i += 1) buffer[pos++] = source[i]!;
+    this.pos = pos;
   }
 
   /** Hands the full buffers (and with `all` the current one) to the stream; waits while it is full. */
