@@ -1,3 +1,4 @@
+import { errorsFileColumns, errorsFileSuffix, noDataMessage } from '../common/errors-file-format.js';
 import { psLiteral } from '../common/ps-literal.js';
 import { graphBaseUriPattern, graphPeriods } from './identifiers.js';
 import { domainValidation, literalList, tenantIdValidation } from './ps-code.js';
@@ -28,6 +29,11 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
     'Export-DapAggregateReport': {
       ReportNames: literalList(reportNames.length > 0 ? reportNames : ['NoReport']),
       ReportFunctions: reportFunctions,
+      ErrorsFileColumns: literalList(errorsFileColumns),
+      ErrorsFileHeader: errorsFileColumns.join(','),
+      ErrorsFileSuffix: psLiteral(errorsFileSuffix),
+      ErrorsFileSuffixText: errorsFileSuffix,
+      NoDataMessage: psLiteral(noDataMessage),
     },
     'Get-DapGraphToken': {
       TenantIdPattern: tenantIdValidation(),

@@ -19,7 +19,8 @@ export function formatErrorsFile(tenants: readonly TenantSummary[]): string {
       t.domain,
       t.tenantId,
       t.status === 'noData' ? 'NoData' : (t.category ?? 'RemoteError'),
-      t.message ?? (t.status === 'noData' ? noDataMessage : ''),
+      // one line, as the module writes it: a CSV reader never sees a record break inside a message
+      (t.message ?? (t.status === 'noData' ? noDataMessage : '')).replace(/\s*[\r\n]+\s*/g, ' '),
     ]);
   return stringify([[...errorsFileColumns], ...lines], { record_delimiter: 'windows' });
 }

@@ -22,6 +22,8 @@ const allowedDynamic = new Set([
   '$InputCommand', '$Command', '$FunctionName', '([scriptblock]::Create($setup.RunTenant))', '$record', '$runTenant',
   // Invoke-DapGraphReport's local script blocks, fixed text of the template.
   '$fail', '$readText', '$serviceMessage',
+  // Export-DapAggregateReport's local script blocks, fixed text of the template.
+  '$stop', '$makeWritable', '$csvField',
 ]);
 
 describe('definitions that try to inject PowerShell', () => {
