@@ -54,6 +54,7 @@ export function emitGraphFunction(report: GraphReportModel): string {
         { name: 'GraphUri', help: `The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default ${defaultGraphUri}.` },
       ],
       examples: report.examples,
+      inputs: 'DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.',
       outputs: graphOutputsHelp(report),
       links: ['Get-DapGraphToken', 'Invoke-DapGraphReport', ...report.links],
     },
@@ -96,7 +97,7 @@ export function emitGraphFunction(report: GraphReportModel): string {
   return advancedFunction({
     name: report.functionName,
     help,
-    cmdletBinding: date ? "[CmdletBinding(DefaultParameterSetName = 'Period')]" : '[CmdletBinding()]',
+    cmdletBinding: date ? "[CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]" : '[CmdletBinding(PositionalBinding = $false)]',
     declarations,
     body,
   });

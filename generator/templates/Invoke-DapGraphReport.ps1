@@ -50,6 +50,9 @@ function Invoke-DapGraphReport {
 
     Mailbox usage of the last 30 days in one tenant, as objects.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject: TenantId, then the report's CSV columns.
 
@@ -59,7 +62,7 @@ function Invoke-DapGraphReport {
     .LINK
     https://learn.microsoft.com/graph/api/resources/report
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

@@ -50,6 +50,9 @@ The most rows to return per tenant: a positive whole number, or 'Unlimited'. The
 
 Asks for the password, then writes the report of every customer tenant to ReportOutput.csv and the failed or empty tenants to ReportOutput.csv.errors.csv.
 
+.INPUTS
+None. The script takes no pipeline input.
+
 .OUTPUTS
 DapReporting.AggregateResult (a summary). The rows go to OutputFile: System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then Date, TenantGuid, TenantName, WindowsLiveID, UserName, MailboxSize, CurrentMailboxSize, PercentUsed, MailboxPlan, IsInactive, IssueWarningQuota, IsOverWarningQuota.
 
@@ -59,7 +62,7 @@ Export-DapAggregateReport
 .LINK
 https://learn.microsoft.com/powershell/module/exchange/get-mailboxusagedetailreport
 #>
-[CmdletBinding(SupportsShouldProcess)]
+[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]
 param(
     [Parameter(Mandatory)]
     [ValidateNotNullOrEmpty()]
@@ -109,13 +112,16 @@ function Connect-DapPartner {
 
     Prompts for the password and signs in.
 
+    .INPUTS
+    None. You cannot pipe objects to Connect-DapPartner.
+
     .OUTPUTS
     None.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([void])]
     param(
         [Parameter(Mandatory)]
@@ -172,13 +178,16 @@ function Get-DapCustomer {
 
     Runs a report in every customer tenant; the report takes TenantId and InitialDomain from the pipeline.
 
+    .INPUTS
+    Partner contracts (Get-MsolPartnerContract output, or objects with TenantId, Name, DefaultDomainName and ContractType), bound to -Contract.
+
     .OUTPUTS
     DapReporting.Customer: TenantId (a GUID string), Name, DefaultDomainName, InitialDomain, ContractType.
 
     .LINK
     Connect-DapPartner
     #>
-    [CmdletBinding(DefaultParameterSetName = 'All')]
+    [CmdletBinding(DefaultParameterSetName = 'All', PositionalBinding = $false)]
     [OutputType('DapReporting.Customer')]
     param(
         [Parameter(Mandatory, ValueFromPipeline, ParameterSetName = 'Contract')]
@@ -282,6 +291,7 @@ function Invoke-DapTenantReport {
     .PARAMETER InitialDomain
     The customer tenant's initial domain, e.g. contoso.onmicrosoft.com; the remote session is opened
     for it and it is copied into every row as TenantDomain.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator's credential.
@@ -306,13 +316,16 @@ function Invoke-DapTenantReport {
 
     Monthly mailbox activity of one tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject: TenantId, TenantDomain, then the command's columns.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -448,7 +461,8 @@ function Get-DapMailboxUsageDetailReport {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -467,6 +481,9 @@ function Get-DapMailboxUsageDetailReport {
 
     Every mailbox of every customer tenant, without the default limit of 1000 rows per tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then Date, TenantGuid, TenantName, WindowsLiveID, UserName, MailboxSize, CurrentMailboxSize, PercentUsed, MailboxPlan, IsInactive, IssueWarningQuota, IsOverWarningQuota.
 
@@ -479,7 +496,7 @@ function Get-DapMailboxUsageDetailReport {
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-mailboxusagedetailreport
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

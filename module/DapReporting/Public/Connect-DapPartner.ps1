@@ -24,13 +24,16 @@ function Connect-DapPartner {
 
     Prompts for the password and signs in.
 
+    .INPUTS
+    None. You cannot pipe objects to Connect-DapPartner.
+
     .OUTPUTS
     None.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([void])]
     param(
         [Parameter(Mandatory)]

@@ -44,13 +44,16 @@ function Get-DapCustomer {
 
     Runs a report in every customer tenant; the report takes TenantId and InitialDomain from the pipeline.
 
+    .INPUTS
+    Partner contracts (Get-MsolPartnerContract output, or objects with TenantId, Name, DefaultDomainName and ContractType), bound to -Contract.
+
     .OUTPUTS
     DapReporting.Customer: TenantId (a GUID string), Name, DefaultDomainName, InitialDomain, ContractType.
 
     .LINK
     Connect-DapPartner
     #>
-    [CmdletBinding(DefaultParameterSetName = 'All')]
+    [CmdletBinding(DefaultParameterSetName = 'All', PositionalBinding = $false)]
     [OutputType('DapReporting.Customer')]
     param(
         [Parameter(Mandatory, ValueFromPipeline, ParameterSetName = 'Contract')]

@@ -43,6 +43,9 @@ function Get-DapEmailActivityUserDetail {
 
     The email activity of one day (within the last 30 days) in one customer tenant.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, User Principal Name, Display Name, Is Deleted, Deleted Date, Last Activity Date, Send Count, Receive Count, Read Count, Meeting Created Count, Meeting Interacted Count, Assigned Products, Report Period.
 
@@ -55,7 +58,7 @@ function Get-DapEmailActivityUserDetail {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

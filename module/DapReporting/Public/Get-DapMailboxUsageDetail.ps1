@@ -39,6 +39,9 @@ function Get-DapMailboxUsageDetail {
 
     Every mailbox of every tenant listed (TenantId column) in customers.csv, over the last 7 days, in one CSV file that starts with TenantId.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, User Principal Name, Display Name, Is Deleted, Deleted Date, Created Date, Last Activity Date, Item Count, Storage Used (Byte), Issue Warning Quota (Byte), Prohibit Send Quota (Byte), Prohibit Send/Receive Quota (Byte), Deleted Item Count, Deleted Item Size (Byte), Has Archive, Report Period.
 
@@ -51,7 +54,7 @@ function Get-DapMailboxUsageDetail {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getmailboxusagedetail
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

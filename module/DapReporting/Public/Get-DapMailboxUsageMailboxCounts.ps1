@@ -33,6 +33,9 @@ function Get-DapMailboxUsageMailboxCounts {
 
     Daily mailbox counts of one customer tenant over the last 180 days.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, Total, Active, Report Date, Report Period.
 
@@ -45,7 +48,7 @@ function Get-DapMailboxUsageMailboxCounts {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getmailboxusagemailboxcounts
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

@@ -37,6 +37,9 @@ function Get-DapOffice365ActiveUserDetail {
 
     The licenses and last activity of every user of every tenant listed (TenantId column) in customers.csv, over the last 30 days.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, User Principal Name, Display Name, Is Deleted, Deleted Date, Has Exchange License, Has OneDrive License, Has SharePoint License, Has Skype For Business License, Has Yammer License, Has Teams License, Exchange Last Activity Date, OneDrive Last Activity Date, SharePoint Last Activity Date, Skype For Business Last Activity Date, Yammer Last Activity Date, Teams Last Activity Date, Exchange License Assign Date, OneDrive License Assign Date, SharePoint License Assign Date, Skype For Business License Assign Date, Yammer License Assign Date, Teams License Assign Date, Assigned Products.
 
@@ -49,7 +52,7 @@ function Get-DapOffice365ActiveUserDetail {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

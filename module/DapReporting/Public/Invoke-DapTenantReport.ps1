@@ -37,6 +37,7 @@ function Invoke-DapTenantReport {
     .PARAMETER InitialDomain
     The customer tenant's initial domain, e.g. contoso.onmicrosoft.com; the remote session is opened
     for it and it is copied into every row as TenantDomain.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator's credential.
@@ -61,13 +62,16 @@ function Invoke-DapTenantReport {
 
     Monthly mailbox activity of one tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject: TenantId, TenantDomain, then the command's columns.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

@@ -37,6 +37,9 @@ function Get-DapGraphSample {
 
     One tenant.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, Prohibit Send/Receive Quota (Byte), Has Archive.
 
@@ -49,7 +52,7 @@ function Get-DapGraphSample {
     .LINK
     https://example.invalid/graph-sample
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]

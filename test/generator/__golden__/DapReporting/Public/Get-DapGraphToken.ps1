@@ -57,6 +57,9 @@ function Get-DapGraphToken {
 
     One token per tenant id in the TenantId column of customers.csv; a tenant that has not consented to the app reports Dap.AccessDenied and the others go on.
 
+    .INPUTS
+    Any object with a TenantId property (DapReporting.Customer, Import-Csv rows ...), bound by property name.
+
     .OUTPUTS
     DapReporting.GraphToken: TenantId, AccessToken (SecureString), ExpiresOn (UTC).
 
@@ -66,7 +69,7 @@ function Get-DapGraphToken {
     .LINK
     https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType('DapReporting.GraphToken')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
