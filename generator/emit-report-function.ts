@@ -78,14 +78,8 @@ export function emitReportFunction(report: ExchangeReportModel): string {
       `${indent}${indent}$invoke.InputParameters = @{${entries === '' ? '' : ` ${entries} `}}`,
     );
   }
-  body.push(
-    `${indent}${indent}try {`,
-    `${indent}${indent}${indent}Invoke-DapTenantReport @invoke`,
-    `${indent}${indent}}`,
-    `${indent}${indent}catch {`,
-    `${indent}${indent}${indent}$PSCmdlet.WriteError($_)`,
-    `${indent}${indent}}`,
-    `${indent}}`,
-  );
+  // No try/catch: Invoke-DapTenantReport writes one non-terminating error per failed tenant, which
+  // passes through as it is (catching and writing it again would add records to -ErrorVariable).
+  body.push(`${indent}${indent}Invoke-DapTenantReport @invoke`, `${indent}}`);
   return advancedFunction({ name: report.functionName, help, cmdletBinding: '[CmdletBinding(PositionalBinding = $false)]', declarations, body });
 }

@@ -1,5 +1,6 @@
-// Runs test/fixtures/pwsh/module-aggregate.ps1 (Export-DapAggregateReport of the committed module)
-// under `dap-sim run` with a scenario the test writes; arguments only, never script text.
+// Runs fixtures of test/fixtures/pwsh/ (the committed module, e.g. module-aggregate.ps1 for
+// Export-DapAggregateReport) under `dap-sim run` with a scenario the test writes; arguments only,
+// never script text.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -40,30 +41,39 @@ export interface AggregateRun {
   stats: SimulatorStats;
 }
 
-export async function runAggregate(dir: string, options: { outputFile: string; errorFile?: string; switches?: string[] }): Promise<AggregateRun> {
-  const scenario = join(dir, 'scenario.json');
-  writeFileSync(scenario, JSON.stringify(aggregateScenario));
+/** Runs a fixture of test/fixtures/pwsh/ with pwsh under `dap-sim run` and the given scenario. */
+export async function runFixtureUnderSimulator(dir: string, fixture: string, args: string[], scenario: object = aggregateScenario) {
+  const scenarioFile = join(dir, 'scenario.json');
+  writeFileSync(scenarioFile, JSON.stringify(scenario));
   const stats = join(dir, 'stats.json');
-  const args = [
-    '-ModuleManifest', join(moduleDir, 'DapReporting', 'DapReporting.psd1'), '-UserName', aggregateUser, '-OutputFile', options.outputFile,
-    ...(options.errorFile ? ['-ErrorFile', options.errorFile] : []),
-    ...(options.switches?.length ? ['-Switch', options.switches.join(',')] : []),
-  ];
   const run = await execa(
     process.execPath,
-    [join(projectRoot, 'bin', 'dap-sim.js'), 'run', '--config', scenario, '--stats', stats, '--',
-      pwsh.path, '-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(projectRoot, 'test', 'fixtures', 'pwsh', 'module-aggregate.ps1'), ...args],
+    [join(projectRoot, 'bin', 'dap-sim.js'), 'run', '--config', scenarioFile, '--stats', stats, '--',
+      pwsh.path, '-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(projectRoot, 'test', 'fixtures', 'pwsh', fixture), ...args],
     { reject: false, cwd: dir },
   );
-  const lines = run.stdout.split(/\r?\n/);
-  const resultLine = lines.find((l) => l.startsWith('RESULT '));
   return {
     exitCode: run.exitCode ?? -1,
     stdout: run.stdout,
     stderr: run.stderr,
-    lines,
-    result: resultLine ? (JSON.parse(resultLine.slice(7)) as Record<string, unknown>) : undefined,
-    error: lines.find((l) => l.startsWith('ERROR '))?.slice(6),
+    lines: run.stdout.split(/\r?\n/),
     stats: JSON.parse(readFileSync(stats, 'utf8')) as SimulatorStats,
+  };
+}
+
+export const moduleManifest = join(moduleDir, 'DapReporting', 'DapReporting.psd1');
+
+export async function runAggregate(dir: string, options: { outputFile: string; errorFile?: string; switches?: string[] }): Promise<AggregateRun> {
+  const args = [
+    '-ModuleManifest', moduleManifest, '-UserName', aggregateUser, '-OutputFile', options.outputFile,
+    ...(options.errorFile ? ['-ErrorFile', options.errorFile] : []),
+    ...(options.switches?.length ? ['-Switch', options.switches.join(',')] : []),
+  ];
+  const run = await runFixtureUnderSimulator(dir, 'module-aggregate.ps1', args);
+  const resultLine = run.lines.find((l) => l.startsWith('RESULT '));
+  return {
+    ...run,
+    result: resultLine ? (JSON.parse(resultLine.slice(7)) as Record<string, unknown>) : undefined,
+    error: run.lines.find((l) => l.startsWith('ERROR '))?.slice(6),
   };
 }

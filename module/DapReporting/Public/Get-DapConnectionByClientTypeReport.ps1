@@ -102,11 +102,6 @@ function Get-DapConnectionByClientTypeReport {
             Command       = 'Get-ConnectionByClientTypeReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

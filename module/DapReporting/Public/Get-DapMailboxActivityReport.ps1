@@ -102,11 +102,6 @@ function Get-DapMailboxActivityReport {
             Command       = 'Get-MailboxActivityReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

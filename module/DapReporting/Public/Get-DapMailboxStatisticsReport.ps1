@@ -74,11 +74,6 @@ function Get-DapMailboxStatisticsReport {
         }
         $invoke.InputCommand = 'Get-Mailbox'
         $invoke.InputParameters = @{ 'ResultSize' = 'Unlimited' }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

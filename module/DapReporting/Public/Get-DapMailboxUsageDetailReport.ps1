@@ -95,11 +95,6 @@ function Get-DapMailboxUsageDetailReport {
             Command       = 'Get-MailboxUsageDetailReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

@@ -95,11 +95,6 @@ function Get-DapMailboxUsageReport {
             Command       = 'Get-MailboxUsageReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

@@ -116,11 +116,6 @@ function Get-DapMessageTraceReport {
             Command       = 'Get-MessageTrace'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

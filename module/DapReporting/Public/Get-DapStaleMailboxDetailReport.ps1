@@ -95,11 +95,6 @@ function Get-DapStaleMailboxDetailReport {
             Command       = 'Get-StaleMailboxDetailReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

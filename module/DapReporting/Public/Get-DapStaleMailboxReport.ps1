@@ -95,11 +95,6 @@ function Get-DapStaleMailboxReport {
             Command       = 'Get-StaleMailboxReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

@@ -53,7 +53,7 @@ foreach ($call in $global:Calls) { "CALL $call" }
 foreach ($scenario in 'empty', 'session-limit', 'access-denied', 'throttled', 'invalid-date', 'other', 'throws') {
     $global:Scenario = $scenario
     try {
-        $rows = @(Invoke-DapTenantReport @target -Command Get-MailboxActivityReport)
+        $rows = @(Invoke-DapTenantReport @target -Command Get-MailboxActivityReport -ErrorAction Stop)
         "SCENARIO $scenario rows=$($rows.Count)"
     }
     catch {

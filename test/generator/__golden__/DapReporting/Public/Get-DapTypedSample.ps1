@@ -145,11 +145,6 @@ function Get-DapTypedSample {
             Command       = 'Get-TypedSample'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

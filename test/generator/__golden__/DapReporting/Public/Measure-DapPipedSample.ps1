@@ -71,11 +71,6 @@ function Measure-DapPipedSample {
         }
         $invoke.InputCommand = 'Get-Recipient'
         $invoke.InputParameters = @{ 'ResultSize' = 'Unlimited'; 'IncludeSoftDeleted' = $true; 'Top' = 5 }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }
