@@ -15,7 +15,7 @@ const fixtures = join(projectRoot, 'test', 'fixtures', 'pwsh');
 const pwshArgs = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File'];
 
 /** An empty home for pwsh: user modules and PSResourceGet settings go there, nowhere else. */
-function temporaryHome(dir: string): Record<string, string> {
+function temporaryHome(dir: string): { HOME: string; XDG_DATA_HOME: string; XDG_CONFIG_HOME: string; XDG_CACHE_HOME: string } {
   const home = join(dir, 'home');
   const env = { HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
   for (const folder of [env.XDG_DATA_HOME, env.XDG_CONFIG_HOME]) mkdirSync(folder, { recursive: true });
