@@ -17,6 +17,7 @@
 #   generator/templates/Invoke-DapTenantReport.ps1
 #   generator/templates/Export-DapAggregateReport.ps1
 #   generator/templates/Get-DapGraphToken.ps1
+#   generator/templates/Get-DapGraphCustomer.ps1
 #   generator/templates/Invoke-DapGraphReport.ps1
 #   package.json
 #   CHANGELOG.md
@@ -33,7 +34,7 @@
     Description          = 'Runs Exchange Online and Microsoft Graph usage reports in every customer tenant of a Microsoft cloud partner (delegated admin) and merges them into one CSV. Connect-DapPartner, Get-DapCustomer and the Exchange reports need the MSOnline module; it is not a required module, so that the Microsoft Graph commands load without it.'
     PowerShellVersion    = '7.0'
     CompatiblePSEditions = @('Core')
-    FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapConnectionByClientTypeReport', 'Get-DapCustomer', 'Get-DapEmailActivityUserDetail', 'Get-DapGraphToken', 'Get-DapMailboxActivityReport', 'Get-DapMailboxStatisticsReport', 'Get-DapMailboxUsageDetail', 'Get-DapMailboxUsageDetailReport', 'Get-DapMailboxUsageMailboxCounts', 'Get-DapMailboxUsageReport', 'Get-DapMessageTraceReport', 'Get-DapOffice365ActiveUserDetail', 'Get-DapStaleMailboxDetailReport', 'Get-DapStaleMailboxReport', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport')
+    FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapConnectionByClientTypeReport', 'Get-DapCustomer', 'Get-DapEmailActivityUserDetail', 'Get-DapGraphCustomer', 'Get-DapGraphToken', 'Get-DapMailboxActivityReport', 'Get-DapMailboxStatisticsReport', 'Get-DapMailboxUsageDetail', 'Get-DapMailboxUsageDetailReport', 'Get-DapMailboxUsageMailboxCounts', 'Get-DapMailboxUsageReport', 'Get-DapMessageTraceReport', 'Get-DapOffice365ActiveUserDetail', 'Get-DapStaleMailboxDetailReport', 'Get-DapStaleMailboxReport', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport')
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

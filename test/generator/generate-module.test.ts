@@ -14,6 +14,7 @@ describe('generateModule', () => {
       'DapReporting/Public/Connect-DapPartner.ps1',
       'DapReporting/Public/Export-DapAggregateReport.ps1',
       'DapReporting/Public/Get-DapCustomer.ps1',
+      'DapReporting/Public/Get-DapGraphCustomer.ps1',
       'DapReporting/Public/Get-DapGraphSample.ps1',
       'DapReporting/Public/Get-DapGraphToken.ps1',
       'DapReporting/Public/Get-DapTypedSample.ps1',
@@ -103,7 +104,11 @@ describe('generateModule', () => {
     const fn = files.get('DapReporting/Public/Get-DapGraphSample.ps1')!;
     expect(fn).toContain("[CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]");
     expect(fn).toContain("[Parameter(Mandatory, ParameterSetName = 'Date')]");
-    expect(fn).toContain("Function    = 'getGraphSample'");
+    expect(fn).toContain("Function     = 'getGraphSample'");
+    expect(fn).toContain("[OutputType('DapReporting.GraphSample')]");
+    // the typed columns, with the property names PowerShell gets
+    expect(graph).toContain("@{ Header = 'Prohibit Send/Receive Quota (Byte)'; Property = 'ProhibitSendReceiveQuotaByte'; Type = 'number' }");
+    expect(graph).toContain("TypeName = 'DapReporting.GraphSample'");
   });
 
   it('renders the Graph shared functions with placeholder sets when there is no Graph report', () => {
@@ -115,7 +120,7 @@ describe('generateModule', () => {
   it('lists the functions explicitly in the manifest and the root module, never *', () => {
     const manifest = files.get('DapReporting/DapReporting.psd1')!;
     expect(manifest).toContain(
-      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', " +
+      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapGraphCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', " +
         "'Get-DapTypedSample', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')",
     );
     expect(manifest).not.toContain("'*'");

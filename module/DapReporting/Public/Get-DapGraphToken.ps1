@@ -14,7 +14,7 @@ function Get-DapGraphToken {
     Posts the client credentials of the partner's multi-tenant app to the customer tenant's token
     endpoint (<LoginUri>/<TenantId>/oauth2/v2.0/token, form body grant_type=client_credentials,
     client_id, client_secret, scope) and returns one DapReporting.GraphToken per tenant: the tenant
-    id, the access token as a SecureString and its expiry. Pipe it into a Graph report function,
+    id and domain, the access token as a SecureString and its expiry. Pipe it into a Graph report function,
     which takes TenantId and AccessToken from the pipeline.
 
     The client secret is turned into plain text only in memory, for the request body; it is never
@@ -31,6 +31,11 @@ function Get-DapGraphToken {
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapCustomer; also taken from the pipeline.
+
+    .PARAMETER TenantDomain
+    The customer tenant's domain, passed on in the token object so that the report rows carry it;
+    from the pipeline, e.g. from Get-DapGraphCustomer. Optional.
+    Alias: InitialDomain.
 
     .PARAMETER ClientId
     The application (client) id of the partner's app registration (a GUID), consented in every
@@ -61,7 +66,7 @@ function Get-DapGraphToken {
     Any object with a TenantId property (DapReporting.Customer, Import-Csv rows ...), bound by property name.
 
     .OUTPUTS
-    DapReporting.GraphToken: TenantId, AccessToken (SecureString), ExpiresOn (UTC).
+    DapReporting.GraphToken: TenantId, TenantDomain, AccessToken (SecureString), ExpiresOn (UTC).
 
     .LINK
     Invoke-DapGraphReport
@@ -75,6 +80,11 @@ function Get-DapGraphToken {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
@@ -155,9 +165,10 @@ function Get-DapGraphToken {
         if (-not [int]::TryParse([string]$answer.expires_in, [ref]$lifetime)) { $lifetime = 3600 }
         [pscustomobject]@{
             PSTypeName  = 'DapReporting.GraphToken'
-            TenantId    = $TenantId
-            AccessToken = [System.Net.NetworkCredential]::new('', $plain).SecurePassword
-            ExpiresOn   = [datetime]::UtcNow.AddSeconds($lifetime)
+            TenantId     = $TenantId
+            TenantDomain = $TenantDomain
+            AccessToken  = [System.Net.NetworkCredential]::new('', $plain).SecurePassword
+            ExpiresOn    = [datetime]::UtcNow.AddSeconds($lifetime)
         }
     }
 }
