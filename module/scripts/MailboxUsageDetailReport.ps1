@@ -758,16 +758,41 @@ function Export-DapAggregateReport {
     $failures = [System.Collections.Generic.List[object]]::new()
     $noData = [System.Collections.Generic.List[object]]::new()
     $rows = [System.Collections.Generic.List[object]]::new()
-    $discovery = @{ ErrorAction = 'SilentlyContinue'; ErrorVariable = 'discoveryErrors' }
+    # Runs a script block in a pipeline of its own (in this runspace, stopped with it), so that
+    # the records its commands write reach neither the caller's -ErrorVariable nor $Error: every
+    # failure ends up in the errors file, whichever way the tenants run. Returns the output, the
+    # errors written and the error that stopped it.
+    $isolated = {
+        param([scriptblock] $Block, [object[]] $Arguments)
+        $result = @{ Output = @(); Errors = @(); Stopped = $null }
+        $errorsBefore = $global:Error.Count
+        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
+        try {
+            [void]$pipeline.AddScript($Block.ToString(), $true)
+            foreach ($argument in $Arguments) { [void]$pipeline.AddArgument($argument) }
+            try {
+                $result.Output = @($pipeline.Invoke())
+            }
+            catch {
+                $inner = $_.Exception.InnerException
+                if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
+                $result.Stopped = if ($inner -is [System.Management.Automation.IContainsErrorRecord]) { $inner.ErrorRecord } else { $_ }
+            }
+            $result.Errors = @($pipeline.Streams.Error)
+        }
+        finally {
+            $pipeline.Dispose()
+            while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
+        }
+        $result
+    }
+    $discovery = @{ ErrorAction = 'Continue' }
     if ($Tenant) { $discovery.Tenant = $Tenant }
     if ($Exclude) { $discovery.Exclude = $Exclude }
-    $discoveryErrors = $null
-    try {
-        $customers = @(Get-DapCustomer @discovery)
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $discovered = & $isolated { param($Discovery) Get-DapCustomer @Discovery } @(, $discovery)
+    if ($discovered.Stopped) { $PSCmdlet.ThrowTerminatingError($discovered.Stopped) }
+    $customers = @($discovered.Output)
+    $discoveryErrors = $discovered.Errors
     foreach ($item in @($discoveryErrors)) {
         if ($item -isnot [System.Management.Automation.ErrorRecord]) { continue }
         $category = if ([string]$item.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { $Matches[1] } else { 'RemoteError' }
@@ -854,7 +879,7 @@ function Export-DapAggregateReport {
         }
         else {
             foreach ($customer in $customers) {
-                . $record (& $runTenant $customer $functionName $Credential $Parameters)
+                . $record (@((& $isolated $runTenant @($customer, $functionName, $Credential, $Parameters)).Output)[0])
             }
         }
     }

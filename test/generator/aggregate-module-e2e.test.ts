@@ -80,4 +80,19 @@ describe('Export-DapAggregateReport in pwsh against the simulator', () => {
     expect(verbose.some((l) => l.startsWith('VERBOSE [denied.onmicrosoft.com] failed (AccessDenied): '))).toBe(true);
     expect(verbose.at(-1)).toBe(`VERBOSE Wrote ${String(run.result!.Rows)} rows to ${out} and 3 lines to ${defaultErrorsFileFor(out)}`);
   });
+
+  it('leaves nothing in -ErrorVariable or $Error, whether tenants run in parallel or one at a time: the same errors file either way', async () => {
+    const files: string[] = [];
+    for (const throttleLimit of [3, 1]) {
+      const dir = tempDir();
+      const out = join(dir, 'out.csv');
+      const run = await runAggregate(dir, { outputFile: out, throttleLimit });
+      expect(run.stderr).toBe('');
+      expect(run.result).toMatchObject({ Failed: 2, NoData: 1 });
+      expect(run.lines).toContain('ERRVAR 0');
+      expect(run.lines).toContain('ERRORCOUNT 0');
+      files.push(readFileSync(defaultErrorsFileFor(out), 'utf8').replace(/AuthZRequestId=[0-9a-f-]+|GlobalThrottlingPolicy_[0-9a-f-]+|\w{3}, \d\d \w{3} \d{4} [\d:]+ GMT/g, '…'));
+    }
+    expect(files[1]).toBe(files[0]);
+  });
 });

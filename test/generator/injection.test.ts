@@ -25,7 +25,7 @@ const allowedDynamic = new Set([
   // Get-DapGraphCustomer's local script blocks, fixed text of the template.
   '$newRecord', '$describe',
   // Export-DapAggregateReport's local script blocks, fixed text of the template.
-  '$stop', '$makeWritable', '$csvField',
+  '$stop', '$makeWritable', '$csvField', '$isolated',
 ]);
 
 describe('definitions that try to inject PowerShell', () => {

@@ -63,11 +63,12 @@ export async function runFixtureUnderSimulator(dir: string, fixture: string, arg
 
 export const moduleManifest = join(moduleDir, 'DapReporting', 'DapReporting.psd1');
 
-export async function runAggregate(dir: string, options: { outputFile: string; errorFile?: string; switches?: string[] }): Promise<AggregateRun> {
+export async function runAggregate(dir: string, options: { outputFile: string; errorFile?: string; switches?: string[]; throttleLimit?: number }): Promise<AggregateRun> {
   const args = [
     '-ModuleManifest', moduleManifest, '-UserName', aggregateUser, '-OutputFile', options.outputFile,
     ...(options.errorFile ? ['-ErrorFile', options.errorFile] : []),
     ...(options.switches?.length ? ['-Switch', options.switches.join(',')] : []),
+    ...(options.throttleLimit ? ['-ThrottleLimit', String(options.throttleLimit)] : []),
   ];
   const run = await runFixtureUnderSimulator(dir, 'module-aggregate.ps1', args);
   const resultLine = run.lines.find((l) => l.startsWith('RESULT '));
