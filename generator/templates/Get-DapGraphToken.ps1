@@ -14,7 +14,7 @@ function Get-DapGraphToken {
     written to any stream, log or file, and neither is the token. The tenant id is checked to be a
     GUID before it goes into the URI.
 
-    A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId is
+    A tenant that fails writes exactly one non-terminating error whose FullyQualifiedErrorId is
     Dap.<Category> and whose target object is the tenant id, and the other tenants go on:
     AccessDenied when the app is not consented in, or not known to, that tenant (invalid_client,
     unauthorized_client, AADSTS65001, AADSTS700016), InvalidData when the answer holds no token,
@@ -104,14 +104,23 @@ function Get-DapGraphToken {
         }
         $answer = $null
         $failure = $null
+        # The request runs in a pipeline of its own (in this runspace, stopped with it), its
+        # failure caught in there and returned as an ErrorRecord: the caller's -ErrorVariable and
+        # $Error get only the one record written below. Fixed text; the data goes in as the argument.
+        $errorsBefore = $global:Error.Count
+        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
         try {
-            $answer = Invoke-RestMethod -Method Post -Uri $uri -Body $body -ContentType 'application/x-www-form-urlencoded' -ErrorAction Stop
-        }
-        catch {
-            $failure = $_
+            $script = 'param($Parameters) try { Invoke-RestMethod @Parameters -ErrorAction Stop } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
+            $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
+            [void]$pipeline.AddScript($script, $true).AddArgument($request)
+            $output = @($pipeline.Invoke())
+            $failure = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+            if (-not $failure) { $answer = $output | Select-Object -First 1 }
         }
         finally {
+            $pipeline.Dispose()
             $body.Clear()
+            while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
         }
         if ($failure) {
             $detail = if ($failure.ErrorDetails) { [string]$failure.ErrorDetails.Message } else { '' }

@@ -393,12 +393,15 @@ function Invoke-DapTenantReport {
         $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
         try {
             # Fixed text; the data goes in as the argument. Warnings come back as WarningRecords
-            # among the rows instead of going to the host.
-            [void]$pipeline.AddScript('param($Invoke) Invoke-Command @Invoke 3>&1', $true).AddArgument($invoke)
+            # among the rows instead of going to the host, and an error that stops Invoke-Command
+            # as an ErrorRecord: caught in there, it leaves no record here.
+            $script = 'param($Invoke) try { Invoke-Command @Invoke 3>&1 } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
+            [void]$pipeline.AddScript($script, $true).AddArgument($invoke)
             try {
                 $output = @($pipeline.Invoke())
                 $remoteWarnings = @($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
-                $rows = @($output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
+                $caught = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                $rows = @($output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] -and $_ -isnot [System.Management.Automation.ErrorRecord] })
             }
             catch {
                 $inner = $_.Exception.InnerException

@@ -146,6 +146,14 @@ describe('generated functions in pwsh', () => {
       expect(lines.find((l) => l.startsWith(`SCENARIO ${scenario} `))).toContain(expected);
     });
 
+    it.each([
+      ['access-denied', 'Dap.AccessDenied,Invoke-DapTenantReport@contoso.onmicrosoft.com'],
+      ['other', 'Dap.RemoteError,Invoke-DapTenantReport@contoso.onmicrosoft.com'],
+      ['throws', 'Dap.RemoteError,Invoke-DapTenantReport@contoso.onmicrosoft.com'],
+    ])('leaves exactly one record in the caller\'s -ErrorVariable when %s', (scenario, record) => {
+      expect(lines).toContain(`RECORDS ${scenario} ${record}`);
+    });
+
     it('binds TenantId and InitialDomain from the pipeline, sends only bound parameters, and goes on after a failed tenant', () => {
       const pipeline = lines.find((l) => l.startsWith('PIPELINE '));
       expect(pipeline).toMatch(/^PIPELINE rows=2 domains=contoso.onmicrosoft.com,fabrikam.onmicrosoft.com errors=ParameterArgumentValidationError/);
@@ -232,6 +240,14 @@ describe('generated functions in pwsh', () => {
       expect(line).toContain(expected);
       expect(line).toContain(text);
       if (expected.includes('error=')) expect(line).toContain(`target=${tenant}`);
+    });
+
+    it.each([
+      ['forbidden', `Dap.AccessDenied,Invoke-DapGraphReport@${tenant}`],
+      ['unreachable', `Dap.RemoteError,Invoke-DapGraphReport@${tenant}`],
+      ['empty', ''],
+    ])('leaves exactly one record in the caller\'s -ErrorVariable (none when it succeeds): %s', (scenario, record) => {
+      expect(lines).toContain(`RECORDS ${scenario} ${record}`.trimEnd());
     });
 
     it('binds TenantId and AccessToken from the pipeline, goes on after a failed tenant, which leaves one error record', () => {

@@ -48,7 +48,9 @@ Describe 'Get-DapGraphToken' {
         $secret = ConvertTo-SecureString -String 'the-secret' -AsPlainText -Force
         $result = Get-DapGraphToken -TenantId $tenant -ClientId $app -ClientSecret $secret -ErrorAction SilentlyContinue -ErrorVariable failures
         $result | Should -BeNullOrEmpty
-        ($failures | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'Dap.*' } | Select-Object -First 1).FullyQualifiedErrorId | Should -BeLike 'Dap.AccessDenied,*'
+        @($failures).Count | Should -Be 1 -Because 'one record per failed tenant, nothing else'
+        $failures[0].FullyQualifiedErrorId | Should -Be 'Dap.AccessDenied,Get-DapGraphToken'
+        $failures[0].TargetObject | Should -Be $tenant
     }
 }
 
@@ -94,8 +96,10 @@ Describe 'A Graph report function' {
             New-Response 403 @{} ([System.Text.Encoding]::UTF8.GetBytes('{"error":{"code":"Forbidden","message":"Reports.Read.All is required."}}'))
         }
         $null = Get-DapOffice365ActiveUserDetail -TenantId $tenant -AccessToken $token -ErrorAction SilentlyContinue -ErrorVariable failures
-        $last = $failures | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'Dap.*' } | Select-Object -Last 1
+        @($failures).Count | Should -Be 1 -Because 'one record per failed tenant, nothing else'
+        $last = $failures[0]
         $last.FullyQualifiedErrorId | Should -BeLike 'Dap.AccessDenied,*'
+        $last.TargetObject | Should -Be $tenant
         $last.Exception.Message | Should -BeLike '*Forbidden: Reports.Read.All is required.*'
     }
 }

@@ -236,9 +236,15 @@ function Invoke-DapGraphReport {
             $result = @{ Response = $null; Errors = @(); Exception = $null }
             $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
             try {
-                [void]$pipeline.AddCommand('Invoke-WebRequest').AddParameters($Parameters).AddParameter('ErrorAction', 'Continue')
+                # Fixed text; the data goes in as the argument. An error that stops Invoke-WebRequest
+                # (no connection) comes back as an ErrorRecord: caught in there, it leaves no record here.
+                $script = 'param($Parameters) try { Invoke-WebRequest @Parameters -ErrorAction Continue } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
+                [void]$pipeline.AddScript($script, $true).AddArgument($Parameters)
                 try {
-                    $result.Response = @($pipeline.Invoke()) | Select-Object -First 1
+                    $output = @($pipeline.Invoke())
+                    $stopped = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    if ($stopped) { $result.Exception = $stopped.Exception }
+                    $result.Response = @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
                 }
                 catch {
                     $inner = $_.Exception.InnerException

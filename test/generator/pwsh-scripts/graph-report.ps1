@@ -174,6 +174,15 @@ foreach ($scenario in $scenarios.GetEnumerator()) {
 }
 "SLEEPS $($global:Sleeps -join ',')"
 
+# What the caller's -ErrorVariable holds after a failure: the one Dap record, nothing else.
+foreach ($scenario in 'forbidden', 'unreachable', 'empty') {
+    $global:Responses.Clear()
+    Add-Responses (& $scenarios[$scenario])
+    $collected = $null
+    $null = @(Invoke-DapGraphReport -TenantId $tenant -AccessToken $token.AccessToken -Function getMailboxUsageDetail -Period D7 -ErrorAction SilentlyContinue -ErrorVariable collected)
+    ("RECORDS $scenario $((@($collected) | ForEach-Object { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')").TrimEnd()
+}
+
 # The report function: a failing tenant writes a non-terminating error and the next one goes on.
 $global:Responses.Clear()
 $global:WebCalls.Clear()

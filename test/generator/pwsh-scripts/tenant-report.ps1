@@ -61,6 +61,14 @@ foreach ($scenario in 'empty', 'session-limit', 'access-denied', 'throttled', 'i
     }
 }
 
+# What the caller's -ErrorVariable holds after a failure: the one Dap record, nothing else.
+foreach ($scenario in 'access-denied', 'other', 'throws') {
+    $global:Scenario = $scenario
+    $collected = $null
+    $null = @(Invoke-DapTenantReport @target -Command Get-MailboxActivityReport -ErrorAction SilentlyContinue -ErrorVariable collected)
+    "RECORDS $scenario $((@($collected) | ForEach-Object { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')"
+}
+
 # The report function: pipeline input by property name, only bound parameters sent, one failing
 # tenant does not stop the others.
 $global:Scenario = 'rows'
