@@ -48,6 +48,9 @@
   usage reports (app-only tokens per customer tenant).
 - Export-DapAggregateReport writes the merged CSV and an errors CSV (`<OutputFile>.errors.csv` by
   default, the same format as `dap-report run`), supports -WhatIf/-Confirm, -Force and -NoClobber.
+- The Microsoft Graph functions return typed objects (`DapReporting.<Report>`) with PowerShell
+  property names, TenantId and TenantDomain; Get-DapGraphCustomer lists the GDAP customers.
+- A failed tenant leaves one error record (`Dap.<Category>`, the tenant as target object).
 - Requires PowerShell 7 (Core edition). MSOnline is needed only by Connect-DapPartner,
   Get-DapCustomer and the Exchange reports, so it is not a required module.'
         }
