@@ -134,6 +134,7 @@ function Connect-DapPartner {
         [Parameter(Mandatory)]
         [pscredential] $Credential
     )
+    Write-Verbose ('Signing in to the partner directory as {0}' -f $Credential.UserName)
     try {
         Connect-MsolService -Credential $Credential -ErrorAction Stop
     }
@@ -227,6 +228,7 @@ function Get-DapCustomer {
     }
     end {
         $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        Write-Verbose ('{0} partner contracts to look up' -f $contracts.Count)
         $activity = 'Discovering customer tenants'
         $index = 0
         foreach ($contract in $contracts) {
@@ -263,11 +265,14 @@ function Get-DapCustomer {
             }
             $keys = @($customer.TenantId, $customer.InitialDomain, $customer.DefaultDomainName) | Where-Object { $_ }
             if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) {
+                Write-Verbose ('[{0}] left out: not named by -Tenant' -f $customer.InitialDomain)
                 continue
             }
             if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) {
+                Write-Verbose ('[{0}] left out: named by -Exclude' -f $customer.InitialDomain)
                 continue
             }
+            Write-Verbose ('[{0}] tenant {1} ({2})' -f $customer.InitialDomain, $customer.TenantId, $customer.Name)
             $customer
         }
         Write-Progress -Activity $activity -Completed

@@ -31,6 +31,10 @@ describe('records of a pipeline over tenants that fail or are throttled', () => 
     expect(warnings[0]).toMatch(/^WARNING \[slowish\.onmicrosoft\.com\] Micro delay applied\./);
 
     const verbose = run.lines.filter((l) => l.startsWith('VERBOSE '));
+    expect(verbose).toContain(`VERBOSE Signing in to the partner directory as ${aggregateUser}`);
+    expect(verbose.some((l) => /^VERBOSE \d+ partner contracts to look up$/.test(l))).toBe(true);
+    expect(verbose.some((l) => /^VERBOSE \[adatum\.onmicrosoft\.com\] tenant [0-9a-f-]{36} \(Adatum\)$/.test(l))).toBe(true);
+    expect(verbose).toContain('VERBOSE [zeta.onmicrosoft.com] left out: named by -Exclude');
     expect(verbose).toContain('VERBOSE [adatum.onmicrosoft.com] running Get-MailboxActivityReport in a remote session');
     expect(verbose).toContain('VERBOSE [adatum.onmicrosoft.com] 1 rows');
     expect(verbose).toContain('VERBOSE [denied.onmicrosoft.com] failed (AccessDenied)');
