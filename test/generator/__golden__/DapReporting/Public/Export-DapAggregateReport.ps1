@@ -13,10 +13,11 @@ function Export-DapAggregateReport {
 
     .DESCRIPTION
     Signs in (Connect-DapPartner), discovers the customer tenants (Get-DapCustomer), then runs the
-    report in each tenant: on PowerShell 7 in parallel with ForEach-Object -Parallel, at most
-    ThrottleLimit tenants at a time (the service allows 3 open sessions per account); on Windows
-    PowerShell 5.1 one tenant after another. Every remote session is a temporary one that
-    Invoke-Command closes when the tenant is done, whether it succeeded or failed.
+    report in each tenant: in parallel with ForEach-Object -Parallel, at most ThrottleLimit tenants
+    at a time (the service allows 3 open sessions per account), or one tenant after another with
+    ThrottleLimit 1 (and in a standalone script on Windows PowerShell 5.1). Every remote session is
+    a temporary one that Invoke-Command closes when the tenant is done, whether it succeeded or
+    failed. Failed tenants are listed in the errors file, not written as error records.
 
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
