@@ -147,7 +147,9 @@ function Invoke-DapTenantReport {
             foreach ($item in $remoteErrors) { $global:Error.Remove($item) }
         }
         finally {
-            $pipeline.Dispose()
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
         }
         foreach ($warning in @($remoteWarnings)) {
             if ($null -eq $warning) { continue }

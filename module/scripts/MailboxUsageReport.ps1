@@ -424,7 +424,9 @@ function Invoke-DapTenantReport {
             foreach ($item in $remoteErrors) { $global:Error.Remove($item) }
         }
         finally {
-            $pipeline.Dispose()
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
         }
         foreach ($warning in @($remoteWarnings)) {
             if ($null -eq $warning) { continue }
@@ -790,7 +792,9 @@ function Export-DapAggregateReport {
             $result.Errors = @($pipeline.Streams.Error)
         }
         finally {
-            $pipeline.Dispose()
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
             while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
         }
         $result

@@ -255,7 +255,9 @@ function Invoke-DapGraphReport {
                 foreach ($item in $result.Errors) { $global:Error.Remove($item) }
             }
             finally {
-                $pipeline.Dispose()
+                # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+                # thread, which must never find it disposed; the garbage collector takes it.
+                $pipeline = $null
             }
             $result
         }

@@ -125,7 +125,9 @@ function Get-DapGraphToken {
             if (-not $failure) { $answer = $output | Select-Object -First 1 }
         }
         finally {
-            $pipeline.Dispose()
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
             $body.Clear()
             while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
         }
