@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
-import { moduleDir, projectRoot } from '../common/project-paths.js';
+import { moduleDir } from '../common/project-paths.js';
 import { type DefinitionProblem, definitionError } from './definition-problem.js';
 import { generateModule } from './generate-module.js';
+import { readPackageFacts } from './package-facts.js';
 import { builtinDefinitionFiles, expandDefinitionPaths, loadDefinitions } from './load-definitions.js';
 import { checkGeneratedFiles, isFresh, writeGeneratedFiles } from './write-module.js';
 
@@ -19,10 +19,6 @@ export interface GenIo {
   stdout: (text: string) => void;
 }
 
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 /** Runs dap-gen; throws DapError for definition problems (exit 2) and a stale module under --check (exit 1). */
 export function runGenerator(options: GenOptions, io: GenIo): void {
   const problems: DefinitionProblem[] = [];
@@ -31,7 +27,7 @@ export function runGenerator(options: GenOptions, io: GenIo): void {
   problems.push(...loaded.problems);
   if (problems.length > 0) throw definitionError(problems);
   const outDir = options.out ? resolve(io.cwd, options.out) : moduleDir;
-  const files = generateModule({ reports: loaded.reports, version: packageVersion() });
+  const files = generateModule({ reports: loaded.reports, package: readPackageFacts() });
   if (options.check) {
     const check = checkGeneratedFiles(outDir, files);
     if (!isFresh(check)) {

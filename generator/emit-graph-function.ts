@@ -1,5 +1,5 @@
 import { psLiteral } from '../common/ps-literal.js';
-import { graphBaseUriPattern, graphParameterNames } from './identifiers.js';
+import { graphBaseUriPattern, graphParameterNames, psPropertyName } from './identifiers.js';
 import { commentHelp } from './ps-comment.js';
 import { advancedFunction, identifier, literalList, parameterHelp, tenantIdValidation } from './ps-code.js';
 import type { GraphReportModel, ParameterModel } from './report-model.js';
@@ -10,8 +10,16 @@ const i3 = i2 + indent;
 
 export const defaultGraphUri = 'https://graph.microsoft.com';
 
+/** The type name of a Graph report's row objects. */
+export function graphTypeName(report: GraphReportModel): string {
+  return `DapReporting.${report.name}`;
+}
+
+const psTypeNames = { string: 'string', integer: 'long', number: 'double', boolean: 'bool', datetime: 'datetime' } as const;
+
 export function graphOutputsHelp(report: GraphReportModel): string {
-  return `System.Management.Automation.PSCustomObject, one per row: TenantId, then ${report.columns.map((c) => c.name).join(', ')}.`;
+  const columns = report.columns.map((c) => `${psPropertyName(c.name)} [${psTypeNames[c.type]}] ('${c.name}')`);
+  return `${graphTypeName(report)}, one per row: TenantId, TenantDomain, then ${columns.join(', ')}.`;
 }
 
 function periodDeclaration(period: ParameterModel, withDateSet: boolean): string {
@@ -41,19 +49,22 @@ export function emitGraphFunction(report: GraphReportModel): string {
       description:
         `${report.description}\n\n` +
         `Calls the Microsoft Graph report function ${report.source.function} with an app-only token for one customer tenant ` +
-        '(Get-DapGraphToken), follows the redirect to the CSV download and returns one object per CSV row, TenantId first. ' +
+        '(Get-DapGraphToken), follows the redirect to the CSV download and returns one typed object per CSV row: TenantId, TenantDomain, then the columns ' +
+        "with PowerShell names (the CSV header's words joined, e.g. 'Storage Used (Byte)' as StorageUsedByte) and types (see OUTPUTS). " +
         'Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. ' +
         'A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> ' +
         '(AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. ' +
         'A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.',
       parameters: [
         { name: 'TenantId', help: 'The customer tenant id (a GUID), e.g. from Get-DapGraphToken or Get-DapCustomer.' },
+        { name: 'TenantDomain', help: 'The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.\nAlias: InitialDomain.' },
         { name: 'AccessToken', help: 'A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).' },
         { name: identifier(period.name), help: parameterHelp(period) },
         ...(date ? [{ name: identifier(date.name), help: `${parameterHelp(date)}\nCannot be combined with ${period.name}.` }] : []),
         { name: 'GraphUri', help: `The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default ${defaultGraphUri}.` },
       ],
       examples: report.examples,
+      inputs: 'DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.',
       outputs: graphOutputsHelp(report),
       links: ['Get-DapGraphToken', 'Invoke-DapGraphReport', ...report.links],
     },
@@ -61,6 +72,7 @@ export function emitGraphFunction(report: GraphReportModel): string {
   );
   const declarations = [
     `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[ValidatePattern(${tenantIdValidation()})]\n${i2}[string] $TenantId`,
+    `${i2}[Parameter(ValueFromPipelineByPropertyName)]\n${i2}[Alias('InitialDomain')]\n${i2}[AllowEmptyString()]\n${i2}[string] $TenantDomain = ''`,
     `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[securestring] $AccessToken`,
     periodDeclaration(period, date !== undefined),
     ...(date ? [`${i2}[Parameter(Mandatory, ParameterSetName = 'Date')]\n${i2}[datetime] $${identifier(date.name)}`] : []),
@@ -70,10 +82,11 @@ export function emitGraphFunction(report: GraphReportModel): string {
   const body = [
     `${indent}process {`,
     `${i2}$invoke = @{`,
-    `${i3}TenantId    = $TenantId`,
-    `${i3}AccessToken = $AccessToken`,
-    `${i3}Function    = ${psLiteral(report.source.function)}`,
-    `${i3}GraphUri    = $GraphUri`,
+    `${i3}TenantId     = $TenantId`,
+    `${i3}TenantDomain = $TenantDomain`,
+    `${i3}AccessToken  = $AccessToken`,
+    `${i3}Function     = ${psLiteral(report.source.function)}`,
+    `${i3}GraphUri     = $GraphUri`,
     `${i2}}`,
     ...(date
       ? [
@@ -85,18 +98,16 @@ export function emitGraphFunction(report: GraphReportModel): string {
           `${i2}}`,
         ]
       : [`${i2}if ($${periodName}) { $invoke.Period = $${periodName} }`]),
-    `${i2}try {`,
-    `${i3}Invoke-DapGraphReport @invoke`,
-    `${i2}}`,
-    `${i2}catch {`,
-    `${i3}$PSCmdlet.WriteError($_)`,
-    `${i2}}`,
+    // No try/catch: Invoke-DapGraphReport writes one non-terminating error per failed tenant,
+    // which passes through as it is.
+    `${i2}Invoke-DapGraphReport @invoke`,
     `${indent}}`,
   ];
   return advancedFunction({
     name: report.functionName,
+    outputType: graphTypeName(report),
     help,
-    cmdletBinding: date ? "[CmdletBinding(DefaultParameterSetName = 'Period')]" : '[CmdletBinding()]',
+    cmdletBinding: date ? "[CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]" : '[CmdletBinding(PositionalBinding = $false)]',
     declarations,
     body,
   });

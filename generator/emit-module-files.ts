@@ -1,13 +1,33 @@
 import type { Catalog } from '../common/catalog.js';
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { generatedHeader } from './generated-header.js';
+import type { PackageFacts } from './package-facts.js';
 import type { ReportModel } from './report-model.js';
 
 /** The module's fixed identity: never change it, or PowerShell sees a different module. */
 export const moduleGuid = '5d6f3b1e-8a47-4c2e-9f1d-7b3a2c4e6f80';
 export const moduleName = 'DapReporting';
 
-export function emitManifest(version: string, functions: readonly string[], sources: readonly string[]): string {
+/**
+ * Why MSOnline is not in RequiredModules, said where Gallery users and the manifest's readers see it:
+ * a required module would stop the Graph commands from loading where MSOnline is not installed.
+ */
+export const moduleDescription =
+  'Runs Exchange Online and Microsoft Graph usage reports in every customer tenant of a Microsoft cloud partner (delegated admin) ' +
+  'and merges them into one CSV. Connect-DapPartner, Get-DapCustomer and the Exchange reports need the MSOnline module; ' +
+  'it is not a required module, so that the Microsoft Graph commands load without it.';
+
+/** Gallery tags: the subject, then the edition and the platforms the module runs on. */
+export const moduleTags = ['Partner', 'DAP', 'GDAP', 'ExchangeOnline', 'MicrosoftGraph', 'Reporting', 'MSOnline', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS'];
+
+/**
+ * The oldest PowerShell the module runs on: the Graph functions use Invoke-WebRequest
+ * -SkipHttpErrorCheck and Export-DapAggregateReport ForEach-Object -Parallel, both new in 7.0.
+ */
+export const minimumPowerShellVersion = '7.0';
+
+export function emitManifest(facts: PackageFacts, functions: readonly string[], sources: readonly string[]): string {
+  const version = facts.version;
   const match = /^(\d+\.\d+\.\d+)(?:-([0-9A-Za-z]+))?$/.exec(version);
   if (!match) throw new Error(`package.json version '${version}' is not a version PowerShell accepts (major.minor.patch[-prerelease])`);
   const [, moduleVersion = version, prerelease] = match;
@@ -20,18 +40,20 @@ export function emitManifest(version: string, functions: readonly string[], sour
     "    Author               = 'DapReporting contributors'",
     "    CompanyName          = 'DapReporting'",
     "    Copyright            = '(c) DapReporting contributors. MIT License.'",
-    "    Description          = 'Runs Exchange Online and Microsoft Graph usage reports in every customer tenant of a Microsoft cloud partner (delegated admin) and merges them into one CSV.'",
-    "    PowerShellVersion    = '5.1'",
-    "    CompatiblePSEditions = @('Desktop', 'Core')",
+    `    Description          = ${psLiteral(moduleDescription)}`,
+    `    PowerShellVersion    = ${psLiteral(minimumPowerShellVersion)}`,
+    "    CompatiblePSEditions = @('Core')",
     `    FunctionsToExport    = ${psStringArray(functions)}`,
     '    CmdletsToExport      = @()',
     '    VariablesToExport    = @()',
     '    AliasesToExport      = @()',
     '    PrivateData          = @{',
     '        PSData = @{',
-    "            Tags       = @('Partner', 'DAP', 'GDAP', 'ExchangeOnline', 'MicrosoftGraph', 'Reporting', 'MSOnline')",
-    "            LicenseUri = 'https://opensource.org/licenses/MIT'",
-    ...(prerelease ? [`            Prerelease = ${psLiteral(prerelease)}`] : []),
+    `            Tags         = ${psStringArray(moduleTags)}`,
+    `            ProjectUri   = ${psLiteral(facts.projectUri)}`,
+    `            LicenseUri   = ${psLiteral(facts.licenseUri)}`,
+    `            ReleaseNotes = ${psLiteral(facts.releaseNotes)}`,
+    ...(prerelease ? [`            Prerelease   = ${psLiteral(prerelease)}`] : []),
     '        }',
     '    }',
     '}',

@@ -5,6 +5,9 @@ import type { ExchangeReportModel } from './report-model.js';
 
 const indent = '    ';
 
+export const exchangeReportInputsHelp =
+  'DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.';
+
 export function reportOutputsHelp(report: ExchangeReportModel): string {
   // a bytesOf column is added by dap-report (its pwsh host), not by the function
   const own = report.columns.filter((c) => !c.bytesOf);
@@ -24,11 +27,12 @@ export function emitReportFunction(report: ExchangeReportModel): string {
         'use -ErrorAction Stop to stop at the first failure. Only the report parameters that are given (or have a default) are sent to the service.',
       parameters: [
         { name: 'TenantId', help: 'The customer tenant id (a GUID), e.g. from Get-DapCustomer.' },
-        { name: 'InitialDomain', help: 'The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.' },
+        { name: 'InitialDomain', help: 'The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.\nAlias: TenantDomain.' },
         { name: 'Credential', help: 'The partner administrator credential.' },
         ...report.parameters.map((parameter) => ({ name: identifier(parameter.name), help: parameterHelp(parameter) })),
       ],
       examples: report.examples,
+      inputs: exchangeReportInputsHelp,
       outputs: reportOutputsHelp(report),
       links: ['Get-DapCustomer', 'Invoke-DapTenantReport', ...report.links],
     },
@@ -74,14 +78,8 @@ export function emitReportFunction(report: ExchangeReportModel): string {
       `${indent}${indent}$invoke.InputParameters = @{${entries === '' ? '' : ` ${entries} `}}`,
     );
   }
-  body.push(
-    `${indent}${indent}try {`,
-    `${indent}${indent}${indent}Invoke-DapTenantReport @invoke`,
-    `${indent}${indent}}`,
-    `${indent}${indent}catch {`,
-    `${indent}${indent}${indent}$PSCmdlet.WriteError($_)`,
-    `${indent}${indent}}`,
-    `${indent}}`,
-  );
-  return advancedFunction({ name: report.functionName, help, cmdletBinding: '[CmdletBinding()]', declarations, body });
+  // No try/catch: Invoke-DapTenantReport writes one non-terminating error per failed tenant, which
+  // passes through as it is (catching and writing it again would add records to -ErrorVariable).
+  body.push(`${indent}${indent}Invoke-DapTenantReport @invoke`, `${indent}}`);
+  return advancedFunction({ name: report.functionName, help, cmdletBinding: '[CmdletBinding(PositionalBinding = $false)]', declarations, body });
 }

@@ -1,3 +1,4 @@
+import { errorsFileSuffix } from '../common/errors-file-format.js';
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { emitReportFunction, reportOutputsHelp } from './emit-report-function.js';
 import { generatedHeader } from './generated-header.js';
@@ -27,7 +28,7 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
       parameters: [
         { name: 'UserName', help: 'The partner administrator user name, e.g. admin@contoso.onmicrosoft.com; the password is asked for.' },
         { name: 'OutputFile', help: 'The merged CSV file to write.' },
-        { name: 'ErrorFile', help: 'The text file listing every tenant that failed.' },
+        { name: 'ErrorFile', help: `The errors file (CSV) listing every tenant that failed or returned no rows. Default: OutputFile followed by ${errorsFileSuffix}.` },
         { name: 'ThrottleLimit', help: 'How many tenants run at the same time, 1 to 3 (the service allows 3 sessions per account).' },
         { name: 'Tenant', help: 'Only these tenants: initial domains, default domains or tenant ids.' },
         { name: 'Exclude', help: 'Leave these tenants out: initial domains, default domains or tenant ids.' },
@@ -35,10 +36,11 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
       ],
       examples: [
         {
-          code: `.\\${fileName} -UserName admin@contoso.onmicrosoft.com -OutputFile ReportOutput.csv -ErrorFile Errors.txt`,
-          description: 'Asks for the password, then writes the report of every customer tenant to ReportOutput.csv.',
+          code: `.\\${fileName} -UserName admin@contoso.onmicrosoft.com -OutputFile ReportOutput.csv`,
+          description: `Asks for the password, then writes the report of every customer tenant to ReportOutput.csv and the failed or empty tenants to ReportOutput.csv${errorsFileSuffix}.`,
         },
       ],
+      inputs: 'None. The script takes no pipeline input.',
       outputs: `DapReporting.AggregateResult (a summary). The rows go to OutputFile: ${reportOutputsHelp(report)}`,
       links: ['Export-DapAggregateReport', ...report.links],
     },
@@ -47,7 +49,7 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
   const declarations = [
     `${indent}[Parameter(Mandatory)]\n${indent}[ValidateNotNullOrEmpty()]\n${indent}[string] $UserName`,
     `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string] $OutputFile = 'ReportOutput.csv'`,
-    `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string] $ErrorFile = 'Errors.txt'`,
+    `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string] $ErrorFile`,
     `${indent}[ValidateRange(1, 3)]\n${indent}[int] $ThrottleLimit = 3`,
     `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string[]] $Tenant`,
     `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string[]] $Exclude`,
@@ -86,10 +88,10 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
     `${indent}Report        = ${psLiteral(report.name)}`,
     `${indent}Credential    = $credential`,
     `${indent}OutputFile    = $OutputFile`,
-    `${indent}ErrorFile     = $ErrorFile`,
     `${indent}ThrottleLimit = $ThrottleLimit`,
     `${indent}Parameters    = $reportParameters`,
     '}',
+    'if ($ErrorFile) { $export.ErrorFile = $ErrorFile }',
     'if ($Tenant) { $export.Tenant = $Tenant }',
     'if ($Exclude) { $export.Exclude = $Exclude }',
     'try {',
@@ -107,7 +109,7 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
     generatedHeader(sources),
     '',
     help,
-    '[CmdletBinding()]',
+    '[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]',
     'param(',
     declarations.join(',\n\n'),
     ')',

@@ -3,6 +3,7 @@ import { emitGraphFunction } from './emit-graph-function.js';
 import { emitReportFunction } from './emit-report-function.js';
 import { emitScript } from './emit-script.js';
 import { generatedHeader } from './generated-header.js';
+import { type PackageFacts, packageFactSources } from './package-facts.js';
 import { displayPath } from './load-definitions.js';
 import { scriptTemplates, type SharedTemplate, sharedTemplates, templatePath } from './render-template.js';
 import { type GraphReportModel, isExchangeReport, isGraphReport, type ReportModel } from './report-model.js';
@@ -10,8 +11,8 @@ import { renderSharedFunctions } from './shared-functions.js';
 
 export interface GenerateOptions {
   reports: readonly ReportModel[];
-  /** The module version (package.json's). */
-  version: string;
+  /** The module's version, project and license addresses and release notes. */
+  package: PackageFacts;
 }
 
 /** Generated files by path relative to the output folder (forward slashes), in a stable order. */
@@ -22,7 +23,7 @@ export const ownedFolders = [`${moduleName}/Public`, `${moduleName}/Private`, 's
 
 /** Everything `module/` holds, as text; pure (no file system writes), byte-identical for the same input. */
 export function generateModule(options: GenerateOptions): GeneratedFiles {
-  const { reports, version } = options;
+  const { reports, package: facts } = options;
   const definitionFiles = [...new Set(reports.map((r) => r.definitionFile))];
   const exchangeFiles = [...new Set(reports.filter(isExchangeReport).map((r) => r.definitionFile))];
   const graphFiles = [...new Set(reports.filter(isGraphReport).map((r) => r.definitionFile))];
@@ -48,9 +49,9 @@ export function generateModule(options: GenerateOptions): GeneratedFiles {
   }
   publicFunctions.sort();
   const moduleSources = [...definitionFiles, ...templateFiles];
-  files.set(`${moduleName}/${moduleName}.psd1`, emitManifest(version, publicFunctions, moduleSources));
+  files.set(`${moduleName}/${moduleName}.psd1`, emitManifest(facts, publicFunctions, [...moduleSources, ...packageFactSources]));
   files.set(`${moduleName}/${moduleName}.psm1`, emitRootModule(publicFunctions, [], moduleSources));
-  files.set(`${moduleName}/${moduleName}.catalog.json`, emitCatalog(version, reports));
+  files.set(`${moduleName}/${moduleName}.catalog.json`, emitCatalog(facts.version, reports));
   // Standalone scripts exist for the Exchange reports, which discover tenants and sign in with
   // MSOnline; a Graph report runs through the module or the runtime.
   const scriptTemplateFiles = scriptTemplates.map((name) => displayPath(templatePath(name)));

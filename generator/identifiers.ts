@@ -24,6 +24,20 @@ export const reservedParameterNames: ReadonlySet<string> = new Set(
   ].map((name) => name.toLowerCase()),
 );
 
+/**
+ * The PowerShell property name of a Graph CSV header: its runs of letters and digits, each with a
+ * capital first letter, joined ('Prohibit Send/Receive Quota (Byte)' -> ProhibitSendReceiveQuotaByte).
+ * Invoke-DapGraphReport applies the same rule to a header no definition names (a contract test
+ * holds the two equal).
+ */
+export function psPropertyName(header: string): string {
+  return header
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+}
+
 /** A tenant id: a GUID in its usual 8-4-4-4-12 form. */
 export const tenantIdPattern = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\\z';
 

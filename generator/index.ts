@@ -1,5 +1,6 @@
 export { approvedVerb, approvedVerbs } from './approved-verbs.js';
-export { createProgram, packageVersion, runGenerator } from './cli.js';
+export { createProgram, runGenerator } from './cli.js';
+export { readPackageFacts, type PackageFacts } from './package-facts.js';
 export { type DefinitionProblem, definitionError, formatProblem } from './definition-problem.js';
 export { generateModule, type GeneratedFiles, type GenerateOptions, ownedFolders } from './generate-module.js';
 export { generatedMarker } from './generated-header.js';

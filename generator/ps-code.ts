@@ -80,13 +80,13 @@ export function parameterHelp(parameter: ParameterModel): string {
  * The text of an advanced function with one output type: help, [CmdletBinding(…)], param block of
  * the given declarations, then the body lines. Every generated report function takes this shape.
  */
-export function advancedFunction(parts: { name: string; help: string; cmdletBinding: string; declarations: string[]; body: string[] }): string {
+export function advancedFunction(parts: { name: string; help: string; cmdletBinding: string; outputType?: string; declarations: string[]; body: string[] }): string {
   const indent = '    ';
   return [
     `function ${parts.name} {`,
     parts.help,
     `${indent}${parts.cmdletBinding}`,
-    `${indent}[OutputType([pscustomobject])]`,
+    `${indent}[OutputType(${parts.outputType === undefined ? '[pscustomobject]' : psLiteral(parts.outputType)})]`,
     `${indent}param(`,
     parts.declarations.join(',\n\n'),
     `${indent})`,

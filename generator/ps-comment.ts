@@ -35,6 +35,8 @@ export interface HelpSections {
   description: string;
   parameters: Array<{ name: string; help: string }>;
   examples: Array<{ code: string; description: string }>;
+  /** What the command takes from the pipeline ("None." when nothing). */
+  inputs: string;
   outputs: string;
   links: string[];
 }
@@ -49,6 +51,7 @@ export function commentHelp(help: HelpSections, indent: string): string {
   section('DESCRIPTION', help.description);
   for (const parameter of help.parameters) section(`PARAMETER ${parameter.name}`, parameter.help);
   for (const example of help.examples) section('EXAMPLE', `${example.code}\n\n${example.description}`);
+  section('INPUTS', help.inputs);
   section('OUTPUTS', help.outputs);
   for (const link of help.links) section('LINK', link);
   while (out.at(-1) === '') out.pop();

@@ -6,7 +6,7 @@ export const templatesDir = join(projectRoot, 'generator', 'templates');
 
 /** The shared functions, each kept as a PowerShell template in generator/templates/<name>.ps1. */
 export const sharedTemplates = [
-  'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapGraphToken', 'Invoke-DapGraphReport',
+  'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Invoke-DapGraphReport',
 ] as const;
 /** The shared functions the standalone (Exchange) scripts carry. */
 export const scriptTemplates = ['Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport'] as const satisfies readonly SharedTemplate[];

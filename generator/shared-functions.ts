@@ -1,8 +1,10 @@
+import { errorsFileColumns, errorsFileSuffix, noDataMessage } from '../common/errors-file-format.js';
 import { psLiteral } from '../common/ps-literal.js';
-import { graphBaseUriPattern, graphPeriods } from './identifiers.js';
-import { domainValidation, literalList, tenantIdValidation } from './ps-code.js';
+import { graphTypeName } from './emit-graph-function.js';
+import { graphBaseUriPattern, graphPeriods, psPropertyName } from './identifiers.js';
+import { domainValidation, identifier, literalList, tenantIdValidation } from './ps-code.js';
 import { renderTemplate, type SharedTemplate, sharedTemplates } from './render-template.js';
-import { isExchangeReport, isGraphReport, type ReportModel } from './report-model.js';
+import { type GraphReportModel, isExchangeReport, isGraphReport, type ReportModel } from './report-model.js';
 
 /** The shared functions rendered for a set of reports, by function name, in template order. */
 export function renderSharedFunctions(reports: readonly ReportModel[]): Map<SharedTemplate, string> {
@@ -16,6 +18,23 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
   const reportFunctions = exchange.length === 0
     ? '@{}'
     : ['[ordered]@{', ...exchange.map((r) => `        ${psLiteral(r.name)} = ${psLiteral(r.functionName)}`), '    }'].join('\n');
+  // Invoke-DapGraphReport's table of each Graph function's object type and typed columns.
+  const shapeOf = new Map<string, GraphReportModel>();
+  for (const report of graph) if (!shapeOf.has(report.source.function)) shapeOf.set(report.source.function, report);
+  const graphReportShapes = shapeOf.size === 0
+    ? '@{}'
+    : [
+        '@{',
+        ...[...shapeOf].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, report]) => [
+          `            ${psLiteral(name)} = @{`,
+          `                TypeName = ${psLiteral(graphTypeName(report))}`,
+          '                Columns  = @(',
+          ...report.columns.map((c) => `                    @{ Header = ${psLiteral(c.name)}; Property = ${psLiteral(identifier(psPropertyName(c.name)))}; Type = ${psLiteral(c.type)} }`),
+          '                )',
+          '            }',
+        ].join('\n')),
+        '        }',
+      ].join('\n');
   const values: Record<SharedTemplate, Record<string, string>> = {
     'Connect-DapPartner': {},
     'Get-DapCustomer': {},
@@ -28,9 +47,17 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
     'Export-DapAggregateReport': {
       ReportNames: literalList(reportNames.length > 0 ? reportNames : ['NoReport']),
       ReportFunctions: reportFunctions,
+      ErrorsFileColumns: literalList(errorsFileColumns),
+      ErrorsFileHeader: errorsFileColumns.join(','),
+      ErrorsFileSuffix: psLiteral(errorsFileSuffix),
+      ErrorsFileSuffixText: errorsFileSuffix,
+      NoDataMessage: psLiteral(noDataMessage),
     },
     'Get-DapGraphToken': {
       TenantIdPattern: tenantIdValidation(),
+      GraphUriPattern: psLiteral(graphBaseUriPattern),
+    },
+    'Get-DapGraphCustomer': {
       GraphUriPattern: psLiteral(graphBaseUriPattern),
     },
     'Invoke-DapGraphReport': {
@@ -39,6 +66,7 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
       GraphFunctions: literalList(graphFunctions.length > 0 ? graphFunctions : ['getNoReport']),
       GraphPeriods: literalList(graphPeriods),
       GraphUriPattern: psLiteral(graphBaseUriPattern),
+      GraphReportShapes: graphReportShapes,
     },
   };
   return new Map(sharedTemplates.map((name) => [name, renderTemplate(name, values[name])]));

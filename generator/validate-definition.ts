@@ -3,7 +3,7 @@ import { remotingColumnNames, tenantKeyColumns } from '../common/output-columns.
 import { approvedVerb } from './approved-verbs.js';
 import type { DefinitionProblem } from './definition-problem.js';
 import {
-  cmdletNamePattern, graphFunctionPattern, graphParameterNames, graphPeriods, parameterNamePattern, reportNamePattern, reservedParameterNames,
+  cmdletNamePattern, graphFunctionPattern, graphParameterNames, graphPeriods, parameterNamePattern, psPropertyName, reportNamePattern, reservedParameterNames,
 } from './identifiers.js';
 import type { ColumnModel, ExampleModel, ExchangeSourceModel, GraphSourceModel, ParameterModel, ReportModel, SourceModel } from './report-model.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';
@@ -270,7 +270,24 @@ function validateParameter(checker: Checker, value: StaticValue, seen: Map<strin
   };
 }
 
-function validateColumn(checker: Checker, value: StaticValue, seen: Set<string>, earlier: readonly ColumnModel[]): ColumnModel | undefined {
+/**
+ * A Graph report's rows become objects whose property names are psPropertyName() of the CSV
+ * headers: each must be an identifier, unique, and not one of the two every row starts with.
+ */
+function checkGraphPropertyName(checker: Checker, name: string, at: Position, seen: Map<string, string>): void {
+  const property = psPropertyName(name);
+  if (!parameterNamePattern.test(property) || ['tenantid', 'tenantdomain'].includes(property.toLowerCase())) {
+    checker.report(at, `column '${name}' of a graph report gives the property name '${property}', which is not allowed: it must start with a letter and not be TenantId or TenantDomain`);
+    return;
+  }
+  const earlier = seen.get(property.toLowerCase());
+  if (earlier !== undefined) checker.report(at, `columns '${earlier}' and '${name}' of a graph report give the same property name '${property}'`);
+  else seen.set(property.toLowerCase(), name);
+}
+
+function validateColumn(
+  checker: Checker, value: StaticValue, seen: Set<string>, earlier: readonly ColumnModel[], graphProperties?: Map<string, string>,
+): ColumnModel | undefined {
   const object = checker.object(value, 'a column', ['name', 'type', 'bytesOf'], value.at);
   if (!object) return undefined;
   const name = checker.string(object, 'name', 'the column name');
@@ -285,7 +302,10 @@ function validateColumn(checker: Checker, value: StaticValue, seen: Set<string>,
       const shown = controlCharacters(name) ? JSON.stringify(name) : `'${name}'`;
       checker.report(at, `column name ${shown} is not allowed (control characters, a remoting column, or a column every report already starts with)`);
     } else if (seen.has(name.toLowerCase())) checker.report(at, `duplicate column name '${name}'`);
-    else seen.add(name.toLowerCase());
+    else {
+      seen.add(name.toLowerCase());
+      if (graphProperties) checkGraphPropertyName(checker, name, at, graphProperties);
+    }
   }
   const bytesOf = checker.string(object, 'bytesOf', 'the column it reads a size from', { required: false });
   if (bytesOf !== undefined) {
@@ -338,8 +358,11 @@ export function validateDefinition(value: StaticValue, at: Position, definitionF
   const seenColumns = new Set<string>();
   const columnItems = checker.array(object, 'columns', 'the columns', true);
   if (columnItems && columnItems.length === 0) checker.report(object.properties.get('columns')!.value.at, 'a report needs at least one column');
+  const graphProperties = source?.kind === 'graph' ? new Map<string, string>() : undefined;
   const columns: (ColumnModel | undefined)[] = [];
-  for (const item of columnItems ?? []) columns.push(validateColumn(checker, item, seenColumns, columns.filter((c): c is ColumnModel => c !== undefined)));
+  for (const item of columnItems ?? []) {
+    columns.push(validateColumn(checker, item, seenColumns, columns.filter((c): c is ColumnModel => c !== undefined), graphProperties));
+  }
   const exampleItems = checker.array(object, 'examples', 'the examples (help text)', true);
   if (exampleItems && exampleItems.length === 0) checker.report(object.properties.get('examples')!.value.at, 'a report needs at least one example (help text)');
   const examples = (exampleItems ?? []).map((item) => validateExample(checker, item));

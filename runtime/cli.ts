@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option, type ParseOptions } from 'commander';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { errorsFileColumns, errorsFileSuffix } from '../common/errors-file-format.js';
 import { machineDapError } from '../common/machine-error.js';
 import { terminalText } from '../common/terminal-text.js';
 import { formatCatalog } from './list-reports.js';
@@ -19,7 +20,7 @@ Examples:
   # one report over every customer of a partner account (password from DAP_PASSWORD or a prompt)
   $ dap-report run --report MailboxActivityReport --param ReportType=Daily \\
       --param StartDate=2015-03-18 --param EndDate=2015-03-18 \\
-      --user admin@contoso.onmicrosoft.com --out ./ReportOutput.csv --errors ./Errors.txt
+      --user admin@contoso.onmicrosoft.com --out ./ReportOutput.csv --errors ./ReportOutput.csv.errors.csv
 
   # two accounts, each with its own limit of 3 sessions; only some tenants; Excel-friendly output
   $ dap-report run --report MailboxUsageReport --user a@partner.onmicrosoft.com --user b@partner.onmicrosoft.com \\
@@ -146,7 +147,7 @@ Examples:
     .option('--report <name>', 'the report to run (see `dap-report reports`); MailboxActivityReport under --simulate')
     .option('--param <Name=Value>', 'a report parameter; repeat for several (dates as 2015-03-18 or 03/18/2015)', collect, [])
     .option('--out <csv>', 'the merged output file', './ReportOutput.csv')
-    .option('--errors <file>', 'the errors file (one line per failed or empty tenant); default Errors.txt beside --out')
+    .option('--errors <file>', `the errors file, a CSV (${errorsFileColumns.join(',')}; one line per failed or empty tenant); default <out>${errorsFileSuffix}`)
     .option('--user <upn>', 'a partner account; repeat to spread tenants over several accounts', collect, [])
     .option('--simulate [scenario.json]', 'run against the embedded simulator (its default scenario, or the given one)')
     .option('--resume', 'finish an interrupted run of the same command: keep the tenants already done')

@@ -1,14 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
+import { errorsFileColumns, noDataMessage } from '../common/errors-file-format.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { compareTenants } from './manifest.js';
 import type { TenantSummary } from './summary.js';
 
-export const errorsFileColumns = ['TenantDomain', 'TenantId', 'Category', 'Message'] as const;
+export { errorsFileColumns } from '../common/errors-file-format.js';
 
 /**
- * The errors file: a CSV with a header and one line per tenant that failed or returned no data
- * (NoData is listed but is not a failure), in domain order. Written even when empty, so a stale
- * file from an earlier run never remains.
+ * The errors file (format in common/errors-file-format.ts): a CSV with a header and one line per
+ * tenant that failed or returned no data (NoData is listed but is not a failure), in domain order.
+ * Written even when empty, so a stale file from an earlier run never remains.
  */
 export function formatErrorsFile(tenants: readonly TenantSummary[]): string {
   const lines = [...tenants]
@@ -18,7 +19,8 @@ export function formatErrorsFile(tenants: readonly TenantSummary[]): string {
       t.domain,
       t.tenantId,
       t.status === 'noData' ? 'NoData' : (t.category ?? 'RemoteError'),
-      t.message ?? (t.status === 'noData' ? 'the report returned no rows for this tenant' : ''),
+      // one line, as the module writes it: a CSV reader never sees a record break inside a message
+      (t.message ?? (t.status === 'noData' ? noDataMessage : '')).replace(/\s*[\r\n]+\s*/g, ' '),
     ]);
   return stringify([[...errorsFileColumns], ...lines], { record_delimiter: 'windows' });
 }

@@ -2,6 +2,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Catalog, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { defaultErrorsFileFor } from '../common/errors-file-format.js';
 import type { RunFingerprint } from './manifest.js';
 import { findReport, parseReportParameters } from './report-parameters.js';
 import { parseBackend, planGraph, rejectGraphOptions, type BackendKind, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
@@ -74,7 +75,6 @@ export const defaultReportName = 'MailboxActivityReport';
 /** The report of `run --simulate --backend graph` without --report. */
 export const defaultGraphReportName = 'MailboxUsageDetail';
 export const defaultOutput = 'ReportOutput.csv';
-export const defaultErrorsFile = 'Errors.txt';
 export const defaultTenantTimeoutSeconds = 300;
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
@@ -206,7 +206,7 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
   const filter = parseTenantFilter(options, cwd);
 
   const out = resolve(cwd, options.out ?? defaultOutput);
-  const errors = resolve(cwd, options.errors ?? resolve(dirname(out), defaultErrorsFile));
+  const errors = resolve(cwd, options.errors ?? defaultErrorsFileFor(out));
   checkFolder('--out', out);
   checkFolder('--errors', errors);
   if (errors === out) throw usage('OPTION_CONFLICT', `--errors and --out both name ${out}: expected two different files`);

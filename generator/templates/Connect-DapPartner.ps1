@@ -17,18 +17,22 @@ function Connect-DapPartner {
 
     Prompts for the password and signs in.
 
+    .INPUTS
+    None. You cannot pipe objects to Connect-DapPartner.
+
     .OUTPUTS
     None.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([void])]
     param(
         [Parameter(Mandatory)]
         [pscredential] $Credential
     )
+    Write-Verbose ('Signing in to the partner directory as {0}' -f $Credential.UserName)
     try {
         Connect-MsolService -Credential $Credential -ErrorAction Stop
     }

@@ -37,13 +37,16 @@ function Get-DapCustomer {
 
     Runs a report in every customer tenant; the report takes TenantId and InitialDomain from the pipeline.
 
+    .INPUTS
+    Partner contracts (Get-MsolPartnerContract output, or objects with TenantId, Name, DefaultDomainName and ContractType), bound to -Contract.
+
     .OUTPUTS
     DapReporting.Customer: TenantId (a GUID string), Name, DefaultDomainName, InitialDomain, ContractType.
 
     .LINK
     Connect-DapPartner
     #>
-    [CmdletBinding(DefaultParameterSetName = 'All')]
+    [CmdletBinding(DefaultParameterSetName = 'All', PositionalBinding = $false)]
     [OutputType('DapReporting.Customer')]
     param(
         [Parameter(Mandatory, ValueFromPipeline, ParameterSetName = 'Contract')]
@@ -76,6 +79,7 @@ function Get-DapCustomer {
     }
     end {
         $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        Write-Verbose ('{0} partner contracts to look up' -f $contracts.Count)
         $activity = 'Discovering customer tenants'
         $index = 0
         foreach ($contract in $contracts) {
@@ -112,11 +116,14 @@ function Get-DapCustomer {
             }
             $keys = @($customer.TenantId, $customer.InitialDomain, $customer.DefaultDomainName) | Where-Object { $_ }
             if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) {
+                Write-Verbose ('[{0}] left out: not named by -Tenant' -f $customer.InitialDomain)
                 continue
             }
             if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) {
+                Write-Verbose ('[{0}] left out: named by -Exclude' -f $customer.InitialDomain)
                 continue
             }
+            Write-Verbose ('[{0}] tenant {1} ({2})' -f $customer.InitialDomain, $customer.TenantId, $customer.Name)
             $customer
         }
         Write-Progress -Activity $activity -Completed

@@ -7,14 +7,14 @@ function Get-DapGraphToken {
     Posts the client credentials of the partner's multi-tenant app to the customer tenant's token
     endpoint (<LoginUri>/<TenantId>/oauth2/v2.0/token, form body grant_type=client_credentials,
     client_id, client_secret, scope) and returns one DapReporting.GraphToken per tenant: the tenant
-    id, the access token as a SecureString and its expiry. Pipe it into a Graph report function,
+    id and domain, the access token as a SecureString and its expiry. Pipe it into a Graph report function,
     which takes TenantId and AccessToken from the pipeline.
 
     The client secret is turned into plain text only in memory, for the request body; it is never
     written to any stream, log or file, and neither is the token. The tenant id is checked to be a
     GUID before it goes into the URI.
 
-    A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId is
+    A tenant that fails writes exactly one non-terminating error whose FullyQualifiedErrorId is
     Dap.<Category> and whose target object is the tenant id, and the other tenants go on:
     AccessDenied when the app is not consented in, or not known to, that tenant (invalid_client,
     unauthorized_client, AADSTS65001, AADSTS700016), InvalidData when the answer holds no token,
@@ -24,6 +24,11 @@ function Get-DapGraphToken {
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapCustomer; also taken from the pipeline.
+
+    .PARAMETER TenantDomain
+    The customer tenant's domain, passed on in the token object so that the report rows carry it;
+    from the pipeline, e.g. from Get-DapGraphCustomer. Optional.
+    Alias: InitialDomain.
 
     .PARAMETER ClientId
     The application (client) id of the partner's app registration (a GUID), consented in every
@@ -50,8 +55,11 @@ function Get-DapGraphToken {
 
     One token per tenant id in the TenantId column of customers.csv; a tenant that has not consented to the app reports Dap.AccessDenied and the others go on.
 
+    .INPUTS
+    Any object with a TenantId property (DapReporting.Customer, Import-Csv rows ...), bound by property name.
+
     .OUTPUTS
-    DapReporting.GraphToken: TenantId, AccessToken (SecureString), ExpiresOn (UTC).
+    DapReporting.GraphToken: TenantId, TenantDomain, AccessToken (SecureString), ExpiresOn (UTC).
 
     .LINK
     Invoke-DapGraphReport
@@ -59,12 +67,17 @@ function Get-DapGraphToken {
     .LINK
     https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType('DapReporting.GraphToken')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern({{TenantIdPattern}})]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory)]
         [ValidatePattern({{TenantIdPattern}})]
@@ -91,14 +104,25 @@ function Get-DapGraphToken {
         }
         $answer = $null
         $failure = $null
+        # The request runs in a pipeline of its own (in this runspace, stopped with it), its
+        # failure caught in there and returned as an ErrorRecord: the caller's -ErrorVariable and
+        # $Error get only the one record written below. Fixed text; the data goes in as the argument.
+        $errorsBefore = $global:Error.Count
+        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
         try {
-            $answer = Invoke-RestMethod -Method Post -Uri $uri -Body $body -ContentType 'application/x-www-form-urlencoded' -ErrorAction Stop
-        }
-        catch {
-            $failure = $_
+            $script = 'param($Parameters) try { Invoke-RestMethod @Parameters -ErrorAction Stop } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
+            $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
+            [void]$pipeline.AddScript($script, $true).AddArgument($request)
+            $output = @($pipeline.Invoke())
+            $failure = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+            if (-not $failure) { $answer = $output | Select-Object -First 1 }
         }
         finally {
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
             $body.Clear()
+            while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
         }
         if ($failure) {
             $detail = if ($failure.ErrorDetails) { [string]$failure.ErrorDetails.Message } else { '' }
@@ -145,9 +169,10 @@ function Get-DapGraphToken {
         if (-not [int]::TryParse([string]$answer.expires_in, [ref]$lifetime)) { $lifetime = 3600 }
         [pscustomobject]@{
             PSTypeName  = 'DapReporting.GraphToken'
-            TenantId    = $TenantId
-            AccessToken = [System.Net.NetworkCredential]::new('', $plain).SecurePassword
-            ExpiresOn   = [datetime]::UtcNow.AddSeconds($lifetime)
+            TenantId     = $TenantId
+            TenantDomain = $TenantDomain
+            AccessToken  = [System.Net.NetworkCredential]::new('', $plain).SecurePassword
+            ExpiresOn    = [datetime]::UtcNow.AddSeconds($lifetime)
         }
     }
 }

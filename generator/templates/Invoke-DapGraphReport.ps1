@@ -7,9 +7,13 @@ function Invoke-DapGraphReport {
     Calls GET <GraphUri>/v1.0/reports/<Function>(period='<Period>'), or (date=<YYYY-MM-DD>) when a
     Date is given, with the tenant's access token. The service answers 302 with a short-lived,
     pre-authenticated download URL; that URL is fetched without the token, the CSV's byte order
-    mark is removed and each CSV row becomes one object: TenantId first, then the report's columns
-    as the service names them (for example 'Storage Used (Byte)'). A report without rows returns
-    nothing.
+    mark is removed and each CSV row becomes one typed object (DapReporting.<Report>): TenantId,
+    TenantDomain, then the report's columns with PowerShell names and types: the CSV header's runs
+    of letters and digits, each capitalised ('Storage Used (Byte)' becomes StorageUsedByte), as a
+    [long], [double], [bool] or [datetime] where the report definition says so (an empty cell is
+    $null). A column the definition does not know keeps its text, under a name made the same way.
+    A report without rows returns nothing. (dap-report run --backend graph writes the service's own
+    headers into its CSV.)
 
     The function name and the period come from validated sets, the date is formatted by the
     function, and every value goes into the URL through [uri]::EscapeDataString. The token is sent
@@ -17,8 +21,9 @@ function Invoke-DapGraphReport {
 
     When the service throttles (429 Too Many Requests) the call waits for the Retry-After seconds
     (at most 600; 5, 10, 20 ... seconds when the header is missing) and tries again, at most
-    MaxRetries times. A failure ends the call with one terminating error whose
-    FullyQualifiedErrorId is Dap.<Category> and whose target object is the tenant id: AccessDenied
+    MaxRetries times. A failure writes exactly one non-terminating error (use -ErrorAction Stop to
+    make it terminating) whose FullyQualifiedErrorId starts with Dap.<Category> and whose target
+    object is the tenant id: AccessDenied
     (401 or 403: token rejected, Reports.Read.All not consented), Throttled (still 429 after the
     retries), InvalidParameter (400, e.g. a date outside the last 30 days) or RemoteError (anything
     else, including a failed download); the message keeps the service's own code and text. Needs
@@ -26,6 +31,10 @@ function Invoke-DapGraphReport {
 
     .PARAMETER TenantId
     The customer tenant id (a GUID); copied into every row.
+
+    .PARAMETER TenantDomain
+    The customer tenant's domain, copied into every row as TenantDomain (empty when not given).
+    Alias: InitialDomain.
 
     .PARAMETER AccessToken
     An access token for Microsoft Graph in that tenant, e.g. the AccessToken of Get-DapGraphToken.
@@ -50,8 +59,11 @@ function Invoke-DapGraphReport {
 
     Mailbox usage of the last 30 days in one tenant, as objects.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
-    System.Management.Automation.PSCustomObject: TenantId, then the report's CSV columns.
+    DapReporting.<Report> (for example DapReporting.MailboxUsageDetail): TenantId, TenantDomain, then the report's columns, typed.
 
     .LINK
     Get-DapGraphToken
@@ -59,12 +71,17 @@ function Invoke-DapGraphReport {
     .LINK
     https://learn.microsoft.com/graph/api/resources/report
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern({{TenantIdPattern}})]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
@@ -87,6 +104,9 @@ function Invoke-DapGraphReport {
         [int] $MaxRetries = 3
     )
     process {
+        # Each report function: its object type and its columns (CSV header, property name, type).
+        $reports = {{GraphReportShapes}}
+        $shape = $reports[$Function]
         $argument = if ($PSCmdlet.ParameterSetName -eq 'Date') {
             'date={0}' -f [uri]::EscapeDataString($Date.ToString('yyyy-MM-dd', [System.Globalization.CultureInfo]::InvariantCulture))
         }
@@ -112,52 +132,83 @@ function Invoke-DapGraphReport {
             if ([string]::IsNullOrWhiteSpace($text)) { return 'HTTP {0}' -f [int]$Response.StatusCode }
             $text.Trim()
         }
-        $fail = {
+        $newFailure = {
             param([string] $Category, [string] $ErrorCategory, [string] $Text, [System.Exception] $Inner)
             $message = '{0} failed for tenant {1}: {2}' -f $Function, $TenantId, $Text
             $exception = [System.Management.Automation.RuntimeException]::new($message, $Inner)
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, "Dap.$Category", [System.Management.Automation.ErrorCategory]$ErrorCategory, $TenantId)
-            $PSCmdlet.ThrowTerminatingError($record)
+            [System.Management.Automation.ErrorRecord]::new($exception, "Dap.$Category", [System.Management.Automation.ErrorCategory]$ErrorCategory, $TenantId)
         }
+        # One web request in a pipeline of its own (in this runspace, stopped with it): the records
+        # Invoke-WebRequest writes (a MaximumRedirectExceeded for every expected redirect) stay in
+        # its streams instead of reaching the caller's -ErrorVariable and $Error.
+        $webRequest = {
+            param([hashtable] $Parameters)
+            $result = @{ Response = $null; Errors = @(); Exception = $null }
+            $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
+            try {
+                # Fixed text; the data goes in as the argument. An error that stops Invoke-WebRequest
+                # (no connection) comes back as an ErrorRecord: caught in there, it leaves no record here.
+                $script = 'param($Parameters) try { Invoke-WebRequest @Parameters -ErrorAction Continue } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
+                [void]$pipeline.AddScript($script, $true).AddArgument($Parameters)
+                try {
+                    $output = @($pipeline.Invoke())
+                    $stopped = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    if ($stopped) { $result.Exception = $stopped.Exception }
+                    $result.Response = @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                }
+                catch {
+                    $inner = $_.Exception.InnerException
+                    if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
+                    $result.Exception = if ($inner) { $inner } else { $_.Exception }
+                }
+                $result.Errors = @($pipeline.Streams.Error)
+                foreach ($item in $result.Errors) { $global:Error.Remove($item) }
+            }
+            finally {
+                # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+                # thread, which must never find it disposed; the garbage collector takes it.
+                $pipeline = $null
+            }
+            $result
+        }
+        $failure = $null
         $attempt = 0
         $response = $null
+        $status = 0
         try {
-            while ($true) {
+            :request while ($true) {
                 $attempt++
                 Write-Verbose ('GET {0} (tenant {1}, attempt {2})' -f $uri, $TenantId, $attempt)
                 # With -MaximumRedirection 0 a redirect comes back as the response plus a
                 # MaximumRedirectExceeded error record: that redirect is the one expected here.
-                $webErrors = $null
-                try {
-                    $response = Invoke-WebRequest -Uri $uri -Method Get -Headers $headers -MaximumRedirection 0 -SkipHttpErrorCheck -ErrorAction SilentlyContinue -ErrorVariable webErrors
-                }
-                catch {
-                    & $fail 'RemoteError' 'ConnectionError' $_.Exception.Message $_.Exception
-                }
-                $unexpected = @($webErrors | Where-Object { [string]$_.FullyQualifiedErrorId -notlike 'MaximumRedirectExceeded,*' })
-                if ($unexpected.Count -gt 0 -or $null -eq $response) {
-                    $problem = if ($unexpected.Count -gt 0) { $unexpected[0].Exception } else { [System.InvalidOperationException]::new('no response') }
-                    & $fail 'RemoteError' 'ConnectionError' $problem.Message $problem
+                $call = & $webRequest @{ Uri = $uri; Method = 'Get'; Headers = $headers; MaximumRedirection = 0; SkipHttpErrorCheck = $true }
+                $unexpected = @($call.Errors | Where-Object { [string]$_.FullyQualifiedErrorId -notlike 'MaximumRedirectExceeded,*' })
+                $response = $call.Response
+                if ($call.Exception -or $unexpected.Count -gt 0 -or $null -eq $response) {
+                    $problem = if ($call.Exception) { $call.Exception } elseif ($unexpected.Count -gt 0) { $unexpected[0].Exception } else { [System.InvalidOperationException]::new('no response') }
+                    $failure = & $newFailure 'RemoteError' 'ConnectionError' $problem.Message $problem
+                    break request
                 }
                 $status = [int]$response.StatusCode
                 if (@(301, 302, 303, 307, 308) -contains $status) {
                     $location = [string]@($response.Headers['Location'])[0]
                     $download = $null
                     if (-not [uri]::TryCreate($location, [System.UriKind]::Absolute, [ref]$download) -or @('https', 'http') -notcontains $download.Scheme) {
-                        & $fail 'RemoteError' 'InvalidResult' ("the service redirected to '{0}', which is not an http(s) download URL" -f $location) $null
+                        $failure = & $newFailure 'RemoteError' 'InvalidResult' ("the service redirected to '{0}', which is not an http(s) download URL" -f $location) $null
+                        break request
                     }
                     Write-Verbose ('Downloading the {0} report of tenant {1}' -f $Function, $TenantId)
-                    try {
-                        # The download URL is pre-authenticated: the token is not sent there.
-                        $response = Invoke-WebRequest -Uri $download -Method Get -SkipHttpErrorCheck -ErrorAction Stop
+                    # The download URL is pre-authenticated: the token is not sent there.
+                    $call = & $webRequest @{ Uri = $download; Method = 'Get'; SkipHttpErrorCheck = $true }
+                    $problem = if ($call.Exception) { $call.Exception } elseif (@($call.Errors).Count -gt 0) { @($call.Errors)[0].Exception } elseif ($null -eq $call.Response) { [System.InvalidOperationException]::new('no response') } else { $null }
+                    if ($problem) {
+                        $failure = & $newFailure 'RemoteError' 'ConnectionError' ('the report download failed: {0}' -f $problem.Message) $problem
+                        break request
                     }
-                    catch {
-                        & $fail 'RemoteError' 'ConnectionError' ('the report download failed: {0}' -f $_.Exception.Message) $_.Exception
-                    }
+                    $response = $call.Response
                     $status = [int]$response.StatusCode
                 }
-                if ($status -ne 429 -or $attempt -gt $MaxRetries) { break }
+                if ($status -ne 429 -or $attempt -gt $MaxRetries) { break request }
                 $seconds = 0
                 if (-not [int]::TryParse([string]@($response.Headers['Retry-After'])[0], [ref]$seconds) -or $seconds -lt 0) {
                     $seconds = 5 * [int][Math]::Pow(2, $attempt - 1)
@@ -170,23 +221,82 @@ function Invoke-DapGraphReport {
         finally {
             $headers.Clear()
         }
-        switch ($status) {
-            200 { break }
-            429 { & $fail 'Throttled' 'LimitsExceeded' ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage $response)) $null }
-            { $_ -eq 401 -or $_ -eq 403 } { & $fail 'AccessDenied' 'PermissionDenied' (& $serviceMessage $response) $null }
-            400 { & $fail 'InvalidParameter' 'InvalidArgument' (& $serviceMessage $response) $null }
-            default { & $fail 'RemoteError' 'NotSpecified' ('HTTP {0}: {1}' -f $status, (& $serviceMessage $response)) $null }
+        if (-not $failure) {
+            if ($status -eq 429) {
+                $failure = & $newFailure 'Throttled' 'LimitsExceeded' ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage $response)) $null
+            }
+            elseif ($status -eq 401 -or $status -eq 403) {
+                $failure = & $newFailure 'AccessDenied' 'PermissionDenied' (& $serviceMessage $response) $null
+            }
+            elseif ($status -eq 400) {
+                $failure = & $newFailure 'InvalidParameter' 'InvalidArgument' (& $serviceMessage $response) $null
+            }
+            elseif ($status -ne 200) {
+                $failure = & $newFailure 'RemoteError' 'NotSpecified' ('HTTP {0}: {1}' -f $status, (& $serviceMessage $response)) $null
+            }
+        }
+        if ($failure) {
+            Write-Verbose ('Tenant {0}: {1} failed ({2})' -f $TenantId, $Function, $failure.FullyQualifiedErrorId)
+            $PSCmdlet.WriteError($failure)
+            return
         }
         $text = (& $readText $response).TrimStart([char]0xFEFF)
-        if ([string]::IsNullOrWhiteSpace($text)) { return }
+        if ([string]::IsNullOrWhiteSpace($text)) {
+            Write-Verbose ('Tenant {0}: the {1} report has no rows' -f $TenantId, $Function)
+            return
+        }
+        $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+        # A cell as the column's type; an empty cell is $null, a cell that does not parse keeps its text.
+        $convert = {
+            param([string] $Text, [string] $Type)
+            if ([string]::IsNullOrEmpty($Text)) { return $null }
+            if ($Type -eq 'integer') {
+                $number = [long]0
+                if ([long]::TryParse($Text, [System.Globalization.NumberStyles]::Integer, $invariant, [ref]$number)) { return $number }
+            }
+            elseif ($Type -eq 'number') {
+                $number = [double]0
+                if ([double]::TryParse($Text, [System.Globalization.NumberStyles]::Float, $invariant, [ref]$number)) { return $number }
+            }
+            elseif ($Type -eq 'boolean') {
+                if ($Text -eq 'True') { return $true }
+                if ($Text -eq 'False') { return $false }
+            }
+            elseif ($Type -eq 'datetime') {
+                $when = [datetime]::MinValue
+                if ([datetime]::TryParseExact($Text, 'yyyy-MM-dd', $invariant, [System.Globalization.DateTimeStyles]::None, [ref]$when)) { return $when }
+                if ([datetime]::TryParse($Text, $invariant, [System.Globalization.DateTimeStyles]::RoundtripKind, [ref]$when)) { return $when }
+            }
+            else {
+                return $Text
+            }
+            $Text
+        }
+        # The property name of a header no definition names: the rule dap-gen applies to the others.
+        $propertyName = {
+            param([string] $Header)
+            (@($Header -split '[^A-Za-z0-9]+' | Where-Object { $_ } | ForEach-Object { $_.Substring(0, 1).ToUpperInvariant() + $_.Substring(1) })) -join ''
+        }
+        $count = 0
         foreach ($row in @($text | ConvertFrom-Csv)) {
             if ($null -eq $row) { continue }
-            $values = [ordered]@{ TenantId = $TenantId }
-            foreach ($property in $row.PSObject.Properties) {
-                if ($values.Contains($property.Name)) { continue }
-                $values[$property.Name] = $property.Value
+            $values = [ordered]@{ PSTypeName = $shape.TypeName; TenantId = $TenantId; TenantDomain = $TenantDomain }
+            $known = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+            foreach ($column in $shape.Columns) {
+                $cell = $row.PSObject.Properties[$column.Header]
+                $values[$column.Property] = if ($cell) { & $convert ([string]$cell.Value) $column.Type } else { $null }
+                [void]$known.Add($column.Header)
             }
+            foreach ($property in $row.PSObject.Properties) {
+                if ($known.Contains($property.Name)) { continue }
+                $name = & $propertyName $property.Name
+                if ($name -notmatch '^[A-Za-z]' -or $values.Contains($name)) { $name = $property.Name }
+                if ($values.Contains($name)) { continue }
+                $values[$name] = $property.Value
+            }
+            $count++
             [pscustomobject]$values
         }
+        Write-Verbose ('Tenant {0}: {1} rows of {2}' -f $TenantId, $count, $Function)
     }
 }

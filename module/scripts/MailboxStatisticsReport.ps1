@@ -25,7 +25,7 @@ The partner administrator user name, e.g. admin@contoso.onmicrosoft.com; the pas
 The merged CSV file to write.
 
 .PARAMETER ErrorFile
-The text file listing every tenant that failed.
+The errors file (CSV) listing every tenant that failed or returned no rows. Default: OutputFile followed by .errors.csv.
 
 .PARAMETER ThrottleLimit
 How many tenants run at the same time, 1 to 3 (the service allows 3 sessions per account).
@@ -37,9 +37,12 @@ Only these tenants: initial domains, default domains or tenant ids.
 Leave these tenants out: initial domains, default domains or tenant ids.
 
 .EXAMPLE
-․\MailboxStatisticsReport.ps1 -UserName admin@contoso.onmicrosoft.com -OutputFile ReportOutput.csv -ErrorFile Errors.txt
+․\MailboxStatisticsReport.ps1 -UserName admin@contoso.onmicrosoft.com -OutputFile ReportOutput.csv
 
-Asks for the password, then writes the report of every customer tenant to ReportOutput.csv.
+Asks for the password, then writes the report of every customer tenant to ReportOutput.csv and the failed or empty tenants to ReportOutput.csv.errors.csv.
+
+.INPUTS
+None. The script takes no pipeline input.
 
 .OUTPUTS
 DapReporting.AggregateResult (a summary). The rows go to OutputFile: System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then DisplayName, MailboxGuid, ItemCount, TotalItemSize, LastLogonTime, LastUserActionTime.
@@ -50,7 +53,7 @@ Export-DapAggregateReport
 .LINK
 https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics
 #>
-[CmdletBinding()]
+[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]
 param(
     [Parameter(Mandatory)]
     [ValidateNotNullOrEmpty()]
@@ -60,7 +63,7 @@ param(
     [string] $OutputFile = 'ReportOutput.csv',
 
     [ValidateNotNullOrEmpty()]
-    [string] $ErrorFile = 'Errors.txt',
+    [string] $ErrorFile,
 
     [ValidateRange(1, 3)]
     [int] $ThrottleLimit = 3,
@@ -93,18 +96,22 @@ function Connect-DapPartner {
 
     Prompts for the password and signs in.
 
+    .INPUTS
+    None. You cannot pipe objects to Connect-DapPartner.
+
     .OUTPUTS
     None.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([void])]
     param(
         [Parameter(Mandatory)]
         [pscredential] $Credential
     )
+    Write-Verbose ('Signing in to the partner directory as {0}' -f $Credential.UserName)
     try {
         Connect-MsolService -Credential $Credential -ErrorAction Stop
     }
@@ -156,13 +163,16 @@ function Get-DapCustomer {
 
     Runs a report in every customer tenant; the report takes TenantId and InitialDomain from the pipeline.
 
+    .INPUTS
+    Partner contracts (Get-MsolPartnerContract output, or objects with TenantId, Name, DefaultDomainName and ContractType), bound to -Contract.
+
     .OUTPUTS
     DapReporting.Customer: TenantId (a GUID string), Name, DefaultDomainName, InitialDomain, ContractType.
 
     .LINK
     Connect-DapPartner
     #>
-    [CmdletBinding(DefaultParameterSetName = 'All')]
+    [CmdletBinding(DefaultParameterSetName = 'All', PositionalBinding = $false)]
     [OutputType('DapReporting.Customer')]
     param(
         [Parameter(Mandatory, ValueFromPipeline, ParameterSetName = 'Contract')]
@@ -195,6 +205,7 @@ function Get-DapCustomer {
     }
     end {
         $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+        Write-Verbose ('{0} partner contracts to look up' -f $contracts.Count)
         $activity = 'Discovering customer tenants'
         $index = 0
         foreach ($contract in $contracts) {
@@ -231,11 +242,14 @@ function Get-DapCustomer {
             }
             $keys = @($customer.TenantId, $customer.InitialDomain, $customer.DefaultDomainName) | Where-Object { $_ }
             if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) {
+                Write-Verbose ('[{0}] left out: not named by -Tenant' -f $customer.InitialDomain)
                 continue
             }
             if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) {
+                Write-Verbose ('[{0}] left out: named by -Exclude' -f $customer.InitialDomain)
                 continue
             }
+            Write-Verbose ('[{0}] tenant {1} ({2})' -f $customer.InitialDomain, $customer.TenantId, $customer.Name)
             $customer
         }
         Write-Progress -Activity $activity -Completed
@@ -254,11 +268,13 @@ function Invoke-DapTenantReport {
     TenantId and TenantDomain first, then the row's own properties, without the remoting properties
     PSComputerName, RunspaceId and PSShowComputerName. A tenant without rows returns nothing.
 
-    The domain is checked to be a DNS name before any connection URI is built. Errors reported by
-    the remote side end the call with one terminating error whose FullyQualifiedErrorId is
-    Dap.<Category> (SessionLimit, AccessDenied, Throttled, InvalidParameter or RemoteError) and
-    whose target object is the domain; the message keeps the service's own text. Warnings are
-    passed on with the domain in front; the redirection notice goes to the verbose stream.
+    The domain is checked to be a DNS name before any connection URI is built. The remote call runs
+    in a pipeline of its own, so the records it writes stay there: a failed tenant writes exactly
+    one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (SessionLimit,
+    AccessDenied, Throttled, InvalidParameter or RemoteError) and whose target object is the domain;
+    the message keeps the service's own text (use -ErrorAction Stop to make it terminating).
+    Each warning of the service is passed on once, with the domain in front; the redirection
+    notice goes to the verbose stream, as do the session being opened and the rows received.
 
     .PARAMETER TenantId
     The customer tenant's id (a GUID); copied into every row.
@@ -266,6 +282,7 @@ function Invoke-DapTenantReport {
     .PARAMETER InitialDomain
     The customer tenant's initial domain, e.g. contoso.onmicrosoft.com; the remote session is opened
     for it and it is copied into every row as TenantDomain.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator's credential.
@@ -290,13 +307,16 @@ function Invoke-DapTenantReport {
 
     Monthly mailbox activity of one tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject: TenantId, TenantDomain, then the command's columns.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -349,20 +369,48 @@ function Invoke-DapTenantReport {
             AllowRedirection  = $true
             ScriptBlock       = $remote
             ArgumentList      = @($Command, $Parameters, $InputCommand, $InputParameters)
-            ErrorAction       = 'SilentlyContinue'
-            ErrorVariable     = 'remoteErrors'
-            WarningAction     = 'SilentlyContinue'
-            WarningVariable   = 'remoteWarnings'
+            ErrorAction       = 'Continue'
         }
-        $remoteErrors = $null
-        $remoteWarnings = $null
+        # A pipeline of its own (in this runspace, stopped with it): its errors and warnings are
+        # collected in its streams instead of reaching the caller's -ErrorVariable, $Error and
+        # host, so the caller sees one record per failed tenant and each warning once.
+        Write-Verbose ('[{0}] running {1} in a remote session' -f $InitialDomain, $Command)
+        $remoteErrors = @()
+        $remoteWarnings = @()
         $caught = $null
         $rows = @()
+        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
         try {
-            $rows = @(Invoke-Command @invoke)
+            # Fixed text; the data goes in as the argument. Warnings come back as WarningRecords
+            # among the rows instead of going to the host, and an error that stops Invoke-Command
+            # as an ErrorRecord: caught in there, it leaves no record here.
+            $script = 'param($Invoke) try { Invoke-Command @Invoke 3>&1 } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
+            [void]$pipeline.AddScript($script, $true).AddArgument($invoke)
+            try {
+                $output = @($pipeline.Invoke())
+                $remoteWarnings = @($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+                $caught = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                $rows = @($output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] -and $_ -isnot [System.Management.Automation.ErrorRecord] })
+            }
+            catch {
+                $inner = $_.Exception.InnerException
+                if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
+                $caught = if ($inner -is [System.Management.Automation.IContainsErrorRecord]) {
+                    $inner.ErrorRecord
+                }
+                else {
+                    $problem = if ($inner) { $inner } else { $_.Exception }
+                    [System.Management.Automation.ErrorRecord]::new($problem, 'RemoteError', [System.Management.Automation.ErrorCategory]::NotSpecified, $null)
+                }
+            }
+            $remoteErrors = @($pipeline.Streams.Error)
+            # The runspace's $Error got them too: the record written below stands for them there.
+            foreach ($item in $remoteErrors) { $global:Error.Remove($item) }
         }
-        catch {
-            $caught = $_
+        finally {
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
         }
         foreach ($warning in @($remoteWarnings)) {
             if ($null -eq $warning) { continue }
@@ -403,8 +451,11 @@ function Invoke-DapTenantReport {
             $exception = [System.Management.Automation.RuntimeException]::new($text, $first.Exception)
             $record = [System.Management.Automation.ErrorRecord]::new(
                 $exception, "Dap.$category", [System.Management.Automation.ErrorCategory]$errorCategory, $InitialDomain)
-            $PSCmdlet.ThrowTerminatingError($record)
+            Write-Verbose ('[{0}] failed ({1})' -f $InitialDomain, $category)
+            $PSCmdlet.WriteError($record)
+            return
         }
+        Write-Verbose ('[{0}] {1} rows' -f $InitialDomain, @($rows | Where-Object { $null -ne $_ }).Count)
         $remoting = @('PSComputerName', 'RunspaceId', 'PSShowComputerName')
         foreach ($row in $rows) {
             if ($null -eq $row) { continue }
@@ -432,7 +483,8 @@ function Get-DapMailboxStatisticsReport {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -441,6 +493,9 @@ function Get-DapMailboxStatisticsReport {
     Get-DapCustomer | Get-DapMailboxStatisticsReport -Credential $credential
 
     Statistics of every mailbox in every customer tenant.
+
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
 
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then DisplayName, MailboxGuid, ItemCount, TotalItemSize, LastLogonTime, LastUserActionTime.
@@ -454,7 +509,7 @@ function Get-DapMailboxStatisticsReport {
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -483,12 +538,7 @@ function Get-DapMailboxStatisticsReport {
         }
         $invoke.InputCommand = 'Get-Mailbox'
         $invoke.InputParameters = @{ 'ResultSize' = 'Unlimited' }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }
 
@@ -499,32 +549,40 @@ function Export-DapAggregateReport {
 
     .DESCRIPTION
     Signs in (Connect-DapPartner), discovers the customer tenants (Get-DapCustomer), then runs the
-    report in each tenant: on PowerShell 7 in parallel with ForEach-Object -Parallel, at most
-    ThrottleLimit tenants at a time (the service allows 3 open sessions per account); on Windows
-    PowerShell 5.1 one tenant after another. Every remote session is a temporary one that
-    Invoke-Command closes when the tenant is done, whether it succeeded or failed.
+    report in each tenant: in parallel with ForEach-Object -Parallel, at most ThrottleLimit tenants
+    at a time (the service allows 3 open sessions per account), or one tenant after another with
+    ThrottleLimit 1 (and in a standalone script on Windows PowerShell 5.1). Every remote session is
+    a temporary one that Invoke-Command closes when the tenant is done, whether it succeeded or
+    failed. Failed tenants are listed in the errors file, not written as error records.
 
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
-    and then moved over it, so a reader never sees half a file. The errors file has one line per
-    failed tenant (domain, tenant id, failure category and the service's message), then one NoData
-    line per tenant whose report returned no rows. A failed sign-in
-    stops everything before any tenant is contacted (Dap.AuthenticationFailed).
+    and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
+    the one dap-report writes: columns TenantDomain,TenantId,Category,Message, one line per tenant that failed
+    (its failure category and the service's message on one line) or returned no rows (NoData), in
+    domain order. A failed sign-in stops everything before any tenant is contacted
+    (Dap.AuthenticationFailed).
+
+    Existing files are replaced; -NoClobber refuses to (Dap.FileExists) and a read-only file is
+    replaced only with -Force (Dap.FileReadOnly otherwise). Both are checked before signing in, so
+    nothing runs when the files cannot be written. -WhatIf shows what would be written and runs
+    nothing; -Verbose reports each tenant as it finishes.
 
     It runs the Exchange Online reports. The Microsoft Graph reports (Get-DapGraphToken piped into
     their own functions) are not in its Report set.
 
     .PARAMETER Report
-    The report to run, by name.
+    The report to run, by name. The only positional parameter (position 0).
 
     .PARAMETER Credential
     The partner administrator's credential.
 
     .PARAMETER OutputFile
-    The merged CSV file to write; replaced if it exists.
+    The merged CSV file to write.
 
     .PARAMETER ErrorFile
-    The text file listing every tenant that failed or returned no rows; replaced if it exists.
+    The errors file (CSV) listing every tenant that failed or returned no rows. Default: OutputFile
+    followed by .errors.csv, e.g. ReportOutput.csv.errors.csv.
 
     .PARAMETER Parameters
     The report's own parameters, by name, e.g. @{ ReportType = 'Monthly' }.
@@ -538,10 +596,30 @@ function Export-DapAggregateReport {
     .PARAMETER Exclude
     Leave these tenants out: initial domains, default domains or tenant ids.
 
-    .EXAMPLE
-    Export-DapAggregateReport -Report MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -ErrorFile Errors.txt -Parameters @{ ReportType = 'Monthly' }
+    .PARAMETER Force
+    Replace OutputFile and ErrorFile even when they are read-only. Cannot be combined with NoClobber.
 
-    Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv.
+    .PARAMETER NoClobber
+    Do not replace an existing OutputFile or ErrorFile: stop with Dap.FileExists before signing in.
+
+    .PARAMETER WhatIf
+    Shows the files that would be written, without signing in or running anything.
+
+    .PARAMETER Confirm
+    Asks before signing in and running the report.
+
+    .EXAMPLE
+    Export-DapAggregateReport MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
+
+    Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv; failed and empty tenants in ReportOutput.csv.errors.csv.
+
+    .EXAMPLE
+    Export-DapAggregateReport -Report StaleMailboxReport -Credential $credential -OutputFile stale.csv -ErrorFile stale-errors.csv -Exclude test.onmicrosoft.com -NoClobber -Verbose
+
+    Every tenant but one, without replacing an earlier stale.csv, reporting each tenant as it finishes.
+
+    .INPUTS
+    None. You cannot pipe objects to Export-DapAggregateReport.
 
     .OUTPUTS
     DapReporting.AggregateResult: Report, Tenants, Succeeded (NoData of them without rows), Failed, Rows, OutputFile, ErrorFile.
@@ -549,10 +627,10 @@ function Export-DapAggregateReport {
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]
     [OutputType('DapReporting.AggregateResult')]
     param(
-        [Parameter(Mandatory)]
+        [Parameter(Mandatory, Position = 0)]
         [ValidateSet('ConnectionByClientTypeReport', 'MailboxActivityReport', 'MailboxStatisticsReport', 'MailboxUsageDetailReport', 'MailboxUsageReport', 'MessageTraceReport', 'StaleMailboxDetailReport', 'StaleMailboxReport')]
         [string] $Report,
 
@@ -563,7 +641,6 @@ function Export-DapAggregateReport {
         [ValidateNotNullOrEmpty()]
         [string] $OutputFile,
 
-        [Parameter(Mandatory)]
         [ValidateNotNullOrEmpty()]
         [string] $ErrorFile,
 
@@ -576,7 +653,11 @@ function Export-DapAggregateReport {
         [string[]] $Tenant,
 
         [ValidateNotNullOrEmpty()]
-        [string[]] $Exclude
+        [string[]] $Exclude,
+
+        [switch] $Force,
+
+        [switch] $NoClobber
     )
     $reportFunctions = [ordered]@{
         'ConnectionByClientTypeReport' = 'Get-DapConnectionByClientTypeReport'
@@ -599,9 +680,49 @@ function Export-DapAggregateReport {
             $PSCmdlet.ThrowTerminatingError($record)
         }
     }
+    $stop = {
+        param([string] $ErrorId, [string] $Category, [string] $Message, $Target)
+        $record = [System.Management.Automation.ErrorRecord]::new(
+            [System.InvalidOperationException]::new($Message), $ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
+        $PSCmdlet.ThrowTerminatingError($record)
+    }
+    if ($Force -and $NoClobber) {
+        & $stop 'Dap.InvalidParameter' 'InvalidArgument' 'Force and NoClobber cannot be combined: Force replaces read-only files, NoClobber replaces no file.' $null
+    }
     $outputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputFile)
-    $errorPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ErrorFile)
+    $errorPath = if ($PSBoundParameters.ContainsKey('ErrorFile')) {
+        $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ErrorFile)
+    }
+    else {
+        $outputPath + '.errors.csv'
+    }
+    if ($errorPath -eq $outputPath) {
+        & $stop 'Dap.InvalidParameter' 'InvalidArgument' ('ErrorFile and OutputFile both name {0}: expected two different files.' -f $outputPath) $outputPath
+    }
+    foreach ($path in @($outputPath, $errorPath)) {
+        if (-not [System.IO.File]::Exists($path)) { continue }
+        if ($NoClobber) {
+            & $stop 'Dap.FileExists' 'ResourceExists' ('{0} exists and NoClobber was given: nothing was run.' -f $path) $path
+        }
+        if (-not $Force -and ([System.IO.File]::GetAttributes($path) -band [System.IO.FileAttributes]::ReadOnly)) {
+            & $stop 'Dap.FileReadOnly' 'PermissionDenied' ('{0} is read-only: use -Force to replace it. Nothing was run.' -f $path) $path
+        }
+    }
+    if (-not $PSCmdlet.ShouldProcess(('{0} and {1}' -f $outputPath, $errorPath), ('Run {0} in every customer tenant and write' -f $Report))) {
+        return
+    }
+    # Replaces a file that -Force allows to be replaced although it is read-only.
+    $makeWritable = {
+        param([string] $Path)
+        if ($Force -and [System.IO.File]::Exists($Path)) {
+            $attributes = [System.IO.File]::GetAttributes($Path)
+            if ($attributes -band [System.IO.FileAttributes]::ReadOnly) {
+                [System.IO.File]::SetAttributes($Path, $attributes -bxor [System.IO.FileAttributes]::ReadOnly)
+            }
+        }
+    }
 
+    Write-Verbose ('Signing in as {0}' -f $Credential.UserName)
     try {
         Connect-DapPartner -Credential $Credential
     }
@@ -611,21 +732,50 @@ function Export-DapAggregateReport {
     $failures = [System.Collections.Generic.List[object]]::new()
     $noData = [System.Collections.Generic.List[object]]::new()
     $rows = [System.Collections.Generic.List[object]]::new()
-    $discovery = @{ ErrorAction = 'SilentlyContinue'; ErrorVariable = 'discoveryErrors' }
+    # Runs a script block in a pipeline of its own (in this runspace, stopped with it), so that
+    # the records its commands write reach neither the caller's -ErrorVariable nor $Error: every
+    # failure ends up in the errors file, whichever way the tenants run. Returns the output, the
+    # errors written and the error that stopped it.
+    $isolated = {
+        param([scriptblock] $Block, [object[]] $Arguments)
+        $result = @{ Output = @(); Errors = @(); Stopped = $null }
+        $errorsBefore = $global:Error.Count
+        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
+        try {
+            [void]$pipeline.AddScript($Block.ToString(), $true)
+            foreach ($argument in $Arguments) { [void]$pipeline.AddArgument($argument) }
+            try {
+                $result.Output = @($pipeline.Invoke())
+            }
+            catch {
+                $inner = $_.Exception.InnerException
+                if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
+                $result.Stopped = if ($inner -is [System.Management.Automation.IContainsErrorRecord]) { $inner.ErrorRecord } else { $_ }
+            }
+            $result.Errors = @($pipeline.Streams.Error)
+        }
+        finally {
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
+            while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
+        }
+        $result
+    }
+    $discovery = @{ ErrorAction = 'Continue' }
     if ($Tenant) { $discovery.Tenant = $Tenant }
     if ($Exclude) { $discovery.Exclude = $Exclude }
-    $discoveryErrors = $null
-    try {
-        $customers = @(Get-DapCustomer @discovery)
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $discovered = & $isolated { param($Discovery) Get-DapCustomer @Discovery } @(, $discovery)
+    if ($discovered.Stopped) { $PSCmdlet.ThrowTerminatingError($discovered.Stopped) }
+    $customers = @($discovered.Output)
+    $discoveryErrors = $discovered.Errors
     foreach ($item in @($discoveryErrors)) {
         if ($item -isnot [System.Management.Automation.ErrorRecord]) { continue }
         $category = if ([string]$item.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { $Matches[1] } else { 'RemoteError' }
+        Write-Verbose ('[{0}] discovery failed ({1}): {2}' -f $item.TargetObject, $category, $item)
         $failures.Add([pscustomobject]@{ TenantDomain = ''; TenantId = [string]$item.TargetObject; Category = $category; Message = $item.ToString() })
     }
+    Write-Verbose ('{0} customer tenants to run {1} in, {2} at a time' -f $customers.Count, $Report, $ThrottleLimit)
 
     # One tenant: its rows, or the error that stopped it. Runs here or in a parallel runspace.
     $runTenant = {
@@ -663,11 +813,13 @@ function Export-DapAggregateReport {
                     Category     = $category
                     Message      = $failure.ToString()
                 })
+            Write-Verbose ('[{0}] failed ({1}): {2}' -f $Result.Customer.InitialDomain, $category, $failure)
         }
         else {
             $before = $rows.Count
             foreach ($row in $Result.Rows) { $rows.Add($row) }
             if ($rows.Count -eq $before) { $noData.Add($Result.Customer) }
+            Write-Verbose ('[{0}] {1} rows ({2} of {3} tenants done)' -f $Result.Customer.InitialDomain, ($rows.Count - $before), $done, $total)
         }
     }
     try {
@@ -703,7 +855,7 @@ function Export-DapAggregateReport {
         }
         else {
             foreach ($customer in $customers) {
-                . $record (& $runTenant $customer $functionName $Credential $Parameters)
+                . $record (@((& $isolated $runTenant @($customer, $functionName, $Credential, $Parameters)).Output)[0])
             }
         }
     }
@@ -739,19 +891,47 @@ function Export-DapAggregateReport {
         else {
             [System.IO.File]::WriteAllText($temporary, ('"TenantId","TenantDomain"' + [Environment]::NewLine))
         }
+        & $makeWritable $outputPath
         Move-Item -LiteralPath $temporary -Destination $outputPath -Force
     }
     finally {
         if ([System.IO.File]::Exists($temporary)) { [System.IO.File]::Delete($temporary) }
     }
-    $lines = [System.Collections.Generic.List[string]]::new()
-    foreach ($failure in $failures) {
-        $lines.Add(('{0} ({1}) {2}: {3}' -f $failure.TenantDomain, $failure.TenantId, $failure.Category, ($failure.Message -replace '\s*[\r\n]+\s*', ' ')))
-    }
+    # The errors file, byte for byte as dap-report writes it: a field is quoted when it holds a
+    # comma, a quote or a line break, a message is one line, records end with CRLF.
+    $entries = [System.Collections.Generic.List[object]]::new()
+    foreach ($failure in $failures) { $entries.Add($failure) }
     foreach ($customer in $noData) {
-        $lines.Add(('{0} ({1}) NoData: the report returned no rows for this tenant' -f $customer.InitialDomain, $customer.TenantId))
+        $entries.Add([pscustomobject]@{ TenantDomain = $customer.InitialDomain; TenantId = $customer.TenantId; Category = 'NoData'; Message = 'the report returned no rows for this tenant' })
     }
-    [System.IO.File]::WriteAllLines($errorPath, $lines)
+    $ordinal = [System.StringComparer]::Ordinal
+    $entries.Sort([System.Comparison[object]] {
+            param($a, $b)
+            $byDomain = $ordinal.Compare([string]$a.TenantDomain, [string]$b.TenantDomain)
+            if ($byDomain -ne 0) { return $byDomain }
+            $ordinal.Compare([string]$a.TenantId, [string]$b.TenantId)
+        })
+    $csvField = {
+        param([string] $Value)
+        if ($Value.Contains(',') -or $Value.Contains('"') -or $Value.Contains("`r`n")) { return '"{0}"' -f $Value.Replace('"', '""') }
+        $Value
+    }
+    $text = [System.Text.StringBuilder]::new()
+    [void]$text.Append(((@('TenantDomain', 'TenantId', 'Category', 'Message') | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+    foreach ($entry in $entries) {
+        $fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\s*[\r\n]+\s*', ' '))
+        [void]$text.Append((($fields | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+    }
+    $temporary = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($errorPath), ('.{0}.{1}.tmp' -f [System.IO.Path]::GetFileName($errorPath), [guid]::NewGuid().ToString('N')))
+    try {
+        [System.IO.File]::WriteAllText($temporary, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+        & $makeWritable $errorPath
+        Move-Item -LiteralPath $temporary -Destination $errorPath -Force
+    }
+    finally {
+        if ([System.IO.File]::Exists($temporary)) { [System.IO.File]::Delete($temporary) }
+    }
+    Write-Verbose ('Wrote {0} rows to {1} and {2} lines to {3}' -f $rows.Count, $outputPath, $entries.Count, $errorPath)
 
     [pscustomobject]@{
         PSTypeName = 'DapReporting.AggregateResult'
@@ -784,10 +964,10 @@ $export = @{
     Report        = 'MailboxStatisticsReport'
     Credential    = $credential
     OutputFile    = $OutputFile
-    ErrorFile     = $ErrorFile
     ThrottleLimit = $ThrottleLimit
     Parameters    = $reportParameters
 }
+if ($ErrorFile) { $export.ErrorFile = $ErrorFile }
 if ($Tenant) { $export.Tenant = $Tenant }
 if ($Exclude) { $export.Exclude = $Exclude }
 try {

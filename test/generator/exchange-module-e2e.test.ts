@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { noDataMessage } from '../../common/errors-file-format.js';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
@@ -41,13 +42,15 @@ function expectRowsMatchTheWorld(csv: string): void {
   }
 }
 
-/** The errors file names each tenant without mailboxes as NoData, and nothing else (no tenant fails here). */
+/** The errors file (CSV) names each tenant without mailboxes as NoData, and nothing else (no tenant fails here). */
 function expectNoDataLines(errors: string): void {
   const world = buildWorld(loadScenario());
   const empty = world.tenants.filter((t) => t.mailboxes.length === 0);
   expect(empty.length).toBeGreaterThan(0);
-  const lines = errors.split(/\r?\n/).filter(Boolean).sort();
-  expect(lines).toEqual(empty.map((t) => `${t.initialDomain} (${t.tenantId}) NoData: the report returned no rows for this tenant`).sort());
+  const records = parse(errors, { columns: true }) as Array<Record<string, string>>;
+  expect(records.map((r) => [r.TenantDomain, r.TenantId, r.Category, r.Message])).toEqual(
+    empty.map((t) => [t.initialDomain, t.tenantId, 'NoData', noDataMessage]).sort(([a], [b]) => (a! < b! ? -1 : 1)),
+  );
 }
 
 function expectSessionsWithinTheCap(stats: SimulatorStats): void {
@@ -62,12 +65,12 @@ describe('the generated module and scripts against the simulator (full pwsh)', (
     const dir = tempDir();
     const out = join(dir, 'out.csv');
     const run = await underSimulator(dir, join(projectRoot, 'test/fixtures/pwsh/module-report.ps1'), [
-      '-ModuleManifest', manifest, '-UserName', user, '-Mode', mode, '-OutputFile', out, '-ErrorFile', join(dir, 'errors.txt'),
+      '-ModuleManifest', manifest, '-UserName', user, '-Mode', mode, '-OutputFile', out, '-ErrorFile', join(dir, 'errors.csv'),
     ]);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expectRowsMatchTheWorld(readFileSync(out, 'utf8'));
-    if (mode === 'Aggregate') expectNoDataLines(readFileSync(join(dir, 'errors.txt'), 'utf8'));
+    if (mode === 'Aggregate') expectNoDataLines(readFileSync(join(dir, 'errors.csv'), 'utf8'));
     expectSessionsWithinTheCap(run.stats);
   });
 
@@ -75,11 +78,11 @@ describe('the generated module and scripts against the simulator (full pwsh)', (
     const dir = tempDir();
     const out = join(dir, 'out.csv');
     const run = await underSimulator(dir, join(moduleDir, 'scripts', 'MailboxActivityReport.ps1'), [
-      '-UserName', user, '-OutputFile', out, '-ErrorFile', join(dir, 'errors.txt'), '-ReportType', 'Daily', '-StartDate', '2015-03-18', '-EndDate', '2015-03-18',
+      '-UserName', user, '-OutputFile', out, '-ReportType', 'Daily', '-StartDate', '2015-03-18', '-EndDate', '2015-03-18',
     ]);
     expect(run.exitCode).toBe(0);
     expectRowsMatchTheWorld(readFileSync(out, 'utf8'));
-    expectNoDataLines(readFileSync(join(dir, 'errors.txt'), 'utf8'));
+    expectNoDataLines(readFileSync(`${out}.errors.csv`, 'utf8'));
     expect(run.stdout).toMatch(/NoData\s*:\s*[1-9]/);
     expectSessionsWithinTheCap(run.stats);
   });

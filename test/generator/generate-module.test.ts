@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateModule } from '../../generator/generate-module.js';
 import { generatedMarker } from '../../generator/generated-header.js';
-import { generateFor, nastyDefinitions, sampleDefinitions } from './generator-fixtures.js';
+import { fixturePackage, generateFor, nastyDefinitions, sampleDefinitions } from './generator-fixtures.js';
 
 describe('generateModule', () => {
   const files = generateFor([sampleDefinitions]);
@@ -14,6 +14,7 @@ describe('generateModule', () => {
       'DapReporting/Public/Connect-DapPartner.ps1',
       'DapReporting/Public/Export-DapAggregateReport.ps1',
       'DapReporting/Public/Get-DapCustomer.ps1',
+      'DapReporting/Public/Get-DapGraphCustomer.ps1',
       'DapReporting/Public/Get-DapGraphSample.ps1',
       'DapReporting/Public/Get-DapGraphToken.ps1',
       'DapReporting/Public/Get-DapTypedSample.ps1',
@@ -42,7 +43,7 @@ describe('generateModule', () => {
       expect(content).not.toMatch(/\r/);
       expect(content).not.toMatch(/\b20\d\d-\d\d-\d\dT\d\d:/);
       if (relative.endsWith('.json')) continue;
-      const header = content.split('\n').slice(0, 12).join('\n');
+      const header = content.split('\n').slice(0, 16).join('\n');
       expect(header).toContain(generatedMarker);
       expect(header).toContain('npx dap-gen');
       expect(header).toMatch(/Do not edit/);
@@ -101,13 +102,17 @@ describe('generateModule', () => {
     expect(graph).toContain("[ValidateSet('D7', 'D30', 'D90', 'D180')]");
     expect(graph.split('\n').slice(0, 6).join('\n')).toContain('#   test/fixtures/definitions/sample-reports.ts');
     const fn = files.get('DapReporting/Public/Get-DapGraphSample.ps1')!;
-    expect(fn).toContain("[CmdletBinding(DefaultParameterSetName = 'Period')]");
+    expect(fn).toContain("[CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]");
     expect(fn).toContain("[Parameter(Mandatory, ParameterSetName = 'Date')]");
-    expect(fn).toContain("Function    = 'getGraphSample'");
+    expect(fn).toContain("Function     = 'getGraphSample'");
+    expect(fn).toContain("[OutputType('DapReporting.GraphSample')]");
+    // the typed columns, with the property names PowerShell gets
+    expect(graph).toContain("@{ Header = 'Prohibit Send/Receive Quota (Byte)'; Property = 'ProhibitSendReceiveQuotaByte'; Type = 'number' }");
+    expect(graph).toContain("TypeName = 'DapReporting.GraphSample'");
   });
 
   it('renders the Graph shared functions with placeholder sets when there is no Graph report', () => {
-    const none = generateModule({ reports: [], version: '1.2.3' });
+    const none = generateModule({ reports: [], package: fixturePackage() });
     expect(none.get('DapReporting/Public/Invoke-DapGraphReport.ps1')).toContain("[ValidateSet('getNoReport')]");
     expect(none.get('DapReporting/Public/Invoke-DapTenantReport.ps1')).toContain("[ValidateSet('Get-DapNoReport')]");
   });
@@ -115,11 +120,28 @@ describe('generateModule', () => {
   it('lists the functions explicitly in the manifest and the root module, never *', () => {
     const manifest = files.get('DapReporting/DapReporting.psd1')!;
     expect(manifest).toContain(
-      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', " +
+      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapGraphCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', " +
         "'Get-DapTypedSample', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')",
     );
     expect(manifest).not.toContain("'*'");
     expect(manifest).not.toContain('RequiredModules');
     expect(files.get('DapReporting/DapReporting.psm1')).toContain("Export-ModuleMember -Function @('Connect-DapPartner', 'Export-DapAggregateReport'");
+  });
+
+  it('fills every Gallery field of the manifest from the package facts, Core edition and PowerShell 7 only', () => {
+    const manifest = files.get('DapReporting/DapReporting.psd1')!;
+    expect(manifest).toContain("    PowerShellVersion    = '7.0'\n    CompatiblePSEditions = @('Core')\n");
+    expect(manifest).toContain("            ProjectUri   = 'https://example.com/dap'\n");
+    expect(manifest).toContain("            LicenseUri   = 'https://example.com/dap/blob/main/LICENSE'\n");
+    expect(manifest).toContain("            ReleaseNotes = 'Fixture release notes.\nSecond line.'\n");
+    expect(manifest).toMatch(/Tags {9}= @\('Partner', .*'PSEdition_Core'/);
+    expect(manifest).toMatch(/Description {10}= '.*need the MSOnline module; it is not a required module, so that the Microsoft Graph commands load without it\.'/);
+    expect(manifest.split('\n').slice(0, 20).join('\n')).toMatch(/#   package\.json\n#   CHANGELOG\.md\n/);
+  });
+
+  it('writes a prerelease version as ModuleVersion plus Prerelease', () => {
+    const manifest = generateModule({ reports: [], package: fixturePackage('2.0.0-beta1') }).get('DapReporting/DapReporting.psd1')!;
+    expect(manifest).toContain("    ModuleVersion        = '2.0.0'\n");
+    expect(manifest).toContain("            Prerelease   = 'beta1'\n");
   });
 });

@@ -21,7 +21,11 @@ const allowedCommands = new Set([
 const allowedDynamic = new Set([
   '$InputCommand', '$Command', '$FunctionName', '([scriptblock]::Create($setup.RunTenant))', '$record', '$runTenant',
   // Invoke-DapGraphReport's local script blocks, fixed text of the template.
-  '$fail', '$readText', '$serviceMessage',
+  '$readText', '$serviceMessage', '$newFailure', '$webRequest', '$convert', '$propertyName',
+  // Get-DapGraphCustomer's local script blocks, fixed text of the template.
+  '$newRecord', '$describe',
+  // Export-DapAggregateReport's local script blocks, fixed text of the template.
+  '$stop', '$makeWritable', '$csvField', '$isolated',
 ]);
 
 describe('definitions that try to inject PowerShell', () => {
@@ -36,7 +40,7 @@ describe('definitions that try to inject PowerShell', () => {
 
   it('generate files that parse', () => {
     const parsed = lines.filter((l) => l.startsWith('PARSE '));
-    expect(parsed.length).toBe(11); // psd1, psm1, six shared functions, two report functions, one script (none for the Graph report)
+    expect(parsed.length).toBe(12); // psd1, psm1, seven shared functions, two report functions, one script (none for the Graph report)
     for (const line of parsed) expect(line).toMatch(/ 0$/);
   });
 
@@ -61,7 +65,7 @@ describe('definitions that try to inject PowerShell', () => {
 
   it('keep the help block whole: no parameter or section injected through help text', () => {
     expect(lines).toContain('HELP-PARAMS Get-DapNastyReport TenantId,InitialDomain,Credential,Text,Choice,List,Matching');
-    expect(lines).toContain('HELP-PARAMS Get-DapNastyGraphReport TenantId,AccessToken,Period,Date,GraphUri');
+    expect(lines).toContain('HELP-PARAMS Get-DapNastyGraphReport TenantId,TenantDomain,AccessToken,Period,Date,GraphUri');
     for (const fn of ['Get-DapNastyReport', 'Get-DapNastyGraphReport']) {
       const synopsis = fromB64(lines.find((l) => l.startsWith(`HELP-SYNOPSIS ${fn} `))!.split(' ')[2]!);
       expect(synopsis).toBe(nasty.replace('#>', '# >').replace('<#', '< #'));

@@ -101,6 +101,10 @@ describe('loadDefinitions', () => {
     ['a column the runtime owns', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /column name 'CustomerName' is not allowed/, "columns: [{ name: 'CustomerName', type: 'string' }],"],
     ['bytesOf naming no earlier column', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /bytesOf 'Size' must name a string column declared before 'Bytes'/, "columns: [{ name: 'Bytes', type: 'integer', bytesOf: 'Size' }, { name: 'Size', type: 'string' }],"],
     ['bytesOf on a text column', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /its type must be 'integer'/, "columns: [{ name: 'Size', type: 'string' }, { name: 'Bytes', type: 'string', bytesOf: 'Size' }],"],
+    ['a column whose property name starts with a digit', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /column '7 Day Count' of a graph report gives the property name '7DayCount', which is not allowed/, "columns: [{ name: '7 Day Count', type: 'integer' }],"],
+    ['a column with no letter or digit', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /column '\(\)' of a graph report gives the property name '', which is not allowed/, "columns: [{ name: '()', type: 'string' }],"],
+    ['a column named like TenantDomain', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /gives the property name 'TenantDomain', which is not allowed/, "columns: [{ name: 'Tenant Domain', type: 'string' }],"],
+    ['two columns with one property name', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /columns 'Storage Used' and 'Storage used\?' of a graph report give the same property name 'StorageUsed'/, "columns: [{ name: 'Storage Used', type: 'number' }, { name: 'Storage used?', type: 'number' }],"],
   ])('rejects %s', (_what, source, parameters, message, columns = "columns: [{ name: 'A', type: 'string' }],") => {
     const text = valid
       .replace("source: { kind: 'exchange', cmdlet: 'Get-Valid' },", source + ',')

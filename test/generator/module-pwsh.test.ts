@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readCatalog } from '../../common/catalog.js';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
+import { psPropertyName } from '../../generator/identifiers.js';
 import { runPwshFile } from '../helpers/powershell.js';
 import { generateFor, sampleDefinitions, writeToTemp } from './generator-fixtures.js';
 
@@ -144,6 +146,14 @@ describe('generated functions in pwsh', () => {
       expect(lines.find((l) => l.startsWith(`SCENARIO ${scenario} `))).toContain(expected);
     });
 
+    it.each([
+      ['access-denied', 'Dap.AccessDenied,Invoke-DapTenantReport@contoso.onmicrosoft.com'],
+      ['other', 'Dap.RemoteError,Invoke-DapTenantReport@contoso.onmicrosoft.com'],
+      ['throws', 'Dap.RemoteError,Invoke-DapTenantReport@contoso.onmicrosoft.com'],
+    ])('leaves exactly one record in the caller\'s -ErrorVariable when %s', (scenario, record) => {
+      expect(lines).toContain(`RECORDS ${scenario} ${record}`);
+    });
+
     it('binds TenantId and InitialDomain from the pipeline, sends only bound parameters, and goes on after a failed tenant', () => {
       const pipeline = lines.find((l) => l.startsWith('PIPELINE '));
       expect(pipeline).toMatch(/^PIPELINE rows=2 domains=contoso.onmicrosoft.com,fabrikam.onmicrosoft.com errors=ParameterArgumentValidationError/);
@@ -194,9 +204,20 @@ describe('generated functions in pwsh', () => {
       expect(lines.find((l) => l.startsWith('DEFAULT-CALL '))).toContain("/v1.0/reports/getOffice365ActiveUserDetail(period='D7') ");
     });
 
-    it('strips the byte order mark before ConvertFrom-Csv and puts TenantId first', () => {
+    it('strips the byte order mark before ConvertFrom-Csv; typed rows with PowerShell names, TenantId and TenantDomain first', () => {
       expect(lines.filter((l) => l.startsWith('CSV-INPUT ')).every((l) => l === 'CSV-INPUT bom=False header-first=True')).toBe(true);
-      expect(lines).toContain(`ROW TenantId=${tenant};Report Refresh Date=2025-06-01;User Principal Name=a@contoso.com;Storage Used (Byte)=1024`);
+      expect(lines).toContain(
+        `ROW type=DapReporting.MailboxUsageDetail TenantId=${tenant}:String;TenantDomain=:String;ReportRefreshDate=2025-06-01:DateTime;` +
+          'UserPrincipalName=a@contoso.com:String;StorageUsedByte=1024:Double',
+      );
+    });
+
+    it('keeps a column no definition names, under the name dap-gen would give it (the rule exists twice: held equal here)', () => {
+      const known = readCatalog().reports.find((r) => r.name === 'MailboxUsageDetail')!.columns.map((c) => psPropertyName(c.name));
+      const unknown = ['Mailbox Type (New)', 'x/y  z-2'].map(psPropertyName);
+      expect(unknown).toEqual(['MailboxTypeNew', 'XYZ2']);
+      expect(lines).toContain(`EXTRA-NAMES ${['TenantId', 'TenantDomain', ...known, ...unknown].join(',')}`);
+      expect(lines).toContain('EXTRA-VALUES domain=contoso.onmicrosoft.com type=User other=1');
     });
 
     it('waits Retry-After seconds on 429 and tries again, at most MaxRetries times', () => {
@@ -221,9 +242,17 @@ describe('generated functions in pwsh', () => {
       if (expected.includes('error=')) expect(line).toContain(`target=${tenant}`);
     });
 
-    it('binds TenantId and AccessToken from the pipeline and goes on after a failed tenant', () => {
+    it.each([
+      ['forbidden', `Dap.AccessDenied,Invoke-DapGraphReport@${tenant}`],
+      ['unreachable', `Dap.RemoteError,Invoke-DapGraphReport@${tenant}`],
+      ['empty', ''],
+    ])('leaves exactly one record in the caller\'s -ErrorVariable (none when it succeeds): %s', (scenario, record) => {
+      expect(lines).toContain(`RECORDS ${scenario} ${record}`.trimEnd());
+    });
+
+    it('binds TenantId and AccessToken from the pipeline, goes on after a failed tenant, which leaves one error record', () => {
       expect(lines).toContain(
-        `PIPELINE rows=1 tenants=${tenant} errors=Dap.AccessDenied,Invoke-DapGraphReport@00000000-0000-0000-0000-000000000002,Dap.AccessDenied,Get-DapMailboxUsageDetail@00000000-0000-0000-0000-000000000002`,
+        `PIPELINE rows=1 tenants=${tenant} errors=Dap.AccessDenied,Invoke-DapGraphReport@00000000-0000-0000-0000-000000000002`,
       );
     });
   });

@@ -1,6 +1,7 @@
 # General tests of the generated DapReporting module (Pester 5, full pwsh): help of every exported
-# command, the manifest's export list against the function files, every PowerShell file parses,
-# and every verb is approved by Get-Verb.
+# command (examples, .INPUTS, .OUTPUTS, aliases), named parameters, ShouldProcess on every command
+# that writes, no Write-Host, the manifest's Gallery fields and its export list against the function
+# files, every PowerShell file parses, and every verb is approved by Get-Verb.
 BeforeDiscovery {
     $script:moduleRoot = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module'))
     $manifestPath = [System.IO.Path]::Combine($script:moduleRoot, 'DapReporting', 'DapReporting.psd1')
@@ -33,6 +34,21 @@ Describe 'The DapReporting manifest' {
         (Get-Command -Module DapReporting).Name | Sort-Object | Should -Be $publicFiles
     }
 
+    It 'has every Gallery field, and says PowerShell 7 (Core) as the Graph functions need' {
+        $manifest = Import-PowerShellDataFile -Path $manifestPath
+        [version]$manifest.PowerShellVersion | Should -BeGreaterOrEqual ([version]'7.0')
+        $manifest.CompatiblePSEditions | Should -Be @('Core')
+        foreach ($field in 'Author', 'Description', 'Copyright', 'GUID') { $manifest[$field] | Should -Not -BeNullOrEmpty -Because $field }
+        $psData = $manifest.PrivateData.PSData
+        @($psData.Tags).Count | Should -BeGreaterThan 3
+        $psData.Tags | Should -Contain 'PSEdition_Core'
+        foreach ($field in 'ProjectUri', 'LicenseUri') { [uri]::IsWellFormedUriString($psData[$field], 'Absolute') | Should -BeTrue -Because $field }
+        $psData.LicenseUri | Should -BeLike ('{0}/*/LICENSE' -f $psData.ProjectUri)
+        [System.IO.File]::Exists([System.IO.Path]::Combine($moduleRoot, '..', 'LICENSE')) | Should -BeTrue -Because 'LicenseUri points at the project LICENSE file'
+        $psData.ReleaseNotes | Should -Not -BeNullOrEmpty
+        $manifest.Description | Should -Match 'MSOnline' -Because 'MSOnline is not a required module, and the description says why'
+    }
+
     It 'exports no private function' {
         $privateDir = [System.IO.Path]::Combine($moduleRoot, 'DapReporting', 'Private')
         if (Test-Path -LiteralPath $privateDir) {
@@ -54,6 +70,10 @@ Describe 'Exported command <Name>' -ForEach $commands {
     BeforeAll {
         $command = Get-Command -Name $Name -Module DapReporting
         $help = Get-Help -Name $Name -Full
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $own = @($command.Parameters.Values | Where-Object { $_.Name -notin $common })
+        $functionAst = $command.ScriptBlock.Ast
+        $commandNames = @($functionAst.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() })
     }
 
     It 'uses an approved verb' {
@@ -84,6 +104,61 @@ Describe 'Exported command <Name>' -ForEach $commands {
     It 'is an advanced function ([CmdletBinding()])' {
         $command.CmdletBinding | Should -BeTrue
     }
+
+    It 'says what it takes from the pipeline (.INPUTS) and what it returns (.OUTPUTS)' {
+        ((@($help.inputTypes.inputType.type.name) -join '')).Trim() | Should -Not -BeNullOrEmpty
+        ((@($help.returnValues.returnValue.type.name) -join '')).Trim() | Should -Not -BeNullOrEmpty
+    }
+
+    It 'takes named parameters only, but for -Report of Export-DapAggregateReport' {
+        foreach ($parameter in $own) {
+            $positions = @($parameter.ParameterSets.Values | ForEach-Object Position | Where-Object { $_ -ge 0 })
+            if ($Name -eq 'Export-DapAggregateReport' -and $parameter.Name -eq 'Report') {
+                $positions | Should -Be @(0)
+            }
+            else {
+                $positions | Should -BeNullOrEmpty -Because "parameter $($parameter.Name) should be named"
+            }
+        }
+    }
+
+    It 'names every parameter alias in that parameter''s help' {
+        foreach ($parameter in $own | Where-Object { $_.Aliases.Count -gt 0 }) {
+            $text = (($help.parameters.parameter | Where-Object Name -EQ $parameter.Name).description.Text -join ' ')
+            foreach ($alias in $parameter.Aliases) { $text | Should -Match ('\bAlias(es)?: .*\b{0}\b' -f [regex]::Escape($alias)) }
+        }
+    }
+
+    It 'supports -WhatIf and -Confirm when it writes files' {
+        $fileWriters = @('Set-Content', 'Add-Content', 'Out-File', 'Export-Csv', 'Move-Item', 'Copy-Item', 'Remove-Item', 'New-Item')
+        $writesByCmdlet = @($commandNames | Where-Object { $_ -in $fileWriters })
+        $writesByDotNet = @($functionAst.FindAll({
+                    param($node)
+                    $node -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and $node.Static -and
+                    $node.Expression.TypeName.FullName -match '^(System\.)?IO\.(File|Directory)$' -and
+                    $node.Member.Value -match '^(Write|Append|Create|Delete|Move|Copy|Replace|SetAttributes)'
+                }, $true))
+        if ($writesByCmdlet.Count + $writesByDotNet.Count -gt 0) {
+            $command.Parameters.ContainsKey('WhatIf') | Should -BeTrue
+            $command.Parameters.ContainsKey('Confirm') | Should -BeTrue
+            $functionAst.Extent.Text | Should -Match '\$PSCmdlet\.ShouldProcess\('
+        }
+        else {
+            $command.Parameters.ContainsKey('WhatIf') | Should -BeFalse -Because 'a command that writes nothing has nothing to confirm'
+        }
+    }
+
+    It 'never writes data with Write-Host' {
+        $commandNames | Should -Not -Contain 'Write-Host'
+    }
+}
+
+Describe 'The file-writing check' {
+    It 'finds Export-DapAggregateReport writing files, so it would notice a writer without ShouldProcess' {
+        $ast = (Get-Command -Name Export-DapAggregateReport -Module DapReporting).ScriptBlock.Ast
+        $writes = @($ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and $node.Static -and $node.Member.Value -eq 'WriteAllText' }, $true))
+        $writes.Count | Should -BeGreaterThan 0
+    }
 }
 
 Describe 'The standalone scripts' {
@@ -92,6 +167,10 @@ Describe 'The standalone scripts' {
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0
         $names = (Get-Command -Name $Script).Parameters.Keys
-        foreach ($name in 'UserName', 'OutputFile', 'ErrorFile', 'ThrottleLimit') { $names | Should -Contain $name }
+        foreach ($name in 'UserName', 'OutputFile', 'ErrorFile', 'ThrottleLimit', 'WhatIf', 'Confirm') { $names | Should -Contain $name }
+        ((@($help.inputTypes.inputType.type.name) -join '')).Trim() | Should -Not -BeNullOrEmpty
+        $tokens = $null; $errors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Script, [ref]$tokens, [ref]$errors)
+        @($ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() }) | Should -Not -Contain 'Write-Host'
     }
 }

@@ -48,12 +48,14 @@ Describe 'Get-DapGraphToken' {
         $secret = ConvertTo-SecureString -String 'the-secret' -AsPlainText -Force
         $result = Get-DapGraphToken -TenantId $tenant -ClientId $app -ClientSecret $secret -ErrorAction SilentlyContinue -ErrorVariable failures
         $result | Should -BeNullOrEmpty
-        ($failures | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'Dap.*' } | Select-Object -First 1).FullyQualifiedErrorId | Should -BeLike 'Dap.AccessDenied,*'
+        @($failures).Count | Should -Be 1 -Because 'one record per failed tenant, nothing else'
+        $failures[0].FullyQualifiedErrorId | Should -Be 'Dap.AccessDenied,Get-DapGraphToken'
+        $failures[0].TargetObject | Should -Be $tenant
     }
 }
 
 Describe 'A Graph report function' {
-    It 'calls the report URL with the token, downloads the CSV without it and returns rows with TenantId first' {
+    It 'calls the report URL with the token, downloads the CSV without it and returns typed rows, TenantId and TenantDomain first' {
         # the function clears its header table (it holds the token) after the calls: keep copies
         $script:sent = [System.Collections.Generic.List[hashtable]]::new()
         Mock -ModuleName DapReporting Invoke-WebRequest {
@@ -63,8 +65,15 @@ Describe 'A Graph report function' {
         }
         $rows = @(Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -Period D30)
         $rows.Count | Should -Be 1
-        @($rows[0].PSObject.Properties.Name) | Should -Be @('TenantId', 'Report Refresh Date', 'User Principal Name', 'Prohibit Send/Receive Quota (Byte)', 'Has Archive')
-        $rows[0].'Prohibit Send/Receive Quota (Byte)' | Should -BeExactly '1,024'
+        $rows[0].PSObject.TypeNames[0] | Should -Be 'DapReporting.MailboxUsageDetail'
+        @($rows[0].PSObject.Properties.Name)[0..3] | Should -Be @('TenantId', 'TenantDomain', 'ReportRefreshDate', 'UserPrincipalName')
+        $rows[0].ReportRefreshDate | Should -BeOfType [datetime]
+        $rows[0].ReportRefreshDate | Should -Be ([datetime]::new(2025, 6, 1))
+        $rows[0].HasArchive | Should -BeOfType [bool]
+        $rows[0].HasArchive | Should -BeFalse
+        # a cell that does not parse as its type keeps its text; a column the CSV lacks is $null
+        $rows[0].ProhibitSendReceiveQuotaByte | Should -BeExactly '1,024'
+        $rows[0].StorageUsedByte | Should -BeNullOrEmpty
         Should -Invoke -ModuleName DapReporting Invoke-WebRequest -Times 2 -Exactly
         $script:sent[0].Uri | Should -BeExactly "https://graph.microsoft.com/v1.0/reports/getMailboxUsageDetail(period='D30')"
         $script:sent[0].Headers.Authorization | Should -BeExactly 'Bearer tok-1'
@@ -87,8 +96,10 @@ Describe 'A Graph report function' {
             New-Response 403 @{} ([System.Text.Encoding]::UTF8.GetBytes('{"error":{"code":"Forbidden","message":"Reports.Read.All is required."}}'))
         }
         $null = Get-DapOffice365ActiveUserDetail -TenantId $tenant -AccessToken $token -ErrorAction SilentlyContinue -ErrorVariable failures
-        $last = $failures | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'Dap.*' } | Select-Object -Last 1
+        @($failures).Count | Should -Be 1 -Because 'one record per failed tenant, nothing else'
+        $last = $failures[0]
         $last.FullyQualifiedErrorId | Should -BeLike 'Dap.AccessDenied,*'
+        $last.TargetObject | Should -Be $tenant
         $last.Exception.Message | Should -BeLike '*Forbidden: Reports.Read.All is required.*'
     }
 }

@@ -87,7 +87,7 @@ describe('dap-report with full pwsh and the simulator', () => {
       // the report's Date column, written as ISO 8601 (Export-Csv alone would write 03/18/2015 00:00:00)
       expect(row!.Date).toBe('2015-03-18');
     }
-    const errors = readFileSync(join(cwd, 'Errors.txt'), 'utf8');
+    const errors = readFileSync(join(cwd, 'ReportOutput.csv.errors.csv'), 'utf8');
     for (const tenant of world.tenants.filter((t) => t.mailboxes.length === 0)) expect(errors).toContain(`${tenant.initialDomain},`);
     const account = stats!.accounts[USER]!;
     expect(account.maxConcurrentSessions).toBeLessThanOrEqual(3);

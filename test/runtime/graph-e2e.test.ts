@@ -49,7 +49,7 @@ describe('dap-report run --backend graph against the simulator', () => {
       expect(summary.totals).toMatchObject({ tenants: tenants.length, failed: 0, rows: rows.length });
       expect(summary.accounts[APP_ID]?.maxConcurrentSessions).toBeLessThanOrEqual(8);
       expect(run.stats!.graph.reportRequests).toBe(tenants.length); // one request per tenant (before the direct ones)
-      expect(readFileSync(join(cwd, 'Errors.txt'), 'utf8')).toBe('TenantDomain,TenantId,Category,Message\r\n');
+      expect(readFileSync(join(cwd, 'ReportOutput.csv.errors.csv'), 'utf8')).toBe('TenantDomain,TenantId,Category,Message\r\n');
       expect(run.deps.resolvePwsh).not.toHaveBeenCalled();
       expect(run.deps.openExchangeHost).not.toHaveBeenCalled();
     } finally {
@@ -112,7 +112,7 @@ describe('dap-report run --backend graph against the simulator', () => {
     const cwd2 = tempDir();
     const again = await runGraph(runArgs(writeScenario(cwd2, scenario), '--retries', '1'), { cwd: cwd2 });
     expect(again.exitCode).toBe(1);
-    const errors = records(join(cwd2, 'Errors.txt'));
+    const errors = records(join(cwd2, 'ReportOutput.csv.errors.csv'));
     expect(errors).toEqual([expect.objectContaining({ TenantDomain: 'beta.onmicrosoft.com', Category: 'Throttled' })]);
     expect(again.retryWaits).toEqual([1000]);
   });
@@ -140,7 +140,7 @@ describe('dap-report run --backend graph against the simulator', () => {
     const scenario = graphWorld({ faults: [{ type: 'notConsented', tenants: ['delta.onmicrosoft.com'] }, { type: 'graphNoData', tenants: ['zeta.onmicrosoft.com'] }] });
     const run = await runGraph(runArgs(writeScenario(cwd, scenario)), { cwd });
     expect(run.exitCode).toBe(1);
-    const errors = records(join(cwd, 'Errors.txt'));
+    const errors = records(join(cwd, 'ReportOutput.csv.errors.csv'));
     const delta = tenantsOf(scenario).find((t) => t.name === 'Delta')!;
     expect(errors).toEqual([
       { TenantDomain: 'delta.onmicrosoft.com', TenantId: delta.tenantId.toLowerCase(), Category: 'AccessDenied', Message: expect.stringMatching(/not consented/) },
@@ -208,7 +208,7 @@ describe('dap-report run --backend graph against the simulator', () => {
     writeFileSync(join(runDir, 'graph-requests.json'), JSON.stringify({ format: 1, requests: { [`${alpha.tenantId.toLowerCase()}/getMailboxUsageDetail`]: recent } }));
     const run = await runGraph(runArgs(writeScenario(cwd, scenario), '--retries', '0'), { cwd });
     expect(run.exitCode).toBe(1);
-    expect(records(join(cwd, 'Errors.txt'))).toEqual([expect.objectContaining({ TenantDomain: 'alpha.onmicrosoft.com', Category: 'Throttled', Message: expect.stringMatching(/limit of 14/) })]);
+    expect(records(join(cwd, 'ReportOutput.csv.errors.csv'))).toEqual([expect.objectContaining({ TenantDomain: 'alpha.onmicrosoft.com', Category: 'Throttled', Message: expect.stringMatching(/limit of 14/) })]);
     expect(run.stats!.graph.requestsPerTenant[alpha.tenantId]).toBeUndefined();
     const log = readJson<{ requests: Record<string, number[]> }>(join(runDir, 'graph-requests.json'));
     expect(Object.keys(log.requests)).toHaveLength(6);

@@ -25,7 +25,7 @@ describe('dap-report run (fake discovery and runner)', () => {
     expect(records).toHaveLength(24);
     const domains = records.map((r) => r.TenantDomain!);
     expect(domains).toEqual([...domains].sort());
-    expect(readFileSync(join(h.deps.cwd, 'Errors.txt'), 'utf8')).toBe('TenantDomain,TenantId,Category,Message\r\n');
+    expect(readFileSync(join(h.deps.cwd, 'ReportOutput.csv.errors.csv'), 'utf8')).toBe('TenantDomain,TenantId,Category,Message\r\n');
     const summary = readJson<RunSummary>(`${out}.summary.json`);
     expect(summary).toMatchObject({ report: 'MailboxActivityReport', exitCode: 0, output: out, interrupted: false });
     expect(summary.totals).toMatchObject({ tenants: 8, succeeded: 8, failed: 0, noData: 0, rows: 24 });
@@ -50,7 +50,7 @@ describe('dap-report run (fake discovery and runner)', () => {
     const h = harness({ tenants, runner: { behaviour: (domain) => behaviours[domain] ?? 'ok' } });
     const out = join(h.deps.cwd, 'out.csv');
     expect(await h.run([...base(out), '--retries', '2'])).toBe(1);
-    const errors = parse(readFileSync(join(h.deps.cwd, 'Errors.txt'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const errors = parse(readFileSync(join(h.deps.cwd, 'out.csv.errors.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
     const byDomain = Object.fromEntries(errors.map((e) => [e.TenantDomain, e.Category]));
     expect(byDomain).toEqual({
       [tenants[0]!.initialDomain]: 'AccessDenied',
@@ -79,7 +79,7 @@ describe('dap-report run (fake discovery and runner)', () => {
     const declared = readCatalog(fixtureCatalog).reports.find((r) => r.name === 'MailboxActivityReport')!.columns.map((c) => c.name);
     expect(readFileSync(out, 'utf8')).toBe(`${unionColumns([declared]).map((c) => `"${c}"`).join(',')}\r\n`);
     expect(declared.length).toBeGreaterThan(2);
-    expect(readFileSync(join(h.deps.cwd, 'Errors.txt'), 'utf8').match(/NoData/g)).toHaveLength(3);
+    expect(readFileSync(join(h.deps.cwd, 'out.csv.errors.csv'), 'utf8').match(/NoData/g)).toHaveLength(3);
   });
 
   it('a wrong password stops at the first sign-in: exit 3, one sign-in, no tenant attempt, no output', async () => {
@@ -158,7 +158,7 @@ describe('dap-report run (fake discovery and runner)', () => {
     expect(spec.accounts[0]).toEqual({ userName: USER, password: 'sim-password' });
     const out = join(h.deps.cwd, 'ReportOutput.csv');
     expect(existsSync(out)).toBe(true);
-    expect(existsSync(join(h.deps.cwd, 'Errors.txt'))).toBe(true);
+    expect(existsSync(join(h.deps.cwd, 'ReportOutput.csv.errors.csv'))).toBe(true);
     const summary = readJson<RunSummary>(`${out}.summary.json`);
     expect(summary.report).toBe('MailboxActivityReport');
     expect(summary.simulator).toMatchObject({ accounts: { [USER]: { openSessionsAtEnd: 0 } } });
@@ -249,7 +249,7 @@ describe('spool, manifest and --resume', () => {
     const out = join(h.deps.cwd, 'out.csv');
     expect(await h.run(kept(out))).toBe(0);
     const run = `${out}.dap-run`;
-    const leftovers = ['.out.csv.4242.0a1b2c3d.tmp', '.Errors.txt.4242.0a1b2c3d.tmp', '.out.csv.summary.json.77.ffffffff.tmp'];
+    const leftovers = ['.out.csv.4242.0a1b2c3d.tmp', '.out.csv.errors.csv.4242.0a1b2c3d.tmp', '.out.csv.summary.json.77.ffffffff.tmp'];
     const untouched = ['.out.csv.4242.0a1b2c3d.tmp.keep', '.other.csv.4242.0a1b2c3d.tmp', 'out.csv.4242.0a1b2c3d.tmp', '.out.csv.x.0a1b2c3d.tmp', '.out.csv.4242.0A1B2C3D.tmp', '.out.csv.4242.0a1b.tmp', 'notes.txt'];
     for (const name of [...leftovers, ...untouched]) writeFileSync(join(h.deps.cwd, name), 'x');
     writeFileSync(join(run, '.manifest.json.4242.0a1b2c3d.tmp'), '{');

@@ -20,32 +20,40 @@ function Export-DapAggregateReport {
 
     .DESCRIPTION
     Signs in (Connect-DapPartner), discovers the customer tenants (Get-DapCustomer), then runs the
-    report in each tenant: on PowerShell 7 in parallel with ForEach-Object -Parallel, at most
-    ThrottleLimit tenants at a time (the service allows 3 open sessions per account); on Windows
-    PowerShell 5.1 one tenant after another. Every remote session is a temporary one that
-    Invoke-Command closes when the tenant is done, whether it succeeded or failed.
+    report in each tenant: in parallel with ForEach-Object -Parallel, at most ThrottleLimit tenants
+    at a time (the service allows 3 open sessions per account), or one tenant after another with
+    ThrottleLimit 1 (and in a standalone script on Windows PowerShell 5.1). Every remote session is
+    a temporary one that Invoke-Command closes when the tenant is done, whether it succeeded or
+    failed. Failed tenants are listed in the errors file, not written as error records.
 
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
-    and then moved over it, so a reader never sees half a file. The errors file has one line per
-    failed tenant (domain, tenant id, failure category and the service's message), then one NoData
-    line per tenant whose report returned no rows. A failed sign-in
-    stops everything before any tenant is contacted (Dap.AuthenticationFailed).
+    and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
+    the one dap-report writes: columns TenantDomain,TenantId,Category,Message, one line per tenant that failed
+    (its failure category and the service's message on one line) or returned no rows (NoData), in
+    domain order. A failed sign-in stops everything before any tenant is contacted
+    (Dap.AuthenticationFailed).
+
+    Existing files are replaced; -NoClobber refuses to (Dap.FileExists) and a read-only file is
+    replaced only with -Force (Dap.FileReadOnly otherwise). Both are checked before signing in, so
+    nothing runs when the files cannot be written. -WhatIf shows what would be written and runs
+    nothing; -Verbose reports each tenant as it finishes.
 
     It runs the Exchange Online reports. The Microsoft Graph reports (Get-DapGraphToken piped into
     their own functions) are not in its Report set.
 
     .PARAMETER Report
-    The report to run, by name.
+    The report to run, by name. The only positional parameter (position 0).
 
     .PARAMETER Credential
     The partner administrator's credential.
 
     .PARAMETER OutputFile
-    The merged CSV file to write; replaced if it exists.
+    The merged CSV file to write.
 
     .PARAMETER ErrorFile
-    The text file listing every tenant that failed or returned no rows; replaced if it exists.
+    The errors file (CSV) listing every tenant that failed or returned no rows. Default: OutputFile
+    followed by .errors.csv, e.g. ReportOutput.csv.errors.csv.
 
     .PARAMETER Parameters
     The report's own parameters, by name, e.g. @{ ReportType = 'Monthly' }.
@@ -59,10 +67,30 @@ function Export-DapAggregateReport {
     .PARAMETER Exclude
     Leave these tenants out: initial domains, default domains or tenant ids.
 
-    .EXAMPLE
-    Export-DapAggregateReport -Report MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -ErrorFile Errors.txt -Parameters @{ ReportType = 'Monthly' }
+    .PARAMETER Force
+    Replace OutputFile and ErrorFile even when they are read-only. Cannot be combined with NoClobber.
 
-    Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv.
+    .PARAMETER NoClobber
+    Do not replace an existing OutputFile or ErrorFile: stop with Dap.FileExists before signing in.
+
+    .PARAMETER WhatIf
+    Shows the files that would be written, without signing in or running anything.
+
+    .PARAMETER Confirm
+    Asks before signing in and running the report.
+
+    .EXAMPLE
+    Export-DapAggregateReport MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
+
+    Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv; failed and empty tenants in ReportOutput.csv.errors.csv.
+
+    .EXAMPLE
+    Export-DapAggregateReport -Report StaleMailboxReport -Credential $credential -OutputFile stale.csv -ErrorFile stale-errors.csv -Exclude test.onmicrosoft.com -NoClobber -Verbose
+
+    Every tenant but one, without replacing an earlier stale.csv, reporting each tenant as it finishes.
+
+    .INPUTS
+    None. You cannot pipe objects to Export-DapAggregateReport.
 
     .OUTPUTS
     DapReporting.AggregateResult: Report, Tenants, Succeeded (NoData of them without rows), Failed, Rows, OutputFile, ErrorFile.
@@ -70,10 +98,10 @@ function Export-DapAggregateReport {
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]
     [OutputType('DapReporting.AggregateResult')]
     param(
-        [Parameter(Mandatory)]
+        [Parameter(Mandatory, Position = 0)]
         [ValidateSet('ConnectionByClientTypeReport', 'MailboxActivityReport', 'MailboxStatisticsReport', 'MailboxUsageDetailReport', 'MailboxUsageReport', 'MessageTraceReport', 'StaleMailboxDetailReport', 'StaleMailboxReport')]
         [string] $Report,
 
@@ -84,7 +112,6 @@ function Export-DapAggregateReport {
         [ValidateNotNullOrEmpty()]
         [string] $OutputFile,
 
-        [Parameter(Mandatory)]
         [ValidateNotNullOrEmpty()]
         [string] $ErrorFile,
 
@@ -97,7 +124,11 @@ function Export-DapAggregateReport {
         [string[]] $Tenant,
 
         [ValidateNotNullOrEmpty()]
-        [string[]] $Exclude
+        [string[]] $Exclude,
+
+        [switch] $Force,
+
+        [switch] $NoClobber
     )
     $reportFunctions = [ordered]@{
         'ConnectionByClientTypeReport' = 'Get-DapConnectionByClientTypeReport'
@@ -120,9 +151,49 @@ function Export-DapAggregateReport {
             $PSCmdlet.ThrowTerminatingError($record)
         }
     }
+    $stop = {
+        param([string] $ErrorId, [string] $Category, [string] $Message, $Target)
+        $record = [System.Management.Automation.ErrorRecord]::new(
+            [System.InvalidOperationException]::new($Message), $ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
+        $PSCmdlet.ThrowTerminatingError($record)
+    }
+    if ($Force -and $NoClobber) {
+        & $stop 'Dap.InvalidParameter' 'InvalidArgument' 'Force and NoClobber cannot be combined: Force replaces read-only files, NoClobber replaces no file.' $null
+    }
     $outputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputFile)
-    $errorPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ErrorFile)
+    $errorPath = if ($PSBoundParameters.ContainsKey('ErrorFile')) {
+        $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ErrorFile)
+    }
+    else {
+        $outputPath + '.errors.csv'
+    }
+    if ($errorPath -eq $outputPath) {
+        & $stop 'Dap.InvalidParameter' 'InvalidArgument' ('ErrorFile and OutputFile both name {0}: expected two different files.' -f $outputPath) $outputPath
+    }
+    foreach ($path in @($outputPath, $errorPath)) {
+        if (-not [System.IO.File]::Exists($path)) { continue }
+        if ($NoClobber) {
+            & $stop 'Dap.FileExists' 'ResourceExists' ('{0} exists and NoClobber was given: nothing was run.' -f $path) $path
+        }
+        if (-not $Force -and ([System.IO.File]::GetAttributes($path) -band [System.IO.FileAttributes]::ReadOnly)) {
+            & $stop 'Dap.FileReadOnly' 'PermissionDenied' ('{0} is read-only: use -Force to replace it. Nothing was run.' -f $path) $path
+        }
+    }
+    if (-not $PSCmdlet.ShouldProcess(('{0} and {1}' -f $outputPath, $errorPath), ('Run {0} in every customer tenant and write' -f $Report))) {
+        return
+    }
+    # Replaces a file that -Force allows to be replaced although it is read-only.
+    $makeWritable = {
+        param([string] $Path)
+        if ($Force -and [System.IO.File]::Exists($Path)) {
+            $attributes = [System.IO.File]::GetAttributes($Path)
+            if ($attributes -band [System.IO.FileAttributes]::ReadOnly) {
+                [System.IO.File]::SetAttributes($Path, $attributes -bxor [System.IO.FileAttributes]::ReadOnly)
+            }
+        }
+    }
 
+    Write-Verbose ('Signing in as {0}' -f $Credential.UserName)
     try {
         Connect-DapPartner -Credential $Credential
     }
@@ -132,21 +203,50 @@ function Export-DapAggregateReport {
     $failures = [System.Collections.Generic.List[object]]::new()
     $noData = [System.Collections.Generic.List[object]]::new()
     $rows = [System.Collections.Generic.List[object]]::new()
-    $discovery = @{ ErrorAction = 'SilentlyContinue'; ErrorVariable = 'discoveryErrors' }
+    # Runs a script block in a pipeline of its own (in this runspace, stopped with it), so that
+    # the records its commands write reach neither the caller's -ErrorVariable nor $Error: every
+    # failure ends up in the errors file, whichever way the tenants run. Returns the output, the
+    # errors written and the error that stopped it.
+    $isolated = {
+        param([scriptblock] $Block, [object[]] $Arguments)
+        $result = @{ Output = @(); Errors = @(); Stopped = $null }
+        $errorsBefore = $global:Error.Count
+        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
+        try {
+            [void]$pipeline.AddScript($Block.ToString(), $true)
+            foreach ($argument in $Arguments) { [void]$pipeline.AddArgument($argument) }
+            try {
+                $result.Output = @($pipeline.Invoke())
+            }
+            catch {
+                $inner = $_.Exception.InnerException
+                if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
+                $result.Stopped = if ($inner -is [System.Management.Automation.IContainsErrorRecord]) { $inner.ErrorRecord } else { $_ }
+            }
+            $result.Errors = @($pipeline.Streams.Error)
+        }
+        finally {
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
+            while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
+        }
+        $result
+    }
+    $discovery = @{ ErrorAction = 'Continue' }
     if ($Tenant) { $discovery.Tenant = $Tenant }
     if ($Exclude) { $discovery.Exclude = $Exclude }
-    $discoveryErrors = $null
-    try {
-        $customers = @(Get-DapCustomer @discovery)
-    }
-    catch {
-        $PSCmdlet.ThrowTerminatingError($_)
-    }
+    $discovered = & $isolated { param($Discovery) Get-DapCustomer @Discovery } @(, $discovery)
+    if ($discovered.Stopped) { $PSCmdlet.ThrowTerminatingError($discovered.Stopped) }
+    $customers = @($discovered.Output)
+    $discoveryErrors = $discovered.Errors
     foreach ($item in @($discoveryErrors)) {
         if ($item -isnot [System.Management.Automation.ErrorRecord]) { continue }
         $category = if ([string]$item.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { $Matches[1] } else { 'RemoteError' }
+        Write-Verbose ('[{0}] discovery failed ({1}): {2}' -f $item.TargetObject, $category, $item)
         $failures.Add([pscustomobject]@{ TenantDomain = ''; TenantId = [string]$item.TargetObject; Category = $category; Message = $item.ToString() })
     }
+    Write-Verbose ('{0} customer tenants to run {1} in, {2} at a time' -f $customers.Count, $Report, $ThrottleLimit)
 
     # One tenant: its rows, or the error that stopped it. Runs here or in a parallel runspace.
     $runTenant = {
@@ -184,11 +284,13 @@ function Export-DapAggregateReport {
                     Category     = $category
                     Message      = $failure.ToString()
                 })
+            Write-Verbose ('[{0}] failed ({1}): {2}' -f $Result.Customer.InitialDomain, $category, $failure)
         }
         else {
             $before = $rows.Count
             foreach ($row in $Result.Rows) { $rows.Add($row) }
             if ($rows.Count -eq $before) { $noData.Add($Result.Customer) }
+            Write-Verbose ('[{0}] {1} rows ({2} of {3} tenants done)' -f $Result.Customer.InitialDomain, ($rows.Count - $before), $done, $total)
         }
     }
     try {
@@ -224,7 +326,7 @@ function Export-DapAggregateReport {
         }
         else {
             foreach ($customer in $customers) {
-                . $record (& $runTenant $customer $functionName $Credential $Parameters)
+                . $record (@((& $isolated $runTenant @($customer, $functionName, $Credential, $Parameters)).Output)[0])
             }
         }
     }
@@ -260,19 +362,47 @@ function Export-DapAggregateReport {
         else {
             [System.IO.File]::WriteAllText($temporary, ('"TenantId","TenantDomain"' + [Environment]::NewLine))
         }
+        & $makeWritable $outputPath
         Move-Item -LiteralPath $temporary -Destination $outputPath -Force
     }
     finally {
         if ([System.IO.File]::Exists($temporary)) { [System.IO.File]::Delete($temporary) }
     }
-    $lines = [System.Collections.Generic.List[string]]::new()
-    foreach ($failure in $failures) {
-        $lines.Add(('{0} ({1}) {2}: {3}' -f $failure.TenantDomain, $failure.TenantId, $failure.Category, ($failure.Message -replace '\s*[\r\n]+\s*', ' ')))
-    }
+    # The errors file, byte for byte as dap-report writes it: a field is quoted when it holds a
+    # comma, a quote or a line break, a message is one line, records end with CRLF.
+    $entries = [System.Collections.Generic.List[object]]::new()
+    foreach ($failure in $failures) { $entries.Add($failure) }
     foreach ($customer in $noData) {
-        $lines.Add(('{0} ({1}) NoData: the report returned no rows for this tenant' -f $customer.InitialDomain, $customer.TenantId))
+        $entries.Add([pscustomobject]@{ TenantDomain = $customer.InitialDomain; TenantId = $customer.TenantId; Category = 'NoData'; Message = 'the report returned no rows for this tenant' })
     }
-    [System.IO.File]::WriteAllLines($errorPath, $lines)
+    $ordinal = [System.StringComparer]::Ordinal
+    $entries.Sort([System.Comparison[object]] {
+            param($a, $b)
+            $byDomain = $ordinal.Compare([string]$a.TenantDomain, [string]$b.TenantDomain)
+            if ($byDomain -ne 0) { return $byDomain }
+            $ordinal.Compare([string]$a.TenantId, [string]$b.TenantId)
+        })
+    $csvField = {
+        param([string] $Value)
+        if ($Value.Contains(',') -or $Value.Contains('"') -or $Value.Contains("`r`n")) { return '"{0}"' -f $Value.Replace('"', '""') }
+        $Value
+    }
+    $text = [System.Text.StringBuilder]::new()
+    [void]$text.Append(((@('TenantDomain', 'TenantId', 'Category', 'Message') | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+    foreach ($entry in $entries) {
+        $fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\s*[\r\n]+\s*', ' '))
+        [void]$text.Append((($fields | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+    }
+    $temporary = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($errorPath), ('.{0}.{1}.tmp' -f [System.IO.Path]::GetFileName($errorPath), [guid]::NewGuid().ToString('N')))
+    try {
+        [System.IO.File]::WriteAllText($temporary, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+        & $makeWritable $errorPath
+        Move-Item -LiteralPath $temporary -Destination $errorPath -Force
+    }
+    finally {
+        if ([System.IO.File]::Exists($temporary)) { [System.IO.File]::Delete($temporary) }
+    }
+    Write-Verbose ('Wrote {0} rows to {1} and {2} lines to {3}' -f $rows.Count, $outputPath, $entries.Count, $errorPath)
 
     [pscustomobject]@{
         PSTypeName = 'DapReporting.AggregateResult'

@@ -19,7 +19,8 @@ function Get-DapConnectionByClientTypeReport {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -42,6 +43,9 @@ function Get-DapConnectionByClientTypeReport {
 
     Weekly connection counts per client type in every customer tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then Date, TenantGuid, TenantName, ClientType, Count.
 
@@ -54,7 +58,7 @@ function Get-DapConnectionByClientTypeReport {
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-connectionbyclienttypereport
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -98,11 +102,6 @@ function Get-DapConnectionByClientTypeReport {
             Command       = 'Get-ConnectionByClientTypeReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

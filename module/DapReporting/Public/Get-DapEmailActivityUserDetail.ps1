@@ -13,10 +13,14 @@ function Get-DapEmailActivityUserDetail {
     .DESCRIPTION
     Downloads the Microsoft Graph email activity user detail report (getEmailActivityUserDetail) of a customer tenant. Each row is one user: the day of their last email activity, how many messages they sent, received and read, how many meetings they created or interacted with, and their assigned products. Give a Period for a span of days, or a Date for one day within the last 30 days. User names may come back concealed (hashed) when the tenant's report settings say so.
 
-    Calls the Microsoft Graph report function getEmailActivityUserDetail with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one object per CSV row, TenantId first. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
+    Calls the Microsoft Graph report function getEmailActivityUserDetail with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one typed object per CSV row: TenantId, TenantDomain, then the columns with PowerShell names (the CSV header's words joined, e.g. 'Storage Used (Byte)' as StorageUsedByte) and types (see OUTPUTS). Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken or Get-DapCustomer.
+
+    .PARAMETER TenantDomain
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
+    Alias: InitialDomain.
 
     .PARAMETER AccessToken
     A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).
@@ -43,8 +47,11 @@ function Get-DapEmailActivityUserDetail {
 
     The email activity of one day (within the last 30 days) in one customer tenant.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
-    System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, User Principal Name, Display Name, Is Deleted, Deleted Date, Last Activity Date, Send Count, Receive Count, Read Count, Meeting Created Count, Meeting Interacted Count, Assigned Products, Report Period.
+    DapReporting.EmailActivityUserDetail, one per row: TenantId, TenantDomain, then ReportRefreshDate [datetime] ('Report Refresh Date'), UserPrincipalName [string] ('User Principal Name'), DisplayName [string] ('Display Name'), IsDeleted [bool] ('Is Deleted'), DeletedDate [datetime] ('Deleted Date'), LastActivityDate [datetime] ('Last Activity Date'), SendCount [long] ('Send Count'), ReceiveCount [long] ('Receive Count'), ReadCount [long] ('Read Count'), MeetingCreatedCount [long] ('Meeting Created Count'), MeetingInteractedCount [long] ('Meeting Interacted Count'), AssignedProducts [string] ('Assigned Products'), ReportPeriod [long] ('Report Period').
 
     .LINK
     Get-DapGraphToken
@@ -55,12 +62,17 @@ function Get-DapEmailActivityUserDetail {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
-    [OutputType([pscustomobject])]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
+    [OutputType('DapReporting.EmailActivityUserDetail')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
@@ -77,10 +89,11 @@ function Get-DapEmailActivityUserDetail {
     )
     process {
         $invoke = @{
-            TenantId    = $TenantId
-            AccessToken = $AccessToken
-            Function    = 'getEmailActivityUserDetail'
-            GraphUri    = $GraphUri
+            TenantId     = $TenantId
+            TenantDomain = $TenantDomain
+            AccessToken  = $AccessToken
+            Function     = 'getEmailActivityUserDetail'
+            GraphUri     = $GraphUri
         }
         if ($PSCmdlet.ParameterSetName -eq 'Date') {
             $invoke.Date = $Date
@@ -88,11 +101,6 @@ function Get-DapEmailActivityUserDetail {
         elseif ($Period) {
             $invoke.Period = $Period
         }
-        try {
-            Invoke-DapGraphReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapGraphReport @invoke
     }
 }

@@ -19,7 +19,8 @@ function Get-DapMailboxStatisticsReport {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -28,6 +29,9 @@ function Get-DapMailboxStatisticsReport {
     Get-DapCustomer | Get-DapMailboxStatisticsReport -Credential $credential
 
     Statistics of every mailbox in every customer tenant.
+
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
 
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then DisplayName, MailboxGuid, ItemCount, TotalItemSize, LastLogonTime, LastUserActionTime.
@@ -41,7 +45,7 @@ function Get-DapMailboxStatisticsReport {
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -70,11 +74,6 @@ function Get-DapMailboxStatisticsReport {
         }
         $invoke.InputCommand = 'Get-Mailbox'
         $invoke.InputParameters = @{ 'ResultSize' = 'Unlimited' }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

@@ -13,10 +13,14 @@ function Get-DapMailboxUsageDetail {
     .DESCRIPTION
     Downloads the Microsoft Graph mailbox usage detail report (getMailboxUsageDetail) of a customer tenant. Each row is one mailbox: its user, when it was created and last active, how many items it holds and how many bytes they use, its warning, send and send/receive quotas in bytes, its deleted items and whether it has an archive. It replaces the retired Exchange Online MailboxUsageDetailReport. User names may come back concealed (hashed) when the tenant's report settings say so.
 
-    Calls the Microsoft Graph report function getMailboxUsageDetail with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one object per CSV row, TenantId first. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
+    Calls the Microsoft Graph report function getMailboxUsageDetail with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one typed object per CSV row: TenantId, TenantDomain, then the columns with PowerShell names (the CSV header's words joined, e.g. 'Storage Used (Byte)' as StorageUsedByte) and types (see OUTPUTS). Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken or Get-DapCustomer.
+
+    .PARAMETER TenantDomain
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
+    Alias: InitialDomain.
 
     .PARAMETER AccessToken
     A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).
@@ -39,8 +43,11 @@ function Get-DapMailboxUsageDetail {
 
     Every mailbox of every tenant listed (TenantId column) in customers.csv, over the last 7 days, in one CSV file that starts with TenantId.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
-    System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, User Principal Name, Display Name, Is Deleted, Deleted Date, Created Date, Last Activity Date, Item Count, Storage Used (Byte), Issue Warning Quota (Byte), Prohibit Send Quota (Byte), Prohibit Send/Receive Quota (Byte), Deleted Item Count, Deleted Item Size (Byte), Has Archive, Report Period.
+    DapReporting.MailboxUsageDetail, one per row: TenantId, TenantDomain, then ReportRefreshDate [datetime] ('Report Refresh Date'), UserPrincipalName [string] ('User Principal Name'), DisplayName [string] ('Display Name'), IsDeleted [bool] ('Is Deleted'), DeletedDate [datetime] ('Deleted Date'), CreatedDate [datetime] ('Created Date'), LastActivityDate [datetime] ('Last Activity Date'), ItemCount [long] ('Item Count'), StorageUsedByte [double] ('Storage Used (Byte)'), IssueWarningQuotaByte [double] ('Issue Warning Quota (Byte)'), ProhibitSendQuotaByte [double] ('Prohibit Send Quota (Byte)'), ProhibitSendReceiveQuotaByte [double] ('Prohibit Send/Receive Quota (Byte)'), DeletedItemCount [long] ('Deleted Item Count'), DeletedItemSizeByte [double] ('Deleted Item Size (Byte)'), HasArchive [bool] ('Has Archive'), ReportPeriod [long] ('Report Period').
 
     .LINK
     Get-DapGraphToken
@@ -51,12 +58,17 @@ function Get-DapMailboxUsageDetail {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getmailboxusagedetail
     #>
-    [CmdletBinding()]
-    [OutputType([pscustomobject])]
+    [CmdletBinding(PositionalBinding = $false)]
+    [OutputType('DapReporting.MailboxUsageDetail')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
@@ -69,17 +81,13 @@ function Get-DapMailboxUsageDetail {
     )
     process {
         $invoke = @{
-            TenantId    = $TenantId
-            AccessToken = $AccessToken
-            Function    = 'getMailboxUsageDetail'
-            GraphUri    = $GraphUri
+            TenantId     = $TenantId
+            TenantDomain = $TenantDomain
+            AccessToken  = $AccessToken
+            Function     = 'getMailboxUsageDetail'
+            GraphUri     = $GraphUri
         }
         if ($Period) { $invoke.Period = $Period }
-        try {
-            Invoke-DapGraphReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapGraphReport @invoke
     }
 }

@@ -13,10 +13,14 @@ function Get-DapMailboxUsageMailboxCounts {
     .DESCRIPTION
     Downloads the Microsoft Graph mailbox counts report (getMailboxUsageMailboxCounts) of a customer tenant. Each row is one day of the period: the total number of user mailboxes and how many of them were active (the user sent or read mail) that day. It takes a Period only; there is no single-day form of this report.
 
-    Calls the Microsoft Graph report function getMailboxUsageMailboxCounts with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one object per CSV row, TenantId first. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
+    Calls the Microsoft Graph report function getMailboxUsageMailboxCounts with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one typed object per CSV row: TenantId, TenantDomain, then the columns with PowerShell names (the CSV header's words joined, e.g. 'Storage Used (Byte)' as StorageUsedByte) and types (see OUTPUTS). Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken or Get-DapCustomer.
+
+    .PARAMETER TenantDomain
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
+    Alias: InitialDomain.
 
     .PARAMETER AccessToken
     A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).
@@ -33,8 +37,11 @@ function Get-DapMailboxUsageMailboxCounts {
 
     Daily mailbox counts of one customer tenant over the last 180 days.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
-    System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, Total, Active, Report Date, Report Period.
+    DapReporting.MailboxUsageMailboxCounts, one per row: TenantId, TenantDomain, then ReportRefreshDate [datetime] ('Report Refresh Date'), Total [long] ('Total'), Active [long] ('Active'), ReportDate [datetime] ('Report Date'), ReportPeriod [long] ('Report Period').
 
     .LINK
     Get-DapGraphToken
@@ -45,12 +52,17 @@ function Get-DapMailboxUsageMailboxCounts {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getmailboxusagemailboxcounts
     #>
-    [CmdletBinding()]
-    [OutputType([pscustomobject])]
+    [CmdletBinding(PositionalBinding = $false)]
+    [OutputType('DapReporting.MailboxUsageMailboxCounts')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
@@ -63,17 +75,13 @@ function Get-DapMailboxUsageMailboxCounts {
     )
     process {
         $invoke = @{
-            TenantId    = $TenantId
-            AccessToken = $AccessToken
-            Function    = 'getMailboxUsageMailboxCounts'
-            GraphUri    = $GraphUri
+            TenantId     = $TenantId
+            TenantDomain = $TenantDomain
+            AccessToken  = $AccessToken
+            Function     = 'getMailboxUsageMailboxCounts'
+            GraphUri     = $GraphUri
         }
         if ($Period) { $invoke.Period = $Period }
-        try {
-            Invoke-DapGraphReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapGraphReport @invoke
     }
 }

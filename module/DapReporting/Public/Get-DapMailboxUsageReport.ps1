@@ -19,7 +19,8 @@ function Get-DapMailboxUsageReport {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -38,6 +39,9 @@ function Get-DapMailboxUsageReport {
 
     Mailbox usage on 18 March 2015 in one customer tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then TenantGuid, TenantName, Date, TotalMailboxCount, TotalInactiveMailboxCount, MailboxesOverWarningSize, MailboxesUsedLessthan25Percent.
 
@@ -50,7 +54,7 @@ function Get-DapMailboxUsageReport {
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-mailboxusagereport
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -91,11 +95,6 @@ function Get-DapMailboxUsageReport {
             Command       = 'Get-MailboxUsageReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

@@ -19,7 +19,8 @@ function Get-DapMessageTraceReport {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -51,6 +52,9 @@ function Get-DapMessageTraceReport {
 
     Failed deliveries of the last 48 hours in every customer tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then Received, SenderAddress, RecipientAddress, Subject, Status, ToIP, FromIP, Size, MessageId, MessageTraceId.
 
@@ -63,7 +67,7 @@ function Get-DapMessageTraceReport {
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-messagetrace
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -112,11 +116,6 @@ function Get-DapMessageTraceReport {
             Command       = 'Get-MessageTrace'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

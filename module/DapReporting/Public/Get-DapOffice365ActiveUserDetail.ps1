@@ -13,10 +13,14 @@ function Get-DapOffice365ActiveUserDetail {
     .DESCRIPTION
     Downloads the Microsoft Graph Office 365 active user detail report (getOffice365ActiveUserDetail) of a customer tenant. Each row is one user: for each of Exchange, OneDrive, SharePoint, Skype for Business, Yammer and Teams, whether they have a license for it, the day they last used it and the day the license was assigned, then their assigned products. Give a Period for a span of days, or a Date for one day within the last 30 days. User names may come back concealed (hashed) when the tenant's report settings say so.
 
-    Calls the Microsoft Graph report function getOffice365ActiveUserDetail with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one object per CSV row, TenantId first. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
+    Calls the Microsoft Graph report function getOffice365ActiveUserDetail with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one typed object per CSV row: TenantId, TenantDomain, then the columns with PowerShell names (the CSV header's words joined, e.g. 'Storage Used (Byte)' as StorageUsedByte) and types (see OUTPUTS). Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken or Get-DapCustomer.
+
+    .PARAMETER TenantDomain
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
+    Alias: InitialDomain.
 
     .PARAMETER AccessToken
     A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).
@@ -37,8 +41,11 @@ function Get-DapOffice365ActiveUserDetail {
 
     The licenses and last activity of every user of every tenant listed (TenantId column) in customers.csv, over the last 30 days.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
-    System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, User Principal Name, Display Name, Is Deleted, Deleted Date, Has Exchange License, Has OneDrive License, Has SharePoint License, Has Skype For Business License, Has Yammer License, Has Teams License, Exchange Last Activity Date, OneDrive Last Activity Date, SharePoint Last Activity Date, Skype For Business Last Activity Date, Yammer Last Activity Date, Teams Last Activity Date, Exchange License Assign Date, OneDrive License Assign Date, SharePoint License Assign Date, Skype For Business License Assign Date, Yammer License Assign Date, Teams License Assign Date, Assigned Products.
+    DapReporting.Office365ActiveUserDetail, one per row: TenantId, TenantDomain, then ReportRefreshDate [datetime] ('Report Refresh Date'), UserPrincipalName [string] ('User Principal Name'), DisplayName [string] ('Display Name'), IsDeleted [bool] ('Is Deleted'), DeletedDate [datetime] ('Deleted Date'), HasExchangeLicense [bool] ('Has Exchange License'), HasOneDriveLicense [bool] ('Has OneDrive License'), HasSharePointLicense [bool] ('Has SharePoint License'), HasSkypeForBusinessLicense [bool] ('Has Skype For Business License'), HasYammerLicense [bool] ('Has Yammer License'), HasTeamsLicense [bool] ('Has Teams License'), ExchangeLastActivityDate [datetime] ('Exchange Last Activity Date'), OneDriveLastActivityDate [datetime] ('OneDrive Last Activity Date'), SharePointLastActivityDate [datetime] ('SharePoint Last Activity Date'), SkypeForBusinessLastActivityDate [datetime] ('Skype For Business Last Activity Date'), YammerLastActivityDate [datetime] ('Yammer Last Activity Date'), TeamsLastActivityDate [datetime] ('Teams Last Activity Date'), ExchangeLicenseAssignDate [datetime] ('Exchange License Assign Date'), OneDriveLicenseAssignDate [datetime] ('OneDrive License Assign Date'), SharePointLicenseAssignDate [datetime] ('SharePoint License Assign Date'), SkypeForBusinessLicenseAssignDate [datetime] ('Skype For Business License Assign Date'), YammerLicenseAssignDate [datetime] ('Yammer License Assign Date'), TeamsLicenseAssignDate [datetime] ('Teams License Assign Date'), AssignedProducts [string] ('Assigned Products').
 
     .LINK
     Get-DapGraphToken
@@ -49,12 +56,17 @@ function Get-DapOffice365ActiveUserDetail {
     .LINK
     https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
-    [OutputType([pscustomobject])]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
+    [OutputType('DapReporting.Office365ActiveUserDetail')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
@@ -71,10 +83,11 @@ function Get-DapOffice365ActiveUserDetail {
     )
     process {
         $invoke = @{
-            TenantId    = $TenantId
-            AccessToken = $AccessToken
-            Function    = 'getOffice365ActiveUserDetail'
-            GraphUri    = $GraphUri
+            TenantId     = $TenantId
+            TenantDomain = $TenantDomain
+            AccessToken  = $AccessToken
+            Function     = 'getOffice365ActiveUserDetail'
+            GraphUri     = $GraphUri
         }
         if ($PSCmdlet.ParameterSetName -eq 'Date') {
             $invoke.Date = $Date
@@ -82,11 +95,6 @@ function Get-DapOffice365ActiveUserDetail {
         elseif ($Period) {
             $invoke.Period = $Period
         }
-        try {
-            Invoke-DapGraphReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapGraphReport @invoke
     }
 }

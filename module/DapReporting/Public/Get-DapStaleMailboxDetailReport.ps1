@@ -19,7 +19,8 @@ function Get-DapStaleMailboxDetailReport {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -38,6 +39,9 @@ function Get-DapStaleMailboxDetailReport {
 
     Up to 5000 stale mailboxes per tenant, in every customer tenant but one.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then Date, TenantGuid, TenantName, WindowsLiveID, UserName, LastLogin, DaysInactive.
 
@@ -50,7 +54,7 @@ function Get-DapStaleMailboxDetailReport {
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-stalemailboxdetailreport
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -91,11 +95,6 @@ function Get-DapStaleMailboxDetailReport {
             Command       = 'Get-StaleMailboxDetailReport'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

@@ -85,7 +85,14 @@ if (-not (Get-Command -Name Write-Verbose -CommandType Cmdlet -ErrorAction Silen
     # Nor Write-Verbose: the verbose stream is not observed here, so the stand-in drops the text.
     function global:Write-Verbose { param([string] $Message) }
 }
-function Format-Row($Row) { ($Row.PSObject.Properties | ForEach-Object { '{0}={1}' -f $_.Name, $_.Value }) -join ';' }
+# The row's type name, then each property that has a value: Name=value:type (dates as yyyy-MM-dd).
+function Format-Row($Row) {
+    $values = $Row.PSObject.Properties | Where-Object { $null -ne $_.Value } | ForEach-Object {
+        $text = if ($_.Value -is [datetime]) { $_.Value.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture) } else { [string]$_.Value }
+        '{0}={1}:{2}' -f $_.Name, $text, $_.Value.GetType().Name
+    }
+    'type={0} {1}' -f $Row.PSObject.TypeNames[0], ($values -join ';')
+}
 # Only the Dap.* records: -ErrorVariable also collects errors a function caught itself.
 function Select-DapError($Records) { @($Records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'Dap.*' }) }
 function Format-Failure($Record) { 'error={0} target={1} message={2}' -f $Record.FullyQualifiedErrorId, $Record.TargetObject, ($Record.Exception.Message -replace '\n', '\n') }
@@ -116,6 +123,14 @@ foreach ($row in $rows) { "ROW $(Format-Row $row)" }
 foreach ($call in $global:WebCalls) { "CALL $call" }
 foreach ($text in $global:CsvInputs) { "CSV-INPUT bom=$($text.StartsWith([char]0xFEFF)) header-first=$($text.StartsWith('Report Refresh Date,'))" }
 
+# Headers the definition does not know: kept, named by the same rule as the known ones.
+$global:WebCalls.Clear()
+$extraCsv = [System.Text.Encoding]::UTF8.GetBytes("Report Refresh Date,Mailbox Type (New),x/y  z-2,Storage Used (Byte)`r`n2025-06-01,User,1,5`r`n")
+Add-Responses @((& $redirect), (New-StandInResponse 200 @{} $extraCsv))
+$extra = @([pscustomobject]@{ TenantId = $tenant; TenantDomain = 'contoso.onmicrosoft.com'; AccessToken = $token.AccessToken } | Get-DapMailboxUsageDetail -Period D7)
+"EXTRA-NAMES $(@($extra[0].PSObject.Properties.Name) -join ',')"
+"EXTRA-VALUES domain=$($extra[0].TenantDomain) type=$($extra[0].MailboxTypeNew) other=$($extra[0].XYZ2)"
+
 # The date form, with a token piped by property name, and a local GraphUri.
 $global:WebCalls.Clear()
 Add-Responses @((& $redirect), (& $csvOk))
@@ -132,7 +147,7 @@ Add-Responses @((& $throttled), (& $redirect), (& $csvOk))
 $rows = @(Invoke-DapGraphReport -TenantId $tenant -AccessToken $token.AccessToken -Function getMailboxUsageDetail)
 "THROTTLED-ONCE rows=$($rows.Count) calls=$($global:WebCalls.Count) sleeps=$($global:Sleeps -join ',')"
 
-# Failures of Invoke-DapGraphReport: one terminating Dap.<Category> error each.
+# Failures of Invoke-DapGraphReport: one Dap.<Category> error each (terminating with -ErrorAction Stop).
 $global:Sleeps.Clear()
 $scenarios = [ordered]@{
     'throttled'   = { @((& $throttled), (& $throttled), (& $throttled), (& $throttled)) }
@@ -150,7 +165,7 @@ foreach ($scenario in $scenarios.GetEnumerator()) {
     $global:WebCalls.Clear()
     Add-Responses (& $scenario.Value)
     try {
-        $rows = @(Invoke-DapGraphReport -TenantId $tenant -AccessToken $token.AccessToken -Function getMailboxUsageDetail -Period D7)
+        $rows = @(Invoke-DapGraphReport -TenantId $tenant -AccessToken $token.AccessToken -Function getMailboxUsageDetail -Period D7 -ErrorAction Stop)
         "GRAPH-SCENARIO $($scenario.Key) rows=$($rows.Count) calls=$($global:WebCalls.Count)"
     }
     catch {
@@ -158,6 +173,15 @@ foreach ($scenario in $scenarios.GetEnumerator()) {
     }
 }
 "SLEEPS $($global:Sleeps -join ',')"
+
+# What the caller's -ErrorVariable holds after a failure: the one Dap record, nothing else.
+foreach ($scenario in 'forbidden', 'unreachable', 'empty') {
+    $global:Responses.Clear()
+    Add-Responses (& $scenarios[$scenario])
+    $collected = $null
+    $null = @(Invoke-DapGraphReport -TenantId $tenant -AccessToken $token.AccessToken -Function getMailboxUsageDetail -Period D7 -ErrorAction SilentlyContinue -ErrorVariable collected)
+    ("RECORDS $scenario $((@($collected) | ForEach-Object { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')").TrimEnd()
+}
 
 # The report function: a failing tenant writes a non-terminating error and the next one goes on.
 $global:Responses.Clear()
@@ -169,5 +193,6 @@ $tokens = @(
 )
 $reportErrors = $null
 $rows = @($tokens | Get-DapMailboxUsageDetail -ErrorAction SilentlyContinue -ErrorVariable reportErrors)
-"PIPELINE rows=$($rows.Count) tenants=$(($rows | ForEach-Object TenantId) -join ',') errors=$((Select-DapError $reportErrors | ForEach-Object { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')"
+# Every record the caller's -ErrorVariable got, not only the Dap.* ones: one per failed tenant.
+"PIPELINE rows=$($rows.Count) tenants=$(($rows | ForEach-Object TenantId) -join ',') errors=$((@($reportErrors) | ForEach-Object { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')"
 "DONE"

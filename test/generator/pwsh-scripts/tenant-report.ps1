@@ -53,12 +53,20 @@ foreach ($call in $global:Calls) { "CALL $call" }
 foreach ($scenario in 'empty', 'session-limit', 'access-denied', 'throttled', 'invalid-date', 'other', 'throws') {
     $global:Scenario = $scenario
     try {
-        $rows = @(Invoke-DapTenantReport @target -Command Get-MailboxActivityReport)
+        $rows = @(Invoke-DapTenantReport @target -Command Get-MailboxActivityReport -ErrorAction Stop)
         "SCENARIO $scenario rows=$($rows.Count)"
     }
     catch {
         "SCENARIO $scenario error=$($_.FullyQualifiedErrorId) target=$($_.TargetObject) message=$($_.Exception.Message -replace '\n', '\n')"
     }
+}
+
+# What the caller's -ErrorVariable holds after a failure: the one Dap record, nothing else.
+foreach ($scenario in 'access-denied', 'other', 'throws') {
+    $global:Scenario = $scenario
+    $collected = $null
+    $null = @(Invoke-DapTenantReport @target -Command Get-MailboxActivityReport -ErrorAction SilentlyContinue -ErrorVariable collected)
+    "RECORDS $scenario $((@($collected) | ForEach-Object { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')"
 }
 
 # The report function: pipeline input by property name, only bound parameters sent, one failing

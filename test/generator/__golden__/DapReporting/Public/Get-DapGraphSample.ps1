@@ -13,10 +13,14 @@ function Get-DapGraphSample {
     .DESCRIPTION
     Exercises the graph source: a Period, a Date in its own parameter set, and column names with spaces, slashes and parentheses.
 
-    Calls the Microsoft Graph report function getGraphSample with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one object per CSV row, TenantId first. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
+    Calls the Microsoft Graph report function getGraphSample with an app-only token for one customer tenant (Get-DapGraphToken), follows the redirect to the CSV download and returns one typed object per CSV row: TenantId, TenantDomain, then the columns with PowerShell names (the CSV header's words joined, e.g. 'Storage Used (Byte)' as StorageUsedByte) and types (see OUTPUTS). Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken or Get-DapCustomer.
+
+    .PARAMETER TenantDomain
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
+    Alias: InitialDomain.
 
     .PARAMETER AccessToken
     A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).
@@ -37,8 +41,11 @@ function Get-DapGraphSample {
 
     One tenant.
 
+    .INPUTS
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
+
     .OUTPUTS
-    System.Management.Automation.PSCustomObject, one per row: TenantId, then Report Refresh Date, Prohibit Send/Receive Quota (Byte), Has Archive.
+    DapReporting.GraphSample, one per row: TenantId, TenantDomain, then ReportRefreshDate [datetime] ('Report Refresh Date'), ProhibitSendReceiveQuotaByte [double] ('Prohibit Send/Receive Quota (Byte)'), HasArchive [bool] ('Has Archive').
 
     .LINK
     Get-DapGraphToken
@@ -49,12 +56,17 @@ function Get-DapGraphSample {
     .LINK
     https://example.invalid/graph-sample
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Period')]
-    [OutputType([pscustomobject])]
+    [CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]
+    [OutputType('DapReporting.GraphSample')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
         [string] $TenantId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('InitialDomain')]
+        [AllowEmptyString()]
+        [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
@@ -71,10 +83,11 @@ function Get-DapGraphSample {
     )
     process {
         $invoke = @{
-            TenantId    = $TenantId
-            AccessToken = $AccessToken
-            Function    = 'getGraphSample'
-            GraphUri    = $GraphUri
+            TenantId     = $TenantId
+            TenantDomain = $TenantDomain
+            AccessToken  = $AccessToken
+            Function     = 'getGraphSample'
+            GraphUri     = $GraphUri
         }
         if ($PSCmdlet.ParameterSetName -eq 'Date') {
             $invoke.Date = $Date
@@ -82,11 +95,6 @@ function Get-DapGraphSample {
         elseif ($Period) {
             $invoke.Period = $Period
         }
-        try {
-            Invoke-DapGraphReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapGraphReport @invoke
     }
 }

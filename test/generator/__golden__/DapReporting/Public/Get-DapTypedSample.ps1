@@ -19,7 +19,8 @@ function Get-DapTypedSample {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -66,6 +67,9 @@ function Get-DapTypedSample {
 
     One tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then When, Amount, Active.
 
@@ -78,7 +82,7 @@ function Get-DapTypedSample {
     .LINK
     https://example.invalid/typed-sample
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -141,11 +145,6 @@ function Get-DapTypedSample {
             Command       = 'Get-TypedSample'
             Parameters    = $reportParameters
         }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }

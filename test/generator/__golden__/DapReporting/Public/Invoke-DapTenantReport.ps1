@@ -18,11 +18,13 @@ function Invoke-DapTenantReport {
     TenantId and TenantDomain first, then the row's own properties, without the remoting properties
     PSComputerName, RunspaceId and PSShowComputerName. A tenant without rows returns nothing.
 
-    The domain is checked to be a DNS name before any connection URI is built. Errors reported by
-    the remote side end the call with one terminating error whose FullyQualifiedErrorId is
-    Dap.<Category> (SessionLimit, AccessDenied, Throttled, InvalidParameter or RemoteError) and
-    whose target object is the domain; the message keeps the service's own text. Warnings are
-    passed on with the domain in front; the redirection notice goes to the verbose stream.
+    The domain is checked to be a DNS name before any connection URI is built. The remote call runs
+    in a pipeline of its own, so the records it writes stay there: a failed tenant writes exactly
+    one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (SessionLimit,
+    AccessDenied, Throttled, InvalidParameter or RemoteError) and whose target object is the domain;
+    the message keeps the service's own text (use -ErrorAction Stop to make it terminating).
+    Each warning of the service is passed on once, with the domain in front; the redirection
+    notice goes to the verbose stream, as do the session being opened and the rows received.
 
     .PARAMETER TenantId
     The customer tenant's id (a GUID); copied into every row.
@@ -30,6 +32,7 @@ function Invoke-DapTenantReport {
     .PARAMETER InitialDomain
     The customer tenant's initial domain, e.g. contoso.onmicrosoft.com; the remote session is opened
     for it and it is copied into every row as TenantDomain.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator's credential.
@@ -54,13 +57,16 @@ function Invoke-DapTenantReport {
 
     Monthly mailbox activity of one tenant.
 
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+
     .OUTPUTS
     System.Management.Automation.PSCustomObject: TenantId, TenantDomain, then the command's columns.
 
     .LINK
     Get-DapCustomer
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -113,20 +119,48 @@ function Invoke-DapTenantReport {
             AllowRedirection  = $true
             ScriptBlock       = $remote
             ArgumentList      = @($Command, $Parameters, $InputCommand, $InputParameters)
-            ErrorAction       = 'SilentlyContinue'
-            ErrorVariable     = 'remoteErrors'
-            WarningAction     = 'SilentlyContinue'
-            WarningVariable   = 'remoteWarnings'
+            ErrorAction       = 'Continue'
         }
-        $remoteErrors = $null
-        $remoteWarnings = $null
+        # A pipeline of its own (in this runspace, stopped with it): its errors and warnings are
+        # collected in its streams instead of reaching the caller's -ErrorVariable, $Error and
+        # host, so the caller sees one record per failed tenant and each warning once.
+        Write-Verbose ('[{0}] running {1} in a remote session' -f $InitialDomain, $Command)
+        $remoteErrors = @()
+        $remoteWarnings = @()
         $caught = $null
         $rows = @()
+        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
         try {
-            $rows = @(Invoke-Command @invoke)
+            # Fixed text; the data goes in as the argument. Warnings come back as WarningRecords
+            # among the rows instead of going to the host, and an error that stops Invoke-Command
+            # as an ErrorRecord: caught in there, it leaves no record here.
+            $script = 'param($Invoke) try { Invoke-Command @Invoke 3>&1 } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
+            [void]$pipeline.AddScript($script, $true).AddArgument($invoke)
+            try {
+                $output = @($pipeline.Invoke())
+                $remoteWarnings = @($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+                $caught = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                $rows = @($output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] -and $_ -isnot [System.Management.Automation.ErrorRecord] })
+            }
+            catch {
+                $inner = $_.Exception.InnerException
+                if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
+                $caught = if ($inner -is [System.Management.Automation.IContainsErrorRecord]) {
+                    $inner.ErrorRecord
+                }
+                else {
+                    $problem = if ($inner) { $inner } else { $_.Exception }
+                    [System.Management.Automation.ErrorRecord]::new($problem, 'RemoteError', [System.Management.Automation.ErrorCategory]::NotSpecified, $null)
+                }
+            }
+            $remoteErrors = @($pipeline.Streams.Error)
+            # The runspace's $Error got them too: the record written below stands for them there.
+            foreach ($item in $remoteErrors) { $global:Error.Remove($item) }
         }
-        catch {
-            $caught = $_
+        finally {
+            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
+            # thread, which must never find it disposed; the garbage collector takes it.
+            $pipeline = $null
         }
         foreach ($warning in @($remoteWarnings)) {
             if ($null -eq $warning) { continue }
@@ -167,8 +201,11 @@ function Invoke-DapTenantReport {
             $exception = [System.Management.Automation.RuntimeException]::new($text, $first.Exception)
             $record = [System.Management.Automation.ErrorRecord]::new(
                 $exception, "Dap.$category", [System.Management.Automation.ErrorCategory]$errorCategory, $InitialDomain)
-            $PSCmdlet.ThrowTerminatingError($record)
+            Write-Verbose ('[{0}] failed ({1})' -f $InitialDomain, $category)
+            $PSCmdlet.WriteError($record)
+            return
         }
+        Write-Verbose ('[{0}] {1} rows' -f $InitialDomain, @($rows | Where-Object { $null -ne $_ }).Count)
         $remoting = @('PSComputerName', 'RunspaceId', 'PSShowComputerName')
         foreach ($row in $rows) {
             if ($null -eq $row) { continue }

@@ -19,7 +19,8 @@ function Measure-DapPipedSample {
     The customer tenant id (a GUID), e.g. from Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com (alias TenantDomain), e.g. from Get-DapCustomer.
+    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    Alias: TenantDomain.
 
     .PARAMETER Credential
     The partner administrator credential.
@@ -28,6 +29,9 @@ function Measure-DapPipedSample {
     Get-DapCustomer | Measure-DapPipedSample -Credential $c
 
     Every tenant.
+
+    .INPUTS
+    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
 
     .OUTPUTS
     System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then Identity.
@@ -38,7 +42,7 @@ function Measure-DapPipedSample {
     .LINK
     Invoke-DapTenantReport
     #>
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
@@ -67,11 +71,6 @@ function Measure-DapPipedSample {
         }
         $invoke.InputCommand = 'Get-Recipient'
         $invoke.InputParameters = @{ 'ResultSize' = 'Unlimited'; 'IncludeSoftDeleted' = $true; 'Top' = 5 }
-        try {
-            Invoke-DapTenantReport @invoke
-        }
-        catch {
-            $PSCmdlet.WriteError($_)
-        }
+        Invoke-DapTenantReport @invoke
     }
 }
