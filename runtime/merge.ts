@@ -136,6 +136,8 @@ interface PartPlan {
   tail: Buffer;
   /** The quoted TenantId, TenantDomain and CustomerName, for cells a part leaves empty. */
   keys: Buffer[];
+  /** Their length in all. */
+  keysLength: number;
 }
 
 function planPart(part: MergePart, own: readonly string[], columns: readonly string[]): PartPlan {
@@ -153,6 +155,7 @@ function planPart(part: MergePart, own: readonly string[], columns: readonly str
     nameField: Buffer.concat([COMMA_BYTE, keys[2]!]),
     tail: Buffer.from(`${',""'.repeat(copyable ? rest.length - (own.length - 2) : 0)}${recordEnd}`, 'latin1'),
     keys,
+    keysLength: keys.reduce((n, key) => n + key.length, 0),
   };
 }
 
@@ -165,7 +168,7 @@ function isEmptyField(chunk: Buffer, start: number, end: number): boolean {
 function writeMapped(sink: ByteSink, chunk: Buffer, bounds: RecordBounds, record: number, plan: PartPlan, excelSafe: boolean): void {
   const first = bounds.firstField(record);
   const { sources } = plan;
-  sink.room(bounds.recordEnds[record]! - bounds.recordStarts[record]! + sources.length * 5 + plan.keys.reduce((n, key) => n + key.length, 0) + 2);
+  sink.room(bounds.recordEnds[record]! - bounds.recordStarts[record]! + sources.length * 5 + plan.keysLength + 2);
   for (let c = 0; c < sources.length; c += 1) {
     if (c > 0) sink.put(COMMA_BYTE, 0, 1);
     const source = sources[c]!;
