@@ -8,8 +8,6 @@ import { drained } from './stream-drain.js';
 import { withPath } from '../common/machine-error.js';
 import { tenantKeyColumns } from '../common/output-columns.js';
 
-export { remotingColumns } from './csv-files.js';
-
 export interface MergePart {
   tenantId: string;
   domain: string;
@@ -109,10 +107,10 @@ class ByteSink {
   async flush(all = false): Promise<void> {
     if (all && this.pos > 0) this.retire(0);
     for (const buffer of this.full.splice(0)) {
-      const whole = Buffer.from(buffer.buffer, buffer.byteOffset, ByteSink.size);
+      // a buffer of the usual size (not a larger one made for a long record) comes back whole
       const reuse = buffer.byteOffset === 0 && buffer.buffer.byteLength === ByteSink.size;
       const more = this.output.write(buffer, () => {
-        if (reuse && this.spare.length < 16) this.spare.push(whole);
+        if (reuse && this.spare.length < 16) this.spare.push(Buffer.from(buffer.buffer, 0, ByteSink.size));
       });
       if (!more) await drained(this.output);
     }
