@@ -25,6 +25,8 @@ export interface TokenRequest {
   credential: GraphCredential;
   /** 'partner': a failure means the app itself cannot sign in; 'customer': it may be just this tenant. */
   role: 'partner' | 'customer';
+  /** The resource's `.default` scope (Graph when absent). */
+  scope?: string;
   fetch: FetchLike;
   signal?: AbortSignal;
   now?: () => number;
@@ -34,14 +36,17 @@ const consent = /AADSTS65001|AADSTS650051|not consented|consent/i;
 const notInTenant = /AADSTS700016|AADSTS90002|AADSTS500011|AADSTS90072|AADSTS50020|not found in the directory|was not found/i;
 
 /**
- * Classifies a token endpoint refusal. A missing consent (or the app not known in that tenant) is
- * AccessDenied for that tenant only; a wrong or expired client secret, or a refresh token that no
+ * Classifies a token endpoint refusal. A missing consent is ConsentMissing, the app not known in
+ * that tenant AccessDenied, for that tenant only; a wrong or expired client secret, or a refresh token that no
  * longer works, is AuthenticationFailed (it would fail for every tenant: the run stops).
  */
 export function classifyTokenFailure(status: number, text: string, role: 'partner' | 'customer', retryAfterMs?: number): GraphCallError {
   const detail = text || `HTTP ${status}`;
   if (status === 429) return new GraphCallError('Throttled', `the token endpoint is throttling: ${detail}`, { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   if (status >= 500) return new GraphCallError('RemoteError', `the token endpoint failed (HTTP ${status}): ${detail}`, { status, retryable: true });
+  if (role === 'customer' && consent.test(text)) {
+    return new GraphCallError('ConsentMissing', `no token for this tenant: the app is not consented in it: ${detail}`, { status });
+  }
   if (consent.test(text) || notInTenant.test(text)) {
     return new GraphCallError(
       role === 'customer' ? 'AccessDenied' : 'AuthenticationFailed',
@@ -61,7 +66,7 @@ export function classifyTokenFailure(status: number, text: string, role: 'partne
 /** POST /{tenant}/oauth2/v2.0/token with client credentials or a refresh token. */
 export async function requestToken(request: TokenRequest): Promise<IssuedToken> {
   const { credential } = request;
-  const form = new URLSearchParams({ client_id: credential.clientId, scope: GRAPH_SCOPE });
+  const form = new URLSearchParams({ client_id: credential.clientId, scope: request.scope ?? GRAPH_SCOPE });
   if (credential.refreshToken) {
     form.set('grant_type', 'refresh_token');
     form.set('refresh_token', credential.refreshToken);
