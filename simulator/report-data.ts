@@ -6,7 +6,7 @@
 import { createRng, hashGuid } from './prng.js';
 import type { TenantRecord } from './world.js';
 
-export type Row = Record<string, string | number | boolean | null>;
+export type Row = Record<string, string | number | boolean | null | string[]>;
 
 export const DAY_MS = 86_400_000;
 
@@ -144,7 +144,7 @@ export function mailboxRows(tenant: TenantRecord): Row[] {
   }));
 }
 
-function byteQuantified(bytes: number): string {
+export function byteQuantified(bytes: number): string {
   const units: Array<[string, number]> = [['GB', 2 ** 30], ['MB', 2 ** 20], ['KB', 2 ** 10]];
   const [unit, scale] = units.find(([, s]) => bytes >= s) ?? ['B', 1];
   const amount = scale === 1 ? String(bytes) : (bytes / scale).toFixed(3).replace(/\.?0+$/, '');
