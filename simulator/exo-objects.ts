@@ -270,9 +270,15 @@ export function acceptedDomainObjects(tenant: TenantRecord): ExoObject[] {
   }));
 }
 
-/** Get-MessageTraceV2 rows of one day (the remoting trace data, Received cut to the second), newest first, then by recipient. */
+/** Up to this many messages a day per tenant in the V2 trace (25 per mailbox), so that big tenants pass the 5,000-row cap. */
+export const TRACE_V2_MAX_PER_DAY = 2400;
+
+/**
+ * Get-MessageTraceV2 rows of one day, newest first, then by recipient: the remoting trace's
+ * generator with a fuller daily volume (its first rows are the remoting rows), Received cut to the second.
+ */
 export function messageTraceV2Objects(seed: string, tenant: TenantRecord, day: number): ExoObject[] {
-  return messageTraceRows(seed, tenant, day)
+  return messageTraceRows(seed, tenant, day, Math.min(TRACE_V2_MAX_PER_DAY, tenant.mailboxes.length * 25))
     .map((row) => ({
       Organization: tenant.initialDomain,
       MessageId: row.MessageId as string,

@@ -171,11 +171,14 @@ const subjects = ['Quarterly review', 'Invoice 4471', 'Re: Project timeline', 'T
 const externalSenders = ['news@contoso-mail.example', 'billing@fabrikam.example', 'noreply@tailspin.example', 'sales@litware.example'];
 const statuses: ReadonlyArray<[string, number]> = [['Delivered', 0.86], ['FilteredAsSpam', 0.05], ['Failed', 0.03], ['Expanded', 0.02], ['Quarantined', 0.02], ['Pending', 0.01], ['GettingStatus', 0.01]];
 
-/** The messages a tenant handled on one day, newest first. */
-export function messageTraceRows(seed: string, tenant: TenantRecord, day: number): Row[] {
+/**
+ * The messages a tenant handled on one day, newest first. `maxPerDay` bounds the day's volume (the
+ * remoting session's trace: two per mailbox, at most 60; the admin API's V2 trace sees a fuller volume).
+ */
+export function messageTraceRows(seed: string, tenant: TenantRecord, day: number, maxPerDay = Math.min(60, tenant.mailboxes.length * 2)): Row[] {
   if (tenant.mailboxes.length === 0) return [];
   const rng = createRng(seed, 'trace', tenant.tenantId, day);
-  const count = rng.int(0, Math.min(60, tenant.mailboxes.length * 2));
+  const count = rng.int(0, maxPerDay);
   const rows: Row[] = [];
   for (let i = 0; i < count; i += 1) {
     const at = day * DAY_MS + rng.int(0, DAY_MS / 1000 - 1) * 1000 + rng.int(0, 999);
