@@ -11,7 +11,7 @@ import { bytesText, cellText, isoDateText } from '../../runtime/exo/exo-cells.js
 import { ExoClient } from '../../runtime/exo/exo-client.js';
 import { applyRowRule, externalAddresses } from '../../runtime/exo/exo-rules.js';
 import { dateWindows, ExoTenantRunner } from '../../runtime/exo/exo-runner.js';
-import type { ExchangeRestCatalogSource } from '../../runtime/exo/exo-source.js';
+import type { ExchangeRestCatalogSource, RowRule } from '../../runtime/exo/exo-source.js';
 import { Redactor } from '../../runtime/graph/redact.js';
 import { TokenCache } from '../../runtime/graph/token-cache.js';
 import type { TenantJob } from '../../runtime/runner-types.js';
@@ -148,7 +148,7 @@ describe('ExoClient', () => {
 
 describe('row rules', () => {
   it('externalRecipients keeps rules that send outside the accepted domains and lists those addresses', () => {
-    const rule = { kind: 'externalRecipients', columns: ['ForwardTo', 'RedirectTo'], matchColumn: 'ExternalRecipients' } as const;
+    const rule: RowRule = { kind: 'externalRecipients', columns: ['ForwardTo', 'RedirectTo'], matchColumn: 'ExternalRecipients' };
     const domains = new Set(['contoso.com', 'contoso.onmicrosoft.com']);
     const row = { ForwardTo: ['"Jane" [SMTP:jane@fabrikam.com]', '"Bob" [SMTP:bob@contoso.com]'], RedirectTo: 'SMTP:x@EVIL.example' };
     expect(externalAddresses(row, rule.columns, domains)).toEqual(['jane@fabrikam.com', 'x@evil.example']);

@@ -36,7 +36,7 @@ describe('every customer accounted for', () => {
       if (relationship.endDateTime) expect(tenant.message).toContain(relationship.endDateTime);
     }
     const errors = records(join(cwd, 'ReportOutput.csv.errors.csv'));
-    expect(errors.filter((e) => e.Category.startsWith('Relationship')).map((e) => e.TenantId).sort()).toEqual(inactive.map((r) => r.customer.tenantId.toLowerCase()).sort());
+    expect(errors.filter((e) => (e.Category ?? '').startsWith('Relationship')).map((e) => e.TenantId).sort()).toEqual(inactive.map((r) => r.customer.tenantId.toLowerCase()).sort());
     expect(run.exitCode).toBe(1);
   });
 
