@@ -26,6 +26,8 @@ const manifestTenantSchema = z
   .strictObject({
     tenantId: tenantIdSchema,
     domain: z.string(),
+    /** The initial domain, where the backend connects by it (Exchange: DelegatedOrg); absent: domain. */
+    initialDomain: z.string().optional(),
     name: z.string(),
     account: z.string().min(1),
     state: z.enum(tenantStates),

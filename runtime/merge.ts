@@ -128,11 +128,11 @@ interface PartPlan {
    * order: its records are copied as bytes, with the customer's name put in after TenantDomain.
    */
   copyable: boolean;
-  /** `,"<customer name>"`: what a copied record gets after its TenantDomain. */
-  nameField: Buffer;
+  /** `"<tenant id>","<tenant domain>","<customer name>"`: what a copied record starts with, in place of its own key cells. */
+  keyFields: Buffer;
   /** The empty fields that pad a copied record to the output's width, then its line break. */
   tail: Buffer;
-  /** The quoted TenantId, TenantDomain and CustomerName, for cells a part leaves empty. */
+  /** The quoted TenantId, TenantDomain and CustomerName: the run's, whatever the part says. */
   keys: Buffer[];
   /** Their length in all. */
   keysLength: number;
@@ -150,16 +150,11 @@ function planPart(part: MergePart, own: readonly string[], columns: readonly str
   return {
     sources,
     copyable,
-    nameField: Buffer.concat([COMMA_BYTE, keys[2]!]),
+    keyFields: Buffer.concat([keys[0]!, COMMA_BYTE, keys[1]!, COMMA_BYTE, keys[2]!]),
     tail: Buffer.from(`${',""'.repeat(copyable ? rest.length - (own.length - 2) : 0)}${recordEnd}`, 'latin1'),
     keys,
     keysLength: keys.reduce((n, key) => n + key.length, 0),
   };
-}
-
-/** True when the field is empty (`` or `""`). */
-function isEmptyField(chunk: Buffer, start: number, end: number): boolean {
-  return end === start || (end === start + 2 && chunk[start] === QUOTE);
 }
 
 /** Writes one record field by field in the output's column order. */
@@ -173,7 +168,8 @@ function writeMapped(sink: ByteSink, chunk: Buffer, bounds: RecordBounds, record
     const f = first + source;
     const start = source < 0 ? 0 : bounds.fieldStart(record, f);
     const end = source < 0 ? 0 : bounds.fieldEnds[f]!;
-    if (c < leading.length && isEmptyField(chunk, start, end)) {
+    if (c < leading.length) {
+      // the tenant's key cells are the run's (one TenantDomain on every backend), not the part's
       const key = plan.keys[c]!;
       sink.put(key, 0, key.length);
     } else if (source < 0) {
@@ -200,15 +196,13 @@ async function appendPart(sink: ByteSink, part: MergePart, plan: PartPlan, width
   for await (const { chunk, bounds } of readRecords(part.path)) {
     for (let r = rows < 0 ? 1 : 0; r < bounds.records; r += 1) {
       if (bounds.fieldCount(r) !== width) throw new CsvShapeError(`row ${rows + r + 1} has ${bounds.fieldCount(r)} fields, the header has ${width}`);
-      const start = bounds.recordStarts[r]!;
       const first = bounds.firstField(r);
       const domainEnd = bounds.fieldEnds[first + 1]!;
-      // a copied record keeps its bytes; one whose TenantId or TenantDomain is empty is filled in
-      if (copy && !isEmptyField(chunk, start, bounds.fieldEnds[first]!) && !isEmptyField(chunk, bounds.fieldEnds[first]! + 1, domainEnd)) {
+      // a copied record keeps its bytes after its key cells, which are the run's
+      if (copy) {
         const end = bounds.recordEnds[r]!;
-        sink.room(end - start + plan.nameField.length + plan.tail.length);
-        sink.put(chunk, start, domainEnd);
-        sink.put(plan.nameField, 0, plan.nameField.length);
+        sink.room(end - domainEnd + plan.keyFields.length + plan.tail.length);
+        sink.put(plan.keyFields, 0, plan.keyFields.length);
         sink.put(chunk, domainEnd, end);
         sink.put(plan.tail, 0, plan.tail.length);
       } else {

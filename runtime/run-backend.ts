@@ -53,7 +53,7 @@ export interface RunBackend {
   /** The customers each lane can see; a refused credential is a DapError (exit 3) before any tenant runs. */
   discover(): Promise<Array<{ account: string; tenants: DiscoveredTenant[] }>>;
   /** Why a selected tenant cannot be run at all (it then fails without any request), or undefined. */
-  tenantProblem(tenant: { tenantId: string; domain: string }): { category: FailureCategory; message: string } | undefined;
+  tenantProblem(tenant: { tenantId: string; domain: string; initialDomain?: string }): { category: FailureCategory; message: string } | undefined;
   createRunner(): TenantRunner;
   close(): Promise<void>;
 }

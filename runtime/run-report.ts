@@ -33,6 +33,7 @@ function newManifest(plan: RunPlan, discovered: Array<{ account: string; tenants
   const tenants: ManifestTenant[] = selection.tenants.map((t) => ({
     tenantId: t.tenantId,
     domain: t.domain,
+    ...(t.initialDomain && t.initialDomain !== t.domain ? { initialDomain: t.initialDomain } : {}),
     name: t.name,
     account: t.account,
     state: 'pending',
@@ -146,7 +147,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
 
     const toRun: ScheduledTenant[] = manifest.tenants
       .filter((t) => t.state === 'pending')
-      .map((t) => ({ tenantId: t.tenantId, domain: t.domain, account: t.account }));
+      .map((t) => ({ tenantId: t.tenantId, domain: t.domain, ...(t.initialDomain ? { initialDomain: t.initialDomain } : {}), account: t.account }));
     const counts = { done: manifest.tenants.filter((t) => t.state === 'succeeded' || t.state === 'noData').length, failed: manifest.tenants.filter((t) => t.state === 'failed').length };
     let scheduler: Scheduler | undefined;
     const progress = createProgress({
@@ -178,6 +179,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       makeJob: (tenant, attempt) => ({
         tenantId: tenant.tenantId,
         domain: tenant.domain,
+        ...(tenant.initialDomain ? { initialDomain: tenant.initialDomain } : {}),
         account: tenant.account,
         report: plan.report,
         parameters: plan.parameters,

@@ -37,8 +37,10 @@ export interface JobParameter {
 /** One attempt at one tenant. */
 export interface TenantJob {
   tenantId: string;
-  /** The tenant's initial domain, already validated as a DNS name. */
+  /** TenantDomain: the customer's default domain (what its rows are labelled with). */
   domain: string;
+  /** The initial domain the Exchange backend connects to (DelegatedOrg), already validated as a DNS name; absent: domain. */
+  initialDomain?: string;
   account: string;
   report: CatalogReport;
   parameters: JobParameter[];

@@ -9,6 +9,8 @@ import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from './ru
 export interface ScheduledTenant {
   tenantId: string;
   domain: string;
+  /** Where it differs from domain: the initial domain the Exchange backend connects to. */
+  initialDomain?: string;
   account: string;
 }
 

@@ -12,8 +12,10 @@ export interface TenantFilter {
 
 export interface SelectedTenant {
   tenantId: string;
-  /** The initial domain (the DelegatedOrg target), lower-cased; see tenantDomainOf. */
+  /** TenantDomain: the customer's default domain, lower-cased; see tenantDomainOf. */
   domain: string;
+  /** The initial (.onmicrosoft.com) domain where discovery knows it (Exchange: the DelegatedOrg target), else ''. */
+  initialDomain: string;
   name: string;
   account: string;
 }
@@ -29,12 +31,13 @@ function names(tenant: DiscoveredTenant): string[] {
 }
 
 /**
- * The TenantDomain of a customer: its initial domain, else its default domain (lower-cased); a
- * customer discovered without any domain (a GDAP relationship names only the tenant) is shown by
- * its display name, else its TenantId.
+ * The TenantDomain of a customer, the same on every backend: its default domain (the one its
+ * contract, its tenant information and Get-MsolPartnerContract name), else its initial domain
+ * (lower-cased); a customer discovered without any domain (a GDAP relationship names only the
+ * tenant, and the lookup failed) is shown by its display name, else its TenantId.
  */
 export function tenantDomainOf(tenant: DiscoveredTenant): string {
-  const domain = normaliseTenantName(tenant.initialDomain || tenant.defaultDomainName || '');
+  const domain = normaliseTenantName(tenant.defaultDomainName || tenant.initialDomain || '');
   if (domain) return domain;
   return (tenant.name ?? '').trim() || normaliseTenantName(tenant.tenantId);
 }
@@ -76,6 +79,7 @@ export function selectTenants(discovered: ReadonlyArray<{ account: string; tenan
     return {
       tenantId: normaliseTenantName(tenant.tenantId),
       domain,
+      initialDomain: normaliseTenantName(tenant.initialDomain || ''),
       name: tenant.name ?? '',
       account,
     };

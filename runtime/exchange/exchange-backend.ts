@@ -50,11 +50,12 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
         // (each account is its own user, so one bad password cannot lock another)
         discover: () => host.discovery.discover(accounts),
         tenantProblem(tenant) {
-          // the domain goes into the connection URI (DelegatedOrg=…): only a DNS name may
-          if (isDnsName(tenant.domain)) return undefined;
+          // the initial domain goes into the connection URI (DelegatedOrg=…): only a DNS name may
+          const target = tenant.initialDomain || tenant.domain;
+          if (isDnsName(target)) return undefined;
           return {
             category: 'InvalidDomain',
-            message: `the customer's initial domain '${tenant.domain}' is not a valid DNS name; no connection was attempted`,
+            message: `the customer's initial domain '${target}' is not a valid DNS name; no connection was attempted`,
           };
         },
         createRunner: () => host.runner,

@@ -47,7 +47,7 @@ export class HostTenantRunner implements TenantRunner {
       job: {
         function: job.report.function,
         tenantId: job.tenantId,
-        domain: job.domain,
+        domain: job.initialDomain || job.domain,
         parameters: job.parameters,
         outPath: job.outPath,
         dateColumns: job.report.columns.filter((c) => c.type === 'datetime').map((c) => c.name),

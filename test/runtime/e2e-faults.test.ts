@@ -141,7 +141,8 @@ describe('dap-report under faults (its own process, real pwsh, the simulator)', 
     const world = buildWorld(loadScenario(file));
     let healthy = 0;
     for (const tenant of summary.tenants) {
-      const faults = (world.tenantFaults.get(tenant.domain) ?? []).map((f) => f.spec.type);
+      const record = world.tenants.find((t) => t.tenantId.toLowerCase() === tenant.tenantId)!;
+      const faults = (world.tenantFaults.get(record.initialDomain.toLowerCase()) ?? []).map((f) => f.spec.type);
       if (faults.includes('accessDenied')) expect(tenant, tenant.domain).toMatchObject({ status: 'failed', category: 'AccessDenied', attempts: 1 });
       else if (faults.includes('hang')) expect(tenant, tenant.domain).toMatchObject({ status: 'failed', category: 'Timeout', attempts: 2 });
       else {

@@ -75,8 +75,9 @@ describe('dap-report with full pwsh and the simulator', () => {
     const withData = world.tenants.filter((t) => t.mailboxes.length > 0);
     expect(rows).toHaveLength(withData.length);
     for (const tenant of withData) {
-      const row = rows.find((r) => r.TenantDomain === tenant.initialDomain);
-      expect(row, tenant.initialDomain).toBeDefined();
+      // TenantDomain is the customer's default domain on every backend (the cmdlet's own TenantName is the initial one)
+      const row = rows.find((r) => r.TenantDomain === tenant.defaultDomain.toLowerCase());
+      expect(row, tenant.defaultDomain).toBeDefined();
       const want = mailboxActivityRow(world.seed, tenant, day);
       expect(row!.TenantId!.toLowerCase()).toBe(tenant.tenantId.toLowerCase());
       // the customer's name, from its partner contract
@@ -88,7 +89,7 @@ describe('dap-report with full pwsh and the simulator', () => {
       expect(row!.Date).toBe('2015-03-18');
     }
     const errors = readFileSync(join(cwd, 'ReportOutput.csv.errors.csv'), 'utf8');
-    for (const tenant of world.tenants.filter((t) => t.mailboxes.length === 0)) expect(errors).toContain(`${tenant.initialDomain},`);
+    for (const tenant of world.tenants.filter((t) => t.mailboxes.length === 0)) expect(errors).toContain(`${tenant.defaultDomain.toLowerCase()},`);
     const account = stats!.accounts[USER]!;
     expect(account.maxConcurrentSessions).toBeLessThanOrEqual(3);
     expect(account.openSessionsAtEnd).toBe(0);
@@ -201,7 +202,8 @@ describe('dap-report with full pwsh and the simulator', () => {
     const summary = readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json'));
     const world = buildWorld(loadScenario(file));
     for (const tenant of summary.tenants) {
-      const faults = (world.tenantFaults.get(tenant.domain) ?? []).map((f) => f.spec.type);
+      const record = world.tenants.find((t) => t.tenantId.toLowerCase() === tenant.tenantId)!;
+      const faults = (world.tenantFaults.get(record.initialDomain.toLowerCase()) ?? []).map((f) => f.spec.type);
       if (faults.includes('accessDenied')) expect(tenant, tenant.domain).toMatchObject({ status: 'failed', category: 'AccessDenied', attempts: 1 });
       else if (faults.includes('hang')) expect(tenant, tenant.domain).toMatchObject({ status: 'failed', category: 'Timeout' });
       else if (faults.includes('noData')) expect(tenant.status, tenant.domain).toBe('noData');

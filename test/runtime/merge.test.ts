@@ -192,6 +192,22 @@ describe('mergeParts: formulas, declared columns, checks', () => {
     ]);
   });
 
+  it('TenantId and TenantDomain are always the run\'s, whatever the part holds (copied and mapped records alike)', async () => {
+    const dir = tempDir();
+    const copied = part(dir, 'contoso.com', 1, [
+      ['TenantId', 'TenantDomain', 'V'],
+      [tenantId(1), 'contoso.onmicrosoft.com', 'a'],
+    ]);
+    const mapped = part(dir, 'fabrikam.com', 2, [
+      ['V', 'TenantDomain', 'TenantId'],
+      ['b', 'fabrikam.onmicrosoft.com', ''],
+    ]);
+    await mergeParts([copied, mapped], join(dir, 'out.csv'), { columns: ['V'] });
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(
+      `"TenantId","TenantDomain","CustomerName","V"\r\n"${tenantId(1)}","contoso.com","",a\r\n"${tenantId(2)}","fabrikam.com","",b\r\n`,
+    );
+  });
+
   it('drops remoting columns, and refuses a part that holds another number of rows than the run recorded', async () => {
     const dir = tempDir();
     const p = part(dir, 'r.onmicrosoft.com', 1, [
@@ -199,7 +215,7 @@ describe('mergeParts: formulas, declared columns, checks', () => {
       ['outlook.office365.com', tenantId(1), 'guid', 'r.onmicrosoft.com', '1', 'False'],
     ]);
     await mergeParts([{ ...p, rows: 1 }], join(dir, 'out.csv'));
-    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","CustomerName","V"\r\n${tenantId(1)},r.onmicrosoft.com,"",1\r\n`);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe(`"TenantId","TenantDomain","CustomerName","V"\r\n"${tenantId(1)}","r.onmicrosoft.com","",1\r\n`);
     await expect(mergeParts([{ ...p, rows: 2 }], join(dir, 'out2.csv'))).rejects.toThrow(/holds 1 rows, the run recorded 2/);
   });
 
