@@ -14,8 +14,11 @@ import { checkBaseUrl } from './graph-urls.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import { RequestLogFile } from './request-log.js';
-import { TokenCache } from './token-cache.js';
-import { requestToken, type FetchLike, type GraphCredential } from './token-client.js';
+import { signInApp } from '../auth/app-sign-in.js';
+import { GRAPH_SCOPE } from '../auth/scopes.js';
+import { TokenCache } from '../auth/token-cache.js';
+import { requestToken, type FetchLike, type GraphCredential } from '../auth/token-client.js';
+import type { RefreshTokenFile } from '../auth/token-file.js';
 
 /** The request log's name in the run directory. */
 export const requestLogName = 'graph-requests.json';
@@ -28,6 +31,8 @@ export interface GraphEndpoints {
   loginBase: string;
   partnerTenant: string;
   credential: GraphCredential;
+  /** With --device-code: where the rotated refresh token is saved. */
+  tokenFile?: RefreshTokenFile;
 }
 
 /** The one stderr line about tenants whose default domain could not be looked up. */
@@ -37,10 +42,12 @@ export function domainLookupNotice(failed: number, problem: string | undefined):
 }
 
 /**
- * Where the app's credential comes from: the client secret from --client-secret-stdin (first line),
- * else (under --simulate) the simulator's app, else DAP_GRAPH_CLIENT_SECRET; a refresh token from
- * DAP_GRAPH_REFRESH_TOKEN (not under --simulate). The client id from --client-id, else the
- * simulator's, else DAP_GRAPH_CLIENT_ID. Never from argv.
+ * Where the app's credential comes from: a certificate from --certificate / DAP_GRAPH_CERTIFICATE_PATH;
+ * or a device-code sign-in (--device-code) whose refresh token is kept in the token file; else the
+ * client secret from --client-secret-stdin (first line), else (under --simulate) the simulator's
+ * app, else DAP_GRAPH_CLIENT_SECRET, and a refresh token from DAP_GRAPH_REFRESH_TOKEN (not under
+ * --simulate). The client id from --client-id, else the simulator's, else DAP_GRAPH_CLIENT_ID.
+ * Never from argv.
  */
 export async function resolveGraphEndpoints(plan: BackendPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<GraphEndpoints> {
   const graph = plan.graph;
@@ -59,8 +66,11 @@ export async function resolveGraphEndpoints(plan: BackendPlan, deps: RuntimeDeps
 
   const clientId = graph.clientId ?? sim?.DAP_GRAPH_CLIENT_ID ?? deps.env.DAP_GRAPH_CLIENT_ID;
   if (!clientId) throw new DapError('MISSING_CLIENT_ID', ExitCode.usage, 'the graph backend needs the app: --client-id <id> or DAP_GRAPH_CLIENT_ID');
+  const signIn = graph.signIn ?? { deviceCode: false };
   let clientSecret: string | undefined;
-  if (graph.clientSecretStdin) {
+  if (signIn.certificatePath || signIn.deviceCode) {
+    // not read: the certificate or the signed-in admin is the credential
+  } else if (graph.clientSecretStdin) {
     clientSecret = (await readAll(deps.stdin)).split(/\r?\n/)[0] ?? '';
     if (!clientSecret) throw new DapError('NO_CLIENT_SECRET', ExitCode.usage, '--client-secret-stdin: expected the client secret on the first line of stdin, received nothing');
   } else if (sim) {
@@ -68,15 +78,26 @@ export async function resolveGraphEndpoints(plan: BackendPlan, deps: RuntimeDeps
   } else {
     clientSecret = deps.env.DAP_GRAPH_CLIENT_SECRET || undefined;
   }
-  const refreshToken = sim ? sim.DAP_GRAPH_REFRESH_TOKEN : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
-  if (!clientSecret && !refreshToken) {
-    throw new DapError('MISSING_CLIENT_SECRET', ExitCode.usage, 'the graph backend needs DAP_GRAPH_CLIENT_SECRET, --client-secret-stdin or DAP_GRAPH_REFRESH_TOKEN');
+  const refreshToken = signIn.deviceCode ? undefined : sim ? sim.DAP_GRAPH_REFRESH_TOKEN : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
+  if (!clientSecret && !refreshToken && !signIn.certificatePath && !signIn.deviceCode) {
+    throw new DapError('MISSING_CLIENT_SECRET', ExitCode.usage, 'the graph backend needs --certificate, --device-code, DAP_GRAPH_CLIENT_SECRET, --client-secret-stdin or DAP_GRAPH_REFRESH_TOKEN');
   }
-  const credential: GraphCredential = { clientId };
-  if (clientSecret) credential.clientSecret = clientSecret;
-  if (refreshToken) credential.refreshToken = refreshToken;
   const partnerTenant = graph.partnerTenant ?? sim?.DAP_GRAPH_TENANT_ID ?? DEFAULT_PARTNER_TENANT;
-  return { graphBase, loginBase, partnerTenant, credential };
+  const { credential, tokenFile } = await signInApp({
+    clientId,
+    plan: signIn,
+    ...(clientSecret ? { clientSecret } : {}),
+    ...(refreshToken ? { refreshToken } : {}),
+    simulate: simulator !== undefined,
+    cwd: deps.cwd,
+    env: deps.env,
+    loginBase,
+    signInTenant: graph.partnerTenant ?? DEFAULT_PARTNER_TENANT,
+    scope: GRAPH_SCOPE,
+    fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    stderr: deps.stderr,
+  });
+  return { graphBase, loginBase, partnerTenant, credential, ...(tokenFile ? { tokenFile } : {}) };
 }
 
 /**
@@ -100,8 +121,18 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
         new TokenCache({
           now,
           onToken: (token) => redactor.add(token),
-          issue: (tenant) =>
-            requestToken({ loginBase: endpoints.loginBase, tenant, credential, role, fetch, now, signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS) }),
+          issue: (tenant, scope) =>
+            requestToken({
+              loginBase: endpoints.loginBase,
+              tenant,
+              scope,
+              credential,
+              role,
+              fetch,
+              now,
+              signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
+              onSecret: (secret) => redactor.add(secret),
+            }),
         });
       const partnerTokens = cache('partner');
       const customerTokens = cache('customer');
@@ -114,7 +145,7 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
           const discovery = new GraphDiscovery({
             graphBase: endpoints.graphBase,
             mode: graph.discovery,
-            partnerToken: () => partnerTokens.get(endpoints.partnerTenant),
+            partnerToken: () => partnerTokens.get(endpoints.partnerTenant, GRAPH_SCOPE),
             fetch,
             redactor,
           });
@@ -128,7 +159,7 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
           if (graph.discovery === 'relationships' && graph.domainLookup) {
             const lookup = await lookupDomains(tenants, {
               graphBase: endpoints.graphBase,
-              partnerToken: () => partnerTokens.get(endpoints.partnerTenant),
+              partnerToken: () => partnerTokens.get(endpoints.partnerTenant, GRAPH_SCOPE),
               fetch,
               redactor,
             });
@@ -147,10 +178,11 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
             now,
             ...(log ? { initial: log.read(), onChange: (requests) => void log!.save(requests).catch(() => undefined) } : {}),
           });
-          return new GraphTenantRunner({ graphBase: endpoints.graphBase, tokens: customerTokens, limiter, fetch, redactor, now });
+          return new GraphTenantRunner({ graphBase: endpoints.graphBase, tokens: customerTokens.forScope(GRAPH_SCOPE), limiter, fetch, redactor, now });
         },
         async close() {
           await log?.flush();
+          await endpoints.tokenFile?.flush();
         },
       };
       return backend;

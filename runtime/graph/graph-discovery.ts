@@ -7,7 +7,7 @@ import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from './graph-limits.js'
 import { isUnderBase } from './graph-urls.js';
 import type { Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
-import type { FetchLike } from './token-client.js';
+import type { FetchLike } from '../auth/token-client.js';
 
 export type DiscoveryMode = 'relationships' | 'contracts';
 
