@@ -19,6 +19,7 @@ import { requestToken, type AppCredential } from '../../runtime/auth/token-clien
 import { RefreshTokenFile } from '../../runtime/auth/token-file.js';
 import { certificatesByX5t, verifyClientAssertion } from '../../simulator/login-grants.js';
 import { projectRoot } from '../../common/project-paths.js';
+import { defaultAppCertificate } from '../../simulator/default-app-certificate.js';
 import { tempDir } from './fakes.js';
 
 const simPemPath = join(projectRoot, 'simulator', 'scenarios', 'simulator-app.pem');
@@ -67,6 +68,13 @@ describe('client assertion', () => {
     expect(code(good, now, 'https://login.example/other/oauth2/v2.0/token')).toBe(50012);
     expect(code(good, now + (ASSERTION_LIFETIME_SECONDS + 301) * 1000)).toBe(700024);
     expect(verifyClientAssertion(client, good, TOKEN_URL, now + 1_000_000)?.body.error_description).toMatch(/^AADSTS700024: Client assertion is not within its valid time range\. Current time: /);
+  });
+
+  it("the committed simulator key belongs to the default scenario's app certificate", () => {
+    const scenario = JSON.parse(readFileSync(join(projectRoot, 'simulator', 'scenarios', 'default.json'), 'utf8')) as { graph: { apps: Array<{ certificates: string[] }> } };
+    expect(scenario.graph.apps[0]!.certificates).toEqual([defaultAppCertificate]);
+    expect(certificatesByX5t([defaultAppCertificate]).has(certificate.x5t)).toBe(true);
+    expect(simPem).toMatch(/^# SIMULATOR-ONLY TEST KEY\. NOT A SECRET OF ANYONE/);
   });
 
   it('goes in the token request instead of a secret', async () => {
