@@ -152,6 +152,12 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
           let tenants: DiscoveredTenant[];
           try {
             tenants = await discovery.discover();
+          } catch (error) {
+            // a saved sign-in that no longer works (expired, revoked): say how to sign in again
+            if (endpoints.tokenFile && error instanceof DapError && error.code === 'AUTHENTICATION_FAILED') {
+              throw new DapError(error.code, error.exitCode, `${error.message}. The sign-in saved in ${endpoints.tokenFile.path} was refused: delete that file and run with --device-code again to sign in`);
+            }
+            throw error;
           } finally {
             await discovery.close();
           }

@@ -3,7 +3,7 @@
  * certificate, and a partner admin's device-code sign-in whose rotated refresh tokens land in an
  * owner-only file and are used by the next run.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
@@ -105,6 +105,26 @@ describe('sign-in against the simulator', () => {
     } finally {
       await sim.stop();
     }
+  });
+
+  it('--device-code with a saved token the login host no longer accepts: exit 3, saying to delete the file and sign in again', async () => {
+    const cwd = tempDir();
+    const scenario = writeScenario(cwd, graphWorld({ graph: { deviceCode: { approveAfterPolls: 0, intervalSeconds: 0 } } }));
+    const tokenFile = join(cwd, 'partner.token');
+    writeFileSync(tokenFile, JSON.stringify({ version: 1, clientId: APP_ID, refreshToken: 'Revoked-Refresh-Token-1', savedAt: '2026-01-01T00:00:00Z' }), { mode: 0o600 });
+    const run = await runGraph(runArgs(scenario, '--device-code', '--token-file', tokenFile), { cwd });
+    expect(run.error).toMatchObject({ exitCode: 3, code: 'AUTHENTICATION_FAILED' });
+    expect(String((run.error as Error).message)).toContain(`The sign-in saved in ${tokenFile} was refused: delete that file and run with --device-code again`);
+    expect(String((run.error as Error).message)).not.toContain('Revoked-Refresh-Token-1');
+  });
+
+  it('tenants --backend graph --device-code lists the customers after the sign-in', async () => {
+    const cwd = tempDir();
+    const scenario = writeScenario(cwd, graphWorld({ graph: { deviceCode: { approveAfterPolls: 0, intervalSeconds: 0 } } }));
+    const run = await runGraph(['tenants', '--simulate', scenario, '--backend', 'graph', '--device-code', '--token-file', join(cwd, 't.token'), '--json'], { cwd });
+    expect(run.error).toBeUndefined();
+    expect(run.stderr).toContain('To sign in');
+    expect(JSON.stringify(JSON.parse(run.stdout))).toContain('alpha.onmicrosoft.com');
   });
 
   it.each([
