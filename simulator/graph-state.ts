@@ -123,7 +123,8 @@ export class GraphState {
     const clientId = form.get('client_id');
     if (!clientId) return fail(loginErrors.missingField('client_id', now));
     // the device code grant carries no scope: the one given when the code was handed out holds
-    const scope = form.get('scope') ?? (grant === DEVICE_CODE_GRANT ? this.deviceCodes.scopeOf(form.get('device_code')) : null);
+    // (an unknown code is refused by its poll below, as bad_verification_code)
+    const scope = form.get('scope') ?? (grant === DEVICE_CODE_GRANT ? (this.deviceCodes.scopeOf(form.get('device_code')) ?? GRAPH_SCOPE) : null);
     if (!scope) return fail(loginErrors.missingField('scope', now));
     const scopes = scope.split(/\s+/).filter((s) => s !== '');
     const graphScope = scopes.find((s) => s.toLowerCase() === GRAPH_SCOPE);
