@@ -4,7 +4,7 @@
  * from the environment): a certificate, or a device-code sign-in whose refresh token is kept in
  * the token file, or the secret / refresh token as given. Shared by the HTTP backends.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { terminalText } from '../../common/terminal-text.js';
 import { GraphCallError } from '../graph/graph-error.js';
@@ -42,10 +42,14 @@ const wait = (ms: number, signal?: AbortSignal) =>
     }, { once: true });
   });
 
-/** Where --device-code keeps its token: --token-file, else under --simulate beside the run (never in the user's config), else ~/.config/dap-reporting. */
-export function tokenFilePath(options: Pick<AppSignIn, 'clientId' | 'plan' | 'simulate' | 'cwd' | 'env'>): string {
+/**
+ * Where --device-code keeps its token: --token-file, else ~/.config/dap-reporting/<client id>.token;
+ * under --simulate without --token-file nowhere (each simulator forgets its tokens when it stops,
+ * and the user's config must never hold a simulator's token).
+ */
+export function tokenFilePath(options: Pick<AppSignIn, 'clientId' | 'plan' | 'simulate' | 'cwd' | 'env'>): string | undefined {
   if (options.plan.tokenFile) return resolve(options.cwd, options.plan.tokenFile);
-  if (options.simulate) return join(options.cwd, `.dap-sim-${options.clientId.toLowerCase()}.token`);
+  if (options.simulate) return undefined;
   return defaultTokenFile(options.clientId, options.env);
 }
 
@@ -64,10 +68,10 @@ export async function signInApp(options: AppSignIn): Promise<{ credential: AppCr
   }
   // delegated: a public client with the signed-in admin's refresh token, kept and rotated in the file
   const path = tokenFilePath(options);
-  const tokenFile = new RefreshTokenFile(path, options.clientId, (message) => warn(`dap-report: warning: ${message}; the run goes on with the new token in memory`));
+  const tokenFile = path ? new RefreshTokenFile(path, options.clientId, (message) => warn(`dap-report: warning: ${message}; the run goes on with the new token in memory`)) : undefined;
   let saved: string | undefined;
   try {
-    saved = tokenFile.read();
+    saved = tokenFile?.read();
   } catch (error) {
     throw new DapError('BAD_TOKEN_FILE', ExitCode.usage, `--token-file: ${(error as Error).message}`);
   }
@@ -91,8 +95,9 @@ export async function signInApp(options: AppSignIn): Promise<{ credential: AppCr
       if (error instanceof GraphCallError) throw new DapError('SIGN_IN_FAILED', ExitCode.fatal, `device code sign-in: ${error.message}`);
       throw error;
     }
-    await tokenFile.save(credential.refreshToken);
+    await tokenFile?.save(credential.refreshToken);
   }
+  if (!tokenFile) return { credential };
   credential.tokenStore = tokenFile;
   return { credential, tokenFile };
 }

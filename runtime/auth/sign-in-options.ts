@@ -8,7 +8,7 @@ export const certificateHelp =
   'app-only sign-in with a certificate: a password-less PEM file holding the private key and the certificate (chmod 600), else DAP_GRAPH_CERTIFICATE_PATH';
 export const deviceCodeHelp =
   'delegated sign-in as a partner admin (MFA): prints a code to enter at https://microsoft.com/devicelogin, then keeps the refresh token in --token-file (used, and rotated, by the next runs)';
-export const tokenFileHelp = 'with --device-code: the refresh token file (mode 0600); default ~/.config/dap-reporting/<client id>.token';
+export const tokenFileHelp = 'with --device-code: the refresh token file (mode 0600); default ~/.config/dap-reporting/<client id>.token (under --simulate: none, the token lives for the run only)';
 
 /** The sign-in options as commander hands them over. */
 export interface SignInCliOptions {

@@ -3,7 +3,7 @@
  * certificate, and a partner admin's device-code sign-in whose rotated refresh tokens land in an
  * owner-only file and are used by the next run.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
@@ -116,6 +116,17 @@ describe('sign-in against the simulator', () => {
     expect(run.error).toMatchObject({ exitCode: 3, code: 'AUTHENTICATION_FAILED' });
     expect(String((run.error as Error).message)).toContain(`The sign-in saved in ${tokenFile} was refused: delete that file and run with --device-code again`);
     expect(String((run.error as Error).message)).not.toContain('Revoked-Refresh-Token-1');
+  });
+
+  it('--simulate --device-code without --token-file keeps the token for the run only: no file anywhere', async () => {
+    const cwd = tempDir();
+    const home = tempDir();
+    const scenario = writeScenario(cwd, graphWorld({ graph: { deviceCode: { approveAfterPolls: 0, intervalSeconds: 0 } } }));
+    const run = await runGraph(runArgs(scenario, '--device-code'), { cwd, env: { HOME: home } });
+    expect(run.error).toBeUndefined();
+    expect(run.exitCode).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
+    expect(readdirSync(cwd).filter((name) => name.includes('token'))).toEqual([]);
   });
 
   it('tenants --backend graph --device-code lists the customers after the sign-in', async () => {
