@@ -6,6 +6,10 @@
 export const failureCategories = [
   'AuthenticationFailed',
   'AccessDenied',
+  'ConsentMissing',
+  'RelationshipExpired',
+  'RelationshipPending',
+  'RelationshipTerminated',
   'SessionLimit',
   'Throttled',
   'Timeout',

@@ -6,8 +6,10 @@ import { terminalText } from '../common/terminal-text.js';
 import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
 import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
-import { parseBackend, planGraph, rejectGraphOptions } from './graph/graph-options.js';
+import { parseBackend } from './backends.js';
 import { certificateHelp, deviceCodeHelp, tokenFileHelp } from './auth/sign-in-options.js';
+import { planGraph, rejectGraphOptions } from './graph/graph-options.js';
+import { backendKinds } from './run-backend.js';
 import { runReport } from './run-report.js';
 import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
 
@@ -170,7 +172,7 @@ Examples:
     .option('--retries <n>', 'further attempts for transient failures (throttling, timeouts, a crashed pwsh host; a session-limit answer uses none)', '4')
     .option('--tenant-timeout <seconds>', 'stop a tenant attempt after this long (retried once after a timeout)', '300')
     .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
-    .option('--backend <exchange|graph>', 'exchange (pwsh remote sessions) or graph (Microsoft Graph); default: what the report needs')
+    .option(`--backend <${backendKinds.join('|')}>`, 'exchange (pwsh remote sessions), graph (Microsoft Graph reports) or exo (Exchange cmdlets over the Exchange admin REST API); default: the report\'s first')
     .option('--graph-url <base>', 'Microsoft Graph base (https; http only on loopback); default https://graph.microsoft.com')
     .option('--login-url <base>', 'token service base (https; http only on loopback); default https://login.microsoftonline.com')
     .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID); its secret only from DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin, or DAP_GRAPH_REFRESH_TOKEN")
@@ -180,7 +182,9 @@ Examples:
     .option('--token-file <path>', tokenFileHelp)
     .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret or certificate)")
     .option('--discovery <relationships|contracts>', 'how Graph finds customers: active GDAP relationships (default) or partner contracts')
-    .option('--concurrency <n>', 'Graph: tenants at once, 1 to 32 (default 8)')
+    .option('--concurrency <n>', 'graph, exo: tenants at once, 1 to 32 (default 8)')
+    .option('--tenant-concurrency <n>', 'exo: requests at once within one tenant (its per-mailbox calls), 1 to 16 (default 4)')
+    .option('--exchange-url <base>', 'exo: the Exchange Online base (https; http only on loopback); default https://outlook.office365.com')
     .option('--no-domain-lookup', "Graph relationships: keep the customer's display name as TenantDomain (no findTenantInformationByTenantId lookup of its default domain)")
     .addOption(new Option('--catalog <file>').hideHelp())
     .addHelpText('after', runExamples)
@@ -221,7 +225,7 @@ Examples:
     .option('--tenants-file <file>', 'only the tenants listed in this file')
     .option('--pwsh <path>', 'the pwsh executable')
     .option('--password-stdin', 'read the password(s) from stdin, one line per --user')
-    .option('--backend <exchange|graph>', 'exchange (default) or graph')
+    .option(`--backend <${backendKinds.join('|')}>`, 'exchange (default), graph or exo (both list the partner app\'s customers)')
     .option('--graph-url <base>', 'Microsoft Graph base; default https://graph.microsoft.com')
     .option('--login-url <base>', 'token service base; default https://login.microsoftonline.com')
     .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID)")
@@ -244,9 +248,9 @@ Examples:
         const scenario = typeof options.simulate === 'string' ? checkScenario(options.simulate, deps.cwd) : undefined;
         if (scenario) deps.validateScenario(scenario);
         const backend = parseBackend(options.backend) ?? 'exchange';
-        if (backend === 'graph') {
+        if (backend !== 'exchange') {
           if ((options.user ?? []).length > 0 || options.passwordStdin) {
-            throw new DapError('OPTION_CONFLICT', ExitCode.usage, '--user and --password-stdin apply only to --backend exchange; the graph backend lists customers with the app');
+            throw new DapError('OPTION_CONFLICT', ExitCode.usage, `--user and --password-stdin apply only to --backend exchange; --backend ${backend} lists customers with the app`);
           }
         } else rejectGraphOptions(options, 'add --backend graph');
         await listTenants(
@@ -256,7 +260,7 @@ Examples:
             ...(simulate ? { simulate: scenario ? { scenario } : {} } : {}),
             filter,
             ...(options.pwsh ? { pwshFlag: options.pwsh } : {}),
-            ...(backend === 'graph' ? { graph: planGraph(options, deps.env, simulate) } : {}),
+            ...(backend !== 'exchange' ? { graph: planGraph(options, deps.env, simulate) } : {}),
             passwordStdin: options.passwordStdin === true,
             json: options.json === true,
           },

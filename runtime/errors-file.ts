@@ -8,19 +8,20 @@ export { errorsFileColumns } from '../common/errors-file-format.js';
 
 /**
  * The errors file (format in common/errors-file-format.ts): a CSV with a header and one line per
- * tenant that failed or returned no data (NoData is listed but is not a failure), in domain order.
+ * tenant that failed or returned no data (NoData is listed but is not a failure), and one per tenant
+ * whose rows need attention (its warning's code as Category, e.g. ConcealedNames), in domain order.
  * Written even when empty, so a stale file from an earlier run never remains.
  */
 export function formatErrorsFile(tenants: readonly TenantSummary[]): string {
   const lines = [...tenants]
-    .filter((t) => t.status === 'failed' || t.status === 'noData')
+    .filter((t) => t.status === 'failed' || t.status === 'noData' || t.warning)
     .sort(compareTenants)
     .map((t) => [
       t.domain,
       t.tenantId,
-      t.status === 'noData' ? 'NoData' : (t.category ?? 'RemoteError'),
+      t.status === 'noData' ? 'NoData' : t.status === 'failed' ? (t.category ?? 'RemoteError') : t.warning!.code,
       // one line, as the module writes it: a CSV reader never sees a record break inside a message
-      (t.message ?? (t.status === 'noData' ? noDataMessage : '')).replace(/\s*[\r\n]+\s*/g, ' '),
+      (t.status === 'succeeded' ? t.warning!.message : (t.message ?? (t.status === 'noData' ? noDataMessage : ''))).replace(/\s*[\r\n]+\s*/g, ' '),
     ]);
   return stringify([[...errorsFileColumns], ...lines], { record_delimiter: 'windows' });
 }

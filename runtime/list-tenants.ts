@@ -2,10 +2,10 @@ import { stringify } from 'csv-stringify/sync';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { terminalText } from '../common/terminal-text.js';
 import type { RunningSimulator } from '../simulator/simulator-types.js';
-import { exchangeBackend } from './exchange-backend.js';
-import { graphBackend } from './graph/graph-backend.js';
-import type { BackendKind, GraphPlan } from './graph/graph-options.js';
-import type { RunBackend } from './run-backend.js';
+import { prepareBackend } from './backends.js';
+import type { ExoPlan } from './exo/exo-options.js';
+import type { GraphPlan } from './graph/graph-options.js';
+import type { BackendKind, RunBackend } from './run-backend.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { noTenantSelected, selectTenants, type TenantFilter } from './tenant-selection.js';
@@ -17,6 +17,7 @@ export interface TenantsPlan {
   filter: TenantFilter;
   pwshFlag?: string;
   graph?: GraphPlan;
+  exo?: ExoPlan;
   passwordStdin: boolean;
   json: boolean;
 }
@@ -31,8 +32,9 @@ export async function listTenants(plan: TenantsPlan, deps: RuntimeDeps): Promise
     maxSessions: MAX_SESSIONS_PER_ACCOUNT,
     ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
     ...(plan.graph ? { graph: plan.graph } : {}),
+    ...(plan.exo ? { exo: plan.exo } : {}),
   };
-  const starter = kind === 'graph' ? graphBackend(backendPlan, deps) : exchangeBackend(backendPlan, deps);
+  const starter = prepareBackend(backendPlan, deps);
   let simulator: RunningSimulator | undefined;
   let backend: RunBackend | undefined;
   try {
@@ -43,21 +45,13 @@ export async function listTenants(plan: TenantsPlan, deps: RuntimeDeps): Promise
     const { tenants } = selectTenants(discovered, plan.filter);
     if (tenants.length === 0) throw noTenantSelected(discovered, plan.filter);
     const runnable = (t: { tenantId: string; domain: string }) => backend!.tenantProblem(t) === undefined;
+    const lanes = backend.laneLabel;
     if (plan.json) {
-      deps.stdout.write(`${JSON.stringify(kind === 'graph' ? tenants.map(({ validDomain: _, ...t }) => ({ ...t, runnable: runnable(t) })) : tenants, null, 2)}\n`);
-    } else if (kind === 'graph') {
+      deps.stdout.write(`${JSON.stringify(tenants.map((t) => ({ ...t, runnable: runnable(t) })), null, 2)}\n`);
+    } else {
       // names come from the service: a table on a terminal shows their control characters, it does not obey them
       deps.stdout.write(
-        terminalText(stringify([['TenantDomain', 'TenantId', 'Name', 'App', 'Runnable'], ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, runnable(t) ? 'yes' : 'no'])])),
-      );
-    } else {
-      deps.stdout.write(
-        terminalText(
-          stringify([
-            ['TenantDomain', 'TenantId', 'Name', 'Account', 'ValidDomain'],
-            ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, t.validDomain ? 'yes' : 'no']),
-          ]),
-        ),
+        terminalText(stringify([['TenantDomain', 'TenantId', 'Name', lanes, 'Runnable'], ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, runnable(t) ? 'yes' : 'no'])])),
       );
     }
   } finally {

@@ -33,6 +33,7 @@ const manifestTenantSchema = z
     attempts: count,
     category: z.enum(failureCategories).optional(),
     message: z.string().optional(),
+    warning: z.strictObject({ code: z.enum(['ConcealedNames']), message: z.string() }).optional(),
     durationMs: z.number().min(0).optional(),
     /** The part file, relative to the run directory, when state is succeeded. */
     part: z.string().optional(),

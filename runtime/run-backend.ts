@@ -1,8 +1,23 @@
 import type { FailureCategory } from '../common/failure-category.js';
 import type { RunningSimulator } from '../simulator/simulator-types.js';
-import type { BackendKind, GraphPlan } from './graph/graph-options.js';
+import type { GraphPlan } from './graph/graph-options.js';
+import type { ExoPlan } from './exo/exo-options.js';
 import type { DiscoveredTenant, TenantRunner } from './runner-types.js';
 import type { AccountLimit } from './scheduler.js';
+
+/**
+ * The ways a report runs: Exchange remote PowerShell through pwsh (the seeds' path), Microsoft Graph
+ * reports over HTTP, and Exchange cmdlets over the Exchange Online admin REST API (today's path).
+ */
+export const backendKinds = ['exchange', 'graph', 'exo'] as const;
+export type BackendKind = (typeof backendKinds)[number];
+
+/** What each backend talks to, in messages. */
+export const backendTitles: Record<BackendKind, string> = {
+  exchange: 'Exchange remote PowerShell',
+  graph: 'Microsoft Graph reports',
+  exo: 'the Exchange admin REST API',
+};
 
 /** What a backend needs to know of a run (or of `dap-report tenants`). */
 export interface BackendPlan {
@@ -13,21 +28,26 @@ export interface BackendPlan {
   pwshFlag?: string;
   /** Exchange: sessions per account. */
   maxSessions: number;
-  /** Graph: the checked Graph options. */
+  /** Graph and Exchange REST: the partner app's checked options (sign-in, discovery, concurrency). */
   graph?: GraphPlan;
+  /** Exchange REST: its own options. */
+  exo?: ExoPlan;
   /** The run directory, where a backend may keep state across a resume; absent for `tenants`. */
   stateDir?: string;
 }
 
 /**
- * The part of a run that differs between Exchange (one pwsh host, partner accounts, 3 sessions per
- * account) and Microsoft Graph (HTTP, one app, --concurrency): everything else (selection, spool,
- * manifest, scheduler, retries, merge, errors file, summary, signals, exit codes) is shared.
+ * The part of a run that differs between backends (Exchange: one pwsh host, partner accounts, 3
+ * sessions per account; Graph and Exchange REST: HTTP, one app, --concurrency): everything else
+ * (selection, spool, manifest, scheduler, retries, merge, errors file, summary, signals, exit
+ * codes) is shared and names no backend.
  */
 export interface RunBackend {
   kind: BackendKind;
   /** The scheduler's lanes: partner accounts, or the app; each with how many tenants it runs at once. */
   lanes: AccountLimit[];
+  /** What a lane is, as a column heading: 'Account' (a partner user) or 'App' (a partner app). */
+  laneLabel: 'Account' | 'App';
   /** The most any lane may run at once. */
   laneCap: number;
   /** The customers each lane can see; a refused credential is a DapError (exit 3) before any tenant runs. */

@@ -5,7 +5,10 @@ import { DapError, ExitCode } from '../common/dap-error.js';
 import { defaultErrorsFileFor } from '../common/errors-file-format.js';
 import type { RunFingerprint } from './manifest.js';
 import { findReport, parseReportParameters } from './report-parameters.js';
-import { parseBackend, planGraph, rejectGraphOptions, type BackendKind, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
+import { backendsOf, parseBackend } from './backends.js';
+import { planExo, rejectExoOptions, type ExoCliOptions, type ExoPlan } from './exo/exo-options.js';
+import { planGraph, rejectGraphOptions, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
+import { backendTitles, type BackendKind } from './run-backend.js';
 import type { JobParameter } from './runner-types.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { Spool } from './spool.js';
@@ -13,7 +16,7 @@ import type { TenantFilter } from './tenant-selection.js';
 import { isDnsName, isGuid, normaliseTenantName } from './tenant-names.js';
 
 /** The `run` options as commander hands them over. */
-export interface RunCliOptions extends GraphCliOptions {
+export interface RunCliOptions extends GraphCliOptions, ExoCliOptions {
   report?: string;
   param?: string[];
   out?: string;
@@ -40,10 +43,12 @@ export interface RunCliOptions extends GraphCliOptions {
 
 /** A checked run: everything that can be wrong with the input has been found before anything starts. */
 export interface RunPlan {
-  /** exchange (pwsh, remote sessions) or graph (Microsoft Graph over HTTP): the report's source decides. */
+  /** The backend: --backend, else the report's first source. */
   backend: BackendKind;
-  /** The checked Graph options when backend is graph. */
+  /** The app's checked options when the backend signs in with the app (graph, exo). */
   graph?: GraphPlan;
+  /** The checked Exchange REST options when backend is exo. */
+  exo?: ExoPlan;
   report: CatalogReport;
   parameters: JobParameter[];
   out: string;
@@ -71,9 +76,12 @@ export interface RunPlan {
   passwordStdin: boolean;
 }
 
-export const defaultReportName = 'MailboxActivityReport';
-/** The report of `run --simulate --backend graph` without --report. */
-export const defaultGraphReportName = 'MailboxUsageDetail';
+/** The report of `run --simulate [--backend <kind>]` without --report. */
+export const defaultReportNames: Record<BackendKind, string> = {
+  exchange: 'MailboxActivityReport',
+  graph: 'MailboxUsageDetail',
+  exo: 'MailboxStatisticsReport',
+};
 export const defaultOutput = 'ReportOutput.csv';
 export const defaultTenantTimeoutSeconds = 300;
 
@@ -168,29 +176,35 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
     throw usage('MISSING_REPORT', `run needs --report <Name>: expected one of ${catalog.reports.map((r) => r.name).join(', ')}`);
   }
   const requested = parseBackend(options.backend);
-  const report = findReport(catalog, options.report ?? (requested === 'graph' ? defaultGraphReportName : defaultReportName));
-  const backend: BackendKind = report.source.kind === 'graph' ? 'graph' : 'exchange';
-  if (requested && requested !== backend) {
+  const report = findReport(catalog, options.report ?? defaultReportNames[requested ?? 'exchange']);
+  const available = backendsOf(report);
+  const backend: BackendKind = requested ?? available[0]!;
+  if (!available.includes(backend)) {
     throw usage(
       'BACKEND_MISMATCH',
-      `--backend ${requested} cannot run ${report.name}: it is ${backend === 'graph' ? `a Microsoft Graph report (${report.source.kind === 'graph' ? report.source.function : ''}); use --backend graph or leave --backend out` : 'an Exchange report; use --backend exchange or leave --backend out'}`,
+      `--backend ${backend} cannot run ${report.name}: it runs on ${available.map((b) => `--backend ${b} (${backendTitles[b]})`).join(' or ')}; use ${available.length === 1 ? 'that' : 'one of them'} or leave --backend out`,
     );
   }
   const parameters = parseReportParameters(report, options.param ?? []);
   let graph: GraphPlan | undefined;
-  if (backend === 'graph') {
+  if (backend === 'exchange') {
+    rejectGraphOptions(options, `${report.name} runs on --backend exchange`);
+  } else {
     const exchangeOnly = [
       ...((options.user ?? []).length > 0 ? ['--user'] : []),
       ...(options.passwordStdin ? ['--password-stdin'] : []),
       ...(options.maxSessions !== undefined ? ['--max-sessions'] : []),
     ];
     if (exchangeOnly.length > 0) {
-      throw usage('OPTION_CONFLICT', `${exchangeOnly.join(', ')} ${exchangeOnly.length === 1 ? 'applies' : 'apply'} only to Exchange reports; ${report.name} runs on Microsoft Graph with the app's credential (--client-id, DAP_GRAPH_CLIENT_SECRET) and --concurrency`);
+      throw usage(
+        'OPTION_CONFLICT',
+        `${exchangeOnly.join(', ')} ${exchangeOnly.length === 1 ? 'applies' : 'apply'} only to --backend exchange; --backend ${backend} signs in with the partner app (--client-id, DAP_GRAPH_CLIENT_SECRET) and runs --concurrency tenants at once`,
+      );
     }
     graph = planGraph(options, env, simulate);
-  } else {
-    rejectGraphOptions(options, `${report.name} is an Exchange report`);
   }
+  const exo = backend === 'exo' ? planExo(options) : undefined;
+  if (backend !== 'exo') rejectExoOptions(options, `${report.name} runs on --backend ${backend}`);
 
   const users = [...new Set((options.user ?? []).map((u) => u.trim()))];
   for (const user of users) {
@@ -225,6 +239,7 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
   const plan: RunPlan = {
     backend,
     ...(graph ? { graph } : {}),
+    ...(exo ? { exo } : {}),
     report,
     parameters,
     out,

@@ -2,8 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import type { RunningSimulator, SimulatorStats } from '../simulator/simulator-types.js';
-import { exchangeBackend } from './exchange-backend.js';
-import { graphBackend } from './graph/graph-backend.js';
+import { prepareBackend } from './backends.js';
 import type { BackendPlan, RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, manifestReserveBytes, type Manifest, type ManifestTenant } from './manifest.js';
@@ -58,6 +57,7 @@ async function prepareResume(plan: RunPlan, manifest: Manifest, lanes: readonly 
       delete tenant.part;
       delete tenant.category;
       delete tenant.message;
+      delete tenant.warning;
     }
     if (!users.includes(tenant.account)) tenant.account = users[next++ % users.length]!;
   }
@@ -77,12 +77,12 @@ function toSummaryTenant(t: ManifestTenant): TenantSummary {
   };
   if (t.category) s.category = t.category;
   if (t.message) s.message = t.message;
+  if (t.warning && t.state === 'succeeded') s.warning = t.warning;
   return s;
 }
 
 /**
- * One `dap-report run`: simulator (if asked), the backend (Exchange: credentials, discovery with one
- * sign-in per account, one pwsh host with a runspace pool; Graph: the app's credential, discovery, HTTP),
+ * One `dap-report run`: simulator (if asked), the backend (its sign-in, discovery and tenant runner),
  * spool and manifest, capped scheduling over the runner, streaming merge, errors file, summary.
  * Throws a DapError for usage (2) and fatal (3) problems; answers the exit code otherwise.
  */
@@ -92,7 +92,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
     if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
   };
   // input problems of the backend (e.g. no pwsh) come before anything starts
-  const starter = plan.backend === 'graph' ? graphBackend(backendPlanOf(plan), deps) : exchangeBackend(backendPlanOf(plan), deps);
+  const starter = prepareBackend(backendPlanOf(plan), deps);
   // one run of an output at a time: the lock comes before anything in the run folder is read or changed
   const lock = await RunLock.acquire(plan.spool.dir, { output: plan.out, now: startedAt });
   let simulator: RunningSimulator | undefined;
@@ -212,6 +212,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
         else delete entry.category;
         if (result.message) entry.message = result.message;
         else delete entry.message;
+        if (result.warning) entry.warning = result.warning;
+        else delete entry.warning;
         if (result.status === 'succeeded' && result.partPath) entry.part = result.partPath;
         if (result.status === 'failed') counts.failed += 1;
         else counts.done += 1;
@@ -357,5 +359,6 @@ function backendPlanOf(plan: RunPlan): BackendPlan {
     stateDir: plan.spool.dir,
     ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
     ...(plan.graph ? { graph: plan.graph } : {}),
+    ...(plan.exo ? { exo: plan.exo } : {}),
   };
 }

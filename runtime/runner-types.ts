@@ -14,6 +14,8 @@ export interface DiscoveredTenant {
   defaultDomainName: string;
   initialDomain: string;
   contractType: string;
+  /** Why the partner cannot reach this customer at all (e.g. its GDAP relationship is not active): it fails without a request. */
+  problem?: { category: FailureCategory; message: string };
 }
 
 /**
@@ -58,6 +60,14 @@ export interface TenantOutcome {
   retryable?: boolean;
   /** The service said when to try again (Retry-After): the retry waits this long instead of the backoff. */
   retryAfterMs?: number;
+  /** Rows came, but something about them needs the partner's attention (e.g. concealed user names). */
+  warning?: TenantWarning;
+}
+
+/** What a succeeded tenant's rows need attention for: a code (the errors file's Category) and what to change. */
+export interface TenantWarning {
+  code: 'ConcealedNames';
+  message: string;
 }
 
 /**

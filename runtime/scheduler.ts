@@ -4,7 +4,7 @@ import PQueue from 'p-queue';
 import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
 import type { FailureCategory } from '../common/failure-category.js';
 import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.js';
-import type { TenantJob, TenantOutcome, TenantRunner } from './runner-types.js';
+import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from './runner-types.js';
 
 export interface ScheduledTenant {
   tenantId: string;
@@ -30,6 +30,7 @@ export interface TenantResult {
   category?: FailureCategory;
   message?: string;
   partPath?: string;
+  warning?: TenantWarning;
 }
 
 export interface AccountCounters {
@@ -186,6 +187,7 @@ export class Scheduler {
       if (outcome?.category) value.category = outcome.category;
       if (outcome?.message) value.message = outcome.message;
       if (outcome?.partPath) value.partPath = outcome.partPath;
+      if (outcome?.warning && status === 'succeeded') value.warning = outcome.warning;
       return value;
     };
     let retriesUsed = 0;

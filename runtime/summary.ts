@@ -1,5 +1,5 @@
 import type { FailureCategory } from '../common/failure-category.js';
-import type { JobParameter } from './runner-types.js';
+import type { JobParameter, TenantWarning } from './runner-types.js';
 import type { AccountCounters } from './scheduler.js';
 
 export type TenantSummaryStatus = 'succeeded' | 'noData' | 'failed' | 'pending';
@@ -15,6 +15,8 @@ export interface TenantSummary {
   rows: number;
   category?: FailureCategory;
   message?: string;
+  /** Rows came, but they need attention (e.g. concealed user names), and what to change. */
+  warning?: TenantWarning;
 }
 
 export interface RunSummary {
@@ -44,6 +46,8 @@ export interface RunSummary {
     /** Tenants kept from an earlier run by --resume. */
     reused: number;
     byCategory: Record<string, number>;
+    /** Succeeded tenants whose rows need attention, by warning code. */
+    warnings: Record<string, number>;
   };
   /** Counted by the scheduler: the most sessions this run had open at once, per account. */
   accounts: Record<string, AccountCounters>;
@@ -53,12 +57,13 @@ export interface RunSummary {
 }
 
 export function totalsOf(tenants: readonly TenantSummary[], reused: number): RunSummary['totals'] {
-  const totals: RunSummary['totals'] = { tenants: tenants.length, succeeded: 0, noData: 0, failed: 0, pending: 0, rows: 0, reused, byCategory: {} };
+  const totals: RunSummary['totals'] = { tenants: tenants.length, succeeded: 0, noData: 0, failed: 0, pending: 0, rows: 0, reused, byCategory: {}, warnings: {} };
   for (const t of tenants) {
     totals[t.status] += 1;
     totals.rows += t.rows;
     const category = t.status === 'noData' ? 'NoData' : t.status === 'failed' ? (t.category ?? 'RemoteError') : undefined;
     if (category) totals.byCategory[category] = (totals.byCategory[category] ?? 0) + 1;
+    if (t.warning) totals.warnings[t.warning.code] = (totals.warnings[t.warning.code] ?? 0) + 1;
   }
   return totals;
 }
@@ -72,6 +77,8 @@ export function summaryLine(summary: RunSummary): string {
     `${t.failed} failed${t.failed ? ` (${Object.entries(t.byCategory).filter(([c]) => c !== 'NoData').map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`,
   ];
   if (t.pending) parts.push(`${t.pending} not run`);
+  const warned = Object.entries(t.warnings ?? {});
+  if (warned.length) parts.push(`warnings: ${warned.map(([code, n]) => `${code} ${n}`).join(', ')}`);
   parts.push(`${t.rows} rows`);
   const where = summary.output ? ` -> ${summary.output}` : '';
   const errors = summary.errorsFile ? ` (errors: ${summary.errorsFile})` : '';

@@ -1,7 +1,7 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { compareTenants } from './manifest.js';
 import type { DiscoveredTenant } from './runner-types.js';
-import { isDnsName, normaliseTenantName } from './tenant-names.js';
+import { normaliseTenantName } from './tenant-names.js';
 
 export interface TenantFilter {
   /** Domains or TenantIds to keep (lower-cased); empty keeps every tenant. */
@@ -16,8 +16,6 @@ export interface SelectedTenant {
   domain: string;
   name: string;
   account: string;
-  /** False when discovery returned a domain that is not a valid DNS name: the tenant fails as InvalidDomain. */
-  validDomain: boolean;
 }
 
 export interface Selection {
@@ -80,7 +78,6 @@ export function selectTenants(discovered: ReadonlyArray<{ account: string; tenan
       domain,
       name: tenant.name ?? '',
       account,
-      validDomain: isDnsName(domain),
     };
   });
   return { tenants, unmatched: [...include].filter((name) => !matched.has(name)) };

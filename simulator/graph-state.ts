@@ -10,6 +10,7 @@ import { authenticateClient, certificatesByX5t, DEVICE_CODE_GRANT, DeviceCodes, 
 import { buildGraphWorld, type GraphWorld } from './graph-world.js';
 import type { ReportRequest } from './graph-report-data.js';
 import type { GraphStats } from './simulator-types.js';
+import { GRAPH_SCOPE, resolveAudience, type Audience } from './token-audience.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';
 
 export interface GraphApp {
@@ -24,6 +25,8 @@ export interface AccessToken {
   tenantId: string;
   /** The customer tenant; undefined for the partner's own tenant. */
   tenant: TenantRecord | undefined;
+  /** The API the token is for (from the requested scope): Graph and Exchange refuse each other's tokens. */
+  audience: Audience;
   expiresAt: number;
 }
 
@@ -38,7 +41,7 @@ export type TokenResult =
 
 export type SlotResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+export { GRAPH_SCOPE } from './token-audience.js';
 
 function opaque(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
@@ -108,10 +111,10 @@ export class GraphState {
   }
 
   /**
-   * POST /{tenant}/oauth2/v2.0/token with the form fields; `audience` is the URL the request came
-   * to (a client assertion's aud must name it).
+   * POST /{tenant}/oauth2/v2.0/token with the form fields; `endpointUrl` is the URL the request
+   * came to (a client assertion's aud must name it).
    */
-  issueToken(tenantSegment: string, form: URLSearchParams, audience = ''): TokenResult {
+  issueToken(tenantSegment: string, form: URLSearchParams, endpointUrl = ''): TokenResult {
     const now = this.clock();
     const fail = (failure: LoginFailure): TokenResult => {
       this.counters.tokenFailures += 1;
@@ -126,19 +129,19 @@ export class GraphState {
     // (an unknown code is refused by its poll below, as bad_verification_code)
     const scope = form.get('scope') ?? (grant === DEVICE_CODE_GRANT ? (this.deviceCodes.scopeOf(form.get('device_code')) ?? GRAPH_SCOPE) : null);
     if (!scope) return fail(loginErrors.missingField('scope', now));
-    const scopes = scope.split(/\s+/).filter((s) => s !== '');
-    const graphScope = scopes.find((s) => s.toLowerCase() === GRAPH_SCOPE);
-    if (!graphScope) return fail(loginErrors.badScope(now));
+    const audience = resolveAudience(scope);
+    if (!audience.ok && audience.reason === 'noDefault') return fail(loginErrors.badScope(now));
     // /organizations and /common name no tenant: a refresh token then resolves to the partner's own tenant.
     const multiTenant = ['organizations', 'common'].includes(tenantSegment.toLowerCase());
     if (multiTenant && grant === 'client_credentials') return fail(loginErrors.noTenant(now));
     const target = multiTenant ? ({ partner: true, tenantId: this.graphWorld.partnerTenantId } as const) : this.resolveTenant(tenantSegment);
     if (!target) return fail(loginErrors.unknownTenant(tenantSegment, now));
     const tenantId = target.partner ? target.tenantId : target.tenant.tenantId.toLowerCase();
+    if (!audience.ok) return fail(loginErrors.invalidResource(audience.resource, target.partner ? this.graphWorld.partnerDomain : target.tenant.name, now));
     const app = this.apps.get(clientId.toLowerCase());
     if (!app) return fail(loginErrors.unknownApp(clientId, tenantId, now));
     // a secret or a certificate's client assertion; delegated grants may come from a public client
-    const unauthenticated = authenticateClient(app, form, audience, grant !== 'client_credentials', now);
+    const unauthenticated = authenticateClient(app, form, endpointUrl, grant !== 'client_credentials', now);
     if (unauthenticated) return fail(unauthenticated);
     const secret = form.get('client_secret');
     if (secret !== null && secret !== app.clientSecret) return fail(loginErrors.badSecret(app.clientId, now));
@@ -163,9 +166,16 @@ export class GraphState {
     if (!target.partner && faultsOf(this.world, target.tenant, 'notConsented').length > 0) {
       return fail(loginErrors.notConsented(app.clientId, app.displayName, now));
     }
+    if (!target.partner && !this.relationshipGrantsAccess(target.tenant)) {
+      return fail(
+        grant !== 'client_credentials'
+          ? loginErrors.noDelegatedAccess(this.graphWorld.partnerTenantId, target.tenant.name, app.clientId, app.displayName, now)
+          : loginErrors.unknownApp(app.clientId, tenantId, now),
+      );
+    }
     const lifetime = this.world.scenario.graph.tokenLifetimeSeconds;
     const token = opaque(32);
-    this.tokens.set(token, { app, tenantId, tenant: target.partner ? undefined : target.tenant, expiresAt: now + lifetime * 1000 });
+    this.tokens.set(token, { app, tenantId, tenant: target.partner ? undefined : target.tenant, audience: audience.audience, expiresAt: now + lifetime * 1000 });
     this.counters.tokensIssued += 1;
     return {
       ok: true,
@@ -174,9 +184,18 @@ export class GraphState {
         expires_in: lifetime,
         ext_expires_in: lifetime,
         access_token: token,
-        ...(refreshToken ? { scope: `${GRAPH_SCOPE} offline_access`, refresh_token: refreshToken } : {}),
+        ...(refreshToken ? { scope: `${audience.scope} offline_access`, refresh_token: refreshToken } : {}),
       },
     };
+  }
+
+  /**
+   * Whether the partner may still reach the customer: only an active (or expiring) GDAP
+   * relationship does. Approval pending, expired and terminated ones give no token, for any grant.
+   */
+  relationshipGrantsAccess(tenant: TenantRecord): boolean {
+    const status = this.graphWorld.relationshipsByTenant.get(tenant.tenantId.toLowerCase())?.status;
+    return status === 'active' || status === 'expiring';
   }
 
   /** The token behind an Authorization header: missing, unknown, expired or valid. */

@@ -61,14 +61,18 @@ const consent = /AADSTS65001|AADSTS650051|not consented|consent/i;
 const notInTenant = /AADSTS700016|AADSTS90002|AADSTS500011|AADSTS90072|AADSTS50020|not found in the directory|was not found/i;
 
 /**
- * Classifies a token endpoint refusal. A missing consent (or the app not known in that tenant) is
- * AccessDenied for that tenant only; a wrong or expired client secret or certificate, or a refresh
- * token that no longer works, is AuthenticationFailed (it would fail for every tenant: the run stops).
+ * Classifies a token endpoint refusal. A missing consent is ConsentMissing, the app not known in
+ * that tenant AccessDenied, for that tenant only; a wrong or expired client secret or certificate,
+ * or a refresh token that no longer works, is AuthenticationFailed (it would fail for every
+ * tenant: the run stops).
  */
 export function classifyTokenFailure(status: number, text: string, role: 'partner' | 'customer', retryAfterMs?: number): GraphCallError {
   const detail = text || `HTTP ${status}`;
   if (status === 429) return new GraphCallError('Throttled', `the token endpoint is throttling: ${detail}`, { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   if (status >= 500) return new GraphCallError('RemoteError', `the token endpoint failed (HTTP ${status}): ${detail}`, { status, retryable: true });
+  if (role === 'customer' && consent.test(text)) {
+    return new GraphCallError('ConsentMissing', `no token for this tenant: the app is not consented in it: ${detail}`, { status });
+  }
   if (consent.test(text) || notInTenant.test(text)) {
     return new GraphCallError(
       role === 'customer' ? 'AccessDenied' : 'AuthenticationFailed',

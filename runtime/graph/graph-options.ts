@@ -1,11 +1,8 @@
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import type { DiscoveryMode } from './graph-discovery.js';
+import type { DiscoveryMode } from '../partner-app/discovery.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL, MAX_CONCURRENCY } from './graph-limits.js';
 import { checkBaseUrl, isTokenTenant } from './graph-urls.js';
 import { planSignIn, type SignInCliOptions, type SignInPlan } from '../auth/sign-in-options.js';
-
-export type BackendKind = 'exchange' | 'graph';
-export const backendKinds: readonly BackendKind[] = ['exchange', 'graph'];
 
 /** The Graph options as commander hands them over. */
 export interface GraphCliOptions extends SignInCliOptions {
@@ -53,20 +50,12 @@ export const graphOnlyOptions: ReadonlyArray<[keyof GraphCliOptions, string]> = 
   ['concurrency', '--concurrency'],
 ];
 
-/** --backend as given: exchange, graph or undefined (decided by the report). */
-export function parseBackend(raw: string | undefined): BackendKind | undefined {
-  if (raw === undefined) return undefined;
-  const value = raw.trim().toLowerCase();
-  if (value !== 'exchange' && value !== 'graph') throw usage('BAD_BACKEND', `--backend expects exchange or graph, received '${raw}'`);
-  return value;
-}
-
 /** Graph-only options given to a run on another backend: a usage error naming them. */
 export function rejectGraphOptions(options: GraphCliOptions, why: string): void {
   const given = graphOnlyOptions.filter(([key]) => options[key] !== undefined && options[key] !== false).map(([, flag]) => flag);
   // --no-domain-lookup: commander holds true unless the flag is given
   if (options.domainLookup === false) given.push('--no-domain-lookup');
-  if (given.length > 0) throw usage('OPTION_CONFLICT', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to the graph backend; ${why}`);
+  if (given.length > 0) throw usage('OPTION_CONFLICT', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to the backends that sign in with the app (graph, exo); ${why}`);
 }
 
 /**

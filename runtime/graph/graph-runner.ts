@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { TenantJob, TenantOutcome, TenantRunner } from '../runner-types.js';
+import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from '../runner-types.js';
 import { GraphCallError, errorText } from './graph-error.js';
 import { DEFAULT_PERIOD, MAX_INLINE_LIMIT_WAIT_MS, MAX_REPORT_REREQUESTS } from './graph-limits.js';
 import { isSafeDownloadUrl, reportUrl } from './graph-urls.js';
@@ -33,6 +33,13 @@ export function reportWindow(job: Pick<TenantJob, 'report' | 'parameters'>): { p
 }
 
 const redirects = new Set([301, 302, 303, 307, 308]);
+
+/** A tenant whose report came back with concealed user names, and what to change. */
+export const concealedNamesWarning: TenantWarning = {
+  code: 'ConcealedNames',
+  message:
+    "the report's user names are concealed (32 hex digits): the tenant's report setting hides them. To see names, an admin of the tenant turns off 'Display concealed user, group, and site names in all reports' (Microsoft 365 admin center, Settings, Org settings, Reports), or sets displayConcealedNames to false with PATCH /v1.0/admin/reportSettings (ReportSettings.ReadWrite.All), then runs the report again",
+};
 
 /** Classifies an answer of the report endpoint that is neither a redirect nor the CSV. */
 function reportFailure(status: number, text: string, retryAfterMs: number | undefined, fn: string): GraphCallError {
@@ -155,12 +162,12 @@ export class GraphTenantRunner implements TenantRunner {
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
         throw reportFailure(response.status, await errorText(response), retryAfterMs, fn);
       }
-      const { rows } = await writeReportPart(csv.body, job.outPath, { tenantId: job.tenantId, domain: job.domain }, signal);
+      const { rows, concealed } = await writeReportPart(csv.body, job.outPath, { tenantId: job.tenantId, domain: job.domain }, signal);
       if (rows === 0) {
         await fs.rm(job.outPath, { force: true });
         return { status: 'noData', rows: 0 };
       }
-      return { status: 'succeeded', rows, partPath: job.outPath };
+      return { status: 'succeeded', rows, partPath: job.outPath, ...(concealed ? { warning: concealedNamesWarning } : {}) };
     }
   }
 

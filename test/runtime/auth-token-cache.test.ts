@@ -150,7 +150,7 @@ describe('token endpoint', () => {
   });
 
   it.each([
-    [400, 'invalid_client: AADSTS65001: The user or administrator has not consented to use the application', 'customer', 'AccessDenied'],
+    [400, 'invalid_client: AADSTS65001: The user or administrator has not consented to use the application', 'customer', 'ConsentMissing'],
     [400, 'unauthorized_client: AADSTS700016: Application with identifier x was not found in the directory', 'customer', 'AccessDenied'],
     [400, "invalid_request: AADSTS90002: Tenant 'x' not found.", 'customer', 'AccessDenied'],
     [401, 'invalid_client: AADSTS7000215: Invalid client secret provided.', 'customer', 'AuthenticationFailed'],

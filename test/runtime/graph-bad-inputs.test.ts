@@ -22,17 +22,17 @@ const cases: Array<[string, string[], NodeJS.ProcessEnv, string, RegExp]> = [
   ['--concurrency not a number', [...graph, '--concurrency', 'many'], fullEnv, 'BAD_CONCURRENCY', /'many'/],
   ['--backend exchange with a Graph report', [...graph, '--backend', 'exchange'], fullEnv, 'BACKEND_MISMATCH', /--backend exchange cannot run MailboxUsageDetail.*Graph/],
   ['--backend graph with an Exchange report', ['--report', 'MailboxActivityReport', '--backend', 'graph', '--user', USER], fullEnv, 'BACKEND_MISMATCH', /--backend graph cannot run MailboxActivityReport.*Exchange/],
-  ['--backend unknown', [...graph, '--backend', 'ews'], fullEnv, 'BAD_BACKEND', /exchange or graph, received 'ews'/],
+  ['--backend unknown', [...graph, '--backend', 'ews'], fullEnv, 'BAD_BACKEND', /exchange, graph, exo, received 'ews'/],
   ['no client id', graph, { DAP_GRAPH_CLIENT_SECRET: 'x', DAP_GRAPH_TENANT_ID: PARTNER }, 'MISSING_CLIENT_ID', /--client-id.*DAP_GRAPH_CLIENT_ID/],
   ['no client secret or refresh token', [...graph, '--client-id', APP, '--partner-tenant', PARTNER], {}, 'MISSING_CLIENT_SECRET', /DAP_GRAPH_CLIENT_SECRET.*--client-secret-stdin.*DAP_GRAPH_REFRESH_TOKEN/],
   ['client secret without a partner tenant', [...graph, '--client-id', APP], { DAP_GRAPH_CLIENT_SECRET: 'x' }, 'MISSING_PARTNER_TENANT', /--partner-tenant/],
   ['--partner-tenant not a tenant', [...graph, '--partner-tenant', '../../evil'], fullEnv, 'BAD_PARTNER_TENANT', /'..\/..\/evil'/],
   ['--client-id with a space', [...graph, '--client-id', 'my app'], fullEnv, 'BAD_CLIENT_ID', /'my app'/],
   ['--discovery unknown', [...graph, '--discovery', 'msol'], fullEnv, 'BAD_DISCOVERY', /relationships or contracts, received 'msol'/],
-  ['--user with a Graph report', [...graph, '--user', USER], fullEnv, 'OPTION_CONFLICT', /--user applies only to Exchange reports/],
+  ['--user with a Graph report', [...graph, '--user', USER], fullEnv, 'OPTION_CONFLICT', /--user applies only to --backend exchange/],
   ['--max-sessions with a Graph report', [...graph, '--max-sessions', '2'], fullEnv, 'OPTION_CONFLICT', /--max-sessions.*--concurrency/],
-  ['--concurrency with an Exchange report', ['--report', 'MailboxActivityReport', '--user', USER, '--concurrency', '4'], fullEnv, 'OPTION_CONFLICT', /--concurrency applies only to the graph backend/],
-  ['--no-domain-lookup with an Exchange report', ['--report', 'MailboxActivityReport', '--user', USER, '--no-domain-lookup'], fullEnv, 'OPTION_CONFLICT', /--no-domain-lookup applies only to the graph backend/],
+  ['--concurrency with an Exchange report', ['--report', 'MailboxActivityReport', '--user', USER, '--concurrency', '4'], fullEnv, 'OPTION_CONFLICT', /--concurrency applies only to the backends that sign in with the app/],
+  ['--no-domain-lookup with an Exchange report', ['--report', 'MailboxActivityReport', '--user', USER, '--no-domain-lookup'], fullEnv, 'OPTION_CONFLICT', /--no-domain-lookup applies only to the backends that sign in with the app/],
   ['--client-secret-stdin with --password-stdin', [...graph, '--client-secret-stdin', '--password-stdin'], fullEnv, 'OPTION_CONFLICT', /client-secret-stdin|password-stdin/],
   ['a client secret on the command line', [...graph, '--client-secret', 'Secret-Value-1'], fullEnv, 'UNKNOWN_OPTION', /--client-secret/],
   ['Period outside D7|D30|D90|D180', [...graph, '--param', 'Period=D8'], fullEnv, 'VALUE_NOT_ALLOWED', /'D8'.*D7\|D30\|D90\|D180/],
@@ -60,10 +60,10 @@ describe('run --backend graph: bad input is a usage error (exit 2) and starts no
 
   it('tenants: Graph options without --backend graph, and --user with it, are usage errors', async () => {
     for (const [args, pattern] of [
-      [['tenants', '--client-id', APP], /--client-id applies only to the graph backend/],
+      [['tenants', '--client-id', APP], /--client-id applies only to the backends that sign in with the app/],
       [['tenants', '--backend', 'graph', '--user', USER], /--user.*only to --backend exchange/],
       [['tenants', '--backend', 'graph', '--graph-url', 'http://example.com'], /--graph-url/],
-      [['tenants', '--no-domain-lookup'], /--no-domain-lookup applies only to the graph backend/],
+      [['tenants', '--no-domain-lookup'], /--no-domain-lookup applies only to the backends that sign in with the app/],
     ] as const) {
       const h = harness({ env: fullEnv });
       await expect(h.run([...args])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(pattern) });

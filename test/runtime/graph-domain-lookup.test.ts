@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { lookupDomains, tenantInformationUrl } from '../../runtime/graph/domain-lookup.js';
+import { lookupDomains, tenantInformationUrl } from '../../runtime/partner-app/domain-lookup.js';
 import { Redactor } from '../../runtime/graph/redact.js';
 import type { FetchLike } from '../../runtime/auth/token-client.js';
 import type { DiscoveredTenant } from '../../runtime/runner-types.js';
@@ -188,7 +188,7 @@ describe('run --backend graph with relationships discovery: TenantDomain is the 
       expect(((await answer.json()) as { defaultDomainName: string }).defaultDomainName).toBe(rows.find((r) => r.TenantId === alpha.tenantId.toLowerCase())!.TenantDomain);
 
       const delta = tenants.find((t) => t.name === 'Delta')!;
-      expect(records(join(cwd, 'ReportOutput.csv.errors.csv'))).toEqual([expect.objectContaining({ TenantDomain: 'delta.onmicrosoft.com', TenantId: delta.tenantId.toLowerCase(), Category: 'AccessDenied' })]);
+      expect(records(join(cwd, 'ReportOutput.csv.errors.csv'))).toEqual([expect.objectContaining({ TenantDomain: 'delta.onmicrosoft.com', TenantId: delta.tenantId.toLowerCase(), Category: 'ConsentMissing' })]);
       const summary = readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json'));
       expect(summary.tenants.map((t) => t.domain).sort()).toEqual([...expected.values()].sort());
       expect(run.stats!.graph.tenantLookups).toBe(tenants.length);

@@ -135,7 +135,7 @@ describe('dap-report run --backend graph against the simulator', () => {
     }
   });
 
-  it('a tenant without consent is AccessDenied in the errors file (not retried); the others are intact; exit 1', async () => {
+  it('a tenant without consent is ConsentMissing in the errors file with its admin-consent URL (not retried); the others are intact; exit 1', async () => {
     const cwd = tempDir();
     const scenario = graphWorld({ faults: [{ type: 'notConsented', tenants: ['delta.onmicrosoft.com'] }, { type: 'graphNoData', tenants: ['zeta.onmicrosoft.com'] }] });
     const run = await runGraph(runArgs(writeScenario(cwd, scenario)), { cwd });
@@ -143,11 +143,11 @@ describe('dap-report run --backend graph against the simulator', () => {
     const errors = records(join(cwd, 'ReportOutput.csv.errors.csv'));
     const delta = tenantsOf(scenario).find((t) => t.name === 'Delta')!;
     expect(errors).toEqual([
-      { TenantDomain: 'delta.onmicrosoft.com', TenantId: delta.tenantId.toLowerCase(), Category: 'AccessDenied', Message: expect.stringMatching(/not consented/) },
+      { TenantDomain: 'delta.onmicrosoft.com', TenantId: delta.tenantId.toLowerCase(), Category: 'ConsentMissing', Message: expect.stringMatching(new RegExp(`not consented.*/${delta.tenantId.toLowerCase()}/adminconsent\\?client_id=`)) },
       { TenantDomain: 'zeta.onmicrosoft.com', TenantId: expect.any(String), Category: 'NoData', Message: expect.any(String) },
     ]);
     const summary = readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json'));
-    expect(summary.tenants.find((t) => t.name === 'Delta')).toMatchObject({ status: 'failed', attempts: 1, category: 'AccessDenied' });
+    expect(summary.tenants.find((t) => t.name === 'Delta')).toMatchObject({ status: 'failed', attempts: 1, category: 'ConsentMissing' });
     expect(run.stats!.graph.requestsPerTenant[delta.tenantId]).toBeUndefined();
     const domains = new Set(records(join(cwd, 'ReportOutput.csv')).map((r) => r.TenantDomain));
     expect(domains).toEqual(new Set(['alpha.onmicrosoft.com', 'beta.onmicrosoft.com', 'gamma.onmicrosoft.com', 'epsilon.onmicrosoft.com']));
@@ -176,13 +176,13 @@ describe('dap-report run --backend graph against the simulator', () => {
     expect(summary.accounts[APP_ID]!.maxConcurrentSessions).toBeLessThanOrEqual(32);
   });
 
-  it('only customers with an active relationship are listed (tenants --backend graph)', async () => {
+  it('customers whose relationship is not active are listed as not runnable (tenants --backend graph)', async () => {
     const cwd = tempDir();
     const scenario = graphWorld({ extra: { tenants: [{ name: 'Alpha', initialDomain: 'alpha.onmicrosoft.com', mailboxes: 2 }, { name: 'Old', mailboxes: 2, relationshipStatus: 'terminated' }] } });
     const run = await runGraph(['tenants', '--simulate', writeScenario(cwd, scenario), '--backend', 'graph', '--json'], { cwd });
     expect(run.error).toBeUndefined();
     const listed = JSON.parse(run.stdout) as Array<{ name: string; domain: string; runnable: boolean }>;
-    expect(listed.map((t) => t.name)).toEqual(['Alpha']);
+    expect(listed.map((t) => [t.name, t.runnable])).toEqual([['Alpha', true], ['Old', false]]);
     expect(listed[0]).toMatchObject({ domain: 'alpha.onmicrosoft.com', runnable: true });
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CatalogReport } from '../../common/catalog.js';
 import { readCatalog } from '../../common/catalog.js';
-import { customersFromRelationships, GraphDiscovery } from '../../runtime/graph/graph-discovery.js';
+import { customersFromRelationships, GraphDiscovery } from '../../runtime/partner-app/discovery.js';
 import { MAX_REPORT_REREQUESTS } from '../../runtime/graph/graph-limits.js';
 import { GraphTenantRunner, reportWindow } from '../../runtime/graph/graph-runner.js';
 import { checkBaseUrl, isLoopbackHost } from '../../runtime/graph/graph-urls.js';
@@ -63,14 +63,22 @@ describe('Redactor', () => {
 });
 
 describe('discovery', () => {
-  it('keeps active relationships only, one customer per tenant id', () => {
+  it('one customer per tenant id; a customer without an active relationship keeps its problem from the latest one', () => {
     const customers = customersFromRelationships([
       { status: 'active', customer: { tenantId: 'AAAAAAAA-0000-4000-8000-000000000001', displayName: 'Contoso' } },
-      { status: 'active', customer: { tenantId: 'aaaaaaaa-0000-4000-8000-000000000001', displayName: 'Contoso (second relationship)' } },
-      { status: 'expired', customer: { tenantId: 'aaaaaaaa-0000-4000-8000-000000000002', displayName: 'Gone' } },
+      { status: 'expired', customer: { tenantId: 'aaaaaaaa-0000-4000-8000-000000000001', displayName: 'Contoso (old relationship)' } },
+      { status: 'terminated', displayName: 'Gone GDAP', endDateTime: '2025-01-10T00:00:00Z', customer: { tenantId: 'aaaaaaaa-0000-4000-8000-000000000002', displayName: 'Gone' } },
+      { status: 'expired', displayName: 'Gone GDAP 2', endDateTime: '2026-02-01T00:00:00Z', customer: { tenantId: 'aaaaaaaa-0000-4000-8000-000000000002', displayName: 'Gone' } },
+      { status: 'approvalPending', customer: { tenantId: 'aaaaaaaa-0000-4000-8000-000000000003', displayName: 'New' } },
       { status: 'active', customer: null },
     ]);
-    expect(customers).toEqual([{ tenantId: 'aaaaaaaa-0000-4000-8000-000000000001', name: 'Contoso', defaultDomainName: '', initialDomain: '', contractType: 'DelegatedAdminRelationship' }]);
+    expect(customers.map((c) => [c.tenantId, c.name, c.problem?.category])).toEqual([
+      ['aaaaaaaa-0000-4000-8000-000000000001', 'Contoso', undefined],
+      ['aaaaaaaa-0000-4000-8000-000000000002', 'Gone', 'RelationshipExpired'],
+      ['aaaaaaaa-0000-4000-8000-000000000003', 'New', 'RelationshipPending'],
+    ]);
+    expect(customers[1]!.problem!.message).toMatch(/'Gone GDAP 2' with this customer expired on 2026-02-01T00:00:00Z/);
+    expect(customers[2]!.problem!.message).toMatch(/approvalPending, not yet active/);
   });
 
   it('does not follow (or send the token to) a nextLink outside the Graph base', async () => {
@@ -86,7 +94,7 @@ describe('discovery', () => {
       },
     });
     await expect(discovery.discover()).rejects.toMatchObject({ code: 'DISCOVERY_FAILED', exitCode: 3 });
-    expect(urls).toEqual(["https://graph.example/v1.0/tenantRelationships/delegatedAdminRelationships?%24top=300&%24filter=status%20eq%20%27active%27"]);
+    expect(urls).toEqual(['https://graph.example/v1.0/tenantRelationships/delegatedAdminRelationships?%24top=300']);
   });
 
   it('a throttled partner token is tried again after its Retry-After; pages on 429 too', async () => {

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { createProgram, writeStats } from '../../simulator/cli.js';
-import { emptyGraphStats, standInModulesDir } from '../../simulator/index.js';
+import { emptyExoStats, emptyGraphStats, standInModulesDir } from '../../simulator/index.js';
 
 const bin = join(projectRoot, 'bin', 'dap-sim.js');
 const dir = mkdtempSync(join(tmpdir(), 'dap-sim-cli-'));
@@ -128,10 +128,11 @@ describe('createProgram', () => {
 
   it('writes stats as stable JSON', () => {
     const file = join(dir, 'stable.json');
-    writeStats(file, { accounts: {}, tenants: {}, graph: emptyGraphStats() });
+    writeStats(file, { accounts: {}, tenants: {}, graph: emptyGraphStats(), exo: emptyExoStats() });
     expect(readFileSync(file, 'utf8')).toBe(
       '{\n  "accounts": {},\n  "tenants": {},\n  "graph": {\n    "tokensIssued": 0,\n    "tokenFailures": 0,\n    "relationshipPages": 0,\n    "tenantLookups": 0,\n' +
-        '    "reportRequests": 0,\n    "downloads": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "requestsPerTenant": {}\n  }\n}\n',
+        '    "reportRequests": 0,\n    "downloads": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "requestsPerTenant": {}\n  },\n' +
+        '  "exo": {\n    "requests": 0,\n    "pages": 0,\n    "throttled": 0,\n    "refused": 0,\n    "serverErrors": 0,\n    "maxConcurrent": 0,\n    "maxConcurrentPerTenant": {}\n  }\n}\n',
     );
   });
 });

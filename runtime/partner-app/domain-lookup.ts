@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DiscoveredTenant } from '../runner-types.js';
 import { isDnsName, isGuid } from '../tenant-names.js';
-import { errorText } from './graph-error.js';
-import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from './graph-limits.js';
-import type { Redactor } from './redact.js';
-import { parseRetryAfter } from './retry-after.js';
+import { errorText } from '../graph/graph-error.js';
+import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../graph/graph-limits.js';
+import type { Redactor } from '../graph/redact.js';
+import { parseRetryAfter } from '../graph/retry-after.js';
 import type { FetchLike } from '../auth/token-client.js';
 
 export interface DomainLookupOptions {

@@ -1,16 +1,11 @@
-import type { RunningSimulator } from '../simulator/simulator-types.js';
-import { collectPasswords, promptPassword } from './credentials.js';
-import type { BackendPlan, BackendStarter, RunBackend } from './run-backend.js';
-import type { Account } from './runner-types.js';
-import type { RuntimeDeps } from './runtime-deps.js';
-import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
-import { isDnsName } from './tenant-names.js';
-
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  return text;
-}
+import type { RunningSimulator } from '../../simulator/simulator-types.js';
+import { collectPasswords, promptPassword } from '../credentials.js';
+import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
+import { readAll } from '../read-all.js';
+import type { Account } from '../runner-types.js';
+import type { RuntimeDeps } from '../runtime-deps.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
+import { isDnsName } from '../tenant-names.js';
 
 /** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */
 async function accountsFor(plan: BackendPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<Account[]> {
@@ -49,6 +44,7 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
       const backend: RunBackend = {
         kind: 'exchange',
         lanes,
+        laneLabel: 'Account',
         laneCap: MAX_SESSIONS_PER_ACCOUNT,
         // every account signs in at once: a wrong password stops the run here, before any tenant
         // (each account is its own user, so one bad password cannot lock another)

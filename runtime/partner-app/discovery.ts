@@ -1,12 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DapError, ExitCode } from '../../common/dap-error.js';
+import type { FailureCategory } from '../../common/failure-category.js';
 import type { DiscoveredTenant } from '../runner-types.js';
 import { isGuid } from '../tenant-names.js';
-import { GraphCallError, errorText } from './graph-error.js';
-import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from './graph-limits.js';
-import { isUnderBase } from './graph-urls.js';
-import type { Redactor } from './redact.js';
-import { parseRetryAfter } from './retry-after.js';
+import { GraphCallError, errorText } from '../graph/graph-error.js';
+import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from '../graph/graph-limits.js';
+import { isUnderBase } from '../graph/graph-urls.js';
+import type { Redactor } from '../graph/redact.js';
+import { parseRetryAfter } from '../graph/retry-after.js';
 import type { FetchLike } from '../auth/token-client.js';
 
 export type DiscoveryMode = 'relationships' | 'contracts';
@@ -24,7 +25,10 @@ export interface GraphDiscoveryOptions {
 }
 
 interface Relationship {
+  displayName?: unknown;
   status?: unknown;
+  endDateTime?: unknown;
+  lastModifiedDateTime?: unknown;
   customer?: { tenantId?: unknown; displayName?: unknown } | null;
 }
 
@@ -38,26 +42,69 @@ interface Contract {
 /** The first page's URL for a discovery mode. */
 export function firstPageUrl(graphBase: string, mode: DiscoveryMode): string {
   if (mode === 'contracts') return `${graphBase}/v1.0/contracts`;
-  const query = new URLSearchParams({ $top: String(RELATIONSHIPS_PAGE_SIZE), $filter: "status eq 'active'" });
-  return `${graphBase}/v1.0/tenantRelationships/delegatedAdminRelationships?${query.toString().replace(/\+/g, '%20')}`;
+  // every status: a customer whose relationship is not active is reported, not dropped
+  const query = new URLSearchParams({ $top: String(RELATIONSHIPS_PAGE_SIZE) });
+  return `${graphBase}/v1.0/tenantRelationships/delegatedAdminRelationships?${query.toString()}`;
 }
 
+/** Relationship statuses that give access (an expiring relationship works until its end date). */
+const usable = new Set(['active', 'expiring']);
+
+/** The category and words for a customer whose relationships are all unusable, from the latest of them. */
+export function relationshipProblem(item: Relationship): { category: FailureCategory; message: string } {
+  const status = String(item.status ?? 'unknown');
+  const name = typeof item.displayName === 'string' && item.displayName ? `'${item.displayName}' ` : '';
+  const end = typeof item.endDateTime === 'string' && item.endDateTime ? item.endDateTime : undefined;
+  switch (status.toLowerCase()) {
+    case 'expired':
+      return {
+        category: 'RelationshipExpired',
+        message: `the GDAP relationship ${name}with this customer expired${end ? ` on ${end}` : ''}; ask the customer to approve a new one (Partner Center, Customers, Admin relationships)`,
+      };
+    case 'terminated':
+    case 'terminating':
+    case 'terminationrequested':
+      return {
+        category: 'RelationshipTerminated',
+        message: `the GDAP relationship ${name}with this customer is ${status}${end ? ` (ended ${end})` : ''}; a new relationship must be requested and approved`,
+      };
+    default:
+      return {
+        category: 'RelationshipPending',
+        message: `the GDAP relationship ${name}with this customer is ${status}, not yet active; the customer must approve it (the approval link is in Partner Center), then it activates`,
+      };
+  }
+}
+
+/** The time a relationship last counted: its end, else its last change. */
+const lastOf = (item: Relationship) => Date.parse(String(item.endDateTime ?? item.lastModifiedDateTime ?? '')) || 0;
+
 /**
- * Active GDAP relationships as customers: one per customer tenant (a customer usually has several
- * relationships), TenantId and display name. Relationships carry no domain: the backend looks up
- * each customer's default domain afterwards (domain-lookup.ts); without one TenantDomain is the
- * customer's display name (see the runtime README).
+ * GDAP relationships as customers: one per customer tenant (a customer usually has several
+ * relationships), TenantId and display name. A customer none of whose relationships is active (or
+ * expiring) is kept with its problem (expired, pending, terminated, and the latest relationship's
+ * end date), so the run reports it instead of dropping it. Relationships carry no domain: the
+ * backend looks up each customer's default domain afterwards (domain-lookup.ts).
  */
 export function customersFromRelationships(items: readonly Relationship[]): DiscoveredTenant[] {
-  const byId = new Map<string, DiscoveredTenant>();
+  const byId = new Map<string, { tenant: DiscoveredTenant; usable: boolean; latest?: Relationship }>();
   for (const item of items) {
-    if (String(item.status ?? '').toLowerCase() !== 'active') continue;
     const tenantId = typeof item.customer?.tenantId === 'string' ? item.customer.tenantId.trim().toLowerCase() : '';
-    if (!tenantId || byId.has(tenantId)) continue;
+    if (!tenantId) continue;
     const name = typeof item.customer?.displayName === 'string' ? item.customer.displayName.trim() : '';
-    byId.set(tenantId, { tenantId, name, defaultDomainName: '', initialDomain: '', contractType: 'DelegatedAdminRelationship' });
+    const ok = usable.has(String(item.status ?? '').toLowerCase());
+    let entry = byId.get(tenantId);
+    if (!entry) {
+      entry = { tenant: { tenantId, name, defaultDomainName: '', initialDomain: '', contractType: 'DelegatedAdminRelationship' }, usable: false };
+      byId.set(tenantId, entry);
+    }
+    if (ok && !entry.usable) {
+      entry.usable = true;
+      if (name) entry.tenant.name = name;
+    }
+    if (!ok && (!entry.latest || lastOf(item) > lastOf(entry.latest))) entry.latest = item;
   }
-  return [...byId.values()];
+  return [...byId.values()].map(({ tenant, usable: ok, latest }) => (ok || !latest ? tenant : { ...tenant, problem: relationshipProblem(latest) }));
 }
 
 /** Partner contracts as customers: TenantId, display name and default domain. */

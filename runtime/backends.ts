@@ -1,0 +1,41 @@
+import type { CatalogReport, CatalogSource } from '../common/catalog.js';
+import { exchangeBackend } from './exchange/exchange-backend.js';
+import { exoBackend } from './exo/exo-backend.js';
+import { graphBackend } from './graph/graph-backend.js';
+import { DapError, ExitCode } from '../common/dap-error.js';
+import { backendKinds, type BackendKind, type BackendPlan, type BackendStarter } from './run-backend.js';
+import type { RuntimeDeps } from './runtime-deps.js';
+
+/** Every backend, by kind: the only place that names them. */
+const starters: Record<BackendKind, (plan: BackendPlan, deps: RuntimeDeps) => BackendStarter> = {
+  exchange: exchangeBackend,
+  graph: graphBackend,
+  exo: exoBackend,
+};
+
+/** Prepares the plan's backend: its input problems (no pwsh, no app) come before anything starts. */
+export function prepareBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter {
+  return starters[plan.backend](plan, deps);
+}
+
+/** The backend that runs a report source of each kind. */
+export const backendOfSource: Record<CatalogSource['kind'] | 'exchangeRest', BackendKind> = {
+  exchange: 'exchange',
+  graph: 'graph',
+  exchangeRest: 'exo',
+};
+
+/** --backend as given: one of the kinds, or undefined (the report decides). */
+export function parseBackend(raw: string | undefined): BackendKind | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.trim().toLowerCase();
+  const kind = backendKinds.find((k) => k === value);
+  if (!kind) throw new DapError('BAD_BACKEND', ExitCode.usage, `--backend expects ${backendKinds.join(', ')}, received '${raw}'`);
+  return kind;
+}
+
+/** The backends a report runs on, its default first. */
+export function backendsOf(report: CatalogReport): BackendKind[] {
+  const sources = (report as { sources?: CatalogSource[] }).sources ?? [report.source];
+  return sources.map((source) => backendOfSource[source.kind]);
+}
