@@ -8,7 +8,7 @@
  * one page (Prefer: odata.maxpagesize, 1..1000) with an absolute @odata.nextLink to POST the same
  * body to. Nothing here logs a request, a token or a body.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runExoCmdlet } from './exo-cmdlets.js';
@@ -35,12 +35,8 @@ export interface ExoContext {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': odataJson, 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', 'request-id': cryptoId(), ...headers });
+  res.writeHead(status, { 'content-type': odataJson, 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', 'request-id': randomUUID(), ...headers });
   res.end(text);
-}
-
-function cryptoId(): string {
-  return createHash('sha256').update(`${Date.now()}-${Math.random()}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
