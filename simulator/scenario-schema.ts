@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
 import { defaultAppCertificate } from './default-app-certificate.js';
@@ -114,6 +115,14 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('concealedNames'), ...tenantSelection }),
 ]);
 
+function isPemCertificate(text: string): boolean {
+  try {
+    return text.includes('-----BEGIN CERTIFICATE-----') && new X509Certificate(text).raw.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The partner's app registration (multi-tenant, app-only Reports.Read.All). */
 export const graphAppSchema = z.strictObject({
   clientId: guid,
@@ -122,7 +131,7 @@ export const graphAppSchema = z.strictObject({
   /** Refresh tokens the login host accepts for this app (grant_type=refresh_token), for any tenant that consented. */
   refreshTokens: z.array(z.string().min(1)).default([]),
   /** Certificates (PEM) uploaded to the app registration: client assertions signed with their keys are accepted. */
-  certificates: z.array(z.string().includes('-----BEGIN CERTIFICATE-----')).default([]),
+  certificates: z.array(z.string().refine(isPemCertificate, 'expected a PEM certificate (-----BEGIN CERTIFICATE----- …)')).default([]),
 });
 
 /**

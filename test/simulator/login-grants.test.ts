@@ -9,7 +9,7 @@ import { projectRoot } from '../../common/project-paths.js';
 import { parseCertificatePem } from '../../runtime/auth/certificate.js';
 import { buildClientAssertion } from '../../runtime/auth/client-assertion.js';
 import { defaultAppCertificate } from '../../simulator/default-app-certificate.js';
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { loadScenario, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { APP_ID, APP_SECRET, GRAPH_SCOPE, PARTNER_TENANT, REFRESH_TOKEN, graphScenario } from './graph-helpers.js';
 
 const certificate = parseCertificatePem(readFileSync(join(projectRoot, 'simulator', 'scenarios', 'simulator-app.pem'), 'utf8'));
@@ -59,6 +59,10 @@ describe('login host: certificates, device codes, rotation', () => {
     expect((await poll()).body.error).toBe('bad_verification_code');
     // unknown app
     expect((await post(`${sim.url}/login/organizations/oauth2/v2.0/devicecode`, { client_id: '00000000-0000-4000-8000-000000000000', scope: GRAPH_SCOPE })).body.error_codes).toEqual([700016]);
+  });
+
+  it('a scenario certificate that is not a PEM certificate is refused when the scenario loads', () => {
+    expect(() => loadScenario({ graph: { apps: [{ clientId: APP_ID, clientSecret: APP_SECRET, certificates: ['-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----'] }] } })).toThrow(/expected a PEM certificate/);
   });
 
   it('rotation: each redeem answers a new refresh token, and the redeemed one keeps working (Entra ID does not revoke it)', async () => {
