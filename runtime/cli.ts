@@ -7,6 +7,7 @@ import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
 import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
 import { parseBackend } from './backends.js';
+import { certificateHelp, deviceCodeHelp, tokenFileHelp } from './auth/sign-in-options.js';
 import { planGraph, rejectGraphOptions } from './graph/graph-options.js';
 import { backendKinds } from './run-backend.js';
 import { runReport } from './run-report.js';
@@ -31,6 +32,10 @@ Examples:
   # a Microsoft Graph report over every active GDAP customer (app secret from the environment)
   $ DAP_GRAPH_CLIENT_SECRET=… dap-report run --report MailboxUsageDetail --param Period=D30 \\
       --client-id 11111111-2222-3333-4444-555555555555 --partner-tenant contoso.onmicrosoft.com --out usage.csv
+
+  # the same with a certificate (app-only), or signed in as a partner admin by device code (MFA)
+  $ dap-report run --report MailboxUsageDetail --client-id 1111… --partner-tenant contoso.onmicrosoft.com --certificate ~/app.pem
+  $ dap-report run --report MailboxUsageDetail --client-id 1111… --partner-tenant contoso.onmicrosoft.com --device-code
 
   # the same on the embedded simulator
   $ dap-report run --simulate --backend graph --report MailboxUsageDetail
@@ -172,7 +177,10 @@ Examples:
     .option('--login-url <base>', 'token service base (https; http only on loopback); default https://login.microsoftonline.com')
     .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID); its secret only from DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin, or DAP_GRAPH_REFRESH_TOKEN")
     .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
-    .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret)")
+    .option('--certificate <pem>', certificateHelp)
+    .option('--device-code', deviceCodeHelp)
+    .option('--token-file <path>', tokenFileHelp)
+    .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret or certificate)")
     .option('--discovery <relationships|contracts>', 'how Graph finds customers: active GDAP relationships (default) or partner contracts')
     .option('--concurrency <n>', 'graph, exo: tenants at once, 1 to 32 (default 8)')
     .option('--tenant-concurrency <n>', 'exo: requests at once within one tenant (its per-mailbox calls), 1 to 16 (default 4)')
@@ -222,6 +230,9 @@ Examples:
     .option('--login-url <base>', 'token service base; default https://login.microsoftonline.com')
     .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID)")
     .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
+    .option('--certificate <pem>', certificateHelp)
+    .option('--device-code', deviceCodeHelp)
+    .option('--token-file <path>', tokenFileHelp)
     .option('--partner-tenant <id|domain>', "the partner's own tenant (else DAP_GRAPH_TENANT_ID)")
     .option('--discovery <relationships|contracts>', 'Graph: active GDAP relationships (default) or partner contracts')
     .option('--no-domain-lookup', "Graph relationships: show the customer's display name as TenantDomain (no default domain lookup)")

@@ -1,6 +1,6 @@
 import { readCatalog as readCatalogFile, type Catalog } from '../common/catalog.js';
 import { resolvePwsh, type ResolvedPwsh } from '../common/pwsh-path.js';
-import type { FetchLike } from './graph/token-client.js';
+import type { FetchLike } from './auth/token-client.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { openExchangeHost, type ExchangeHost, type ExchangeHostSpec } from './pwsh-host/exchange-host.js';
 import { startEmbeddedSimulator, validateScenarioFile, type SimulatorStarter } from './simulate.js';

@@ -10,6 +10,7 @@ import { graphReportCsv } from './graph-report-data.js';
 import type { AccessToken, GraphState } from './graph-state.js';
 import { expiredDownloadXml, graphErrors, loginErrors, unknownDownloadXml, type GraphFailure, type LoginFailure } from './graph-texts.js';
 import { DAY_MS } from './graph-world.js';
+import { handleDeviceCodeRequest } from './login-routes.js';
 import { faultsOf, type TenantRecord } from './world.js';
 
 const MAX_FORM = 64_000;
@@ -216,9 +217,15 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
     } catch {
       tenantSegment = tokenMatch[1] as string;
     }
-    const result = state.issueToken(tenantSegment, form);
+    const result = state.issueToken(tenantSegment, form, `${base}${path}`);
     if (result.ok) sendJson(res, 200, result.body, 'application/json; charset=utf-8');
     else sendLoginFailure(res, result.failure);
+    return true;
+  }
+
+  const deviceCodeMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i.exec(path);
+  if (deviceCodeMatch) {
+    await handleDeviceCodeRequest(state, req, res, deviceCodeMatch[1] as string);
     return true;
   }
 

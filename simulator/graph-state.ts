@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { graphReportSpecs } from './graph-report-catalog.js';
 import { loginErrors, type LoginFailure } from './graph-texts.js';
+import { authenticateClient, certificatesByX5t, DEVICE_CODE_GRANT, DeviceCodes, type LoginClient } from './login-grants.js';
 import { buildGraphWorld, type GraphWorld } from './graph-world.js';
 import type { ReportRequest } from './graph-report-data.js';
 import type { GraphStats } from './simulator-types.js';
-import { resolveAudience, type Audience } from './token-audience.js';
+import { GRAPH_SCOPE, resolveAudience, type Audience } from './token-audience.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';
 
 export interface GraphApp {
@@ -53,7 +54,8 @@ export function emptyGraphStats(): GraphStats {
 export class GraphState {
   readonly graphWorld: GraphWorld;
   readonly counters = emptyGraphStats();
-  private readonly apps: Map<string, GraphApp & { refreshTokens: Set<string> }>;
+  private readonly apps: Map<string, GraphApp & LoginClient & { refreshTokens: Set<string> }>;
+  private readonly deviceCodes: DeviceCodes;
   private readonly tokens = new Map<string, AccessToken>();
   private readonly downloads = new Map<string, Download>();
   /** `${clientId}|${tenantId}|${function}` → times (ms) of accepted report requests in the window. */
@@ -69,8 +71,12 @@ export class GraphState {
   ) {
     this.graphWorld = buildGraphWorld(world, clock());
     this.apps = new Map(
-      world.scenario.graph.apps.map((a) => [a.clientId.toLowerCase(), { clientId: a.clientId, clientSecret: a.clientSecret, displayName: a.displayName, refreshTokens: new Set(a.refreshTokens) }]),
+      world.scenario.graph.apps.map((a) => [
+        a.clientId.toLowerCase(),
+        { clientId: a.clientId, clientSecret: a.clientSecret, displayName: a.displayName, refreshTokens: new Set(a.refreshTokens), certificates: certificatesByX5t(a.certificates) },
+      ]),
     );
+    this.deviceCodes = new DeviceCodes(world.scenario.graph.deviceCode);
   }
 
   now(): number {
@@ -88,8 +94,27 @@ export class GraphState {
     return { partner: false, tenant };
   }
 
-  /** POST /{tenant}/oauth2/v2.0/token with the form fields. */
-  issueToken(tenantSegment: string, form: URLSearchParams): TokenResult {
+  /** POST /{tenant}/oauth2/v2.0/devicecode: a device code for the app (login-grants.ts). */
+  startDeviceCode(tenantSegment: string, form: URLSearchParams): { ok: true; body: ReturnType<DeviceCodes['start']> } | { ok: false; failure: LoginFailure } {
+    const now = this.clock();
+    const clientId = form.get('client_id');
+    if (!clientId) return { ok: false, failure: loginErrors.missingField('client_id', now) };
+    const scope = form.get('scope');
+    if (!scope) return { ok: false, failure: loginErrors.missingField('scope', now) };
+    const multiTenant = ['organizations', 'common'].includes(tenantSegment.toLowerCase());
+    const target = multiTenant ? ({ partner: true, tenantId: this.graphWorld.partnerTenantId } as const) : this.resolveTenant(tenantSegment);
+    if (!target) return { ok: false, failure: loginErrors.unknownTenant(tenantSegment, now) };
+    const tenantId = target.partner ? target.tenantId : target.tenant.tenantId.toLowerCase();
+    const app = this.apps.get(clientId.toLowerCase());
+    if (!app) return { ok: false, failure: loginErrors.unknownApp(clientId, tenantId, now) };
+    return { ok: true, body: this.deviceCodes.start(app.clientId, tenantId, scope, now) };
+  }
+
+  /**
+   * POST /{tenant}/oauth2/v2.0/token with the form fields; `endpointUrl` is the URL the request
+   * came to (a client assertion's aud must name it).
+   */
+  issueToken(tenantSegment: string, form: URLSearchParams, endpointUrl = ''): TokenResult {
     const now = this.clock();
     const fail = (failure: LoginFailure): TokenResult => {
       this.counters.tokenFailures += 1;
@@ -97,10 +122,12 @@ export class GraphState {
     };
     const grant = form.get('grant_type');
     if (!grant) return fail(loginErrors.missingField('grant_type', now));
-    if (grant !== 'client_credentials' && grant !== 'refresh_token') return fail(loginErrors.unsupportedGrant(grant, now));
+    if (grant !== 'client_credentials' && grant !== 'refresh_token' && grant !== DEVICE_CODE_GRANT) return fail(loginErrors.unsupportedGrant(grant, now));
     const clientId = form.get('client_id');
     if (!clientId) return fail(loginErrors.missingField('client_id', now));
-    const scope = form.get('scope');
+    // the device code grant carries no scope: the one given when the code was handed out holds
+    // (an unknown code is refused by its poll below, as bad_verification_code)
+    const scope = form.get('scope') ?? (grant === DEVICE_CODE_GRANT ? (this.deviceCodes.scopeOf(form.get('device_code')) ?? GRAPH_SCOPE) : null);
     if (!scope) return fail(loginErrors.missingField('scope', now));
     const audience = resolveAudience(scope);
     if (!audience.ok && audience.reason === 'noDefault') return fail(loginErrors.badScope(now));
@@ -113,14 +140,26 @@ export class GraphState {
     if (!audience.ok) return fail(loginErrors.invalidResource(audience.resource, target.partner ? this.graphWorld.partnerDomain : target.tenant.name, now));
     const app = this.apps.get(clientId.toLowerCase());
     if (!app) return fail(loginErrors.unknownApp(clientId, tenantId, now));
+    // a secret or a certificate's client assertion; delegated grants may come from a public client
+    const unauthenticated = authenticateClient(app, form, endpointUrl, grant !== 'client_credentials', now);
+    if (unauthenticated) return fail(unauthenticated);
     const secret = form.get('client_secret');
-    if (!secret) return fail(loginErrors.missingField('client_secret', now));
-    if (secret !== app.clientSecret) return fail(loginErrors.badSecret(app.clientId, now));
+    if (secret !== null && secret !== app.clientSecret) return fail(loginErrors.badSecret(app.clientId, now));
     let refreshToken: string | undefined;
+    if (grant === DEVICE_CODE_GRANT) {
+      const given = form.get('device_code');
+      if (!given) return fail(loginErrors.missingField('device_code', now));
+      const poll = this.deviceCodes.poll(given, app.clientId, now);
+      if (!poll.ok) return fail(poll.failure);
+      refreshToken = opaque(48);
+      app.refreshTokens.add(refreshToken);
+    }
     if (grant === 'refresh_token') {
       const given = form.get('refresh_token');
       if (!given) return fail(loginErrors.missingField('refresh_token', now));
       if (!app.refreshTokens.has(given)) return fail(loginErrors.badRefreshToken(now));
+      // Rotation as Entra ID does it: each redeem answers a new refresh token, and the one redeemed
+      // is not revoked (it stays valid until its own expiry; clients should keep only the newest).
       refreshToken = opaque(48);
       app.refreshTokens.add(refreshToken);
     }
@@ -129,7 +168,7 @@ export class GraphState {
     }
     if (!target.partner && !this.relationshipGrantsAccess(target.tenant)) {
       return fail(
-        grant === 'refresh_token'
+        grant !== 'client_credentials'
           ? loginErrors.noDelegatedAccess(this.graphWorld.partnerTenantId, target.tenant.name, app.clientId, app.displayName, now)
           : loginErrors.unknownApp(app.clientId, tenantId, now),
       );

@@ -26,7 +26,7 @@ function loginTimestamp(now: number): string {
   return `${new Date(now).toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 
-function loginError(status: number, error: string, code: number, text: string, now: number): LoginFailure {
+export function loginError(status: number, error: string, code: number, text: string, now: number): LoginFailure {
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const timestamp = loginTimestamp(now);

@@ -1,5 +1,7 @@
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
+import { defaultAppCertificate } from './default-app-certificate.js';
 
 /**
  * The scenario a simulator world is built from. Every field has a default, so `{}` is a valid
@@ -113,6 +115,14 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('concealedNames'), ...tenantSelection }),
 ]);
 
+function isPemCertificate(text: string): boolean {
+  try {
+    return text.includes('-----BEGIN CERTIFICATE-----') && new X509Certificate(text).raw.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The partner's app registration (multi-tenant, app-only Reports.Read.All). */
 export const graphAppSchema = z.strictObject({
   clientId: guid,
@@ -120,13 +130,34 @@ export const graphAppSchema = z.strictObject({
   displayName: z.string().min(1).default('DapReporting'),
   /** Refresh tokens the login host accepts for this app (grant_type=refresh_token), for any tenant that consented. */
   refreshTokens: z.array(z.string().min(1)).default([]),
+  /** Certificates (PEM) uploaded to the app registration: client assertions signed with their keys are accepted. */
+  certificates: z.array(z.string().refine(isPemCertificate, 'expected a PEM certificate (-----BEGIN CERTIFICATE----- …)')).default([]),
 });
+
+/**
+ * The device code sign-in of the login host: the simulated user approves (or declines, or lets the
+ * code expire) after `approveAfterPolls` polls of the token endpoint; before that each poll answers
+ * authorization_pending, the first `slowDownPolls` of them slow_down instead.
+ */
+export const deviceCodeSchema = z.strictObject({
+  approveAfterPolls: z.number().int().min(0).default(1),
+  outcome: z.enum(['approve', 'decline', 'expire']).default('approve'),
+  slowDownPolls: z.number().int().min(0).default(0),
+  /** The `interval` handed out (Entra ID: 5); 0 lets tests poll at once. */
+  intervalSeconds: z.number().int().min(0).max(60).default(5),
+  /** How long a code is valid (Entra ID: 900). */
+  expiresInSeconds: z.number().int().min(1).max(3600).default(900),
+  /** Who signs in (shown in nothing but the refresh token's record). */
+  user: z.string().min(1).default('admin@contoso.onmicrosoft.com'),
+});
+const deviceCodeDefault = { approveAfterPolls: 1, outcome: 'approve' as const, slowDownPolls: 0, intervalSeconds: 5, expiresInSeconds: 900, user: 'admin@contoso.onmicrosoft.com' };
 
 export const defaultGraphApp = {
   clientId: '6f0c4b8e-2d1a-4c57-9e3b-5a7d8c9f0b12',
   clientSecret: 'Simulated-Graph-Secret~0',
   displayName: 'DapReporting',
   refreshTokens: [] as string[],
+  certificates: [defaultAppCertificate],
 };
 
 const rateLimitDefault = { requests: 14, windowSeconds: 600 };
@@ -148,6 +179,7 @@ export const graphSchema = z.strictObject({
   inactiveRelationshipRate: z.number().min(0).max(1).default(0.1),
   /** Report user names and display names come back concealed (32 hex characters), as with the tenant setting. */
   concealUserNames: z.boolean().default(false),
+  deviceCode: deviceCodeSchema.default(deviceCodeDefault),
 });
 
 export const graphDefault = {
@@ -157,6 +189,7 @@ export const graphDefault = {
   rateLimit: rateLimitDefault,
   inactiveRelationshipRate: 0.1,
   concealUserNames: false,
+  deviceCode: deviceCodeDefault,
 };
 
 export const scenarioSchema = z.strictObject({

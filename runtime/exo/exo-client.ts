@@ -4,7 +4,7 @@ import { MAX_ERROR_TEXT } from '../graph/graph-limits.js';
 import { isUnderBase } from '../graph/graph-urls.js';
 import type { Redactor } from '../graph/redact.js';
 import { parseRetryAfter } from '../graph/retry-after.js';
-import type { FetchLike } from '../graph/token-client.js';
+import type { FetchLike } from '../auth/token-client.js';
 import { anchorMailbox, INLINE_RETRIES, MAX_INLINE_RETRY_AFTER_MS, MAX_PAGES_PER_CALL, PAGE_SIZE } from './exo-limits.js';
 
 export type ExoObject = Record<string, unknown>;

@@ -4,8 +4,8 @@ import PQueue from 'p-queue';
 import type { CatalogColumn } from '../../common/catalog.js';
 import { GraphCallError } from '../graph/graph-error.js';
 import type { Redactor } from '../graph/redact.js';
-import type { TokenCache } from '../graph/token-cache.js';
-import type { FetchLike } from '../graph/token-client.js';
+import type { TenantTokens } from '../auth/token-cache.js';
+import type { FetchLike } from '../auth/token-client.js';
 import type { JobParameter, TenantJob, TenantOutcome, TenantRunner } from '../runner-types.js';
 import { bytesText, cellText, isoDateText } from './exo-cells.js';
 import { ExoClient, type ExoObject } from './exo-client.js';
@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 
 export interface ExoRunnerOptions {
   exchangeBase: string;
-  tokens: TokenCache;
+  tokens: TenantTokens;
   fetch: FetchLike;
   redactor: Redactor;
   /** Requests at once within one tenant (per-object calls). */

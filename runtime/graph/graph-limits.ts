@@ -7,11 +7,6 @@ export const REPORT_REQUESTS_PER_WINDOW = 14;
 /** … per this window, per tenant, per report function (the service counts per app per tenant). */
 export const REPORT_WINDOW_MS = 10 * 60 * 1000;
 
-/** A cached token is used until this long before it expires … */
-export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
-/** … or this share of its lifetime before, whichever is shorter (short-lived tokens). */
-export const TOKEN_REFRESH_MARGIN_SHARE = 0.1;
-
 /** How often an expired download URL (403/404 on the download) is answered by asking for the report again. */
 export const MAX_REPORT_REREQUESTS = 2;
 
@@ -32,8 +27,6 @@ export const MAX_CONCURRENCY = 32;
 
 export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
-/** The token scope: every application permission granted to the app on Microsoft Graph. */
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 /** The partner tenant for discovery tokens when none is given (refresh tokens only). */
 export const DEFAULT_PARTNER_TENANT = 'organizations';
 

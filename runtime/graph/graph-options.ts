@@ -2,9 +2,10 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import type { DiscoveryMode } from '../partner-app/discovery.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL, MAX_CONCURRENCY } from './graph-limits.js';
 import { checkBaseUrl, isTokenTenant } from './graph-urls.js';
+import { planSignIn, type SignInCliOptions, type SignInPlan } from '../auth/sign-in-options.js';
 
 /** The Graph options as commander hands them over. */
-export interface GraphCliOptions {
+export interface GraphCliOptions extends SignInCliOptions {
   backend?: string;
   graphUrl?: string;
   loginUrl?: string;
@@ -26,6 +27,8 @@ export interface GraphPlan {
   /** From --partner-tenant or DAP_GRAPH_TENANT_ID; defaults are decided when the run starts. */
   partnerTenant?: string;
   clientSecretStdin: boolean;
+  /** --certificate / --device-code / --token-file (runtime/auth/sign-in-options.ts). */
+  signIn: SignInPlan;
   discovery: DiscoveryMode;
   concurrency: number;
   /** With relationships discovery: look up each customer's default domain (false: --no-domain-lookup). */
@@ -39,6 +42,9 @@ export const graphOnlyOptions: ReadonlyArray<[keyof GraphCliOptions, string]> = 
   ['loginUrl', '--login-url'],
   ['clientId', '--client-id'],
   ['clientSecretStdin', '--client-secret-stdin'],
+  ['certificate', '--certificate'],
+  ['deviceCode', '--device-code'],
+  ['tokenFile', '--token-file'],
   ['partnerTenant', '--partner-tenant'],
   ['discovery', '--discovery'],
   ['concurrency', '--concurrency'],
@@ -90,20 +96,25 @@ export function planGraph(options: GraphCliOptions, env: NodeJS.ProcessEnv, simu
   if (partnerTenant && !isTokenTenant(partnerTenant)) {
     throw usage('BAD_PARTNER_TENANT', `--partner-tenant expects the partner's tenant id (GUID) or domain, received '${partnerTenant}'`);
   }
+  const signIn = planSignIn(options, env, simulate);
   if (!simulate) {
     if (!clientId) throw usage('MISSING_CLIENT_ID', 'the graph backend needs the app: --client-id <id> or DAP_GRAPH_CLIENT_ID');
-    const hasSecret = options.clientSecretStdin === true || !!env.DAP_GRAPH_CLIENT_SECRET;
-    if (!hasSecret && !env.DAP_GRAPH_REFRESH_TOKEN) {
-      throw usage('MISSING_CLIENT_SECRET', 'the graph backend needs a credential: DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin (client secret), or DAP_GRAPH_REFRESH_TOKEN');
+    const hasSecret = options.clientSecretStdin === true || !!env.DAP_GRAPH_CLIENT_SECRET || !!signIn.certificatePath;
+    const delegated = signIn.deviceCode || !!env.DAP_GRAPH_REFRESH_TOKEN;
+    if (!hasSecret && !delegated) {
+      throw usage(
+        'MISSING_CLIENT_SECRET',
+        'the graph backend needs a credential: --certificate <pem> or DAP_GRAPH_CERTIFICATE_PATH (certificate), DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin (client secret), --device-code (a partner admin signs in), or DAP_GRAPH_REFRESH_TOKEN',
+      );
     }
-    if (!env.DAP_GRAPH_REFRESH_TOKEN && !partnerTenant) {
+    if (!delegated && !partnerTenant) {
       throw usage(
         'MISSING_PARTNER_TENANT',
         "client credentials need the partner's own tenant for discovery: --partner-tenant <tenant id or domain> or DAP_GRAPH_TENANT_ID (the token endpoint issues app tokens only for a named tenant)",
       );
     }
   }
-  const plan: GraphPlan = { graphUrl, loginUrl, clientSecretStdin: options.clientSecretStdin === true, discovery, concurrency, domainLookup: options.domainLookup !== false };
+  const plan: GraphPlan = { graphUrl, loginUrl, clientSecretStdin: options.clientSecretStdin === true, signIn, discovery, concurrency, domainLookup: options.domainLookup !== false };
   if (clientId) plan.clientId = clientId;
   if (partnerTenant) plan.partnerTenant = partnerTenant;
   return plan;

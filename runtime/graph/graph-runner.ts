@@ -8,12 +8,12 @@ import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { writeReportPart } from './report-csv.js';
-import type { TokenCache } from './token-cache.js';
-import type { FetchLike } from './token-client.js';
+import type { TenantTokens } from '../auth/token-cache.js';
+import type { FetchLike } from '../auth/token-client.js';
 
 export interface GraphRunnerOptions {
   graphBase: string;
-  tokens: TokenCache;
+  tokens: TenantTokens;
   limiter: SlidingWindowLimiter;
   fetch: FetchLike;
   redactor: Redactor;

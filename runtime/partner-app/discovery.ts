@@ -8,7 +8,7 @@ import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from '../graph/graph-lim
 import { isUnderBase } from '../graph/graph-urls.js';
 import type { Redactor } from '../graph/redact.js';
 import { parseRetryAfter } from '../graph/retry-after.js';
-import type { FetchLike } from '../graph/token-client.js';
+import type { FetchLike } from '../auth/token-client.js';
 
 export type DiscoveryMode = 'relationships' | 'contracts';
 

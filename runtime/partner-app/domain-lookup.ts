@@ -5,7 +5,7 @@ import { errorText } from '../graph/graph-error.js';
 import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../graph/graph-limits.js';
 import type { Redactor } from '../graph/redact.js';
 import { parseRetryAfter } from '../graph/retry-after.js';
-import type { FetchLike } from '../graph/token-client.js';
+import type { FetchLike } from '../auth/token-client.js';
 
 export interface DomainLookupOptions {
   graphBase: string;

@@ -1,12 +1,15 @@
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { terminalText } from '../../common/terminal-text.js';
 import type { RunningSimulator } from '../../simulator/simulator-types.js';
-import { DEFAULT_PARTNER_TENANT, GRAPH_SCOPE } from '../graph/graph-limits.js';
+import { signInApp } from '../auth/app-sign-in.js';
+import { GRAPH_SCOPE } from '../auth/scopes.js';
+import { TokenCache, type TenantTokens } from '../auth/token-cache.js';
+import { requestToken, type FetchLike, type GraphCredential } from '../auth/token-client.js';
+import type { RefreshTokenFile } from '../auth/token-file.js';
+import { DEFAULT_PARTNER_TENANT } from '../graph/graph-limits.js';
 import { GraphCallError } from '../graph/graph-error.js';
 import { checkBaseUrl } from '../graph/graph-urls.js';
 import { Redactor } from '../graph/redact.js';
-import { TokenCache } from '../graph/token-cache.js';
-import { requestToken, type FetchLike, type GraphCredential } from '../graph/token-client.js';
 import { readAll } from '../read-all.js';
 import type { BackendPlan } from '../run-backend.js';
 import type { DiscoveredTenant } from '../runner-types.js';
@@ -22,6 +25,8 @@ export interface AppEndpoints {
   loginBase: string;
   partnerTenant: string;
   credential: GraphCredential;
+  /** With --device-code: where the rotated refresh token is saved. */
+  tokenFile?: RefreshTokenFile;
 }
 
 /** The one stderr line about tenants whose default domain could not be looked up. */
@@ -31,8 +36,10 @@ export function domainLookupNotice(failed: number, problem: string | undefined):
 }
 
 /**
- * Where the app's credential comes from: the client secret from --client-secret-stdin (first line),
- * else (under --simulate) the simulator's app, else DAP_GRAPH_CLIENT_SECRET; a refresh token from
+ * Where the app's credential comes from (runtime/auth/README.md): a certificate from --certificate /
+ * DAP_GRAPH_CERTIFICATE_PATH; or a device-code sign-in (--device-code) whose refresh token is kept
+ * in the token file; else the client secret from --client-secret-stdin (first line), else (under
+ * --simulate) the simulator's app, else DAP_GRAPH_CLIENT_SECRET, and a refresh token from
  * DAP_GRAPH_REFRESH_TOKEN (not under --simulate). The client id from --client-id, else the
  * simulator's, else DAP_GRAPH_CLIENT_ID. Never from argv.
  */
@@ -53,8 +60,11 @@ export async function resolveAppEndpoints(plan: BackendPlan, deps: RuntimeDeps, 
 
   const clientId = graph.clientId ?? sim?.DAP_GRAPH_CLIENT_ID ?? deps.env.DAP_GRAPH_CLIENT_ID;
   if (!clientId) throw new DapError('MISSING_CLIENT_ID', ExitCode.usage, 'the app is needed: --client-id <id> or DAP_GRAPH_CLIENT_ID');
+  const signIn = graph.signIn ?? { deviceCode: false };
   let clientSecret: string | undefined;
-  if (graph.clientSecretStdin) {
+  if (signIn.certificatePath || signIn.deviceCode) {
+    // not read: the certificate or the signed-in admin is the credential
+  } else if (graph.clientSecretStdin) {
     clientSecret = (await readAll(deps.stdin)).split(/\r?\n/)[0] ?? '';
     if (!clientSecret) throw new DapError('NO_CLIENT_SECRET', ExitCode.usage, '--client-secret-stdin: expected the client secret on the first line of stdin, received nothing');
   } else if (sim) {
@@ -62,15 +72,26 @@ export async function resolveAppEndpoints(plan: BackendPlan, deps: RuntimeDeps, 
   } else {
     clientSecret = deps.env.DAP_GRAPH_CLIENT_SECRET || undefined;
   }
-  const refreshToken = sim ? sim.DAP_GRAPH_REFRESH_TOKEN : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
-  if (!clientSecret && !refreshToken) {
-    throw new DapError('MISSING_CLIENT_SECRET', ExitCode.usage, 'the app needs DAP_GRAPH_CLIENT_SECRET, --client-secret-stdin or DAP_GRAPH_REFRESH_TOKEN');
+  const refreshToken = signIn.deviceCode ? undefined : sim ? sim.DAP_GRAPH_REFRESH_TOKEN : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
+  if (!clientSecret && !refreshToken && !signIn.certificatePath && !signIn.deviceCode) {
+    throw new DapError('MISSING_CLIENT_SECRET', ExitCode.usage, 'the app needs --certificate, --device-code, DAP_GRAPH_CLIENT_SECRET, --client-secret-stdin or DAP_GRAPH_REFRESH_TOKEN');
   }
-  const credential: GraphCredential = { clientId };
-  if (clientSecret) credential.clientSecret = clientSecret;
-  if (refreshToken) credential.refreshToken = refreshToken;
   const partnerTenant = graph.partnerTenant ?? sim?.DAP_GRAPH_TENANT_ID ?? DEFAULT_PARTNER_TENANT;
-  return { graphBase, loginBase, partnerTenant, credential };
+  const { credential, tokenFile } = await signInApp({
+    clientId,
+    plan: signIn,
+    ...(clientSecret ? { clientSecret } : {}),
+    ...(refreshToken ? { refreshToken } : {}),
+    simulate: simulator !== undefined,
+    cwd: deps.cwd,
+    env: deps.env,
+    loginBase,
+    signInTenant: graph.partnerTenant ?? DEFAULT_PARTNER_TENANT,
+    scope: GRAPH_SCOPE,
+    fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    stderr: deps.stderr,
+  });
+  return { graphBase, loginBase, partnerTenant, credential, ...(tokenFile ? { tokenFile } : {}) };
 }
 
 /**
@@ -83,8 +104,8 @@ export interface PartnerApp {
   endpoints: AppEndpoints;
   redactor: Redactor;
   fetch: FetchLike;
-  /** The cache of customer-tenant tokens for one scope (one cache per scope, made on first use). */
-  customerTokens(scope: string): TokenCache;
+  /** The customer-tenant tokens of one scope (one cache keyed by tenant and scope). */
+  customerTokens(scope: string): TenantTokens;
   discover(): Promise<DiscoveredTenant[]>;
   /** Why discovery found a customer unreachable (its GDAP relationship is not active), or undefined. */
   problemOf(tenantId: string): DiscoveredTenant['problem'];
@@ -104,12 +125,23 @@ export async function openPartnerApp(plan: BackendPlan, deps: RuntimeDeps, simul
   redactor.add(credential.clientSecret);
   redactor.add(credential.refreshToken);
   const now = () => deps.now().getTime();
-  const cache = (role: 'partner' | 'customer', scope: string) =>
+  const cache = (role: 'partner' | 'customer') =>
     new TokenCache({
       now,
       onToken: (token) => redactor.add(token),
-      issue: (tenant) =>
-        requestToken({ loginBase: endpoints.loginBase, tenant, credential, role, scope, fetch, now, signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS) }).catch((error: unknown) => {
+      issue: (tenant, scope) =>
+        requestToken({
+          loginBase: endpoints.loginBase,
+          tenant,
+          credential,
+          role,
+          scope,
+          fetch,
+          now,
+          signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
+          // a rotated refresh token is a secret too
+          onSecret: (secret) => redactor.add(secret),
+        }).catch((error: unknown) => {
           if (error instanceof GraphCallError && error.category === 'ConsentMissing') {
             throw new GraphCallError(
               'ConsentMissing',
@@ -120,24 +152,26 @@ export async function openPartnerApp(plan: BackendPlan, deps: RuntimeDeps, simul
           throw error;
         }),
     });
-  const partnerTokens = cache('partner', GRAPH_SCOPE);
-  const customerCaches = new Map<string, TokenCache>();
-  const partnerToken = () => partnerTokens.get(endpoints.partnerTenant);
+  const partnerTokens = cache('partner');
+  const customerTokens = cache('customer');
+  const partnerToken = () => partnerTokens.get(endpoints.partnerTenant, GRAPH_SCOPE);
   const problems = new Map<string, NonNullable<DiscoveredTenant['problem']>>();
   return {
     endpoints,
     redactor,
     fetch,
-    customerTokens(scope) {
-      let tokens = customerCaches.get(scope);
-      if (!tokens) customerCaches.set(scope, (tokens = cache('customer', scope)));
-      return tokens;
-    },
+    customerTokens: (scope) => customerTokens.forScope(scope),
     async discover() {
       const discovery = new GraphDiscovery({ graphBase: endpoints.graphBase, mode: graph.discovery, partnerToken, fetch, redactor });
       let tenants: DiscoveredTenant[];
       try {
         tenants = await discovery.discover();
+      } catch (error) {
+        // a saved sign-in that no longer works (expired, revoked): say how to sign in again
+        if (endpoints.tokenFile && error instanceof DapError && error.code === 'AUTHENTICATION_FAILED') {
+          throw new DapError(error.code, error.exitCode, `${error.message}. The sign-in saved in ${endpoints.tokenFile.path} was refused: delete that file and run with --device-code again to sign in`);
+        }
+        throw error;
       } finally {
         await discovery.close();
       }

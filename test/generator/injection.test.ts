@@ -16,6 +16,8 @@ const allowedCommands = new Set([
   'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapNastyReport',
   'Invoke-WebRequest', 'Invoke-RestMethod', 'Start-Sleep', 'ConvertFrom-Json', 'ConvertFrom-Csv',
   'Get-DapGraphToken', 'Invoke-DapGraphReport',
+  // Get-DapGraphToken's private client assertion builder, which serialises its fixed header and claims
+  'New-DapClientAssertion', 'ConvertTo-Json',
 ]);
 /** The only dynamic invocations (& $x / . $x): the command names they hold come from validated parameters. */
 const allowedDynamic = new Set([
@@ -26,6 +28,8 @@ const allowedDynamic = new Set([
   '$newRecord', '$describe',
   // Export-DapAggregateReport's local script blocks, fixed text of the template.
   '$stop', '$makeWritable', '$csvField', '$isolated',
+  // New-DapClientAssertion's local script block, fixed text of the template.
+  '$base64Url',
 ]);
 
 describe('definitions that try to inject PowerShell', () => {

@@ -13,7 +13,8 @@ import { applyRowRule, externalAddresses } from '../../runtime/exo/exo-rules.js'
 import { dateWindows, ExoTenantRunner } from '../../runtime/exo/exo-runner.js';
 import type { ExchangeRestCatalogSource, RowRule } from '../../runtime/exo/exo-source.js';
 import { Redactor } from '../../runtime/graph/redact.js';
-import { TokenCache } from '../../runtime/graph/token-cache.js';
+import { TokenCache } from '../../runtime/auth/token-cache.js';
+import { EXCHANGE_SCOPE } from '../../runtime/auth/scopes.js';
 import type { TenantJob } from '../../runtime/runner-types.js';
 import { tempDir } from './fakes.js';
 
@@ -171,7 +172,7 @@ function report(source: ExchangeRestCatalogSource, columns: CatalogReport['colum
 
 function runner(fetch: (url: string, init?: RequestInit) => Promise<Response>, now = Date.UTC(2026, 10, 25)) {
   const tokens = new TokenCache({ issue: async () => ({ accessToken: 'tok', lifetimeMs: 3_600_000 }) });
-  return new ExoTenantRunner({ exchangeBase: BASE, tokens, fetch, redactor: new Redactor(), tenantConcurrency: 3, now: () => now, sleep: async () => undefined });
+  return new ExoTenantRunner({ exchangeBase: BASE, tokens: tokens.forScope(EXCHANGE_SCOPE), fetch, redactor: new Redactor(), tenantConcurrency: 3, now: () => now, sleep: async () => undefined });
 }
 
 const jobOf = (r: CatalogReport, parameters: TenantJob['parameters'] = []): TenantJob => ({

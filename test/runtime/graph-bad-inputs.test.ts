@@ -84,6 +84,7 @@ describe('planRun for Graph reports', () => {
       clientId: APP,
       partnerTenant: PARTNER,
       clientSecretStdin: false,
+      signIn: { deviceCode: false },
       discovery: 'relationships',
       concurrency: 8,
       domainLookup: true,

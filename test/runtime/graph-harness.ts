@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { vi } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { createProgram } from '../../runtime/cli.js';
-import type { FetchLike } from '../../runtime/graph/token-client.js';
+import type { FetchLike } from '../../runtime/auth/token-client.js';
 import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
 import { startSimulator } from '../../simulator/index.js';
 import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator-types.js';

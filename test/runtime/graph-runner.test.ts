@@ -10,7 +10,8 @@ import { checkBaseUrl, isLoopbackHost } from '../../runtime/graph/graph-urls.js'
 import { SlidingWindowLimiter } from '../../runtime/graph/rate-limiter.js';
 import { Redactor } from '../../runtime/graph/redact.js';
 import { parseRetryAfter } from '../../runtime/graph/retry-after.js';
-import { TokenCache } from '../../runtime/graph/token-cache.js';
+import { TokenCache } from '../../runtime/auth/token-cache.js';
+import { GRAPH_SCOPE } from '../../runtime/auth/scopes.js';
 import type { TenantJob } from '../../runtime/runner-types.js';
 import { tempDir } from './fakes.js';
 import { graphCatalog } from './graph-harness.js';
@@ -164,7 +165,7 @@ function runnerWith(fetch: (url: string, init?: RequestInit) => Promise<Response
       return { accessToken, lifetimeMs: 3_600_000 };
     },
   });
-  const runner = new GraphTenantRunner({ graphBase: 'https://graph.example', tokens: cache, limiter: new SlidingWindowLimiter({ now: () => 0 }), fetch, redactor: new Redactor() });
+  const runner = new GraphTenantRunner({ graphBase: 'https://graph.example', tokens: cache.forScope(GRAPH_SCOPE), limiter: new SlidingWindowLimiter({ now: () => 0 }), fetch, redactor: new Redactor() });
   return { runner, issued };
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TOKEN_REFRESH_MARGIN_MS } from '../../runtime/graph/graph-limits.js';
-import { refreshMarginMs, TokenCache } from '../../runtime/graph/token-cache.js';
-import { classifyTokenFailure, requestToken } from '../../runtime/graph/token-client.js';
+import { GRAPH_SCOPE, TOKEN_REFRESH_MARGIN_MS } from '../../runtime/auth/scopes.js';
+import { refreshMarginMs, TokenCache } from '../../runtime/auth/token-cache.js';
+import { classifyTokenFailure, requestToken } from '../../runtime/auth/token-client.js';
+
+const G = GRAPH_SCOPE;
 
 function fakeIssuer(lifetimeMs = 3_600_000) {
   const calls: string[] = [];
@@ -21,12 +23,12 @@ describe('TokenCache (fake clock)', () => {
     let now = 1_000_000;
     const issuer = fakeIssuer(3_600_000);
     const cache = new TokenCache({ issue: issuer.issue, now: () => now });
-    const first = await cache.get('T1');
-    expect(await cache.get('t1')).toBe(first); // tenant ids are case-insensitive
+    const first = await cache.get('T1', G);
+    expect(await cache.get('t1', G)).toBe(first); // tenant ids are case-insensitive
     now += 3_600_000 - TOKEN_REFRESH_MARGIN_MS - 1;
-    expect(await cache.get('T1')).toBe(first);
+    expect(await cache.get('T1', G)).toBe(first);
     now += 1;
-    const second = await cache.get('T1');
+    const second = await cache.get('T1', G);
     expect(second).not.toBe(first);
     expect(issuer.calls).toEqual(['T1', 'T1']);
     expect(cache.issued).toBe(2);
@@ -44,9 +46,9 @@ describe('TokenCache (fake clock)', () => {
   it('keeps one token per tenant', async () => {
     const issuer = fakeIssuer();
     const cache = new TokenCache({ issue: issuer.issue, now: () => 0 });
-    const [a, b] = await Promise.all([cache.get('A'), cache.get('B')]);
+    const [a, b] = await Promise.all([cache.get('A', G), cache.get('B', G)]);
     expect(a).not.toBe(b);
-    await cache.get('A');
+    await cache.get('A', G);
     expect(issuer.calls).toEqual(['A', 'B']);
   });
 
@@ -62,7 +64,7 @@ describe('TokenCache (fake clock)', () => {
         return { accessToken: 'shared', lifetimeMs: 3_600_000 };
       },
     });
-    const waiting = [cache.get('A'), cache.get('A'), cache.get('A')];
+    const waiting = [cache.get('A', G), cache.get('A', G), cache.get('A', G)];
     release();
     expect(await Promise.all(waiting)).toEqual(['shared', 'shared', 'shared']);
     expect(calls).toBe(1);
@@ -71,11 +73,11 @@ describe('TokenCache (fake clock)', () => {
   it('invalidate forgets a refused token (only that one); a failure is not cached', async () => {
     const issuer = fakeIssuer();
     const cache = new TokenCache({ issue: issuer.issue, now: () => 0 });
-    const first = await cache.get('A');
-    cache.invalidate('A', 'some-older-token');
-    expect(await cache.get('A')).toBe(first);
-    cache.invalidate('A', first);
-    expect(await cache.get('A')).not.toBe(first);
+    const first = await cache.get('A', G);
+    cache.invalidate('A', G, 'some-older-token');
+    expect(await cache.get('A', G)).toBe(first);
+    cache.invalidate('A', G, first);
+    expect(await cache.get('A', G)).not.toBe(first);
 
     let fail = true;
     const flaky = new TokenCache({
@@ -85,9 +87,9 @@ describe('TokenCache (fake clock)', () => {
         return { accessToken: 'ok', lifetimeMs: 1000 };
       },
     });
-    await expect(flaky.get('A')).rejects.toThrow('down');
+    await expect(flaky.get('A', G)).rejects.toThrow('down');
     fail = false;
-    expect(await flaky.get('A')).toBe('ok');
+    expect(await flaky.get('A', G)).toBe('ok');
   });
 
   it('a waiter whose signal aborts stops waiting; the others still get the token', async () => {
@@ -101,8 +103,8 @@ describe('TokenCache (fake clock)', () => {
       },
     });
     const controller = new AbortController();
-    const aborted = cache.get('A', controller.signal);
-    const patient = cache.get('A');
+    const aborted = cache.get('A', G, controller.signal);
+    const patient = cache.get('A', G);
     controller.abort(new Error('stop'));
     await expect(aborted).rejects.toThrow('stop');
     release();
@@ -124,7 +126,7 @@ describe('token endpoint', () => {
 
   it('client credentials: form fields, tenant in the path, lifetime from expires_in', async () => {
     const f = fetchAnswering(200, { token_type: 'Bearer', expires_in: 3599, access_token: 'abc' });
-    const token = await requestToken({ loginBase: 'https://login.example', tenant: '00000000-0000-4000-8000-000000000001', credential: { clientId: 'app', clientSecret: 's3cret' }, role: 'customer', fetch: f.fetch });
+    const token = await requestToken({ scope: G, loginBase: 'https://login.example', tenant: '00000000-0000-4000-8000-000000000001', credential: { clientId: 'app', clientSecret: 's3cret' }, role: 'customer', fetch: f.fetch });
     expect(token).toEqual({ accessToken: 'abc', lifetimeMs: 3_599_000 });
     expect(f.seen[0]!.url).toBe('https://login.example/00000000-0000-4000-8000-000000000001/oauth2/v2.0/token');
     expect(Object.fromEntries(new URLSearchParams(f.seen[0]!.body))).toEqual({
@@ -137,13 +139,13 @@ describe('token endpoint', () => {
 
   it('refresh token grant', async () => {
     const f = fetchAnswering(200, { expires_in: '60', access_token: 'abc' });
-    await requestToken({ loginBase: 'https://login.example', tenant: 'organizations', credential: { clientId: 'app', refreshToken: 'rt-1' }, role: 'partner', fetch: f.fetch });
+    await requestToken({ scope: G, loginBase: 'https://login.example', tenant: 'organizations', credential: { clientId: 'app', refreshToken: 'rt-1' }, role: 'partner', fetch: f.fetch });
     expect(Object.fromEntries(new URLSearchParams(f.seen[0]!.body))).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'rt-1' });
   });
 
   it('refuses a tenant that is not an id or domain before any request', async () => {
     const f = fetchAnswering(200, {});
-    await expect(requestToken({ loginBase: 'https://l', tenant: '../x', credential: { clientId: 'a', clientSecret: 'b' }, role: 'customer', fetch: f.fetch })).rejects.toThrow(/not a tenant id/);
+    await expect(requestToken({ scope: G, loginBase: 'https://l', tenant: '../x', credential: { clientId: 'a', clientSecret: 'b' }, role: 'customer', fetch: f.fetch })).rejects.toThrow(/not a tenant id/);
     expect(f.seen).toEqual([]);
   });
 
@@ -164,7 +166,7 @@ describe('token endpoint', () => {
   it('a 5xx is retryable, a 429 carries its Retry-After', async () => {
     expect(classifyTokenFailure(503, '', 'customer').details.retryable).toBe(true);
     const f = fetchAnswering(429, { error: 'too_many' }, { 'retry-after': '7' });
-    await expect(requestToken({ loginBase: 'https://l', tenant: 'common', credential: { clientId: 'a', clientSecret: 'b' }, role: 'customer', fetch: f.fetch })).rejects.toMatchObject({
+    await expect(requestToken({ scope: G, loginBase: 'https://l', tenant: 'common', credential: { clientId: 'a', clientSecret: 'b' }, role: 'customer', fetch: f.fetch })).rejects.toMatchObject({
       category: 'Throttled',
       details: { retryAfterMs: 7000 },
     });

@@ -1,4 +1,4 @@
-import { TOKEN_REFRESH_MARGIN_MS, TOKEN_REFRESH_MARGIN_SHARE } from './graph-limits.js';
+import { TOKEN_REFRESH_MARGIN_MS, TOKEN_REFRESH_MARGIN_SHARE } from './scopes.js';
 import type { IssuedToken } from './token-client.js';
 
 interface Entry {
@@ -8,11 +8,18 @@ interface Entry {
 }
 
 export interface TokenCacheOptions {
-  /** Gets a new token for a tenant (the token endpoint). */
-  issue(tenant: string): Promise<IssuedToken>;
+  /** Gets a new token for a tenant and scope (the token endpoint). */
+  issue(tenant: string, scope: string): Promise<IssuedToken>;
   now?: () => number;
   /** Called with every token issued, e.g. to keep it out of messages. */
   onToken?(accessToken: string): void;
+}
+
+/** The tokens of one scope, by tenant: what a backend's tenant runner needs. */
+export interface TenantTokens {
+  get(tenant: string, signal?: AbortSignal): Promise<string>;
+  /** Forgets a token the service refused (401), unless a newer one has replaced it already. */
+  invalidate(tenant: string, accessToken: string): void;
 }
 
 /** When a token of this lifetime is renewed: 5 minutes before it expires, or 10% of its lifetime for short-lived ones. */
@@ -21,8 +28,8 @@ export function refreshMarginMs(lifetimeMs: number): number {
 }
 
 /**
- * One access token per tenant, reused until shortly before it expires. Callers asking for the
- * same tenant at once share one request; a failed request is not cached.
+ * One access token per (tenant, scope), reused until shortly before it expires. Callers asking
+ * for the same tenant and scope at once share one request; a failed request is not cached.
  */
 export class TokenCache {
   private readonly tokens = new Map<string, Entry>();
@@ -40,19 +47,19 @@ export class TokenCache {
     return this.options.now?.() ?? Date.now();
   }
 
-  private key(tenant: string): string {
-    return tenant.toLowerCase();
+  private key(tenant: string, scope: string): string {
+    return `${tenant.toLowerCase()}\n${scope.toLowerCase()}`;
   }
 
-  /** A token for the tenant: the cached one while it is fresh, else a new one. */
-  async get(tenant: string, signal?: AbortSignal): Promise<string> {
-    const key = this.key(tenant);
+  /** A token for the tenant and scope: the cached one while it is fresh, else a new one. */
+  async get(tenant: string, scope: string, signal?: AbortSignal): Promise<string> {
+    const key = this.key(tenant, scope);
     const cached = this.tokens.get(key);
     if (cached && this.now() < cached.useUntil) return cached.accessToken;
     let request = this.pending.get(key);
     if (!request) {
       request = this.options
-        .issue(tenant)
+        .issue(tenant, scope)
         .then((issued) => {
           this.issuedCount += 1;
           this.options.onToken?.(issued.accessToken);
@@ -72,8 +79,16 @@ export class TokenCache {
   }
 
   /** Forgets a token the service refused (401), unless a newer one has replaced it already. */
-  invalidate(tenant: string, accessToken: string): void {
-    const key = this.key(tenant);
+  invalidate(tenant: string, scope: string, accessToken: string): void {
+    const key = this.key(tenant, scope);
     if (this.tokens.get(key)?.accessToken === accessToken) this.tokens.delete(key);
+  }
+
+  /** This cache seen through one scope (Graph, Exchange), for a tenant runner. */
+  forScope(scope: string): TenantTokens {
+    return {
+      get: (tenant, signal) => this.get(tenant, scope, signal),
+      invalidate: (tenant, accessToken) => this.invalidate(tenant, scope, accessToken),
+    };
   }
 }

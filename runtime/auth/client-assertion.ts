@@ -1,0 +1,31 @@
+/**
+ * The client assertion of a certificate credential (RFC 7523, as Entra ID takes it): a JWT signed
+ * RS256 with the app's private key, header {alg, typ, x5t}, claims aud = the token URL,
+ * iss = sub = the client id, a fresh jti, nbf/iat now and exp a few minutes later.
+ * https://learn.microsoft.com/entra/identity-platform/certificate-credentials
+ */
+import { randomUUID, sign } from 'node:crypto';
+import type { ClientCertificate } from './certificate.js';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Entra ID refuses assertions valid for more than 10 minutes; each token request builds its own. */
+export const ASSERTION_LIFETIME_SECONDS = 600;
+
+const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export function buildClientAssertion(options: { clientId: string; audience: string; certificate: ClientCertificate; now?: number }): string {
+  const seconds = Math.floor((options.now ?? Date.now()) / 1000);
+  const header = { alg: 'RS256', typ: 'JWT', x5t: options.certificate.x5t };
+  const claims = {
+    aud: options.audience,
+    iss: options.clientId,
+    sub: options.clientId,
+    jti: randomUUID(),
+    nbf: seconds,
+    iat: seconds,
+    exp: seconds + ASSERTION_LIFETIME_SECONDS,
+  };
+  const signingInput = `${part(header)}.${part(claims)}`;
+  const signature = sign('sha256', Buffer.from(signingInput), options.certificate.privateKey).toString('base64url');
+  return `${signingInput}.${signature}`;
+}

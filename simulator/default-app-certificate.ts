@@ -1,0 +1,26 @@
+/**
+ * The certificate of the simulator's default app (scenario `graph.apps[0].certificates`). Its private
+ * key is simulator/scenarios/simulator-app.pem: a simulator-only test key, committed on purpose, not
+ * a secret of anyone. Never register this certificate with a real app.
+ */
+export const defaultAppCertificate = `-----BEGIN CERTIFICATE-----
+MIIDVTCCAj2gAwIBAgIUFN5RMvgLcDCPurwZA6LGjt8YAqUwDQYJKoZIhvcNAQEL
+BQAwOTE3MDUGA1UEAwwuRGFwUmVwb3J0aW5nIHNpbXVsYXRvciB0ZXN0IGFwcCAo
+Tk9UIEEgU0VDUkVUKTAgFw0yNjExMjUxODIxNDhaGA8yMTI2MTEwMTE4MjE0OFow
+OTE3MDUGA1UEAwwuRGFwUmVwb3J0aW5nIHNpbXVsYXRvciB0ZXN0IGFwcCAoTk9U
+IEEgU0VDUkVUKTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAKH6cK5y
+Idxh2Vx76cP0t4Y/DLAWZo3Ck+qbxwg27Q8LMVPhMVkr77XXL1V2bMfOmV5OLqTA
+QbYjXD3WWRcy7rCGoLoPHxu02pJaYobMyaPdr3MOGYEYd1V+KevIkxSO2pT4Zlpd
+IBq4ww7TT5ucHaXZlWGoouK04Xxgz6GuRCe3HYshXV510WdtuaDdAQKRsVSSMjM0
+9sfX4OgZR/2nAkPgG7jyunTyEqZNqNwyU6fe91dJMjbUxzcJ72m8lShXZUopyxFe
+Ih9hzJJH3YO+s6CQrb1jzfRaaVvUcV1IYERHnaaLRtDgCU6cqw0SMEy6epHa+Loi
+2MC1VR2mKVQT010CAwEAAaNTMFEwHQYDVR0OBBYEFIwEaxgGciMOcWN8uMfWhlik
+9b1ZMB8GA1UdIwQYMBaAFIwEaxgGciMOcWN8uMfWhlik9b1ZMA8GA1UdEwEB/wQF
+MAMBAf8wDQYJKoZIhvcNAQELBQADggEBAGoSSjN18XUbWIIlfaxBXRANIcj01bh8
+R2fUOxxs3ZCNQgR5EIyHMejOPSC5X5+4aCp3bKShhLGEPen/aNFdSKibuF51nn3K
+bvW6NPMKXB0rng1oariTtEGdV8tzsDuvYQ80zogcQK+2ch/9ZCxdSTeH9qXXincB
+eZoC4jbCwwvcLd+VXgTdHKbfr9pmr5Uaw16eSbitP+gD/yx+8KYxXth+ULIHPg6c
+Rtlo3xc2NIq1s5M5dFL3hQuwtIJTltzAzj8e9g3Algmeu4AkJ5JlY/w/pnUYrEeq
+CZ9Su+ds4IhdI5cqqWh3Ipb282OiYA3FmeO7bsB4SF2bLJKIvgNxCsE=
+-----END CERTIFICATE-----
+`;
