@@ -169,11 +169,12 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
   }
   const requested = parseBackend(options.backend);
   const report = findReport(catalog, options.report ?? (requested === 'graph' ? defaultGraphReportName : defaultReportName));
-  const backend: BackendKind = report.source.kind === 'graph' ? 'graph' : 'exchange';
+  const source = report.sources[0]!;
+  const backend: BackendKind = source.kind === 'graph' ? 'graph' : 'exchange';
   if (requested && requested !== backend) {
     throw usage(
       'BACKEND_MISMATCH',
-      `--backend ${requested} cannot run ${report.name}: it is ${backend === 'graph' ? `a Microsoft Graph report (${report.source.kind === 'graph' ? report.source.function : ''}); use --backend graph or leave --backend out` : 'an Exchange report; use --backend exchange or leave --backend out'}`,
+      `--backend ${requested} cannot run ${report.name}: it is ${backend === 'graph' ? `a Microsoft Graph report (${source.kind === 'graph' ? source.function : ''}); use --backend graph or leave --backend out` : 'an Exchange report; use --backend exchange or leave --backend out'}`,
     );
   }
   const parameters = parseReportParameters(report, options.param ?? []);

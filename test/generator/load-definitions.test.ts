@@ -35,7 +35,7 @@ describe('loadDefinitions', () => {
       'StaleMailboxDetailReport', 'StaleMailboxReport',
     ]);
     const statistics = loaded.reports.find((r) => r.name === 'MailboxStatisticsReport');
-    expect(statistics?.source).toEqual({
+    expect(statistics?.sources[0]).toEqual({
       kind: 'exchange', cmdlet: 'Get-MailboxStatistics', input: { cmdlet: 'Get-Mailbox', parameters: [{ name: 'ResultSize', value: 'Unlimited' }] },
     });
     const activity = loaded.reports.find((r) => r.name === 'MailboxActivityReport');
@@ -62,7 +62,7 @@ describe('loadDefinitions', () => {
     ]],
   ])('reads the built-in Graph report %s: function %s, parameters %j, the service\'s columns', (name, fn, parameters, columns) => {
     const report = loadDefinitions(builtinDefinitionFiles()).reports.find((r) => r.name === name);
-    expect(report).toMatchObject({ functionName: `Get-Dap${name}`, source: { kind: 'graph', function: fn } });
+    expect(report).toMatchObject({ functionName: `Get-Dap${name}`, sources: [{ kind: 'graph', function: fn }] });
     expect(report?.parameters.map((p) => p.name)).toEqual(parameters);
     expect(report?.parameters[0]).toMatchObject({ type: 'string', values: periodValues, default: 'D7', required: false });
     if (parameters.includes('Date')) expect(report?.parameters[1]).toMatchObject({ type: 'datetime', array: false, required: false });
