@@ -1045,34 +1045,7 @@ function Invoke-DapExoReport {
         if ($When.Kind -eq [System.DateTimeKind]::Local) { return $When.ToUniversalTime() }
         [datetime]::SpecifyKind($When, [System.DateTimeKind]::Utc)
     }
-    # A cell as its column's type; empty is $null, text that does not parse keeps its text.
-    $typed = {
-        param($Value, [string] $Type)
-        if ($Type -eq 'datetime' -and $Value -is [datetime]) { return & $asUtc $Value }
-        $text = ConvertTo-DapCellText $Value
-        if ($text -eq '') { return $null }
-        switch ($Type) {
-            'integer' {
-                $number = [long]0
-                if ([long]::TryParse($text, [System.Globalization.NumberStyles]::Integer, $invariant, [ref]$number)) { return $number }
-            }
-            'number' {
-                $number = [double]0
-                if ([double]::TryParse($text, [System.Globalization.NumberStyles]::Float, $invariant, [ref]$number)) { return $number }
-            }
-            'boolean' {
-                if ($text -eq 'True') { return $true }
-                if ($text -eq 'False') { return $false }
-            }
-            'datetime' {
-                if ($text -match '^/Date\((-?\d+)\)/$') { return [datetime]::UnixEpoch.AddMilliseconds([long]$Matches[1]) }
-                $when = [datetime]::MinValue
-                $styles = [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor [System.Globalization.DateTimeStyles]::AssumeUniversal
-                if ([datetime]::TryParse($text, $invariant, $styles, [ref]$when)) { return $when }
-            }
-        }
-        $text
-    }
+    $dateStyles = [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor [System.Globalization.DateTimeStyles]::AssumeUniversal
     $state = @{ Failure = $null; Cmdlet = $Plan.Cmdlet }
     $call = {
         param([string] $Cmdlet, [System.Collections.IDictionary] $Parameters, [string[]] $Select, [bool] $SkipNotFound)
@@ -1151,18 +1124,51 @@ function Invoke-DapExoReport {
                 $answer = & $call $Plan.Cmdlet $parameters $Plan.Select ($null -ne $Plan.ForEach)
                 if ($state.Failure) { break targets }
                 foreach ($raw in $answer) {
+                    # Inline, not in a helper: this runs once per cell, and a call costs more than the work.
                     $values = [ordered]@{ PSTypeName = $Plan.TypeName; TenantId = $TenantId; TenantDomain = $TenantDomain }
+                    $texts = @{}
                     foreach ($column in $Plan.Columns) {
+                        $name = $column.Name
                         if ($column.BytesOf) {
-                            $size = [string]$values[$column.BytesOf]
-                            $values[$column.Name] = if ($size -match '\(([0-9][0-9,. ]*) bytes\)') { [long]($Matches[1] -replace '[^0-9]', '') } else { $null }
+                            $values[$name] = if ($texts[$column.BytesOf] -match '\(([0-9][0-9,. ]*) bytes\)') { [long]($Matches[1] -replace '[^0-9]', '') } else { $null }
+                            $texts[$name] = [string]$values[$name]
                             continue
                         }
-                        $property = $raw.PSObject.Properties[$column.Name]
-                        $values[$column.Name] = & $typed $(if ($property) { $property.Value } else { $null }) $column.Type
+                        $property = $raw.PSObject.Properties[$name]
+                        $value = if ($property) { $property.Value } else { $null }
+                        # The cell text (ConvertTo-DapCellText's rule), the usual kinds of value first.
+                        $text = if ($null -eq $value) { '' }
+                        elseif ($value -is [string]) { $value }
+                        elseif ($value -is [bool]) { if ($value) { 'True' } else { 'False' } }
+                        elseif ($value -is [long] -or $value -is [int]) { $value.ToString($invariant) }
+                        else { ConvertTo-DapCellText $value }
+                        $texts[$name] = $text
+                        # The column's type; empty is $null, text that does not parse keeps its text.
+                        $cell = $text
+                        if ($text -eq '') { $cell = $null }
+                        elseif ($column.Type -eq 'integer') {
+                            $number = [long]0
+                            if ([long]::TryParse($text, [System.Globalization.NumberStyles]::Integer, $invariant, [ref]$number)) { $cell = $number }
+                        }
+                        elseif ($column.Type -eq 'number') {
+                            $double = [double]0
+                            if ([double]::TryParse($text, [System.Globalization.NumberStyles]::Float, $invariant, [ref]$double)) { $cell = $double }
+                        }
+                        elseif ($column.Type -eq 'boolean') {
+                            if ($text -eq 'True') { $cell = $true } elseif ($text -eq 'False') { $cell = $false }
+                        }
+                        elseif ($column.Type -eq 'datetime') {
+                            if ($value -is [datetime]) { $cell = & $asUtc $value }
+                            elseif ($text -match '^/Date\((-?\d+)\)/$') { $cell = [datetime]::UnixEpoch.AddMilliseconds([long]$Matches[1]) }
+                            else {
+                                $when = [datetime]::MinValue
+                                if ([datetime]::TryParse($text, $invariant, $dateStyles, [ref]$when)) { $cell = $when }
+                            }
+                        }
+                        $values[$name] = $cell
                     }
                     if ($continue) {
-                        $key = @(foreach ($column in $Plan.Columns) { ConvertTo-DapCellText $values[$column.Name] }) -join [char]0x1F
+                        $key = [string]::Join([char]0x1F, [string[]]@(foreach ($column in $Plan.Columns) { $texts[$column.Name] }))
                         if (-not $seen.Add($key)) { continue }
                     }
                     if ($rule -and $rule.Kind -eq 'inactiveFor') {
@@ -1179,7 +1185,7 @@ function Invoke-DapExoReport {
                     elseif ($rule -and $rule.Kind -eq 'externalRecipients') {
                         $outside = [System.Collections.Generic.List[string]]::new()
                         foreach ($name in $rule.Columns) {
-                            $text = ConvertTo-DapCellText $values[$name]
+                            $text = [string]$texts[$name]
                             foreach ($match in [regex]::Matches($text, '[^\s@\[\]<>;:,"()]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)')) {
                                 if ($accepted.Contains($match.Groups[1].Value)) { continue }
                                 if (-not ($outside | Where-Object { $_ -eq $match.Value })) { $outside.Add($match.Value) }
