@@ -138,7 +138,7 @@ describe('dap-gen', () => {
     expect(existsSync(join(out, 'scripts', 'InboxRuleReport.ps1'))).toBe(true);
     const catalog = JSON.parse(readFileSync(join(out, 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as { reports: Array<{ name: string }> };
     expect(catalog.reports.map((r) => r.name)).toContain('InboxRuleReport');
-    expect(catalog.reports).toHaveLength(13);
+    expect(catalog.reports).toHaveLength(17);
     const check = await runPwshScript(
       [
         'Import-Module -Name ([System.IO.Path]::Combine($env:DAP_OUT, "DapReporting", "DapReporting.psd1"))',
