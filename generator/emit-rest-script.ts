@@ -26,7 +26,7 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
         `${report.description}\n\n` +
         'This script runs the report in every customer tenant of the partner (its active GDAP relationships) over the Exchange Online admin API ' +
         'and merges the rows into one CSV file (UTF-8 with a byte order mark; TenantId and TenantDomain first, then the report columns; ' +
-        'dates as 2015-03-18 or 2026-11-25T13:05:09Z, lists joined by "; "), listing every tenant that failed or returned no rows in the errors file. ' +
+        'dates as yyyy-MM-dd at midnight UTC, else yyyy-MM-ddTHH:mm:ssZ, lists joined by "; "), listing every tenant that failed or returned no rows in the errors file. ' +
         'It needs no other file. It signs in as the partner app (ClientId, with its secret from -ClientSecret, else the DAP_GRAPH_CLIENT_SECRET ' +
         'environment variable, else a prompt), reads the customers with Microsoft Graph in the partner tenant (DelegatedAdminRelationship.Read.All), ' +
         `then gets an Exchange Online token per customer tenant. ${restPermissionsHelp} ` +

@@ -20,7 +20,7 @@ Lists which client protocols (ActiveSync, OWA, POP, IMAP, MAPI, EWS, SMTP AUTH) 
 .DESCRIPTION
 Runs Get-CASMailbox -ResultSize Unlimited over the Exchange Online admin API of a customer tenant. Each row is one mailbox and whether Exchange ActiveSync, Outlook on the web, POP3, IMAP4, MAPI (Outlook) and Exchange Web Services are enabled for it. POP, IMAP and authenticated SMTP (SMTP AUTH) are the protocols left to legacy clients that sign in with a password alone: a mailbox with PopEnabled or ImapEnabled True, or SmtpClientAuthenticationDisabled False, can be reached by such clients when the tenant allows basic authentication for them, and is a common target of password spraying. An empty SmtpClientAuthenticationDisabled means the mailbox follows the organisation's setting (Get-TransportConfig). Needs an Exchange Online token (Get-DapExoToken): the partner app consented in the tenant with Exchange.ManageAsApp and the Global Reader or Exchange Administrator role, or a GDAP relationship that grants one of those roles.
 
-This script runs the report in every customer tenant of the partner (its active GDAP relationships) over the Exchange Online admin API and merges the rows into one CSV file (UTF-8 with a byte order mark; TenantId and TenantDomain first, then the report columns; dates as 2015-03-18 or 2026-11-25T13:05:09Z, lists joined by "; "), listing every tenant that failed or returned no rows in the errors file. It needs no other file. It signs in as the partner app (ClientId, with its secret from -ClientSecret, else the DAP_GRAPH_CLIENT_SECRET environment variable, else a prompt), reads the customers with Microsoft Graph in the partner tenant (DelegatedAdminRelationship.Read.All), then gets an Exchange Online token per customer tenant. Needs an Exchange Online token for the customer tenant (Get-DapExoToken, scope https://outlook.office365.com/.default): the partner's app consented in the customer tenant with the Exchange.ManageAsApp application permission and an Entra role that can read the data there (Global Reader, or Exchange Administrator), or, for a partner user, a GDAP relationship that grants Exchange Administrator or Global Reader. Exit code: 0 when every tenant succeeded, 1 when some failed, 3 when nothing could run (for example a rejected secret).
+This script runs the report in every customer tenant of the partner (its active GDAP relationships) over the Exchange Online admin API and merges the rows into one CSV file (UTF-8 with a byte order mark; TenantId and TenantDomain first, then the report columns; dates as yyyy-MM-dd at midnight UTC, else yyyy-MM-ddTHH:mm:ssZ, lists joined by "; "), listing every tenant that failed or returned no rows in the errors file. It needs no other file. It signs in as the partner app (ClientId, with its secret from -ClientSecret, else the DAP_GRAPH_CLIENT_SECRET environment variable, else a prompt), reads the customers with Microsoft Graph in the partner tenant (DelegatedAdminRelationship.Read.All), then gets an Exchange Online token per customer tenant. Needs an Exchange Online token for the customer tenant (Get-DapExoToken, scope https://outlook.office365.com/.default): the partner's app consented in the customer tenant with the Exchange.ManageAsApp application permission and an Entra role that can read the data there (Global Reader, or Exchange Administrator), or, for a partner user, a GDAP relationship that grants Exchange Administrator or Global Reader. Exit code: 0 when every tenant succeeded, 1 when some failed, 3 when nothing could run (for example a rejected secret).
 
 .PARAMETER PartnerTenantId
 The partner's own tenant id (a GUID): where the app reads the GDAP customers.
@@ -638,7 +638,7 @@ function ConvertTo-DapExoValue {
     .EXAMPLE
     ConvertTo-DapExoValue -Value ([datetime]'2026-11-20')
 
-    2026-11-20T00:00:00Z
+    The text 2026-11-20 followed by T00:00:00Z.
 
     .INPUTS
     None.
@@ -676,7 +676,7 @@ function ConvertTo-DapCellText {
     .DESCRIPTION
     $null -> empty; a string as it is; a number in invariant culture; a boolean True or False; a
     date (a column of type Date) in ISO 8601 as the remoting path writes it: 2015-03-18 at midnight
-    UTC, else 2026-11-25T13:05:09Z (UTC, no fraction); an array -> its items' texts joined by '; '
+    UTC, else yyyy-MM-ddTHH:mm:ssZ (UTC, no fraction); an array -> its items' texts joined by '; '
     (an empty array -> empty); any other object -> compact JSON. A plain function (no
     CmdletBinding): it runs once per cell.
 

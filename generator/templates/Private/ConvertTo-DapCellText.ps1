@@ -6,7 +6,7 @@ function ConvertTo-DapCellText {
     .DESCRIPTION
     $null -> empty; a string as it is; a number in invariant culture; a boolean True or False; a
     date (a column of type Date) in ISO 8601 as the remoting path writes it: 2015-03-18 at midnight
-    UTC, else 2026-11-25T13:05:09Z (UTC, no fraction); an array -> its items' texts joined by '; '
+    UTC, else yyyy-MM-ddTHH:mm:ssZ (UTC, no fraction); an array -> its items' texts joined by '; '
     (an empty array -> empty); any other object -> compact JSON. A plain function (no
     CmdletBinding): it runs once per cell.
 

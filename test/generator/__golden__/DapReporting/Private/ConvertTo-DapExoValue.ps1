@@ -21,7 +21,7 @@ function ConvertTo-DapExoValue {
     .EXAMPLE
     ConvertTo-DapExoValue -Value ([datetime]'2026-11-20')
 
-    2026-11-20T00:00:00Z
+    The text 2026-11-20 followed by T00:00:00Z.
 
     .INPUTS
     None.

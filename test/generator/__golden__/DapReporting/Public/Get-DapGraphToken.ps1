@@ -100,86 +100,28 @@ function Get-DapGraphToken {
         [string] $Scope = 'https://graph.microsoft.com/.default'
     )
     process {
-        $uri = '{0}/{1}/oauth2/v2.0/token' -f $LoginUri.TrimEnd('/'), [uri]::EscapeDataString($TenantId)
-        Write-Verbose ('Requesting a Graph token for tenant {0} from {1}' -f $TenantId, $uri)
-        # The secret exists in plain text only inside this hashtable, which is cleared right after the call.
-        $body = @{
-            grant_type    = 'client_credentials'
-            client_id     = $ClientId
-            client_secret = [System.Net.NetworkCredential]::new('', $ClientSecret).Password
-            scope         = $Scope
-        }
-        $answer = $null
-        $failure = $null
-        # The request runs in a pipeline of its own (in this runspace, stopped with it), its
-        # failure caught in there and returned as an ErrorRecord: the caller's -ErrorVariable and
-        # $Error get only the one record written below. Fixed text; the data goes in as the argument.
-        $errorsBefore = $global:Error.Count
-        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
-        try {
-            $script = 'param($Parameters) try { Invoke-RestMethod @Parameters -ErrorAction Stop } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
-            $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
-            [void]$pipeline.AddScript($script, $true).AddArgument($request)
-            $output = @($pipeline.Invoke())
-            $failure = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-            if (-not $failure) { $answer = $output | Select-Object -First 1 }
-        }
-        finally {
-            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
-            # thread, which must never find it disposed; the garbage collector takes it.
-            $pipeline = $null
-            $body.Clear()
-            while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
-        }
-        if ($failure) {
-            $detail = if ($failure.ErrorDetails) { [string]$failure.ErrorDetails.Message } else { '' }
-            $parsed = $null
-            if ($detail -match '^\s*\{') {
-                try { $parsed = $detail | ConvertFrom-Json -ErrorAction Stop } catch { $parsed = $null }
-            }
-            $text = if ($parsed -and $parsed.error) {
-                '{0}: {1}' -f $parsed.error, $parsed.error_description
-            }
-            elseif ($detail) {
-                $detail
+        # The request itself is Invoke-DapTokenRequest's, shared with Get-DapExoToken.
+        $answer = Invoke-DapTokenRequest -TenantId $TenantId -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -Scope $Scope
+        if ($answer.Category) {
+            $message = if ($answer.Category -eq 'InvalidData') {
+                'The token endpoint answered for tenant {0} without an access_token.' -f $TenantId
             }
             else {
-                $failure.Exception.Message
+                'Getting a Graph token for tenant {0} failed: {1}' -f $TenantId, $answer.Text
             }
-            $evidence = @($text, $detail, $failure.Exception.Message) -join "`n"
-            $category, $errorCategory = if ($evidence -match 'AADSTS7000215|AADSTS7000222|[Ii]nvalid client secret') {
-                'AuthenticationFailed', 'AuthenticationError'
-            }
-            elseif ($evidence -match 'invalid_client|unauthorized_client|consent|AADSTS65001|AADSTS700016|AADSTS90002') {
-                'AccessDenied', 'PermissionDenied'
-            }
-            else {
-                'RemoteError', 'NotSpecified'
-            }
-            $message = 'Getting a Graph token for tenant {0} failed: {1}' -f $TenantId, $text
-            $exception = [System.Management.Automation.RuntimeException]::new($message, $failure.Exception)
+            $exception = [System.Management.Automation.RuntimeException]::new($message, $answer.Exception)
             $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, "Dap.$category", [System.Management.Automation.ErrorCategory]$errorCategory, $TenantId)
-            if ($category -eq 'AuthenticationFailed') { $PSCmdlet.ThrowTerminatingError($record) }
+                $exception, ('Dap.{0}' -f $answer.Category), [System.Management.Automation.ErrorCategory]$answer.ErrorCategory, $TenantId)
+            if ($answer.Category -eq 'AuthenticationFailed') { $PSCmdlet.ThrowTerminatingError($record) }
             $PSCmdlet.WriteError($record)
             return
         }
-        $plain = [string]$answer.access_token
-        if ([string]::IsNullOrEmpty($plain)) {
-            $exception = [System.InvalidOperationException]::new(('The token endpoint answered for tenant {0} without an access_token.' -f $TenantId))
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, 'Dap.InvalidData', [System.Management.Automation.ErrorCategory]::InvalidData, $TenantId)
-            $PSCmdlet.WriteError($record)
-            return
-        }
-        $lifetime = 3600
-        if (-not [int]::TryParse([string]$answer.expires_in, [ref]$lifetime)) { $lifetime = 3600 }
         [pscustomobject]@{
-            PSTypeName  = 'DapReporting.GraphToken'
+            PSTypeName   = 'DapReporting.GraphToken'
             TenantId     = $TenantId
             TenantDomain = $TenantDomain
-            AccessToken  = [System.Net.NetworkCredential]::new('', $plain).SecurePassword
-            ExpiresOn    = [datetime]::UtcNow.AddSeconds($lifetime)
+            AccessToken  = $answer.Token
+            ExpiresOn    = $answer.ExpiresOn
         }
     }
 }
