@@ -76,7 +76,7 @@ https://learn.microsoft.com/powershell/module/exchange/get-inboxrule
 .LINK
 https://learn.microsoft.com/powershell/module/exchange/get-accepteddomain
 #>
-[CmdletBinding(PositionalBinding = $false)]
+[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]
 param(
     [Parameter(Mandatory)]
     [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
@@ -1371,11 +1371,13 @@ catch {
     exit 3
 }
 $utf8 = [System.Text.UTF8Encoding]::new($true)
-if ($rows.Count -gt 0) {
-    $rows | Export-Csv -LiteralPath $outputPath -NoTypeInformation -Encoding $utf8
-}
-else {
-    [System.IO.File]::WriteAllText($outputPath, ((@('TenantId', 'TenantDomain', 'MailboxOwnerId', 'Name', 'Enabled', 'ForwardTo', 'RedirectTo', 'ForwardAsAttachmentTo', 'ExternalRecipients') | ForEach-Object { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)
+if ($PSCmdlet.ShouldProcess($outputPath, 'Write the report')) {
+    if ($rows.Count -gt 0) {
+        $rows | Export-Csv -LiteralPath $outputPath -NoTypeInformation -Encoding $utf8
+    }
+    else {
+        [System.IO.File]::WriteAllText($outputPath, ((@('TenantId', 'TenantDomain', 'MailboxOwnerId', 'Name', 'Enabled', 'ForwardTo', 'RedirectTo', 'ForwardAsAttachmentTo', 'ExternalRecipients') | ForEach-Object { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)
+    }
 }
 # The errors file as dap-report writes it: a field is quoted when it holds a comma, a quote or a
 # line break, a message is one line, records end with CRLF, in domain order.
@@ -1386,7 +1388,9 @@ foreach ($entry in @($entries | Sort-Object -Property @{ Expression = { [string]
     $fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\s*[\r\n]+\s*', ' '))
     [void]$text.Append((($fields | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
 }
-[System.IO.File]::WriteAllText($errorPath, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+if ($PSCmdlet.ShouldProcess($errorPath, 'Write the errors file')) {
+    [System.IO.File]::WriteAllText($errorPath, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+}
 [pscustomobject]@{
     PSTypeName = 'DapReporting.AggregateResult'
     Report     = 'InboxRuleExternalForwardingReport'

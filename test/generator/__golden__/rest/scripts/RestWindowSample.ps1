@@ -82,7 +82,7 @@ Get-DapExoToken
 .LINK
 Get-DapGraphCustomer
 #>
-[CmdletBinding(PositionalBinding = $false)]
+[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]
 param(
     [Parameter(Mandatory)]
     [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
@@ -1408,11 +1408,13 @@ catch {
     exit 3
 }
 $utf8 = [System.Text.UTF8Encoding]::new($true)
-if ($rows.Count -gt 0) {
-    $rows | Export-Csv -LiteralPath $outputPath -NoTypeInformation -Encoding $utf8
-}
-else {
-    [System.IO.File]::WriteAllText($outputPath, ((@('TenantId', 'TenantDomain', 'Received', 'RecipientAddress', 'Size', 'Outside') | ForEach-Object { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)
+if ($PSCmdlet.ShouldProcess($outputPath, 'Write the report')) {
+    if ($rows.Count -gt 0) {
+        $rows | Export-Csv -LiteralPath $outputPath -NoTypeInformation -Encoding $utf8
+    }
+    else {
+        [System.IO.File]::WriteAllText($outputPath, ((@('TenantId', 'TenantDomain', 'Received', 'RecipientAddress', 'Size', 'Outside') | ForEach-Object { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)
+    }
 }
 # The errors file as dap-report writes it: a field is quoted when it holds a comma, a quote or a
 # line break, a message is one line, records end with CRLF, in domain order.
@@ -1423,7 +1425,9 @@ foreach ($entry in @($entries | Sort-Object -Property @{ Expression = { [string]
     $fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\s*[\r\n]+\s*', ' '))
     [void]$text.Append((($fields | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
 }
-[System.IO.File]::WriteAllText($errorPath, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+if ($PSCmdlet.ShouldProcess($errorPath, 'Write the errors file')) {
+    [System.IO.File]::WriteAllText($errorPath, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+}
 [pscustomobject]@{
     PSTypeName = 'DapReporting.AggregateResult'
     Report     = 'RestWindowSample'
