@@ -287,6 +287,21 @@ Describe 'The report functions' {
         $command.Parameters['Credential'].ParameterSets.Keys | Should -Be @('Remoting')
     }
 
+    It 'MailboxStatisticsReport: -Credential with a customer from the pipeline still runs the remote session' {
+        Mock -ModuleName DapReporting Invoke-DapTenantReport { [pscustomobject]@{ Command = $Command; InputCommand = $InputCommand; Domain = $InitialDomain; Resultsize = $InputParameters.ResultSize } }
+        Mock -ModuleName DapReporting Invoke-DapExoReport {}
+        $credential = [pscredential]::new('admin@contoso.onmicrosoft.com', (ConvertTo-SecureString -String 'x' -AsPlainText -Force))
+        $rows = @([pscustomobject]@{ TenantId = $tenant; InitialDomain = 'contoso.onmicrosoft.com' } | Get-DapMailboxStatisticsReport -Credential $credential)
+        $rows[0].Command | Should -Be 'Get-MailboxStatistics'
+        $rows[0].InputCommand | Should -Be 'Get-Mailbox'
+        $rows[0].Resultsize | Should -Be 'Unlimited'
+        $rows[0].Domain | Should -Be 'contoso.onmicrosoft.com'
+        Should -Invoke -ModuleName DapReporting Invoke-DapExoReport -Times 0 -Exactly
+        $null = Get-DapMailboxStatisticsReport -TenantId $tenant -InitialDomain '' -Credential $credential -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].FullyQualifiedErrorId | Should -Be 'Dap.InvalidParameter,Get-DapMailboxStatisticsReport'
+        { Get-DapMailboxStatisticsReport -TenantId $tenant -InitialDomain 'not a domain' -Credential $credential } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-DapMailboxStatisticsReport'
+    }
+
     It 'writes one error per failed tenant and returns none of its rows' {
         Mock -ModuleName DapReporting Invoke-WebRequest {
             $call = Save-Sent $Uri $Headers $Body
