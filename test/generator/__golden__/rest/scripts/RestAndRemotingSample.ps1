@@ -734,7 +734,7 @@ function Invoke-DapExoRequest {
 
     A throttled call (429) waits for the Retry-After seconds (at most 600; 5, 10, 20 ... seconds
     when the header is missing) and is tried again, at most MaxRetries times. The service's
-    @adminapi.warnings are written as warnings. Answers a hashtable, never an error record on a
+    @adminapi.warnings are written as warnings, each once per call (every page repeats them). Answers a hashtable, never an error record on a
     stream: Rows (the objects of every page, PSCustomObjects), Pages, and Failure ($null, or
     Category AccessDenied, Throttled, InvalidParameter, NotFound or RemoteError, ErrorCategory,
     Status, Text with the service's own code and message, Exception). Each web request runs in a
@@ -849,6 +849,7 @@ function Invoke-DapExoRequest {
         param([string] $Category, [string] $ErrorCategory, [int] $Status, [string] $Text, [System.Exception] $Inner)
         $result.Failure = @{ Category = $Category; ErrorCategory = $ErrorCategory; Status = $Status; Text = $Text; Exception = $Inner }
     }
+    $warned = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::Ordinal)
     $attempt = 0
     try {
         :page while ($true) {
@@ -924,8 +925,9 @@ function Invoke-DapExoRequest {
                 break page
             }
             $result.Pages++
+            # Every page of a call carries the call's warnings: each is written once.
             foreach ($warning in @($page.'@adminapi.warnings')) {
-                if ($warning) { Write-Warning ('{0} in tenant {1}: {2}' -f $Cmdlet, $TenantId, $warning) }
+                if ($warning -and $warned.Add([string]$warning)) { Write-Warning ('{0} in tenant {1}: {2}' -f $Cmdlet, $TenantId, $warning) }
             }
             foreach ($item in @($page.value)) {
                 if ($null -ne $item) { $result.Rows.Add($item) }
