@@ -10,7 +10,7 @@ import { graphReportCsv } from './graph-report-data.js';
 import type { AccessToken, GraphState } from './graph-state.js';
 import { expiredDownloadXml, graphErrors, loginErrors, unknownDownloadXml, type GraphFailure, type LoginFailure } from './graph-texts.js';
 import { DAY_MS } from './graph-world.js';
-import { faultsOf } from './world.js';
+import { faultsOf, type TenantRecord } from './world.js';
 
 const MAX_FORM = 64_000;
 /** The largest $top of delegatedAdminRelationships (and, here, of contracts); also the default page. */
@@ -150,6 +150,8 @@ function page<T>(state: GraphState, url: URL, base: string, options: CollectionO
 function authorize(state: GraphState, req: IncomingMessage): { ok: true; token: AccessToken } | { ok: false; failure: GraphFailure } {
   const now = state.now();
   const result = state.bearer(req.headers.authorization);
+  // an Exchange token on Graph: the real service's "Invalid audience" 401
+  if (result.kind === 'ok' && result.token.audience !== 'graph') return { ok: false, failure: graphErrors.badToken(now) };
   if (result.kind === 'ok') return { ok: true, token: result.token };
   const failure = result.kind === 'missing' ? graphErrors.noToken(now) : result.kind === 'expired' ? graphErrors.expiredToken(now) : graphErrors.badToken(now);
   return { ok: false, failure };
@@ -181,6 +183,11 @@ function parseSelector(state: GraphState, fn: string, acceptsDate: boolean, argu
     return `Invalid date value '${value}'. The date must be in the form YYYY-MM-DD and within the last ${REPORT_DATE_WINDOW_DAYS} days (${first} to ${last}).`;
   }
   return { kind: 'date', day };
+}
+
+/** The tenant's report setting: concealed by the scenario-wide switch or by the tenant's concealedNames fault. */
+function concealsNames(state: GraphState, tenant: TenantRecord): boolean {
+  return state.world.scenario.graph.concealUserNames || faultsOf(state.world, tenant, 'concealedNames').length > 0;
 }
 
 /**
@@ -313,6 +320,17 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
     return true;
   }
 
+  if (graphPath.toLowerCase() === '/v1.0/admin/reportsettings') {
+    const auth = authorize(state, req);
+    if (!auth.ok) return reply(auth.failure);
+    if (!auth.token.tenant) return reply(graphErrors.notCustomerToken(auth.token.tenantId, now));
+    sendGraph(res, 200, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#admin/reportSettings/$entity',
+      displayConcealedNames: concealsNames(state, auth.token.tenant),
+    });
+    return true;
+  }
+
   const reportMatch = /^\/v1\.0\/reports\/([A-Za-z0-9]+)(?:\((.*)\))?$/i.exec(graphPath);
   if (reportMatch) {
     const auth = authorize(state, req);
@@ -351,7 +369,7 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
       spec,
       selector,
       today: gw.today,
-      conceal: world.scenario.graph.concealUserNames,
+      conceal: concealsNames(state, tenant),
       noData: faultsOf(world, tenant, 'graphNoData').length > 0,
     };
     const expired = faultsOf(world, tenant, 'expiredDownload').length > 0 && state.fire('expiredDownload', tenant, 1);

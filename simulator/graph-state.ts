@@ -9,6 +9,7 @@ import { loginErrors, type LoginFailure } from './graph-texts.js';
 import { buildGraphWorld, type GraphWorld } from './graph-world.js';
 import type { ReportRequest } from './graph-report-data.js';
 import type { GraphStats } from './simulator-types.js';
+import { resolveAudience, type Audience } from './token-audience.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';
 
 export interface GraphApp {
@@ -23,6 +24,8 @@ export interface AccessToken {
   tenantId: string;
   /** The customer tenant; undefined for the partner's own tenant. */
   tenant: TenantRecord | undefined;
+  /** The API the token is for (from the requested scope): Graph and Exchange refuse each other's tokens. */
+  audience: Audience;
   expiresAt: number;
 }
 
@@ -37,7 +40,7 @@ export type TokenResult =
 
 export type SlotResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+export { GRAPH_SCOPE } from './token-audience.js';
 
 function opaque(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
@@ -99,15 +102,15 @@ export class GraphState {
     if (!clientId) return fail(loginErrors.missingField('client_id', now));
     const scope = form.get('scope');
     if (!scope) return fail(loginErrors.missingField('scope', now));
-    const scopes = scope.split(/\s+/).filter((s) => s !== '');
-    const graphScope = scopes.find((s) => s.toLowerCase() === GRAPH_SCOPE);
-    if (!graphScope) return fail(loginErrors.badScope(now));
+    const audience = resolveAudience(scope);
+    if (!audience.ok && audience.reason === 'noDefault') return fail(loginErrors.badScope(now));
     // /organizations and /common name no tenant: a refresh token then resolves to the partner's own tenant.
     const multiTenant = ['organizations', 'common'].includes(tenantSegment.toLowerCase());
     if (multiTenant && grant === 'client_credentials') return fail(loginErrors.noTenant(now));
     const target = multiTenant ? ({ partner: true, tenantId: this.graphWorld.partnerTenantId } as const) : this.resolveTenant(tenantSegment);
     if (!target) return fail(loginErrors.unknownTenant(tenantSegment, now));
     const tenantId = target.partner ? target.tenantId : target.tenant.tenantId.toLowerCase();
+    if (!audience.ok) return fail(loginErrors.invalidResource(audience.resource, target.partner ? this.graphWorld.partnerDomain : target.tenant.name, now));
     const app = this.apps.get(clientId.toLowerCase());
     if (!app) return fail(loginErrors.unknownApp(clientId, tenantId, now));
     const secret = form.get('client_secret');
@@ -124,9 +127,16 @@ export class GraphState {
     if (!target.partner && faultsOf(this.world, target.tenant, 'notConsented').length > 0) {
       return fail(loginErrors.notConsented(app.clientId, app.displayName, now));
     }
+    if (!target.partner && !this.relationshipGrantsAccess(target.tenant)) {
+      return fail(
+        grant === 'refresh_token'
+          ? loginErrors.noDelegatedAccess(this.graphWorld.partnerTenantId, target.tenant.name, app.clientId, app.displayName, now)
+          : loginErrors.unknownApp(app.clientId, tenantId, now),
+      );
+    }
     const lifetime = this.world.scenario.graph.tokenLifetimeSeconds;
     const token = opaque(32);
-    this.tokens.set(token, { app, tenantId, tenant: target.partner ? undefined : target.tenant, expiresAt: now + lifetime * 1000 });
+    this.tokens.set(token, { app, tenantId, tenant: target.partner ? undefined : target.tenant, audience: audience.audience, expiresAt: now + lifetime * 1000 });
     this.counters.tokensIssued += 1;
     return {
       ok: true,
@@ -135,9 +145,18 @@ export class GraphState {
         expires_in: lifetime,
         ext_expires_in: lifetime,
         access_token: token,
-        ...(refreshToken ? { scope: `${GRAPH_SCOPE} offline_access`, refresh_token: refreshToken } : {}),
+        ...(refreshToken ? { scope: `${audience.scope} offline_access`, refresh_token: refreshToken } : {}),
       },
     };
+  }
+
+  /**
+   * Whether the partner may still reach the customer: only an active (or expiring) GDAP
+   * relationship does. Approval pending, expired and terminated ones give no token, for any grant.
+   */
+  relationshipGrantsAccess(tenant: TenantRecord): boolean {
+    const status = this.graphWorld.relationshipsByTenant.get(tenant.tenantId.toLowerCase())?.status;
+    return status === 'active' || status === 'expiring';
   }
 
   /** The token behind an Authorization header: missing, unknown, expired or valid. */

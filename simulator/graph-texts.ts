@@ -65,6 +65,12 @@ export const loginErrors = {
     loginError(400, 'invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.', now),
   onlyPost: (method: string, now: number) =>
     loginError(400, 'invalid_request', 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`, now),
+  /** A `/.default` scope of a resource the tenant does not have (any resource but Graph and Exchange here). */
+  invalidResource: (resource: string, tenantName: string, now: number) =>
+    loginError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`, now),
+  /** The refresh grant (a partner user) on a customer whose GDAP relationship is not active: the partner user has no access there. */
+  noDelegatedAccess: (partnerTenantId: string, tenantName: string, clientId: string, appName: string, now: number) =>
+    loginError(400, 'invalid_grant', 50020, `User account '{EmailHidden}' from identity provider 'https://sts.windows.net/${partnerTenantId}/' does not exist in tenant '${tenantName}' and cannot access the application '${clientId}'(${appName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`, now),
   badRefreshToken: (now: number) =>
     loginError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', now),
 };

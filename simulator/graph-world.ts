@@ -5,7 +5,7 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { createRng, hashGuid } from './prng.js';
 import type { RelationshipStatus } from './scenario-schema.js';
-import type { TenantRecord, World } from './world.js';
+import { faultsOf, type TenantRecord, type World } from './world.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -44,6 +44,8 @@ export interface GraphWorld {
   /** The partner's initial domain (the first account's domain), accepted in the token path. */
   partnerDomain: string;
   relationships: DelegatedAdminRelationship[];
+  /** Customer tenant id (lower case) → its relationship. */
+  relationshipsByTenant: Map<string, DelegatedAdminRelationship>;
   contracts: GraphContract[];
   /** Customer tenant id (lower case) → tenant. */
   tenantsById: Map<string, TenantRecord>;
@@ -95,13 +97,23 @@ function relationship(world: World, tenant: TenantRecord, today: number): Delega
       end = null;
       modified = created;
       break;
+    case 'expiring':
+      // within the last 30 days of its duration (Graph reports expiring then)
+      end = time(-rng.int(1, 29));
+      activated = end - durationDays * DAY_MS;
+      created = activated - rng.int(0, 3) * DAY_MS;
+      modified = Math.min(today, activated + rng.int(0, 60) * DAY_MS);
+      break;
     default:
       created = time(rng.int(10, durationDays - 10));
       activated = created + rng.int(0, 3) * DAY_MS;
       end = activated + durationDays * DAY_MS;
       modified = Math.min(today, activated + rng.int(0, 60) * DAY_MS);
   }
-  const roles = [gdapRoles.reportsReader, gdapRoles.globalReader, ...(rng.chance(0.6) ? [gdapRoles.exchangeAdministrator] : []), ...(rng.chance(0.3) ? [gdapRoles.userAdministrator] : [])];
+  const seededRoles = [gdapRoles.reportsReader, gdapRoles.globalReader, ...(rng.chance(0.6) ? [gdapRoles.exchangeAdministrator] : []), ...(rng.chance(0.3) ? [gdapRoles.userAdministrator] : [])];
+  // roleMissing: the relationship has neither role Exchange needs (Exchange Administrator, Global Reader)
+  const exchangeRoles: string[] = [gdapRoles.exchangeAdministrator, gdapRoles.globalReader];
+  const roles = faultsOf(world, tenant, 'roleMissing').length > 0 ? seededRoles.filter((r) => !exchangeRoles.includes(r)) : seededRoles;
   return {
     id: `${hashGuid(seed, 'gdap-id', tenant.tenantId)}-${hashGuid(seed, 'gdap-id2', tenant.tenantId)}`,
     displayName: `${tenant.name} GDAP`.slice(0, 50),
@@ -129,10 +141,12 @@ export function buildGraphWorld(world: World, clockNow: number): GraphWorld {
   const nowMs = world.scenario.now !== undefined ? Date.parse(world.scenario.now) : clockNow;
   const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
   const firstAccount = world.scenario.accounts[0]?.userName ?? 'admin@contoso.onmicrosoft.com';
+  const relationships = world.tenants.map((t) => relationship(world, t, today));
   return {
     partnerTenantId,
     partnerDomain: (firstAccount.split('@')[1] ?? 'contoso.onmicrosoft.com').toLowerCase(),
-    relationships: world.tenants.map((t) => relationship(world, t, today)),
+    relationships,
+    relationshipsByTenant: new Map(relationships.map((r) => [r.customer.tenantId.toLowerCase(), r])),
     contracts: world.tenants.map((t) => ({
       contractType: t.contractType,
       customerId: t.tenantId,

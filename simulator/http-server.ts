@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { handleExoRequest } from './exo-routes.js';
 import { handleGraphRequest } from './graph-routes.js';
 import { hashGuid } from './prng.js';
 import { msolAccessDenied, msolBadPassword, msolError, msolMoreResults, msolNotConnected, microDelayWarning, redirectWarning, brokenSessionError } from './error-texts.js';
@@ -109,6 +110,7 @@ export function createSimServer(state: SimState): SimServer {
     if (method === 'GET' && path === '/health') return send(res, 200, { ok: true });
     if (method === 'GET' && path === '/stats') return send(res, 200, state.stats());
     if (await handleGraphRequest(state.graph, req, res, url, path)) return;
+    if (await handleExoRequest({ world, exo: state.exo, graph: state.graph, delay: (ms) => state.delay(ms) }, req, res, url, path)) return;
 
     if (method === 'POST' && path === '/msol/signin') {
       const body = await readJson(req);

@@ -8,5 +8,6 @@ export type { World, TenantRecord } from './world.js';
 export { cmdletSpecs } from './report-catalog.js';
 export { defaultScenarioPath, standInModulesDir } from './paths.js';
 export { emptyGraphStats } from './graph-state.js';
+export { emptyExoStats } from './exo-state.js';
 export { graphReportSpecs, graphPeriods } from './graph-report-catalog.js';
 export type { GraphReportSpec } from './graph-report-catalog.js';

@@ -2,7 +2,8 @@
  * The Exchange cmdlets the simulated remote session offers, with their output columns in order
  * (the same list as the generator's report catalog) and the deserialized type name of their rows.
  */
-export type ColumnType = 'string' | 'datetime' | 'guid' | 'int' | 'long' | 'double' | 'bool';
+/** `strings`: a multi-valued property (MultiValuedProperty), an array of strings or null. */
+export type ColumnType = 'string' | 'datetime' | 'guid' | 'int' | 'long' | 'double' | 'bool' | 'strings';
 
 export interface ColumnSpec {
   name: string;
@@ -81,6 +82,30 @@ export const cmdletSpecs: readonly CmdletSpec[] = [
       c('Received', 'datetime'), c('SenderAddress'), c('RecipientAddress'), c('Subject'), c('Status'), c('ToIP'), c('FromIP'), c('Size', 'long'),
       c('MessageId'), c('MessageTraceId', 'guid'),
     ],
+  },
+  {
+    name: 'Get-InboxRule',
+    taskClass: 'Microsoft.Exchange.Management.RecipientTasks.GetInboxRule',
+    typeName: 'Microsoft.Exchange.Management.Common.InboxRule',
+    columns: [
+      c('Name'), c('Identity'), c('RuleIdentity'), c('MailboxOwnerId'), c('Enabled', 'bool'), c('Priority', 'int'), c('Description'),
+      c('ForwardTo', 'strings'), c('RedirectTo', 'strings'), c('ForwardAsAttachmentTo', 'strings'), c('DeleteMessage', 'bool'), c('MoveToFolder'), c('StopProcessingRules', 'bool'),
+    ],
+  },
+  {
+    name: 'Get-CASMailbox',
+    taskClass: 'Microsoft.Exchange.Management.RecipientTasks.GetCASMailbox',
+    typeName: 'Microsoft.Exchange.Data.Directory.Management.CASMailbox',
+    columns: [
+      c('Identity'), c('DisplayName'), c('PrimarySmtpAddress'), c('ExternalDirectoryObjectId', 'guid'), c('ActiveSyncEnabled', 'bool'), c('OWAEnabled', 'bool'), c('PopEnabled', 'bool'),
+      c('ImapEnabled', 'bool'), c('MAPIEnabled', 'bool'), c('EwsEnabled', 'bool'), c('SmtpClientAuthenticationDisabled', 'bool'),
+    ],
+  },
+  {
+    name: 'Get-AcceptedDomain',
+    taskClass: 'Microsoft.Exchange.Management.SystemConfigurationTasks.GetAcceptedDomain',
+    typeName: 'Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomain',
+    columns: [c('Name'), c('DomainName'), c('DomainType'), c('Default', 'bool')],
   },
 ];
 

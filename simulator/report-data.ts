@@ -6,7 +6,7 @@
 import { createRng, hashGuid } from './prng.js';
 import type { TenantRecord } from './world.js';
 
-export type Row = Record<string, string | number | boolean | null>;
+export type Row = Record<string, string | number | boolean | null | string[]>;
 
 export const DAY_MS = 86_400_000;
 
@@ -144,7 +144,7 @@ export function mailboxRows(tenant: TenantRecord): Row[] {
   }));
 }
 
-function byteQuantified(bytes: number): string {
+export function byteQuantified(bytes: number): string {
   const units: Array<[string, number]> = [['GB', 2 ** 30], ['MB', 2 ** 20], ['KB', 2 ** 10]];
   const [unit, scale] = units.find(([, s]) => bytes >= s) ?? ['B', 1];
   const amount = scale === 1 ? String(bytes) : (bytes / scale).toFixed(3).replace(/\.?0+$/, '');
@@ -171,11 +171,14 @@ const subjects = ['Quarterly review', 'Invoice 4471', 'Re: Project timeline', 'T
 const externalSenders = ['news@contoso-mail.example', 'billing@fabrikam.example', 'noreply@tailspin.example', 'sales@litware.example'];
 const statuses: ReadonlyArray<[string, number]> = [['Delivered', 0.86], ['FilteredAsSpam', 0.05], ['Failed', 0.03], ['Expanded', 0.02], ['Quarantined', 0.02], ['Pending', 0.01], ['GettingStatus', 0.01]];
 
-/** The messages a tenant handled on one day, newest first. */
-export function messageTraceRows(seed: string, tenant: TenantRecord, day: number): Row[] {
+/**
+ * The messages a tenant handled on one day, newest first. `maxPerDay` bounds the day's volume (the
+ * remoting session's trace: two per mailbox, at most 60; the admin API's V2 trace sees a fuller volume).
+ */
+export function messageTraceRows(seed: string, tenant: TenantRecord, day: number, maxPerDay = Math.min(60, tenant.mailboxes.length * 2)): Row[] {
   if (tenant.mailboxes.length === 0) return [];
   const rng = createRng(seed, 'trace', tenant.tenantId, day);
-  const count = rng.int(0, Math.min(60, tenant.mailboxes.length * 2));
+  const count = rng.int(0, maxPerDay);
   const rows: Row[] = [];
   for (let i = 0; i < count; i += 1) {
     const at = day * DAY_MS + rng.int(0, DAY_MS / 1000 - 1) * 1000 + rng.int(0, 999);

@@ -28,6 +28,7 @@ import {
   type ReportType,
   type Row,
 } from './report-data.js';
+import { acceptedDomainObjects, casMailboxObjects, findExoMailbox, inboxRuleObjects, type ExoObject } from './exo-objects.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';
 
 export interface CommandResult {
@@ -155,6 +156,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
     return [row];
   }
   if (name === 'Get-MessageTrace') return messageTrace(world, spec, tenant, p, errors);
+  if (name === 'Get-InboxRule' || name === 'Get-CASMailbox' || name === 'Get-AcceptedDomain') return exchangeObjectRows(world, spec, tenant, p, warnings, errors);
 
   const { limit, explicit } = parseResultSize(p.ResultSize);
   const range = reportRange(world, spec, tenant, p, errors);
@@ -172,6 +174,35 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
   }[name] ?? (() => []);
   const rows = collectByDay(days, cap === Number.POSITIVE_INFINITY ? cap : cap + 1, rowsOfDay);
   return cut(rows, cap, explicit, warnings);
+}
+
+/** The cmdlets the admin REST API also serves: the same objects (exo-objects.ts), cut to the session's columns. */
+function exchangeObjectRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: CommandParameters, warnings: string[], errors: SimError[]): Row[] {
+  const pick = (objects: ExoObject[]): Row[] => objects.map((o) => Object.fromEntries(spec.columns.map((c) => [c.name, o[c.name] ?? null])));
+  const mailbox = (identity: string) => {
+    const m = findExoMailbox(world.seed, tenant, identity);
+    if (!m) errors.push(objectNotFoundError(tenant.region, identity, spec.taskClass));
+    return m;
+  };
+  if (spec.name === 'Get-InboxRule') {
+    const m = typeof p.Mailbox === 'string' && p.Mailbox !== '' ? mailbox(p.Mailbox) : undefined;
+    if (!m) {
+      if (!(typeof p.Mailbox === 'string' && p.Mailbox !== '')) throw new BadCommandRequest('Mailbox: required');
+      return [];
+    }
+    return pick(inboxRuleObjects(world.seed, tenant, m));
+  }
+  if (spec.name === 'Get-CASMailbox') {
+    const { limit, explicit } = parseResultSize(p.ResultSize);
+    let objects = casMailboxObjects(world.seed, tenant);
+    if (typeof p.Identity === 'string' && p.Identity !== '') {
+      const m = mailbox(p.Identity);
+      if (!m) return [];
+      objects = objects.filter((o) => o.Identity === m.alias);
+    }
+    return cut(pick(objects), limit, explicit, warnings, defaultResultSizeWarning);
+  }
+  return pick(acceptedDomainObjects(tenant).filter((d) => typeof p.Identity !== 'string' || p.Identity === '' || String(d.DomainName).toLowerCase() === p.Identity.toLowerCase()));
 }
 
 function messageTrace(world: World, spec: CmdletSpec, tenant: TenantRecord, p: CommandParameters, errors: SimError[]): Row[] {

@@ -54,6 +54,7 @@ const tenantSelection = {
 export const faultTypes = [
   'throttle', 'accessDenied', 'noData', 'hang', 'slow', 'malformedRows', 'schemaDrift', 'wrongPassword',
   'notConsented', 'graphThrottle', 'expiredDownload', 'graphNoData', 'graphServerError',
+  'exoThrottle', 'exoServerError', 'roleMissing', 'concealedNames',
 ] as const;
 
 export const faultSchema = z.discriminatedUnion('type', [
@@ -97,6 +98,19 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('graphNoData'), ...tenantSelection }),
   /** Graph: the first `failures` report requests for the tenant answer 503. */
   z.strictObject({ type: z.literal('graphServerError'), ...tenantSelection, failures: z.number().int().min(1).default(1) }),
+  /** Exchange admin API: the first `failures` InvokeCommand calls for the tenant answer 429 with Retry-After `retryAfterSeconds`. */
+  z.strictObject({
+    type: z.literal('exoThrottle'),
+    ...tenantSelection,
+    failures: z.number().int().min(1).default(2),
+    retryAfterSeconds: z.number().int().min(0).default(1),
+  }),
+  /** Exchange admin API: the first `failures` InvokeCommand calls for the tenant answer 500. */
+  z.strictObject({ type: z.literal('exoServerError'), ...tenantSelection, failures: z.number().int().min(1).default(1) }),
+  /** The GDAP relationship lacks Exchange Administrator and Global Reader; the Exchange admin API refuses every cmdlet. */
+  z.strictObject({ type: z.literal('roleMissing'), ...tenantSelection }),
+  /** The tenant's report settings conceal user names: Graph reports come back concealed, admin/reportSettings says so. */
+  z.strictObject({ type: z.literal('concealedNames'), ...tenantSelection }),
 ]);
 
 /** The partner's app registration (multi-tenant, app-only Reports.Read.All). */

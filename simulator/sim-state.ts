@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { accessDeniedError, sessionCapError, sessionRateError, type SimError } from './error-texts.js';
+import { ExoState } from './exo-state.js';
 import { GraphState } from './graph-state.js';
 import { createRng, type Rng } from './prng.js';
 import type { AccountStats, SimulatorStats, TenantStats } from './simulator-types.js';
@@ -44,6 +45,8 @@ export class SimState {
   readonly jitter: Rng;
   /** The Microsoft Graph / login side of the world. */
   readonly graph: GraphState;
+  /** The Exchange Online admin API side (counters, faults, requests in flight). */
+  readonly exo: ExoState;
   stopped = false;
 
   constructor(
@@ -56,6 +59,7 @@ export class SimState {
     for (const tenant of world.tenants) this.tenantStats.set(tenant.initialDomain.toLowerCase(), { commandsRun: 0, sessionsOpened: 0 });
     this.jitter = createRng(world.seed, 'latency');
     this.graph = new GraphState(world, clock);
+    this.exo = new ExoState(world);
   }
 
   /** A delay with the scenario's jitter added. */
@@ -180,7 +184,7 @@ export class SimState {
       const t = this.tenantStats.get(tenant.initialDomain.toLowerCase()) ?? { commandsRun: 0, sessionsOpened: 0 };
       tenants[tenant.initialDomain] = { commandsRun: t.commandsRun, sessionsOpened: t.sessionsOpened };
     }
-    return { accounts, tenants, graph: this.graph.stats() };
+    return { accounts, tenants, graph: this.graph.stats(), exo: this.exo.stats() };
   }
 
   /** Freezes the counters: sessions still open become openSessionsAtEnd. */

@@ -35,12 +35,31 @@ export interface GraphStats {
   requestsPerTenant: Record<string, Record<string, number>>;
 }
 
+/** Counters of the Exchange Online admin API (InvokeCommand under <url>/exo). */
+export interface ExoStats {
+  /** InvokeCommand calls received (every answer, refused and throttled ones included). */
+  requests: number;
+  /** 200 answers (each page of a paged answer is one). */
+  pages: number;
+  /** 429 answers (exoThrottle). */
+  throttled: number;
+  /** 401 and 403 answers (no, bad, expired or wrong-audience/tenant token; roleMissing). */
+  refused: number;
+  /** 500 answers (exoServerError). */
+  serverErrors: number;
+  /** The most InvokeCommand calls in flight at once, over all tenants. */
+  maxConcurrent: number;
+  /** Per customer tenant id: the most calls for that tenant in flight at once. */
+  maxConcurrentPerTenant: Record<string, number>;
+}
+
 export interface SimulatorStats {
   /** Keyed by partner user name (UPN). */
   accounts: Record<string, AccountStats>;
   /** Keyed by the tenant's initial domain. */
   tenants: Record<string, TenantStats>;
   graph: GraphStats;
+  exo: ExoStats;
 }
 
 export interface RunningSimulator {
@@ -53,7 +72,8 @@ export interface RunningSimulator {
    * only as a password source, never in argv). For the Graph side also DAP_GRAPH_URL
    * (<url>/graph, in front of /v1.0/…), DAP_LOGIN_URL (<url>/login, in front of
    * /<tenantId>/oauth2/v2.0/token), DAP_GRAPH_CLIENT_ID and DAP_GRAPH_CLIENT_SECRET (the
-   * scenario's partner app).
+   * scenario's partner app). For the Exchange admin API DAP_EXO_URL (<url>/exo, in front of
+   * /adminapi/beta/<tenantId>/InvokeCommand, playing https://outlook.office365.com).
    */
   env: Record<string, string>;
   /**

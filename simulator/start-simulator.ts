@@ -36,6 +36,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     DAP_PASSWORD: first.password,
     DAP_GRAPH_URL: `${url}/graph`,
     DAP_LOGIN_URL: `${url}/login`,
+    DAP_EXO_URL: `${url}/exo`,
     DAP_GRAPH_CLIENT_ID: app.clientId,
     DAP_GRAPH_CLIENT_SECRET: app.clientSecret,
     DAP_GRAPH_TENANT_ID: state.graph.graphWorld.partnerTenantId,

@@ -13,6 +13,7 @@ import type { Account, DiscoveredTenant, Discovery, TenantJob, TenantOutcome, Te
 import type { ExchangeHost } from '../../runtime/pwsh-host/exchange-host.js';
 import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
 import type { GraphStats, RunningSimulator } from '../../simulator/simulator-types.js';
+import { emptyExoStats } from '../../simulator/exo-state.js';
 
 export const fixtureCatalog = join(import.meta.dirname, '..', 'fixtures', 'runtime', 'catalog.json');
 export const fixtures = join(import.meta.dirname, '..', 'fixtures', 'runtime');
@@ -200,11 +201,12 @@ export function harness(options: HarnessOptions = {}): Harness {
     env: { DAP_SIM_URL: 'http://127.0.0.1:1', PSModulePath: '/stand-ins', DAP_PASSWORD: 'sim-password' },
     standInModules: ['/stand-ins/MSOnline/MSOnline.psd1', '/stand-ins/DapSim.Remoting/DapSim.Remoting.psd1'],
     userName: USER,
-    stats: () => ({ accounts: {}, tenants: {}, graph: emptyGraphStats() }),
+    stats: () => ({ accounts: {}, tenants: {}, graph: emptyGraphStats(), exo: emptyExoStats() }),
     stop: async () => ({
       accounts: { [USER]: { signIns: 1, failedSignIns: 0, sessionsOpened: 6, openSessions: 0, openSessionsAtEnd: 0, maxConcurrentSessions: 3, sessionLimitRejections: 0 } },
       tenants: {},
       graph: emptyGraphStats(),
+      exo: emptyExoStats(),
     }),
     ...options.simulator,
   };

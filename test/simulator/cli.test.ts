@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { createProgram, writeStats } from '../../simulator/cli.js';
-import { emptyGraphStats, standInModulesDir } from '../../simulator/index.js';
+import { emptyExoStats, emptyGraphStats, standInModulesDir } from '../../simulator/index.js';
 
 const bin = join(projectRoot, 'bin', 'dap-sim.js');
 const dir = mkdtempSync(join(tmpdir(), 'dap-sim-cli-'));
@@ -23,7 +23,7 @@ describe('dap-sim run', () => {
     const stats = join(dir, 'stats.json');
     const child =
       'const e = process.env; console.log(JSON.stringify({ url: e.DAP_SIM_URL, path: e.PSModulePath, password: e.DAP_PASSWORD, ' +
-      'graph: e.DAP_GRAPH_URL, login: e.DAP_LOGIN_URL, clientId: e.DAP_GRAPH_CLIENT_ID, secret: e.DAP_GRAPH_CLIENT_SECRET, partner: e.DAP_GRAPH_TENANT_ID })); process.exit(7);';
+      'graph: e.DAP_GRAPH_URL, login: e.DAP_LOGIN_URL, clientId: e.DAP_GRAPH_CLIENT_ID, secret: e.DAP_GRAPH_CLIENT_SECRET, partner: e.DAP_GRAPH_TENANT_ID, exo: e.DAP_EXO_URL })); process.exit(7);';
     const result = await dapSim(['run', '--stats', stats, '--', process.execPath, '-e', child]);
     expect(result.exitCode).toBe(7);
     const seen = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
@@ -32,11 +32,12 @@ describe('dap-sim run', () => {
     expect(seen.password).toBe('Simulated-Pa55word!');
     expect(seen.graph).toBe(`${seen.url}/graph`);
     expect(seen.login).toBe(`${seen.url}/login`);
+    expect(seen.exo).toBe(`${seen.url}/exo`);
     expect(seen.clientId).toBe('6f0c4b8e-2d1a-4c57-9e3b-5a7d8c9f0b12');
     expect(seen.secret).toBe('Simulated-Graph-Secret~0');
     expect(seen.partner).toMatch(/^[0-9a-f-]{36}$/);
     const written = JSON.parse(readFileSync(stats, 'utf8'));
-    expect(Object.keys(written)).toEqual(['accounts', 'tenants', 'graph']);
+    expect(Object.keys(written)).toEqual(['accounts', 'tenants', 'graph', 'exo']);
     expect(Object.keys(written.accounts['admin@contoso.onmicrosoft.com'])).toEqual([
       'signIns', 'failedSignIns', 'sessionsOpened', 'openSessions', 'openSessionsAtEnd', 'maxConcurrentSessions', 'sessionLimitRejections',
     ]);
@@ -128,10 +129,11 @@ describe('createProgram', () => {
 
   it('writes stats as stable JSON', () => {
     const file = join(dir, 'stable.json');
-    writeStats(file, { accounts: {}, tenants: {}, graph: emptyGraphStats() });
+    writeStats(file, { accounts: {}, tenants: {}, graph: emptyGraphStats(), exo: emptyExoStats() });
     expect(readFileSync(file, 'utf8')).toBe(
       '{\n  "accounts": {},\n  "tenants": {},\n  "graph": {\n    "tokensIssued": 0,\n    "tokenFailures": 0,\n    "relationshipPages": 0,\n    "tenantLookups": 0,\n' +
-        '    "reportRequests": 0,\n    "downloads": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "requestsPerTenant": {}\n  }\n}\n',
+        '    "reportRequests": 0,\n    "downloads": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "requestsPerTenant": {}\n  },\n' +
+        '  "exo": {\n    "requests": 0,\n    "pages": 0,\n    "throttled": 0,\n    "refused": 0,\n    "serverErrors": 0,\n    "maxConcurrent": 0,\n    "maxConcurrentPerTenant": {}\n  }\n}\n',
     );
   });
 });

@@ -81,7 +81,8 @@ describe('login host: token endpoint', () => {
   });
 
   it('places the notConsented fault by a seeded rate, reproducibly, never on the partner tenant', async () => {
-    const scenario = { seed: 'consent-rate', tenantCount: 40, faults: [{ type: 'notConsented', rate: 0.25 }] };
+    // every relationship active: an inactive one also refuses tokens (AADSTS700016), which is not what this test counts
+    const scenario = { seed: 'consent-rate', tenantCount: 40, faults: [{ type: 'notConsented', rate: 0.25 }], graph: { inactiveRelationshipRate: 0 } };
     const refused = async () =>
       withSimulator(scenario, async (sim) => {
         const g = graphClient(sim);

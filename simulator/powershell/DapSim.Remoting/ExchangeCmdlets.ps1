@@ -51,6 +51,8 @@ function Invoke-DapSimExchangeCommand {
                     'int' { [int]$value }
                     'double' { [double]$value }
                     'bool' { [bool]$value }
+                    # a MultiValuedProperty arrives deserialized as a list of strings
+                    'strings' { , [System.Collections.ArrayList]@($value | ForEach-Object { [string]$_ }) }
                     default { [string]$value }
                 }
             }
@@ -195,6 +197,41 @@ function Get-MessageTrace {
         [string] $MessageId,
 
         [guid] $MessageTraceId
+    )
+    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+function Get-InboxRule {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string] $Mailbox
+    )
+    process {
+        Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters @{ Mailbox = $Mailbox }
+    }
+}
+
+function Get-CASMailbox {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [string] $Identity,
+
+        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
+        [string] $ResultSize
+    )
+    process {
+        Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+    }
+}
+
+function Get-AcceptedDomain {
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [Parameter(Position = 0)]
+        [string] $Identity
     )
     Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
 }
