@@ -147,6 +147,7 @@ Describe 'The cell-text rule' {
         @{ Name = 'true'; Value = $true; Text = 'True' }
         @{ Name = 'an array'; Value = @('a@x.com', 'b@y.com'); Text = 'a@x.com; b@y.com' }
         @{ Name = 'an empty array'; Value = @(); Text = '' }
+        @{ Name = 'an array with empty items'; Value = @($null, 'a', ''); Text = 'a' }
         @{ Name = 'an object'; Value = [pscustomobject]@{ a = 1; b = 'x' }; Text = '{"a":1,"b":"x"}' }
         @{ Name = 'a date at midnight UTC'; Value = [datetime]::new(2015, 3, 18, 0, 0, 0, [System.DateTimeKind]::Utc); Text = '2015-03-18' }
         @{ Name = 'a date and time'; Value = [datetime]::new(2026, 11, 25, 13, 5, 9, [System.DateTimeKind]::Utc).AddTicks(1234); Text = '2026-11-25T13:05:09Z' }

@@ -224,24 +224,28 @@ function Invoke-DapExoReport {
                         $key = [string]::Join([char]0x1F, [string[]]@(foreach ($column in $Plan.Columns) { $texts[$column.Name] }))
                         if (-not $seen.Add($key)) { continue }
                     }
+                    # The row rules, as the runtime's exo backend applies them (runtime/exo/exo-rules.ts).
                     if ($rule -and $rule.Kind -eq 'inactiveFor') {
                         $last = $values[$rule.Column]
                         if ($last -is [datetime]) {
                             $days = if ($ReportParameters.Contains($rule.DaysParameter)) { [int]$ReportParameters[$rule.DaysParameter] } else { 0 }
-                            if ($last -ge $now.AddDays(-$days)) { continue }
-                            $values[$rule.DaysColumn] = [long][Math]::Floor(($now - $last).TotalDays)
+                            $since = [long][Math]::Max(0, [Math]::Floor(($now - $last).TotalDays))
+                            if ($since -lt $days) { continue }
+                            $values[$rule.DaysColumn] = $since
                         }
                         else {
+                            # never used (or not a date): kept, without a number of days
                             $values[$rule.DaysColumn] = $null
                         }
                     }
                     elseif ($rule -and $rule.Kind -eq 'externalRecipients') {
+                        # Addresses in lower case, each once; a domain matches itself only, case-insensitively.
                         $outside = [System.Collections.Generic.List[string]]::new()
                         foreach ($name in $rule.Columns) {
-                            $text = [string]$texts[$name]
-                            foreach ($match in [regex]::Matches($text, '[^\s@\[\]<>;:,"()]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)')) {
-                                if ($accepted.Contains($match.Groups[1].Value)) { continue }
-                                if (-not ($outside | Where-Object { $_ -eq $match.Value })) { $outside.Add($match.Value) }
+                            foreach ($match in [regex]::Matches([string]$texts[$name], "[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")) {
+                                $found = $match.Value.ToLowerInvariant()
+                                if ($accepted.Contains($found.Substring($found.LastIndexOf('@') + 1))) { continue }
+                                if (-not $outside.Contains($found)) { $outside.Add($found) }
                             }
                         }
                         if ($outside.Count -eq 0) { continue }

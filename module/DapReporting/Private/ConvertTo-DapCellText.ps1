@@ -13,8 +13,8 @@ function ConvertTo-DapCellText {
     .DESCRIPTION
     $null -> empty; a string as it is; a number in invariant culture; a boolean True or False; a
     date (a column of type Date) in ISO 8601 as the remoting path writes it: 2015-03-18 at midnight
-    UTC, else yyyy-MM-ddTHH:mm:ssZ (UTC, no fraction); an array -> its items' texts joined by '; '
-    (an empty array -> empty); any other object -> compact JSON. A plain function (no
+    UTC, else yyyy-MM-ddTHH:mm:ssZ (UTC, no fraction); an array -> its items' texts joined by '; ', empty
+    ones left out (an empty array -> empty); any other object -> compact JSON. A plain function (no
     CmdletBinding): it runs once per cell.
 
     .PARAMETER Value
@@ -48,7 +48,11 @@ function ConvertTo-DapCellText {
         return ConvertTo-Json -InputObject $Value -Compress -Depth 32
     }
     if ($Value -is [System.Collections.IEnumerable]) {
-        return (@(foreach ($item in $Value) { ConvertTo-DapCellText $item }) -join '; ')
+        $items = foreach ($item in $Value) {
+            $text = ConvertTo-DapCellText $item
+            if ($text -ne '') { $text }
+        }
+        return (@($items) -join '; ')
     }
     [string]$Value
 }
