@@ -47,7 +47,38 @@ export interface GraphCatalogSource {
   function: string;
 }
 
-export type CatalogSource = ExchangeCatalogSource | GraphCatalogSource;
+/** Parameter values sent with an Exchange admin API call, by the cmdlet's parameter names. */
+export interface CatalogRestParameters { [name: string]: string | number | boolean }
+
+/**
+ * An Exchange cmdlet called over the Exchange Online admin REST API
+ * (POST <exchange>/adminapi/beta/{tenantId}/InvokeCommand) with a token for
+ * https://outlook.office365.com/.default: the definition's fields as plain JSON
+ * (generator/report-definition.ts, ExchangeRestSource, says what each one means). The report's
+ * own parameters are sent by name, except those `dateWindow` and `rows` consume.
+ */
+export interface ExchangeRestCatalogSource {
+  kind: 'exchangeRest';
+  cmdlet: string;
+  parameters?: CatalogRestParameters;
+  /** `$select`: the properties asked for (absent: all). */
+  select?: string[];
+  /** Run `cmdlet` once per object of `forEach.cmdlet`, sending its `property` as parameter `parameter`. */
+  forEach?: { cmdlet: string; parameters?: CatalogRestParameters; select?: string[]; property: string; parameter: string };
+  /** Split the [start, end] report parameters into windows of at most `days` days, newest first. */
+  dateWindow?: { start: string; end: string; days: number };
+  /** A call that returned `size` rows is followed by one whose `from` parameters are the last row's columns. */
+  continueWith?: { sizeParameter: string; size: number; from: { [parameter: string]: string } };
+  rows?: CatalogRowRule;
+}
+
+/** A row rule both the runtime and the module apply after the rows are read. */
+export type CatalogRowRule =
+  | { kind: 'inactiveFor'; column: string; daysParameter: string; daysColumn: string }
+  | { kind: 'externalRecipients'; columns: string[]; matchColumn: string };
+
+/** A source kind names its backend: exchange -> --backend exchange, graph -> --backend graph, exchangeRest -> --backend exo. */
+export type CatalogSource = ExchangeCatalogSource | GraphCatalogSource | ExchangeRestCatalogSource;
 
 export interface CatalogReport {
   /** PascalCase report name, e.g. MailboxActivityReport; what `--report` takes. */
@@ -55,14 +86,16 @@ export interface CatalogReport {
   /** The generated module function, e.g. Get-DapMailboxActivityReport. */
   function: string;
   /**
-   * The generated standalone script, relative to module/, e.g. scripts/MailboxActivityReport.ps1;
-   * absent for a Graph report (it runs through the module function or the runtime).
+   * The generated standalone script, relative to module/, e.g. scripts/MailboxActivityReport.ps1,
+   * for the report's first source; absent for a Graph report (it runs through the module function
+   * or the runtime).
    */
   script?: string;
   summary: string;
   /** The definition file it came from, relative to the project root (or as given). */
   definitionFile: string;
-  source: CatalogSource;
+  /** Where the rows come from: at least one, at most one per kind; the first is the default backend. */
+  sources: CatalogSource[];
   parameters: CatalogParameter[];
   columns: CatalogColumn[];
 }

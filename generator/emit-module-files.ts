@@ -1,8 +1,8 @@
-import type { Catalog } from '../common/catalog.js';
+import type { Catalog, CatalogRestParameters, CatalogSource } from '../common/catalog.js';
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { generatedHeader } from './generated-header.js';
 import type { PackageFacts } from './package-facts.js';
-import type { ReportModel } from './report-model.js';
+import type { ReportModel, RestParameterModel, SourceModel } from './report-model.js';
 
 /** The module's fixed identity: never change it, or PowerShell sees a different module. */
 export const moduleGuid = '5d6f3b1e-8a47-4c2e-9f1d-7b3a2c4e6f80';
@@ -83,10 +83,10 @@ export function emitCatalog(version: string, reports: readonly ReportModel[]): s
     reports: reports.map((report) => ({
       name: report.name,
       function: report.functionName,
-      ...(report.source.kind === 'exchange' ? { script: `scripts/${report.name}.ps1` } : {}),
+      ...(report.sources[0]!.kind !== 'graph' ? { script: `scripts/${report.name}.ps1` } : {}),
       summary: report.summary,
       definitionFile: report.definitionFile,
-      source: report.source.kind === 'exchange' ? { kind: 'exchange', cmdlet: report.source.cmdlet } : { kind: 'graph', function: report.source.function },
+      sources: report.sources.map(catalogSource),
       parameters: report.parameters.map((p) => ({
         name: p.name,
         type: p.type,
@@ -100,4 +100,37 @@ export function emitCatalog(version: string, reports: readonly ReportModel[]): s
     })),
   };
   return `${JSON.stringify(catalog, null, 2)}\n`;
+}
+
+function restParameters(parameters: RestParameterModel): CatalogRestParameters {
+  return Object.fromEntries(parameters.map((p) => [p.name, p.value]));
+}
+
+/** A source as the catalog holds it: the definition's fields as plain JSON, in the definition's key order. */
+export function catalogSource(source: SourceModel): CatalogSource {
+  if (source.kind === 'exchange') return { kind: 'exchange', cmdlet: source.cmdlet };
+  if (source.kind === 'graph') return { kind: 'graph', function: source.function };
+  const { forEach, continueWith } = source;
+  return {
+    kind: 'exchangeRest',
+    cmdlet: source.cmdlet,
+    ...(source.parameters ? { parameters: restParameters(source.parameters) } : {}),
+    ...(source.select ? { select: source.select } : {}),
+    ...(forEach
+      ? {
+          forEach: {
+            cmdlet: forEach.cmdlet,
+            ...(forEach.parameters ? { parameters: restParameters(forEach.parameters) } : {}),
+            ...(forEach.select ? { select: forEach.select } : {}),
+            property: forEach.property,
+            parameter: forEach.parameter,
+          },
+        }
+      : {}),
+    ...(source.dateWindow ? { dateWindow: { ...source.dateWindow } } : {}),
+    ...(continueWith
+      ? { continueWith: { sizeParameter: continueWith.sizeParameter, size: continueWith.size, from: Object.fromEntries(continueWith.from.map((f) => [f.parameter, f.property])) } }
+      : {}),
+    ...(source.rows ? { rows: source.rows.kind === 'inactiveFor' ? { ...source.rows } : { ...source.rows, columns: [...source.rows.columns] } } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { commentHelp } from './ps-comment.js';
 import { advancedFunction, domainValidation, identifier, parameterDeclaration, parameterHelp, psScalar, tenantIdValidation } from './ps-code.js';
-import type { ExchangeReportModel } from './report-model.js';
+import type { ExchangeReportModel, ReportModel } from './report-model.js';
 
 const indent = '    ';
 
@@ -44,42 +44,58 @@ export function emitReportFunction(report: ExchangeReportModel): string {
     `${indent}${indent}[Parameter(Mandatory)]\n${indent}${indent}[pscredential] $Credential`,
     ...report.parameters.map((parameter) => parameterDeclaration(parameter, indent + indent)),
   ];
-  const body: string[] = [`${indent}process {`, `${indent}${indent}$reportParameters = @{}`];
+  const body = [`${indent}process {`, ...remotingProcessLines(report, '$InitialDomain'), `${indent}}`];
+  return advancedFunction({ name: report.functionName, help, cmdletBinding: '[CmdletBinding(PositionalBinding = $false)]', declarations, body });
+}
+
+/**
+ * The report parameters the caller bound (a switch as true or false), then those with a definition
+ * default, in $reportParameters: what is sent to the service.
+ */
+export function reportParameterLines(report: ReportModel, at: string): string[] {
+  const lines = [`${at}$reportParameters = @{}`];
   if (report.parameters.length > 0) {
-    body.push(
-      `${indent}${indent}foreach ($name in ${psStringArray(report.parameters.map((p) => identifier(p.name)))}) {`,
-      `${indent}${indent}${indent}if ($PSBoundParameters.ContainsKey($name)) {`,
-      `${indent}${indent}${indent}${indent}$value = $PSBoundParameters[$name]`,
-      `${indent}${indent}${indent}${indent}if ($value -is [switch]) { $value = $value.IsPresent }`,
-      `${indent}${indent}${indent}${indent}$reportParameters[$name] = $value`,
-      `${indent}${indent}${indent}}`,
-      `${indent}${indent}}`,
+    lines.push(
+      `${at}foreach ($name in ${psStringArray(report.parameters.map((p) => identifier(p.name)))}) {`,
+      `${at}${indent}if ($PSBoundParameters.ContainsKey($name)) {`,
+      `${at}${indent}${indent}$value = $PSBoundParameters[$name]`,
+      `${at}${indent}${indent}if ($value -is [switch]) { $value = $value.IsPresent }`,
+      `${at}${indent}${indent}$reportParameters[$name] = $value`,
+      `${at}${indent}}`,
+      `${at}}`,
     );
   }
   for (const parameter of report.parameters) {
     if (parameter.default === undefined || parameter.default === false) continue;
     const name = identifier(parameter.name);
-    body.push(`${indent}${indent}if (-not $reportParameters.ContainsKey(${psLiteral(name)})) { $reportParameters[${psLiteral(name)}] = $${name} }`);
+    lines.push(`${at}if (-not $reportParameters.ContainsKey(${psLiteral(name)})) { $reportParameters[${psLiteral(name)}] = $${name} }`);
   }
+  return lines;
+}
+
+/** The lines inside `process { }` that run the report in the tenant's remote session. */
+export function remotingProcessLines(report: ExchangeReportModel, domainVariable: string): string[] {
+  const at = indent + indent;
+  const body = reportParameterLines(report, at);
   body.push(
-    `${indent}${indent}$invoke = @{`,
-    `${indent}${indent}${indent}TenantId      = $TenantId`,
-    `${indent}${indent}${indent}InitialDomain = $InitialDomain`,
-    `${indent}${indent}${indent}Credential    = $Credential`,
-    `${indent}${indent}${indent}Command       = ${psLiteral(report.source.cmdlet)}`,
-    `${indent}${indent}${indent}Parameters    = $reportParameters`,
-    `${indent}${indent}}`,
+    `${at}$invoke = @{`,
+    `${at}${indent}TenantId      = $TenantId`,
+    `${at}${indent}InitialDomain = ${domainVariable}`,
+    `${at}${indent}Credential    = $Credential`,
+    `${at}${indent}Command       = ${psLiteral(report.source.cmdlet)}`,
+    `${at}${indent}Parameters    = $reportParameters`,
+    `${at}}`,
   );
   const input = report.source.input;
   if (input) {
     const entries = input.parameters.map((p) => `${psLiteral(identifier(p.name))} = ${psScalar(p.value)}`).join('; ');
     body.push(
-      `${indent}${indent}$invoke.InputCommand = ${psLiteral(input.cmdlet)}`,
-      `${indent}${indent}$invoke.InputParameters = @{${entries === '' ? '' : ` ${entries} `}}`,
+      `${at}$invoke.InputCommand = ${psLiteral(input.cmdlet)}`,
+      `${at}$invoke.InputParameters = @{${entries === '' ? '' : ` ${entries} `}}`,
     );
   }
   // No try/catch: Invoke-DapTenantReport writes one non-terminating error per failed tenant, which
   // passes through as it is (catching and writing it again would add records to -ErrorVariable).
-  body.push(`${indent}${indent}Invoke-DapTenantReport @invoke`, `${indent}}`);
-  return advancedFunction({ name: report.functionName, help, cmdletBinding: '[CmdletBinding(PositionalBinding = $false)]', declarations, body });
+  body.push(`${at}Invoke-DapTenantReport @invoke`);
+  return body;
 }

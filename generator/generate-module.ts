@@ -1,12 +1,14 @@
 import { emitCatalog, emitManifest, emitRootModule, moduleName } from './emit-module-files.js';
 import { emitGraphFunction } from './emit-graph-function.js';
+import { emitExoFunction } from './emit-exo-function.js';
 import { emitReportFunction } from './emit-report-function.js';
+import { emitRestScript } from './emit-rest-script.js';
 import { emitScript } from './emit-script.js';
 import { generatedHeader } from './generated-header.js';
 import { type PackageFacts, packageFactSources } from './package-facts.js';
 import { displayPath } from './load-definitions.js';
-import { scriptTemplates, type SharedTemplate, sharedTemplates, templatePath } from './render-template.js';
-import { type GraphReportModel, isExchangeReport, isGraphReport, type ReportModel } from './report-model.js';
+import { isPrivateTemplate, restScriptTemplates, scriptTemplates, type SharedTemplate, sharedTemplates, templatePath } from './render-template.js';
+import { exchangeReports, graphReports, type ReportModel, restReports, withSource } from './report-model.js';
 import { renderSharedFunctions } from './shared-functions.js';
 
 export interface GenerateOptions {
@@ -25,8 +27,8 @@ export const ownedFolders = [`${moduleName}/Public`, `${moduleName}/Private`, 's
 export function generateModule(options: GenerateOptions): GeneratedFiles {
   const { reports, package: facts } = options;
   const definitionFiles = [...new Set(reports.map((r) => r.definitionFile))];
-  const exchangeFiles = [...new Set(reports.filter(isExchangeReport).map((r) => r.definitionFile))];
-  const graphFiles = [...new Set(reports.filter(isGraphReport).map((r) => r.definitionFile))];
+  const exchangeFiles = [...new Set(exchangeReports(reports).map((r) => r.definitionFile))];
+  const graphFiles = [...new Set(graphReports(reports).map((r) => r.definitionFile))];
   // The shared functions whose text depends on the definitions name those files in their header.
   const sharedSources: Partial<Record<SharedTemplate, string[]>> = {
     'Invoke-DapTenantReport': exchangeFiles,
@@ -38,25 +40,43 @@ export function generateModule(options: GenerateOptions): GeneratedFiles {
   const files: GeneratedFiles = new Map();
 
   const publicFunctions: string[] = [];
+  const privateFunctions: string[] = [];
   for (const [name, text] of shared) {
-    files.set(`${moduleName}/Public/${name}.ps1`, `${generatedHeader([displayPath(templatePath(name)), ...(sharedSources[name] ?? [])])}\n\n${text}`);
-    publicFunctions.push(name);
+    const folder = isPrivateTemplate(name) ? 'Private' : 'Public';
+    files.set(`${moduleName}/${folder}/${name}.ps1`, `${generatedHeader([displayPath(templatePath(name)), ...(sharedSources[name] ?? [])])}\n\n${text}`);
+    (folder === 'Private' ? privateFunctions : publicFunctions).push(name);
   }
   for (const report of reports) {
-    const text = isExchangeReport(report) ? emitReportFunction(report) : emitGraphFunction(report as GraphReportModel);
+    const text = reportFunction(report);
     files.set(`${moduleName}/Public/${report.functionName}.ps1`, `${generatedHeader([report.definitionFile])}\n\n${text}`);
     publicFunctions.push(report.functionName);
   }
   publicFunctions.sort();
   const moduleSources = [...definitionFiles, ...templateFiles];
   files.set(`${moduleName}/${moduleName}.psd1`, emitManifest(facts, publicFunctions, [...moduleSources, ...packageFactSources]));
-  files.set(`${moduleName}/${moduleName}.psm1`, emitRootModule(publicFunctions, [], moduleSources));
+  privateFunctions.sort();
+  files.set(`${moduleName}/${moduleName}.psm1`, emitRootModule(publicFunctions, privateFunctions, moduleSources));
   files.set(`${moduleName}/${moduleName}.catalog.json`, emitCatalog(facts.version, reports));
-  // Standalone scripts exist for the Exchange reports, which discover tenants and sign in with
-  // MSOnline; a Graph report runs through the module or the runtime.
+  // Standalone scripts exist for the Exchange reports, after their first (default) source: the
+  // remoting ones discover tenants and sign in with MSOnline, the admin API ones with GDAP and the
+  // app's secret. A Graph report runs through the module or the runtime.
   const scriptTemplateFiles = scriptTemplates.map((name) => displayPath(templatePath(name)));
-  for (const report of reports.filter(isExchangeReport)) {
-    files.set(`scripts/${report.name}.ps1`, emitScript(report, shared, [report.definitionFile, ...scriptTemplateFiles]));
+  const restScriptTemplateFiles = restScriptTemplates.map((name) => displayPath(templatePath(name)));
+  for (const report of reports) {
+    const first = report.sources[0]!.kind;
+    const remoting = first === 'exchange' ? withSource(report, 'exchange') : undefined;
+    if (remoting) files.set(`scripts/${report.name}.ps1`, emitScript(remoting, shared, [report.definitionFile, ...scriptTemplateFiles]));
+    if (first === 'exchangeRest') files.set(`scripts/${report.name}.ps1`, emitRestScript(report, shared, [report.definitionFile, ...restScriptTemplateFiles]));
   }
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A report's function: the admin API one (with the remoting set too when it has both), else remoting, else Graph. */
+function reportFunction(report: ReportModel): string {
+  if (restReports([report]).length > 0) return emitExoFunction(report);
+  const remoting = withSource(report, 'exchange');
+  if (remoting) return emitReportFunction(remoting);
+  const graph = withSource(report, 'graph');
+  if (graph) return emitGraphFunction(graph);
+  throw new Error(`${report.name} has no source`);
 }

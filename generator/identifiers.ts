@@ -6,6 +6,8 @@ export const reportNamePattern = /^[A-Z][A-Za-z0-9]*$/;
 export const parameterNamePattern = /^[A-Za-z][A-Za-z0-9]*$/;
 /** A cmdlet name: Verb-Noun, letters and digits. */
 export const cmdletNamePattern = /^[A-Za-z]+-[A-Za-z][A-Za-z0-9]*$/;
+/** The same rule in the .NET dialect, for [ValidatePattern] (\z: no trailing newline accepted). */
+export const cmdletNamePsPattern = '^[A-Za-z]+-[A-Za-z][A-Za-z0-9]*\\z';
 
 /**
  * A DNS domain name: labels of 1-63 letters, digits or hyphens, not starting or ending with a
@@ -19,6 +21,8 @@ export const reservedParameterNames: ReadonlySet<string> = new Set(
   [
     'TenantId', 'InitialDomain', 'TenantDomain', 'Credential', 'UserName', 'OutputFile', 'ErrorFile', 'ThrottleLimit',
     'Tenant', 'Exclude', 'Report', 'Parameters', 'ConnectionUri',
+    // the Exchange admin API functions and scripts
+    'AccessToken', 'ExchangeUri', 'PartnerTenantId', 'ClientId', 'ClientSecret', 'LoginUri', 'GraphUri',
     'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction', 'ErrorVariable',
     'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable', 'WhatIf', 'Confirm',
   ].map((name) => name.toLowerCase()),
@@ -55,3 +59,9 @@ export const graphParameterNames = { period: 'Period', date: 'Date' } as const;
  * only (a local stand-in), no query or fragment. Written in the .NET dialect (\z).
  */
 export const graphBaseUriPattern = '^(?:https://[^\\s?#/]+|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)(?:/[^\\s?#]*)?\\z';
+
+/** The Exchange Online host the admin API functions call by default; -ExchangeUri follows graphBaseUriPattern. */
+export const defaultExchangeUri = 'https://outlook.office365.com';
+
+/** The scope of an Exchange Online admin API token. */
+export const exchangeScope = 'https://outlook.office365.com/.default';

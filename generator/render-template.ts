@@ -4,16 +4,41 @@ import { projectRoot } from '../common/project-paths.js';
 
 export const templatesDir = join(projectRoot, 'generator', 'templates');
 
-/** The shared functions, each kept as a PowerShell template in generator/templates/<name>.ps1. */
-export const sharedTemplates = [
+/** The shared public functions, each kept as a PowerShell template in generator/templates/<name>.ps1. */
+export const publicTemplates = [
   'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Invoke-DapGraphReport',
+  'Get-DapExoToken', 'Invoke-DapExoCommand',
 ] as const;
-/** The shared functions the standalone (Exchange) scripts carry. */
+/**
+ * The shared private functions (generator/templates/Private/<name>.ps1): the module loads them
+ * but does not export them; they hold logic several public functions share.
+ */
+export const privateTemplates = [
+  'Invoke-DapTokenRequest',
+  'New-DapClientAssertion',
+  'Resolve-DapCertificate',
+  'Invoke-DapExoRequest',
+  'ConvertTo-DapExoValue',
+  'ConvertTo-DapCellText',
+  'Invoke-DapExoReport',
+] as const;
+/** Every shared function, public then private. */
+export const sharedTemplates = [...publicTemplates, ...privateTemplates] as const;
+/** The shared functions the standalone Exchange (remoting) scripts carry. */
 export const scriptTemplates = ['Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport'] as const satisfies readonly SharedTemplate[];
+/** The shared functions the standalone Exchange admin API (exchangeRest) scripts carry, in the order they are written. */
+export const restScriptTemplates = [
+  'Invoke-DapTokenRequest', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Get-DapExoToken', 'ConvertTo-DapExoValue', 'ConvertTo-DapCellText',
+  'Invoke-DapExoRequest', 'Invoke-DapExoReport',
+] as const satisfies readonly SharedTemplate[];
 export type SharedTemplate = (typeof sharedTemplates)[number];
 
+export function isPrivateTemplate(name: SharedTemplate): boolean {
+  return (privateTemplates as readonly string[]).includes(name);
+}
+
 export function templatePath(name: SharedTemplate): string {
-  return join(templatesDir, `${name}.ps1`);
+  return isPrivateTemplate(name) ? join(templatesDir, 'Private', `${name}.ps1`) : join(templatesDir, `${name}.ps1`);
 }
 
 /**

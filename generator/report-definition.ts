@@ -82,8 +82,63 @@ export interface GraphSource {
   readonly function: string;
 }
 
+/** Parameter values sent with an Exchange admin API call: names are the cmdlet's parameter names. */
+export interface RestParameters { readonly [name: string]: string | number | boolean }
+
+/**
+ * An Exchange cmdlet called over the Exchange Online admin REST API
+ * (`POST <exchange>/adminapi/beta/{tenantId}/InvokeCommand`), with a token for
+ * https://outlook.office365.com/.default in the customer tenant. The report's own parameters are
+ * sent by name, except those a `dateWindow` or a `rows` rule consumes.
+ */
+export interface ExchangeRestSource {
+  readonly kind: 'exchangeRest';
+  /** The cmdlet, e.g. 'Get-CASMailbox'. */
+  readonly cmdlet: string;
+  /** Fixed parameters sent with every call, besides the report's own parameters (which are sent by name). */
+  readonly parameters?: RestParameters;
+  /** `$select`: the properties asked for (absent: all). */
+  readonly select?: readonly string[];
+  /**
+   * Run `cmdlet` once per object of another cmdlet: e.g. Get-Mailbox, then
+   * Get-MailboxStatistics -Identity <the mailbox's ExternalDirectoryObjectId> for each.
+   * `property` is read from each object of `forEach.cmdlet`, and sent as parameter `parameter`.
+   */
+  readonly forEach?: {
+    readonly cmdlet: string;
+    readonly parameters?: RestParameters;
+    readonly select?: readonly string[];
+    readonly property: string;
+    readonly parameter: string;
+  };
+  /**
+   * Split the report's [start, end] date range (the report parameters named `start` and `end`) into
+   * windows of at most `days` days (Get-MessageTraceV2: 10), one call (and its pages) per window,
+   * newest window first.
+   */
+  readonly dateWindow?: { readonly start: string; readonly end: string; readonly days: number };
+  /**
+   * When one call returns `size` rows (the parameter `sizeParameter` is sent as `size`), there may be
+   * more: call again with each parameter of `from` set to the named property of the LAST row
+   * (Get-MessageTraceV2: { StartingRecipientAddress: 'RecipientAddress', EndDate: 'Received' },
+   * size 5000, sizeParameter 'ResultSize'). Rows already seen (same values in every column) are not
+   * repeated.
+   */
+  readonly continueWith?: { readonly sizeParameter: string; readonly size: number; readonly from: { readonly [parameter: string]: string } };
+  /** A row rule applied after the rows are read; both the runtime and the module implement each one. */
+  readonly rows?: RowRule;
+}
+
+export type RowRule =
+  /** Keep rows whose date column is older than `daysParameter` days before now, or empty (never);
+   *  write the whole days since that date (empty when never) into the column `daysColumn`. */
+  | { readonly kind: 'inactiveFor'; readonly column: string; readonly daysParameter: string; readonly daysColumn: string }
+  /** Keep rows where an address in any of `columns` is outside the tenant's accepted domains
+   *  (Get-AcceptedDomain, DomainName); list those outside addresses, '; '-separated, in `matchColumn`. */
+  | { readonly kind: 'externalRecipients'; readonly columns: readonly string[]; readonly matchColumn: string };
+
 /** Where a report's rows come from; a discriminated union on `kind`. */
-export type ReportSource = ExchangeSource | GraphSource;
+export type ReportSource = ExchangeSource | GraphSource | ExchangeRestSource;
 
 export interface ReportDefinition {
   /** PascalCase, unique; the function is `<verb>-Dap<name>`, the script `scripts/<name>.ps1`. */
@@ -94,7 +149,12 @@ export interface ReportDefinition {
   readonly summary: string;
   /** Paragraphs: .DESCRIPTION. */
   readonly description: string;
-  readonly source: ReportSource;
+  /**
+   * One source, or one per kind (at most one of each kind); the first is the report's default
+   * backend (exchange: --backend exchange, graph: --backend graph, exchangeRest: --backend exo).
+   * A graph source stands alone.
+   */
+  readonly source: ReportSource | readonly ReportSource[];
   readonly parameters?: readonly ParameterDefinition[];
   readonly columns: readonly ColumnDefinition[];
   /** At least one. */

@@ -8,7 +8,8 @@ export interface ReportModel {
   functionName: string;
   summary: string;
   description: string;
-  source: SourceModel;
+  /** At least one, at most one per kind; the first is the default backend. */
+  sources: SourceModel[];
   parameters: ParameterModel[];
   columns: ColumnModel[];
   examples: ExampleModel[];
@@ -17,7 +18,25 @@ export interface ReportModel {
   definitionFile: string;
 }
 
-export type SourceModel = ExchangeSourceModel | GraphSourceModel;
+export type SourceModel = ExchangeSourceModel | GraphSourceModel | ExchangeRestSourceModel;
+
+/** Fixed REST parameters, in the order the definition gives them. */
+export type RestParameterModel = Array<{ name: string; value: string | number | boolean }>;
+
+export interface ExchangeRestSourceModel {
+  kind: 'exchangeRest';
+  cmdlet: string;
+  parameters?: RestParameterModel;
+  select?: string[];
+  forEach?: { cmdlet: string; parameters?: RestParameterModel; select?: string[]; property: string; parameter: string };
+  dateWindow?: { start: string; end: string; days: number };
+  continueWith?: { sizeParameter: string; size: number; from: Array<{ parameter: string; property: string }> };
+  rows?: RowRuleModel;
+}
+
+export type RowRuleModel =
+  | { kind: 'inactiveFor'; column: string; daysParameter: string; daysColumn: string }
+  | { kind: 'externalRecipients'; columns: string[]; matchColumn: string };
 
 export interface ExchangeSourceModel {
   kind: 'exchange';
@@ -31,17 +50,37 @@ export interface GraphSourceModel {
   function: string;
 }
 
-/** A report whose rows come from a remote Exchange Online session. */
-export type ExchangeReportModel = ReportModel & { source: ExchangeSourceModel };
-/** A report whose rows come from a Microsoft Graph usage report. */
-export type GraphReportModel = ReportModel & { source: GraphSourceModel };
+/** A report with a source of each of these kinds (it may have others). */
+type WithSource<K extends SourceModel['kind']> = ReportModel & { readonly source: Extract<SourceModel, { kind: K }> };
 
-export function isExchangeReport(report: ReportModel): report is ExchangeReportModel {
-  return report.source.kind === 'exchange';
+/** A report that runs in a remote Exchange Online session; `source` is that source. */
+export type ExchangeReportModel = WithSource<'exchange'>;
+/** A report whose rows come from a Microsoft Graph usage report; `source` is that source. */
+export type GraphReportModel = WithSource<'graph'>;
+/** A report whose rows come from the Exchange admin REST API; `source` is that source. */
+export type ExchangeRestReportModel = WithSource<'exchangeRest'>;
+
+/** The report's source of one kind, if it has one. */
+export function sourceOf<K extends SourceModel['kind']>(report: ReportModel, kind: K): Extract<SourceModel, { kind: K }> | undefined {
+  return report.sources.find((s): s is Extract<SourceModel, { kind: K }> => s.kind === kind);
 }
 
-export function isGraphReport(report: ReportModel): report is GraphReportModel {
-  return report.source.kind === 'graph';
+/** The report seen through its source of one kind (for the emitter of that kind), or undefined. */
+export function withSource<K extends SourceModel['kind']>(report: ReportModel, kind: K): WithSource<K> | undefined {
+  const source = sourceOf(report, kind);
+  return source ? { ...report, source } : undefined;
+}
+
+export function exchangeReports(reports: readonly ReportModel[]): ExchangeReportModel[] {
+  return reports.flatMap((r) => withSource(r, 'exchange') ?? []);
+}
+
+export function graphReports(reports: readonly ReportModel[]): GraphReportModel[] {
+  return reports.flatMap((r) => withSource(r, 'graph') ?? []);
+}
+
+export function restReports(reports: readonly ReportModel[]): ExchangeRestReportModel[] {
+  return reports.flatMap((r) => withSource(r, 'exchangeRest') ?? []);
 }
 
 export interface ParameterModel {

@@ -1,15 +1,15 @@
 import { errorsFileColumns, errorsFileSuffix, noDataMessage } from '../common/errors-file-format.js';
 import { psLiteral } from '../common/ps-literal.js';
 import { graphTypeName } from './emit-graph-function.js';
-import { graphBaseUriPattern, graphPeriods, psPropertyName } from './identifiers.js';
+import { cmdletNamePsPattern, exchangeScope, graphBaseUriPattern, graphPeriods, psPropertyName } from './identifiers.js';
 import { domainValidation, identifier, literalList, tenantIdValidation } from './ps-code.js';
 import { renderTemplate, type SharedTemplate, sharedTemplates } from './render-template.js';
-import { type GraphReportModel, isExchangeReport, isGraphReport, type ReportModel } from './report-model.js';
+import { exchangeReports, type GraphReportModel, graphReports, type ReportModel } from './report-model.js';
 
 /** The shared functions rendered for a set of reports, by function name, in template order. */
 export function renderSharedFunctions(reports: readonly ReportModel[]): Map<SharedTemplate, string> {
-  const exchange = reports.filter(isExchangeReport);
-  const graph = reports.filter(isGraphReport);
+  const exchange = exchangeReports(reports);
+  const graph = graphReports(reports);
   const cmdlets = [...new Set(exchange.flatMap((r) => [r.source.cmdlet, ...(r.source.input ? [r.source.input.cmdlet] : [])]))].sort();
   const graphFunctions = [...new Set(graph.map((r) => r.source.function))].sort();
   // Export-DapAggregateReport signs in with MSOnline and passes -InitialDomain and -Credential:
@@ -68,6 +68,23 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
       GraphUriPattern: psLiteral(graphBaseUriPattern),
       GraphReportShapes: graphReportShapes,
     },
+    'Get-DapExoToken': {
+      TenantIdPattern: tenantIdValidation(),
+      LoginUriPattern: psLiteral(graphBaseUriPattern),
+      ExchangeScope: psLiteral(exchangeScope),
+    },
+    'Invoke-DapExoCommand': {
+      TenantIdPattern: tenantIdValidation(),
+      CmdletPattern: psLiteral(cmdletNamePsPattern),
+      ExchangeUriPattern: psLiteral(graphBaseUriPattern),
+    },
+    'Invoke-DapTokenRequest': {},
+    'New-DapClientAssertion': {},
+    'Resolve-DapCertificate': {},
+    'Invoke-DapExoRequest': {},
+    'ConvertTo-DapExoValue': {},
+    'ConvertTo-DapCellText': {},
+    'Invoke-DapExoReport': {},
   };
   return new Map(sharedTemplates.map((name) => [name, renderTemplate(name, values[name])]));
 }

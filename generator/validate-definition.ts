@@ -1,14 +1,14 @@
 import type { CatalogParameterType } from '../common/catalog.js';
 import { remotingColumnNames, tenantKeyColumns } from '../common/output-columns.js';
 import { approvedVerb } from './approved-verbs.js';
+import { Checker, type ObjectValue } from './definition-checker.js';
 import type { DefinitionProblem } from './definition-problem.js';
 import {
   cmdletNamePattern, graphFunctionPattern, graphParameterNames, graphPeriods, parameterNamePattern, psPropertyName, reportNamePattern, reservedParameterNames,
 } from './identifiers.js';
-import type { ColumnModel, ExampleModel, ExchangeSourceModel, GraphSourceModel, ParameterModel, ReportModel, SourceModel } from './report-model.js';
+import type { ColumnModel, ExampleModel, ParameterModel, ReportModel } from './report-model.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';
-
-type ObjectValue = Extract<StaticValue, { kind: 'object' }>;
+import { validateSources } from './validate-source.js';
 
 const scalarTypes: Readonly<Record<string, CatalogParameterType>> = {
   string: 'string',
@@ -19,107 +19,8 @@ const scalarTypes: Readonly<Record<string, CatalogParameterType>> = {
 };
 const typeTags = [...Object.keys(scalarTypes), ...Object.keys(scalarTypes).map((tag) => `${tag}[]`)];
 
-class Checker {
-  constructor(readonly problems: DefinitionProblem[]) {}
-
-  report(at: Position, message: string): undefined {
-    this.problems.push({ ...at, message });
-    return undefined;
-  }
-
-  /** Reports properties the shape does not know (typos), then returns the object, or undefined. */
-  object(value: StaticValue | undefined, what: string, known: readonly string[], at: Position): ObjectValue | undefined {
-    if (!value) return this.report(at, `missing ${what}`);
-    if (value.kind === 'unresolved') return undefined;
-    if (value.kind !== 'object') return this.report(value.at, `${what} must be an object, not ${describeValue(value)}`);
-    for (const [name, property] of value.properties) {
-      if (!known.includes(name)) this.report(property.at, `unknown property '${name}' in ${what}; expected one of: ${known.join(', ')}`);
-    }
-    return value;
-  }
-
-  string(object: ObjectValue, name: string, what: string, options: { required?: boolean; nonEmpty?: boolean } = {}): string | undefined {
-    const property = object.properties.get(name);
-    if (!property) return options.required === false ? undefined : this.report(object.at, `missing ${what} ('${name}')`);
-    const value = property.value;
-    if (value.kind === 'unresolved') return undefined;
-    if (value.kind !== 'string') return this.report(value.at, `${what} must be a string, not ${describeValue(value)}`);
-    if (options.nonEmpty !== false && value.value.trim() === '') return this.report(value.at, `${what} must not be empty`);
-    return value.value;
-  }
-
-  boolean(object: ObjectValue, name: string, what: string): boolean | undefined {
-    const value = object.properties.get(name)?.value;
-    if (!value || value.kind === 'unresolved') return undefined;
-    if (value.kind !== 'boolean') return this.report(value.at, `${what} must be true or false, not ${describeValue(value)}`);
-    return value.value;
-  }
-
-  array(object: ObjectValue, name: string, what: string, required: boolean): StaticValue[] | undefined {
-    const value = object.properties.get(name)?.value;
-    if (!value) return required ? this.report(object.at, `missing ${what} ('${name}')`) : [];
-    if (value.kind === 'unresolved') return undefined;
-    if (value.kind !== 'array') return this.report(value.at, `${what} must be an array, not ${describeValue(value)}`);
-    return value.items;
-  }
-}
-
 function controlCharacters(text: string): boolean {
   return /[\u0000-\u001F\u007F]/.test(text);
-}
-
-function validateSource(checker: Checker, value: StaticValue | undefined, at: Position): SourceModel | undefined {
-  const source = checker.object(value, 'the source', ['kind', 'cmdlet', 'input', 'function'], at);
-  if (!source) return undefined;
-  const kind = checker.string(source, 'kind', 'the source kind');
-  if (kind === undefined) return undefined;
-  if (kind === 'graph') return validateGraphSource(checker, source);
-  if (kind !== 'exchange') {
-    return checker.report(source.properties.get('kind')!.value.at, `unknown source kind '${kind}'; supported: 'exchange', 'graph'`);
-  }
-  const functionProperty = source.properties.get('function');
-  if (functionProperty) checker.report(functionProperty.at, "'function' belongs to a graph source; an exchange source names a 'cmdlet'");
-  const cmdlet = checkCmdlet(checker, source, 'the source cmdlet');
-  let input: ExchangeSourceModel['input'];
-  const inputProperty = source.properties.get('input');
-  if (inputProperty) {
-    const inputObject = checker.object(inputProperty.value, 'the input command', ['cmdlet', 'parameters'], inputProperty.at);
-    if (!inputObject) return undefined;
-    const inputCmdlet = checkCmdlet(checker, inputObject, 'the input cmdlet');
-    const parameters: Array<{ name: string; value: string | number | boolean }> = [];
-    const parametersProperty = inputObject.properties.get('parameters');
-    if (parametersProperty) {
-      const given = parametersProperty.value;
-      if (given.kind !== 'object' && given.kind !== 'unresolved') checker.report(given.at, `the input parameters must be an object, not ${describeValue(given)}`);
-      for (const [name, property] of given.kind === 'object' ? given.properties : []) {
-        if (!parameterNamePattern.test(name)) checker.report(property.at, `input parameter name '${name}' is not an identifier (letters and digits)`);
-        const v = property.value;
-        if (v.kind === 'string' || v.kind === 'number' || v.kind === 'boolean') parameters.push({ name, value: v.value });
-        else if (v.kind !== 'unresolved') checker.report(v.at, `input parameter '${name}' must be a string, number or boolean, not ${describeValue(v)}`);
-      }
-    }
-    if (inputCmdlet === undefined) return undefined;
-    input = { cmdlet: inputCmdlet, parameters };
-  }
-  if (cmdlet === undefined) return undefined;
-  return input ? { kind: 'exchange', cmdlet, input } : { kind: 'exchange', cmdlet };
-}
-
-/** A Graph source: only `kind` and `function`; the Exchange-only properties are reported where they are. */
-function validateGraphSource(checker: Checker, source: ObjectValue): GraphSourceModel | undefined {
-  for (const name of ['cmdlet', 'input']) {
-    const property = source.properties.get(name);
-    if (property) checker.report(property.at, `'${name}' belongs to an exchange source; a graph source has only 'kind' and 'function'`);
-  }
-  const name = checker.string(source, 'function', 'the Graph report function');
-  if (name === undefined) return undefined;
-  if (!graphFunctionPattern.test(name)) {
-    return checker.report(
-      source.properties.get('function')!.value.at,
-      `the Graph report function '${name}' is not a report function name: expected 'get', then a capital letter, letters and digits, e.g. 'getMailboxUsageDetail'`,
-    );
-  }
-  return { kind: 'graph', function: name };
 }
 
 /**
@@ -151,15 +52,6 @@ function checkGraphParameters(checker: Checker, items: readonly StaticValue[], p
     }
   });
   if (!period) checker.report(reportAt, `a graph report needs a 'Period' parameter: { name: 'Period', type: { oneOf: [${graphPeriods.map((p) => `'${p}'`).join(', ')}] }, … }`);
-}
-
-function checkCmdlet(checker: Checker, object: ObjectValue, what: string): string | undefined {
-  const cmdlet = checker.string(object, 'cmdlet', what);
-  if (cmdlet === undefined) return undefined;
-  if (!cmdletNamePattern.test(cmdlet)) {
-    return checker.report(object.properties.get('cmdlet')!.value.at, `${what} '${cmdlet}' is not a Verb-Noun cmdlet name`);
-  }
-  return cmdlet;
 }
 
 interface ParsedType {
@@ -350,7 +242,8 @@ export function validateDefinition(value: StaticValue, at: Position, definitionF
   const summary = checker.string(object, 'summary', 'the summary (help text)');
   if (summary !== undefined && controlCharacters(summary)) checker.report(object.properties.get('summary')!.value.at, 'the summary must be one line');
   const description = checker.string(object, 'description', 'the description (help text)');
-  const source = validateSource(checker, object.properties.get('source')?.value, object.at);
+  const validated = validateSources(checker, object.properties.get('source')?.value, object.at);
+  const source = validated?.sources.length === 1 ? validated.sources[0] : undefined;
   const seenParameters = new Map<string, Position>();
   const parameterItems = checker.array(object, 'parameters', 'the parameters', false);
   const parameters = (parameterItems ?? []).map((item) => validateParameter(checker, item, seenParameters));
@@ -363,6 +256,10 @@ export function validateDefinition(value: StaticValue, at: Position, definitionF
   for (const item of columnItems ?? []) {
     columns.push(validateColumn(checker, item, seenColumns, columns.filter((c): c is ColumnModel => c !== undefined), graphProperties));
   }
+  // What the sources name is checked against the report's parameters and columns once all of them are known.
+  if (validated && parameters.every((p) => p !== undefined) && columns.every((c) => c !== undefined)) {
+    for (const check of validated.restChecks) check(parameters as ParameterModel[], columns as ColumnModel[]);
+  }
   const exampleItems = checker.array(object, 'examples', 'the examples (help text)', true);
   if (exampleItems && exampleItems.length === 0) checker.report(object.properties.get('examples')!.value.at, 'a report needs at least one example (help text)');
   const examples = (exampleItems ?? []).map((item) => validateExample(checker, item));
@@ -371,14 +268,14 @@ export function validateDefinition(value: StaticValue, at: Position, definitionF
     if (item.kind === 'string' && /^https:\/\/[^\s]+$/.test(item.value)) links.push(item.value);
     else if (item.kind !== 'unresolved') checker.report(item.at, `a link must be an https:// URL without spaces, not ${describeValue(item)}`);
   }
-  if (problems.length > before || name === undefined || summary === undefined || description === undefined || !source) return undefined;
+  if (problems.length > before || name === undefined || summary === undefined || description === undefined || !validated) return undefined;
   return {
     name,
     verb,
     functionName: `${verb}-Dap${name}`,
     summary,
     description,
-    source,
+    sources: validated.sources,
     parameters: parameters.filter((p): p is ParameterModel => p !== undefined),
     columns: columns.filter((c): c is ColumnModel => c !== undefined),
     examples: examples.filter((e): e is ExampleModel => e !== undefined),

@@ -19,7 +19,7 @@ export function prepareBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSta
 }
 
 /** The backend that runs a report source of each kind. */
-export const backendOfSource: Record<CatalogSource['kind'] | 'exchangeRest', BackendKind> = {
+export const backendOfSource: Record<CatalogSource['kind'], BackendKind> = {
   exchange: 'exchange',
   graph: 'graph',
   exchangeRest: 'exo',
@@ -36,6 +36,5 @@ export function parseBackend(raw: string | undefined): BackendKind | undefined {
 
 /** The backends a report runs on, its default first. */
 export function backendsOf(report: CatalogReport): BackendKind[] {
-  const sources = (report as { sources?: CatalogSource[] }).sources ?? [report.source];
-  return sources.map((source) => backendOfSource[source.kind]);
+  return report.sources.map((source) => backendOfSource[source.kind]);
 }

@@ -13,7 +13,8 @@ function describeParameter(p: CatalogParameter): string {
 export function formatCatalog(catalog: Catalog): string {
   const lines: string[] = [];
   for (const report of catalog.reports) {
-    lines.push(`${report.name}  (${report.function}, ${report.source.kind === 'exchange' ? report.source.cmdlet : `Graph ${report.source.function}`})`);
+    const source = report.sources[0]!;
+    lines.push(`${report.name}  (${report.function}, ${source.kind === 'graph' ? `Graph ${source.function}` : source.cmdlet})`);
     if (report.summary) lines.push(`  ${report.summary}`);
     if (report.parameters.length > 0) {
       lines.push('  parameters:');

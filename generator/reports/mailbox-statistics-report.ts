@@ -4,14 +4,31 @@ export const mailboxStatisticsReport = {
   name: 'MailboxStatisticsReport',
   summary: 'Lists every mailbox with its item count, size and last logon and user action in each customer tenant.',
   description:
-    'Runs Get-Mailbox -ResultSize Unlimited and pipes every mailbox into Get-MailboxStatistics, both inside the remote ' +
-    'Exchange Online session of a customer tenant. Each row is one mailbox: display name, mailbox GUID, number of items, ' +
-    'total size, and the last logon and last user action times.',
-  source: {
-    kind: 'exchange',
-    cmdlet: 'Get-MailboxStatistics',
-    input: { cmdlet: 'Get-Mailbox', parameters: { ResultSize: 'Unlimited' } },
-  },
+    'Runs Get-Mailbox -ResultSize Unlimited, then Get-MailboxStatistics for every mailbox, in a customer tenant. Each row is one mailbox: ' +
+    'display name, mailbox GUID, number of items, total size (as Exchange writes it, and in bytes), and the last logon and last user action times. ' +
+    'Two ways to run it: over the Exchange Online admin API with an Exchange Online token (-AccessToken, from Get-DapExoToken; ' +
+    'Get-MailboxStatistics is called with each mailbox\'s ExternalDirectoryObjectId), which needs the partner app consented in the tenant with ' +
+    'Exchange.ManageAsApp and the Global Reader or Exchange Administrator role (through GDAP: those roles on the relationship); or, ' +
+    'as before, in the remote Exchange Online PowerShell session of the tenant (-Credential), which Microsoft has retired.',
+  source: [
+    {
+      kind: 'exchange',
+      cmdlet: 'Get-MailboxStatistics',
+      input: { cmdlet: 'Get-Mailbox', parameters: { ResultSize: 'Unlimited' } },
+    },
+    {
+      kind: 'exchangeRest',
+      cmdlet: 'Get-MailboxStatistics',
+      select: ['DisplayName', 'MailboxGuid', 'ItemCount', 'TotalItemSize', 'LastLogonTime', 'LastUserActionTime'],
+      forEach: {
+        cmdlet: 'Get-Mailbox',
+        parameters: { ResultSize: 'Unlimited' },
+        select: ['ExternalDirectoryObjectId'],
+        property: 'ExternalDirectoryObjectId',
+        parameter: 'Identity',
+      },
+    },
+  ],
   parameters: [],
   columns: [
     { name: 'DisplayName', type: 'string' },
@@ -24,9 +41,18 @@ export const mailboxStatisticsReport = {
   ],
   examples: [
     {
+      code: "$secret = Read-Host -AsSecureString -Prompt 'Client secret'\n" +
+        'Get-DapGraphToken -TenantId $partnerTenantId -ClientId $appId -ClientSecret $secret | Get-DapGraphCustomer | ' +
+        'Get-DapExoToken -ClientId $appId -ClientSecret $secret | Get-DapMailboxStatisticsReport',
+      description: 'Statistics of every mailbox in every GDAP customer tenant, over the Exchange Online admin API.',
+    },
+    {
       code: 'Get-DapCustomer | Get-DapMailboxStatisticsReport -Credential $credential',
-      description: 'Statistics of every mailbox in every customer tenant.',
+      description: 'The same through the remote Exchange Online PowerShell sessions (retired by Microsoft).',
     },
   ],
-  links: ['https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics'],
+  links: [
+    'https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics',
+    'https://learn.microsoft.com/powershell/module/exchange/get-mailbox',
+  ],
 } satisfies ReportDefinition;

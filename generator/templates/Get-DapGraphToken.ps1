@@ -123,160 +123,39 @@ function Get-DapGraphToken {
         [string] $Scope = 'https://graph.microsoft.com/.default'
     )
     begin {
-        if ($PSCmdlet.ParameterSetName -eq 'Thumbprint') {
-            $store = [System.Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
-            try {
-                $store.Open('ReadOnly, OpenExistingOnly')
-                $Certificate = @($store.Certificates.Find('FindByThumbprint', $CertificateThumbprint, $false)) | Select-Object -First 1
-            }
-            catch {
-                $Certificate = $null
-            }
-            finally {
-                $store.Dispose()
-            }
-            if (-not $Certificate) {
-                $exception = [System.ArgumentException]::new(('No certificate with thumbprint {0} in the current user''s certificate store (My).' -f $CertificateThumbprint))
+        if ($PSCmdlet.ParameterSetName -ne 'Secret') {
+            $found = Resolve-DapCertificate -Certificate $Certificate -Thumbprint $CertificateThumbprint
+            if (-not $found.Certificate) {
                 $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
-                    $exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $CertificateThumbprint))
+                    [System.ArgumentException]::new($found.Message), 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::InvalidArgument, $found.Target))
             }
-        }
-        if ($Certificate -and -not $Certificate.HasPrivateKey) {
-            $exception = [System.ArgumentException]::new(('The certificate {0} has no private key here: a client assertion must be signed with it.' -f $Certificate.Thumbprint))
-            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
-                $exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::InvalidArgument, $Certificate.Thumbprint))
+            $Certificate = $found.Certificate
         }
     }
     process {
-        $uri = '{0}/{1}/oauth2/v2.0/token' -f $LoginUri.TrimEnd('/'), [uri]::EscapeDataString($TenantId)
-        Write-Verbose ('Requesting a Graph token for tenant {0} from {1}' -f $TenantId, $uri)
-        # The secret exists in plain text only inside this hashtable, which is cleared right after the call.
-        $body = @{
-            grant_type = 'client_credentials'
-            client_id  = $ClientId
-            scope      = $Scope
-        }
-        if ($Certificate) {
-            # a fresh assertion per request: its audience is this tenant's token URI
-            $body.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-            $body.client_assertion = New-DapClientAssertion -Certificate $Certificate -ClientId $ClientId -Audience $uri
-        }
-        else {
-            $body.client_secret = [System.Net.NetworkCredential]::new('', $ClientSecret).Password
-        }
-        $answer = $null
-        $failure = $null
-        # The request runs in a pipeline of its own (in this runspace, stopped with it), its
-        # failure caught in there and returned as an ErrorRecord: the caller's -ErrorVariable and
-        # $Error get only the one record written below. Fixed text; the data goes in as the argument.
-        $errorsBefore = $global:Error.Count
-        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
-        try {
-            $script = 'param($Parameters) try { Invoke-RestMethod @Parameters -ErrorAction Stop } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
-            $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
-            [void]$pipeline.AddScript($script, $true).AddArgument($request)
-            $output = @($pipeline.Invoke())
-            $failure = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-            if (-not $failure) { $answer = $output | Select-Object -First 1 }
-        }
-        finally {
-            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
-            # thread, which must never find it disposed; the garbage collector takes it.
-            $pipeline = $null
-            $body.Clear()
-            while ($global:Error.Count -gt $errorsBefore) { $global:Error.RemoveAt(0) }
-        }
-        if ($failure) {
-            $detail = if ($failure.ErrorDetails) { [string]$failure.ErrorDetails.Message } else { '' }
-            $parsed = $null
-            if ($detail -match '^\s*\{') {
-                try { $parsed = $detail | ConvertFrom-Json -ErrorAction Stop } catch { $parsed = $null }
-            }
-            $text = if ($parsed -and $parsed.error) {
-                '{0}: {1}' -f $parsed.error, $parsed.error_description
-            }
-            elseif ($detail) {
-                $detail
+        # The request itself is Invoke-DapTokenRequest's, shared with Get-DapExoToken.
+        $credential = if ($Certificate) { @{ Certificate = $Certificate } } else { @{ ClientSecret = $ClientSecret } }
+        $answer = Invoke-DapTokenRequest -TenantId $TenantId -ClientId $ClientId -LoginUri $LoginUri -Scope $Scope @credential
+        if ($answer.Category) {
+            $message = if ($answer.Category -eq 'InvalidData') {
+                'The token endpoint answered for tenant {0} without an access_token.' -f $TenantId
             }
             else {
-                $failure.Exception.Message
+                'Getting a Graph token for tenant {0} failed: {1}' -f $TenantId, $answer.Text
             }
-            $evidence = @($text, $detail, $failure.Exception.Message) -join "`n"
-            $category, $errorCategory = if ($evidence -match 'AADSTS7000215|AADSTS7000222|AADSTS700027|AADSTS700024|AADSTS50027|AADSTS50012|AADSTS7000218|[Ii]nvalid client secret') {
-                'AuthenticationFailed', 'AuthenticationError'
-            }
-            elseif ($evidence -match 'invalid_client|unauthorized_client|consent|AADSTS65001|AADSTS700016|AADSTS90002') {
-                'AccessDenied', 'PermissionDenied'
-            }
-            else {
-                'RemoteError', 'NotSpecified'
-            }
-            $message = 'Getting a Graph token for tenant {0} failed: {1}' -f $TenantId, $text
-            $exception = [System.Management.Automation.RuntimeException]::new($message, $failure.Exception)
+            $exception = [System.Management.Automation.RuntimeException]::new($message, $answer.Exception)
             $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, "Dap.$category", [System.Management.Automation.ErrorCategory]$errorCategory, $TenantId)
-            if ($category -eq 'AuthenticationFailed') { $PSCmdlet.ThrowTerminatingError($record) }
+                $exception, ('Dap.{0}' -f $answer.Category), [System.Management.Automation.ErrorCategory]$answer.ErrorCategory, $TenantId)
+            if ($answer.Category -eq 'AuthenticationFailed') { $PSCmdlet.ThrowTerminatingError($record) }
             $PSCmdlet.WriteError($record)
             return
         }
-        $plain = [string]$answer.access_token
-        if ([string]::IsNullOrEmpty($plain)) {
-            $exception = [System.InvalidOperationException]::new(('The token endpoint answered for tenant {0} without an access_token.' -f $TenantId))
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, 'Dap.InvalidData', [System.Management.Automation.ErrorCategory]::InvalidData, $TenantId)
-            $PSCmdlet.WriteError($record)
-            return
-        }
-        $lifetime = 3600
-        if (-not [int]::TryParse([string]$answer.expires_in, [ref]$lifetime)) { $lifetime = 3600 }
         [pscustomobject]@{
-            PSTypeName  = 'DapReporting.GraphToken'
+            PSTypeName   = 'DapReporting.GraphToken'
             TenantId     = $TenantId
             TenantDomain = $TenantDomain
-            AccessToken  = [System.Net.NetworkCredential]::new('', $plain).SecurePassword
-            ExpiresOn    = [datetime]::UtcNow.AddSeconds($lifetime)
+            AccessToken  = $answer.Token
+            ExpiresOn    = $answer.ExpiresOn
         }
-    }
-}
-
-function New-DapClientAssertion {
-    <#
-    .SYNOPSIS
-    Private (not exported): the client assertion of a certificate credential, for any token request.
-
-    .DESCRIPTION
-    RFC 7523 as the Microsoft identity platform takes it: header {alg RS256, typ JWT, x5t = base64url
-    of the certificate's SHA-1 hash}, claims aud = the token URI, iss = sub = the client id, a new jti,
-    nbf and iat now, exp 10 minutes later; signed with the certificate's RSA private key (PKCS#1
-    v1.5, SHA-256). .NET only; the key stays in the certificate object.
-    https://learn.microsoft.com/entra/identity-platform/certificate-credentials
-    #>
-    [CmdletBinding()]
-    [OutputType([string])]
-    param(
-        [Parameter(Mandatory)]
-        [System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate,
-
-        [Parameter(Mandatory)]
-        [string] $ClientId,
-
-        [Parameter(Mandatory)]
-        [string] $Audience
-    )
-    $base64Url = { param([byte[]] $Bytes) [System.Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
-    $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
-    if (-not $key) { throw [System.ArgumentException]::new(('The certificate {0} has no RSA private key.' -f $Certificate.Thumbprint)) }
-    try {
-        $now = [System.DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-        $header = [ordered]@{ alg = 'RS256'; typ = 'JWT'; x5t = (& $base64Url $Certificate.GetCertHash()) }
-        $claims = [ordered]@{ aud = $Audience; iss = $ClientId; sub = $ClientId; jti = [guid]::NewGuid().ToString(); nbf = $now; iat = $now; exp = $now + 600 }
-        $signingInput = '{0}.{1}' -f (& $base64Url ([System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $header -Compress)))),
-            (& $base64Url ([System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $claims -Compress))))
-        $signature = $key.SignData([System.Text.Encoding]::ASCII.GetBytes($signingInput),
-            [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
-        '{0}.{1}' -f $signingInput, (& $base64Url $signature)
-    }
-    finally {
-        $key.Dispose()
     }
 }

@@ -14,7 +14,7 @@
 Lists every mailbox with its item count, size and last logon and user action in each customer tenant. All tenants, one CSV.
 
 .DESCRIPTION
-Runs Get-Mailbox -ResultSize Unlimited and pipes every mailbox into Get-MailboxStatistics, both inside the remote Exchange Online session of a customer tenant. Each row is one mailbox: display name, mailbox GUID, number of items, total size, and the last logon and last user action times.
+Runs Get-Mailbox -ResultSize Unlimited, then Get-MailboxStatistics for every mailbox, in a customer tenant. Each row is one mailbox: display name, mailbox GUID, number of items, total size (as Exchange writes it, and in bytes), and the last logon and last user action times. Two ways to run it: over the Exchange Online admin API with an Exchange Online token (-AccessToken, from Get-DapExoToken; Get-MailboxStatistics is called with each mailbox's ExternalDirectoryObjectId), which needs the partner app consented in the tenant with Exchange.ManageAsApp and the Global Reader or Exchange Administrator role (through GDAP: those roles on the relationship); or, as before, in the remote Exchange Online PowerShell session of the tenant (-Credential), which Microsoft has retired.
 
 This script runs the report in every customer tenant of the partner and merges the rows into one CSV file (TenantId and TenantDomain first, then the report columns), listing every tenant that failed in the errors file. It needs no other file: it asks for the partner administrator password (Get-Credential), signs in with MSOnline, discovers the customer tenants and runs up to ThrottleLimit tenants at a time on PowerShell 7 (one at a time on Windows PowerShell 5.1). Exit code: 0 when every tenant succeeded, 1 when some failed, 3 when nothing could run (for example a failed sign-in).
 
@@ -52,6 +52,9 @@ Export-DapAggregateReport
 
 .LINK
 https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics
+
+.LINK
+https://learn.microsoft.com/powershell/module/exchange/get-mailbox
 #>
 [CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]
 param(
@@ -475,7 +478,7 @@ function Get-DapMailboxStatisticsReport {
     Lists every mailbox with its item count, size and last logon and user action in each customer tenant.
 
     .DESCRIPTION
-    Runs Get-Mailbox -ResultSize Unlimited and pipes every mailbox into Get-MailboxStatistics, both inside the remote Exchange Online session of a customer tenant. Each row is one mailbox: display name, mailbox GUID, number of items, total size, and the last logon and last user action times.
+    Runs Get-Mailbox -ResultSize Unlimited, then Get-MailboxStatistics for every mailbox, in a customer tenant. Each row is one mailbox: display name, mailbox GUID, number of items, total size (as Exchange writes it, and in bytes), and the last logon and last user action times. Two ways to run it: over the Exchange Online admin API with an Exchange Online token (-AccessToken, from Get-DapExoToken; Get-MailboxStatistics is called with each mailbox's ExternalDirectoryObjectId), which needs the partner app consented in the tenant with Exchange.ManageAsApp and the Global Reader or Exchange Administrator role (through GDAP: those roles on the relationship); or, as before, in the remote Exchange Online PowerShell session of the tenant (-Credential), which Microsoft has retired.
 
     Runs in one customer tenant per call or per pipeline object: pipe Get-DapCustomer into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (SessionLimit, AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. Only the report parameters that are given (or have a default) are sent to the service.
 
@@ -490,9 +493,15 @@ function Get-DapMailboxStatisticsReport {
     The partner administrator credential.
 
     .EXAMPLE
+    $secret = Read-Host -AsSecureString -Prompt 'Client secret'
+    Get-DapGraphToken -TenantId $partnerTenantId -ClientId $appId -ClientSecret $secret | Get-DapGraphCustomer | Get-DapExoToken -ClientId $appId -ClientSecret $secret | Get-DapMailboxStatisticsReport
+
+    Statistics of every mailbox in every GDAP customer tenant, over the Exchange Online admin API.
+
+    .EXAMPLE
     Get-DapCustomer | Get-DapMailboxStatisticsReport -Credential $credential
 
-    Statistics of every mailbox in every customer tenant.
+    The same through the remote Exchange Online PowerShell sessions (retired by Microsoft).
 
     .INPUTS
     DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
@@ -508,6 +517,9 @@ function Get-DapMailboxStatisticsReport {
 
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics
+
+    .LINK
+    https://learn.microsoft.com/powershell/module/exchange/get-mailbox
     #>
     [CmdletBinding(PositionalBinding = $false)]
     [OutputType([pscustomobject])]

@@ -107,8 +107,9 @@ export class GraphTenantRunner implements TenantRunner {
   }
 
   private async runReport(job: TenantJob, signal: AbortSignal): Promise<TenantOutcome> {
-    if (job.report.source.kind !== 'graph') throw new GraphCallError('InvalidParameter', `${job.report.name} is not a Microsoft Graph report`);
-    const fn = job.report.source.function;
+    const source = job.report.sources.find((s) => s.kind === 'graph');
+    if (!source) throw new GraphCallError('InvalidParameter', `${job.report.name} is not a Microsoft Graph report`);
+    const fn = source.function;
     let url: string;
     try {
       url = reportUrl(this.options.graphBase, fn, reportWindow(job));

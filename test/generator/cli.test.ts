@@ -108,10 +108,11 @@ describe('dap-gen', () => {
 
   it('lists the Graph reports in the catalog the runtime reads, with the graph source and no script', () => {
     const catalog = JSON.parse(readFileSync(join(moduleDir, 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as {
-      reports: Array<{ name: string; function: string; script?: string; source: { kind: string; function?: string }; parameters: Array<{ name: string }> }>;
+      reports: Array<{ name: string; function: string; script?: string; sources: Array<{ kind: string; function?: string }>; parameters: Array<{ name: string }> }>;
     };
-    const graph = catalog.reports.filter((r) => r.source.kind === 'graph');
-    expect(graph.map((r) => [r.name, r.function, r.source.function, r.parameters.map((p) => p.name).join(','), r.script])).toEqual([
+    const graph = catalog.reports.filter((r) => r.sources.some((s) => s.kind === 'graph'));
+    expect(graph.every((r) => r.sources.length === 1)).toBe(true);
+    expect(graph.map((r) => [r.name, r.function, r.sources[0]!.function, r.parameters.map((p) => p.name).join(','), r.script])).toEqual([
       ['EmailActivityUserDetail', 'Get-DapEmailActivityUserDetail', 'getEmailActivityUserDetail', 'Period,Date', undefined],
       ['MailboxUsageDetail', 'Get-DapMailboxUsageDetail', 'getMailboxUsageDetail', 'Period', undefined],
       ['MailboxUsageMailboxCounts', 'Get-DapMailboxUsageMailboxCounts', 'getMailboxUsageMailboxCounts', 'Period', undefined],
@@ -137,7 +138,7 @@ describe('dap-gen', () => {
     expect(existsSync(join(out, 'scripts', 'InboxRuleReport.ps1'))).toBe(true);
     const catalog = JSON.parse(readFileSync(join(out, 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as { reports: Array<{ name: string }> };
     expect(catalog.reports.map((r) => r.name)).toContain('InboxRuleReport');
-    expect(catalog.reports).toHaveLength(13);
+    expect(catalog.reports).toHaveLength(17);
     const check = await runPwshScript(
       [
         'Import-Module -Name ([System.IO.Path]::Combine($env:DAP_OUT, "DapReporting", "DapReporting.psd1"))',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateModule } from '../../generator/generate-module.js';
 import { generatedMarker } from '../../generator/generated-header.js';
-import { fixturePackage, generateFor, nastyDefinitions, sampleDefinitions } from './generator-fixtures.js';
+import { fixturePackage, generateFor, nastyDefinitions, restDefinitions, sampleDefinitions } from './generator-fixtures.js';
 
 describe('generateModule', () => {
   const files = generateFor([sampleDefinitions]);
@@ -11,13 +11,22 @@ describe('generateModule', () => {
       'DapReporting/DapReporting.catalog.json',
       'DapReporting/DapReporting.psd1',
       'DapReporting/DapReporting.psm1',
+      'DapReporting/Private/ConvertTo-DapCellText.ps1',
+      'DapReporting/Private/ConvertTo-DapExoValue.ps1',
+      'DapReporting/Private/Invoke-DapExoReport.ps1',
+      'DapReporting/Private/Invoke-DapExoRequest.ps1',
+      'DapReporting/Private/Invoke-DapTokenRequest.ps1',
+      'DapReporting/Private/New-DapClientAssertion.ps1',
+      'DapReporting/Private/Resolve-DapCertificate.ps1',
       'DapReporting/Public/Connect-DapPartner.ps1',
       'DapReporting/Public/Export-DapAggregateReport.ps1',
       'DapReporting/Public/Get-DapCustomer.ps1',
+      'DapReporting/Public/Get-DapExoToken.ps1',
       'DapReporting/Public/Get-DapGraphCustomer.ps1',
       'DapReporting/Public/Get-DapGraphSample.ps1',
       'DapReporting/Public/Get-DapGraphToken.ps1',
       'DapReporting/Public/Get-DapTypedSample.ps1',
+      'DapReporting/Public/Invoke-DapExoCommand.ps1',
       'DapReporting/Public/Invoke-DapGraphReport.ps1',
       'DapReporting/Public/Invoke-DapTenantReport.ps1',
       'DapReporting/Public/Measure-DapPipedSample.ps1',
@@ -43,7 +52,8 @@ describe('generateModule', () => {
       expect(content).not.toMatch(/\r/);
       expect(content).not.toMatch(/\b20\d\d-\d\d-\d\dT\d\d:/);
       if (relative.endsWith('.json')) continue;
-      const header = content.split('\n').slice(0, 16).join('\n');
+      const header = content.split('# </auto-generated>')[0]!;
+      expect(header.split('\n').length).toBeLessThan(40);
       expect(header).toContain(generatedMarker);
       expect(header).toContain('npx dap-gen');
       expect(header).toMatch(/Do not edit/);
@@ -56,13 +66,13 @@ describe('generateModule', () => {
     expect(Object.keys(catalog)).toEqual(['module', 'version', 'reports']);
     expect(catalog).toMatchObject({ module: 'DapReporting', version: '1.2.3' });
     const [typed] = catalog.reports as Array<Record<string, unknown>>;
-    expect(Object.keys(typed!)).toEqual(['name', 'function', 'script', 'summary', 'definitionFile', 'source', 'parameters', 'columns']);
+    expect(Object.keys(typed!)).toEqual(['name', 'function', 'script', 'summary', 'definitionFile', 'sources', 'parameters', 'columns']);
     expect(typed).toMatchObject({
       name: 'TypedSample',
       function: 'Get-DapTypedSample',
       script: 'scripts/TypedSample.ps1',
       definitionFile: 'test/fixtures/definitions/sample-reports.ts',
-      source: { kind: 'exchange', cmdlet: 'Get-TypedSample' },
+      sources: [{ kind: 'exchange', cmdlet: 'Get-TypedSample' }],
     });
     expect((typed!.parameters as unknown[]).slice(0, 2)).toEqual([
       { name: 'Label', type: 'string', array: false, required: true, help: 'A required string.' },
@@ -78,7 +88,7 @@ describe('generateModule', () => {
       function: 'Get-DapGraphSample',
       summary: 'A Microsoft Graph report with both URL forms and CSV headers that are not identifiers.',
       definitionFile: 'test/fixtures/definitions/sample-reports.ts',
-      source: { kind: 'graph', function: 'getGraphSample' },
+      sources: [{ kind: 'graph', function: 'getGraphSample' }],
       parameters: [
         { name: 'Period', type: 'string', array: false, required: false, default: 'D30', values: ['D7', 'D30', 'D90', 'D180'], help: 'The days covered.' },
         { name: 'Date', type: 'datetime', array: false, required: false, help: 'One day.' },
@@ -120,10 +130,12 @@ describe('generateModule', () => {
   it('lists the functions explicitly in the manifest and the root module, never *', () => {
     const manifest = files.get('DapReporting/DapReporting.psd1')!;
     expect(manifest).toContain(
-      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapGraphCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', " +
-        "'Get-DapTypedSample', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')",
+      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapExoToken', 'Get-DapGraphCustomer', 'Get-DapGraphSample', " +
+        "'Get-DapGraphToken', 'Get-DapTypedSample', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')",
     );
     expect(manifest).not.toContain("'*'");
+    expect(manifest.split('\n').find((line) => line.includes('FunctionsToExport'))).not.toContain('Invoke-DapExoReport');
+    expect(files.get('DapReporting/DapReporting.psm1')).toContain(". ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapExoReport.ps1'))");
     expect(manifest).not.toContain('RequiredModules');
     expect(files.get('DapReporting/DapReporting.psm1')).toContain("Export-ModuleMember -Function @('Connect-DapPartner', 'Export-DapAggregateReport'");
   });
@@ -136,12 +148,49 @@ describe('generateModule', () => {
     expect(manifest).toContain("            ReleaseNotes = 'Fixture release notes.\nSecond line.'\n");
     expect(manifest).toMatch(/Tags {9}= @\('Partner', .*'PSEdition_Core'/);
     expect(manifest).toMatch(/Description {10}= '.*need the MSOnline module; it is not a required module, so that the Microsoft Graph commands load without it\.'/);
-    expect(manifest.split('\n').slice(0, 20).join('\n')).toMatch(/#   package\.json\n#   CHANGELOG\.md\n/);
+    expect(manifest.split('\n').slice(0, 40).join('\n')).toMatch(/#   package\.json\n#   CHANGELOG\.md\n/);
   });
 
   it('writes a prerelease version as ModuleVersion plus Prerelease', () => {
     const manifest = generateModule({ reports: [], package: fixturePackage('2.0.0-beta1') }).get('DapReporting/DapReporting.psd1')!;
     expect(manifest).toContain("    ModuleVersion        = '2.0.0'\n");
     expect(manifest).toContain("            Prerelease   = 'beta1'\n");
+  });
+});
+
+describe('generateModule with exchangeRest reports', () => {
+  const files = generateFor([restDefinitions]);
+  const own = ['DapReporting/DapReporting.catalog.json', 'DapReporting/Public/Get-DapRestAndRemotingSample.ps1', 'DapReporting/Public/Get-DapRestWindowSample.ps1',
+    'scripts/RestAndRemotingSample.ps1', 'scripts/RestWindowSample.ps1'];
+
+  it.each(own)('%s matches its golden file', async (relative) => {
+    await expect(files.get(relative)).toMatchFileSnapshot(`./__golden__/rest/${relative}`);
+  });
+
+  it('writes every source into the catalog, the first one the default, and a script after the first', () => {
+    const catalog = JSON.parse(files.get('DapReporting/DapReporting.catalog.json')!) as { reports: Array<Record<string, unknown>> };
+    const [both, window] = catalog.reports;
+    expect(both).toMatchObject({ name: 'RestAndRemotingSample', script: 'scripts/RestAndRemotingSample.ps1' });
+    expect((both!.sources as Array<{ kind: string }>).map((s) => s.kind)).toEqual(['exchangeRest', 'exchange']);
+    expect(window!.sources).toEqual([{
+      kind: 'exchangeRest',
+      cmdlet: 'Get-MessageTraceV2',
+      parameters: { SubjectFilterType: 'Contains' },
+      dateWindow: { start: 'StartDate', end: 'EndDate', days: 10 },
+      continueWith: { sizeParameter: 'ResultSize', size: 5000, from: { StartingRecipientAddress: 'RecipientAddress', EndDate: 'Received' } },
+      rows: { kind: 'externalRecipients', columns: ['RecipientAddress'], matchColumn: 'Outside' },
+    }]);
+  });
+
+  it('gives a report with both Exchange sources one function with two parameter sets, the first source the default', () => {
+    const fn = files.get('DapReporting/Public/Get-DapRestAndRemotingSample.ps1')!;
+    expect(fn).toContain("[CmdletBinding(DefaultParameterSetName = 'Rest', PositionalBinding = $false)]");
+    expect(fn).toContain("[Parameter(Mandatory, ParameterSetName = 'Remoting')]\n        [pscredential] $Credential");
+    expect(fn).toContain("[Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Rest')]\n        [securestring] $AccessToken");
+    expect(fn).toContain("Consumed     = @('InactiveDays')");
+    expect(fn).toContain('Invoke-DapTenantReport @invoke');
+    // the remoting form is still in Export-DapAggregateReport; the admin API script is the report's own
+    expect(files.get('DapReporting/Public/Export-DapAggregateReport.ps1')).toContain("'RestAndRemotingSample' = 'Get-DapRestAndRemotingSample'");
+    expect(files.get('scripts/RestAndRemotingSample.ps1')).toContain('Get-DapExoToken -TenantId $customer.TenantId');
   });
 });

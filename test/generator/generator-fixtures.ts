@@ -9,6 +9,7 @@ import type { PackageFacts } from '../../generator/package-facts.js';
 
 export const fixturesDir = join(projectRoot, 'test', 'fixtures', 'definitions');
 export const sampleDefinitions = join(fixturesDir, 'sample-reports.ts');
+export const restDefinitions = join(fixturesDir, 'rest-reports.ts');
 export const nastyDefinitions = join(fixturesDir, 'injection', 'nasty-report.ts');
 export const fiveMistakes = join(fixturesDir, 'invalid', 'five-mistakes.ts');
 export const graphMistakes = join(fixturesDir, 'invalid', 'graph-mistakes.ts');

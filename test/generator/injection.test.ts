@@ -17,7 +17,10 @@ const allowedCommands = new Set([
   'Invoke-WebRequest', 'Invoke-RestMethod', 'Start-Sleep', 'ConvertFrom-Json', 'ConvertFrom-Csv',
   'Get-DapGraphToken', 'Invoke-DapGraphReport',
   // Get-DapGraphToken's private client assertion builder, which serialises its fixed header and claims
-  'New-DapClientAssertion', 'ConvertTo-Json',
+  'New-DapClientAssertion', 'Resolve-DapCertificate',
+  // the Exchange admin API functions and their script
+  'Get-DapExoToken', 'Get-DapGraphCustomer', 'Invoke-DapTokenRequest', 'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'ConvertTo-DapExoValue',
+  'ConvertTo-DapCellText', 'ConvertTo-Json', 'Add-Member', 'Read-Host', 'ConvertTo-SecureString', 'Sort-Object', 'Get-DapNastyRestReport',
 ]);
 /** The only dynamic invocations (& $x / . $x): the command names they hold come from validated parameters. */
 const allowedDynamic = new Set([
@@ -30,6 +33,8 @@ const allowedDynamic = new Set([
   '$stop', '$makeWritable', '$csvField', '$isolated',
   // New-DapClientAssertion's local script block, fixed text of the template.
   '$base64Url',
+  // Invoke-DapExoRequest's, Invoke-DapExoReport's and the exchangeRest script's, fixed text of the templates.
+  '$parseJson', '$fail', '$asUtc', '$call', '$categoryOf',
 ]);
 
 describe('definitions that try to inject PowerShell', () => {
@@ -44,7 +49,8 @@ describe('definitions that try to inject PowerShell', () => {
 
   it('generate files that parse', () => {
     const parsed = lines.filter((l) => l.startsWith('PARSE '));
-    expect(parsed.length).toBe(12); // psd1, psm1, seven shared functions, two report functions, one script (none for the Graph report)
+    // psd1, psm1, nine shared public and seven private functions, three report functions, two scripts (none for the Graph report)
+    expect(parsed.length).toBe(23);
     for (const line of parsed) expect(line).toMatch(/ 0$/);
   });
 
@@ -84,5 +90,18 @@ describe('definitions that try to inject PowerShell', () => {
     expect(lines).toContain(`DEFAULT ${fn} Period ${b64('D7')}`);
     expect(lines).toContain(`DEFAULT ${fn} GraphUri ${b64('https://graph.microsoft.com')}`);
     expect(lines.filter((l) => l.startsWith('SET DapReporting/Public/Invoke-DapGraphReport.ps1 Function ')).map((l) => fromB64(l.split(' ')[3]!))).toEqual(['getNastyGraphReport']);
+  });
+
+  it('keep the exchangeRest function to its shape: the plan holds every text as one string constant, the commands are the fixed ones', () => {
+    const fn = 'DapReporting/Public/Get-DapNastyRestReport.ps1';
+    expect([...new Set(lines.filter((l) => l.startsWith(`CMD ${fn} `)).map((l) => l.split(' ')[2]))].sort()).toEqual(['Invoke-DapExoReport', 'Invoke-DapTenantReport']);
+    expect(lines.filter((l) => l.startsWith(`DYNAMIC ${fn} `))).toEqual([]);
+    const strings = lines.filter((l) => l.startsWith(`STRING ${fn} `)).map((l) => fromB64(l.split(' ')[2]!));
+    for (const text of [nasty, "Outside '; Stop-Computer; '", 'Get-NastyRest', 'Since', 'Until']) expect(strings).toContain(text);
+    expect(lines).toContain(`DEFAULT ${fn} Text ${b64(nasty)}`);
+    expect(lines).toContain('HELP-PARAMS Get-DapNastyRestReport TenantId,InitialDomain,Credential,AccessToken,Since,Until,Text,ExchangeUri');
+    const script = 'scripts/NastyRestReport.ps1';
+    expect(lines).toContain(`DEFAULT ${script} Text ${b64(nasty)}`);
+    expect(lines.filter((l) => l.startsWith(`STRING ${script} `)).map((l) => fromB64(l.split(' ')[2]!))).toContain(nasty);
   });
 });

@@ -26,16 +26,20 @@ export const r = {
 const GRAPH_PERIOD = "{ name: 'Period', type: { oneOf: ['D7', 'D30', 'D90', 'D180'] }, help: 'h' }";
 
 describe('loadDefinitions', () => {
-  it('reads the built-in catalog: the eight Exchange and four Graph reports, no problem', () => {
+  it('reads the built-in catalog: the eight remoting, four Graph and four Exchange admin API reports, no problem', () => {
     const loaded = loadDefinitions(builtinDefinitionFiles());
     expect(loaded.problems.map(formatProblem)).toEqual([]);
     expect(loaded.reports.map((r) => r.name).sort()).toEqual([
-      'ConnectionByClientTypeReport', 'EmailActivityUserDetail', 'MailboxActivityReport', 'MailboxStatisticsReport', 'MailboxUsageDetail',
-      'MailboxUsageDetailReport', 'MailboxUsageMailboxCounts', 'MailboxUsageReport', 'MessageTraceReport', 'Office365ActiveUserDetail',
-      'StaleMailboxDetailReport', 'StaleMailboxReport',
+      'CasMailboxProtocolReport', 'ConnectionByClientTypeReport', 'EmailActivityUserDetail', 'InboxRuleExternalForwardingReport', 'MailboxActivityReport',
+      'MailboxStatisticsReport', 'MailboxUsageDetail', 'MailboxUsageDetailReport', 'MailboxUsageMailboxCounts', 'MailboxUsageReport', 'MessageTraceReport',
+      'MessageTraceV2Report', 'Office365ActiveUserDetail', 'StaleMailboxDetailReport', 'StaleMailboxReport', 'UnusedMailboxReport',
     ]);
+    expect(Object.fromEntries(loaded.reports.map((r) => [r.name, r.sources.map((s) => s.kind).join('+')]))).toMatchObject({
+      MailboxStatisticsReport: 'exchange+exchangeRest', UnusedMailboxReport: 'exchangeRest', InboxRuleExternalForwardingReport: 'exchangeRest',
+      CasMailboxProtocolReport: 'exchangeRest', MessageTraceV2Report: 'exchangeRest', MessageTraceReport: 'exchange', MailboxUsageDetail: 'graph',
+    });
     const statistics = loaded.reports.find((r) => r.name === 'MailboxStatisticsReport');
-    expect(statistics?.source).toEqual({
+    expect(statistics?.sources[0]).toEqual({
       kind: 'exchange', cmdlet: 'Get-MailboxStatistics', input: { cmdlet: 'Get-Mailbox', parameters: [{ name: 'ResultSize', value: 'Unlimited' }] },
     });
     const activity = loaded.reports.find((r) => r.name === 'MailboxActivityReport');
@@ -62,7 +66,7 @@ describe('loadDefinitions', () => {
     ]],
   ])('reads the built-in Graph report %s: function %s, parameters %j, the service\'s columns', (name, fn, parameters, columns) => {
     const report = loadDefinitions(builtinDefinitionFiles()).reports.find((r) => r.name === name);
-    expect(report).toMatchObject({ functionName: `Get-Dap${name}`, source: { kind: 'graph', function: fn } });
+    expect(report).toMatchObject({ functionName: `Get-Dap${name}`, sources: [{ kind: 'graph', function: fn }] });
     expect(report?.parameters.map((p) => p.name)).toEqual(parameters);
     expect(report?.parameters[0]).toMatchObject({ type: 'string', values: periodValues, default: 'D7', required: false });
     if (parameters.includes('Date')) expect(report?.parameters[1]).toMatchObject({ type: 'datetime', array: false, required: false });

@@ -36,6 +36,7 @@ describe.each([
     const expected = [
       ...readdirSync(join(moduleRoot, 'DapReporting')).filter((f) => /\.ps[dm]?1$/.test(f)).map((f) => `DapReporting/${f}`),
       ...readdirSync(join(moduleRoot, 'DapReporting', 'Public')).map((f) => `DapReporting/Public/${f}`),
+      ...readdirSync(join(moduleRoot, 'DapReporting', 'Private')).map((f) => `DapReporting/Private/${f}`),
       ...readdirSync(join(moduleRoot, 'scripts')).map((f) => `scripts/${f}`),
     ].sort();
     expect(lines.filter((l) => l.startsWith('PARSE-ERROR'))).toEqual([]);

@@ -252,7 +252,7 @@ describe('dap-report run --backend graph against the simulator', () => {
 
 const projectCatalogHasGraph = (() => {
   try {
-    return readCatalog().reports.some((r) => r.name === 'MailboxUsageDetail' && r.source.kind === 'graph');
+    return readCatalog().reports.some((r) => r.name === 'MailboxUsageDetail' && r.sources[0]?.kind === 'graph');
   } catch {
     return false;
   }

@@ -11,30 +11,50 @@ function Get-DapMailboxStatisticsReport {
     Lists every mailbox with its item count, size and last logon and user action in each customer tenant.
 
     .DESCRIPTION
-    Runs Get-Mailbox -ResultSize Unlimited and pipes every mailbox into Get-MailboxStatistics, both inside the remote Exchange Online session of a customer tenant. Each row is one mailbox: display name, mailbox GUID, number of items, total size, and the last logon and last user action times.
+    Runs Get-Mailbox -ResultSize Unlimited, then Get-MailboxStatistics for every mailbox, in a customer tenant. Each row is one mailbox: display name, mailbox GUID, number of items, total size (as Exchange writes it, and in bytes), and the last logon and last user action times. Two ways to run it: over the Exchange Online admin API with an Exchange Online token (-AccessToken, from Get-DapExoToken; Get-MailboxStatistics is called with each mailbox's ExternalDirectoryObjectId), which needs the partner app consented in the tenant with Exchange.ManageAsApp and the Global Reader or Exchange Administrator role (through GDAP: those roles on the relationship); or, as before, in the remote Exchange Online PowerShell session of the tenant (-Credential), which Microsoft has retired.
 
-    Runs in one customer tenant per call or per pipeline object: pipe Get-DapCustomer into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (SessionLimit, AccessDenied, Throttled, InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. Only the report parameters that are given (or have a default) are sent to the service.
+    With -AccessToken (parameter set Rest): Runs Get-Mailbox, then Get-MailboxStatistics once per object it returns (its ExternalDirectoryObjectId sent as -Identity) in one customer tenant over the Exchange Online admin API (POST <ExchangeUri>/adminapi/beta/<TenantId>/InvokeCommand), every page, and returns one typed object per row: TenantId, TenantDomain, then the report columns (see OUTPUTS). Needs an Exchange Online token for the customer tenant (Get-DapExoToken, scope https://outlook.office365.com/.default): the partner's app consented in the customer tenant with the Exchange.ManageAsApp application permission and an Entra role that can read the data there (Global Reader, or Exchange Administrator), or, for a partner user, a GDAP relationship that grants Exchange Administrator or Global Reader. Runs in one tenant per call or per pipeline object: pipe Get-DapExoToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, Throttled, InvalidParameter, NotFound or RemoteError) and returns no rows, and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled call (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
+
+    With -Credential (parameter set Remoting): runs Get-MailboxStatistics in the remote Exchange Online session of the tenant (retired by Microsoft; kept for existing scripts) and returns untyped objects; a failed tenant writes one Dap.<Category> error (SessionLimit, AccessDenied, Throttled, InvalidParameter or RemoteError). Only the report parameters that are given (or have a default) are sent to the service.
 
     .PARAMETER TenantId
-    The customer tenant id (a GUID), e.g. from Get-DapCustomer.
+    The customer tenant id (a GUID), e.g. from Get-DapExoToken or Get-DapCustomer.
 
     .PARAMETER InitialDomain
-    The customer tenant initial domain, e.g. contoso.onmicrosoft.com, e.g. from Get-DapCustomer.
+    The customer tenant domain: required with -Credential (the initial domain, e.g. contoso.onmicrosoft.com); with -AccessToken only copied into every row.
     Alias: TenantDomain.
 
     .PARAMETER Credential
-    The partner administrator credential.
+    The partner administrator credential (parameter set Remoting).
+
+    .PARAMETER AccessToken
+    An Exchange Online access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapExoToken (scope https://outlook.office365.com/.default). Selects the parameter set Rest.
+
+    .PARAMETER ExchangeUri
+    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com. Parameter set Rest only.
+
+    .EXAMPLE
+    $secret = Read-Host -AsSecureString -Prompt 'Client secret'
+    Get-DapGraphToken -TenantId $partnerTenantId -ClientId $appId -ClientSecret $secret | Get-DapGraphCustomer | Get-DapExoToken -ClientId $appId -ClientSecret $secret | Get-DapMailboxStatisticsReport
+
+    Statistics of every mailbox in every GDAP customer tenant, over the Exchange Online admin API.
 
     .EXAMPLE
     Get-DapCustomer | Get-DapMailboxStatisticsReport -Credential $credential
 
-    Statistics of every mailbox in every customer tenant.
+    The same through the remote Exchange Online PowerShell sessions (retired by Microsoft).
 
     .INPUTS
-    DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
+    DapReporting.ExoToken (from Get-DapExoToken) for the Rest set; DapReporting.Customer (from Get-DapCustomer), or any object with TenantId and InitialDomain (or TenantDomain) properties, bound by property name.
 
     .OUTPUTS
-    System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then DisplayName, MailboxGuid, ItemCount, TotalItemSize, LastLogonTime, LastUserActionTime.
+    With -AccessToken: DapReporting.MailboxStatisticsReport, one per row: TenantId, TenantDomain, then DisplayName [string], MailboxGuid [string], ItemCount [long], TotalItemSize [string], TotalItemSizeBytes [long], LastLogonTime [datetime], LastUserActionTime [datetime]. With -Credential: System.Management.Automation.PSCustomObject, one per row: TenantId, TenantDomain, then the columns.
+
+    .LINK
+    Get-DapExoToken
+
+    .LINK
+    Invoke-DapExoCommand
 
     .LINK
     Get-DapCustomer
@@ -44,26 +64,68 @@ function Get-DapMailboxStatisticsReport {
 
     .LINK
     https://learn.microsoft.com/powershell/module/exchange/get-mailboxstatistics
+
+    .LINK
+    https://learn.microsoft.com/powershell/module/exchange/get-mailbox
     #>
-    [CmdletBinding(PositionalBinding = $false)]
-    [OutputType([pscustomobject])]
+    [CmdletBinding(DefaultParameterSetName = 'Remoting', PositionalBinding = $false)]
+    [OutputType('DapReporting.MailboxStatisticsReport')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
         [string] $TenantId,
 
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Remoting')]
+        [Parameter(ValueFromPipelineByPropertyName, ParameterSetName = 'Rest')]
         [Alias('TenantDomain')]
+        [AllowEmptyString()]
         [ValidateScript({
-            if ($_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
+            if ($_ -eq '' -or $_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
             throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)
         })]
-        [string] $InitialDomain,
+        [string] $InitialDomain = '',
 
-        [Parameter(Mandatory)]
-        [pscredential] $Credential
+        [Parameter(Mandatory, ParameterSetName = 'Remoting')]
+        [pscredential] $Credential,
+
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Rest')]
+        [securestring] $AccessToken,
+
+        [Parameter(ParameterSetName = 'Rest')]
+        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [string] $ExchangeUri = 'https://outlook.office365.com'
     )
     process {
+        if ($PSCmdlet.ParameterSetName -eq 'Rest') {
+            $reportParameters = @{}
+            $plan = @{
+                TypeName     = 'DapReporting.MailboxStatisticsReport'
+                Cmdlet       = 'Get-MailboxStatistics'
+                Parameters   = [ordered]@{}
+                Select       = @('DisplayName', 'MailboxGuid', 'ItemCount', 'TotalItemSize', 'LastLogonTime', 'LastUserActionTime')
+                ForEach      = @{ Cmdlet = 'Get-Mailbox'; Parameters = [ordered]@{ 'ResultSize' = 'Unlimited' }; Select = @('ExternalDirectoryObjectId'); Property = 'ExternalDirectoryObjectId'; Parameter = 'Identity' }
+                DateWindow   = $null
+                ContinueWith = $null
+                Rows         = $null
+                Consumed     = @()
+                Columns      = @(
+                    @{ Name = 'DisplayName'; Type = 'string'; BytesOf = $null }
+                    @{ Name = 'MailboxGuid'; Type = 'string'; BytesOf = $null }
+                    @{ Name = 'ItemCount'; Type = 'integer'; BytesOf = $null }
+                    @{ Name = 'TotalItemSize'; Type = 'string'; BytesOf = $null }
+                    @{ Name = 'TotalItemSizeBytes'; Type = 'integer'; BytesOf = 'TotalItemSize' }
+                    @{ Name = 'LastLogonTime'; Type = 'datetime'; BytesOf = $null }
+                    @{ Name = 'LastUserActionTime'; Type = 'datetime'; BytesOf = $null }
+                )
+            }
+            Invoke-DapExoReport -TenantId $TenantId -TenantDomain $InitialDomain -AccessToken $AccessToken -ExchangeUri $ExchangeUri -Plan $plan -ReportParameters $reportParameters -Caller $PSCmdlet
+            return
+        }
+        if ($InitialDomain -eq '') {
+            $exception = [System.ArgumentException]::new('-InitialDomain is required with -Credential: the initial domain of the customer tenant, e.g. contoso.onmicrosoft.com.')
+            $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::InvalidArgument, $TenantId))
+            return
+        }
         $reportParameters = @{}
         $invoke = @{
             TenantId      = $TenantId

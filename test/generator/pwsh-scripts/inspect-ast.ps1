@@ -14,6 +14,11 @@ foreach ($file in [System.IO.Directory]::GetFiles($ModuleRoot, '*', [System.IO.S
         $name = $command.GetCommandName()
         if ($name) { "CMD $relative $name" } else { "DYNAMIC $relative $(ConvertTo-Base64 $command.CommandElements[0].Extent.Text)" }
     }
+    if ($relative -match 'NastyRest') {
+        foreach ($constant in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.StringConstantExpressionAst] }, $true)) {
+            "STRING $relative $(ConvertTo-Base64 $constant.Value)"
+        }
+    }
     foreach ($parameter in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.ParameterAst] }, $true)) {
         $name = $parameter.Name.VariablePath.UserPath
         $default = $parameter.DefaultValue
