@@ -184,7 +184,7 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
     if (!outcome.ok) return fail(outcome.failure);
 
     const prefer = typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined;
-    const size = pageSizeOf(prefer);
+    const size = Math.min(pageSizeOf(prefer), world.scenario.limits.exoPageSize);
     const offset = skip?.o ?? 0;
     const selectText = queryValue(url, '$select');
     const body: Record<string, unknown> = {

@@ -213,8 +213,10 @@ export const scenarioSchema = z.strictObject({
       newSessionRate: z.strictObject({ max: z.number().int().min(1), windowSeconds: z.number().positive().default(60) }).optional(),
       /** Contracts returned by Get-MsolPartnerContract without -All or -MaxResults. */
       contractPageSize: z.number().int().min(1).default(500),
+      /** The Exchange admin API's own page size: at most this many objects a page, whatever the client prefers (the service may answer fewer). */
+      exoPageSize: z.number().int().min(1).max(1000).default(1000),
     })
-    .default({ maxSessionsPerAccount: MAX_SESSIONS_PER_ACCOUNT, sessionExpirySeconds: SESSION_IDLE_EXPIRY_SECONDS, contractPageSize: 500 }),
+    .default({ maxSessionsPerAccount: MAX_SESSIONS_PER_ACCOUNT, sessionExpirySeconds: SESSION_IDLE_EXPIRY_SECONDS, contractPageSize: 500, exoPageSize: 1000 }),
   latency: z
     .strictObject({
       signInMs: nonNegativeMs.default(0),
