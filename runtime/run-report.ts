@@ -342,7 +342,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
       attempts: running.attempts.map((a) => (a.endMs < 0 ? { ...a, endMs: endedAt.getTime() - startedAt.getTime() } : a)),
       tenants,
     };
-    if (context.argv) summary.command = redactCommand(context.argv, secretsOf(deps.env, plan.users));
+    if (context.argv) summary.command = redactCommand(context.argv, secretsOf(deps.env, plan.users), backend.redact?.bind(backend));
     if (columns) summary.columns = columns;
     if (simulatorStats) summary.simulator = simulatorStats;
     await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);

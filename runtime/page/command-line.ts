@@ -17,9 +17,10 @@ export function secretsOf(env: NodeJS.ProcessEnv, users: readonly string[] = [])
 /**
  * The command line as the page shows it: argv never holds secrets (they come from the environment,
  * stdin or a prompt), but a value after a secret-like flag, a secret-like --param and anything the
- * run knows as a secret are replaced by [redacted] all the same.
+ * run knows as a secret (`secrets`, and those only the backend knows, through `clean`) are replaced
+ * by [redacted] all the same.
  */
-export function redactCommand(argv: readonly string[], secrets: readonly string[] = []): string[] {
+export function redactCommand(argv: readonly string[], secrets: readonly string[] = [], clean: (text: string) => string = (text) => text): string[] {
   const redactor = new Redactor();
   for (const secret of secrets) redactor.add(secret);
   const out: string[] = [];
@@ -32,7 +33,7 @@ export function redactCommand(argv: readonly string[], secrets: readonly string[
       out.push(arg, '[redacted]');
       i += 1;
     } else if (argv[i - 1] === '--param' && secretParam.test(arg)) out.push(`${arg.slice(0, arg.indexOf('='))}=[redacted]`);
-    else out.push(redactor.clean(arg));
+    else out.push(clean(redactor.clean(arg)));
   }
   return out;
 }

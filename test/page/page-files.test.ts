@@ -13,7 +13,8 @@ import { redactCommand, secretsOf, shellLine } from '../../runtime/page/command-
 import { jsonForScript } from '../../runtime/page/render-page.js';
 import type { RunSummary } from '../../runtime/summary.js';
 import { Capture, tempDir } from '../runtime/fakes.js';
-import { graphWorld, runGraph, writeScenario } from '../runtime/graph-harness.js';
+import { APP_ID, PARTNER_TENANT, graphWorld, runGraph, writeScenario } from '../runtime/graph-harness.js';
+import { startSimulator } from '../../simulator/index.js';
 import { launch, openPage } from './browser.js';
 
 const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -44,6 +45,28 @@ describe('the command line on the page', () => {
 
   it('is shown as a shell would read it back', () => {
     expect(shellLine(['run', '--tenant', "O'Brien & Co", '--out', 'a b.csv'])).toBe("run --tenant 'O'\\''Brien & Co' --out 'a b.csv'");
+  });
+});
+
+describe('the command line a run records', () => {
+  it('holds no secret the backend knows, even one read from stdin', async () => {
+    const cwd = tempDir('dap-page-secret-');
+    // shaped like a domain, so that --exclude takes it (no one would put a secret there: the page must cope anyway)
+    const secret = 'stdin-only-secret-7f3a9c.example.com';
+    const sim = await startSimulator({ scenario: graphWorld({ secret }) });
+    try {
+      const run = await runGraph(
+        ['run', '--report', 'MailboxUsageDetail', '--quiet', '--graph-url', sim.env.DAP_GRAPH_URL!, '--login-url', sim.env.DAP_LOGIN_URL!, '--partner-tenant', PARTNER_TENANT, '--client-secret-stdin', '--exclude', secret],
+        { cwd, env: { DAP_GRAPH_CLIENT_ID: APP_ID }, stdin: `${secret}\n` },
+      );
+      expect(run.error).toBeUndefined();
+      expect(run.exitCode).toBe(0);
+      const summary = readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json'));
+      expect(summary.command!.slice(-3)).toEqual(['--client-secret-stdin', '--exclude', '[redacted]']);
+      expect(readFileSync(join(cwd, 'ReportOutput.csv.html'), 'utf8')).not.toContain(secret);
+    } finally {
+      await sim.stop();
+    }
   });
 });
 
