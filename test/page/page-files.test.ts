@@ -3,7 +3,7 @@
  * data as inert JSON), --no-page, a page that cannot be written, --resume, and `dap-report show`.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
@@ -150,6 +150,23 @@ describe('dap-report show', () => {
     const show = await runGraph(['show', 'ReportOutput.csv'], { cwd });
     expect(show.error).toBeUndefined();
     expect(show.stdout).toBe(`${join(cwd, 'ReportOutput.csv.html')}\nMailboxUsageDetail: 7 tenants, 7 succeeded, 0 failed, ${readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json')).totals.rows} rows -> ${join(cwd, 'ReportOutput.csv')} (errors: ${join(cwd, 'ReportOutput.csv.errors.csv')}) in ${(readJson<RunSummary>(join(cwd, 'ReportOutput.csv.summary.json')).durationMs / 1000).toFixed(1)} s\n`);
+  });
+
+  it('--open hands the page to xdg-open; without one, says how to open it', async () => {
+    const cwd = tempDir('dap-show-');
+    await runGraph(runArgs(writeScenario(cwd, graphWorld({ tenants: 1 }))), { cwd });
+    const bin = join(cwd, 'bin');
+    mkdirSync(bin);
+    const opened = join(cwd, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const show = await runGraph(['show', '--open'], { cwd, env: { PATH: bin } });
+    expect(show.error).toBeUndefined();
+    for (let i = 0; i < 100 && !existsSync(opened); i += 1) await delay(20);
+    expect(readFileSync(opened, 'utf8')).toBe(join(cwd, 'ReportOutput.csv.html'));
+
+    const without = await runGraph(['show', '--open'], { cwd, env: { PATH: join(cwd, 'nothing') } });
+    expect(without.error).toBeUndefined();
+    expect(without.stderr).toBe(`dap-report: xdg-open is not installed; open ${join(cwd, 'ReportOutput.csv.html')} in a browser\n`);
   });
 
   it('a missing page is an error with exit 2', async () => {
