@@ -183,6 +183,7 @@ while (-not $ending) {
                 $ps.RunspacePool = $pool
                 switch ($message['kind']) {
                     'tenant' { $null = $ps.AddCommand('Invoke-DapHostTenantJob').AddParameter('Job', $message['job']).AddParameter('Credential', $credential) }
+                    'probe' { $null = $ps.AddCommand('Test-DapHostTenantAccess').AddParameter('Job', $message['job']).AddParameter('Credential', $credential) }
                     'contracts' { $null = $ps.AddCommand('Invoke-DapHostContracts').AddParameter('Credential', $credential) }
                     'customers' { $null = $ps.AddCommand('Invoke-DapHostCustomers').AddParameter('Credential', $credential).AddParameter('Contracts', [object[]]@($message['contracts'])) }
                     default { $ps.Dispose(); throw "attempt $id has an unknown kind '$($message['kind'])'" }

@@ -164,6 +164,33 @@ function Invoke-DapHostTenantJob {
     }
 }
 
+function Test-DapHostTenantAccess {
+    <#
+    .SYNOPSIS
+    The pre-flight check of one tenant (dap-report check): opens the tenant's remote session with
+    the account's credential and reads one mailbox, writing nothing. Fails with the Dap.<Category>
+    the report itself would meet (AccessDenied, AuthenticationFailed, SessionLimit …).
+    .PARAMETER Job
+    tenantId and domain (the initial domain, the DelegatedOrg target), as sent by Node.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.Collections.IDictionary] $Job,
+        [Parameter(Mandatory)][pscredential] $Credential
+    )
+    Invoke-DapHostStep -Body {
+        param($result)
+        $probe = @{
+            TenantId      = [string]$Job['tenantId']
+            InitialDomain = [string]$Job['domain']
+            Credential    = $Credential
+            Command       = 'Get-Mailbox'
+            Parameters    = @{ ResultSize = 1 }
+        }
+        $null = Invoke-DapTenantReport @probe -ErrorAction Stop -WarningAction SilentlyContinue
+    }
+}
+
 # The account this runspace is signed in to the partner directory as (Connect-DapPartner).
 $script:ConnectedAs = $null
 

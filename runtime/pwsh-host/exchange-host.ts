@@ -25,6 +25,8 @@ export interface ExchangeHostSpec {
 export interface ExchangeHost {
   discovery: Discovery;
   runner: TenantRunner;
+  /** Checks tenants (dap-report check) in the same pool: a session opened, one cheap call. */
+  probe: TenantRunner;
   /** Process ids of the hosts started so far (one, unless one crashed and was replaced). */
   pids(): number[];
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export function openExchangeHost(spec: ExchangeHostSpec): ExchangeHost {
   return {
     discovery: new HostDiscovery(supervisor, () => spec.sessionsPerAccount),
     runner: new HostTenantRunner(supervisor),
+    probe: new HostTenantRunner(supervisor, 'probe'),
     pids: () => supervisor.started.flatMap((host) => (host.pid === undefined ? [] : [host.pid])),
     close: () => supervisor.close(),
   };

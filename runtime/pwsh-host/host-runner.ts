@@ -28,7 +28,11 @@ export function outcomeOf(result: HostResult, outPath: string): TenantOutcome {
  * the scheduler knows when the session's slot is really free.
  */
 export class HostTenantRunner implements TenantRunner {
-  constructor(private readonly supervisor: HostSupervisor) {}
+  constructor(
+    private readonly supervisor: HostSupervisor,
+    /** 'probe': check that the tenant can be reached (dap-report check) instead of running the report. */
+    private readonly kind: 'tenant' | 'probe' = 'tenant',
+  ) {}
 
   async run(job: TenantJob, signal: AbortSignal): Promise<TenantOutcome> {
     if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'aborted before start' };
@@ -39,6 +43,20 @@ export class HostTenantRunner implements TenantRunner {
       return { status: 'failed', rows: 0, category: 'WorkerCrashed', message: `the pwsh host could not start: ${message(error)}` };
     }
     const id = `${job.tenantId}#${job.attempt}`;
+    const target = job.initialDomain || job.domain;
+    if (this.kind === 'probe') {
+      const probe = host.request({ type: 'run', id, kind: 'probe', account: job.account, job: { tenantId: job.tenantId, domain: target } });
+      const onAbort = () => host.cancel(id);
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const result = await probe;
+        return result.status === 'succeeded' || result.status === 'noData' ? { status: 'succeeded', rows: 0 } : outcomeOf(result, job.outPath);
+      } catch (error) {
+        return { status: 'failed', rows: 0, category: 'WorkerCrashed', message: message(error) };
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    }
     const answer = host.request({
       type: 'run',
       id,
@@ -47,7 +65,7 @@ export class HostTenantRunner implements TenantRunner {
       job: {
         function: job.report.function,
         tenantId: job.tenantId,
-        domain: job.initialDomain || job.domain,
+        domain: target,
         parameters: job.parameters,
         outPath: job.outPath,
         dateColumns: job.report.columns.filter((c) => c.type === 'datetime').map((c) => c.name),

@@ -48,6 +48,8 @@ export interface HostContract {
 
 export type RunMessage =
   | { type: 'run'; id: string; kind: 'tenant'; account: string; job: HostJob }
+  /** The pre-flight check of one tenant: a remote session opened and one cheap read-only call, nothing written. */
+  | { type: 'run'; id: string; kind: 'probe'; account: string; job: Pick<HostJob, 'tenantId' | 'domain'> }
   | { type: 'run'; id: string; kind: 'contracts'; account: string }
   | { type: 'run'; id: string; kind: 'customers'; account: string; contracts: HostContract[] };
 

@@ -217,7 +217,7 @@ export function harness(options: HarnessOptions = {}): Harness {
     exitCode: undefined,
     discovery,
     runner,
-    openExchangeHost: vi.fn((): ExchangeHost => ({ discovery, runner, pids: () => [], close: async () => undefined })),
+    openExchangeHost: vi.fn((): ExchangeHost => ({ discovery, runner, probe: runner, pids: () => [], close: async () => undefined })),
     startSimulator: vi.fn(async () => simulator),
     deps: undefined as unknown as RuntimeDeps,
     async run(args, runOptions = {}) {
