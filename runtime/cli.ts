@@ -11,6 +11,7 @@ import { certificateHelp, deviceCodeHelp, tokenFileHelp } from './auth/sign-in-o
 import { planGraph, rejectGraphOptions } from './graph/graph-options.js';
 import { backendKinds } from './run-backend.js';
 import { runReport } from './run-report.js';
+import { showRun, type ShowOptions } from './page/show.js';
 import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -167,6 +168,7 @@ Examples:
     .option('--keep-spool', "keep the run folder (<out>.dap-run) after a run in which every tenant succeeded; a run with failed tenants always keeps it, for --resume")
     .option('--json', 'print the run summary as JSON on stdout (an error as {"error": {code, exitCode, message}})')
     .option('--quiet', 'no progress and no summary line')
+    .option('--no-page', 'do not write the run page <out>.html (totals, tenants, timeline; see `dap-report show`)')
     .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
     .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
     .option('--retries <n>', 'further attempts for transient failures (throttling, timeouts, a crashed pwsh host; a session-limit answer uses none)', '4')
@@ -188,15 +190,31 @@ Examples:
     .option('--no-domain-lookup', "Graph relationships: keep the customer's display name as TenantDomain (no findTenantInformationByTenantId lookup of its default domain)")
     .addOption(new Option('--catalog <file>').hideHelp())
     .addHelpText('after', runExamples)
-    .action(async (options: RunCliOptions) => {
+    .action(async (options: RunCliOptions & { page?: boolean }) => {
       try {
         const catalog = deps.readCatalog(options.catalog);
-        const plan = planRun(options, catalog, deps.cwd, deps.env);
+        const { page, ...runOptions } = options;
+        const plan = planRun(runOptions, catalog, deps.cwd, deps.env);
         if (plan.simulate?.scenario) deps.validateScenario(plan.simulate.scenario);
-        const result = await runReport(plan, deps);
+        const result = await runReport(plan, deps, { argv: program.argv.slice(2), page: page !== false });
         deps.setExitCode(result.exitCode);
       } catch (error) {
         fail(error, options.json);
+      }
+    });
+
+  program
+    .command('show')
+    .description("where a run's page is (<out>.html) and its summary line; open it, or serve it on 127.0.0.1")
+    .argument('[out]', 'the run\'s --out (its CSV)', './ReportOutput.csv')
+    .option('--open', 'open the page in the desktop browser (xdg-open)')
+    .option('--serve [port]', 'serve the page on http://127.0.0.1:<port>/ until Ctrl-C (default: a free port)')
+    .addHelpText('after', '\nExamples:\n  $ dap-report show ./ReportOutput.csv\n  $ dap-report show usage.csv --serve 8080\n')
+    .action(async (out: string, options: ShowOptions) => {
+      try {
+        await showRun(out, options, deps);
+      } catch (error) {
+        fail(error, false);
       }
     });
 

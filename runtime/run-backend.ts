@@ -56,6 +56,8 @@ export interface RunBackend {
   tenantProblem(tenant: { tenantId: string; domain: string; initialDomain?: string }): { category: FailureCategory; message: string } | undefined;
   createRunner(): TenantRunner;
   close(): Promise<void>;
+  /** The text with every secret this backend knows (app secret, tokens, from stdin too) replaced; for what a run shows of itself. */
+  redact?(text: string): string;
 }
 
 /** Prepared before anything starts (so its input errors come first), opened once the simulator (if any) runs. */

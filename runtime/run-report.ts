@@ -21,6 +21,16 @@ import { RunLock } from './run-lock.js';
 import { checkSavedRun } from './saved-run.js';
 import { noTenantSelected, selectTenants } from './tenant-selection.js';
 import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
+import { redactCommand, secretsOf } from './page/command-line.js';
+import { pagePathFor, writeRunPage } from './page/write-page.js';
+
+/** What a run knows of how it was started, beyond its plan. */
+export interface RunContext {
+  /** The arguments after the program name, as given (they never hold secrets; the page redacts them anyway). */
+  argv?: readonly string[];
+  /** Write the run page, <out>.html (false with --no-page). */
+  page?: boolean;
+}
 
 export interface RunResult {
   exitCode: number;
@@ -87,7 +97,7 @@ function toSummaryTenant(t: ManifestTenant): TenantSummary {
  * spool and manifest, capped scheduling over the runner, streaming merge, errors file, summary.
  * Throws a DapError for usage (2) and fatal (3) problems; answers the exit code otherwise.
  */
-export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunResult> {
+export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunContext = {}): Promise<RunResult> {
   const startedAt = deps.now();
   const say = (line: string) => {
     if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
@@ -176,6 +186,8 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       policy: { ...defaultRetryPolicy, ...deps.retryPolicy, retries: plan.retries },
       timeoutMs: plan.timeoutMs,
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      // attempt times count from the run's start (on the scheduler's clock, whatever deps.now says)
+      epochMs: Date.now() - (deps.now().getTime() - startedAt.getTime()),
       makeJob: (tenant, attempt) => ({
         tenantId: tenant.tenantId,
         domain: tenant.domain,
@@ -325,11 +337,21 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps): Promise<RunRe
       durationMs: endedAt.getTime() - startedAt.getTime(),
       totals: totalsOf(tenants, reused),
       accounts: outcome.accounts as Record<string, AccountCounters>,
+      laneLabel: backend.laneLabel,
+      // an attempt whose slot was still held when the run ended: its bar ends with the run
+      attempts: running.attempts.map((a) => (a.endMs < 0 ? { ...a, endMs: endedAt.getTime() - startedAt.getTime() } : a)),
       tenants,
     };
+    if (context.argv) summary.command = redactCommand(context.argv, secretsOf(deps.env, plan.users), backend.redact?.bind(backend));
     if (columns) summary.columns = columns;
     if (simulatorStats) summary.simulator = simulatorStats;
     await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    if (context.page !== false) {
+      // the page is a view of the summary: failing to write it loses nothing and changes no exit code
+      await writeRunPage(pagePathFor(plan.out), summary).catch((error: unknown) =>
+        deps.stderr.write(terminalText(`dap-report: the run page ${pagePathFor(plan.out)} could not be written: ${(error as Error).message}\n`)),
+      );
+    }
     if (plan.json) deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     if (removeSpool) {
       await lock.release();

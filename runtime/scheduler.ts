@@ -52,6 +52,28 @@ export interface RunningTenant {
   startedAt: number;
 }
 
+/**
+ * One attempt as it happened: the run page's timeline and the summary's `attempts` are written
+ * from these. `slot` is the lowest slot number of the lane free when the attempt started (a slot
+ * stays taken until the attempt has really ended), so two attempts of one lane never share a slot.
+ */
+export interface AttemptEvent {
+  tenantId: string;
+  domain: string;
+  /** The lane: a partner account, or the app. */
+  account: string;
+  slot: number;
+  attempt: number;
+  /** Milliseconds since the run's start (SchedulerOptions.epochMs). */
+  startMs: number;
+  endMs: number;
+  /** The attempt's outcome once checked (finalize); 'interrupted' when the run stopped it or never settled it. */
+  status: TenantResultStatus;
+  category?: FailureCategory;
+  /** The wait before this tenant's next attempt, when it was retried. */
+  waitMs?: number;
+}
+
 export interface SchedulerOutcome {
   results: TenantResult[];
   accounts: Record<string, AccountCounters>;
@@ -91,6 +113,8 @@ export interface SchedulerOptions {
    * MAX_SESSIONS_PER_ACCOUNT (the Exchange session limit) unless a backend without that limit says otherwise.
    */
   laneCap?: number;
+  /** What attempt times count from (ms, as now() answers); default: when the scheduler was made. */
+  epochMs?: number;
 }
 
 const skipped = Symbol('skipped');
@@ -101,6 +125,7 @@ interface AttemptEnd {
   job?: TenantJob;
   /** Set when the attempt did not stop when asked: the slot is free only once this settles. */
   held?: Promise<unknown>;
+  event?: AttemptEvent;
 }
 
 /**
@@ -123,8 +148,14 @@ export class Scheduler {
   private readonly abortController = new AbortController();
   private fatal: TenantResult | undefined;
   private inFlightCount = 0;
+  /** Per lane, the slot numbers taken now. */
+  private readonly slotsTaken = new Map<string, Set<number>>();
+  private readonly epochMs: number;
+  /** Every attempt started so far, in start order. */
+  readonly attempts: AttemptEvent[] = [];
 
   constructor(private readonly options: SchedulerOptions) {
+    this.epochMs = options.epochMs ?? this.now();
     // every running attempt and every waiting retry listens on these: up to a lane's cap times the lanes, and all tenants
     setMaxListeners(0, this.stopController.signal, this.abortController.signal);
     for (const account of options.accounts) {
@@ -203,6 +234,7 @@ export class Scheduler {
       attempts = attempt;
       // checking and committing the rows needs no session: the slot is already free for the next tenant
       const outcome = end.job && this.options.finalize ? await this.options.finalize(tenant, end.job, end.outcome) : end.outcome;
+      if (end.event) settleEvent(end.event, outcome);
       if (outcome.status !== 'failed') {
         const done = result(outcome, outcome.status);
         await this.options.onResult?.(done);
@@ -233,6 +265,7 @@ export class Scheduler {
         }
       }
       if (wait !== undefined && !this.stopped) {
+        if (end.event) end.event.waitMs = wait;
         this.options.onRetry?.(tenant, outcome, wait);
         try {
           await (this.options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })))(wait, this.stopController.signal);
@@ -272,6 +305,9 @@ export class Scheduler {
     counters.attempts += 1;
     this.inFlightCount += 1;
     this.runningTenants.set(tenant.tenantId, { domain: tenant.domain, account: tenant.account, attempt, startedAt: this.now() });
+    const slot = this.takeSlot(tenant.account);
+    const event: AttemptEvent = { tenantId: tenant.tenantId, domain: tenant.domain, account: tenant.account, slot, attempt, startMs: this.sinceEpoch(), endMs: -1, status: 'interrupted' };
+    this.attempts.push(event);
     this.options.onAttempt?.(tenant, attempt);
 
     const controller = new AbortController();
@@ -316,16 +352,36 @@ export class Scheduler {
       // stop before the queue hands this slot to the next tenant: no second sign-in attempt
       if (outcome.category === 'AuthenticationFailed') this.abort();
       this.adjustConcurrency(queue, counters, outcome);
-      return { outcome, ...(finished ? { job: finished } : {}), ...(held ? { held } : {}) };
+      settleEvent(event, outcome);
+      return { outcome, event, ...(finished ? { job: finished } : {}), ...(held ? { held } : {}) };
     } finally {
       clearTimeout(timer);
       this.abortController.signal.removeEventListener('abort', onAbort);
       this.inFlightCount -= 1;
       this.runningTenants.delete(tenant.tenantId);
-      const release = () => this.open.set(tenant.account, (this.open.get(tenant.account) ?? 1) - 1);
+      const release = () => {
+        this.open.set(tenant.account, (this.open.get(tenant.account) ?? 1) - 1);
+        // the bar ends when the slot is free again (later than the outcome for an attempt that did not stop)
+        event.endMs = this.sinceEpoch();
+        this.slotsTaken.get(tenant.account)?.delete(slot);
+      };
       if (held) void held.finally(release);
       else release();
     }
+  }
+
+  private sinceEpoch(): number {
+    return this.now() - this.epochMs;
+  }
+
+  /** The lowest slot number of the lane not taken now. */
+  private takeSlot(account: string): number {
+    let taken = this.slotsTaken.get(account);
+    if (!taken) this.slotsTaken.set(account, (taken = new Set()));
+    let slot = 0;
+    while (taken.has(slot)) slot += 1;
+    taken.add(slot);
+    return slot;
   }
 
   /**
@@ -340,4 +396,11 @@ export class Scheduler {
       queue.concurrency += 1;
     }
   }
+}
+
+function settleEvent(event: AttemptEvent, outcome: TenantOutcome | typeof skipped): void {
+  if (outcome === skipped) return;
+  event.status = outcome.status;
+  if (outcome.category) event.category = outcome.category;
+  else delete event.category;
 }

@@ -1,6 +1,6 @@
 import type { FailureCategory } from '../common/failure-category.js';
 import type { JobParameter, TenantWarning } from './runner-types.js';
-import type { AccountCounters } from './scheduler.js';
+import type { AccountCounters, AttemptEvent } from './scheduler.js';
 
 export type TenantSummaryStatus = 'succeeded' | 'noData' | 'failed' | 'pending';
 
@@ -51,6 +51,16 @@ export interface RunSummary {
   };
   /** Counted by the scheduler: the most sessions this run had open at once, per account. */
   accounts: Record<string, AccountCounters>;
+  /**
+   * Every attempt of this run (not of the run a --resume continued), from the scheduler's events:
+   * lane (account or app), slot, times in ms since the run started, outcome, wait before a retry.
+   * The run page's timeline is drawn from these.
+   */
+  attempts?: AttemptEvent[];
+  /** What a lane is: a partner account or the partner app. */
+  laneLabel?: 'Account' | 'App';
+  /** The command line that produced the run (after the program name), secrets replaced by [redacted]. */
+  command?: string[];
   /** Under --simulate: the simulator's own counters. */
   simulator?: unknown;
   tenants: TenantSummary[];

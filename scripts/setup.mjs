@@ -5,9 +5,11 @@
 //      the launcher .tools/pwsh/pwsh; Pester 5 (NuGet `Pester`) into .tools/modules/Pester.
 //      A pwsh named in DAP_PWSH is used instead of installing one (with a Pester 5 it can
 //      already import, if there is one). Both are required: without them setup fails (exit 1);
-//   3. the TypeScript build into dist/.
+//   3. Chromium, Debian's `chromium` package (apt-get), for the run page's browser test; a Chromium
+//      named in DAP_CHROMIUM is used instead. Required: without it setup fails (exit 1);
+//   4. the TypeScript build into dist/.
 // Writes .tools/status.json, which the test runner and the tools read.
-// Only npm, NuGet (through dotnet) and nothing else are contacted.
+// Only npm, NuGet (through dotnet), Debian's package mirrors (apt-get) and nothing else are contacted.
 // Plain Node on purpose: it runs before any npm package is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -263,6 +265,54 @@ function installPester(previous, pwsh) {
   };
 }
 
+// ---------------------------------------------------------------- Chromium
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+function probeChromium(path) {
+  const probe = run(path, ['--version']);
+  const match = /Chromium\s+([\d.]+)/.exec(probe.output);
+  return match ? { ok: true, version: match[1] } : { ok: false, error: tail(probe.output) || `exit ${probe.status}` };
+}
+
+/** apt-get as root, or through sudo without a password prompt; undefined when neither is possible. */
+function aptGet() {
+  if (process.platform !== 'linux' || !onPath('apt-get')) return undefined;
+  if (process.getuid?.() === 0) return ['apt-get'];
+  return onPath('sudo') ? ['sudo', '-n', 'apt-get'] : undefined;
+}
+
+/**
+ * The browser the run page's test drives (through playwright-core). Once installed, a second setup
+ * starts no process for it: the status and the file are enough.
+ */
+function ensureChromium(previous) {
+  const named = process.env.DAP_CHROMIUM;
+  if (named) {
+    const probe = probeChromium(named);
+    if (!probe.ok) throw new Error(`DAP_CHROMIUM names '${named}', which does not run as Chromium (its --version said: ${probe.error.split('\n')[0]})`);
+    return { ok: true, path: named, version: probe.version, via: 'DAP_CHROMIUM', attemptedAt: new Date().toISOString() };
+  }
+  if (!force && previous?.ok && previous.via !== 'DAP_CHROMIUM' && existsSync(previous.path)) return previous;
+  const status = { ok: false, path: DEBIAN_CHROMIUM, via: 'apt-get', attemptedAt: new Date().toISOString() };
+  if (!existsSync(DEBIAN_CHROMIUM)) {
+    const apt = aptGet();
+    if (!apt) return { ...status, error: 'apt-get is not available as root (nor through sudo -n): install Chromium yourself and name it in DAP_CHROMIUM' };
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    const install = () => run(apt[0], [...apt.slice(1), 'install', '-y', '--no-install-recommends', 'chromium'], { env });
+    log('installing chromium (apt-get, once)…');
+    let result = install();
+    // a fresh machine's package lists may be missing or stale
+    if (!result.ok) {
+      const update = run(apt[0], [...apt.slice(1), 'update'], { env });
+      if (update.ok) result = install();
+    }
+    if (!result.ok || !existsSync(DEBIAN_CHROMIUM)) return { ...status, command: result.command, error: reason(result.output) || `no ${DEBIAN_CHROMIUM} after the install` };
+  }
+  const probe = probeChromium(DEBIAN_CHROMIUM);
+  if (!probe.ok) return { ...status, error: probe.error };
+  return { ...status, ok: true, version: probe.version };
+}
+
 // ---------------------------------------------------------------- TypeScript build
 function buildTypeScript() {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -277,7 +327,7 @@ async function main() {
   log(`npm packages ${npm}`);
 
   const pwsh = await installPwsh(previous.pwsh);
-  const status = { pwsh, pester: pwsh.ok ? installPester(previous.pester, pwsh) : { ok: false, error: 'no pwsh to run it' } };
+  const status = { pwsh, pester: pwsh.ok ? installPester(previous.pester, pwsh) : { ok: false, error: 'no pwsh to run it' }, chromium: ensureChromium(previous.chromium) };
   writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
   if (!pwsh.ok) {
     throw new Error(
@@ -293,6 +343,13 @@ async function main() {
     );
   }
   log(`Pester ${status.pester.version} in ${status.pester.modulePath}`);
+  if (!status.chromium.ok) {
+    throw new Error(
+      `Chromium could not be installed${status.chromium.command ? ` ('${status.chromium.command}')` : ''}:\n${status.chromium.error}\n` +
+        "The run page's browser test needs it. Install Debian's chromium package, or name a Chromium in DAP_CHROMIUM.",
+    );
+  }
+  log(`Chromium ${status.chromium.version} (${status.chromium.via}) at ${status.chromium.path}`);
 
   buildTypeScript();
   log(`TypeScript built; done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

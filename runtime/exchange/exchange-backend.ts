@@ -6,6 +6,7 @@ import type { Account } from '../runner-types.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
 import { isDnsName } from '../tenant-names.js';
+import { Redactor } from '../graph/redact.js';
 
 /** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */
 async function accountsFor(plan: BackendPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<Account[]> {
@@ -41,6 +42,9 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
         accounts,
         sessionsPerAccount,
       });
+      // the passwords, wherever they came from (a prompt, stdin): kept out of what the run shows of itself
+      const passwords = new Redactor();
+      for (const account of accounts) passwords.add(account.password);
       const backend: RunBackend = {
         kind: 'exchange',
         lanes,
@@ -60,6 +64,7 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
         },
         createRunner: () => host.runner,
         close: () => host.close(),
+        redact: (text) => passwords.clean(text),
       };
       return backend;
     },

@@ -49,6 +49,7 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
         async close() {
           await log?.flush();
         },
+        redact: (text) => app.redactor.clean(text),
       };
       return backend;
     },
