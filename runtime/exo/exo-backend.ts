@@ -53,6 +53,7 @@ export function exoBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter
             tenantConcurrency: exo.tenantConcurrency,
             now: () => deps.now().getTime(),
           }),
+        redact: (text) => app.redactor.clean(text),
         close: async () => undefined,
       };
       return backend;
