@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option, type ParseOptions } from 'commander';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { errorsFileColumns, errorsFileSuffix } from '../common/errors-file-format.js';
 import { machineDapError } from '../common/machine-error.js';
 import { terminalText } from '../common/terminal-text.js';
+import { checkTenants } from './check/check-tenants.js';
 import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
 import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
@@ -90,6 +92,43 @@ class DapCommand extends Command {
   }
 }
 
+/**
+ * The options `run` and `check` share: the report, the tenants, the backend and how it signs in,
+ * caps and retries (check runs with the run's own settings).
+ */
+function addRunOptions(command: Command): Command {
+  return command
+    .option('--report <name>', 'the report to run (see `dap-report reports`); MailboxActivityReport under --simulate')
+    .option('--param <Name=Value>', 'a report parameter; repeat for several (dates as 2015-03-18 or 03/18/2015)', collect, [])
+    .option('--user <upn>', 'a partner account; repeat to spread tenants over several accounts', collect, [])
+    .option('--simulate [scenario.json]', 'run against the embedded simulator (its default scenario, or the given one)')
+    .option('--tenant <domain|id>', 'only this tenant (domain or TenantId); repeatable', collect, [])
+    .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
+    .option('--tenants-file <file>', 'only the tenants listed in this file, one domain or TenantId per line (# comments)')
+    .option('--json', 'print the run summary as JSON on stdout (an error as {"error": {code, exitCode, message}})')
+    .option('--quiet', 'no progress and no summary line')
+    .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
+    .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
+    .option('--retries <n>', 'further attempts for transient failures (throttling, timeouts, a crashed pwsh host; a session-limit answer uses none)', '4')
+    .option('--tenant-timeout <seconds>', 'stop a tenant attempt after this long (retried once after a timeout)', '300')
+    .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
+    .option(`--backend <${backendKinds.join('|')}>`, 'exchange (pwsh remote sessions), graph (Microsoft Graph reports) or exo (Exchange cmdlets over the Exchange admin REST API); default: the report\'s first')
+    .option('--graph-url <base>', 'Microsoft Graph base (https; http only on loopback); default https://graph.microsoft.com')
+    .option('--login-url <base>', 'token service base (https; http only on loopback); default https://login.microsoftonline.com')
+    .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID); its secret only from DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin, or DAP_GRAPH_REFRESH_TOKEN")
+    .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
+    .option('--certificate <pem>', certificateHelp)
+    .option('--device-code', deviceCodeHelp)
+    .option('--token-file <path>', tokenFileHelp)
+    .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret or certificate)")
+    .option('--discovery <relationships|contracts>', 'how Graph finds customers: active GDAP relationships (default) or partner contracts')
+    .option('--concurrency <n>', 'graph, exo: tenants at once, 1 to 32 (default 8)')
+    .option('--tenant-concurrency <n>', 'exo: requests at once within one tenant (its per-mailbox calls), 1 to 16 (default 4)')
+    .option('--exchange-url <base>', 'exo: the Exchange Online base (https; http only on loopback); default https://outlook.office365.com')
+    .option('--no-domain-lookup', "Graph relationships: keep the customer's display name as TenantDomain (no findTenantInformationByTenantId lookup of its default domain)")
+    .addOption(new Option('--catalog <file>').hideHelp());
+}
+
 export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
   const deps: RuntimeDeps = { ...defaultDeps(), ...overrides };
   const program = new DapCommand('dap-report');
@@ -149,46 +188,19 @@ Examples:
 `,
     );
 
-  program
-    .command('run')
-    .description('run a report in every selected tenant (at most 3 sessions per account), merge the rows into one CSV')
-    .option('--report <name>', 'the report to run (see `dap-report reports`); MailboxActivityReport under --simulate')
-    .option('--param <Name=Value>', 'a report parameter; repeat for several (dates as 2015-03-18 or 03/18/2015)', collect, [])
-    .option('--out <csv>', 'the merged output file', './ReportOutput.csv')
-    .option('--errors <file>', `the errors file, a CSV (${errorsFileColumns.join(',')}; one line per failed or empty tenant); default <out>${errorsFileSuffix}`)
-    .option('--user <upn>', 'a partner account; repeat to spread tenants over several accounts', collect, [])
-    .option('--simulate [scenario.json]', 'run against the embedded simulator (its default scenario, or the given one)')
-    .option('--resume', 'finish an interrupted run of the same command: keep the tenants already done')
-    .addOption(new Option('--fresh', 'discard an unfinished earlier run of the same --out and start again').conflicts('resume'))
-    .option('--tenant <domain|id>', 'only this tenant (domain or TenantId); repeatable', collect, [])
-    .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
-    .option('--tenants-file <file>', 'only the tenants listed in this file, one domain or TenantId per line (# comments)')
-    .option('--bom', 'start the CSV with a UTF-8 byte order mark (for Excel)')
-    .option('--excel-safe', "prefix ' to cells (header cells too) starting with = + - @, a tab or a CR, so spreadsheets do not evaluate them")
-    .option('--keep-spool', "keep the run folder (<out>.dap-run) after a run in which every tenant succeeded; a run with failed tenants always keeps it, for --resume")
-    .option('--json', 'print the run summary as JSON on stdout (an error as {"error": {code, exitCode, message}})')
-    .option('--quiet', 'no progress and no summary line')
-    .option('--no-page', 'do not write the run page <out>.html (totals, tenants, timeline; see `dap-report show`)')
-    .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
-    .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
-    .option('--retries <n>', 'further attempts for transient failures (throttling, timeouts, a crashed pwsh host; a session-limit answer uses none)', '4')
-    .option('--tenant-timeout <seconds>', 'stop a tenant attempt after this long (retried once after a timeout)', '300')
-    .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
-    .option(`--backend <${backendKinds.join('|')}>`, 'exchange (pwsh remote sessions), graph (Microsoft Graph reports) or exo (Exchange cmdlets over the Exchange admin REST API); default: the report\'s first')
-    .option('--graph-url <base>', 'Microsoft Graph base (https; http only on loopback); default https://graph.microsoft.com')
-    .option('--login-url <base>', 'token service base (https; http only on loopback); default https://login.microsoftonline.com')
-    .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID); its secret only from DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin, or DAP_GRAPH_REFRESH_TOKEN")
-    .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
-    .option('--certificate <pem>', certificateHelp)
-    .option('--device-code', deviceCodeHelp)
-    .option('--token-file <path>', tokenFileHelp)
-    .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret or certificate)")
-    .option('--discovery <relationships|contracts>', 'how Graph finds customers: active GDAP relationships (default) or partner contracts')
-    .option('--concurrency <n>', 'graph, exo: tenants at once, 1 to 32 (default 8)')
-    .option('--tenant-concurrency <n>', 'exo: requests at once within one tenant (its per-mailbox calls), 1 to 16 (default 4)')
-    .option('--exchange-url <base>', 'exo: the Exchange Online base (https; http only on loopback); default https://outlook.office365.com')
-    .option('--no-domain-lookup', "Graph relationships: keep the customer's display name as TenantDomain (no findTenantInformationByTenantId lookup of its default domain)")
-    .addOption(new Option('--catalog <file>').hideHelp())
+  addRunOptions(
+    program
+      .command('run')
+      .description('run a report in every selected tenant (at most 3 sessions per account), merge the rows into one CSV')
+      .option('--out <csv>', 'the merged output file', './ReportOutput.csv')
+      .option('--errors <file>', `the errors file, a CSV (${errorsFileColumns.join(',')}; one line per failed or empty tenant); default <out>${errorsFileSuffix}`)
+      .option('--resume', 'finish an interrupted run of the same command: keep the tenants already done')
+      .addOption(new Option('--fresh', 'discard an unfinished earlier run of the same --out and start again').conflicts('resume'))
+      .option('--bom', 'start the CSV with a UTF-8 byte order mark (for Excel)')
+      .option('--excel-safe', "prefix ' to cells (header cells too) starting with = + - @, a tab or a CR, so spreadsheets do not evaluate them")
+      .option('--keep-spool', "keep the run folder (<out>.dap-run) after a run in which every tenant succeeded; a run with failed tenants always keeps it, for --resume")
+      .option('--no-page', 'do not write the run page <out>.html (totals, tenants, timeline; see `dap-report show`)'),
+  )
     .addHelpText('after', runExamples)
     .action(async (options: RunCliOptions & { page?: boolean }) => {
       try {
@@ -215,6 +227,41 @@ Examples:
         await showRun(out, options, deps);
       } catch (error) {
         fail(error, false);
+      }
+    });
+
+  addRunOptions(
+    program
+      .command('check')
+      .description("check every selected tenant before a run, without running the report: sign-in, consent, GDAP relationship, the roles the report needs, concealed user names; and how long the run would take")
+      .option('--page <file>', 'the check\'s page (the run page format)', './dap-check.html')
+      .option('--no-page', 'write no page'),
+  )
+    .addHelpText(
+      'after',
+      `
+Takes the options of run (report, tenants, backend, sign-in) and checks what that run would meet.
+One line per problem on stderr, a table on stdout (--json: JSON), exit 0 when every tenant is
+ready, 1 when any would fail (sign-in refused, consent missing, relationship not active, access
+denied), 2 for bad input.
+
+Examples:
+  $ dap-report check --simulate
+  $ dap-report check --backend exo --report MailboxStatisticsReport --client-id <app id> --partner-tenant <tenant> --certificate ~/dap-app.pem
+`,
+    )
+    .action(async (options: RunCliOptions & { page?: string | boolean }) => {
+      try {
+        const catalog = deps.readCatalog(options.catalog);
+        const { page, ...runOptions } = options;
+        const pagePath = page === false ? null : resolve(deps.cwd, typeof page === 'string' ? page : './dap-check.html');
+        // the run's own plan (its --out is the page's place, checked to be writable)
+        const plan = planRun({ ...runOptions, ...(pagePath ? { out: pagePath } : {}) }, catalog, deps.cwd, deps.env);
+        if (plan.simulate?.scenario) deps.validateScenario(plan.simulate.scenario);
+        const result = await checkTenants(plan, deps, { argv: program.argv.slice(2), pagePath });
+        deps.setExitCode(result.exitCode);
+      } catch (error) {
+        fail(error, options.json);
       }
     });
 

@@ -55,6 +55,8 @@ export interface RunBackend {
   /** Why a selected tenant cannot be run at all (it then fails without any request), or undefined. */
   tenantProblem(tenant: { tenantId: string; domain: string; initialDomain?: string }): { category: FailureCategory; message: string } | undefined;
   createRunner(): TenantRunner;
+  /** Checks a tenant without running the report (dap-report check): can it be reached, with the rights the report needs. */
+  createProbe(): TenantRunner;
   close(): Promise<void>;
   /** The text with every secret this backend knows (app secret, tokens, from stdin too) replaced; for what a run shows of itself. */
   redact?(text: string): string;

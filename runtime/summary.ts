@@ -59,6 +59,8 @@ export interface RunSummary {
   attempts?: AttemptEvent[];
   /** What a lane is: a partner account or the partner app. */
   laneLabel?: 'Account' | 'App';
+  /** A sentence the page shows under its title (dap-report check: the readiness and the run's estimate). */
+  note?: string;
   /** The command line that produced the run (after the program name), secrets replaced by [redacted]. */
   command?: string[];
   /** Under --simulate: the simulator's own counters. */

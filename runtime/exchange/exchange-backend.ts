@@ -63,6 +63,7 @@ export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSt
           };
         },
         createRunner: () => host.runner,
+        createProbe: () => host.probe,
         close: () => host.close(),
         redact: (text) => passwords.clean(text),
       };

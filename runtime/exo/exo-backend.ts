@@ -6,6 +6,7 @@ import { openPartnerApp } from '../partner-app/partner-app.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { EXO_SCOPE } from './exo-limits.js';
+import { ExoProbe } from './exo-probe.js';
 import { ExoTenantRunner } from './exo-runner.js';
 
 /**
@@ -53,6 +54,8 @@ export function exoBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter
             tenantConcurrency: exo.tenantConcurrency,
             now: () => deps.now().getTime(),
           }),
+        createProbe: () =>
+          new ExoProbe({ exchangeBase, tokens: app.customerTokens(EXO_SCOPE), fetch: app.fetch, redactor: app.redactor, now: () => deps.now().getTime() }),
         redact: (text) => app.redactor.clean(text),
         close: async () => undefined,
       };

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import PQueue from 'p-queue';
 import type { CatalogColumn } from '../../common/catalog.js';
-import { GraphCallError } from '../graph/graph-error.js';
+import { callFailureOutcome, GraphCallError } from '../graph/graph-error.js';
 import type { Redactor } from '../graph/redact.js';
 import type { TenantTokens } from '../auth/token-cache.js';
 import type { FetchLike } from '../auth/token-client.js';
@@ -57,12 +57,7 @@ export class ExoTenantRunner implements TenantRunner {
     } catch (error) {
       await fs.rm(job.outPath, { force: true }).catch(() => undefined);
       if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'the attempt was stopped' };
-      if (error instanceof GraphCallError) {
-        const outcome: TenantOutcome = { status: 'failed', rows: 0, category: error.category, message: this.options.redactor.clean(error.message) };
-        if (error.details.retryAfterMs !== undefined) outcome.retryAfterMs = error.details.retryAfterMs;
-        if (error.details.retryable) outcome.retryable = true;
-        return outcome;
-      }
+      if (error instanceof GraphCallError) return callFailureOutcome(error, (text) => this.options.redactor.clean(text));
       if ((error as NodeJS.ErrnoException).code && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!)) throw error;
       return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: this.options.redactor.clean(`the Exchange admin API call failed: ${(error as Error).message}`) };
     }

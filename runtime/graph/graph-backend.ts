@@ -6,6 +6,7 @@ import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js'
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { GRAPH_SCOPE } from '../auth/scopes.js';
 import { MAX_CONCURRENCY } from './graph-limits.js';
+import { GraphProbe } from './graph-probe.js';
 import { GraphTenantRunner } from './graph-runner.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 import { RequestLogFile } from './request-log.js';
@@ -49,6 +50,7 @@ export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStart
         async close() {
           await log?.flush();
         },
+        createProbe: () => new GraphProbe({ graphBase: app.endpoints.graphBase, tokens: app.customerTokens(GRAPH_SCOPE), fetch: app.fetch, redactor: app.redactor }),
         redact: (text) => app.redactor.clean(text),
       };
       return backend;

@@ -1,4 +1,5 @@
 import type { FailureCategory } from '../../common/failure-category.js';
+import type { TenantOutcome } from '../runner-types.js';
 import { MAX_ERROR_TEXT } from './graph-limits.js';
 
 /** A failed call to the token endpoint or Graph, already classified. */
@@ -37,4 +38,12 @@ export async function errorText(response: Response): Promise<string> {
 function short(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > MAX_ERROR_TEXT ? `${line.slice(0, MAX_ERROR_TEXT)}…` : line;
+}
+
+/** A classified call failure as the tenant's outcome: its category, its message without secrets, and when to try again. */
+export function callFailureOutcome(error: GraphCallError, clean: (text: string) => string): TenantOutcome {
+  const outcome: TenantOutcome = { status: 'failed', rows: 0, category: error.category, message: clean(error.message) };
+  if (error.details.retryAfterMs !== undefined) outcome.retryAfterMs = error.details.retryAfterMs;
+  if (error.details.retryable) outcome.retryable = true;
+  return outcome;
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from '../runner-types.js';
-import { GraphCallError, errorText } from './graph-error.js';
+import { callFailureOutcome, GraphCallError, errorText } from './graph-error.js';
 import { DEFAULT_PERIOD, MAX_INLINE_LIMIT_WAIT_MS, MAX_REPORT_REREQUESTS } from './graph-limits.js';
 import { isSafeDownloadUrl, reportUrl } from './graph-urls.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
@@ -69,12 +69,7 @@ export class GraphTenantRunner implements TenantRunner {
       return await this.runReport(job, signal);
     } catch (error) {
       if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'the attempt was stopped' };
-      if (error instanceof GraphCallError) {
-        const outcome: TenantOutcome = { status: 'failed', rows: 0, category: error.category, message: this.options.redactor.clean(error.message) };
-        if (error.details.retryAfterMs !== undefined) outcome.retryAfterMs = error.details.retryAfterMs;
-        if (error.details.retryable) outcome.retryable = true;
-        return outcome;
-      }
+      if (error instanceof GraphCallError) return callFailureOutcome(error, (text) => this.options.redactor.clean(text));
       const message = error instanceof Error ? error.message : String(error);
       if (/CSV_|Invalid Record Length|Quote Not Closed|Invalid Opening Quote/i.test(message) || (error as { code?: string }).code?.startsWith('CSV_')) {
         return { status: 'failed', rows: 0, category: 'InvalidData', message: this.options.redactor.clean(`the report's CSV does not parse: ${message}`) };

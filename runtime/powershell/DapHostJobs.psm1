@@ -265,4 +265,4 @@ function Invoke-DapHostCustomers {
     }
 }
 
-Export-ModuleMember -Function Invoke-DapHostTenantJob, Invoke-DapHostContracts, Invoke-DapHostCustomers
+Export-ModuleMember -Function Invoke-DapHostTenantJob, Invoke-DapHostContracts, Invoke-DapHostCustomers, Test-DapHostTenantAccess

@@ -141,7 +141,7 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
   };
   const program = createProgram(deps).exitOverride();
   const [command, ...rest] = args;
-  const withCatalog = !options.realCatalog && (command === 'run' || command === 'reports') ? [command!, '--catalog', graphCatalog, ...rest] : args;
+  const withCatalog = !options.realCatalog && (command === 'run' || command === 'reports' || command === 'check') ? [command!, '--catalog', graphCatalog, ...rest] : args;
   try {
     await program.parseAsync(['node', 'dap-report', ...withCatalog]);
   } catch (error) {

@@ -37,6 +37,11 @@
     resumed.hidden = false;
     resumed.textContent = 'Resumed run: ' + t.reused + ' tenant(s) kept from before (not on the timeline), ' + (t.tenants - t.reused) + ' run again.';
   }
+  if (run.note) {
+    var note = document.getElementById('note');
+    note.hidden = false;
+    note.textContent = run.note;
+  }
   var tenantsAttempted = {};
   attempts.forEach(function (a) { tenantsAttempted[a.tenantId] = true; });
   var retries = attempts.length - Object.keys(tenantsAttempted).length;
