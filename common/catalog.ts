@@ -20,6 +20,8 @@ export interface CatalogParameter {
   default?: string | number | boolean | Array<string | number>;
   /** The ValidateSet values, for a union of string literals. */
   values?: string[];
+  /** The [ValidatePattern] a string value must match (a .NET regular expression; common/dotnet-pattern.ts). */
+  pattern?: string;
   help: string;
 }
 

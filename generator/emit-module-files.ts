@@ -94,6 +94,7 @@ export function emitCatalog(version: string, reports: readonly ReportModel[]): s
         required: p.required,
         ...(p.default !== undefined ? { default: p.default } : {}),
         ...(p.values ? { values: p.values } : {}),
+        ...(p.pattern !== undefined ? { pattern: p.pattern } : {}),
         help: p.help,
       })),
       columns: report.columns.map((c) => ({ name: c.name, type: c.type, ...(c.bytesOf ? { bytesOf: c.bytesOf } : {}) })),

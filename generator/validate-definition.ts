@@ -8,6 +8,7 @@ import {
 } from './identifiers.js';
 import type { ColumnModel, ExampleModel, ParameterModel, ReportModel } from './report-model.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';
+import { dotnetPattern } from '../common/dotnet-pattern.js';
 import { validateSources } from './validate-source.js';
 
 const scalarTypes: Readonly<Record<string, CatalogParameterType>> = {
@@ -129,7 +130,7 @@ function validateParameter(checker: Checker, value: StaticValue, seen: Map<strin
   if (pattern !== undefined) {
     if (type && type.type !== 'string') checker.report(object.properties.get('pattern')!.value.at, `a pattern applies to string parameters only, not to '${name}'`);
     try {
-      new RegExp(pattern);
+      dotnetPattern(pattern);
     } catch (error) {
       checker.report(object.properties.get('pattern')!.value.at, `the pattern of '${name}' is not a valid regular expression: ${(error as Error).message}`);
     }
@@ -151,6 +152,17 @@ function validateParameter(checker: Checker, value: StaticValue, seen: Map<strin
     } else {
       defaultValue = scalarDefault(checker, type, defaultProperty.value, name);
     }
+  }
+  // a default the function's own [ValidatePattern] would refuse
+  if (pattern !== undefined && defaultValue !== undefined && defaultProperty) {
+    let checked: RegExp | undefined;
+    try {
+      checked = dotnetPattern(pattern);
+    } catch {
+      checked = undefined;
+    }
+    const bad = (Array.isArray(defaultValue) ? defaultValue : [defaultValue]).find((v) => checked && !checked.test(String(v)));
+    if (bad !== undefined) checker.report(defaultProperty.value.at, `the default '${String(bad)}' of '${name}' does not match its own pattern ${pattern}`);
   }
   if (name === undefined || help === undefined || !type) return undefined;
   return {

@@ -1,5 +1,6 @@
 import type { Catalog, CatalogParameter, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { dotnetPattern } from '../common/dotnet-pattern.js';
 import type { JobParameter } from './runner-types.js';
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
@@ -83,6 +84,10 @@ function convertOne(report: CatalogReport, parameter: CatalogParameter, raw: str
     }
     default:
       if (raw.length === 0) throw bad('EMPTY_VALUE');
+      // the function's own [ValidatePattern]: refused here, before any tenant, not in every tenant
+      if (parameter.pattern !== undefined && !dotnetPattern(parameter.pattern).test(raw)) {
+        throw usage('VALUE_NOT_MATCHED', `--param ${parameter.name}='${raw}' is not valid for ${report.name}: it must match ${parameter.pattern}`);
+      }
       return raw;
   }
 }

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogPath } from '../../common/catalog.js';
 import { DapError } from '../../common/dap-error.js';
 import { projectRoot } from '../../common/project-paths.js';
 import { validateScenarioFile } from '../../runtime/simulate.js';
@@ -52,6 +53,9 @@ const cases: Array<[string, string[], string, RegExp]> = [
   ['no --user without --simulate', [...report], 'MISSING_USER', /--user/],
   ['unknown option', [...report, ...user, '--tenants', 'x.onmicrosoft.com'], 'UNKNOWN_OPTION', /--tenants/],
   ['--out without a value', [...report, ...user, '--out'], 'OPTION_MISSING_ARGUMENT', /--out/],
+  // the report function's own [ValidatePattern], from the project's catalog: refused before any tenant runs
+  ['ResultSize that is not a size', ['--catalog', catalogPath, ...report, ...user, '--param', 'ResultSize=abc'], 'VALUE_NOT_MATCHED', /ResultSize='abc'.*must match \^\(\?:Unlimited/],
+  ['ResultSize 0', ['--catalog', catalogPath, ...report, ...user, '--param', 'ResultSize=0'], 'VALUE_NOT_MATCHED', /ResultSize='0'/],
 ];
 
 describe('run: bad input is a usage error (exit 2) and starts nothing', () => {
