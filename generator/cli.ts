@@ -6,6 +6,7 @@ import { type DefinitionProblem, definitionError } from './definition-problem.js
 import { generateModule } from './generate-module.js';
 import { readPackageFacts } from './package-facts.js';
 import { builtinDefinitionFiles, expandDefinitionPaths, loadDefinitions } from './load-definitions.js';
+import { packageVersion } from '../common/package-version.js';
 import { checkGeneratedFiles, isFresh, writeGeneratedFiles } from './write-module.js';
 
 export interface GenOptions {
@@ -51,6 +52,7 @@ export function runGenerator(options: GenOptions, io: GenIo): void {
 export function createProgram(): Command {
   const program = new Command('dap-gen');
   program
+    .version(packageVersion())
     .description('Generates the DapReporting PowerShell module and standalone scripts from typed TypeScript report definitions.')
     .option('--reports <file|glob...>', 'extra definition files (or globs) besides the built-in generator/reports/*.ts')
     .option('--out <dir>', 'the output folder', 'module/ of the project')

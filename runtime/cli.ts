@@ -14,6 +14,7 @@ import { planGraph, rejectGraphOptions } from './graph/graph-options.js';
 import { backendKinds } from './run-backend.js';
 import { runReport } from './run-report.js';
 import { showRun, type ShowOptions } from './page/show.js';
+import { packageVersion } from '../common/package-version.js';
 import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -175,7 +176,7 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
 
   program
     .description('Run one report in every customer tenant of a Microsoft cloud partner and merge the results into one CSV.')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',

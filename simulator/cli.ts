@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import type { RunningSimulator, SimulatorStats } from './simulator-types.js';
 import { refuseShadowingModules } from './sealed-module-path.js';
+import { packageVersion } from '../common/package-version.js';
 import { startSimulator } from './start-simulator.js';
 
 function parsePort(value: string): number {
@@ -60,6 +61,7 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 /** The dap-sim command line: `serve` and `run`. */
 export function createProgram(): Command {
   const program = new Command('dap-sim')
+    .version(packageVersion())
     .description('An offline simulator of the partner world (MSOnline, Exchange remote PowerShell, report data) with PowerShell stand-ins.')
     .enablePositionalOptions()
     .showHelpAfterError();
