@@ -1,6 +1,7 @@
 import type { Catalog, CatalogParameter, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { dotnetPattern } from '../common/dotnet-pattern.js';
+import { didYouMean } from '../common/did-you-mean.js';
 import type { JobParameter } from './runner-types.js';
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
@@ -11,7 +12,7 @@ export function findReport(catalog: Catalog, name: string): CatalogReport {
   const report = catalog.reports.find((r) => r.name.toLowerCase() === wanted || r.function.toLowerCase() === wanted);
   if (!report) {
     const known = catalog.reports.map((r) => r.name).join(', ');
-    throw usage('UNKNOWN_REPORT', `unknown report '${name}': expected one of ${known}`);
+    throw usage('UNKNOWN_REPORT', `unknown report '${name}'${didYouMean(name, catalog.reports.map((r) => r.name))}: expected one of ${known}`);
   }
   return report;
 }
@@ -108,7 +109,7 @@ export function parseReportParameters(report: CatalogReport, pairs: readonly str
     const parameter = report.parameters.find((p) => p.name.toLowerCase() === name.toLowerCase());
     if (!parameter) {
       const known = report.parameters.map((p) => p.name).join(', ') || 'none';
-      throw usage('UNKNOWN_PARAMETER', `${report.name} has no parameter '${name}': expected one of ${known}`);
+      throw usage('UNKNOWN_PARAMETER', `${report.name} has no parameter '${name}'${didYouMean(name, report.parameters.map((p) => p.name))}: expected one of ${known}`);
     }
     if (given.has(parameter.name)) throw usage('DUPLICATE_PARAMETER', `--param ${parameter.name} is given more than once`);
     const value = parameter.array

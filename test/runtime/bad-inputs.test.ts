@@ -16,6 +16,8 @@ const user = ['--user', USER];
 /** [what, arguments after `run`, error code, what the message must name] */
 const cases: Array<[string, string[], string, RegExp]> = [
   ['unknown report', ['--report', 'MailboxActivty', ...user], 'UNKNOWN_REPORT', /'MailboxActivty'.*MailboxActivityReport/],
+  ['a report name one letter off', ['--report', 'MailboxActivityRepot', ...user], 'UNKNOWN_REPORT', /'MailboxActivityRepot' \(did you mean 'MailboxActivityReport'\?\)/],
+  ['a parameter name one letter off', [...report, ...user, '--param', 'StarDate=2015-03-18'], 'UNKNOWN_PARAMETER', /'StarDate' \(did you mean 'StartDate'\?\)/],
   ['no report without --simulate', [...user], 'MISSING_REPORT', /--report/],
   ['--param without =', [...report, ...user, '--param', 'ReportType'], 'BAD_PARAM_SYNTAX', /Name=Value.*'ReportType'/],
   ['unknown parameter', [...report, ...user, '--param', 'Foo=1'], 'UNKNOWN_PARAMETER', /no parameter 'Foo'.*ReportType, StartDate/],
