@@ -30,10 +30,3 @@ export const transientCategories: ReadonlySet<FailureCategory> = new Set([
   'Timeout',
   'WorkerCrashed',
 ]);
-
-/** The category named by a `Dap.<Category>` error id, or undefined. */
-export function categoryFromErrorId(errorId: string): FailureCategory | undefined {
-  const match = /^Dap\.([A-Za-z]+)/.exec(errorId);
-  const name = match?.[1];
-  return (failureCategories as readonly string[]).includes(name ?? '') ? (name as FailureCategory) : undefined;
-}

@@ -109,11 +109,7 @@ export const cmdletSpecs: readonly CmdletSpec[] = [
   },
 ];
 
-export const cmdletNames = cmdletSpecs.map((spec) => spec.name);
-
 export function findCmdlet(name: string): CmdletSpec | undefined {
   return cmdletSpecs.find((spec) => spec.name.toLowerCase() === name.toLowerCase());
 }
 
-export const reportTypes = ['Daily', 'Weekly', 'Monthly', 'Yearly'] as const;
-export const messageTraceStatuses = ['None', 'GettingStatus', 'Failed', 'Pending', 'Delivered', 'Expanded', 'Quarantined', 'FilteredAsSpam'] as const;
