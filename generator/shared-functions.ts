@@ -4,6 +4,7 @@ import { graphTypeName } from './emit-graph-function.js';
 import { cmdletNamePsPattern, exchangeScope, graphBaseUriPattern, graphPeriods, psPropertyName } from './identifiers.js';
 import { domainValidation, identifier, literalList, tenantIdValidation } from './ps-code.js';
 import { renderTemplate, type SharedTemplate, sharedTemplates } from './render-template.js';
+import { MAX_RETRY_AFTER_SECONDS } from '../common/http-limits.js';
 import { exchangeReports, type GraphReportModel, graphReports, type ReportModel } from './report-model.js';
 
 /** The shared functions rendered for a set of reports, by function name, in template order. */
@@ -67,6 +68,7 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
       GraphPeriods: literalList(graphPeriods),
       GraphUriPattern: psLiteral(graphBaseUriPattern),
       GraphReportShapes: graphReportShapes,
+      MaxRetryAfterSeconds: String(MAX_RETRY_AFTER_SECONDS),
     },
     'Get-DapExoToken': {
       TenantIdPattern: tenantIdValidation(),
@@ -77,11 +79,12 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
       TenantIdPattern: tenantIdValidation(),
       CmdletPattern: psLiteral(cmdletNamePsPattern),
       ExchangeUriPattern: psLiteral(graphBaseUriPattern),
+      MaxRetryAfterSeconds: String(MAX_RETRY_AFTER_SECONDS),
     },
     'Invoke-DapTokenRequest': {},
     'New-DapClientAssertion': {},
     'Resolve-DapCertificate': {},
-    'Invoke-DapExoRequest': {},
+    'Invoke-DapExoRequest': { MaxRetryAfterSeconds: String(MAX_RETRY_AFTER_SECONDS) },
     'ConvertTo-DapExoValue': {},
     'ConvertTo-DapCellText': {},
     'Invoke-DapExoReport': {},

@@ -18,7 +18,7 @@ function Invoke-DapExoCommand {
     Exchange Administrator or Global Reader.
 
     When the service throttles (429 Too Many Requests) the call waits for the Retry-After seconds
-    (at most 600) and tries again, at most MaxRetries times. A failure writes exactly one
+    (at most {{MaxRetryAfterSeconds}}) and tries again, at most MaxRetries times. A failure writes exactly one
     non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> and whose target
     object is the tenant id: AccessDenied (401 or 403: token rejected, role missing), Throttled
     (still 429 after the retries), InvalidParameter (400), NotFound (404) or RemoteError (anything

@@ -1,3 +1,5 @@
+import { MAX_RETRY_AFTER_SECONDS } from '../../common/http-limits.js';
+
 /**
  * The numbers of the Microsoft Graph backend, in one place (see shared/reference/partner-environment.md §4).
  */
@@ -13,8 +15,8 @@ export const MAX_REPORT_REREQUESTS = 2;
 /** A client-side wait for the report limit at most this long happens inside the attempt; longer ones end it as Throttled. */
 export const MAX_INLINE_LIMIT_WAIT_MS = 5_000;
 
-/** The longest Retry-After honoured; a longer one is cut to this. */
-export const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
+/** The longest Retry-After honoured; a longer one is cut to this (common/http-limits.ts, shared with the module). */
+export const MAX_RETRY_AFTER_MS = MAX_RETRY_AFTER_SECONDS * 1000;
 
 /** Page size for delegatedAdminRelationships (the service's maximum). */
 export const RELATIONSHIPS_PAGE_SIZE = 300;

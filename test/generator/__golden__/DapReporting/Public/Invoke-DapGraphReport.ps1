@@ -28,7 +28,7 @@ function Invoke-DapGraphReport {
     only to GraphUri, never to the download URL, and never written anywhere.
 
     When the service throttles (429 Too Many Requests) the call waits for the Retry-After seconds
-    (at most 600; 5, 10, 20 ... seconds when the header is missing) and tries again, at most
+    (at most 900; 5, 10, 20 ... seconds when the header is missing) and tries again, at most
     MaxRetries times. A failure writes exactly one non-terminating error (use -ErrorAction Stop to
     make it terminating) whose FullyQualifiedErrorId starts with Dap.<Category> and whose target
     object is the tenant id: AccessDenied
@@ -230,7 +230,7 @@ function Invoke-DapGraphReport {
                 if (-not [int]::TryParse([string]@($response.Headers['Retry-After'])[0], [ref]$seconds) -or $seconds -lt 0) {
                     $seconds = 5 * [int][Math]::Pow(2, $attempt - 1)
                 }
-                $seconds = [Math]::Min($seconds, 600)
+                $seconds = [Math]::Min($seconds, 900)
                 Write-Verbose ('Throttled by the service (429); retrying tenant {0} in {1} s ({2} of {3})' -f $TenantId, $seconds, $attempt, $MaxRetries)
                 Start-Sleep -Seconds $seconds
             }
