@@ -1,6 +1,7 @@
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { exchangeReportInputsHelp, remotingProcessLines, reportParameterLines } from './emit-report-function.js';
-import { defaultExchangeUri, dnsNamePattern, graphBaseUriPattern } from './identifiers.js';
+import { dnsNamePattern } from '../common/dns-name.js';
+import { defaultExchangeUri, graphBaseUriPattern } from './identifiers.js';
 import { commentHelp, type HelpSections } from './ps-comment.js';
 import { advancedFunction, identifier, parameterDeclaration, parameterHelp, psNumber, psScalar, tenantIdValidation } from './ps-code.js';
 import type { ExchangeRestReportModel, ExchangeRestSourceModel, RestParameterModel, ReportModel } from './report-model.js';

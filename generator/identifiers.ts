@@ -9,13 +9,6 @@ export const cmdletNamePattern = /^[A-Za-z]+-[A-Za-z][A-Za-z0-9]*$/;
 /** The same rule in the .NET dialect, for [ValidatePattern] (\z: no trailing newline accepted). */
 export const cmdletNamePsPattern = '^[A-Za-z]+-[A-Za-z][A-Za-z0-9]*\\z';
 
-/**
- * A DNS domain name: labels of 1-63 letters, digits or hyphens, not starting or ending with a
- * hyphen, at least two labels, at most 253 characters. Written in the .NET dialect and emitted
- * into the PowerShell validation of every -InitialDomain (\z: no trailing newline accepted).
- */
-export const dnsNamePattern = '^(?=.{1,253}\\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\z';
-
 /** Parameters every report function and script already has, plus PowerShell's common parameters. */
 export const reservedParameterNames: ReadonlySet<string> = new Set(
   [

@@ -1,5 +1,6 @@
 import { psLiteral } from '../common/ps-literal.js';
-import { dnsNamePattern, parameterNamePattern, tenantIdPattern } from './identifiers.js';
+import { dnsNamePattern } from '../common/dns-name.js';
+import { parameterNamePattern, tenantIdPattern } from './identifiers.js';
 import type { ParameterModel } from './report-model.js';
 
 /** A name the generator emits as a bare PowerShell identifier ($Name, -Name): checked again here. */

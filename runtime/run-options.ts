@@ -13,7 +13,8 @@ import type { JobParameter } from './runner-types.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { Spool } from './spool.js';
 import type { TenantFilter } from './tenant-selection.js';
-import { isDnsName, isGuid, normaliseTenantName } from './tenant-names.js';
+import { isDnsName } from '../common/dns-name.js';
+import { isGuid, normaliseTenantName } from './tenant-names.js';
 
 /** The `run` options as commander hands them over. */
 export interface RunCliOptions extends GraphCliOptions, ExoCliOptions {

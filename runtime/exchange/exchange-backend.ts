@@ -5,7 +5,7 @@ import { readAll } from '../read-all.js';
 import type { Account } from '../runner-types.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
-import { isDnsName } from '../tenant-names.js';
+import { isDnsName } from '../../common/dns-name.js';
 import { Redactor } from '../graph/redact.js';
 
 /** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */

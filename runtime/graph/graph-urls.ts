@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { isDnsName, isGuid } from '../tenant-names.js';
+import { isDnsName } from '../../common/dns-name.js';
+import { isGuid } from '../tenant-names.js';
 
 /** True for 127.0.0.0/8, ::1 and localhost (where plain http is allowed). */
 export function isLoopbackHost(hostname: string): boolean {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DiscoveredTenant } from '../runner-types.js';
-import { isDnsName, isGuid } from '../tenant-names.js';
+import { isDnsName } from '../../common/dns-name.js';
+import { isGuid } from '../tenant-names.js';
 import { errorText } from '../graph/graph-error.js';
 import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../graph/graph-limits.js';
 import type { Redactor } from '../graph/redact.js';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
+import { dnsNamePattern, isDnsName } from '../../common/dns-name.js';
 import { dotnetPattern } from '../../common/dotnet-pattern.js';
 import { loadDefinitions } from '../../generator/load-definitions.js';
 import { runPwshFile } from '../helpers/powershell.js';
@@ -39,6 +40,28 @@ describe('parameter patterns', () => {
     const dotnet = result.stdout.split(/\r?\n/).filter(Boolean).map((line) => JSON.parse(line) as boolean[]);
     const js = patterns.map((p) => samples.map((s) => dotnetPattern(p).test(s)));
     expect(js).toEqual(dotnet);
+  });
+
+  it('the DNS-name rule reads the same in JavaScript (the runtime) and .NET (the generated -InitialDomain checks)', async () => {
+    const names = [
+      'contoso.onmicrosoft.com', 'UPPER.Example.COM', 'a.b', 'xn--bcher-kva.example', '1.2.3.4', '10.0.0.1', 'host.123', 'host.12a',
+      '-bad.com', 'bad-.com', 'x', '', 'a..b', 'contoso.com\n', 'contoso.com.', `${'a'.repeat(63)}.com`, `${'a'.repeat(64)}.com`,
+      `${'a.'.repeat(125)}com`, `${'a.'.repeat(126)}com`, 'bad_domain!.example', 'spa ce.com',
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'dap-dns-'));
+    const input = join(dir, 'input.json');
+    writeFileSync(input, JSON.stringify({ pattern: dnsNamePattern, names }));
+    const script = join(dir, 'dns.ps1');
+    writeFileSync(
+      script,
+      ['param([string] $InputFile)', '$data = Get-Content -LiteralPath $InputFile -Raw | ConvertFrom-Json', 'ConvertTo-Json -InputObject @(foreach ($n in $data.names) { $n -match $data.pattern }) -Compress'].join('\n'),
+    );
+    const result = await runPwshFile(script, ['-InputFile', input]);
+    expect(result.stderr).toBe('');
+    const dotnet = JSON.parse(result.stdout) as boolean[];
+    expect(names.map((n) => isDnsName(n))).toEqual(dotnet);
+    expect(isDnsName('1.2.3.4')).toBe(false);
+    expect(isDnsName('contoso.onmicrosoft.com')).toBe(true);
   });
 
   it('dap-gen refuses a default that does not match its own pattern', () => {
