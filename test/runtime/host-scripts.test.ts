@@ -45,7 +45,7 @@ describe('the host scripts (DapHost.ps1, DapHostJobs.psm1)', () => {
       env,
     );
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Invoke-DapHostContracts|PSCredential', 'Invoke-DapHostCustomers|PSCredential', 'Invoke-DapHostTenantJob|PSCredential']);
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Invoke-DapHostContracts|PSCredential', 'Invoke-DapHostCustomers|PSCredential', 'Invoke-DapHostTenantJob|PSCredential', 'Test-DapHostTenantAccess|PSCredential']);
   });
 
   it('writes the report\'s date columns as ISO 8601 and leaves every other value alone', async () => {
