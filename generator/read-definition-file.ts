@@ -61,7 +61,7 @@ function resolveIdentifier(name: string, file: SourceFile, node: Node, ctx: Read
   if (declaration) {
     const statement = declaration.getVariableStatement();
     const initializer = declaration.getInitializer();
-    if (!statement || statement.getDeclarationKind() !== 'const' || !initializer) {
+    if (statement?.getDeclarationKind() !== 'const' || !initializer) {
       return problem(node, ctx, `'${name}' must be a const with a literal value to be read statically`);
     }
     ctx.resolving.add(key);
@@ -84,7 +84,7 @@ function resolveIdentifier(name: string, file: SourceFile, node: Node, ctx: Read
       if (!target) return problem(node, ctx, `cannot find the module '${specifier}' that '${name}' is imported from`);
       const imported = ctx.project.getSourceFile(target) ?? ctx.project.addSourceFileAtPath(target);
       const exported = imported.getVariableDeclaration(named.getName());
-      if (!exported || !exported.isExported()) {
+      if (!exported?.isExported()) {
         return problem(node, ctx, `'${specifier}' has no exported const '${named.getName()}'`);
       }
       return resolveIdentifier(named.getName(), imported, node, ctx);
@@ -157,6 +157,7 @@ export function readValue(expression: Expression, ctx: ReadContext): StaticValue
     }
     return { kind: 'object', properties, at };
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the ${…} syntax itself
   if (Node.isTemplateExpression(node)) return problem(node, ctx, 'a template string with ${…} cannot be read statically; use a plain string');
   return problem(node, ctx, `cannot read '${truncate(node.getText())}' statically: expected a literal value`);
 }

@@ -1,10 +1,9 @@
 import type { CatalogParameterType } from '../common/catalog.js';
 import { remotingColumnNames, tenantKeyColumns } from '../common/output-columns.js';
 import { approvedVerb } from './approved-verbs.js';
-import { Checker, type ObjectValue } from './definition-checker.js';
+import { Checker, } from './definition-checker.js';
 import type { DefinitionProblem } from './definition-problem.js';
-import {
-  cmdletNamePattern, graphFunctionPattern, graphParameterNames, graphPeriods, parameterNamePattern, psPropertyName, reportNamePattern, reservedParameterNames,
+import {graphParameterNames, graphPeriods, parameterNamePattern, psPropertyName, reportNamePattern, reservedParameterNames,
 } from './identifiers.js';
 import type { ColumnModel, ExampleModel, ParameterModel, ReportModel } from './report-model.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';

@@ -1,4 +1,4 @@
-import { Checker, type ObjectValue } from './definition-checker.js';
+import type { Checker, ObjectValue } from './definition-checker.js';
 import { graphFunctionPattern } from './identifiers.js';
 import type { ExchangeSourceModel, GraphSourceModel, SourceModel } from './report-model.js';
 import type { Position, StaticValue } from './static-value.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Command, CommanderError, Option, type ParseOptions } from 'commander';
+import { Command, type CommanderError, Option, type ParseOptions } from 'commander';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { errorsFileColumns, errorsFileSuffix } from '../common/errors-file-format.js';
 import { machineDapError } from '../common/machine-error.js';

@@ -15,7 +15,7 @@ import { defaultRetryPolicy } from './retry-policy.js';
 import type { RunPlan } from './run-options.js';
 import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
-import { Scheduler, type AccountCounters, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
+import { Scheduler, type AccountCounters, type SchedulerOutcome, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
 import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
 import { RunLock } from './run-lock.js';
 import { checkSavedRun } from './saved-run.js';
@@ -264,7 +264,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
 
     progress.start(manifest.tenants.length);
     update();
-    let outcome;
+    let outcome: SchedulerOutcome;
     try {
       outcome = await running.run(toRun);
     } finally {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test: type-check, vitest, then Pester over test/pester/ with the project's pwsh.
+// Runs every test: type-check, lint, vitest, then Pester over test/pester/ with the project's pwsh.
 // Prints one summary line per runner and a final "N passed, N failed, N skipped" line; exits
 // non-zero when anything failed. Run through `npm test`, which runs scripts/setup.mjs first.
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,12 @@ const tsc = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc')
 summary.push(`typecheck: ${tsc === 0 ? 'ok' : 'FAILED'}`);
 if (tsc !== 0) failed += 1;
 
-// 2. vitest
+// 2. lint (biome.jsonc): TypeScript and JavaScript
+const lint = run(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'lint', '--error-on-warnings']);
+summary.push(`lint: ${lint === 0 ? 'ok' : 'FAILED'}`);
+if (lint !== 0) failed += 1;
+
+// 3. vitest
 const vitestJson = join(results, 'vitest.json');
 const vitestCode = run(process.execPath, [
   join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`,
@@ -42,7 +47,7 @@ if (existsSync(vitestJson)) {
 }
 if (vitestCode !== 0 && totals.failed === 0) totals.failed += 1;
 
-// 3. Pester, with the project's pwsh (setup fails without it)
+// 4. Pester, with the project's pwsh (setup fails without it)
 const pesterJson = join(results, 'pester.json');
 const script = [
   '$ErrorActionPreference = "Stop"',

@@ -207,7 +207,7 @@ export function createSimServer(state: SimState): SimServer {
           warnings.push(microDelayWarning(throttle.delayMs));
         }
         if (wait > 0) await sleep(wait);
-        let result;
+        let result: ReturnType<typeof runCommand>;
         try {
           result = runCommand(world, tenant, body.cmdlet, parameters);
         } catch (error) {

@@ -29,7 +29,9 @@ function checkUnique(scenario: Scenario, source: string): void {
     if (first) problems.push(`${path}: duplicate ${kind} '${value}' (already used at ${first})`);
     else seen.set(key, path);
   };
-  scenario.accounts.forEach((account, i) => claim('account', account.userName, `accounts.${i}.userName`));
+  scenario.accounts.forEach((account, i) => {
+    claim('account', account.userName, `accounts.${i}.userName`);
+  });
   scenario.tenants.forEach((tenant, i) => {
     claim('tenant name', tenant.name, `tenants.${i}.name`);
     claim('tenant domain', tenant.initialDomain, `tenants.${i}.initialDomain`);
@@ -41,7 +43,9 @@ function checkUnique(scenario: Scenario, source: string): void {
       }
     }
   });
-  scenario.graph.apps.forEach((app, i) => claim('app client id', app.clientId, `graph.apps.${i}.clientId`));
+  scenario.graph.apps.forEach((app, i) => {
+    claim('app client id', app.clientId, `graph.apps.${i}.clientId`);
+  });
   if (problems.length > 0) throw invalid(`${source} is not a valid simulator scenario:\n  ${problems.join('\n  ')}`);
 }
 

@@ -66,7 +66,7 @@ export function verifyClientAssertion(client: LoginClient, assertion: string, au
   if (typeof claims.aud !== 'string' || claims.aud.toLowerCase() !== audience.toLowerCase()) return assertionErrors.audience(now);
   const exp = Number(claims.exp) * 1000;
   const nbf = claims.nbf === undefined ? 0 : Number(claims.nbf) * 1000;
-  if (!(exp > 0) || now - SKEW_MS >= exp || now + SKEW_MS < nbf) return assertionErrors.timeRange(iso(now), iso(nbf), iso(exp > 0 ? exp : 0), now);
+  if (!(exp > 0) || now - SKEW_MS >= exp || now + SKEW_MS < nbf) return assertionErrors.timeRange(iso(now), iso(nbf), iso(Math.max(exp, 0)), now);
   return undefined;
 }
 

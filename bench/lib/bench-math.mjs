@@ -15,7 +15,7 @@ export function idealSeconds(tenants, accounts, { sessionsPerAccount = 3, perTen
  */
 export function makespanRows({ tenants, baseline, contenders, sessionsPerAccount = 3, perTenantSeconds = 0.5 }) {
   const base = contenders.find((c) => c.id === baseline);
-  const baseMedian = base && base.seconds.length ? median(base.seconds) : null;
+  const baseMedian = base?.seconds.length ? median(base.seconds) : null;
   return contenders.map((c) => {
     const ideal = idealSeconds(tenants, c.accounts, { sessionsPerAccount, perTenantSeconds });
     const m = c.seconds.length ? median(c.seconds) : null;

@@ -9,7 +9,10 @@ export async function fingerprintCsv(path) {
   let rows = 0;
   let sum = 0n;
   let columns;
-  const parser = createReadStream(path).pipe(parse({ bom: true, columns: (header) => ((columns = header), header), relax_column_count: true }));
+  const parser = createReadStream(path).pipe(parse({ bom: true, columns: (header) => {
+        columns = header;
+        return header;
+      }, relax_column_count: true }));
   for await (const record of parser) {
     rows += 1;
     const pairs = Object.keys(record)

@@ -24,7 +24,7 @@ interface TokenFileContent {
 
 /** ~/.config/dap-reporting/<clientId>.token (XDG_CONFIG_HOME when set). */
 export function defaultTokenFile(clientId: string, env: NodeJS.ProcessEnv): string {
-  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const config = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   return join(config, 'dap-reporting', `${clientId.toLowerCase()}.token`);
 }
 

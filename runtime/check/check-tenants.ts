@@ -80,7 +80,7 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
   try {
     if (plan.simulate) simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
     backend = await starter.open(simulator);
-    let discovered;
+    let discovered: Awaited<ReturnType<RunBackend['discover']>>;
     try {
       discovered = await backend.discover();
     } catch (error) {

@@ -36,7 +36,7 @@ export class HostTenantRunner implements TenantRunner {
 
   async run(job: TenantJob, signal: AbortSignal): Promise<TenantOutcome> {
     if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'aborted before start' };
-    let host;
+    let host: Awaited<ReturnType<HostSupervisor['get']>>;
     try {
       host = await this.supervisor.get();
     } catch (error) {

@@ -148,7 +148,7 @@ describe('generateModule', () => {
     expect(manifest).toContain("            ReleaseNotes = 'Fixture release notes.\nSecond line.'\n");
     expect(manifest).toMatch(/Tags {9}= @\('Partner', .*'PSEdition_Core'/);
     expect(manifest).toMatch(/Description {10}= '.*need the MSOnline module; it is not a required module, so that the Microsoft Graph commands load without it\.'/);
-    expect(manifest.split('\n').slice(0, 40).join('\n')).toMatch(/#   package\.json\n#   CHANGELOG\.md\n/);
+    expect(manifest.split('\n').slice(0, 40).join('\n')).toMatch(/# {3}package\.json\n# {3}CHANGELOG\.md\n/);
   });
 
   it('writes a prerelease version as ModuleVersion plus Prerelease', () => {

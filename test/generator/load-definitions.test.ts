@@ -111,7 +111,7 @@ describe('loadDefinitions', () => {
     ['two columns with one property name', "source: { kind: 'graph', function: 'getX' }", GRAPH_PERIOD, /columns 'Storage Used' and 'Storage used\?' of a graph report give the same property name 'StorageUsed'/, "columns: [{ name: 'Storage Used', type: 'number' }, { name: 'Storage used?', type: 'number' }],"],
   ])('rejects %s', (_what, source, parameters, message, columns = "columns: [{ name: 'A', type: 'string' }],") => {
     const text = valid
-      .replace("source: { kind: 'exchange', cmdlet: 'Get-Valid' },", source + ',')
+      .replace("source: { kind: 'exchange', cmdlet: 'Get-Valid' },", `${source},`)
       .replace('PARAMS', parameters)
       .replace("columns: [{ name: 'A', type: 'string' }],", columns);
     const problems = problemsOf(text);

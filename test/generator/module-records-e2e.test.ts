@@ -1,7 +1,4 @@
-// What a failing tenant leaves behind in the caller's -ErrorVariable, -WarningVariable and $Error:
-// one error record per failed tenant (stable Dap.<Category> id, the tenant as target), each
-// warning of the service once, and -Verbose naming what happens. Real pwsh, under the simulator.
-import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 import { aggregateScenario, aggregateUser, moduleManifest, runFixtureUnderSimulator } from '../helpers/module-aggregate.js';
 import { tempDir } from '../runtime/fakes.js';

@@ -7,7 +7,6 @@ import { catalogPath } from '../../common/catalog.js';
 import { DapError } from '../../common/dap-error.js';
 import { projectRoot } from '../../common/project-paths.js';
 import { validateScenarioFile } from '../../runtime/simulate.js';
-import { pwsh } from '../helpers/powershell.js';
 import { fixtureCatalog, fixtures, harness, makeTenants, tempDir, USER } from './fakes.js';
 
 const report = ['--report', 'MailboxActivityReport'];

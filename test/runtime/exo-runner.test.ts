@@ -97,7 +97,7 @@ describe('date windows', () => {
 
 describe('ExoClient', () => {
   it('POSTs InvokeCommand with the headers of the service, follows nextLink with the same body', async () => {
-    const s = service((call, i) => (i === 0 ? page([{ n: 1 }], `${BASE}/adminapi/beta/${TENANT}/InvokeCommand?$skiptoken=2`) : page([{ n: 2 }])));
+    const s = service((_call, i) => (i === 0 ? page([{ n: 1 }], `${BASE}/adminapi/beta/${TENANT}/InvokeCommand?$skiptoken=2`) : page([{ n: 2 }])));
     const { client: c } = client(s.fetch);
     expect(await c.all('Get-Mailbox', { ResultSize: 'Unlimited' }, ['DisplayName', 'UserPrincipalName'])).toEqual([{ n: 1 }, { n: 2 }]);
     expect(s.calls[0]!.url).toBe(`${BASE}/adminapi/beta/${TENANT}/InvokeCommand?$select=DisplayName,UserPrincipalName`);

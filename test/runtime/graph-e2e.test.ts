@@ -224,9 +224,8 @@ describe('dap-report run --backend graph against the simulator', () => {
     const cwd = tempDir();
     const path = writeScenario(cwd, scenario);
     let downloads = 0;
-    let interrupted: ReturnType<typeof runGraph> | undefined;
     const signals = new (await import('node:events')).EventEmitter();
-    interrupted = runGraph(runArgs(path, '--concurrency', '1'), {
+    const interrupted: ReturnType<typeof runGraph> | undefined = runGraph(runArgs(path, '--concurrency', '1'), {
       cwd,
       deps: { signals },
       onFetch: (url) => {
@@ -296,7 +295,7 @@ describe('secrets stay out of everything the Graph backend writes', () => {
     expect(spawnLog(spy)).toEqual([`execFileSync ${process.execPath} -e `]);
     spy.calls.length = 0;
     const tokens: string[] = [];
-    let run;
+    let run: Awaited<ReturnType<typeof runGraph>>;
     try {
       run = await runGraph([...runArgs(writeScenario(cwd, scenario), '--retries', '1', '--json'), '--errors', join(cwd, 'errs.csv')], {
         cwd,

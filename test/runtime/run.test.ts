@@ -4,7 +4,6 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../runtime/manifest.js';
 import type { RunSummary } from '../../runtime/summary.js';
-import type { Account } from '../../runtime/runner-types.js';
 import type { ExchangeHostSpec } from '../../runtime/pwsh-host/exchange-host.js';
 import { readCatalog } from '../../common/catalog.js';
 import { unionColumns } from '../../runtime/merge.js';
@@ -298,8 +297,12 @@ describe('spool, manifest and --resume', () => {
   /** [what the saved run is, how its manifest is changed after an interrupted run] */
   const unfinishedRuns: Array<[string, (m: Manifest) => void, RegExp]> = [
     ['interrupted: tenants pending', () => undefined, /\d+ of 6 tenant\(s\) not run yet/],
-    ['every tenant ran but nothing was merged', (m) => m.tenants.forEach((t) => t.state === 'pending' && (t.state = 'failed')), /no merged output was written/],
-    ['tenants pending although an output was merged once', (m) => (m.mergedAt = '2015-03-18T10:00:00.000Z'), /not run yet/],
+    ['every tenant ran but nothing was merged', (m) => {
+      for (const t of m.tenants) if (t.state === 'pending') t.state = 'failed';
+    }, /no merged output was written/],
+    ['tenants pending although an output was merged once', (m) => {
+      m.mergedAt = '2015-03-18T10:00:00.000Z';
+    }, /not run yet/],
   ];
 
   it.each(unfinishedRuns)('the same command again without --resume refuses an unfinished run (%s): exit 2, the run untouched; --fresh discards it', async (_what, change, detail) => {
@@ -336,7 +339,7 @@ describe('spool, manifest and --resume', () => {
     expect(await h.run(kept(out))).toBe(0);
     writeFileSync(join(`${out}.dap-run`, 'manifest.json'), JSON.stringify({ format: 1, tenants: [null] }));
     h = harness({ tenants: makeTenants(3), cwd: h.deps.cwd });
-    await expect(h.run(kept(out))).rejects.toMatchObject({ code: 'RUN_MANIFEST_INVALID', exitCode: 2, message: expect.stringMatching(/tenants\.0: [^]*--fresh/) });
+    await expect(h.run(kept(out))).rejects.toMatchObject({ code: 'RUN_MANIFEST_INVALID', exitCode: 2, message: expect.stringMatching(/tenants\.0: [\s\S]*--fresh/) });
     expect(await h.run([...kept(out), '--fresh'])).toBe(0);
   });
 
