@@ -1,7 +1,7 @@
 import { errorsFileColumns, errorsFileSuffix, noDataMessage } from '../common/errors-file-format.js';
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { emitExoFunction, restOutputsHelp, restPermissionsHelp } from './emit-exo-function.js';
-import { generatedHeader } from './generated-header.js';
+import { assembleScript } from './emit-script.js';
 import { defaultExchangeUri, graphBaseUriPattern } from './identifiers.js';
 import { commentHelp } from './ps-comment.js';
 import { identifier, parameterDeclaration, parameterHelp, tenantIdValidation } from './ps-code.js';
@@ -170,19 +170,5 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
     'if ($failed -gt 0) { exit 1 }',
     'exit 0',
   ];
-  return [
-    generatedHeader(sources),
-    '',
-    help,
-    '[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]',
-    'param(',
-    declarations.join(',\n\n'),
-    ')',
-    '',
-    '# The functions this script runs; the same code as in the DapReporting module.',
-    '',
-    functions.join('\n'),
-    ...main,
-    '',
-  ].join('\n');
+  return assembleScript({ sources, help, declarations, functions, main });
 }

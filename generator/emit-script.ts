@@ -105,19 +105,28 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
     'if ($result.Failed -gt 0) { exit 1 }',
     'exit 0',
   ];
+  return assembleScript({ sources, help, declarations, functions, main });
+}
+
+/**
+ * A standalone script's text: its generated header, help, param block, the module's functions it
+ * runs (copied in, so that it needs no module) and its main lines. Every kind of script is put
+ * together this way.
+ */
+export function assembleScript(parts: { sources: readonly string[]; help: string; declarations: readonly string[]; functions: ReadonlyArray<string | undefined>; main: readonly string[] }): string {
   return [
-    generatedHeader(sources),
+    generatedHeader(parts.sources),
     '',
-    help,
+    parts.help,
     '[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]',
     'param(',
-    declarations.join(',\n\n'),
+    parts.declarations.join(',\n\n'),
     ')',
     '',
     '# The functions this script runs; the same code as in the DapReporting module.',
     '',
-    functions.join('\n'),
-    ...main,
+    parts.functions.join('\n'),
+    ...parts.main,
     '',
   ].join('\n');
 }
