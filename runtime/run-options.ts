@@ -8,7 +8,7 @@ import { findReport, parseReportParameters } from './report-parameters.js';
 import { backendsOf, parseBackend } from './backends.js';
 import { planExo, rejectExoOptions, type ExoCliOptions, type ExoPlan } from './exo/exo-options.js';
 import { planGraph, rejectGraphOptions, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
-import { backendTitles, type BackendKind } from './run-backend.js';
+import { backendTitles, type BackendKind, type BackendPlan } from './run-backend.js';
 import type { JobParameter } from './runner-types.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { Spool } from './spool.js';
@@ -271,4 +271,18 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
   if (simulate) plan.simulate = typeof options.simulate === 'string' ? { scenario: checkScenario(options.simulate, cwd) } : {};
 
   return plan;
+}
+
+/** The part of a run's plan its backend reads (a run passes its run directory, where a backend may keep state for --resume). */
+export function backendPlanOf(plan: RunPlan, extra: { stateDir?: string } = {}): BackendPlan {
+  return {
+    backend: plan.backend,
+    users: plan.users,
+    passwordStdin: plan.passwordStdin,
+    maxSessions: plan.maxSessions,
+    ...(extra.stateDir ? { stateDir: extra.stateDir } : {}),
+    ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
+    ...(plan.graph ? { graph: plan.graph } : {}),
+    ...(plan.exo ? { exo: plan.exo } : {}),
+  };
 }

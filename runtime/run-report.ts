@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import type { RunningSimulator, SimulatorStats } from '../simulator/simulator-types.js';
 import { prepareBackend } from './backends.js';
-import type { BackendPlan, RunBackend } from './run-backend.js';
+import type { RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, manifestReserveBytes, type Manifest, type ManifestTenant } from './manifest.js';
 import { isMachineError } from '../common/machine-error.js';
@@ -12,7 +12,7 @@ import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
 import { defaultRetryPolicy } from './retry-policy.js';
-import type { RunPlan } from './run-options.js';
+import { backendPlanOf, type RunPlan } from './run-options.js';
 import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { Scheduler, type AccountCounters, type SchedulerOutcome, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
@@ -103,7 +103,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
   };
   // input problems of the backend (e.g. no pwsh) come before anything starts
-  const starter = prepareBackend(backendPlanOf(plan), deps);
+  const starter = prepareBackend(backendPlanOf(plan, { stateDir: plan.spool.dir }), deps);
   // one run of an output at a time: the lock comes before anything in the run folder is read or changed
   const lock = await RunLock.acquire(plan.spool.dir, { output: plan.out, now: startedAt });
   let simulator: RunningSimulator | undefined;
@@ -371,18 +371,4 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     await stopSimulator().catch(() => undefined);
     await lock.release().catch(() => undefined);
   }
-}
-
-/** The part of the plan a backend reads; the run directory keeps backend state for --resume. */
-function backendPlanOf(plan: RunPlan): BackendPlan {
-  return {
-    backend: plan.backend,
-    users: plan.users,
-    passwordStdin: plan.passwordStdin,
-    maxSessions: plan.maxSessions,
-    stateDir: plan.spool.dir,
-    ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
-    ...(plan.graph ? { graph: plan.graph } : {}),
-    ...(plan.exo ? { exo: plan.exo } : {}),
-  };
 }

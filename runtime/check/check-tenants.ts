@@ -8,8 +8,8 @@ import { prepareBackend } from '../backends.js';
 import { redactCommand, secretsOf } from '../page/command-line.js';
 import { writeRunPage } from '../page/write-page.js';
 import { defaultRetryPolicy } from '../retry-policy.js';
-import type { BackendPlan, RunBackend } from '../run-backend.js';
-import type { RunPlan } from '../run-options.js';
+import type { RunBackend } from '../run-backend.js';
+import { backendPlanOf, type RunPlan } from '../run-options.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { Scheduler, type AccountCounters, type TenantResult } from '../scheduler.js';
 import { totalsOf, type RunSummary, type TenantSummary } from '../summary.js';
@@ -65,16 +65,7 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
   const say = (line: string) => {
     if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
   };
-  const backendPlan: BackendPlan = {
-    backend: plan.backend,
-    users: plan.users,
-    passwordStdin: plan.passwordStdin,
-    maxSessions: plan.maxSessions,
-    ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
-    ...(plan.graph ? { graph: plan.graph } : {}),
-    ...(plan.exo ? { exo: plan.exo } : {}),
-  };
-  const starter = prepareBackend(backendPlan, deps);
+  const starter = prepareBackend(backendPlanOf(plan), deps);
   let simulator: RunningSimulator | undefined;
   let backend: RunBackend | undefined;
   try {
