@@ -30,11 +30,15 @@ export async function removeTempFilesOf(path: string): Promise<void> {
   }
 }
 
-/** Writes a whole file under a temporary name, flushes it, then renames it over `path`. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes a whole file under a temporary name, flushes it, then renames it over `path`. With
+ * `mode` the temporary file is created new with that mode ('wx'), so it is never readable by
+ * anyone else first, whatever the umask (a secret's file: 0o600).
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const temp = tempPathFor(path);
   try {
-    const handle = await fs.open(temp, 'w');
+    const handle = options.mode === undefined ? await fs.open(temp, 'w') : await fs.open(temp, 'wx', options.mode);
     try {
       await handle.writeFile(data);
       await handle.sync();

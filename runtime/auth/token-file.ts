@@ -11,7 +11,7 @@
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { tempPathFor } from '../atomic-file.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import type { RefreshTokenStore } from './token-client.js';
 
 /** The file's content: the token and whose it is (the client id), so another app's token is never sent. */
@@ -36,21 +36,7 @@ export function isOpenToOthers(mode: number): boolean {
 /** Writes `data` owner-only and atomically over `path`. */
 export async function writeOwnerOnlyFile(path: string, data: string): Promise<void> {
   await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = tempPathFor(path);
-  try {
-    // 'wx' + 0600: the temporary file is new and never readable by anyone else, whatever the umask
-    const handle = await fs.open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, path);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, data, { mode: 0o600 });
 }
 
 /** The refresh token kept in a file for one app. */
