@@ -9,7 +9,8 @@ import { backendsOf, parseBackend } from './backends.js';
 import { planExo, rejectExoOptions, type ExoCliOptions, type ExoPlan } from './exo/exo-options.js';
 import { planGraph, rejectGraphOptions, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
 import { backendTitles, type BackendKind, type BackendPlan } from './run-backend.js';
-import type { JobParameter } from './runner-types.js';
+import type { JobParameter, TenantJob } from './runner-types.js';
+import type { ScheduledTenant } from './scheduler.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { Spool } from './spool.js';
 import type { TenantFilter } from './tenant-selection.js';
@@ -284,5 +285,19 @@ export function backendPlanOf(plan: RunPlan, extra: { stateDir?: string } = {}):
     ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
     ...(plan.graph ? { graph: plan.graph } : {}),
     ...(plan.exo ? { exo: plan.exo } : {}),
+  };
+}
+
+/** One attempt's job for a tenant of the plan (a run writes its rows to `outPath`; a check writes nothing there). */
+export function jobOf(plan: RunPlan, tenant: ScheduledTenant, attempt: number, outPath: string): TenantJob {
+  return {
+    tenantId: tenant.tenantId,
+    domain: tenant.domain,
+    ...(tenant.initialDomain ? { initialDomain: tenant.initialDomain } : {}),
+    account: tenant.account,
+    report: plan.report,
+    parameters: plan.parameters,
+    outPath,
+    attempt,
   };
 }

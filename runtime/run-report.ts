@@ -12,7 +12,7 @@ import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
 import { defaultRetryPolicy } from './retry-policy.js';
-import { backendPlanOf, type RunPlan } from './run-options.js';
+import { backendPlanOf, jobOf, type RunPlan } from './run-options.js';
 import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { Scheduler, type AccountCounters, type SchedulerOutcome, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
@@ -188,16 +188,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
       // attempt times count from the run's start (on the scheduler's clock, whatever deps.now says)
       epochMs: Date.now() - (deps.now().getTime() - startedAt.getTime()),
-      makeJob: (tenant, attempt) => ({
-        tenantId: tenant.tenantId,
-        domain: tenant.domain,
-        ...(tenant.initialDomain ? { initialDomain: tenant.initialDomain } : {}),
-        account: tenant.account,
-        report: plan.report,
-        parameters: plan.parameters,
-        outPath: plan.spool.partTempPath(tenant.tenantId, attempt),
-        attempt,
-      }),
+      makeJob: (tenant, attempt) => jobOf(plan, tenant, attempt, plan.spool.partTempPath(tenant.tenantId, attempt)),
       finalize: async (tenant, job, outcome): Promise<TenantOutcome> => {
         if (outcome.status !== 'succeeded') {
           await fs.rm(job.outPath, { force: true }).catch(() => undefined);

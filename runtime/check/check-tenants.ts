@@ -9,7 +9,7 @@ import { redactCommand, secretsOf } from '../page/command-line.js';
 import { writeRunPage } from '../page/write-page.js';
 import { defaultRetryPolicy } from '../retry-policy.js';
 import type { RunBackend } from '../run-backend.js';
-import { backendPlanOf, type RunPlan } from '../run-options.js';
+import { backendPlanOf, jobOf, type RunPlan } from '../run-options.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { Scheduler, type AccountCounters, type TenantResult } from '../scheduler.js';
 import { totalsOf, type RunSummary, type TenantSummary } from '../summary.js';
@@ -106,17 +106,8 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
       epochMs: startedAt.getTime(),
       now: () => deps.now().getTime(),
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      makeJob: (tenant, attempt) => ({
-        tenantId: tenant.tenantId,
-        domain: tenant.domain,
-        ...(tenant.initialDomain ? { initialDomain: tenant.initialDomain } : {}),
-        account: tenant.account,
-        report: plan.report,
-        parameters: plan.parameters,
-        // a probe writes nothing; the path is never created
-        outPath: join(tmpdir(), `dap-check-${process.pid}-${tenant.tenantId}-${attempt}.csv`),
-        attempt,
-      }),
+      // a probe writes nothing; the path is never created
+      makeJob: (tenant, attempt) => jobOf(plan, tenant, attempt, join(tmpdir(), `dap-check-${process.pid}-${tenant.tenantId}-${attempt}.csv`)),
       onResult: (result: TenantResult) => {
         const entry = results.get(result.tenantId)!;
         entry.status = result.status === 'interrupted' ? 'pending' : result.status === 'noData' ? 'succeeded' : result.status;
