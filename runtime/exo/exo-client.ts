@@ -4,6 +4,7 @@ import { MAX_ERROR_TEXT } from '../graph/graph-limits.js';
 import { isUnderBase } from '../graph/graph-urls.js';
 import type { Redactor } from '../graph/redact.js';
 import { parseRetryAfter } from '../graph/retry-after.js';
+import type { TenantTokens } from '../auth/token-cache.js';
 import type { FetchLike } from '../auth/token-client.js';
 import { anchorMailbox, INLINE_RETRIES, MAX_INLINE_RETRY_AFTER_MS, MAX_PAGES_PER_CALL, PAGE_SIZE } from './exo-limits.js';
 
@@ -149,4 +150,36 @@ export class ExoClient {
       await this.sleep(wait, signal);
     }
   }
+}
+
+/** What a client of one tenant needs besides the tenant: the service, the tokens of its scope, and the run's tools. */
+export interface ExoServiceOptions {
+  exchangeBase: string;
+  tokens: TenantTokens;
+  fetch: FetchLike;
+  redactor: Redactor;
+  now?: () => number;
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
+  pageSize?: number;
+}
+
+/** A client of one tenant whose token comes from the cache, a new one after the service refused the last (401). */
+export function tenantClient(service: ExoServiceOptions, tenantId: string, signal: AbortSignal): ExoClient {
+  const { tokens, exchangeBase, fetch, redactor, now, sleep, pageSize } = service;
+  let last: string | undefined;
+  return new ExoClient({
+    exchangeBase,
+    tenantId,
+    token: async (refresh) => {
+      if (refresh && last) tokens.invalidate(tenantId, last);
+      last = await tokens.get(tenantId, signal);
+      return last;
+    },
+    fetch,
+    redactor,
+    signal,
+    ...(now ? { now } : {}),
+    ...(sleep ? { sleep } : {}),
+    ...(pageSize ? { pageSize } : {}),
+  });
 }

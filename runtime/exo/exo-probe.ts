@@ -1,9 +1,6 @@
 import { callFailureOutcome, GraphCallError } from '../graph/graph-error.js';
-import type { Redactor } from '../graph/redact.js';
-import type { TenantTokens } from '../auth/token-cache.js';
-import type { FetchLike } from '../auth/token-client.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../runner-types.js';
-import { ExoClient } from './exo-client.js';
+import { type ExoServiceOptions, tenantClient } from './exo-client.js';
 
 /**
  * The pre-flight check of one tenant on the Exchange REST backend (dap-report check): a token for
@@ -12,25 +9,11 @@ import { ExoClient } from './exo-client.js';
  * the reports need.
  */
 export class ExoProbe implements TenantRunner {
-  constructor(private readonly options: { exchangeBase: string; tokens: TenantTokens; fetch: FetchLike; redactor: Redactor; now?: () => number }) {}
+  constructor(private readonly options: ExoServiceOptions) {}
 
   async run(job: TenantJob, signal: AbortSignal): Promise<TenantOutcome> {
-    const { tokens } = this.options;
-    let last: string | undefined;
     try {
-      const client = new ExoClient({
-        exchangeBase: this.options.exchangeBase,
-        tenantId: job.tenantId,
-        token: async (refresh) => {
-          if (refresh && last) tokens.invalidate(job.tenantId, last);
-          last = await tokens.get(job.tenantId, signal);
-          return last;
-        },
-        fetch: this.options.fetch,
-        redactor: this.options.redactor,
-        signal,
-        ...(this.options.now ? { now: this.options.now } : {}),
-      });
+      const client = tenantClient(this.options, job.tenantId, signal);
       await client.all('Get-AcceptedDomain', {}, ['DomainName']);
       return { status: 'succeeded', rows: 0 };
     } catch (error) {

@@ -3,27 +3,17 @@ import { stringify } from 'csv-stringify/sync';
 import PQueue from 'p-queue';
 import type { CatalogColumn } from '../../common/catalog.js';
 import { callFailureOutcome, GraphCallError } from '../graph/graph-error.js';
-import type { Redactor } from '../graph/redact.js';
-import type { TenantTokens } from '../auth/token-cache.js';
-import type { FetchLike } from '../auth/token-client.js';
 import type { JobParameter, TenantJob, TenantOutcome, TenantRunner } from '../runner-types.js';
 import { bytesText, cellText, isoDateText } from './exo-cells.js';
-import { ExoClient, type ExoObject } from './exo-client.js';
+import { type ExoClient, type ExoObject, type ExoServiceOptions, tenantClient } from './exo-client.js';
 import { applyRowRule, type RuleContext } from './exo-rules.js';
 import { restSourceOf, type ExchangeRestCatalogSource } from './exo-source.js';
 
 const DAY_MS = 86_400_000;
 
-export interface ExoRunnerOptions {
-  exchangeBase: string;
-  tokens: TenantTokens;
-  fetch: FetchLike;
-  redactor: Redactor;
+export interface ExoRunnerOptions extends ExoServiceOptions {
   /** Requests at once within one tenant (per-object calls). */
   tenantConcurrency: number;
-  now?: () => number;
-  sleep?(ms: number, signal: AbortSignal): Promise<void>;
-  pageSize?: number;
 }
 
 /** A report parameter's value as the cmdlet takes it (dates as ISO text). */
@@ -68,23 +58,7 @@ export class ExoTenantRunner implements TenantRunner {
   private async runReport(job: TenantJob, signal: AbortSignal): Promise<TenantOutcome> {
     const source = restSourceOf(job.report);
     if (!source) throw new GraphCallError('InvalidParameter', `${job.report.name} has no Exchange REST source`);
-    const { tokens } = this.options;
-    let last: string | undefined;
-    const client = new ExoClient({
-      exchangeBase: this.options.exchangeBase,
-      tenantId: job.tenantId,
-      token: async (refresh) => {
-        if (refresh && last) tokens.invalidate(job.tenantId, last);
-        last = await tokens.get(job.tenantId, signal);
-        return last;
-      },
-      fetch: this.options.fetch,
-      redactor: this.options.redactor,
-      signal,
-      ...(this.options.now ? { now: this.options.now } : {}),
-      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-      ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
-    });
+    const client = tenantClient(this.options, job.tenantId, signal);
     const now = this.options.now?.() ?? Date.now();
     const context: RuleContext = { nowMs: now };
     const consumed = new Set<string>();
