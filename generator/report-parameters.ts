@@ -1,4 +1,4 @@
-import type { ColumnDefinition, ParameterDefinition } from './report-definition.js';
+import type { ColumnDefinition, ExchangeRestSource, ParameterDefinition } from './report-definition.js';
 
 /**
  * Parameters and columns shared by several built-in reports. Definition files import these by
@@ -57,3 +57,37 @@ export const graphUserColumns = [
   { name: 'Is Deleted', type: 'boolean' },
   { name: 'Deleted Date', type: 'Date' },
 ] as const satisfies readonly ColumnDefinition[];
+
+/** The filters Get-MessageTrace and Get-MessageTraceV2 share. */
+export const messageTraceFilters = [
+  { name: 'SenderAddress', type: 'string[]', help: 'Only messages from these sender email addresses.' },
+  { name: 'RecipientAddress', type: 'string[]', help: 'Only messages to these recipient email addresses.' },
+  {
+    name: 'Status',
+    type: { oneOf: ['None', 'GettingStatus', 'Failed', 'Pending', 'Delivered', 'Expanded', 'Quarantined', 'FilteredAsSpam'], array: true },
+    help: 'Only messages with one of these delivery statuses.',
+  },
+] as const satisfies readonly ParameterDefinition[];
+
+/** The columns of a message trace row, on both Exchange paths. */
+export const messageTraceColumns = [
+  { name: 'Received', type: 'Date' },
+  { name: 'SenderAddress', type: 'string' },
+  { name: 'RecipientAddress', type: 'string' },
+  { name: 'Subject', type: 'string' },
+  { name: 'Status', type: 'string' },
+  { name: 'ToIP', type: 'string' },
+  { name: 'FromIP', type: 'string' },
+  { name: 'Size', type: 'integer' },
+  { name: 'MessageId', type: 'string' },
+  { name: 'MessageTraceId', type: 'string' },
+] as const satisfies readonly ColumnDefinition[];
+
+/** Over the Exchange admin API: every mailbox (Get-Mailbox), then a call per mailbox with -Identity its ExternalDirectoryObjectId. */
+export const eachMailboxByIdentity = {
+  cmdlet: 'Get-Mailbox',
+  parameters: { ResultSize: 'Unlimited' },
+  select: ['ExternalDirectoryObjectId'],
+  property: 'ExternalDirectoryObjectId',
+  parameter: 'Identity',
+} as const satisfies NonNullable<ExchangeRestSource['forEach']>;

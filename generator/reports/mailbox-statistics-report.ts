@@ -1,4 +1,5 @@
 import type { ReportDefinition } from '../report-definition.js';
+import { eachMailboxByIdentity } from '../report-parameters.js';
 
 export const mailboxStatisticsReport = {
   name: 'MailboxStatisticsReport',
@@ -20,13 +21,7 @@ export const mailboxStatisticsReport = {
       kind: 'exchangeRest',
       cmdlet: 'Get-MailboxStatistics',
       select: ['DisplayName', 'MailboxGuid', 'ItemCount', 'TotalItemSize', 'LastLogonTime', 'LastUserActionTime'],
-      forEach: {
-        cmdlet: 'Get-Mailbox',
-        parameters: { ResultSize: 'Unlimited' },
-        select: ['ExternalDirectoryObjectId'],
-        property: 'ExternalDirectoryObjectId',
-        parameter: 'Identity',
-      },
+      forEach: eachMailboxByIdentity,
     },
   ],
   parameters: [],

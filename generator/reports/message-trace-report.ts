@@ -1,4 +1,5 @@
 import type { ReportDefinition } from '../report-definition.js';
+import { messageTraceColumns, messageTraceFilters } from '../report-parameters.js';
 
 export const messageTraceReport = {
   name: 'MessageTraceReport',
@@ -13,26 +14,9 @@ export const messageTraceReport = {
     { name: 'EndDate', type: 'Date', help: 'The end of the search window; it must not be earlier than StartDate.' },
     { name: 'Page', type: 'integer', help: 'The page of results to return, starting at 1.' },
     { name: 'PageSize', type: 'integer', help: 'The number of rows per page, at most 5000; the service uses 1000 when it is not given.' },
-    { name: 'SenderAddress', type: 'string[]', help: 'Only messages from these sender email addresses.' },
-    { name: 'RecipientAddress', type: 'string[]', help: 'Only messages to these recipient email addresses.' },
-    {
-      name: 'Status',
-      type: { oneOf: ['None', 'GettingStatus', 'Failed', 'Pending', 'Delivered', 'Expanded', 'Quarantined', 'FilteredAsSpam'], array: true },
-      help: 'Only messages with one of these delivery statuses.',
-    },
+    ...messageTraceFilters,
   ],
-  columns: [
-    { name: 'Received', type: 'Date' },
-    { name: 'SenderAddress', type: 'string' },
-    { name: 'RecipientAddress', type: 'string' },
-    { name: 'Subject', type: 'string' },
-    { name: 'Status', type: 'string' },
-    { name: 'ToIP', type: 'string' },
-    { name: 'FromIP', type: 'string' },
-    { name: 'Size', type: 'integer' },
-    { name: 'MessageId', type: 'string' },
-    { name: 'MessageTraceId', type: 'string' },
-  ],
+  columns: messageTraceColumns,
   examples: [
     {
       code: 'Get-DapCustomer | Get-DapMessageTraceReport -Credential $credential -Status Failed -PageSize 5000',

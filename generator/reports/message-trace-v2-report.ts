@@ -1,4 +1,5 @@
 import type { ReportDefinition } from '../report-definition.js';
+import { messageTraceColumns, messageTraceFilters } from '../report-parameters.js';
 
 export const messageTraceV2Report = {
   name: 'MessageTraceV2Report',
@@ -21,26 +22,9 @@ export const messageTraceV2Report = {
   parameters: [
     { name: 'StartDate', type: 'Date', required: true, help: 'The start of the search (at most 90 days ago), in UTC when no time zone is given.' },
     { name: 'EndDate', type: 'Date', required: true, help: 'The end of the search, in UTC when no time zone is given; later than StartDate.' },
-    { name: 'SenderAddress', type: 'string[]', help: 'Only messages from these sender email addresses.' },
-    { name: 'RecipientAddress', type: 'string[]', help: 'Only messages to these recipient email addresses.' },
-    {
-      name: 'Status',
-      type: { oneOf: ['None', 'GettingStatus', 'Failed', 'Pending', 'Delivered', 'Expanded', 'Quarantined', 'FilteredAsSpam'], array: true },
-      help: 'Only messages with one of these delivery statuses.',
-    },
+    ...messageTraceFilters,
   ],
-  columns: [
-    { name: 'Received', type: 'Date' },
-    { name: 'SenderAddress', type: 'string' },
-    { name: 'RecipientAddress', type: 'string' },
-    { name: 'Subject', type: 'string' },
-    { name: 'Status', type: 'string' },
-    { name: 'ToIP', type: 'string' },
-    { name: 'FromIP', type: 'string' },
-    { name: 'Size', type: 'integer' },
-    { name: 'MessageId', type: 'string' },
-    { name: 'MessageTraceId', type: 'string' },
-  ],
+  columns: messageTraceColumns,
   examples: [
     {
       code: 'Get-DapGraphToken -TenantId $partnerTenantId -ClientId $appId -ClientSecret $secret | Get-DapGraphCustomer | ' +

@@ -1,4 +1,5 @@
 import type { ReportDefinition } from '../report-definition.js';
+import { eachMailboxByIdentity } from '../report-parameters.js';
 
 export const unusedMailboxReport = {
   name: 'UnusedMailboxReport',
@@ -15,13 +16,7 @@ export const unusedMailboxReport = {
     kind: 'exchangeRest',
     cmdlet: 'Get-MailboxStatistics',
     select: ['DisplayName', 'MailboxGuid', 'LastUserActionTime', 'LastLogonTime', 'ItemCount', 'TotalItemSize'],
-    forEach: {
-      cmdlet: 'Get-Mailbox',
-      parameters: { ResultSize: 'Unlimited' },
-      select: ['ExternalDirectoryObjectId'],
-      property: 'ExternalDirectoryObjectId',
-      parameter: 'Identity',
-    },
+    forEach: eachMailboxByIdentity,
     rows: { kind: 'inactiveFor', column: 'LastUserActionTime', daysParameter: 'InactiveDays', daysColumn: 'DaysInactive' },
   },
   parameters: [
