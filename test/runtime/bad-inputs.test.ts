@@ -55,6 +55,12 @@ const cases: Array<[string, string[], string, RegExp]> = [
   ['unknown option', [...report, ...user, '--tenants', 'x.onmicrosoft.com'], 'UNKNOWN_OPTION', /--tenants/],
   ['--out without a value', [...report, ...user, '--out'], 'OPTION_MISSING_ARGUMENT', /--out/],
   // the report function's own [ValidatePattern], from the project's catalog: refused before any tenant runs
+  // --backend exo and its own options, on the project's catalog
+  ['--backend exo with a report it cannot run', ['--catalog', catalogPath, ...report, '--backend', 'exo'], 'BACKEND_MISMATCH', /--backend exo cannot run MailboxActivityReport: it runs on --backend exchange/],
+  ['--tenant-concurrency 0', ['--catalog', catalogPath, '--simulate', '--backend', 'exo', '--tenant-concurrency', '0'], 'BAD_TENANT_CONCURRENCY', /1 to 16, received '0'/],
+  ['--exchange-url over plain http', ['--catalog', catalogPath, '--simulate', '--backend', 'exo', '--exchange-url', 'http://outlook.example'], 'BAD_EXCHANGE_URL', /https/],
+  ['--tenant-concurrency on another backend', ['--catalog', catalogPath, ...report, ...user, '--tenant-concurrency', '2'], 'OPTION_CONFLICT', /--tenant-concurrency applies only to --backend exo/],
+  ['--user on the exo backend', ['--catalog', catalogPath, '--simulate', '--backend', 'exo', ...user], 'OPTION_CONFLICT', /--user applies only to --backend exchange/],
   ['ResultSize that is not a size', ['--catalog', catalogPath, ...report, ...user, '--param', 'ResultSize=abc'], 'VALUE_NOT_MATCHED', /ResultSize='abc'.*must match \^\(\?:Unlimited/],
   ['ResultSize 0', ['--catalog', catalogPath, ...report, ...user, '--param', 'ResultSize=0'], 'VALUE_NOT_MATCHED', /ResultSize='0'/],
 ];
