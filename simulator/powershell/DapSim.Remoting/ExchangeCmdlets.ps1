@@ -1,8 +1,16 @@
 # The Exchange cmdlets of a simulated remote session. DapSim.Remoting loads this file into a
-# fresh module per session (New-Module), after setting $script:DapSimSession to the session's
-# context (@{ Url; SessionId; Name }); a script block sent with Invoke-Command runs in that
-# module's scope, so it sees these functions and nothing of the caller's script.
-# Parameters and validation follow the real cmdlets; each call is one POST to the simulator.
+# fresh module per session, after setting $script:DapSimSession to the session's context
+# (@{ Url; SessionId; Name; WebSession }); a script block sent with
+# Invoke-Command runs in that module's scope, so it sees these functions and nothing of the
+# caller's script. Parameters and validation follow the real cmdlets; each call is one POST to
+# the simulator.
+
+function ConvertTo-DapSimSentValue {
+    # A parameter value as JSON carries it: dates as ISO 8601.
+    param([object] $Value)
+    if ($Value -is [datetime]) { return $Value.ToString('o', [cultureinfo]::InvariantCulture) }
+    $Value
+}
 
 function Invoke-DapSimExchangeCommand {
     [CmdletBinding()]
@@ -19,8 +27,9 @@ function Invoke-DapSimExchangeCommand {
     $sent = [ordered]@{}
     foreach ($key in $Parameters.Keys) {
         $value = $Parameters[$key]
-        if ($value -is [datetime]) { $value = $value.ToString('o', [cultureinfo]::InvariantCulture) }
-        elseif ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        elseif ($value -is [array]) { $value = @($value | ForEach-Object -Process { ConvertTo-DapSimSentValue -Value $_ }) }
+        else { $value = ConvertTo-DapSimSentValue -Value $value }
         $sent[$key] = $value
     }
     $context = $script:DapSimSession
@@ -52,7 +61,7 @@ function Invoke-DapSimExchangeCommand {
                     'double' { [double]$value }
                     'bool' { [bool]$value }
                     # a MultiValuedProperty arrives deserialized as a list of strings
-                    'strings' { , [System.Collections.ArrayList]@($value | ForEach-Object { [string]$_ }) }
+                    'strings' { , [System.Collections.ArrayList]@($value | ForEach-Object -Process { [string]$_ }) }
                     default { [string]$value }
                 }
             }
@@ -235,3 +244,4 @@ function Get-AcceptedDomain {
     )
     Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
 }
+
