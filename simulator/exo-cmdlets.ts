@@ -14,9 +14,11 @@ import {
   mailboxObjects,
   mailboxStatisticsObject,
   messageTraceV2Objects,
+  parseServiceDate,
   type ExoObject,
 } from './exo-objects.js';
 import { defaultResultSizeWarning } from './error-texts.js';
+import { cutToResultSize, readResultSize, type ResultSize } from './result-size.js';
 import { DAY_MS } from './report-data.js';
 import type { TenantRecord, World } from './world.js';
 
@@ -26,7 +28,10 @@ export const TRACE_MAX_DAYS_BACK = 90;
 export const TRACE_MAX_SPAN_DAYS = 10;
 export const TRACE_DEFAULT_RESULT_SIZE = 1000;
 export const TRACE_MAX_RESULT_SIZE = 5000;
-const DEFAULT_RESULT_SIZE = 1000;
+/** Why a date parameter was refused (.NET's text). */
+export const notADate = 'String was not recognized as a valid DateTime.';
+/** Why a ResultSize was refused (the admin API's ParameterTransformationException). */
+export const resultSizeWhy = 'The value must be a positive integer or Unlimited.';
 
 interface CmdletDef {
   name: string;
@@ -61,27 +66,21 @@ function list(value: unknown): string[] {
 }
 
 /** ResultSize: a positive integer or Unlimited; absent → the default with its warning when cut. */
-function resultSize(value: unknown): { limit: number; explicit: boolean } {
-  const given = text(value);
-  if (given === undefined) return { limit: DEFAULT_RESULT_SIZE, explicit: false };
-  if (given.toLowerCase() === 'unlimited') return { limit: Number.POSITIVE_INFINITY, explicit: true };
-  const n = Number(given);
-  if (!Number.isInteger(n) || n < 1) throw new Refusal(exoErrors.badValue('ResultSize', given, 'The value must be a positive integer or Unlimited.'));
-  return { limit: n, explicit: true };
+function resultSize(value: unknown): ResultSize {
+  const size = readResultSize(text(value));
+  if (!size) throw new Refusal(exoErrors.badValue('ResultSize', String(value), resultSizeWhy));
+  return size;
 }
 
-function cut(values: ExoObject[], size: { limit: number; explicit: boolean }, warnings: string[]): ExoObject[] {
-  if (values.length <= size.limit) return values;
-  warnings.push(size.explicit ? 'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.' : defaultResultSizeWarning);
-  return values.slice(0, size.limit);
+function cut(values: ExoObject[], size: ResultSize, warnings: string[]): ExoObject[] {
+  return cutToResultSize(values, size, warnings, defaultResultSizeWarning);
 }
 
 function date(parameter: string, value: unknown): number | undefined {
   const given = text(value);
   if (given === undefined) return undefined;
-  // a date alone is midnight UTC; a date and time without an offset is UTC too
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(given) ? Date.parse(`${given}T00:00:00Z`) : Date.parse(/(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(given) ? given : `${given}Z`);
-  if (Number.isNaN(ms)) throw new Refusal(exoErrors.badValue(parameter, given, 'String was not recognized as a valid DateTime.'));
+  const ms = parseServiceDate(given);
+  if (ms === undefined) throw new Refusal(exoErrors.badValue(parameter, given, notADate));
   return ms;
 }
 

@@ -5,7 +5,6 @@
 import {
   defaultResultSizeWarning,
   invalidDateError,
-  moreResultsWarning,
   objectNotFoundError,
   traceWindowError,
   unknownCmdletError,
@@ -29,6 +28,7 @@ import {
   type Row,
 } from './report-data.js';
 import { acceptedDomainObjects, casMailboxObjects, findExoMailbox, inboxRuleObjects, type ExoObject } from './exo-objects.js';
+import { cutToResultSize, readResultSize, type ResultSize } from './result-size.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';
 
 export interface CommandResult {
@@ -41,7 +41,6 @@ export interface CommandResult {
 
 export type CommandParameters = Record<string, unknown>;
 
-const DEFAULT_RESULT_SIZE = 1000;
 const STALE_DETAIL_MAX = 50_000;
 const TRACE_WINDOW_DAYS = 10;
 const CLIENT_TYPE_LAG_DAYS = 7;
@@ -64,12 +63,10 @@ export function parseDateParameter(name: string, value: unknown): number | undef
   return ms;
 }
 
-function parseResultSize(value: unknown): { limit: number; explicit: boolean } {
-  if (value === undefined || value === null || value === '') return { limit: DEFAULT_RESULT_SIZE, explicit: false };
-  if (typeof value === 'string' && value.toLowerCase() === 'unlimited') return { limit: Number.POSITIVE_INFINITY, explicit: true };
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new BadCommandRequest(`ResultSize: expected 'Unlimited' or a positive integer, received '${String(value)}'`);
-  return { limit: n, explicit: true };
+function parseResultSize(value: unknown): ResultSize {
+  const size = readResultSize(value);
+  if (!size) throw new BadCommandRequest(`ResultSize: expected 'Unlimited' or a positive integer, received '${String(value)}'`);
+  return size;
 }
 
 function stringList(value: unknown): string[] {
@@ -118,12 +115,6 @@ function collectByDay(days: number[], want: number, rowsOfDay: (day: number) => 
   return rows;
 }
 
-function cut(rows: Row[], limit: number, explicit: boolean, warnings: string[], defaultWarning = moreResultsWarning): Row[] {
-  if (rows.length <= limit) return rows;
-  warnings.push(explicit ? moreResultsWarning : defaultWarning);
-  return rows.slice(0, limit);
-}
-
 function findMailbox(tenant: TenantRecord, identity: string) {
   const key = identity.toLowerCase();
   return tenant.mailboxes.find((m) => [m.alias, m.userPrincipalName, m.displayName, m.exchangeGuid].some((v) => v.toLowerCase() === key));
@@ -133,7 +124,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
   const seed = world.seed;
   const name = spec.name;
   if (name === 'Get-Mailbox') {
-    const { limit, explicit } = parseResultSize(p.ResultSize);
+    const size = parseResultSize(p.ResultSize);
     let rows = mailboxRows(tenant);
     if (typeof p.Identity === 'string' && p.Identity !== '') {
       const m = findMailbox(tenant, p.Identity);
@@ -143,7 +134,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
       }
       rows = rows.filter((r) => r.Identity === m.alias);
     }
-    return cut(rows, limit, explicit, warnings, defaultResultSizeWarning);
+    return cutToResultSize(rows, size, warnings, defaultResultSizeWarning);
   }
   if (name === 'Get-MailboxStatistics') {
     const identity = typeof p.Identity === 'string' ? p.Identity : '';
@@ -158,12 +149,12 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
   if (name === 'Get-MessageTrace') return messageTrace(world, spec, tenant, p, errors);
   if (name === 'Get-InboxRule' || name === 'Get-CASMailbox' || name === 'Get-AcceptedDomain') return exchangeObjectRows(world, spec, tenant, p, warnings, errors);
 
-  const { limit, explicit } = parseResultSize(p.ResultSize);
+  const size = parseResultSize(p.ResultSize);
   const range = reportRange(world, spec, tenant, p, errors);
   if (!range || range.firstDay > range.lastDay || tenant.mailboxes.length === 0) return [];
   const reportType = (typeof p.ReportType === 'string' ? p.ReportType : 'Daily') as ReportType;
   const days = periodDays(range.firstDay, range.lastDay, name === 'Get-MailboxActivityReport' || name === 'Get-ConnectionByClientTypeReport' ? reportType : 'Daily');
-  const cap = name === 'Get-StaleMailboxDetailReport' ? Math.min(limit, STALE_DETAIL_MAX) : limit;
+  const cap = name === 'Get-StaleMailboxDetailReport' ? Math.min(size.limit, STALE_DETAIL_MAX) : size.limit;
   const rowsOfDay: (day: number) => Row[] = {
     'Get-MailboxActivityReport': (day: number) => [mailboxActivityRow(seed, tenant, day)],
     'Get-MailboxUsageReport': (day: number) => [mailboxUsageRow(seed, tenant, day)],
@@ -173,7 +164,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
     'Get-ConnectionByClientTypeReport': (day: number) => connectionByClientTypeRows(seed, tenant, day),
   }[name] ?? (() => []);
   const rows = collectByDay(days, cap === Number.POSITIVE_INFINITY ? cap : cap + 1, rowsOfDay);
-  return cut(rows, cap, explicit, warnings);
+  return cutToResultSize(rows, { ...size, limit: cap }, warnings);
 }
 
 /** The cmdlets the admin REST API also serves: the same objects (exo-objects.ts), cut to the session's columns. */
@@ -193,14 +184,14 @@ function exchangeObjectRows(world: World, spec: CmdletSpec, tenant: TenantRecord
     return pick(inboxRuleObjects(world.seed, tenant, m));
   }
   if (spec.name === 'Get-CASMailbox') {
-    const { limit, explicit } = parseResultSize(p.ResultSize);
+    const size = parseResultSize(p.ResultSize);
     let objects = casMailboxObjects(world.seed, tenant);
     if (typeof p.Identity === 'string' && p.Identity !== '') {
       const m = mailbox(p.Identity);
       if (!m) return [];
       objects = objects.filter((o) => o.Identity === m.alias);
     }
-    return cut(pick(objects), limit, explicit, warnings, defaultResultSizeWarning);
+    return cutToResultSize(pick(objects), size, warnings, defaultResultSizeWarning);
   }
   return pick(acceptedDomainObjects(tenant).filter((d) => typeof p.Identity !== 'string' || p.Identity === '' || String(d.DomainName).toLowerCase() === p.Identity.toLowerCase()));
 }
