@@ -183,6 +183,20 @@ foreach ($real in 'Microsoft.PowerShell.Core\\Invoke-Command', 'Microsoft.PowerS
     );
     expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Get-Mailbox -ResultSize $__using_limit', '5']);
   });
+  it('hands a single hashtable in -ArgumentList to the remote block as one argument, not splatted by name', async () => {
+    const result = await runPwshScript(
+      `${importStandIns}& (Get-Module DapSim.Remoting) {
+  $s = [pscustomobject]@{ PSTypeName = 'DapSim.PSSession'; SimSessionId = 'arguments-test'; Name = 'Runspace8'; ComputerName = 'ps.outlook.com'; RunspaceId = [guid]::NewGuid() }
+  $script:OpenSessions['arguments-test'] = @{ Session = $s; Module = [System.Management.Automation.PSModuleInfo]::new($true) }
+  function Test-Run { [CmdletBinding()] param() Invoke-DapSimScript -Cmdlet $PSCmdlet -Session $s -Text 'param($p) "{0} {1} {2}" -f $p.GetType().Name, $p.ResultSize, $args.Count' -ArgumentList (, @{ ResultSize = 2 }) }
+  Test-Run
+}`,
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('Hashtable 2 0');
+  });
+
   it('Import-PSSession makes prefixed local functions with the session cmdlets parameters', async () => {
     const result = await runPwshScript(
       `${importStandIns}$imported = & (Get-Module DapSim.Remoting) {

@@ -175,7 +175,8 @@ function Invoke-DapSimScript {
     $rewritten = ConvertTo-DapSimUsingText -Text $Text -CallerState $Cmdlet.SessionState
     foreach ($key in $rewritten.Values.Keys) { $entry.Module.SessionState.PSVariable.Set($key, $rewritten.Values[$key]) }
     $remoteBlock = [scriptblock]::Create($rewritten.Text)
-    $arguments = if ($null -eq $ArgumentList) { @() } else { $ArgumentList }
+    # an array however many arguments there are: one hashtable would otherwise be splatted by name
+    [object[]] $arguments = if ($null -eq $ArgumentList) { @() } else { $ArgumentList }
     $computer = $Session.ComputerName
     $runspaceId = $Session.RunspaceId
     try {
