@@ -3,6 +3,8 @@
  * matched case-insensitively, unknown parameters and missing mandatory ones are refused with the
  * service's errors, and each cmdlet answers with the objects of exo-objects.ts.
  */
+import type { DeclaredCmdletSpec } from './declared-cmdlets.js';
+import { answerDeclared, bindDeclared } from './declared-rows.js';
 import { exoErrors, traceMoreResultsWarning, type ExoFailure } from './exo-texts.js';
 import {
   acceptedDomainObjects,
@@ -222,10 +224,23 @@ const cmdlets: readonly CmdletDef[] = [
 
 export const exoCmdletNames = cmdlets.map((c) => c.name);
 
+/** A declared cmdlet (a report catalog's, declared-cmdlets.ts) over the admin API. */
+function runDeclared(world: World, tenant: TenantRecord, spec: DeclaredCmdletSpec, parameters: Record<string, unknown>, now: number): CmdletOutcome {
+  const bound = bindDeclared(spec, parameters);
+  if (!bound.ok) {
+    return { ok: false, failure: 'unknown' in bound ? exoErrors.unknownParameter(bound.unknown) : exoErrors.badValue(bound.parameter, bound.value, bound.why) };
+  }
+  const answer = answerDeclared(world, tenant, spec, bound.values, now, exoDate);
+  return ok(answer.rows, answer.warnings);
+}
+
 /** Runs one InvokeCommand cmdlet for a tenant. */
 export function runExoCmdlet(world: World, tenant: TenantRecord, cmdletName: string, parameters: Record<string, unknown>, now: number): CmdletOutcome {
   const def = cmdlets.find((c) => c.name.toLowerCase() === cmdletName.toLowerCase());
-  if (!def) return { ok: false, failure: exoErrors.unknownCmdlet(cmdletName) };
+  if (!def) {
+    const declared = world.declaredCmdlets.get(cmdletName.toLowerCase());
+    return declared ? runDeclared(world, tenant, declared, parameters, now) : { ok: false, failure: exoErrors.unknownCmdlet(cmdletName) };
+  }
   const p: Record<string, unknown> = {};
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(parameters)) {

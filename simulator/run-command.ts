@@ -6,15 +6,19 @@ import {
   defaultResultSizeWarning,
   invalidDateError,
   objectNotFoundError,
+  parameterNotFoundError,
   traceWindowError,
   unknownCmdletError,
   type SimError,
 } from './error-texts.js';
+import type { DeclaredCmdletSpec, DeclaredColumn } from './declared-cmdlets.js';
+import { answerDeclared, bindDeclared } from './declared-rows.js';
 import { findCmdlet, type CmdletSpec, type ColumnSpec } from './report-catalog.js';
 import {
   connectionByClientTypeRows,
   DAY_MS,
   dayOf,
+  isoLocal,
   mailboxActivityRow,
   mailboxRows,
   mailboxStatisticsRow,
@@ -260,14 +264,43 @@ function malformed(rows: Row[], columns: ColumnSpec[]): Row[] {
   });
 }
 
+const remotingColumnType: Record<DeclaredColumn['type'], ColumnSpec['type']> = { string: 'string', integer: 'long', number: 'double', boolean: 'bool', datetime: 'datetime' };
+
+/** A declared cmdlet (a report catalog's, declared-cmdlets.ts) in the remoting session. */
+function declaredCommand(world: World, tenant: TenantRecord, spec: DeclaredCmdletSpec, p: CommandParameters, noData: boolean): CommandResult {
+  const result: CommandResult = {
+    typeName: `DapSim.Declared.${spec.name.split('-')[1]}`,
+    columns: spec.columns.map((c) => ({ name: c.name, type: remotingColumnType[c.type] })),
+    rows: [],
+    warnings: [],
+    errors: [],
+  };
+  const bound = bindDeclared(spec, p);
+  if (!bound.ok && 'unknown' in bound) return { ...result, errors: bound.unknown.map((name) => parameterNotFoundError(spec.name, name)) };
+  if (!bound.ok) throw new BadCommandRequest(`${bound.parameter}: ${bound.why} Received '${bound.value}'.`);
+  if (noData) return result;
+  const answer = answerDeclared(world, tenant, spec, bound.values, todayMs(world), (ms) => isoLocal(Math.floor(ms / 1000) * 1000));
+  return { ...result, rows: answer.rows, warnings: answer.warnings };
+}
+
 /** Runs a cmdlet for a tenant. Unknown parameters values throw BadCommandRequest (HTTP 400). */
 export function runCommand(world: World, tenant: TenantRecord, cmdlet: string, parameters: CommandParameters): CommandResult {
   const spec = findCmdlet(cmdlet);
-  if (!spec) return { typeName: 'System.Object', columns: [], rows: [], warnings: [], errors: [unknownCmdletError(cmdlet)] };
-  const warnings: string[] = [];
-  const errors: SimError[] = [];
-  let columns = spec.columns;
-  let rows = faultsOf(world, tenant, 'noData').length > 0 ? [] : reportRows(world, spec, tenant, parameters, warnings, errors);
+  const declared = spec ? undefined : world.declaredCmdlets.get(cmdlet.toLowerCase());
+  const noData = faultsOf(world, tenant, 'noData').length > 0;
+  let result: CommandResult;
+  if (spec) {
+    const warnings: string[] = [];
+    const errors: SimError[] = [];
+    const rows = noData ? [] : reportRows(world, spec, tenant, parameters, warnings, errors);
+    result = { typeName: spec.typeName, columns: spec.columns, rows, warnings, errors };
+  } else if (declared) {
+    result = declaredCommand(world, tenant, declared, parameters, noData);
+  } else {
+    return { typeName: 'System.Object', columns: [], rows: [], warnings: [], errors: [unknownCmdletError(cmdlet)] };
+  }
+  const { typeName, warnings, errors } = result;
+  let { columns, rows } = result;
   if (faultsOf(world, tenant, 'malformedRows').length > 0) rows = malformed(rows, columns);
   for (const drift of faultsOf(world, tenant, 'schemaDrift')) {
     if (drift.mode === 'extra') {
@@ -280,5 +313,5 @@ export function runCommand(world: World, tenant: TenantRecord, cmdlet: string, p
       rows = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => key !== column)));
     }
   }
-  return { typeName: spec.typeName, columns, rows, warnings, errors };
+  return { typeName, columns, rows, warnings, errors };
 }

@@ -99,10 +99,12 @@ function Open-DapSimSession {
     }
     $session.PSObject.TypeNames.Insert(1, 'System.Management.Automation.Runspaces.PSSession')
     $context = @{
-        Url        = Get-DapSimBaseUrl
-        SessionId  = $session.SimSessionId
-        Name       = $Name
-        WebSession = Get-DapSimWebSession
+        Url             = Get-DapSimBaseUrl
+        SessionId       = $session.SimSessionId
+        Name            = $Name
+        WebSession      = Get-DapSimWebSession
+        # the cmdlets of the report catalogs the simulator was started with (ExchangeCmdlets.ps1)
+        DeclaredCmdlets = @($opened.declaredCmdlets | Where-Object -FilterScript { $null -ne $_ })
     }
     # The session's own scope: a module of its own, made with the PSModuleInfo constructor rather
     # than New-Module, which would keep every session module for good as a nested module of this one.
