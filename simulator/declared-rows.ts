@@ -5,7 +5,7 @@
  * answers the same rows and another tenant other rows. A tenant without mailboxes (the world's
  * empty tenants) has no rows. Values are plausible for their type and, where cheap, their column
  * name: addresses, names and ids of the tenant's mailboxes, sizes, counts, dates inside the
- * StartDate/EndDate the call gives (else the 30 days before now).
+ * StartDate/EndDate the call gives (else the 30 days up to today).
  */
 import type { DeclaredCmdletSpec, DeclaredColumn, DeclaredParameter } from './declared-cmdlets.js';
 import { defaultResultSizeWarning } from './error-texts.js';
@@ -74,14 +74,18 @@ function givenValue(values: Record<string, unknown>, name: string): unknown {
   return value === null || value === '' ? undefined : value;
 }
 
-/** The dates rows fall on: inside StartDate/EndDate when given, else the 30 days up to now. */
+/**
+ * The dates rows fall on: inside StartDate/EndDate when given, else the 30 days up to today (the
+ * UTC day of now, so that the rows stay the same all day when the scenario sets no `now`).
+ */
 function dateWindow(values: Record<string, unknown>, now: number): { start: number; end: number } {
   const read = (name: string) => {
     const value = givenValue(values, name);
     return value === undefined ? undefined : parseServiceDate(String(value));
   };
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
   const start = read('StartDate');
-  const end = read('EndDate') ?? Math.max(now, start ?? now);
+  const end = read('EndDate') ?? Math.max(today, start ?? today);
   return { start: start ?? end - 30 * DAY_MS, end };
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Catalog } from '../../common/catalog.js';
+import { readCatalog, type Catalog } from '../../common/catalog.js';
 import { projectRoot } from '../../common/project-paths.js';
 import { buildWorld, catalogCmdletSpecs, loadCatalogFile, parseScenario, startSimulator, type RunningSimulator, type TenantRecord } from '../../simulator/index.js';
 import { ADMIN, client } from './helpers.js';
@@ -36,6 +36,8 @@ describe('catalogCmdletSpecs', () => {
 
   it('declares each cmdlet the simulator lacks, from every kind of source, and leaves the built-in ones alone', () => {
     expect(specs.map((s) => s.name)).toEqual(['Get-MobileDevice', 'Get-DistributionGroupMember', 'Get-DistributionGroup']);
+    // every cmdlet of the built-in catalog is one the simulator serves with data of its own
+    expect(catalogCmdletSpecs([readCatalog()])).toEqual([]);
   });
 
   it("takes the report's parameters typed as declared, the fixed and per-object ones, and Identity and ResultSize", () => {
@@ -233,6 +235,22 @@ describe('seeded rows', () => {
       expect(await rowsOf(reseeded, alphaAgain)).not.toEqual(alphaRows);
     } finally {
       await Promise.all([first.stop(), second.stop(), reseeded.stop()]);
+    }
+  });
+
+  it('stay the same from call to call when the scenario sets no now', async () => {
+    const sim = await startSimulator({ scenario: { seed: 'no-now', tenants: [{ name: 'Clockless', mailboxes: 6 }] }, catalogs: [catalog] });
+    try {
+      const c = client(sim);
+      const opened = await c.open('clockless.onmicrosoft.com', 'admin@contoso.onmicrosoft.com', 'Simulated-Pa55word!');
+      const first = await c.run(opened.body.sessionId, 'Get-MobileDevice');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const second = await c.run(opened.body.sessionId, 'Get-MobileDevice');
+      await c.close(opened.body.sessionId);
+      expect(first.body.rows.length).toBeGreaterThan(0);
+      expect(second.body.rows).toEqual(first.body.rows);
+    } finally {
+      await sim.stop();
     }
   });
 
