@@ -93,4 +93,6 @@ export interface StartSimulatorOptions {
   scenario?: string | Record<string, unknown>;
   /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
   port?: number;
+  /** Report catalogs whose cmdlets the simulator serves besides its own (a user's definitions, dap-gen --reports). */
+  catalogs?: import('../common/catalog.js').Catalog[];
 }

@@ -15,7 +15,8 @@ import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
 import { startEmbeddedSimulator } from '../../runtime/simulate.js';
 import type { RunSummary } from '../../runtime/summary.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
-import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator-types.js';
+import type { SimulatorStats } from '../../simulator/simulator-types.js';
+import type { SimulatedWorld } from '../../runtime/simulated-world.js';
 import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir, USER } from './fakes.js';
@@ -33,7 +34,7 @@ function scenario(dir: string, value: Record<string, unknown>): string {
 
 /** Runs the CLI in this process with the real pwsh pool, keeping hold of the simulator. */
 async function runInProcess(args: string[], cwd: string, extra: Partial<RuntimeDeps> = {}) {
-  let simulator: RunningSimulator | undefined;
+  let simulator: SimulatedWorld<SimulatorStats> | undefined;
   let stats: SimulatorStats | undefined;
   let exitCode: number | undefined;
   let error: unknown;
@@ -46,10 +47,11 @@ async function runInProcess(args: string[], cwd: string, extra: Partial<RuntimeD
       exitCode = code;
     },
     startSimulator: async (options) => {
-      simulator = await startEmbeddedSimulator(options);
-      const stop = simulator.stop.bind(simulator);
-      simulator.stop = async () => (stats = await stop());
-      return simulator;
+      const world = await startEmbeddedSimulator(options);
+      const stop = world.stop.bind(world);
+      world.stop = async () => (stats = await stop());
+      simulator = world;
+      return world;
     },
     ...extra,
   }).exitOverride();
