@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Catalog } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
-import type { RuntimeDeps } from './runtime-deps.js';
 
 /** The environment variable that names a catalog when --catalog is absent. */
 export const catalogVariable = 'DAP_CATALOG';
@@ -65,7 +64,10 @@ export interface UserCatalog extends CatalogLocation {
  * The catalog --catalog or DAP_CATALOG names, read and checked (an unreadable or malformed one is a
  * usage error naming how it was given, the file and the problem); undefined when none is named.
  */
-export function readUserCatalog(flag: string | undefined, deps: Pick<RuntimeDeps, 'env' | 'cwd' | 'readCatalog'>): UserCatalog | undefined {
+export function readUserCatalog(
+  flag: string | undefined,
+  deps: { env: NodeJS.ProcessEnv; cwd: string; readCatalog(path: string): Catalog },
+): UserCatalog | undefined {
   const location = locateCatalog(flag, deps.env, deps.cwd);
   if (!location) return undefined;
   try {

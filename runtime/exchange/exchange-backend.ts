@@ -9,7 +9,7 @@ import type { SimulatedWorld } from '../simulated-world.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
 import { isDnsName } from '../../common/dns-name.js';
 import { Redactor } from '../graph/redact.js';
-import type { ExchangeDeps } from './exchange-deps.js';
+import type { ExchangeDeps } from '../pwsh-host/exchange-deps.js';
 
 /** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */
 async function accountsFor(plan: BackendPlan, deps: BackendDeps, own: ExchangeDeps, world: SimulatedWorld | undefined): Promise<Account[]> {

@@ -1,5 +1,5 @@
 import { resolvePwsh, type ResolvedPwsh } from '../../common/pwsh-path.js';
-import { openExchangeHost, type ExchangeHost, type ExchangeHostSpec } from '../pwsh-host/exchange-host.js';
+import { openExchangeHost, type ExchangeHost, type ExchangeHostSpec } from './exchange-host.js';
 
 /** What the Exchange backend alone takes from outside: pwsh, its one host, a password prompt. Tests replace them. */
 export interface ExchangeDeps {
