@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { join } from 'node:path';
 import { DapError, ExitCode } from './dap-error.js';
@@ -38,8 +38,19 @@ const catalogColumnSchema = z.strictObject({
 });
 export type CatalogColumn = z.infer<typeof catalogColumnSchema>;
 
-/** A cmdlet run inside the tenant's remote Exchange session. */
-const exchangeSourceSchema = z.strictObject({ kind: z.literal('exchange'), cmdlet: z.string().min(1) });
+/** Parameter values sent with a cmdlet besides the report's own, by the cmdlet's parameter names. */
+const restParametersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type CatalogRestParameters = z.infer<typeof restParametersSchema>;
+
+/**
+ * A cmdlet run inside the tenant's remote Exchange session; with `input`, the objects of another
+ * cmdlet (run with its fixed parameters) are piped into it in the same session.
+ */
+const exchangeSourceSchema = z.strictObject({
+  kind: z.literal('exchange'),
+  cmdlet: z.string().min(1),
+  input: z.strictObject({ cmdlet: z.string().min(1), parameters: restParametersSchema.optional() }).optional(),
+});
 export type ExchangeCatalogSource = z.infer<typeof exchangeSourceSchema>;
 
 /**
@@ -54,9 +65,6 @@ const graphSourceSchema = z.strictObject({
 });
 export type GraphCatalogSource = z.infer<typeof graphSourceSchema>;
 
-/** Parameter values sent with an Exchange admin API call, by the cmdlet's parameter names. */
-const restParametersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-export type CatalogRestParameters = z.infer<typeof restParametersSchema>;
 
 /** A row rule both the runtime and the module apply after the rows are read. */
 const rowRuleSchema = z.discriminatedUnion('kind', [
@@ -129,7 +137,31 @@ export const catalogSchema = z.strictObject({
 });
 export type Catalog = z.infer<typeof catalogSchema>;
 
-export const catalogPath = join(moduleDir, 'DapReporting', 'DapReporting.catalog.json');
+/** Where the catalog is inside a folder dap-gen writes (module/, or --out <dir>). */
+export const catalogFileIn = (outDir: string) => join(outDir, 'DapReporting', 'DapReporting.catalog.json');
+
+export const catalogPath = catalogFileIn(moduleDir);
+
+/**
+ * The catalog file a user names: a file is itself; a folder dap-gen wrote holds it at
+ * <dir>/DapReporting/DapReporting.catalog.json (or <dir>/DapReporting.catalog.json when the
+ * DapReporting folder itself is named). Undefined when there is no such file or folder, or the
+ * folder holds no catalog; `expected` is where it was looked for first.
+ */
+export function catalogFileAt(target: string): { path?: string; folder: boolean; expected: string } {
+  const kind = (path: string) => {
+    try {
+      return statSync(path).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return undefined;
+    }
+  };
+  const found = kind(target);
+  if (found !== 'folder') return { ...(found === 'file' ? { path: target } : {}), folder: false, expected: target };
+  const candidates = [catalogFileIn(target), join(target, 'DapReporting.catalog.json')];
+  const path = candidates.find((candidate) => kind(candidate) === 'file');
+  return { ...(path ? { path } : {}), folder: true, expected: candidates[0]! };
+}
 
 /**
  * Reads and checks a catalog file: the built-in one (module/, written by dap-gen; missing or broken

@@ -1,13 +1,10 @@
-import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Catalog } from '../common/catalog.js';
+import { type Catalog, catalogFileAt } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
 
 /** The environment variable that names a catalog when --catalog is absent. */
 export const catalogVariable = 'DAP_CATALOG';
 
-/** Where a catalog file is, inside what `dap-gen --reports <file> --out <dir>` writes. */
-export const catalogFileIn = (outDir: string) => join(outDir, 'DapReporting', 'DapReporting.catalog.json');
 
 /** A catalog given with --catalog or DAP_CATALOG. */
 export interface CatalogLocation {
@@ -30,28 +27,16 @@ export function locateCatalog(flag: string | undefined, env: NodeJS.ProcessEnv, 
   if (raw === undefined) return undefined;
   const given = flag !== undefined ? `--catalog ${raw}` : `${catalogVariable}=${raw}`;
   const target = resolve(cwd, raw);
-  const kind = (path: string) => {
-    try {
-      return statSync(path).isDirectory() ? 'folder' : 'file';
-    } catch {
-      return undefined;
-    }
-  };
-  const found = kind(target);
-  if (found === undefined) throw new DapError('CATALOG_NOT_FOUND', ExitCode.usage, `${given}: no such file or folder (${target})`);
-  let path = target;
-  if (found === 'folder') {
-    const candidates = [catalogFileIn(target), join(target, 'DapReporting.catalog.json')];
-    const file = candidates.find((candidate) => kind(candidate) === 'file');
-    if (!file) {
-      throw new DapError(
-        'CATALOG_NOT_FOUND',
-        ExitCode.usage,
-        `${given}: the folder holds no catalog: expected ${candidates[0]} (what dap-gen --reports <file> --out ${raw} writes) or a .catalog.json file`,
-      );
-    }
-    path = file;
+  const found = catalogFileAt(target);
+  if (!found.path && !found.folder) throw new DapError('CATALOG_NOT_FOUND', ExitCode.usage, `${given}: no such file or folder (${target})`);
+  if (!found.path) {
+    throw new DapError(
+      'CATALOG_NOT_FOUND',
+      ExitCode.usage,
+      `${given}: the folder holds no catalog: expected ${found.expected} (what dap-gen --reports <file> --out ${raw} writes) or a .catalog.json file`,
+    );
   }
+  const path = found.path;
   return { path, given, moduleManifest: join(dirname(path), 'DapReporting.psd1') };
 }
 

@@ -1,7 +1,8 @@
 import { type Command, Option } from 'commander';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { certificateHelp, deviceCodeHelp, tokenFileHelp } from './auth/sign-in-options.js';
-import { catalogFileIn, catalogVariable } from './catalog-option.js';
+import { catalogFileIn } from '../common/catalog.js';
+import { catalogVariable } from './catalog-option.js';
 import { DEFAULT_EXCHANGE_URL, DEFAULT_TENANT_CONCURRENCY, MAX_TENANT_CONCURRENCY } from './exo/exo-limits.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL, MAX_CONCURRENCY } from './graph/graph-limits.js';
 import { backendKinds } from './run-backend.js';
