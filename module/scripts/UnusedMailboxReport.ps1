@@ -184,7 +184,7 @@ function Invoke-DapTokenRequest {
         [string] $Scope
     )
     $uri = '{0}/{1}/oauth2/v2.0/token' -f $LoginUri.TrimEnd('/'), [uri]::EscapeDataString($TenantId)
-    Write-Verbose ('Requesting a token for {0} in tenant {1} from {2}' -f $Scope, $TenantId, $uri)
+    Write-Verbose -Message ('Requesting a token for {0} in tenant {1} from {2}' -f $Scope, $TenantId, $uri)
     # The secret exists in plain text only inside this hashtable, which is cleared right after the call.
     $body = @{
         grant_type = 'client_credentials'
@@ -211,7 +211,7 @@ function Invoke-DapTokenRequest {
         $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
         [void]$pipeline.AddScript($script, $true).AddArgument($request)
         $output = @($pipeline.Invoke())
-        $failure = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+        $failure = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
         if (-not $failure) { $answer = $output | Select-Object -First 1 }
     }
     finally {
@@ -512,15 +512,15 @@ function Get-DapGraphCustomer {
         try {
             $next = '{0}/v1.0/tenantRelationships/delegatedAdminRelationships?$filter={1}' -f $base, [uri]::EscapeDataString("status eq 'active'")
             while ($next -and -not $fatal) {
-                Write-Verbose ('GET {0}' -f $next)
+                Write-Verbose -Message ('GET {0}' -f $next)
                 $page = $null
                 try {
                     $page = Invoke-RestMethod -Method Get -Uri $next -Headers $headers -ErrorAction Stop
                 }
                 catch {
-                    $problem = & $describe $_
+                    $problem = & $describe -ErrorRecord $_
                     $category, $errorCategory = if ($problem.Status -eq 401 -or $problem.Status -eq 403) { 'AccessDenied', 'PermissionDenied' } else { 'RemoteError', 'ReadError' }
-                    $fatal = & $newRecord $category $errorCategory ('Listing the delegated admin relationships failed: {0}' -f $problem.Text) $null $_.Exception
+                    $fatal = & $newRecord -Category $category -ErrorCategory $errorCategory -Text ('Listing the delegated admin relationships failed: {0}' -f $problem.Text) -Target $null -Inner $_.Exception
                     break
                 }
                 foreach ($item in @($page.value)) {
@@ -532,11 +532,11 @@ function Get-DapGraphCustomer {
                 }
                 $next = [string]$page.'@odata.nextLink'
                 if ($next -and -not $next.StartsWith($base + '/', [System.StringComparison]::OrdinalIgnoreCase)) {
-                    $fatal = & $newRecord 'RemoteError' 'InvalidResult' ("The next page of the relationships is outside {0}: '{1}'; the token is not sent there." -f $base, $next) $null $null
+                    $fatal = & $newRecord -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Text ("The next page of the relationships is outside {0}: '{1}'; the token is not sent there." -f $base, $next) -Target $null -Inner $null
                 }
             }
             if ($fatal) { $PSCmdlet.ThrowTerminatingError($fatal) }
-            Write-Verbose ('{0} customer tenants with an active relationship' -f $customers.Count)
+            Write-Verbose -Message ('{0} customer tenants with an active relationship' -f $customers.Count)
             foreach ($entry in $customers.GetEnumerator()) {
                 $tenantId = [string]$entry.Key
                 $lookup = "{0}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='{1}')" -f $base, [uri]::EscapeDataString($tenantId)
@@ -545,13 +545,13 @@ function Get-DapGraphCustomer {
                     $domain = [string](Invoke-RestMethod -Method Get -Uri $lookup -Headers $headers -ErrorAction Stop).defaultDomainName
                 }
                 catch {
-                    $problem = & $describe $_
+                    $problem = & $describe -ErrorRecord $_
                     $category, $errorCategory = if ($problem.Status -eq 401 -or $problem.Status -eq 403) { 'AccessDenied', 'PermissionDenied' } else { 'RemoteError', 'ReadError' }
-                    $PSCmdlet.WriteError((& $newRecord $category $errorCategory ('Looking up the domain of tenant {0} failed: {1}' -f $tenantId, $problem.Text) $tenantId $_.Exception))
+                    $PSCmdlet.WriteError((& $newRecord -Category $category -ErrorCategory $errorCategory -Text ('Looking up the domain of tenant {0} failed: {1}' -f $tenantId, $problem.Text) -Target $tenantId -Inner $_.Exception))
                 }
-                $keys = @($tenantId, $domain) | Where-Object { $_ }
-                if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) { continue }
-                if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) { continue }
+                $keys = @($tenantId, $domain) | Where-Object -FilterScript { $_ }
+                if ($Tenant -and -not @($keys | Where-Object -FilterScript { $Tenant -contains $_ }).Count) { continue }
+                if ($Exclude -and @($keys | Where-Object -FilterScript { $Exclude -contains $_ }).Count) { continue }
                 [pscustomobject]@{
                     PSTypeName   = 'DapReporting.GraphCustomer'
                     TenantId     = $tenantId
@@ -806,7 +806,7 @@ function ConvertTo-DapCellText {
     }
     if ($Value -is [System.Collections.IEnumerable]) {
         $items = foreach ($item in $Value) {
-            $text = ConvertTo-DapCellText $item
+            $text = ConvertTo-DapCellText -Value $item
             if ($text -ne '') { $text }
         }
         return (@($items) -join '; ')
@@ -897,7 +897,7 @@ function Invoke-DapExoRequest {
     $base = [uri]$ExchangeUri.TrimEnd('/')
     $uri = '{0}/adminapi/beta/{1}/InvokeCommand' -f $base.AbsoluteUri.TrimEnd('/'), [uri]::EscapeDataString($TenantId)
     if ($Select.Count -gt 0) {
-        $uri += '?$select=' + (@($Select | ForEach-Object { [uri]::EscapeDataString($_) }) -join ',')
+        $uri += '?$select=' + (@($Select | ForEach-Object -Process { [uri]::EscapeDataString($_) }) -join ',')
     }
     # Built as data and serialised: nothing from the caller becomes JSON text by hand.
     $body = ConvertTo-Json -InputObject @{ CmdletInput = @{ CmdletName = $Cmdlet; Parameters = $Parameters } } -Depth 10 -Compress
@@ -921,10 +921,10 @@ function Invoke-DapExoRequest {
     }
     $serviceMessage = {
         param($Response)
-        $text = & $readText $Response
+        $text = & $readText -Response $Response
         $parsed = $null
         if ($text -match '^\s*\{') {
-            try { $parsed = & $parseJson $text } catch { $parsed = $null }
+            try { $parsed = & $parseJson -Text $text } catch { $parsed = $null }
         }
         if ($parsed -and $parsed.error) {
             $parts = [System.Collections.Generic.List[string]]::new()
@@ -949,7 +949,7 @@ function Invoke-DapExoRequest {
     try {
         :page while ($true) {
             $attempt++
-            Write-Verbose ('POST {0} {1} (tenant {2}, attempt {3})' -f $uri, $Cmdlet, $TenantId, $attempt)
+            Write-Verbose -Message ('POST {0} {1} (tenant {2}, attempt {3})' -f $uri, $Cmdlet, $TenantId, $attempt)
             $request = @{
                 Uri = $uri; Method = 'Post'; Headers = $headers; Body = $body; ContentType = 'application/json; charset=utf-8'
                 MaximumRedirection = 0; SkipHttpErrorCheck = $true
@@ -964,9 +964,9 @@ function Invoke-DapExoRequest {
                 [void]$pipeline.AddScript($script, $true).AddArgument($request)
                 try {
                     $output = @($pipeline.Invoke())
-                    $stopped = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    $stopped = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
                     if ($stopped) { $problem = $stopped.Exception }
-                    $response = @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    $response = @($output | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
                 }
                 catch {
                     $inner = $_.Exception.InnerException
@@ -982,13 +982,13 @@ function Invoke-DapExoRequest {
             }
             if ($problem -or $null -eq $response) {
                 if (-not $problem) { $problem = [System.InvalidOperationException]::new('no response') }
-                & $fail 'RemoteError' 'ConnectionError' 0 $problem.Message $problem
+                & $fail -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Status 0 -Text $problem.Message -Inner $problem
                 break page
             }
             $status = [int]$response.StatusCode
             if ($status -eq 429) {
                 if ($attempt -gt $MaxRetries) {
-                    & $fail 'Throttled' 'LimitsExceeded' 429 ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage $response)) $null
+                    & $fail -Category 'Throttled' -ErrorCategory 'LimitsExceeded' -Status 429 -Text ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage -Response $response)) -Inner $null
                     break page
                 }
                 $seconds = 0
@@ -996,7 +996,7 @@ function Invoke-DapExoRequest {
                     $seconds = 5 * [int][Math]::Pow(2, $attempt - 1)
                 }
                 $seconds = [Math]::Min($seconds, 900)
-                Write-Verbose ('Throttled by the service (429); retrying {0} in tenant {1} in {2} s ({3} of {4})' -f $Cmdlet, $TenantId, $seconds, $attempt, $MaxRetries)
+                Write-Verbose -Message ('Throttled by the service (429); retrying {0} in tenant {1} in {2} s ({3} of {4})' -f $Cmdlet, $TenantId, $seconds, $attempt, $MaxRetries)
                 Start-Sleep -Seconds $seconds
                 continue page
             }
@@ -1008,21 +1008,21 @@ function Invoke-DapExoRequest {
                     404 { 'NotFound', 'ObjectNotFound' }
                     default { 'RemoteError', 'NotSpecified' }
                 }
-                & $fail $category $errorCategory $status ('HTTP {0}: {1}' -f $status, (& $serviceMessage $response)) $null
+                & $fail -Category $category -ErrorCategory $errorCategory -Status $status -Text ('HTTP {0}: {1}' -f $status, (& $serviceMessage -Response $response)) -Inner $null
                 break page
             }
             $page = $null
             try {
-                $page = & $parseJson (& $readText $response)
+                $page = & $parseJson -Text (& $readText -Response $response)
             }
             catch {
-                & $fail 'RemoteError' 'InvalidResult' 200 ('the answer is not JSON: {0}' -f $_.Exception.Message) $_.Exception
+                & $fail -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Status 200 -Text ('the answer is not JSON: {0}' -f $_.Exception.Message) -Inner $_.Exception
                 break page
             }
             $result.Pages++
             # Every page of a call carries the call's warnings: each is written once.
             foreach ($warning in @($page.'@adminapi.warnings')) {
-                if ($warning -and $warned.Add([string]$warning)) { Write-Warning ('{0} in tenant {1}: {2}' -f $Cmdlet, $TenantId, $warning) }
+                if ($warning -and $warned.Add([string]$warning)) { Write-Warning -Message ('{0} in tenant {1}: {2}' -f $Cmdlet, $TenantId, $warning) }
             }
             foreach ($item in @($page.value)) {
                 if ($null -ne $item) { $result.Rows.Add($item) }
@@ -1032,7 +1032,7 @@ function Invoke-DapExoRequest {
             $nextUri = $null
             if (-not [uri]::TryCreate($next, [System.UriKind]::Absolute, [ref]$nextUri) -or
                 $nextUri.Scheme -ne $base.Scheme -or $nextUri.Authority -ne $base.Authority) {
-                & $fail 'RemoteError' 'InvalidResult' 200 ("the service's next page link '{0}' is not on {1}; the token is not sent there" -f $next, $base.GetLeftPart([System.UriPartial]::Authority)) $null
+                & $fail -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Status 200 -Text ("the service's next page link '{0}' is not on {1}; the token is not sent there" -f $next, $base.GetLeftPart([System.UriPartial]::Authority)) -Inner $null
                 break page
             }
             $uri = $nextUri.AbsoluteUri
@@ -1152,7 +1152,7 @@ function Invoke-DapExoReport {
         $answer = Invoke-DapExoRequest -TenantId $TenantId -AccessToken $AccessToken -ExchangeUri $ExchangeUri -Cmdlet $Cmdlet -Parameters $Parameters -Select $Select -MaxRetries $MaxRetries
         if ($answer.Failure) {
             if ($SkipNotFound -and $answer.Failure.Category -eq 'NotFound') {
-                Write-Warning ('{0} in tenant {1} skipped an object the service no longer finds: {2}' -f $Cmdlet, $TenantId, $answer.Failure.Text)
+                Write-Warning -Message ('{0} in tenant {1} skipped an object the service no longer finds: {2}' -f $Cmdlet, $TenantId, $answer.Failure.Text)
                 return , @()
             }
             $state.Failure = $answer.Failure
@@ -1170,14 +1170,14 @@ function Invoke-DapExoReport {
     }
     $accepted = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
     if ($rule -and $rule.Kind -eq 'externalRecipients') {
-        foreach ($domain in (& $call 'Get-AcceptedDomain' @{} @('DomainName') $false)) { [void]$accepted.Add([string]$domain.DomainName) }
+        foreach ($domain in (& $call -Cmdlet 'Get-AcceptedDomain' -Parameters @{} -Select @('DomainName') -SkipNotFound $false)) { [void]$accepted.Add([string]$domain.DomainName) }
     }
     $targets = [System.Collections.Generic.List[System.Collections.IDictionary]]::new()
     if (-not $state.Failure -and $Plan.ForEach) {
         $each = $Plan.ForEach
-        foreach ($object in (& $call $each.Cmdlet $each.Parameters $each.Select $false)) {
+        foreach ($object in (& $call -Cmdlet $each.Cmdlet -Parameters $each.Parameters -Select $each.Select -SkipNotFound $false)) {
             $property = $object.PSObject.Properties[$each.Property]
-            $value = if ($property) { ConvertTo-DapCellText $property.Value } else { '' }
+            $value = if ($property) { ConvertTo-DapCellText -Value $property.Value } else { '' }
             if ($value -eq '') { continue }
             $target = [ordered]@{}
             foreach ($name in $send.Keys) { $target[$name] = $send[$name] }
@@ -1191,8 +1191,8 @@ function Invoke-DapExoReport {
     $windows = [System.Collections.Generic.List[object]]::new()
     $window = $Plan.DateWindow
     if ($window -and $ReportParameters.Contains($window.Start) -and $ReportParameters.Contains($window.End)) {
-        $first = & $asUtc $ReportParameters[$window.Start]
-        $to = & $asUtc $ReportParameters[$window.End]
+        $first = & $asUtc -When $ReportParameters[$window.Start]
+        $to = & $asUtc -When $ReportParameters[$window.End]
         if ($to -le $first) {
             $windows.Add(@{ From = $first; To = $to })
         }
@@ -1221,7 +1221,7 @@ function Invoke-DapExoReport {
             if ($continue) { $parameters[$continue.SizeParameter] = $continue.Size }
             while ($true) {
                 $calls++
-                $answer = & $call $Plan.Cmdlet $parameters $Plan.Select ($null -ne $Plan.ForEach)
+                $answer = & $call -Cmdlet $Plan.Cmdlet -Parameters $parameters -Select $Plan.Select -SkipNotFound ($null -ne $Plan.ForEach)
                 if ($state.Failure) { break targets }
                 foreach ($raw in $answer) {
                     # Inline, not in a helper: this runs once per cell, and a call costs more than the work.
@@ -1241,7 +1241,7 @@ function Invoke-DapExoReport {
                         elseif ($value -is [string]) { $value }
                         elseif ($value -is [bool]) { if ($value) { 'True' } else { 'False' } }
                         elseif ($value -is [long] -or $value -is [int]) { $value.ToString($invariant) }
-                        else { ConvertTo-DapCellText $value }
+                        else { ConvertTo-DapCellText -Value $value }
                         $texts[$name] = $text
                         # The column's type; empty is $null, text that does not parse keeps its text.
                         $cell = $text
@@ -1258,7 +1258,7 @@ function Invoke-DapExoReport {
                             if ($text -eq 'True') { $cell = $true } elseif ($text -eq 'False') { $cell = $false }
                         }
                         elseif ($column.Type -eq 'datetime') {
-                            if ($value -is [datetime]) { $cell = & $asUtc $value }
+                            if ($value -is [datetime]) { $cell = & $asUtc -When $value }
                             elseif ($text -match '^/Date\((-?\d+)\)/$') { $cell = [datetime]::UnixEpoch.AddMilliseconds([long]$Matches[1]) }
                             else {
                                 $when = [datetime]::MinValue
@@ -1305,12 +1305,12 @@ function Invoke-DapExoReport {
                 $moved = $false
                 foreach ($pair in $continue.From) {
                     $property = $lastRow.PSObject.Properties[$pair.Property]
-                    $next = if ($property) { ConvertTo-DapCellText $property.Value } else { '' }
+                    $next = if ($property) { ConvertTo-DapCellText -Value $property.Value } else { '' }
                     if ([string]$parameters[$pair.Parameter] -cne $next) { $moved = $true }
                     $parameters[$pair.Parameter] = $next
                 }
                 if (-not $moved) {
-                    Write-Warning ('{0} in tenant {1}: the next set would start where this one did; stopping after {2} rows' -f $Plan.Cmdlet, $TenantId, $rows.Count)
+                    Write-Warning -Message ('{0} in tenant {1}: the next set would start where this one did; stopping after {2} rows' -f $Plan.Cmdlet, $TenantId, $rows.Count)
                     break
                 }
             }
@@ -1321,11 +1321,11 @@ function Invoke-DapExoReport {
         $exception = [System.Management.Automation.RuntimeException]::new($message, $state.Failure.Exception)
         $record = [System.Management.Automation.ErrorRecord]::new(
             $exception, ('Dap.{0}' -f $state.Failure.Category), [System.Management.Automation.ErrorCategory]$state.Failure.ErrorCategory, $TenantId)
-        Write-Verbose ('Tenant {0}: {1} failed ({2})' -f $TenantId, $state.Cmdlet, $record.FullyQualifiedErrorId)
+        Write-Verbose -Message ('Tenant {0}: {1} failed ({2})' -f $TenantId, $state.Cmdlet, $record.FullyQualifiedErrorId)
         $Caller.WriteError($record)
         return
     }
-    Write-Verbose ('Tenant {0}: {1} rows from {2} calls of {3}' -f $TenantId, $rows.Count, $calls, $Plan.Cmdlet)
+    Write-Verbose -Message ('Tenant {0}: {1} rows from {2} calls of {3}' -f $TenantId, $rows.Count, $calls, $Plan.Cmdlet)
     $rows
 }
 
@@ -1462,7 +1462,7 @@ try {
     if ($Exclude) { $listing.Exclude = $Exclude }
     # A tenant whose domain cannot be looked up still comes, with an empty TenantDomain.
     $customers = @(Get-DapGraphCustomer @listing -ErrorAction SilentlyContinue -ErrorVariable lookups)
-    foreach ($lookup in @($lookups)) { Write-Warning $lookup.Exception.Message }
+    foreach ($lookup in @($lookups)) { Write-Warning -Message $lookup.Exception.Message }
     foreach ($customer in $customers) {
         $tenants++
         $failure = $null
@@ -1473,7 +1473,7 @@ try {
         }
         if ($failure) {
             $failed++
-            $entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = (& $categoryOf $failure[0]); Message = $failure[0].Exception.Message })
+            $entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = (& $categoryOf -Record $failure[0]); Message = $failure[0].Exception.Message })
             continue
         }
         if ($got.Count -eq 0) {
@@ -1483,7 +1483,7 @@ try {
         foreach ($row in $got) {
             # Each cell as text, by the one rule (ConvertTo-DapCellText): dates in ISO 8601, lists joined by '; '.
             $cells = [ordered]@{}
-            foreach ($property in $row.PSObject.Properties) { $cells[$property.Name] = ConvertTo-DapCellText $property.Value }
+            foreach ($property in $row.PSObject.Properties) { $cells[$property.Name] = ConvertTo-DapCellText -Value $property.Value }
             $rows.Add([pscustomobject]$cells)
         }
     }
@@ -1498,17 +1498,17 @@ if ($PSCmdlet.ShouldProcess($outputPath, 'Write the report')) {
         $rows | Export-Csv -LiteralPath $outputPath -NoTypeInformation -Encoding $utf8
     }
     else {
-        [System.IO.File]::WriteAllText($outputPath, ((@('TenantId', 'TenantDomain', 'DisplayName', 'MailboxGuid', 'LastUserActionTime', 'DaysInactive', 'LastLogonTime', 'ItemCount', 'TotalItemSize', 'TotalItemSizeBytes') | ForEach-Object { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)
+        [System.IO.File]::WriteAllText($outputPath, ((@('TenantId', 'TenantDomain', 'DisplayName', 'MailboxGuid', 'LastUserActionTime', 'DaysInactive', 'LastLogonTime', 'ItemCount', 'TotalItemSize', 'TotalItemSizeBytes') | ForEach-Object -Process { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)
     }
 }
 # The errors file as dap-report writes it: a field is quoted when it holds a comma, a quote or a
 # line break, a message is one line, records end with CRLF, in domain order.
 $csvField = { param([string] $Value) if ($Value -match '[,"\r\n]') { return '"{0}"' -f $Value.Replace('"', '""') } $Value }
 $text = [System.Text.StringBuilder]::new()
-[void]$text.Append(((@('TenantDomain', 'TenantId', 'Category', 'Message') | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+[void]$text.Append(((@('TenantDomain', 'TenantId', 'Category', 'Message') | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("`r`n")
 foreach ($entry in @($entries | Sort-Object -Property @{ Expression = { [string]$_.TenantDomain } }, @{ Expression = { [string]$_.TenantId } } -CaseSensitive)) {
     $fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\s*[\r\n]+\s*', ' '))
-    [void]$text.Append((($fields | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+    [void]$text.Append((($fields | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("`r`n")
 }
 if ($PSCmdlet.ShouldProcess($errorPath, 'Write the errors file')) {
     [System.IO.File]::WriteAllText($errorPath, $text.ToString(), [System.Text.UTF8Encoding]::new($false))

@@ -28,7 +28,7 @@ function Invoke-DapHostStep {
     $ProgressPreference = 'SilentlyContinue'
     $result = [ordered]@{ status = 'succeeded'; rows = 0; category = $null; message = $null }
     try {
-        & $Body $result
+        & $Body -Result $result
     }
     catch {
         # (no typed catch clause before this one: with one, PowerShell hands this clause a new
@@ -157,8 +157,8 @@ function Invoke-DapHostTenantJob {
         $result.rows = $rows.Count
         if ($rows.Count -eq 0) { $result.status = 'noData' }
         else {
-            ConvertTo-DapIsoDate -Row $rows -Column @($Job['dateColumns'] | Where-Object { $_ })
-            Add-DapSizeBytes -Row $rows -Column @($Job['bytesColumns'] | Where-Object { $_ })
+            ConvertTo-DapIsoDate -Row $rows -Column @($Job['dateColumns'] | Where-Object -FilterScript { $_ })
+            Add-DapSizeBytes -Row $rows -Column @($Job['bytesColumns'] | Where-Object -FilterScript { $_ })
             $rows | Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM
         }
     }
@@ -217,7 +217,7 @@ function Invoke-DapHostContracts {
         param($result)
         $result.contracts = @()
         Connect-DapHostAccount -Credential $Credential
-        $result.contracts = @(Get-MsolPartnerContract -All -WarningAction SilentlyContinue | ForEach-Object {
+        $result.contracts = @(Get-MsolPartnerContract -All -WarningAction SilentlyContinue | ForEach-Object -Process {
                 [ordered]@{
                     tenantId          = if ($_.TenantId -is [guid]) { $_.TenantId.Guid } else { [string]$_.TenantId }
                     name              = [string]$_.Name
@@ -247,11 +247,11 @@ function Invoke-DapHostCustomers {
         param($result)
         $result.customers = @()
         Connect-DapHostAccount -Credential $Credential
-        $given = @($Contracts | ForEach-Object {
+        $given = @($Contracts | ForEach-Object -Process {
                 [pscustomobject]@{ TenantId = [string]$_['tenantId']; Name = $_['name']; DefaultDomainName = $_['defaultDomainName']; ContractType = $_['contractType'] }
             })
         if ($given.Count -gt 0) {
-            $result.customers = @(Get-DapCustomer -Contract $given -WarningAction SilentlyContinue | ForEach-Object {
+            $result.customers = @(Get-DapCustomer -Contract $given -WarningAction SilentlyContinue | ForEach-Object -Process {
                     [ordered]@{
                         tenantId          = [string]$_.TenantId
                         name              = [string]$_.Name
