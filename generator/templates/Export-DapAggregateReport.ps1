@@ -14,7 +14,7 @@ function Export-DapAggregateReport {
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
     and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
-    the one dap-report writes: columns {{ErrorsFileHeader}}, one line per tenant that failed
+    the one dap-report writes: columns dap-gen:ErrorsFileColumns, one line per tenant that failed
     (its failure category and the service's message on one line) or returned no rows (NoData), in
     domain order. A failed sign-in stops everything before any tenant is contacted
     (Dap.AuthenticationFailed).
@@ -38,7 +38,7 @@ function Export-DapAggregateReport {
 
     .PARAMETER ErrorFile
     The errors file (CSV) listing every tenant that failed or returned no rows. Default: OutputFile
-    followed by {{ErrorsFileSuffixText}}, e.g. ReportOutput.csv{{ErrorsFileSuffixText}}.
+    followed by dap-gen:ErrorsFileSuffix, e.g. ReportOutput.csvdap-gen:ErrorsFileSuffix.
 
     .PARAMETER Parameters
     The report's own parameters, by name, e.g. @{ ReportType = 'Monthly' }.
@@ -67,7 +67,7 @@ function Export-DapAggregateReport {
     .EXAMPLE
     Export-DapAggregateReport MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
 
-    Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv; failed and empty tenants in ReportOutput.csv{{ErrorsFileSuffixText}}.
+    Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv; failed and empty tenants in ReportOutput.csvdap-gen:ErrorsFileSuffix.
 
     .EXAMPLE
     Export-DapAggregateReport -Report StaleMailboxReport -Credential $credential -OutputFile stale.csv -ErrorFile stale-errors.csv -Exclude test.onmicrosoft.com -NoClobber -Verbose
@@ -87,7 +87,7 @@ function Export-DapAggregateReport {
     [OutputType('DapReporting.AggregateResult')]
     param(
         [Parameter(Mandatory, Position = 0)]
-        [ValidateSet({{ReportNames}})]
+        [ValidateSet('dap-gen:ReportNames')]
         [string] $Report,
 
         [Parameter(Mandatory)]
@@ -115,7 +115,7 @@ function Export-DapAggregateReport {
 
         [switch] $NoClobber
     )
-    $reportFunctions = {{ReportFunctions}}
+    $reportFunctions = 'dap-gen:ReportFunctions'
     $functionName = $reportFunctions[$Report]
     $reportCommand = Get-Command -Name $functionName -CommandType Function -ErrorAction SilentlyContinue
     $fixed = @('TenantId', 'InitialDomain', 'TenantDomain', 'Credential')
@@ -141,7 +141,7 @@ function Export-DapAggregateReport {
         $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ErrorFile)
     }
     else {
-        $outputPath + {{ErrorsFileSuffix}}
+        $outputPath + 'dap-gen:ErrorsFileSuffix'
     }
     if ($errorPath -eq $outputPath) {
         & $stop -ErrorId 'Dap.InvalidParameter' -Category 'InvalidArgument' -Message ('ErrorFile and OutputFile both name {0}: expected two different files.' -f $outputPath) -Target $outputPath
@@ -349,7 +349,7 @@ function Export-DapAggregateReport {
     $entries = [System.Collections.Generic.List[object]]::new()
     foreach ($failure in $failures) { $entries.Add($failure) }
     foreach ($customer in $noData) {
-        $entries.Add([pscustomobject]@{ TenantDomain = $customer.InitialDomain; TenantId = $customer.TenantId; Category = 'NoData'; Message = {{NoDataMessage}} })
+        $entries.Add([pscustomobject]@{ TenantDomain = $customer.InitialDomain; TenantId = $customer.TenantId; Category = 'NoData'; Message = 'dap-gen:NoDataMessage' })
     }
     $ordinal = [System.StringComparer]::Ordinal
     $entries.Sort([System.Comparison[object]] {
@@ -364,7 +364,7 @@ function Export-DapAggregateReport {
         $Value
     }
     $text = [System.Text.StringBuilder]::new()
-    [void]$text.Append(((@({{ErrorsFileColumns}}) | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("`r`n")
+    [void]$text.Append(((@('dap-gen:ErrorsFileColumns') | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("`r`n")
     foreach ($entry in $entries) {
         $fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\s*[\r\n]+\s*', ' '))
         [void]$text.Append((($fields | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("`r`n")

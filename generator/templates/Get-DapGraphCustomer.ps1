@@ -57,7 +57,7 @@ function Get-DapGraphCustomer {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
 
-        [ValidatePattern({{GraphUriPattern}})]
+        [ValidatePattern('dap-gen:BaseUriPattern')]
         [string] $GraphUri = 'https://graph.microsoft.com',
 
         [ValidateNotNullOrEmpty()]

@@ -20,7 +20,7 @@ function Invoke-DapGraphReport {
     only to GraphUri, never to the download URL, and never written anywhere.
 
     When the service throttles (429 Too Many Requests) the call waits for the Retry-After seconds
-    (at most {{MaxRetryAfterSeconds}}; 5, 10, 20 ... seconds when the header is missing) and tries again, at most
+    (at most dap-gen:MaxRetryAfterSeconds; 5, 10, 20 ... seconds when the header is missing) and tries again, at most
     MaxRetries times. A failure writes exactly one non-terminating error (use -ErrorAction Stop to
     make it terminating) whose FullyQualifiedErrorId starts with Dap.<Category> and whose target
     object is the tenant id: AccessDenied
@@ -75,7 +75,7 @@ function Invoke-DapGraphReport {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $TenantId,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -87,17 +87,17 @@ function Invoke-DapGraphReport {
         [securestring] $AccessToken,
 
         [Parameter(Mandatory)]
-        [ValidateSet({{GraphFunctions}})]
+        [ValidateSet('dap-gen:GraphFunctions')]
         [string] $Function,
 
         [Parameter(ParameterSetName = 'Period')]
-        [ValidateSet({{GraphPeriods}})]
+        [ValidateSet('dap-gen:GraphPeriods')]
         [string] $Period = 'D7',
 
         [Parameter(Mandatory, ParameterSetName = 'Date')]
         [datetime] $Date,
 
-        [ValidatePattern({{GraphUriPattern}})]
+        [ValidatePattern('dap-gen:BaseUriPattern')]
         [string] $GraphUri = 'https://graph.microsoft.com',
 
         [ValidateRange(0, 10)]
@@ -105,7 +105,7 @@ function Invoke-DapGraphReport {
     )
     process {
         # Each report function: its object type and its columns (CSV header, property name, type).
-        $reports = {{GraphReportShapes}}
+        $reports = 'dap-gen:GraphReportShapes'
         $shape = $reports[$Function]
         $argument = if ($PSCmdlet.ParameterSetName -eq 'Date') {
             'date={0}' -f [uri]::EscapeDataString($Date.ToString('yyyy-MM-dd', [System.Globalization.CultureInfo]::InvariantCulture))
@@ -213,7 +213,7 @@ function Invoke-DapGraphReport {
                 if (-not [int]::TryParse([string]@($response.Headers['Retry-After'])[0], [ref]$seconds) -or $seconds -lt 0) {
                     $seconds = 5 * [int][Math]::Pow(2, $attempt - 1)
                 }
-                $seconds = [Math]::Min($seconds, {{MaxRetryAfterSeconds}})
+                $seconds = [Math]::Min($seconds, 'dap-gen:MaxRetryAfterSeconds')
                 Write-Verbose -Message ('Throttled by the service (429); retrying tenant {0} in {1} s ({2} of {3})' -f $TenantId, $seconds, $attempt, $MaxRetries)
                 Start-Sleep -Seconds $seconds
             }

@@ -62,24 +62,27 @@ function Invoke-DapTenantReport {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $TenantId,
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('TenantDomain')]
-{{DomainValidation}}
+        [ValidateScript({
+            if ($_ -match 'dap-gen:DnsNamePattern') { return $true }
+            throw ('dap-gen:DnsNameMessage' -f $_)
+        })]
         [string] $InitialDomain,
 
         [Parameter(Mandatory)]
         [pscredential] $Credential,
 
         [Parameter(Mandatory)]
-        [ValidateSet({{ExchangeCmdlets}})]
+        [ValidateSet('dap-gen:ExchangeCmdlets')]
         [string] $Command,
 
         [hashtable] $Parameters = @{},
 
-        [ValidateSet({{ExchangeCmdlets}})]
+        [ValidateSet('dap-gen:ExchangeCmdlets')]
         [string] $InputCommand,
 
         [hashtable] $InputParameters = @{},

@@ -330,7 +330,7 @@ function Invoke-DapTenantReport {
         [Alias('TenantDomain')]
         [ValidateScript({
             if ($_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?![0-9]+\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
-            throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)
+            throw ('''{0}'' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters.' -f $_)
         })]
         [string] $InitialDomain,
 
@@ -532,7 +532,7 @@ function Get-DapMailboxStatisticsReport {
         [Alias('TenantDomain')]
         [ValidateScript({
             if ($_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?![0-9]+\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
-            throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)
+            throw ('''{0}'' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters.' -f $_)
         })]
         [string] $InitialDomain,
 
@@ -570,7 +570,7 @@ function Export-DapAggregateReport {
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
     and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
-    the one dap-report writes: columns TenantDomain,TenantId,Category,Message, one line per tenant that failed
+    the one dap-report writes: columns TenantDomain, TenantId, Category, Message, one line per tenant that failed
     (its failure category and the service's message on one line) or returned no rows (NoData), in
     domain order. A failed sign-in stops everything before any tenant is contacted
     (Dap.AuthenticationFailed).
@@ -673,13 +673,13 @@ function Export-DapAggregateReport {
     )
     $reportFunctions = [ordered]@{
         'ConnectionByClientTypeReport' = 'Get-DapConnectionByClientTypeReport'
-        'MailboxActivityReport' = 'Get-DapMailboxActivityReport'
-        'MailboxStatisticsReport' = 'Get-DapMailboxStatisticsReport'
-        'MailboxUsageDetailReport' = 'Get-DapMailboxUsageDetailReport'
-        'MailboxUsageReport' = 'Get-DapMailboxUsageReport'
-        'MessageTraceReport' = 'Get-DapMessageTraceReport'
-        'StaleMailboxDetailReport' = 'Get-DapStaleMailboxDetailReport'
-        'StaleMailboxReport' = 'Get-DapStaleMailboxReport'
+        'MailboxActivityReport'        = 'Get-DapMailboxActivityReport'
+        'MailboxStatisticsReport'      = 'Get-DapMailboxStatisticsReport'
+        'MailboxUsageDetailReport'     = 'Get-DapMailboxUsageDetailReport'
+        'MailboxUsageReport'           = 'Get-DapMailboxUsageReport'
+        'MessageTraceReport'           = 'Get-DapMessageTraceReport'
+        'StaleMailboxDetailReport'     = 'Get-DapStaleMailboxDetailReport'
+        'StaleMailboxReport'           = 'Get-DapStaleMailboxReport'
     }
     $functionName = $reportFunctions[$Report]
     $reportCommand = Get-Command -Name $functionName -CommandType Function -ErrorAction SilentlyContinue

@@ -1481,7 +1481,11 @@ function Get-DapMessageTraceV2Report {
 
 $reportParameters = @{}
 foreach ($name in @('StartDate', 'EndDate', 'SenderAddress', 'RecipientAddress', 'Status')) {
-    if ($PSBoundParameters.ContainsKey($name)) { $reportParameters[$name] = $PSBoundParameters[$name] }
+    if ($PSBoundParameters.ContainsKey($name)) {
+        $value = $PSBoundParameters[$name]
+        if ($value -is [switch]) { $value = $value.IsPresent }
+        $reportParameters[$name] = $value
+    }
 }
 if (-not $ClientSecret) {
     $ClientSecret = if ($env:DAP_GRAPH_CLIENT_SECRET) {

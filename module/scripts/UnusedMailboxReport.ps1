@@ -1436,8 +1436,13 @@ function Get-DapUnusedMailboxReport {
 
 $reportParameters = @{}
 foreach ($name in @('InactiveDays')) {
-    if ($PSBoundParameters.ContainsKey($name)) { $reportParameters[$name] = $PSBoundParameters[$name] }
+    if ($PSBoundParameters.ContainsKey($name)) {
+        $value = $PSBoundParameters[$name]
+        if ($value -is [switch]) { $value = $value.IsPresent }
+        $reportParameters[$name] = $value
+    }
 }
+if (-not $reportParameters.ContainsKey('InactiveDays')) { $reportParameters['InactiveDays'] = $InactiveDays }
 if (-not $ClientSecret) {
     $ClientSecret = if ($env:DAP_GRAPH_CLIENT_SECRET) {
         ConvertTo-SecureString -String $env:DAP_GRAPH_CLIENT_SECRET -AsPlainText -Force

@@ -11,7 +11,7 @@ function Invoke-DapExoRequest {
     Prefer: odata.maxpagesize), then POSTs the same body to each @odata.nextLink, but only when the
     link is on the same scheme, host and port as ExchangeUri (the token goes nowhere else).
 
-    A throttled call (429) waits for the Retry-After seconds (at most {{MaxRetryAfterSeconds}}; 5, 10, 20 ... seconds
+    A throttled call (429) waits for the Retry-After seconds (at most dap-gen:MaxRetryAfterSeconds; 5, 10, 20 ... seconds
     when the header is missing) and is tried again, at most MaxRetries times. The service's
     @adminapi.warnings are written as warnings, each once per call (every page repeats them). Answers a hashtable, never an error record on a
     stream: Rows (the objects of every page, PSCustomObjects), Pages, and Failure ($null, or
@@ -179,7 +179,7 @@ function Invoke-DapExoRequest {
                 if (-not [int]::TryParse([string]@($response.Headers['Retry-After'])[0], [ref]$seconds) -or $seconds -lt 0) {
                     $seconds = 5 * [int][Math]::Pow(2, $attempt - 1)
                 }
-                $seconds = [Math]::Min($seconds, {{MaxRetryAfterSeconds}})
+                $seconds = [Math]::Min($seconds, 'dap-gen:MaxRetryAfterSeconds')
                 Write-Verbose -Message ('Throttled by the service (429); retrying {0} in tenant {1} in {2} s ({3} of {4})' -f $Cmdlet, $TenantId, $seconds, $attempt, $MaxRetries)
                 Start-Sleep -Seconds $seconds
                 continue page

@@ -29,7 +29,7 @@ function Export-DapAggregateReport {
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
     and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
-    the one dap-report writes: columns TenantDomain,TenantId,Category,Message, one line per tenant that failed
+    the one dap-report writes: columns TenantDomain, TenantId, Category, Message, one line per tenant that failed
     (its failure category and the service's message on one line) or returned no rows (NoData), in
     domain order. A failed sign-in stops everything before any tenant is contacted
     (Dap.AuthenticationFailed).
@@ -132,13 +132,13 @@ function Export-DapAggregateReport {
     )
     $reportFunctions = [ordered]@{
         'ConnectionByClientTypeReport' = 'Get-DapConnectionByClientTypeReport'
-        'MailboxActivityReport' = 'Get-DapMailboxActivityReport'
-        'MailboxStatisticsReport' = 'Get-DapMailboxStatisticsReport'
-        'MailboxUsageDetailReport' = 'Get-DapMailboxUsageDetailReport'
-        'MailboxUsageReport' = 'Get-DapMailboxUsageReport'
-        'MessageTraceReport' = 'Get-DapMessageTraceReport'
-        'StaleMailboxDetailReport' = 'Get-DapStaleMailboxDetailReport'
-        'StaleMailboxReport' = 'Get-DapStaleMailboxReport'
+        'MailboxActivityReport'        = 'Get-DapMailboxActivityReport'
+        'MailboxStatisticsReport'      = 'Get-DapMailboxStatisticsReport'
+        'MailboxUsageDetailReport'     = 'Get-DapMailboxUsageDetailReport'
+        'MailboxUsageReport'           = 'Get-DapMailboxUsageReport'
+        'MessageTraceReport'           = 'Get-DapMessageTraceReport'
+        'StaleMailboxDetailReport'     = 'Get-DapStaleMailboxDetailReport'
+        'StaleMailboxReport'           = 'Get-DapStaleMailboxReport'
     }
     $functionName = $reportFunctions[$Report]
     $reportCommand = Get-Command -Name $functionName -CommandType Function -ErrorAction SilentlyContinue

@@ -117,7 +117,7 @@ function Invoke-DapGraphReport {
     process {
         # Each report function: its object type and its columns (CSV header, property name, type).
         $reports = @{
-            'getEmailActivityUserDetail' = @{
+            'getEmailActivityUserDetail'   = @{
                 TypeName = 'DapReporting.EmailActivityUserDetail'
                 Columns  = @(
                     @{ Header = 'Report Refresh Date'; Property = 'ReportRefreshDate'; Type = 'datetime' }
@@ -135,7 +135,7 @@ function Invoke-DapGraphReport {
                     @{ Header = 'Report Period'; Property = 'ReportPeriod'; Type = 'integer' }
                 )
             }
-            'getMailboxUsageDetail' = @{
+            'getMailboxUsageDetail'        = @{
                 TypeName = 'DapReporting.MailboxUsageDetail'
                 Columns  = @(
                     @{ Header = 'Report Refresh Date'; Property = 'ReportRefreshDate'; Type = 'datetime' }

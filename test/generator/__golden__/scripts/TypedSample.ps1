@@ -388,7 +388,7 @@ function Invoke-DapTenantReport {
         [Alias('TenantDomain')]
         [ValidateScript({
             if ($_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?![0-9]+\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
-            throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)
+            throw ('''{0}'' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters.' -f $_)
         })]
         [string] $InitialDomain,
 
@@ -618,7 +618,7 @@ function Get-DapTypedSample {
         [Alias('TenantDomain')]
         [ValidateScript({
             if ($_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?![0-9]+\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
-            throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)
+            throw ('''{0}'' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters.' -f $_)
         })]
         [string] $InitialDomain,
 
@@ -690,7 +690,7 @@ function Export-DapAggregateReport {
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
     and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
-    the one dap-report writes: columns TenantDomain,TenantId,Category,Message, one line per tenant that failed
+    the one dap-report writes: columns TenantDomain, TenantId, Category, Message, one line per tenant that failed
     (its failure category and the service's message on one line) or returned no rows (NoData), in
     domain order. A failed sign-in stops everything before any tenant is contacted
     (Dap.AuthenticationFailed).
@@ -1074,8 +1074,17 @@ function Export-DapAggregateReport {
 
 $reportParameters = @{}
 foreach ($name in @('Label', 'Count', 'Ratio', 'IncludeInactive', 'Since', 'Names', 'Sizes', 'Period', 'Kinds', 'Limit')) {
-    if ($PSBoundParameters.ContainsKey($name)) { $reportParameters[$name] = $PSBoundParameters[$name] }
+    if ($PSBoundParameters.ContainsKey($name)) {
+        $value = $PSBoundParameters[$name]
+        if ($value -is [switch]) { $value = $value.IsPresent }
+        $reportParameters[$name] = $value
+    }
 }
+if (-not $reportParameters.ContainsKey('Count')) { $reportParameters['Count'] = $Count }
+if (-not $reportParameters.ContainsKey('Ratio')) { $reportParameters['Ratio'] = $Ratio }
+if (-not $reportParameters.ContainsKey('Since')) { $reportParameters['Since'] = $Since }
+if (-not $reportParameters.ContainsKey('Names')) { $reportParameters['Names'] = $Names }
+if (-not $reportParameters.ContainsKey('Period')) { $reportParameters['Period'] = $Period }
 # MSOnline first: the sign-in needs it, and a missing module is better said before the password prompt
 try {
     Import-Module -Name MSOnline -ErrorAction Stop

@@ -22,7 +22,7 @@ function Export-DapAggregateReport {
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
     and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
-    the one dap-report writes: columns TenantDomain,TenantId,Category,Message, one line per tenant that failed
+    the one dap-report writes: columns TenantDomain, TenantId, Category, Message, one line per tenant that failed
     (its failure category and the service's message on one line) or returned no rows (NoData), in
     domain order. A failed sign-in stops everything before any tenant is contacted
     (Dap.AuthenticationFailed).

@@ -1397,7 +1397,7 @@ function Get-DapRestAndRemotingSample {
         [AllowEmptyString()]
         [ValidateScript({
             if ($_ -eq '' -or $_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?![0-9]+\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
-            throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)
+            throw ('''{0}'' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters.' -f $_)
         })]
         [string] $InitialDomain = '',
 
@@ -1474,8 +1474,13 @@ function Get-DapRestAndRemotingSample {
 
 $reportParameters = @{}
 foreach ($name in @('InactiveDays')) {
-    if ($PSBoundParameters.ContainsKey($name)) { $reportParameters[$name] = $PSBoundParameters[$name] }
+    if ($PSBoundParameters.ContainsKey($name)) {
+        $value = $PSBoundParameters[$name]
+        if ($value -is [switch]) { $value = $value.IsPresent }
+        $reportParameters[$name] = $value
+    }
 }
+if (-not $reportParameters.ContainsKey('InactiveDays')) { $reportParameters['InactiveDays'] = $InactiveDays }
 if (-not $ClientSecret) {
     $ClientSecret = if ($env:DAP_GRAPH_CLIENT_SECRET) {
         ConvertTo-SecureString -String $env:DAP_GRAPH_CLIENT_SECRET -AsPlainText -Force

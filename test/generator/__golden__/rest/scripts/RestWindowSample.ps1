@@ -1449,7 +1449,11 @@ function Get-DapRestWindowSample {
 
 $reportParameters = @{}
 foreach ($name in @('StartDate', 'EndDate', 'Status')) {
-    if ($PSBoundParameters.ContainsKey($name)) { $reportParameters[$name] = $PSBoundParameters[$name] }
+    if ($PSBoundParameters.ContainsKey($name)) {
+        $value = $PSBoundParameters[$name]
+        if ($value -is [switch]) { $value = $value.IsPresent }
+        $reportParameters[$name] = $value
+    }
 }
 if (-not $ClientSecret) {
     $ClientSecret = if ($env:DAP_GRAPH_CLIENT_SECRET) {
