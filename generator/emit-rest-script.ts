@@ -88,8 +88,6 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
     '$tenants = 0',
     '$failed = 0',
     '$noData = 0',
-    '# The category of a failed tenant: Dap.<Category> from the FullyQualifiedErrorId of its error.',
-    '$categoryOf = { param($Record) ([string]$Record.FullyQualifiedErrorId).Split(\',\')[0] -replace \'^Dap\\.\', \'\' }',
     block('try {', [
       '$partner = Get-DapGraphToken -TenantId $PartnerTenantId -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction Stop',
       '$listing = @{ AccessToken = $partner.AccessToken; GraphUri = $GraphUri }',
@@ -108,7 +106,7 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
         ]),
         block('if ($failure) {', [
           '$failed++',
-          '$entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = (& $categoryOf -Record $failure[0]); Message = $failure[0].Exception.Message })',
+          '$entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = (Get-DapFailureCategory -ErrorRecord $failure[0]); Message = $failure[0].Exception.Message })',
           'continue',
         ]),
         block('if ($got.Count -eq 0) {', [

@@ -63,6 +63,7 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
     shared.get('Invoke-DapTenantReport'),
     emitReportFunction(report),
     shared.get('Export-DapAggregateReport'),
+    shared.get('Get-DapFailureCategory'),
   ];
   const main: PsCode[] = [
     ...boundReportParameters(report),

@@ -11,7 +11,7 @@ export const templatesDir = join(projectRoot, 'generator', 'templates');
 /** The shared public functions, each kept as a PowerShell template in generator/templates/<name>.ps1. */
 export const publicTemplates = [
   'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Invoke-DapGraphReport',
-  'Get-DapExoToken', 'Invoke-DapExoCommand',
+  'Get-DapExoToken', 'Invoke-DapExoCommand', 'Get-DapFailureCategory',
 ] as const;
 /**
  * The shared private functions (generator/templates/Private/<name>.ps1): the module loads them
@@ -29,11 +29,11 @@ export const privateTemplates = [
 /** Every shared function, public then private. */
 export const sharedTemplates = [...publicTemplates, ...privateTemplates] as const;
 /** The shared functions the standalone Exchange (remoting) scripts carry. */
-export const scriptTemplates = ['Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport'] as const satisfies readonly SharedTemplate[];
+export const scriptTemplates = ['Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapFailureCategory'] as const satisfies readonly SharedTemplate[];
 /** The shared functions the standalone Exchange admin API (exchangeRest) scripts carry, in the order they are written. */
 export const restScriptTemplates = [
   'Invoke-DapTokenRequest', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Get-DapExoToken', 'ConvertTo-DapExoValue', 'ConvertTo-DapCellText',
-  'Invoke-DapExoRequest', 'Invoke-DapExoReport',
+  'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'Get-DapFailureCategory',
 ] as const satisfies readonly SharedTemplate[];
 export type SharedTemplate = (typeof sharedTemplates)[number];
 

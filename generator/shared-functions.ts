@@ -1,5 +1,7 @@
 import { dnsNamePattern } from '../common/dns-name.js';
 import { errorsFileColumns, errorsFileSuffix, noDataMessage } from '../common/errors-file-format.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
+import { failureCategories } from '../common/failure-category.js';
 import { MAX_RETRY_AFTER_SECONDS } from '../common/http-limits.js';
 import { psLiteral } from '../common/ps-literal.js';
 import { graphTypeName } from './emit-graph-function.js';
@@ -65,7 +67,9 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
       ErrorsFileColumns: errorsFileColumns,
       ErrorsFileSuffix: errorsFileSuffix,
       NoDataMessage: noDataMessage,
+      MaxSessionsPerAccount: MAX_SESSIONS_PER_ACCOUNT,
     },
+    'Get-DapFailureCategory': { FailureCategories: failureCategories },
     'Get-DapGraphToken': {
       TenantIdPattern: tenantIdPattern,
       BaseUriPattern: graphBaseUriPattern,

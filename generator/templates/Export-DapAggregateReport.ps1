@@ -6,7 +6,7 @@ function Export-DapAggregateReport {
     .DESCRIPTION
     Signs in (Connect-DapPartner), discovers the customer tenants (Get-DapCustomer), then runs the
     report in each tenant: in parallel with ForEach-Object -Parallel, at most ThrottleLimit tenants
-    at a time (the service allows 3 open sessions per account), or one tenant after another with
+    at a time (the service allows dap-gen:MaxSessionsPerAccount open sessions per account), or one tenant after another with
     ThrottleLimit 1 (and in a standalone script on Windows PowerShell 5.1). Every remote session is
     a temporary one that Invoke-Command closes when the tenant is done, whether it succeeded or
     failed. Failed tenants are listed in the errors file, not written as error records.
@@ -28,7 +28,8 @@ function Export-DapAggregateReport {
     their own functions) are not in its Report set.
 
     .PARAMETER Report
-    The report to run, by name. The only positional parameter (position 0).
+    The report to run, by name. The only parameter that may be given by position (position 0),
+    kept for the scripts that already do; the examples name it.
 
     .PARAMETER Credential
     The partner administrator's credential.
@@ -44,7 +45,7 @@ function Export-DapAggregateReport {
     The report's own parameters, by name, e.g. @{ ReportType = 'Monthly' }.
 
     .PARAMETER ThrottleLimit
-    How many tenants run at the same time, 1 to 3.
+    How many tenants run at the same time, 1 to dap-gen:MaxSessionsPerAccount.
 
     .PARAMETER Tenant
     Only these tenants: initial domains, default domains or tenant ids.
@@ -65,7 +66,7 @@ function Export-DapAggregateReport {
     Asks before signing in and running the report.
 
     .EXAMPLE
-    Export-DapAggregateReport MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
+    Export-DapAggregateReport -Report MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
 
     Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv; failed and empty tenants in ReportOutput.csvdap-gen:ErrorsFileSuffix.
 
@@ -102,8 +103,8 @@ function Export-DapAggregateReport {
 
         [hashtable] $Parameters = @{},
 
-        [ValidateRange(1, 3)]
-        [int] $ThrottleLimit = 3,
+        [ValidateRange(1, 'dap-gen:MaxSessionsPerAccount')]
+        [int] $ThrottleLimit = 'dap-gen:MaxSessionsPerAccount',
 
         [ValidateNotNullOrEmpty()]
         [string[]] $Tenant,
@@ -218,7 +219,7 @@ function Export-DapAggregateReport {
     $discoveryErrors = $discovered.Errors
     foreach ($item in @($discoveryErrors)) {
         if ($item -isnot [System.Management.Automation.ErrorRecord]) { continue }
-        $category = if ([string]$item.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { $Matches[1] } else { 'RemoteError' }
+        $category = Get-DapFailureCategory -ErrorRecord $item
         Write-Verbose -Message ('[{0}] discovery failed ({1}): {2}' -f $item.TargetObject, $category, $item)
         $failures.Add([pscustomobject]@{ TenantDomain = ''; TenantId = [string]$item.TargetObject; Category = $category; Message = $item.ToString() })
     }
@@ -245,15 +246,7 @@ function Export-DapAggregateReport {
         Write-Progress -Activity $activity -Status ('{0} of {1} tenants done, {2} failed' -f $done, $total, $failures.Count) -PercentComplete ([int](100 * $done / [Math]::Max($total, 1)))
         $failure = $Result.Failure
         if ($failure) {
-            $category = if ([string]$failure.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') {
-                $Matches[1]
-            }
-            elseif ($failure.Exception -is [System.Management.Automation.ParameterBindingException]) {
-                if (@('InitialDomain', 'TenantDomain') -contains $failure.Exception.ParameterName) { 'InvalidDomain' } else { 'InvalidParameter' }
-            }
-            else {
-                'RemoteError'
-            }
+            $category = Get-DapFailureCategory -ErrorRecord $failure
             $failures.Add([pscustomobject]@{
                     TenantDomain = $Result.Customer.InitialDomain
                     TenantId     = $Result.Customer.TenantId

@@ -9,14 +9,6 @@
 
 Set-StrictMode -Version 3.0
 
-function Get-DapHostErrorCategory {
-    [CmdletBinding()]
-    [OutputType([string])]
-    param([Parameter(Mandatory)][System.Management.Automation.ErrorRecord] $ErrorRecord)
-    if ($ErrorRecord.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { return $Matches[1] }
-    'RemoteError'
-}
-
 function Invoke-DapHostStep {
     # Runs the body of an attempt and answers its result: succeeded, with what the body put in it
     # (rows, status noData, contracts, customers), or failed with the Dap.<Category> of the error
@@ -35,7 +27,8 @@ function Invoke-DapHostStep {
         # record for the exception and the Dap.<Category> error id is lost)
         if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
         $result.status = 'failed'
-        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
+        # DapReporting's one rule, generated from common/failure-category.ts
+        $result.category = Get-DapFailureCategory -ErrorRecord $_
         $result.message = $_.Exception.Message
     }
     $result

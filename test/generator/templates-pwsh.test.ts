@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { block } from '../../generator/ps-writer.js';
-import { fillMarkers, privateTemplates, publicTemplates, templatesDir } from '../../generator/render-template.js';
+import { fillMarkers, privateTemplates, publicTemplates, type TemplateFact, templatesDir } from '../../generator/render-template.js';
 import { runPwshFile } from '../helpers/powershell.js';
 
 describe('the templates in pwsh', () => {
@@ -73,7 +73,7 @@ describe('fillMarkers', () => {
     ['code in a comment', { ...facts, Limit: { code: '1' } }, /X\.ps1:4: dap-gen:Limit: code cannot stand in a comment/],
     ['a comment fact that would end the help block', { ...facts, Names: ['#>'] }, /X\.ps1:4: dap-gen:Names: .* is not one line of plain comment text/],
   ])('refuses %s', (_what, given, message) => {
-    expect(() => fillMarkers(template, given as Record<string, never>, 'X.ps1')).toThrow(message);
+    expect(() => fillMarkers(template, given as unknown as Record<string, TemplateFact>, 'X.ps1')).toThrow(message);
   });
 
   it('refuses a marker without quotes in code', () => {

@@ -36,7 +36,8 @@ function Export-DapAggregateReport {
     their own functions) are not in its Report set.
 
     .PARAMETER Report
-    The report to run, by name. The only positional parameter (position 0).
+    The report to run, by name. The only parameter that may be given by position (position 0),
+    kept for the scripts that already do; the examples name it.
 
     .PARAMETER Credential
     The partner administrator's credential.
@@ -73,7 +74,7 @@ function Export-DapAggregateReport {
     Asks before signing in and running the report.
 
     .EXAMPLE
-    Export-DapAggregateReport MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
+    Export-DapAggregateReport -Report MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
 
     Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv; failed and empty tenants in ReportOutput.csv.errors.csv.
 
@@ -229,7 +230,7 @@ function Export-DapAggregateReport {
     $discoveryErrors = $discovered.Errors
     foreach ($item in @($discoveryErrors)) {
         if ($item -isnot [System.Management.Automation.ErrorRecord]) { continue }
-        $category = if ([string]$item.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { $Matches[1] } else { 'RemoteError' }
+        $category = Get-DapFailureCategory -ErrorRecord $item
         Write-Verbose -Message ('[{0}] discovery failed ({1}): {2}' -f $item.TargetObject, $category, $item)
         $failures.Add([pscustomobject]@{ TenantDomain = ''; TenantId = [string]$item.TargetObject; Category = $category; Message = $item.ToString() })
     }
@@ -256,15 +257,7 @@ function Export-DapAggregateReport {
         Write-Progress -Activity $activity -Status ('{0} of {1} tenants done, {2} failed' -f $done, $total, $failures.Count) -PercentComplete ([int](100 * $done / [Math]::Max($total, 1)))
         $failure = $Result.Failure
         if ($failure) {
-            $category = if ([string]$failure.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') {
-                $Matches[1]
-            }
-            elseif ($failure.Exception -is [System.Management.Automation.ParameterBindingException]) {
-                if (@('InitialDomain', 'TenantDomain') -contains $failure.Exception.ParameterName) { 'InvalidDomain' } else { 'InvalidParameter' }
-            }
-            else {
-                'RemoteError'
-            }
+            $category = Get-DapFailureCategory -ErrorRecord $failure
             $failures.Add([pscustomobject]@{
                     TenantDomain = $Result.Customer.InitialDomain
                     TenantId     = $Result.Customer.TenantId
