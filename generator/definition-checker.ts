@@ -1,6 +1,15 @@
 import type { DefinitionProblem } from './definition-problem.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';
 
+/**
+ * The property names of a definition type, as a list the compiler holds equal to the type: the
+ * record must name every property of T once and nothing else, so the checker's list of known
+ * names cannot drift from report-definition.ts.
+ */
+export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}
+
 export type ObjectValue = Extract<StaticValue, { kind: 'object' }>;
 
 /** Collects the problems of one definition, each at the position of the value it is about. */

@@ -1,4 +1,9 @@
-import type { CatalogParameterType } from '../common/catalog.js';
+import type { CatalogColumn, CatalogParameter, CatalogRowRule, GraphCatalogSource } from '../common/catalog.js';
+
+// A report has three shapes: the definition a user writes (report-definition.ts, literal and
+// loose), this model (validated and normalised, what the emitters read) and the catalog entry
+// (common/catalog.ts, what the runtime and the simulator read). Where the model and the catalog
+// agree they are one type: a parameter, a column, a row rule and a Graph source are the catalog's.
 
 /** A validated report definition, ready to emit. */
 export interface ReportModel {
@@ -34,9 +39,7 @@ export interface ExchangeRestSourceModel {
   rows?: RowRuleModel;
 }
 
-export type RowRuleModel =
-  | { kind: 'inactiveFor'; column: string; daysParameter: string; daysColumn: string }
-  | { kind: 'externalRecipients'; columns: string[]; matchColumn: string };
+export type RowRuleModel = CatalogRowRule;
 
 export interface ExchangeSourceModel {
   kind: 'exchange';
@@ -44,11 +47,7 @@ export interface ExchangeSourceModel {
   input?: { cmdlet: string; parameters: Array<{ name: string; value: string | number | boolean }> };
 }
 
-export interface GraphSourceModel {
-  kind: 'graph';
-  /** The report function, e.g. getMailboxUsageDetail (checked against graphFunctionPattern). */
-  function: string;
-}
+export type GraphSourceModel = GraphCatalogSource;
 
 /** A report with a source of each of these kinds (it may have others). */
 type WithSource<K extends SourceModel['kind']> = ReportModel & { readonly source: Extract<SourceModel, { kind: K }> };
@@ -83,23 +82,9 @@ export function restReports(reports: readonly ReportModel[]): ExchangeRestReport
   return reports.flatMap((r) => withSource(r, 'exchangeRest') ?? []);
 }
 
-export interface ParameterModel {
-  name: string;
-  type: CatalogParameterType;
-  array: boolean;
-  required: boolean;
-  default?: string | number | boolean | Array<string | number>;
-  values?: string[];
-  pattern?: string;
-  help: string;
-}
+export type ParameterModel = CatalogParameter;
 
-export interface ColumnModel {
-  name: string;
-  type: CatalogParameterType;
-  /** The string column whose '(N bytes)' text this integer column is read from. */
-  bytesOf?: string;
-}
+export type ColumnModel = CatalogColumn;
 
 export interface ExampleModel {
   code: string;

@@ -1,10 +1,11 @@
 import type { CatalogParameterType } from '../common/catalog.js';
 import { remotingColumnNames, tenantKeyColumns } from '../common/output-columns.js';
 import { approvedVerb } from './approved-verbs.js';
-import { Checker, } from './definition-checker.js';
+import { Checker, keysOf } from './definition-checker.js';
 import type { DefinitionProblem } from './definition-problem.js';
 import {graphParameterNames, graphPeriods, parameterNamePattern, psPropertyName, reportNamePattern, reservedParameterNames,
 } from './identifiers.js';
+import type { ColumnDefinition, ExampleDefinition, OneOfType, ParameterDefinition, ReportDefinition } from './report-definition.js';
 import type { ColumnModel, ExampleModel, ParameterModel, ReportModel } from './report-model.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';
 import { dotnetPattern } from '../common/dotnet-pattern.js';
@@ -71,7 +72,7 @@ function parseType(checker: Checker, value: StaticValue): ParsedType | undefined
     return { type, array };
   }
   if (value.kind === 'object') {
-    const object = checker.object(value, 'the parameter type', ['oneOf', 'array'], value.at);
+    const object = checker.object(value, 'the parameter type', keysOf<OneOfType>({ oneOf: true, array: true }), value.at);
     const items = object && checker.array(object, 'oneOf', 'the oneOf list', true);
     if (!object || !items) return undefined;
     const values: string[] = [];
@@ -111,7 +112,7 @@ function scalarDefault(checker: Checker, type: ParsedType, value: StaticValue, n
 }
 
 function validateParameter(checker: Checker, value: StaticValue, seen: Map<string, Position>): ParameterModel | undefined {
-  const object = checker.object(value, 'a parameter', ['name', 'type', 'required', 'default', 'pattern', 'help'], value.at);
+  const object = checker.object(value, 'a parameter', keysOf<ParameterDefinition>({ name: true, type: true, required: true, default: true, pattern: true, help: true }), value.at);
   if (!object) return undefined;
   const name = checker.string(object, 'name', 'the parameter name');
   const help = checker.string(object, 'help', `the help text of parameter '${name ?? '?'}'`);
@@ -191,7 +192,7 @@ function checkGraphPropertyName(checker: Checker, name: string, at: Position, se
 function validateColumn(
   checker: Checker, value: StaticValue, seen: Set<string>, earlier: readonly ColumnModel[], graphProperties?: Map<string, string>,
 ): ColumnModel | undefined {
-  const object = checker.object(value, 'a column', ['name', 'type', 'bytesOf'], value.at);
+  const object = checker.object(value, 'a column', keysOf<ColumnDefinition>({ name: true, type: true, bytesOf: true }), value.at);
   if (!object) return undefined;
   const name = checker.string(object, 'name', 'the column name');
   const typeValue = object.properties.get('type')?.value;
@@ -224,14 +225,14 @@ function validateColumn(
 const reservedColumns: ReadonlySet<string> = new Set([...tenantKeyColumns, ...remotingColumnNames].map((c) => c.toLowerCase()));
 
 function validateExample(checker: Checker, value: StaticValue): ExampleModel | undefined {
-  const object = checker.object(value, 'an example', ['code', 'description'], value.at);
+  const object = checker.object(value, 'an example', keysOf<ExampleDefinition>({ code: true, description: true }), value.at);
   if (!object) return undefined;
   const code = checker.string(object, 'code', 'the example code');
   const description = checker.string(object, 'description', 'the example description');
   return code !== undefined && description !== undefined ? { code, description } : undefined;
 }
 
-const definitionKeys = ['name', 'verb', 'summary', 'description', 'source', 'parameters', 'columns', 'examples', 'links'];
+const definitionKeys = keysOf<ReportDefinition>({ name: true, verb: true, summary: true, description: true, source: true, parameters: true, columns: true, examples: true, links: true });
 
 /** Checks one definition literal; records every problem and returns the model when there was none. */
 export function validateDefinition(value: StaticValue, at: Position, definitionFile: string, problems: DefinitionProblem[]): ReportModel | undefined {

@@ -1,10 +1,14 @@
-import type { Checker, ObjectValue } from './definition-checker.js';
+import { type Checker, keysOf, type ObjectValue } from './definition-checker.js';
+import type { ExchangeRestSource, RowRule } from './report-definition.js';
 import { parameterNamePattern } from './identifiers.js';
 import type { ColumnModel, ExchangeRestSourceModel, ParameterModel, RowRuleModel } from './report-model.js';
 import { describeValue, type Position, type StaticValue } from './static-value.js';
 import { checkCmdlet, fixedParameters } from './validate-command.js';
 
-export const restSourceKeys = ['kind', 'cmdlet', 'parameters', 'select', 'forEach', 'dateWindow', 'continueWith', 'rows'] as const;
+export const restSourceKeys = keysOf<ExchangeRestSource>({ kind: true, cmdlet: true, parameters: true, select: true, forEach: true, dateWindow: true, continueWith: true, rows: true });
+
+/** One nested object of an exchangeRest source (forEach, dateWindow, continueWith). */
+type RestSourcePart<K extends 'forEach' | 'dateWindow' | 'continueWith'> = NonNullable<ExchangeRestSource[K]>;
 
 /** What an exchangeRest source refers to, checked once the report's parameters and columns are known. */
 export type RestSourceCheck = (parameters: readonly ParameterModel[], columns: readonly ColumnModel[]) => void;
@@ -60,12 +64,15 @@ function nestedObject(checker: Checker, source: ObjectValue, name: string, what:
   return property ? checker.object(property.value, what, keys, property.at) : undefined;
 }
 
-const ruleKeys = ['kind', 'column', 'daysParameter', 'daysColumn', 'columns', 'matchColumn'];
+type RuleOf<K extends RowRule['kind']> = Extract<RowRule, { kind: K }>;
+const inactiveForKeys = keysOf<RuleOf<'inactiveFor'>>({ kind: true, column: true, daysParameter: true, daysColumn: true });
+const externalRecipientsKeys = keysOf<RuleOf<'externalRecipients'>>({ kind: true, columns: true, matchColumn: true });
+const ruleKeys = [...new Set([...inactiveForKeys, ...externalRecipientsKeys])];
 
 function validateRows(checker: Checker, rows: ObjectValue): RowRuleModel | undefined {
   const kind = checker.string(rows, 'kind', 'the row rule kind');
   if (kind === undefined) return undefined;
-  const keys = kind === 'inactiveFor' ? ['kind', 'column', 'daysParameter', 'daysColumn'] : kind === 'externalRecipients' ? ['kind', 'columns', 'matchColumn'] : undefined;
+  const keys = kind === 'inactiveFor' ? inactiveForKeys : kind === 'externalRecipients' ? externalRecipientsKeys : undefined;
   if (!keys) return checker.report(at(rows, 'kind'), `unknown row rule '${kind}'; supported: 'inactiveFor', 'externalRecipients'`);
   for (const [name, property] of rows.properties) {
     // names no rule has were reported as unknown already
@@ -98,7 +105,7 @@ export function validateRestSource(checker: Checker, source: ObjectValue): { sou
   const parameters = fixedParameters(checker, source, 'the fixed');
   const select = selectList(checker, source, 'the select list');
   let forEach: ExchangeRestSourceModel['forEach'];
-  const forEachObject = nestedObject(checker, source, 'forEach', 'the forEach command', ['cmdlet', 'parameters', 'select', 'property', 'parameter']);
+  const forEachObject = nestedObject(checker, source, 'forEach', 'the forEach command', keysOf<RestSourcePart<'forEach'>>({ cmdlet: true, parameters: true, select: true, property: true, parameter: true }));
   if (forEachObject) {
     const forEachCmdlet = checkCmdlet(checker, forEachObject, 'the forEach cmdlet');
     const forEachParameters = fixedParameters(checker, forEachObject, 'the forEach');
@@ -119,7 +126,7 @@ export function validateRestSource(checker: Checker, source: ObjectValue): { sou
     }
   }
   let dateWindow: ExchangeRestSourceModel['dateWindow'];
-  const windowObject = nestedObject(checker, source, 'dateWindow', 'the dateWindow', ['start', 'end', 'days']);
+  const windowObject = nestedObject(checker, source, 'dateWindow', 'the dateWindow', keysOf<RestSourcePart<'dateWindow'>>({ start: true, end: true, days: true }));
   if (windowObject) {
     const start = identifierProperty(checker, windowObject, 'start', 'the dateWindow start parameter');
     const end = identifierProperty(checker, windowObject, 'end', 'the dateWindow end parameter');
@@ -130,7 +137,7 @@ export function validateRestSource(checker: Checker, source: ObjectValue): { sou
     if (start !== undefined && end !== undefined && days !== undefined) dateWindow = { start, end, days };
   }
   let continueWith: ExchangeRestSourceModel['continueWith'];
-  const continueObject = nestedObject(checker, source, 'continueWith', 'the continueWith', ['sizeParameter', 'size', 'from']);
+  const continueObject = nestedObject(checker, source, 'continueWith', 'the continueWith', keysOf<RestSourcePart<'continueWith'>>({ sizeParameter: true, size: true, from: true }));
   if (continueObject) {
     const sizeParameter = identifierProperty(checker, continueObject, 'sizeParameter', 'the continueWith size parameter');
     const size = countProperty(checker, continueObject, 'size', 'the continueWith size', 1_000_000);

@@ -1,4 +1,5 @@
-import type { Checker, ObjectValue } from './definition-checker.js';
+import { type Checker, keysOf, type ObjectValue } from './definition-checker.js';
+import type { ExchangeSource, GraphSource, InputCommand } from './report-definition.js';
 import { graphFunctionPattern } from './identifiers.js';
 import type { ExchangeSourceModel, GraphSourceModel, SourceModel } from './report-model.js';
 import type { Position, StaticValue } from './static-value.js';
@@ -9,8 +10,8 @@ export const sourceKinds = ['exchange', 'graph', 'exchangeRest'] as const;
 
 /** The properties each kind of source has (the others are reported as belonging to another kind). */
 const kindKeys: Readonly<Record<(typeof sourceKinds)[number], readonly string[]>> = {
-  exchange: ['kind', 'cmdlet', 'input'],
-  graph: ['kind', 'function'],
+  exchange: keysOf<ExchangeSource>({ kind: true, cmdlet: true, input: true }),
+  graph: keysOf<GraphSource>({ kind: true, function: true }),
   exchangeRest: restSourceKeys,
 };
 
@@ -90,7 +91,7 @@ function validateExchangeSource(checker: Checker, source: ObjectValue): Exchange
   let input: ExchangeSourceModel['input'];
   const inputProperty = source.properties.get('input');
   if (inputProperty) {
-    const inputObject = checker.object(inputProperty.value, 'the input command', ['cmdlet', 'parameters'], inputProperty.at);
+    const inputObject = checker.object(inputProperty.value, 'the input command', keysOf<InputCommand>({ cmdlet: true, parameters: true }), inputProperty.at);
     if (!inputObject) return undefined;
     const inputCmdlet = checkCmdlet(checker, inputObject, 'the input cmdlet');
     const parameters = fixedParameters(checker, inputObject, 'input') ?? [];

@@ -7,6 +7,20 @@ import type { RunningSimulator, SimulatorStats } from './simulator-types.js';
 import { refuseShadowingModules } from './sealed-module-path.js';
 import { packageVersion } from '../common/package-version.js';
 import { startSimulator } from './start-simulator.js';
+import type { Catalog } from '../common/catalog.js';
+import { catalogCmdletSpecs, loadCatalogFile } from './declared-cmdlets.js';
+
+/** `--catalog <file>`, repeatable. */
+function collect(file: string, previous: string[] = []): string[] {
+  return [...previous, file];
+}
+
+/** The catalogs named by --catalog, read and checked (a missing or malformed file: CATALOG_INVALID, exit 2). */
+function loadCatalogs(files: readonly string[] = []): Catalog[] {
+  return files.map(loadCatalogFile);
+}
+
+const catalogHelp = 'a report catalog JSON (as dap-gen writes): its Exchange cmdlets the simulator lacks are served with seeded rows (repeatable)';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -78,11 +92,15 @@ export function createProgram(): Command {
     .option('--config <scenario.json>', 'scenario file (default: simulator/scenarios/default.json)')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
     .option('--stats <file.json>', 'write the counters here when stopped')
-    .action(async (options: { config?: string; port: number; stats?: string }, command: Command) => {
+    .option('--catalog <file.json>', catalogHelp, collect)
+    .action(async (options: { config?: string; port: number; stats?: string; catalog?: string[] }, command: Command) => {
       try {
-        const sim = await startSimulator({ scenario: options.config, port: options.port });
+        const catalogs = loadCatalogs(options.catalog);
+        const sim = await startSimulator({ scenario: options.config, port: options.port, catalogs });
         process.stdout.write(`${sim.url}\n`);
         process.stderr.write(`dap-sim: listening on ${sim.url} (partner account ${sim.userName}); stop with Ctrl+C\n`);
+        const declared = catalogCmdletSpecs(catalogs).map((spec) => spec.name);
+        if (declared.length > 0) process.stderr.write(`dap-sim: serving the catalogs' cmdlets ${declared.join(', ')} with seeded rows\n`);
         const signal = await waitForSignal();
         const stats = await sim.stop();
         if (options.stats) writeStats(options.stats, stats);
@@ -98,11 +116,12 @@ export function createProgram(): Command {
     .description('start the simulator, run a command with the stand-ins on PSModulePath, stop, exit with its code')
     .option('--config <scenario.json>', 'scenario file (default: simulator/scenarios/default.json)')
     .option('--stats <file.json>', 'write the counters (SimulatorStats JSON) here')
+    .option('--catalog <file.json>', catalogHelp, collect)
     .argument('<command...>', "the command and its arguments, after '--'")
     .passThroughOptions()
-    .action(async (commandLine: string[], options: { config?: string; stats?: string }, command: Command) => {
+    .action(async (commandLine: string[], options: { config?: string; stats?: string; catalog?: string[] }, command: Command) => {
       try {
-        const sim = await startSimulator({ scenario: options.config });
+        const sim = await startSimulator({ scenario: options.config, catalogs: loadCatalogs(options.catalog) });
         let code: number;
         try {
           code = await runWithSimulator(sim, commandLine);

@@ -135,6 +135,17 @@ export function unknownCmdletError(name: string): SimError {
   };
 }
 
+/** A parameter the cmdlet does not have: PowerShell's own parameter binding error, as the session's binder raises it. */
+export function parameterNotFoundError(cmdlet: string, parameter: string): SimError {
+  return {
+    exceptionType: 'System.Management.Automation.ParameterBindingException',
+    message: `A parameter cannot be found that matches parameter name '${parameter}'.`,
+    errorId: `NamedParameterNotFound,${cmdlet}`,
+    category: 'InvalidArgument',
+    targetObject: parameter,
+  };
+}
+
 export const moreResultsWarning =
   'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.';
 export const defaultResultSizeWarning =

@@ -3,6 +3,8 @@
  * matched case-insensitively, unknown parameters and missing mandatory ones are refused with the
  * service's errors, and each cmdlet answers with the objects of exo-objects.ts.
  */
+import type { DeclaredCmdletSpec } from './declared-cmdlets.js';
+import { answerDeclared, bindDeclared } from './declared-rows.js';
 import { exoErrors, traceMoreResultsWarning, type ExoFailure } from './exo-texts.js';
 import {
   acceptedDomainObjects,
@@ -14,9 +16,11 @@ import {
   mailboxObjects,
   mailboxStatisticsObject,
   messageTraceV2Objects,
+  parseServiceDate,
   type ExoObject,
 } from './exo-objects.js';
 import { defaultResultSizeWarning } from './error-texts.js';
+import { cutToResultSize, readResultSize, type ResultSize } from './result-size.js';
 import { DAY_MS } from './report-data.js';
 import type { TenantRecord, World } from './world.js';
 
@@ -26,7 +30,10 @@ export const TRACE_MAX_DAYS_BACK = 90;
 export const TRACE_MAX_SPAN_DAYS = 10;
 export const TRACE_DEFAULT_RESULT_SIZE = 1000;
 export const TRACE_MAX_RESULT_SIZE = 5000;
-const DEFAULT_RESULT_SIZE = 1000;
+/** Why a date parameter was refused (.NET's text). */
+export const notADate = 'String was not recognized as a valid DateTime.';
+/** Why a ResultSize was refused (the admin API's ParameterTransformationException). */
+export const resultSizeWhy = 'The value must be a positive integer or Unlimited.';
 
 interface CmdletDef {
   name: string;
@@ -61,27 +68,21 @@ function list(value: unknown): string[] {
 }
 
 /** ResultSize: a positive integer or Unlimited; absent → the default with its warning when cut. */
-function resultSize(value: unknown): { limit: number; explicit: boolean } {
-  const given = text(value);
-  if (given === undefined) return { limit: DEFAULT_RESULT_SIZE, explicit: false };
-  if (given.toLowerCase() === 'unlimited') return { limit: Number.POSITIVE_INFINITY, explicit: true };
-  const n = Number(given);
-  if (!Number.isInteger(n) || n < 1) throw new Refusal(exoErrors.badValue('ResultSize', given, 'The value must be a positive integer or Unlimited.'));
-  return { limit: n, explicit: true };
+function resultSize(value: unknown): ResultSize {
+  const size = readResultSize(text(value));
+  if (!size) throw new Refusal(exoErrors.badValue('ResultSize', String(value), resultSizeWhy));
+  return size;
 }
 
-function cut(values: ExoObject[], size: { limit: number; explicit: boolean }, warnings: string[]): ExoObject[] {
-  if (values.length <= size.limit) return values;
-  warnings.push(size.explicit ? 'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.' : defaultResultSizeWarning);
-  return values.slice(0, size.limit);
+function cut(values: ExoObject[], size: ResultSize, warnings: string[]): ExoObject[] {
+  return cutToResultSize(values, size, warnings, defaultResultSizeWarning);
 }
 
 function date(parameter: string, value: unknown): number | undefined {
   const given = text(value);
   if (given === undefined) return undefined;
-  // a date alone is midnight UTC; a date and time without an offset is UTC too
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(given) ? Date.parse(`${given}T00:00:00Z`) : Date.parse(/(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(given) ? given : `${given}Z`);
-  if (Number.isNaN(ms)) throw new Refusal(exoErrors.badValue(parameter, given, 'String was not recognized as a valid DateTime.'));
+  const ms = parseServiceDate(given);
+  if (ms === undefined) throw new Refusal(exoErrors.badValue(parameter, given, notADate));
   return ms;
 }
 
@@ -223,10 +224,23 @@ const cmdlets: readonly CmdletDef[] = [
 
 export const exoCmdletNames = cmdlets.map((c) => c.name);
 
+/** A declared cmdlet (a report catalog's, declared-cmdlets.ts) over the admin API. */
+function runDeclared(world: World, tenant: TenantRecord, spec: DeclaredCmdletSpec, parameters: Record<string, unknown>, now: number): CmdletOutcome {
+  const bound = bindDeclared(spec, parameters);
+  if (!bound.ok) {
+    return { ok: false, failure: 'unknown' in bound ? exoErrors.unknownParameter(bound.unknown) : exoErrors.badValue(bound.parameter, bound.value, bound.why) };
+  }
+  const answer = answerDeclared(world, tenant, spec, bound.values, now, exoDate);
+  return ok(answer.rows, answer.warnings);
+}
+
 /** Runs one InvokeCommand cmdlet for a tenant. */
 export function runExoCmdlet(world: World, tenant: TenantRecord, cmdletName: string, parameters: Record<string, unknown>, now: number): CmdletOutcome {
   const def = cmdlets.find((c) => c.name.toLowerCase() === cmdletName.toLowerCase());
-  if (!def) return { ok: false, failure: exoErrors.unknownCmdlet(cmdletName) };
+  if (!def) {
+    const declared = world.declaredCmdlets.get(cmdletName.toLowerCase());
+    return declared ? runDeclared(world, tenant, declared, parameters, now) : { ok: false, failure: exoErrors.unknownCmdlet(cmdletName) };
+  }
   const p: Record<string, unknown> = {};
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(parameters)) {

@@ -17,6 +17,15 @@ export function exoDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+/**
+ * A date parameter as the admin API reads it (and a declared cmdlet on either path): ISO 8601; a
+ * date alone is midnight UTC, a date and time without an offset is UTC too. Undefined when it is none.
+ */
+export function parseServiceDate(text: string): number | undefined {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(/(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /** The remoting form of the same instant: "2026-11-25T13:05:09" (no offset means UTC there). */
 function fromRemotingDate(text: unknown): string | null {
   return typeof text === 'string' ? `${text.slice(0, 19)}Z` : null;

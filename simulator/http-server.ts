@@ -75,6 +75,8 @@ export function createSimServer(state: SimState): SimServer {
   const latency = world.scenario.latency;
   const pending = new Set<ServerResponse>();
   const partnerContext = hashGuid(world.seed, 'partner-tenant');
+  // what a session defines for each declared cmdlet (ExchangeCmdlets.ps1): its name and parameters
+  const declaredCmdlets = [...world.declaredCmdlets.values()].map((spec) => ({ name: spec.name, parameters: spec.parameters }));
 
   const bearer = (req: IncomingMessage) => {
     const header = req.headers.authorization ?? '';
@@ -176,6 +178,7 @@ export function createSimServer(state: SimState): SimServer {
         tenantId: s.tenant.tenantId,
         delegatedOrg: s.tenant.initialDomain,
         warnings: [redirectWarning(s.tenant.region, s.tenant.initialDomain, psVersion)],
+        declaredCmdlets,
       });
     }
 

@@ -6,6 +6,8 @@ export { faultTypes } from './scenario-schema.js';
 export { buildWorld } from './world.js';
 export type { World, TenantRecord } from './world.js';
 export { cmdletSpecs } from './report-catalog.js';
+export { catalogCmdletSpecs, loadCatalogFile, isBuiltInCmdlet } from './declared-cmdlets.js';
+export type { DeclaredCmdletSpec, DeclaredParameter, DeclaredColumn } from './declared-cmdlets.js';
 export { defaultScenarioPath, standInModulesDir } from './paths.js';
 export { emptyGraphStats } from './graph-state.js';
 export { emptyExoStats } from './exo-state.js';

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { formatIssues } from '../common/zod-issues.js';
 import { defaultScenarioPath } from './paths.js';
+import { readJsonFile } from './read-json-file.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 function invalid(message: string, cause?: unknown): DapError {
@@ -56,18 +56,6 @@ function checkUnique(scenario: Scenario, source: string): void {
 export function loadScenario(pathOrObject?: string | Record<string, unknown>): Scenario {
   if (pathOrObject !== undefined && typeof pathOrObject !== 'string') return parseScenario(pathOrObject, 'the scenario object');
   const path = pathOrObject ?? defaultScenarioPath;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-    throw invalid(`cannot read scenario file ${path}: ${reason}`, error);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw invalid(`scenario file ${path} is not valid JSON: ${(error as Error).message}`, error);
-  }
+  const parsed = readJsonFile(path, 'scenario', 'SCENARIO_INVALID');
   return parseScenario(parsed, `scenario file ${path}`);
 }

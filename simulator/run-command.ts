@@ -5,17 +5,20 @@
 import {
   defaultResultSizeWarning,
   invalidDateError,
-  moreResultsWarning,
   objectNotFoundError,
+  parameterNotFoundError,
   traceWindowError,
   unknownCmdletError,
   type SimError,
 } from './error-texts.js';
+import type { DeclaredCmdletSpec, DeclaredColumn } from './declared-cmdlets.js';
+import { answerDeclared, bindDeclared } from './declared-rows.js';
 import { findCmdlet, type CmdletSpec, type ColumnSpec } from './report-catalog.js';
 import {
   connectionByClientTypeRows,
   DAY_MS,
   dayOf,
+  isoLocal,
   mailboxActivityRow,
   mailboxRows,
   mailboxStatisticsRow,
@@ -29,6 +32,7 @@ import {
   type Row,
 } from './report-data.js';
 import { acceptedDomainObjects, casMailboxObjects, findExoMailbox, inboxRuleObjects, type ExoObject } from './exo-objects.js';
+import { cutToResultSize, readResultSize, type ResultSize } from './result-size.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';
 
 export interface CommandResult {
@@ -41,7 +45,6 @@ export interface CommandResult {
 
 export type CommandParameters = Record<string, unknown>;
 
-const DEFAULT_RESULT_SIZE = 1000;
 const STALE_DETAIL_MAX = 50_000;
 const TRACE_WINDOW_DAYS = 10;
 const CLIENT_TYPE_LAG_DAYS = 7;
@@ -64,12 +67,10 @@ export function parseDateParameter(name: string, value: unknown): number | undef
   return ms;
 }
 
-function parseResultSize(value: unknown): { limit: number; explicit: boolean } {
-  if (value === undefined || value === null || value === '') return { limit: DEFAULT_RESULT_SIZE, explicit: false };
-  if (typeof value === 'string' && value.toLowerCase() === 'unlimited') return { limit: Number.POSITIVE_INFINITY, explicit: true };
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new BadCommandRequest(`ResultSize: expected 'Unlimited' or a positive integer, received '${String(value)}'`);
-  return { limit: n, explicit: true };
+function parseResultSize(value: unknown): ResultSize {
+  const size = readResultSize(value);
+  if (!size) throw new BadCommandRequest(`ResultSize: expected 'Unlimited' or a positive integer, received '${String(value)}'`);
+  return size;
 }
 
 function stringList(value: unknown): string[] {
@@ -118,12 +119,6 @@ function collectByDay(days: number[], want: number, rowsOfDay: (day: number) => 
   return rows;
 }
 
-function cut(rows: Row[], limit: number, explicit: boolean, warnings: string[], defaultWarning = moreResultsWarning): Row[] {
-  if (rows.length <= limit) return rows;
-  warnings.push(explicit ? moreResultsWarning : defaultWarning);
-  return rows.slice(0, limit);
-}
-
 function findMailbox(tenant: TenantRecord, identity: string) {
   const key = identity.toLowerCase();
   return tenant.mailboxes.find((m) => [m.alias, m.userPrincipalName, m.displayName, m.exchangeGuid].some((v) => v.toLowerCase() === key));
@@ -133,7 +128,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
   const seed = world.seed;
   const name = spec.name;
   if (name === 'Get-Mailbox') {
-    const { limit, explicit } = parseResultSize(p.ResultSize);
+    const size = parseResultSize(p.ResultSize);
     let rows = mailboxRows(tenant);
     if (typeof p.Identity === 'string' && p.Identity !== '') {
       const m = findMailbox(tenant, p.Identity);
@@ -143,7 +138,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
       }
       rows = rows.filter((r) => r.Identity === m.alias);
     }
-    return cut(rows, limit, explicit, warnings, defaultResultSizeWarning);
+    return cutToResultSize(rows, size, warnings, defaultResultSizeWarning);
   }
   if (name === 'Get-MailboxStatistics') {
     const identity = typeof p.Identity === 'string' ? p.Identity : '';
@@ -158,12 +153,12 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
   if (name === 'Get-MessageTrace') return messageTrace(world, spec, tenant, p, errors);
   if (name === 'Get-InboxRule' || name === 'Get-CASMailbox' || name === 'Get-AcceptedDomain') return exchangeObjectRows(world, spec, tenant, p, warnings, errors);
 
-  const { limit, explicit } = parseResultSize(p.ResultSize);
+  const size = parseResultSize(p.ResultSize);
   const range = reportRange(world, spec, tenant, p, errors);
   if (!range || range.firstDay > range.lastDay || tenant.mailboxes.length === 0) return [];
   const reportType = (typeof p.ReportType === 'string' ? p.ReportType : 'Daily') as ReportType;
   const days = periodDays(range.firstDay, range.lastDay, name === 'Get-MailboxActivityReport' || name === 'Get-ConnectionByClientTypeReport' ? reportType : 'Daily');
-  const cap = name === 'Get-StaleMailboxDetailReport' ? Math.min(limit, STALE_DETAIL_MAX) : limit;
+  const cap = name === 'Get-StaleMailboxDetailReport' ? Math.min(size.limit, STALE_DETAIL_MAX) : size.limit;
   const rowsOfDay: (day: number) => Row[] = {
     'Get-MailboxActivityReport': (day: number) => [mailboxActivityRow(seed, tenant, day)],
     'Get-MailboxUsageReport': (day: number) => [mailboxUsageRow(seed, tenant, day)],
@@ -173,7 +168,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
     'Get-ConnectionByClientTypeReport': (day: number) => connectionByClientTypeRows(seed, tenant, day),
   }[name] ?? (() => []);
   const rows = collectByDay(days, cap === Number.POSITIVE_INFINITY ? cap : cap + 1, rowsOfDay);
-  return cut(rows, cap, explicit, warnings);
+  return cutToResultSize(rows, { ...size, limit: cap }, warnings);
 }
 
 /** The cmdlets the admin REST API also serves: the same objects (exo-objects.ts), cut to the session's columns. */
@@ -193,14 +188,14 @@ function exchangeObjectRows(world: World, spec: CmdletSpec, tenant: TenantRecord
     return pick(inboxRuleObjects(world.seed, tenant, m));
   }
   if (spec.name === 'Get-CASMailbox') {
-    const { limit, explicit } = parseResultSize(p.ResultSize);
+    const size = parseResultSize(p.ResultSize);
     let objects = casMailboxObjects(world.seed, tenant);
     if (typeof p.Identity === 'string' && p.Identity !== '') {
       const m = mailbox(p.Identity);
       if (!m) return [];
       objects = objects.filter((o) => o.Identity === m.alias);
     }
-    return cut(pick(objects), limit, explicit, warnings, defaultResultSizeWarning);
+    return cutToResultSize(pick(objects), size, warnings, defaultResultSizeWarning);
   }
   return pick(acceptedDomainObjects(tenant).filter((d) => typeof p.Identity !== 'string' || p.Identity === '' || String(d.DomainName).toLowerCase() === p.Identity.toLowerCase()));
 }
@@ -269,14 +264,43 @@ function malformed(rows: Row[], columns: ColumnSpec[]): Row[] {
   });
 }
 
+const remotingColumnType: Record<DeclaredColumn['type'], ColumnSpec['type']> = { string: 'string', integer: 'long', number: 'double', boolean: 'bool', datetime: 'datetime' };
+
+/** A declared cmdlet (a report catalog's, declared-cmdlets.ts) in the remoting session. */
+function declaredCommand(world: World, tenant: TenantRecord, spec: DeclaredCmdletSpec, p: CommandParameters, noData: boolean): CommandResult {
+  const result: CommandResult = {
+    typeName: `DapSim.Declared.${spec.name.split('-')[1]}`,
+    columns: spec.columns.map((c) => ({ name: c.name, type: remotingColumnType[c.type] })),
+    rows: [],
+    warnings: [],
+    errors: [],
+  };
+  const bound = bindDeclared(spec, p);
+  if (!bound.ok && 'unknown' in bound) return { ...result, errors: bound.unknown.map((name) => parameterNotFoundError(spec.name, name)) };
+  if (!bound.ok) throw new BadCommandRequest(`${bound.parameter}: ${bound.why} Received '${bound.value}'.`);
+  if (noData) return result;
+  const answer = answerDeclared(world, tenant, spec, bound.values, todayMs(world), (ms) => isoLocal(Math.floor(ms / 1000) * 1000));
+  return { ...result, rows: answer.rows, warnings: answer.warnings };
+}
+
 /** Runs a cmdlet for a tenant. Unknown parameters values throw BadCommandRequest (HTTP 400). */
 export function runCommand(world: World, tenant: TenantRecord, cmdlet: string, parameters: CommandParameters): CommandResult {
   const spec = findCmdlet(cmdlet);
-  if (!spec) return { typeName: 'System.Object', columns: [], rows: [], warnings: [], errors: [unknownCmdletError(cmdlet)] };
-  const warnings: string[] = [];
-  const errors: SimError[] = [];
-  let columns = spec.columns;
-  let rows = faultsOf(world, tenant, 'noData').length > 0 ? [] : reportRows(world, spec, tenant, parameters, warnings, errors);
+  const declared = spec ? undefined : world.declaredCmdlets.get(cmdlet.toLowerCase());
+  const noData = faultsOf(world, tenant, 'noData').length > 0;
+  let result: CommandResult;
+  if (spec) {
+    const warnings: string[] = [];
+    const errors: SimError[] = [];
+    const rows = noData ? [] : reportRows(world, spec, tenant, parameters, warnings, errors);
+    result = { typeName: spec.typeName, columns: spec.columns, rows, warnings, errors };
+  } else if (declared) {
+    result = declaredCommand(world, tenant, declared, parameters, noData);
+  } else {
+    return { typeName: 'System.Object', columns: [], rows: [], warnings: [], errors: [unknownCmdletError(cmdlet)] };
+  }
+  const { typeName, warnings, errors } = result;
+  let { columns, rows } = result;
   if (faultsOf(world, tenant, 'malformedRows').length > 0) rows = malformed(rows, columns);
   for (const drift of faultsOf(world, tenant, 'schemaDrift')) {
     if (drift.mode === 'extra') {
@@ -289,5 +313,5 @@ export function runCommand(world: World, tenant: TenantRecord, cmdlet: string, p
       rows = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => key !== column)));
     }
   }
-  return { typeName: spec.typeName, columns, rows, warnings, errors };
+  return { typeName, columns, rows, warnings, errors };
 }

@@ -1,3 +1,5 @@
+import type { Catalog } from '../common/catalog.js';
+
 /**
  * The simulator's programmatic contract, used by dap-sim's own CLI, by dap-report --simulate,
  * by the tests and by the benchmarks.
@@ -93,4 +95,12 @@ export interface StartSimulatorOptions {
   scenario?: string | Record<string, unknown>;
   /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
   port?: number;
+  /**
+   * Report catalogs (the JSON dap-gen writes): every Exchange cmdlet they name that the simulator
+   * does not serve already (an exchange source's `cmdlet` and `input.cmdlet`, an exchangeRest
+   * source's `cmdlet` and `forEach.cmdlet`) becomes a cmdlet of the remoting session and of the
+   * admin API, answering seeded rows of the report's columns (README, "Declared cmdlets").
+   * A catalog that is not one, or a cmdlet name that is not Verb-Noun: CATALOG_INVALID, exit 2.
+   */
+  catalogs?: Catalog[];
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { catalogCmdletSpecs } from './declared-cmdlets.js';
 import { createSimServer } from './http-server.js';
 import { loadScenario } from './load-scenario.js';
 import { standInModuleManifests, standInModulesDir } from './paths.js';
@@ -11,7 +12,7 @@ import { buildWorld } from './world.js';
 /** Starts the simulated partner world on 127.0.0.1 (a free port unless one is given). */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const scenario = loadScenario(options.scenario);
-  const world = buildWorld(scenario);
+  const world = buildWorld(scenario, catalogCmdletSpecs(options.catalogs ?? []));
   const state = new SimState(world);
   const sim = createSimServer(state);
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { createRng, hashGuid, hashUnit } from './prng.js';
+import type { DeclaredCmdletSpec } from './declared-cmdlets.js';
 import { contractTypes, type ContractType, type FaultSpec, type Scenario, type TenantSpec } from './scenario-schema.js';
 
 export interface DomainRecord {
@@ -53,6 +54,8 @@ export interface World {
   tenantFaults: Map<string, ActiveFault[]>;
   /** Accounts whose sign-ins fail as with a wrong password (lower case). */
   lockedAccounts: Set<string>;
+  /** The cmdlets the report catalogs declare beyond the built-in ones, by lower-case name (declared-cmdlets.ts). */
+  declaredCmdlets: ReadonlyMap<string, DeclaredCmdletSpec>;
 }
 
 const companyFirst = [
@@ -172,8 +175,11 @@ function invalid(message: string): DapError {
   return new DapError('SCENARIO_INVALID', ExitCode.usage, message);
 }
 
-/** Builds the tenants, their domains and mailboxes, and decides which faults hit which tenant. */
-export function buildWorld(scenario: Scenario): World {
+/**
+ * Builds the tenants, their domains and mailboxes, and decides which faults hit which tenant;
+ * `declared` are the cmdlets of the report catalogs (catalogCmdletSpecs) the world also serves.
+ */
+export function buildWorld(scenario: Scenario, declared: readonly DeclaredCmdletSpec[] = []): World {
   const seed = String(scenario.seed);
   const tenants: TenantRecord[] = scenario.tenants.map((spec, i) => fromSpec(seed, spec, i));
   const taken = new Set<string>();
@@ -226,7 +232,8 @@ export function buildWorld(scenario: Scenario): World {
     }
   });
   if (problems.length > 0) throw invalid(`the scenario's faults are not valid:\n  ${problems.join('\n  ')}`);
-  return { scenario, seed, tenants, lookup, tenantFaults, lockedAccounts };
+  const declaredCmdlets = new Map(declared.map((spec) => [spec.name.toLowerCase(), spec]));
+  return { scenario, seed, tenants, lookup, tenantFaults, lockedAccounts, declaredCmdlets };
 }
 
 /** The faults of one type that hit a tenant. */

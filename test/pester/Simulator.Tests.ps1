@@ -8,7 +8,7 @@ Describe 'Simulator stand-in files' {
     It 'parses <_> with zero errors' -ForEach @(
         'MSOnline/MSOnline.psm1', 'MSOnline/MSOnline.psd1',
         'DapSim.Remoting/DapSim.Remoting.psm1', 'DapSim.Remoting/DapSim.Remoting.psd1',
-        'DapSim.Remoting/DapSimClient.ps1', 'DapSim.Remoting/ExchangeCmdlets.ps1'
+        'DapSim.Remoting/DapSimClient.ps1', 'DapSim.Remoting/DapSimParameters.ps1', 'DapSim.Remoting/ExchangeCmdlets.ps1'
     ) {
         $errors = $null
         $null = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $script:StandIns $_), [ref]$null, [ref]$errors)

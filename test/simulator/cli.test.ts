@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { createProgram, writeStats } from '../../simulator/cli.js';
-import { emptyExoStats, emptyGraphStats, standInModulesDir } from '../../simulator/index.js';
+import { buildWorld, emptyExoStats, emptyGraphStats, loadScenario, standInModulesDir } from '../../simulator/index.js';
 
 const bin = join(projectRoot, 'bin', 'dap-sim.js');
 const dir = mkdtempSync(join(tmpdir(), 'dap-sim-cli-'));
@@ -109,6 +109,38 @@ describe('dap-sim run', () => {
     expect(JSON.stringify(written)).not.toContain('Simulated-Graph-Secret');
   });
 
+  it('serves the Exchange cmdlets of every --catalog given to the command it runs', async () => {
+    const catalog = join(projectRoot, 'test', 'fixtures', 'catalogs', 'own-reports.catalog.json');
+    const second = join(dir, 'second.catalog.json');
+    const own = JSON.parse(readFileSync(catalog, 'utf8'));
+    writeFileSync(second, JSON.stringify({ ...own, reports: [{ ...own.reports[0], name: 'Other', sources: [{ kind: 'exchange', cmdlet: 'Get-Widget' }] }] }));
+    const child = `
+      const url = process.env.DAP_SIM_URL;
+      fetch(url + '/exchange/sessions', { method: 'POST', body: JSON.stringify({ userName: 'admin@contoso.onmicrosoft.com', password: process.env.DAP_PASSWORD, connectionUri: 'https://ps.outlook.com/powershell-liveid?DelegatedOrg=' + process.argv[1] }) })
+        .then((r) => r.json())
+        .then((s) => { console.log(s.declaredCmdlets.map((c) => c.name).join(',')); return fetch(url + '/exchange/sessions/' + s.sessionId, { method: 'DELETE' }); })
+        .then(() => process.exit(0), (e) => { console.error(e); process.exit(5); });`;
+    const domain = buildWorld(loadScenario()).tenants[0]!.initialDomain;
+    const result = await dapSim(['run', '--catalog', catalog, '--catalog', second, '--', process.execPath, '-e', child, domain]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe('Get-MobileDevice,Get-DistributionGroupMember,Get-DistributionGroup,Get-Widget');
+  });
+
+  it.each([
+    ['a missing catalog file', 'absent.catalog.json', undefined, 'the file does not exist'],
+    ['a catalog file that is not JSON', 'broken.catalog.json', '{ "reports": [', 'is not valid JSON'],
+    ['a file that is not a catalog', 'shape.catalog.json', '{ "reports": [{ "name": "R" }] }', 'is not a report catalog'],
+  ])('exits 2 for %s, without running the command', async (_what, file, content, text) => {
+    const path = join(dir, file);
+    if (content !== undefined) writeFileSync(path, content);
+    const marker = join(dir, `${file}.ran`);
+    const result = await dapSim(['run', '--catalog', path, '--', process.execPath, '-e', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, '')`]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(text);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('exits 2 for a missing scenario file', async () => {
     const result = await dapSim(['run', '--config', join(dir, 'nope.json'), '--', process.execPath, '-e', '']);
     expect(result.exitCode).toBe(2);
@@ -139,8 +171,9 @@ describe('createProgram', () => {
 });
 
 describe('dap-sim serve', () => {
-  it('prints its address, answers, and stops on SIGTERM', async () => {
-    const child = execa(process.execPath, [bin, 'serve', '--port', '0'], { cwd: projectRoot, reject: false });
+  it('prints its address, answers, names the cmdlets of --catalog, and stops on SIGTERM', async () => {
+    const catalog = join(projectRoot, 'test', 'fixtures', 'catalogs', 'own-reports.catalog.json');
+    const child = execa(process.execPath, [bin, 'serve', '--port', '0', '--catalog', catalog], { cwd: projectRoot, reject: false });
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
         const match = /http:\/\/127\.0\.0\.1:\d+/.exec(chunk.toString());
@@ -152,5 +185,6 @@ describe('dap-sim serve', () => {
     child.kill('SIGTERM');
     const result = await child;
     expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("dap-sim: serving the catalogs' cmdlets Get-MobileDevice, Get-DistributionGroupMember, Get-DistributionGroup with seeded rows");
   });
 });

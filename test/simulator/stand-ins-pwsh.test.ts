@@ -16,6 +16,7 @@ describe('PowerShell stand-ins in pwsh', () => {
       'DapSim.Remoting/DapSim.Remoting.psd1',
       'DapSim.Remoting/DapSim.Remoting.psm1',
       'DapSim.Remoting/DapSimClient.ps1',
+      'DapSim.Remoting/DapSimParameters.ps1',
       'DapSim.Remoting/ExchangeCmdlets.ps1',
       'MSOnline/MSOnline.psd1',
       'MSOnline/MSOnline.psm1',
@@ -79,17 +80,50 @@ describe('PowerShell stand-ins in pwsh', () => {
     ]);
   });
 
-  it('keeps the real cmdlets parameters on the Invoke-Command and New-PSSession stand-ins', async () => {
+  it('gives each remoting stand-in exactly the real cmdlet\'s parameters, sets, positions and default set', async () => {
+    // One line per parameter and set: what binding depends on. Only -Session (any object, for
+    // the simulated sessions) and Get-Credential's -Credential (a user name without a prompt) differ.
     const result = await runPwshScript(
-      `${importStandIns}foreach ($name in 'Invoke-Command', 'New-PSSession', 'Remove-PSSession', 'Get-PSSession') {\n  $real = (Get-Command "Microsoft.PowerShell.Core\\$name").Parameters.Keys | ForEach-Object { $_ }\n  $mine = (Get-Command $name -CommandType Function).Parameters.Keys | ForEach-Object { $_ }\n  $missing = $real | Where-Object { $mine -notcontains $_ }\n  "$name missing=[$($missing -join ',')]"\n}`,
+      `${importStandIns}function Get-Shape([System.Management.Automation.CommandInfo] $Command) {
+  "default=$($Command.DefaultParameterSet)"
+  foreach ($set in $Command.ParameterSets) {
+    foreach ($p in $set.Parameters) {
+      if ([System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters -contains $p.Name) { continue }
+      $type = if ($p.Name -eq 'Session' -or ($Command.Name -eq 'Get-Credential' -and $p.Name -eq 'Credential')) { '*' } else { $p.ParameterType.FullName }
+      $checks = ($p.Attributes | Where-Object -FilterScript { $_ -is [System.Management.Automation.ValidateArgumentsAttribute] } | ForEach-Object -Process { $_.GetType().Name }) -join '+'
+      '{0} {1} {2} pos={3} mandatory={4} pipe={5}/{6} aliases={7} checks={8}' -f $set.Name, $p.Name, $type, $p.Position, $p.IsMandatory, $p.ValueFromPipeline, $p.ValueFromPipelineByPropertyName, ($p.Aliases -join ','), $checks
+    }
+  }
+}
+foreach ($real in 'Microsoft.PowerShell.Core\\Invoke-Command', 'Microsoft.PowerShell.Core\\New-PSSession', 'Microsoft.PowerShell.Core\\Remove-PSSession', 'Microsoft.PowerShell.Core\\Get-PSSession', 'Microsoft.PowerShell.Utility\\Import-PSSession', 'Microsoft.PowerShell.Security\\Get-Credential') {
+  $name = $real.Split('\\')[1]
+  $expected = @(Get-Shape -Command (Get-Command -Name $real -CommandType Cmdlet)) | Sort-Object
+  $actual = @(Get-Shape -Command (Get-Command -Name $name -CommandType Function)) | Sort-Object
+  $differences = @(Compare-Object -ReferenceObject $expected -DifferenceObject $actual | ForEach-Object -Process { '{0} {1}' -f $_.SideIndicator, $_.InputObject })
+  "$name lines=$($expected.Count) differences=[$($differences -join '; ')]"
+}`,
       env,
     );
-    expect(result.stdout.trim().split(/\r?\n/)).toEqual([
-      'Invoke-Command missing=[]',
-      'New-PSSession missing=[]',
-      'Remove-PSSession missing=[]',
-      'Get-PSSession missing=[]',
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trim().split(/\r?\n/);
+    expect(lines.map((line) => line.replace(/ lines=\d+/, ''))).toEqual([
+      'Invoke-Command differences=[]',
+      'New-PSSession differences=[]',
+      'Remove-PSSession differences=[]',
+      'Get-PSSession differences=[]',
+      'Import-PSSession differences=[]',
+      'Get-Credential differences=[]',
     ]);
+    // the comparison is over something: Invoke-Command alone has dozens of parameter/set lines
+    expect(Number(/lines=(\d+)/.exec(lines[0]!)?.[1])).toBeGreaterThan(100);
+  });
+
+  it('binds a positional script block, an alias and pipeline input on the derived Invoke-Command', async () => {
+    const result = await runPwshScript(
+      `${importStandIns}Invoke-Command { param($x) $x * 2 } -Args 4\n1, 2 | Invoke-Command -ScriptBlock { $input | ForEach-Object -Process { $_ + 10 } }\ntry { Invoke-Command -Bogus 1 } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }`,
+      env,
+    );
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(['8', '11', '12', 'NamedParameterNotFound,Invoke-Command', "A parameter cannot be found that matches parameter name 'Bogus'."]);
   });
 
   it('hands a call that is not for Exchange Online to the real Invoke-Command', async () => {
@@ -149,6 +183,20 @@ describe('PowerShell stand-ins in pwsh', () => {
     );
     expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Get-Mailbox -ResultSize $__using_limit', '5']);
   });
+  it('hands a single hashtable in -ArgumentList to the remote block as one argument, not splatted by name', async () => {
+    const result = await runPwshScript(
+      `${importStandIns}& (Get-Module DapSim.Remoting) {
+  $s = [pscustomobject]@{ PSTypeName = 'DapSim.PSSession'; SimSessionId = 'arguments-test'; Name = 'Runspace8'; ComputerName = 'ps.outlook.com'; RunspaceId = [guid]::NewGuid() }
+  $script:OpenSessions['arguments-test'] = @{ Session = $s; Module = [System.Management.Automation.PSModuleInfo]::new($true) }
+  function Test-Run { [CmdletBinding()] param() Invoke-DapSimScript -Cmdlet $PSCmdlet -Session $s -Text 'param($p) "{0} {1} {2}" -f $p.GetType().Name, $p.ResultSize, $args.Count' -ArgumentList (, @{ ResultSize = 2 }) }
+  Test-Run
+}`,
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('Hashtable 2 0');
+  });
+
   it('Import-PSSession makes prefixed local functions with the session cmdlets parameters', async () => {
     const result = await runPwshScript(
       `${importStandIns}$imported = & (Get-Module DapSim.Remoting) {

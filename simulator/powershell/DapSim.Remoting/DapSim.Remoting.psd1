@@ -12,7 +12,7 @@
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
-    FileList             = @('DapSim.Remoting.psm1', 'DapSimClient.ps1', 'ExchangeCmdlets.ps1')
+    FileList             = @('DapSim.Remoting.psm1', 'DapSimClient.ps1', 'DapSimParameters.ps1', 'ExchangeCmdlets.ps1')
     PrivateData          = @{
         PSData = @{
             Tags = @('DapReporting', 'Simulator')

@@ -3,9 +3,10 @@
 # non-interactive Get-Credential. Calls aimed at the Exchange endpoint with DelegatedOrg= go to
 # the DapReporting simulator ($env:DAP_SIM_URL); every other call is handed to the real cmdlet
 # with the same bound parameters. Loaded only through `dap-sim run` / `dap-report --simulate`.
-# Import-time code uses the core language only.
+# Import-time code calls no cmdlet.
 
 . ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimClient.ps1'))
+. ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimParameters.ps1'))
 
 $script:ExchangeCmdletsPath = [System.IO.Path]::Combine($PSScriptRoot, 'ExchangeCmdlets.ps1')
 # Open simulated sessions: simulator session id -> @{ Session; Module; Context }.
@@ -32,13 +33,13 @@ function Get-DapSimTarget {
     param([System.Collections.IDictionary] $BoundParameters)
     if ($BoundParameters.ContainsKey('ConnectionUri')) {
         $uris = @($BoundParameters['ConnectionUri'])
-        $simulated = @($uris | Where-Object { Test-DapSimExchangeUri -Uri $_ })
+        $simulated = @($uris | Where-Object -FilterScript { Test-DapSimExchangeUri -Uri $_ })
         if ($uris.Count -gt 0 -and $simulated.Count -eq $uris.Count) { return @{ Kind = 'Uri'; Uris = $uris } }
         return $null
     }
     if ($BoundParameters.ContainsKey('Session')) {
         $sessions = @($BoundParameters['Session'])
-        $simulated = @($sessions | Where-Object { Test-DapSimSession -Session $_ })
+        $simulated = @($sessions | Where-Object -FilterScript { Test-DapSimSession -Session $_ })
         if ($sessions.Count -gt 0 -and $simulated.Count -eq $sessions.Count) { return @{ Kind = 'Session'; Sessions = $sessions } }
     }
     $null
@@ -97,7 +98,14 @@ function Open-DapSimSession {
         }
     }
     $session.PSObject.TypeNames.Insert(1, 'System.Management.Automation.Runspaces.PSSession')
-    $context = @{ Url = Get-DapSimBaseUrl; SessionId = $session.SimSessionId; Name = $Name; WebSession = Get-DapSimWebSession }
+    $context = @{
+        Url             = Get-DapSimBaseUrl
+        SessionId       = $session.SimSessionId
+        Name            = $Name
+        WebSession      = Get-DapSimWebSession
+        # the cmdlets of the report catalogs the simulator was started with (ExchangeCmdlets.ps1)
+        DeclaredCmdlets = @($opened.declaredCmdlets | Where-Object -FilterScript { $null -ne $_ })
+    }
     # The session's own scope: a module of its own, made with the PSModuleInfo constructor rather
     # than New-Module, which would keep every session module for good as a nested module of this one.
     $module = [System.Management.Automation.PSModuleInfo]::new($true)
@@ -169,7 +177,8 @@ function Invoke-DapSimScript {
     $rewritten = ConvertTo-DapSimUsingText -Text $Text -CallerState $Cmdlet.SessionState
     foreach ($key in $rewritten.Values.Keys) { $entry.Module.SessionState.PSVariable.Set($key, $rewritten.Values[$key]) }
     $remoteBlock = [scriptblock]::Create($rewritten.Text)
-    $arguments = if ($null -eq $ArgumentList) { @() } else { $ArgumentList }
+    # an array however many arguments there are: one hashtable would otherwise be splatted by name
+    [object[]] $arguments = if ($null -eq $ArgumentList) { @() } else { $ArgumentList }
     $computer = $Session.ComputerName
     $runspaceId = $Session.RunspaceId
     try {
@@ -189,6 +198,44 @@ function Invoke-DapSimScript {
     }
 }
 
+# The proxies' parameters are not written out here: each proxy takes the real cmdlet's own
+# parameters, derived at import from the cmdlet's metadata (names, types, parameter sets,
+# positions, Mandatory, pipeline binding, aliases, validation), so that a script written for the
+# real cmdlets binds exactly as it does there, on whatever PowerShell runs it. Only -Session takes
+# any object (the simulated sessions are not PSSession objects) and Get-Credential's -Credential
+# takes a user name without prompting. [CmdletBinding()] cannot be derived: each proxy's names the
+# real cmdlet's default parameter set, which a test compares with the real one.
+$script:RealCmdlets = @{}
+$script:ProxyParameters = @{}
+& {
+    $sessionType = @{ Session = [object[]] }
+    foreach ($real in @(
+            @{ Name = 'Microsoft.PowerShell.Core\Invoke-Command'; TypeOverride = $sessionType }
+            @{ Name = 'Microsoft.PowerShell.Core\New-PSSession'; TypeOverride = $sessionType }
+            @{ Name = 'Microsoft.PowerShell.Core\Remove-PSSession'; TypeOverride = $sessionType }
+            @{ Name = 'Microsoft.PowerShell.Core\Get-PSSession'; TypeOverride = @{} }
+            @{ Name = 'Microsoft.PowerShell.Utility\Import-PSSession'; TypeOverride = @{ Session = [object] } }
+            @{ Name = 'Microsoft.PowerShell.Security\Get-Credential'; TypeOverride = @{ Credential = [object] } }
+        )) {
+        $command = $ExecutionContext.InvokeCommand.GetCommand($real.Name, [System.Management.Automation.CommandTypes]::Cmdlet)
+        $script:RealCmdlets[$command.Name] = $command
+        $script:ProxyParameters[$command.Name] = @(Get-DapSimParameterSpec -Command $command -TypeOverride $real.TypeOverride)
+    }
+}
+
+function Start-DapSimRealCmdlet {
+    # The real cmdlet of a proxy, with the proxy's bound parameters, as a steppable pipeline begun
+    # in the proxy's place; the proxy feeds it its pipeline input and ends it.
+    param(
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [System.Collections.IDictionary] $BoundParameters
+    )
+    $wrapped = $script:RealCmdlets[$Cmdlet.MyInvocation.MyCommand.Name]
+    $pipeline = { & $wrapped @BoundParameters }.GetSteppablePipeline($Cmdlet.MyInvocation.CommandOrigin)
+    $pipeline.Begin($Cmdlet)
+    $pipeline
+}
+
 function Invoke-Command {
     <#
     .SYNOPSIS
@@ -203,341 +250,35 @@ function Invoke-Command {
     .LINK
     Microsoft.PowerShell.Core\Invoke-Command
     #>
-    [CmdletBinding(DefaultParameterSetName='InProcess', HelpUri='https://go.microsoft.com/fwlink/?LinkID=2096789', RemotingCapability='OwnedByCommand')]
-    param(
-        [Parameter(ParameterSetName='Session', Position=0)]
-        [Parameter(ParameterSetName='FilePathRunspace', Position=0)]
-        [ValidateNotNullOrEmpty()]
-        [object[]]  # PSSession objects, real or simulated
-        ${Session},
-
-        [Parameter(ParameterSetName='ComputerName', Position=0)]
-        [Parameter(ParameterSetName='FilePathComputerName', Position=0)]
-        [Alias('Cn')]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ComputerName},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='Uri', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathUri', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathVMId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathVMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [pscredential]
-        [System.Management.Automation.CredentialAttribute()]
-        ${Credential},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='SSHHost')]
-        [ValidateRange(1, 65535)]
-        [int]
-        ${Port},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [switch]
-        ${UseSSL},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='Uri', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathUri', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ContainerId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathContainerId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathVMId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathVMName', ValueFromPipelineByPropertyName=$true)]
-        [string]
-        ${ConfigurationName},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathComputerName', ValueFromPipelineByPropertyName=$true)]
-        [string]
-        ${ApplicationName},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Session')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='FilePathRunspace')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [Parameter(ParameterSetName='VMId')]
-        [Parameter(ParameterSetName='VMName')]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='FilePathVMId')]
-        [Parameter(ParameterSetName='FilePathVMName')]
-        [Parameter(ParameterSetName='FilePathContainerId')]
-        [int]
-        ${ThrottleLimit},
-
-        [Parameter(ParameterSetName='Uri', Position=0)]
-        [Parameter(ParameterSetName='FilePathUri', Position=0)]
-        [Alias('URI','CU')]
-        [ValidateNotNullOrEmpty()]
-        [uri[]]
-        ${ConnectionUri},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Session')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='FilePathRunspace')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [Parameter(ParameterSetName='VMId')]
-        [Parameter(ParameterSetName='VMName')]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='FilePathVMId')]
-        [Parameter(ParameterSetName='FilePathVMName')]
-        [Parameter(ParameterSetName='FilePathContainerId')]
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='SSHHostHashParam')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHostHash')]
-        [switch]
-        ${AsJob},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [Alias('Disconnected')]
-        [switch]
-        ${InDisconnectedSession},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${SessionName},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Session')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='FilePathRunspace')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [Parameter(ParameterSetName='VMId')]
-        [Parameter(ParameterSetName='VMName')]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='FilePathVMId')]
-        [Parameter(ParameterSetName='FilePathVMName')]
-        [Parameter(ParameterSetName='FilePathContainerId')]
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='SSHHostHashParam')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHostHash')]
-        [Alias('HCN')]
-        [switch]
-        ${HideComputerName},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Session')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='FilePathRunspace')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='FilePathContainerId')]
-        [Parameter(ParameterSetName='SSHHostHashParam')]
-        [Parameter(ParameterSetName='SSHHost')]
-        [string]
-        ${JobName},
-
-        [Parameter(ParameterSetName='ComputerName', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='Session', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='Uri', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='InProcess', Mandatory=$true, Position=0)]
-        [Parameter(ParameterSetName='VMId', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='VMName', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='ContainerId', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='SSHHost', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='SSHHostHashParam', Mandatory=$true, Position=1)]
-        [Alias('Command')]
-        [ValidateNotNull()]
-        [scriptblock]
-        ${ScriptBlock},
-
-        [Parameter(ParameterSetName='InProcess')]
-        [switch]
-        ${NoNewScope},
-
-        [Parameter(ParameterSetName='FilePathComputerName', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='FilePathRunspace', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='FilePathUri', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='FilePathVMId', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='FilePathVMName', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='FilePathContainerId', Mandatory=$true, Position=1)]
-        [Parameter(ParameterSetName='FilePathSSHHost', Mandatory=$true)]
-        [Parameter(ParameterSetName='FilePathSSHHostHash', Mandatory=$true)]
-        [Alias('PSPath')]
-        [ValidateNotNull()]
-        [string]
-        ${FilePath},
-
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [switch]
-        ${AllowRedirection},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [System.Management.Automation.Remoting.PSSessionOption]
-        ${SessionOption},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [System.Management.Automation.Runspaces.AuthenticationMechanism]
-        ${Authentication},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [switch]
-        ${EnableNetworkAccess},
-
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='FilePathContainerId')]
-        [switch]
-        ${RunAsAdministrator},
-
-        [Parameter(ParameterSetName='SSHHost', Mandatory=$true)]
-        [Parameter(ParameterSetName='FilePathSSHHost', Mandatory=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${HostName},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [ValidateNotNullOrEmpty()]
-        [string]
-        ${UserName},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [Alias('IdentityFilePath')]
-        [ValidateNotNullOrEmpty()]
-        [string]
-        ${KeyFilePath},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [string]
-        ${Subsystem},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [int]
-        ${ConnectingTimeout},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [ValidateSet('true')]
-        [switch]
-        ${SSHTransport},
-
-        [Parameter(ParameterSetName='SSHHostHashParam', Mandatory=$true)]
-        [Parameter(ParameterSetName='FilePathSSHHostHash', Mandatory=$true)]
-        [ValidateNotNullOrEmpty()]
-        [hashtable[]]
-        ${SSHConnection},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [ValidateNotNullOrEmpty()]
-        [hashtable]
-        ${Options},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Session')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='FilePathComputerName')]
-        [Parameter(ParameterSetName='FilePathRunspace')]
-        [Parameter(ParameterSetName='FilePathUri')]
-        [Parameter(ParameterSetName='VMId')]
-        [Parameter(ParameterSetName='VMName')]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='FilePathVMId')]
-        [Parameter(ParameterSetName='FilePathVMName')]
-        [Parameter(ParameterSetName='FilePathContainerId')]
-        [Parameter(ParameterSetName='SSHHost')]
-        [Parameter(ParameterSetName='SSHHostHashParam')]
-        [Parameter(ParameterSetName='FilePathSSHHost')]
-        [Parameter(ParameterSetName='FilePathSSHHostHash')]
-        [switch]
-        ${RemoteDebug},
-
-        [Parameter(ValueFromPipeline=$true)]
-        [psobject]
-        ${InputObject},
-
-        [Alias('Args')]
-        [System.Object[]]
-        ${ArgumentList},
-
-        [Parameter(ParameterSetName='VMId', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathVMId', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Alias('VMGuid')]
-        [ValidateNotNullOrEmpty()]
-        [guid[]]
-        ${VMId},
-
-        [Parameter(ParameterSetName='VMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathVMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${VMName},
-
-        [Parameter(ParameterSetName='ContainerId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='FilePathContainerId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ContainerId},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [string]
-        ${CertificateThumbprint}
-    )
+    [CmdletBinding(DefaultParameterSetName = 'InProcess', HelpUri = 'https://go.microsoft.com/fwlink/?LinkID=2096789', RemotingCapability = 'OwnedByCommand')]
+    param()
+    dynamicparam { New-DapSimParameterDictionary -Spec $script:ProxyParameters['Invoke-Command'] }
     begin {
         $target = Get-DapSimTarget -BoundParameters $PSBoundParameters
         if ($null -eq $target) {
-            $wrapped = $ExecutionContext.InvokeCommand.GetCommand('Microsoft.PowerShell.Core\Invoke-Command', [System.Management.Automation.CommandTypes]::Cmdlet)
-            $scriptCmd = { & $wrapped @PSBoundParameters }
-            $steppablePipeline = $scriptCmd.GetSteppablePipeline($MyInvocation.CommandOrigin)
-            $steppablePipeline.Begin($PSCmdlet)
+            $steppablePipeline = Start-DapSimRealCmdlet -Cmdlet $PSCmdlet -BoundParameters $PSBoundParameters
             return
         }
         $pipelineInput = [System.Collections.Generic.List[object]]::new()
     }
     process {
         if ($steppablePipeline) { $steppablePipeline.Process($_); return }
-        if ($PSBoundParameters.ContainsKey('InputObject')) { $pipelineInput.Add($InputObject) }
+        if ($PSBoundParameters.ContainsKey('InputObject')) { $pipelineInput.Add($PSBoundParameters['InputObject']) }
     }
     end {
         if ($steppablePipeline) { $steppablePipeline.End(); return }
         $text = if ($PSBoundParameters.ContainsKey('FilePath')) {
-            [System.IO.File]::ReadAllText($PSCmdlet.GetUnresolvedProviderPathFromPSPath($FilePath))
+            [System.IO.File]::ReadAllText($PSCmdlet.GetUnresolvedProviderPathFromPSPath($PSBoundParameters['FilePath']))
         } else {
-            $ScriptBlock.ToString()
+            $PSBoundParameters['ScriptBlock'].ToString()
         }
         $run = @{
             Cmdlet           = $PSCmdlet
             Text             = $text
-            ArgumentList     = $ArgumentList
+            ArgumentList     = $PSBoundParameters['ArgumentList']
             InputObject      = $pipelineInput.ToArray()
-            HideComputerName = $HideComputerName
+            HideComputerName = [bool]$PSBoundParameters['HideComputerName']
         }
-        # not $session: that is this function's [PSSession[]] -Session parameter
         if ($target.Kind -eq 'Uri') {
             foreach ($uri in $target.Uris) {
                 # the session is closed however the call ends, even when it is stopped while the
@@ -545,7 +286,7 @@ function Invoke-Command {
                 $openedIds = [System.Collections.Generic.List[string]]::new()
                 $simSession = $null
                 try {
-                    $simSession = Open-DapSimSession -Cmdlet $PSCmdlet -Uri $uri -Credential $Credential -Name $SessionName -OpenedIds $openedIds
+                    $simSession = Open-DapSimSession -Cmdlet $PSCmdlet -Uri $uri -Credential $PSBoundParameters['Credential'] -Name $PSBoundParameters['SessionName'] -OpenedIds $openedIds
                     if ($null -ne $simSession) { Invoke-DapSimScript -Session $simSession @run }
                 }
                 finally {
@@ -569,163 +310,13 @@ function New-PSSession {
     .LINK
     Microsoft.PowerShell.Core\New-PSSession
     #>
-    [CmdletBinding(DefaultParameterSetName='ComputerName', HelpUri='https://go.microsoft.com/fwlink/?LinkID=2096484', RemotingCapability='OwnedByCommand')]
-    param(
-        [Parameter(ParameterSetName='ComputerName', Position=0, ValueFromPipeline=$true, ValueFromPipelineByPropertyName=$true)]
-        [Alias('Cn')]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ComputerName},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='Uri', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [pscredential]
-        [System.Management.Automation.CredentialAttribute()]
-        ${Credential},
-
-        [Parameter(ParameterSetName='Session', Position=0, ValueFromPipeline=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [object[]]  # PSSession objects, real or simulated
-        ${Session},
-
-        [string[]]
-        ${Name},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Session')]
-        [Parameter(ParameterSetName='Uri')]
-        [switch]
-        ${EnableNetworkAccess},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='Uri', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ContainerId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMName', ValueFromPipelineByPropertyName=$true)]
-        [string]
-        ${ConfigurationName},
-
-        [Parameter(ParameterSetName='UseWindowsPowerShellParameterSet', Mandatory=$true)]
-        [switch]
-        ${UseWindowsPowerShell},
-
-        [Parameter(ParameterSetName='VMId', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Alias('VMGuid')]
-        [ValidateNotNullOrEmpty()]
-        [guid[]]
-        ${VMId},
-
-        [Parameter(ParameterSetName='VMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${VMName},
-
-        [Parameter(ParameterSetName='ContainerId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ContainerId},
-
-        [Parameter(ParameterSetName='ContainerId')]
-        [switch]
-        ${RunAsAdministrator},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='SSHHost')]
-        [ValidateRange(1, 65535)]
-        [int]
-        ${Port},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [switch]
-        ${UseSSL},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [string]
-        ${ApplicationName},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Session')]
-        [Parameter(ParameterSetName='Uri')]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='VMId')]
-        [Parameter(ParameterSetName='VMName')]
-        [int]
-        ${ThrottleLimit},
-
-        [Parameter(ParameterSetName='Uri', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Alias('URI','CU')]
-        [ValidateNotNullOrEmpty()]
-        [uri[]]
-        ${ConnectionUri},
-
-        [Parameter(ParameterSetName='Uri')]
-        [switch]
-        ${AllowRedirection},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [ValidateNotNull()]
-        [System.Management.Automation.Remoting.PSSessionOption]
-        ${SessionOption},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [System.Management.Automation.Runspaces.AuthenticationMechanism]
-        ${Authentication},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='Uri')]
-        [string]
-        ${CertificateThumbprint},
-
-        [Parameter(ParameterSetName='SSHHost', Mandatory=$true, Position=0)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${HostName},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [ValidateNotNullOrEmpty()]
-        [string]
-        ${UserName},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [Alias('IdentityFilePath')]
-        [ValidateNotNullOrEmpty()]
-        [string]
-        ${KeyFilePath},
-
-        [Parameter(ParameterSetName='SSHHost', ValueFromPipelineByPropertyName=$true)]
-        [string]
-        ${Subsystem},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [int]
-        ${ConnectingTimeout},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [ValidateSet('true')]
-        [switch]
-        ${SSHTransport},
-
-        [Parameter(ParameterSetName='SSHHostHashParam', Mandatory=$true)]
-        [ValidateNotNullOrEmpty()]
-        [hashtable[]]
-        ${SSHConnection},
-
-        [Parameter(ParameterSetName='SSHHost')]
-        [ValidateNotNullOrEmpty()]
-        [hashtable]
-        ${Options}
-    )
+    [CmdletBinding(DefaultParameterSetName = 'ComputerName', HelpUri = 'https://go.microsoft.com/fwlink/?LinkID=2096484', RemotingCapability = 'OwnedByCommand')]
+    param()
+    dynamicparam { New-DapSimParameterDictionary -Spec $script:ProxyParameters['New-PSSession'] }
     begin {
         $target = Get-DapSimTarget -BoundParameters $PSBoundParameters
         if ($null -eq $target -or $target.Kind -ne 'Uri') {
-            $wrapped = $ExecutionContext.InvokeCommand.GetCommand('Microsoft.PowerShell.Core\New-PSSession', [System.Management.Automation.CommandTypes]::Cmdlet)
-            $scriptCmd = { & $wrapped @PSBoundParameters }
-            $steppablePipeline = $scriptCmd.GetSteppablePipeline($MyInvocation.CommandOrigin)
-            $steppablePipeline.Begin($PSCmdlet)
+            $steppablePipeline = Start-DapSimRealCmdlet -Cmdlet $PSCmdlet -BoundParameters $PSBoundParameters
         }
     }
     process {
@@ -733,12 +324,19 @@ function New-PSSession {
     }
     end {
         if ($steppablePipeline) { $steppablePipeline.End(); return }
-        $names = @($Name)
+        $names = @($PSBoundParameters['Name'])
         for ($i = 0; $i -lt $target.Uris.Count; $i++) {
             $sessionName = if ($i -lt $names.Count) { $names[$i] } else { $null }
-            Open-DapSimSession -Cmdlet $PSCmdlet -Uri $target.Uris[$i] -Credential $Credential -Name $sessionName
+            Open-DapSimSession -Cmdlet $PSCmdlet -Uri $target.Uris[$i] -Credential $PSBoundParameters['Credential'] -Name $sessionName
         }
     }
+}
+
+function Test-DapSimLike {
+    # True when $Value is -like one of the patterns.
+    param([string] $Value, [string[]] $Pattern)
+    foreach ($one in $Pattern) { if ($Value -like $one) { return $true } }
+    $false
 }
 
 function Remove-PSSession {
@@ -748,69 +346,30 @@ function Remove-PSSession {
     .LINK
     Microsoft.PowerShell.Core\Remove-PSSession
     #>
-    [CmdletBinding(DefaultParameterSetName='Id', SupportsShouldProcess=$true, ConfirmImpact='Medium', HelpUri='https://go.microsoft.com/fwlink/?LinkID=2096963', RemotingCapability='OwnedByCommand')]
-    param(
-        [Parameter(ParameterSetName='Session', Mandatory=$true, Position=0, ValueFromPipeline=$true, ValueFromPipelineByPropertyName=$true)]
-        [object[]]  # PSSession objects, real or simulated
-        ${Session},
-
-        [Parameter(ParameterSetName='ContainerId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ContainerId},
-
-        [Parameter(ParameterSetName='VMId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Alias('VMGuid')]
-        [ValidateNotNullOrEmpty()]
-        [guid[]]
-        ${VMId},
-
-        [Parameter(ParameterSetName='VMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${VMName},
-
-        [Parameter(ParameterSetName='InstanceId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNull()]
-        [guid[]]
-        ${InstanceId},
-
-        [Parameter(ParameterSetName='Id', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNull()]
-        [int[]]
-        ${Id},
-
-        [Parameter(ParameterSetName='Name', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${Name},
-
-        [Parameter(ParameterSetName='ComputerName', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Alias('Cn')]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ComputerName}
-    )
+    [CmdletBinding(DefaultParameterSetName = 'Id', SupportsShouldProcess = $true, ConfirmImpact = 'Medium', HelpUri = 'https://go.microsoft.com/fwlink/?LinkID=2096963', RemotingCapability = 'OwnedByCommand')]
+    param()
+    dynamicparam { New-DapSimParameterDictionary -Spec $script:ProxyParameters['Remove-PSSession'] }
     process {
-        $simulated = [System.Collections.Generic.List[object]]::new()
-        switch ($PSCmdlet.ParameterSetName) {
-            'Session' { foreach ($s in $Session) { if (Test-DapSimSession -Session $s) { $simulated.Add($s) } } }
-            'Id' { foreach ($entry in @($script:OpenSessions.Values)) { if ($Id -contains $entry.Session.Id) { $simulated.Add($entry.Session) } } }
-            'Name' { foreach ($entry in @($script:OpenSessions.Values)) { foreach ($pattern in $Name) { if ($entry.Session.Name -like $pattern) { $simulated.Add($entry.Session); break } } } }
-            'InstanceId' { foreach ($entry in @($script:OpenSessions.Values)) { if ($InstanceId -contains $entry.Session.InstanceId) { $simulated.Add($entry.Session) } } }
-            'ComputerName' { foreach ($entry in @($script:OpenSessions.Values)) { foreach ($pattern in $ComputerName) { if ($entry.Session.ComputerName -like $pattern) { $simulated.Add($entry.Session); break } } } }
-        }
+        $bound = $PSBoundParameters
+        $open = @($script:OpenSessions.Values | ForEach-Object -MemberName 'Session')
+        $simulated = @(switch ($PSCmdlet.ParameterSetName) {
+                'Session' { $bound['Session'] | Where-Object -FilterScript { Test-DapSimSession -Session $_ } }
+                'Id' { $open | Where-Object -FilterScript { $bound['Id'] -contains $_.Id } }
+                'Name' { $open | Where-Object -FilterScript { Test-DapSimLike -Value $_.Name -Pattern $bound['Name'] } }
+                'InstanceId' { $open | Where-Object -FilterScript { $bound['InstanceId'] -contains $_.InstanceId } }
+                'ComputerName' { $open | Where-Object -FilterScript { Test-DapSimLike -Value $_.ComputerName -Pattern $bound['ComputerName'] } }
+            })
         foreach ($s in $simulated) {
             if ($PSCmdlet.ShouldProcess("$($s.Name) ($($s.ComputerName))", 'Remove-PSSession')) { Close-DapSimSession -Session $s }
         }
         if ($PSCmdlet.ParameterSetName -eq 'Session') {
-            $real = @($Session | Where-Object { -not (Test-DapSimSession -Session $_) })
+            $real = @($bound['Session'] | Where-Object -FilterScript { -not (Test-DapSimSession -Session $_) })
             if ($real.Count -eq 0) { return }
-            $PSBoundParameters['Session'] = $real
+            $bound['Session'] = $real
         } elseif ($simulated.Count -gt 0) {
             return
         }
-        Microsoft.PowerShell.Core\Remove-PSSession @PSBoundParameters
+        Microsoft.PowerShell.Core\Remove-PSSession @bound
     }
 }
 
@@ -821,163 +380,45 @@ function Get-PSSession {
     .LINK
     Microsoft.PowerShell.Core\Get-PSSession
     #>
-    [CmdletBinding(DefaultParameterSetName='Name', HelpUri='https://go.microsoft.com/fwlink/?LinkID=2096697', RemotingCapability='OwnedByCommand')]
-    param(
-        [Parameter(ParameterSetName='ComputerName', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ComputerInstanceId', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Alias('Cn')]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ComputerName},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ComputerInstanceId', ValueFromPipelineByPropertyName=$true)]
-        [string]
-        ${ApplicationName},
-
-        [Parameter(ParameterSetName='ConnectionUri', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [Alias('URI','CU')]
-        [ValidateNotNullOrEmpty()]
-        [uri[]]
-        ${ConnectionUri},
-
-        [Parameter(ParameterSetName='ComputerName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ComputerInstanceId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ConnectionUri', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ContainerId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ContainerIdInstanceId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMIdInstanceId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMName', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMNameInstanceId', ValueFromPipelineByPropertyName=$true)]
-        [string]
-        ${ConfigurationName},
-
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId')]
-        [switch]
-        ${AllowRedirection},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='Name', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='VMId')]
-        [Parameter(ParameterSetName='VMName')]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${Name},
-
-        [Parameter(ParameterSetName='ComputerInstanceId', Mandatory=$true)]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId', Mandatory=$true)]
-        [Parameter(ParameterSetName='InstanceId', ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ContainerIdInstanceId', Mandatory=$true)]
-        [Parameter(ParameterSetName='VMIdInstanceId', Mandatory=$true)]
-        [Parameter(ParameterSetName='VMNameInstanceId', Mandatory=$true)]
-        [ValidateNotNull()]
-        [guid[]]
-        ${InstanceId},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId')]
-        [pscredential]
-        [System.Management.Automation.CredentialAttribute()]
-        ${Credential},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId')]
-        [System.Management.Automation.Runspaces.AuthenticationMechanism]
-        ${Authentication},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId')]
-        [string]
-        ${CertificateThumbprint},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [ValidateRange(1, 65535)]
-        [int]
-        ${Port},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [switch]
-        ${UseSSL},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId')]
-        [int]
-        ${ThrottleLimit},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId')]
-        [Parameter(ParameterSetName='ContainerId')]
-        [Parameter(ParameterSetName='ContainerIdInstanceId')]
-        [Parameter(ParameterSetName='VMId')]
-        [Parameter(ParameterSetName='VMIdInstanceId')]
-        [Parameter(ParameterSetName='VMName')]
-        [Parameter(ParameterSetName='VMNameInstanceId')]
-        [Microsoft.PowerShell.Commands.SessionFilterState]
-        ${State},
-
-        [Parameter(ParameterSetName='ComputerName')]
-        [Parameter(ParameterSetName='ComputerInstanceId')]
-        [Parameter(ParameterSetName='ConnectionUri')]
-        [Parameter(ParameterSetName='ConnectionUriInstanceId')]
-        [System.Management.Automation.Remoting.PSSessionOption]
-        ${SessionOption},
-
-        [Parameter(ParameterSetName='Id', Mandatory=$true, Position=0, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNull()]
-        [int[]]
-        ${Id},
-
-        [Parameter(ParameterSetName='ContainerId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='ContainerIdInstanceId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${ContainerId},
-
-        [Parameter(ParameterSetName='VMId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMIdInstanceId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Alias('VMGuid')]
-        [ValidateNotNullOrEmpty()]
-        [guid[]]
-        ${VMId},
-
-        [Parameter(ParameterSetName='VMName', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [Parameter(ParameterSetName='VMNameInstanceId', Mandatory=$true, ValueFromPipelineByPropertyName=$true)]
-        [ValidateNotNullOrEmpty()]
-        [string[]]
-        ${VMName}
-    )
-    foreach ($entry in @($script:OpenSessions.Values)) {
-        $s = $entry.Session
-        $keep = switch ($PSCmdlet.ParameterSetName) {
-            'Id' { -not $PSBoundParameters.ContainsKey('Id') -or $Id -contains $s.Id }
-            'Name' { -not $PSBoundParameters.ContainsKey('Name') -or @($Name | Where-Object { $s.Name -like $_ }).Count -gt 0 }
-            'InstanceId' { $InstanceId -contains $s.InstanceId }
-            'ConnectionUri' { @($ConnectionUri | Where-Object { $_.Host -eq $s.ComputerName }).Count -gt 0 }
-            'ComputerName' { @($ComputerName | Where-Object { $s.ComputerName -like $_ }).Count -gt 0 }
-            default { $false }
+    [CmdletBinding(DefaultParameterSetName = 'Name', HelpUri = 'https://go.microsoft.com/fwlink/?LinkID=2096697', RemotingCapability = 'OwnedByCommand')]
+    param()
+    dynamicparam { New-DapSimParameterDictionary -Spec $script:ProxyParameters['Get-PSSession'] }
+    end {
+        $bound = $PSBoundParameters
+        foreach ($entry in @($script:OpenSessions.Values)) {
+            $s = $entry.Session
+            $keep = switch ($PSCmdlet.ParameterSetName) {
+                'Id' { -not $bound.ContainsKey('Id') -or $bound['Id'] -contains $s.Id }
+                'Name' { -not $bound.ContainsKey('Name') -or (Test-DapSimLike -Value $s.Name -Pattern $bound['Name']) }
+                'InstanceId' { $bound['InstanceId'] -contains $s.InstanceId }
+                'ConnectionUri' { @($bound['ConnectionUri'] | Where-Object -FilterScript { $_.Host -eq $s.ComputerName }).Count -gt 0 }
+                'ComputerName' { Test-DapSimLike -Value $s.ComputerName -Pattern $bound['ComputerName'] }
+                default { $false }
+            }
+            if ($keep) { $s }
         }
-        if ($keep) { $s }
+        $asksSimulator = $bound.ContainsKey('ConnectionUri') -and @($bound['ConnectionUri'] | Where-Object -FilterScript { Test-DapSimExchangeUri -Uri $_ }).Count -gt 0
+        if (-not $asksSimulator) { Microsoft.PowerShell.Core\Get-PSSession @bound }
     }
-    $asksSimulator = $PSBoundParameters.ContainsKey('ConnectionUri') -and @($ConnectionUri | Where-Object { Test-DapSimExchangeUri -Uri $_ }).Count -gt 0
-    if (-not $asksSimulator) { Microsoft.PowerShell.Core\Get-PSSession @PSBoundParameters }
+}
+
+# The module Import-PSSession makes for a simulated session: one local function per session
+# command, all with one body that takes the command's parameters (derived from the session
+# command's metadata) and runs the call in the session. Nothing in it is built from text.
+$script:ImportedSessionModule = {
+    param($Invoke, $NewDictionary, $Session, $Imports)
+    $script:Invoke = $Invoke
+    $script:NewDictionary = $NewDictionary
+    $script:Session = $Session
+    $script:Imports = $Imports
+    $body = {
+        [CmdletBinding(PositionalBinding = $false)]
+        param()
+        dynamicparam { & $script:NewDictionary $script:Imports[$MyInvocation.MyCommand.Name].Parameters }
+        process { & $script:Invoke $PSCmdlet $script:Session $script:Imports[$MyInvocation.MyCommand.Name].RemoteName ([hashtable]$PSBoundParameters) }
+    }
+    foreach ($name in $Imports.Keys) { Microsoft.PowerShell.Management\Set-Item -LiteralPath "function:script:$name" -Value $body }
+    Export-ModuleMember -Function @($Imports.Keys)
 }
 
 function Import-PSSession {
@@ -993,71 +434,38 @@ function Import-PSSession {
     #>
     [CmdletBinding()]
     [OutputType([System.Management.Automation.PSModuleInfo])]
-    param(
-        [Parameter(Mandatory, Position = 0)]
-        [ValidateNotNull()]
-        [object] $Session,
-
-        [Parameter(Position = 2)]
-        [Alias('Name')]
-        [string[]] $CommandName,
-
-        [Parameter(Position = 3)]
-        [ValidateNotNull()]
-        [string[]] $FormatTypeName,
-
-        [string] $Prefix,
-
-        [switch] $DisableNameChecking,
-
-        [switch] $AllowClobber,
-
-        [Alias('Args')]
-        [object[]] $ArgumentList,
-
-        [Alias('Type')]
-        [System.Management.Automation.CommandTypes] $CommandType = 'All',
-
-        [Parameter(Position = 1)]
-        [Alias('PSSnapin')]
-        [string[]] $Module,
-
-        [Microsoft.PowerShell.Commands.ModuleSpecification[]] $FullyQualifiedModule,
-
-        [ValidateNotNull()]
-        [System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate
-    )
-    if (-not (Test-DapSimSession -Session $Session)) {
-        return Microsoft.PowerShell.Utility\Import-PSSession @PSBoundParameters
+    param()
+    dynamicparam { New-DapSimParameterDictionary -Spec $script:ProxyParameters['Import-PSSession'] }
+    end {
+        $session = $PSBoundParameters['Session']
+        if (-not (Test-DapSimSession -Session $session)) {
+            return Microsoft.PowerShell.Utility\Import-PSSession @PSBoundParameters
+        }
+        $entry = $script:OpenSessions[$session.SimSessionId]
+        if ($null -eq $entry) {
+            $exception = [System.InvalidOperationException]::new("The session $($session.Name) is not open.")
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($exception, 'ImportSessionNotOpen', 'InvalidOperation', $session))
+        }
+        $sessionModule = $entry.Module
+        $wanted = $PSBoundParameters['CommandName']
+        $imports = [ordered]@{}
+        $commands = & $sessionModule { Get-Command -Name '*-*' -CommandType Function } |
+            Where-Object -FilterScript { $_.Module -eq $sessionModule -and $_.Name -notlike '*-DapSim*' }
+        foreach ($command in $commands) {
+            if ($wanted -and -not (Test-DapSimLike -Value $command.Name -Pattern $wanted)) { continue }
+            $verb, $noun = $command.Name.Split('-', 2)
+            $imports["$verb-$($PSBoundParameters['Prefix'])$noun"] = @{ RemoteName = $command.Name; Parameters = @(Get-DapSimParameterSpec -Command $command) }
+        }
+        # Both bound to this module, so the imported functions reach its private functions.
+        $invoke = {
+            param($Cmdlet, $TargetSession, $RemoteName, $Parameters)
+            Invoke-DapSimScript -Cmdlet $Cmdlet -Session $TargetSession -Text "param(`$p) & '$RemoteName' @p" -ArgumentList (, $Parameters)
+        }
+        $newDictionary = { param($Spec) New-DapSimParameterDictionary -Spec $Spec }
+        $moduleName = 'tmp_' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.' + $session.Name
+        $imported = New-Module -Name $moduleName -ScriptBlock $script:ImportedSessionModule -ArgumentList $invoke, $newDictionary, $session, $imports
+        Import-Module -ModuleInfo $imported -Global -DisableNameChecking:$PSBoundParameters['DisableNameChecking'] -Force -PassThru
     }
-    $entry = $script:OpenSessions[$Session.SimSessionId]
-    if ($null -eq $entry) {
-        $exception = [System.InvalidOperationException]::new("The session $($Session.Name) is not open.")
-        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($exception, 'ImportSessionNotOpen', 'InvalidOperation', $Session))
-    }
-    $definitions = [System.Text.StringBuilder]::new()
-    $exported = [System.Collections.Generic.List[string]]::new()
-    $sessionModule = $entry.Module
-    $commands = & $sessionModule { Get-Command -Name '*-*' -CommandType Function } | Where-Object { $_.Module -eq $sessionModule -and $_.Name -notlike '*-DapSim*' }
-    foreach ($command in $commands) {
-        if ($CommandName -and -not @($CommandName | Where-Object { $command.Name -like $_ }).Count) { continue }
-        $verb, $noun = $command.Name.Split('-', 2)
-        $localName = "$verb-$Prefix$noun"
-        $metadata = [System.Management.Automation.CommandMetadata]::new($command)
-        $binding = [System.Management.Automation.ProxyCommand]::GetCmdletBindingAttribute($metadata)
-        $parameters = [System.Management.Automation.ProxyCommand]::GetParamBlock($metadata)
-        [void]$definitions.AppendLine("function $localName {`n$binding`nparam($parameters)`nprocess { & `$script:Invoke `$PSCmdlet `$script:Session '$($command.Name)' ([hashtable]`$PSBoundParameters) }`n}")
-        $exported.Add($localName)
-    }
-    [void]$definitions.AppendLine('Export-ModuleMember -Function $script:Exported')
-    # Bound to this module, so it reaches the private session functions from the imported module.
-    $invoke = {
-        param($Cmdlet, $TargetSession, $RemoteName, $Parameters)
-        Invoke-DapSimScript -Cmdlet $Cmdlet -Session $TargetSession -Text "param(`$p) & '$RemoteName' @p" -ArgumentList (, $Parameters)
-    }
-    $body = [scriptblock]::Create("param(`$Invoke, `$Session, `$Exported)`n`$script:Invoke = `$Invoke`n`$script:Session = `$Session`n`$script:Exported = `$Exported`n" + $definitions.ToString())
-    $imported = New-Module -Name ('tmp_' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.' + $Session.Name) -ScriptBlock $body -ArgumentList $invoke, $Session, $exported.ToArray()
-    Import-Module -ModuleInfo $imported -Global -DisableNameChecking:$DisableNameChecking -Force -PassThru
 }
 
 function Get-Credential {
@@ -1073,29 +481,20 @@ function Get-Credential {
     #>
     [CmdletBinding(DefaultParameterSetName = 'CredentialSet')]
     [OutputType([pscredential])]
-    param(
-        # A PSCredential, or a user name (which the real cmdlet's credential attribute turns into a prompt).
-        [Parameter(ParameterSetName = 'CredentialSet', Position = 0)]
-        [object] $Credential,
-
-        [Parameter(ParameterSetName = 'MessageSet')]
-        [string] $Message,
-
-        [Parameter(ParameterSetName = 'MessageSet', Position = 0)]
-        [string] $UserName,
-
-        [Parameter(ParameterSetName = 'MessageSet')]
-        [string] $Title
-    )
-    if ($Credential -is [pscredential]) { return $Credential }
-    $user = if ($PSCmdlet.ParameterSetName -eq 'CredentialSet') { [string]$Credential } else { $UserName }
-    if ([string]::IsNullOrEmpty($user)) { $user = $env:DAP_USERNAME }
-    if ([string]::IsNullOrEmpty($user) -or [string]::IsNullOrEmpty($env:DAP_PASSWORD)) {
-        $exception = [System.Management.Automation.PSInvalidOperationException]::new(
-            'Get-Credential cannot prompt here: give a user name and set DAP_PASSWORD (dap-sim run sets it for the simulated partner account).')
-        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($exception, 'CouldNotPromptForCredential', 'InvalidOperation', $user))
+    param()
+    dynamicparam { New-DapSimParameterDictionary -Spec $script:ProxyParameters['Get-Credential'] }
+    end {
+        $credential = $PSBoundParameters['Credential']
+        if ($credential -is [pscredential]) { return $credential }
+        $user = if ($PSCmdlet.ParameterSetName -eq 'CredentialSet') { [string]$credential } else { $PSBoundParameters['UserName'] }
+        if ([string]::IsNullOrEmpty($user)) { $user = $env:DAP_USERNAME }
+        if ([string]::IsNullOrEmpty($user) -or [string]::IsNullOrEmpty($env:DAP_PASSWORD)) {
+            $exception = [System.Management.Automation.PSInvalidOperationException]::new(
+                'Get-Credential cannot prompt here: give a user name and set DAP_PASSWORD (dap-sim run sets it for the simulated partner account).')
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($exception, 'CouldNotPromptForCredential', 'InvalidOperation', $user))
+        }
+        [pscredential]::new($user, (ConvertTo-SecureString -String $env:DAP_PASSWORD -AsPlainText -Force))
     }
-    [pscredential]::new($user, (ConvertTo-SecureString -String $env:DAP_PASSWORD -AsPlainText -Force))
 }
 
 Export-ModuleMember -Function 'Invoke-Command', 'New-PSSession', 'Import-PSSession', 'Remove-PSSession', 'Get-PSSession', 'Get-Credential'

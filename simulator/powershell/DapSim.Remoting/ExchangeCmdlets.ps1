@@ -1,8 +1,19 @@
 # The Exchange cmdlets of a simulated remote session. DapSim.Remoting loads this file into a
-# fresh module per session (New-Module), after setting $script:DapSimSession to the session's
-# context (@{ Url; SessionId; Name }); a script block sent with Invoke-Command runs in that
-# module's scope, so it sees these functions and nothing of the caller's script.
-# Parameters and validation follow the real cmdlets; each call is one POST to the simulator.
+# fresh module per session, after setting $script:DapSimSession to the session's context
+# (@{ Url; SessionId; Name; WebSession; DeclaredCmdlets }); a script block sent with
+# Invoke-Command runs in that module's scope, so it sees these functions and nothing of the
+# caller's script. Parameters and validation follow the real cmdlets; each call is one POST to
+# the simulator. The cmdlets the simulator has no data of its own for, declared by the report
+# catalogs it was started with, are defined at the end from the list the simulator sent.
+
+. ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimParameters.ps1'))
+
+function ConvertTo-DapSimSentValue {
+    # A parameter value as JSON carries it: dates as ISO 8601.
+    param([object] $Value)
+    if ($Value -is [datetime]) { return $Value.ToString('o', [cultureinfo]::InvariantCulture) }
+    $Value
+}
 
 function Invoke-DapSimExchangeCommand {
     [CmdletBinding()]
@@ -17,10 +28,14 @@ function Invoke-DapSimExchangeCommand {
         [System.Collections.IDictionary] $Parameters
     )
     $sent = [ordered]@{}
+    # the common parameters (-WarningAction, -Verbose …) act in the session; the service never sees them
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     foreach ($key in $Parameters.Keys) {
+        if ($common -contains $key) { continue }
         $value = $Parameters[$key]
-        if ($value -is [datetime]) { $value = $value.ToString('o', [cultureinfo]::InvariantCulture) }
-        elseif ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        elseif ($value -is [array]) { $value = @($value | ForEach-Object -Process { ConvertTo-DapSimSentValue -Value $_ }) }
+        else { $value = ConvertTo-DapSimSentValue -Value $value }
         $sent[$key] = $value
     }
     $context = $script:DapSimSession
@@ -52,7 +67,7 @@ function Invoke-DapSimExchangeCommand {
                     'double' { [double]$value }
                     'bool' { [bool]$value }
                     # a MultiValuedProperty arrives deserialized as a list of strings
-                    'strings' { , [System.Collections.ArrayList]@($value | ForEach-Object { [string]$_ }) }
+                    'strings' { , [System.Collections.ArrayList]@($value | ForEach-Object -Process { [string]$_ }) }
                     default { [string]$value }
                 }
             }
@@ -234,4 +249,38 @@ function Get-AcceptedDomain {
         [string] $Identity
     )
     Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+}
+
+# The declared cmdlets: one shared body, defined under each declared name (Verb-Noun, checked),
+# whose parameters are built from the list the simulator sent (ConvertFrom-DapSimDeclaredParameter);
+# never code made from text. A name the session already has is left to its own function.
+$script:DeclaredCmdlets = @{}
+$script:DeclaredCmdletBody = {
+    [CmdletBinding(PositionalBinding = $false)]
+    param()
+    dynamicparam { New-DapSimParameterDictionary -Spec $script:DeclaredCmdlets[$MyInvocation.MyCommand.Name] }
+    process {
+        Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
+    }
+}
+
+function Add-DapSimDeclaredCmdlet {
+    <#
+    .SYNOPSIS
+    Defines a declared cmdlet ({name, parameters}) in this session.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [object] $Declared
+    )
+    $name = [string]$Declared.name
+    Assert-DapSimDeclaredName -Name $name -Pattern $script:DapSimDeclaredCmdletPattern -What 'cmdlet' -Rule 'Verb-Noun'
+    if (Microsoft.PowerShell.Management\Test-Path -LiteralPath "function:script:$name") { return }
+    $script:DeclaredCmdlets[$name] = @($Declared.parameters | Where-Object -FilterScript { $null -ne $_ } | ForEach-Object -Process { ConvertFrom-DapSimDeclaredParameter -Declared $_ })
+    Microsoft.PowerShell.Management\Set-Item -LiteralPath "function:script:$name" -Value $script:DeclaredCmdletBody
+}
+
+if ($script:DapSimSession) {
+    foreach ($declared in $script:DapSimSession.DeclaredCmdlets) { Add-DapSimDeclaredCmdlet -Declared $declared }
 }

@@ -6,7 +6,7 @@
 
 # A script in the style of Microsoft's sample imports MSOnline and then calls plain
 # Invoke-Command -ConnectionUri …; the remoting stand-ins must be visible to it.
-Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'DapSim.Remoting', 'DapSim.Remoting.psd1')) -Global
+Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, '..', 'DapSim.Remoting', 'DapSim.Remoting.psd1')) -Global
 
 # The sign-in token of Connect-MsolService, for this PowerShell session.
 $script:MsolToken = $null

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { DapError, ExitCode } from '../common/dap-error.js';
+
+/**
+ * Reads a JSON file the simulator is given (a scenario, a report catalog): a missing, unreadable or
+ * non-JSON file is a DapError with `code` and exit 2, naming the file as "<kind> file <path>".
+ */
+export function readJsonFile(path: string, kind: string, code: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+    throw new DapError(code, ExitCode.usage, `cannot read ${kind} file ${path}: ${reason}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new DapError(code, ExitCode.usage, `${kind} file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
