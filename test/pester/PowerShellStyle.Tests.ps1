@@ -57,7 +57,8 @@ BeforeAll {
 
     # The arguments of a command call that are bound by position: the elements after the command
     # that are neither a parameter (-Name, -Name:value), nor the value after a parameter that is not
-    # a switch, nor a splatted variable (@values). A native program takes its arguments as they are.
+    # a switch, nor a splatted variable (@values). A native program takes its arguments as they are,
+    # and `& $module { … }` runs the script block in a module's scope (its arguments are checked).
     function Get-PositionalArgument {
         param([System.Management.Automation.Language.CommandAst] $Command, [hashtable] $Switches)
         $name = $Command.GetCommandName()
@@ -66,7 +67,9 @@ BeforeAll {
             if ($info -and $info.CommandType -eq 'Application') { return }
         }
         $elements = $Command.CommandElements
-        for ($index = 1; $index -lt $elements.Count; $index++) {
+        $first = 1
+        if (-not $name -and $elements.Count -gt 1 -and $elements[1] -is [System.Management.Automation.Language.ScriptBlockExpressionAst]) { $first = 2 }
+        for ($index = $first; $index -lt $elements.Count; $index++) {
             $element = $elements[$index]
             if ($element -is [System.Management.Automation.Language.CommandParameterAst]) {
                 $next = if ($index + 1 -lt $elements.Count) { $elements[$index + 1] }
@@ -127,7 +130,7 @@ Describe 'The style check itself' {
             'Get-ChildItem -Recurse c'
             '$block = { param($Value) $Value }; & $block 1'
             'Get-ChildItem -Path . -Recurse -Filter *.ps1 | Where-Object -FilterScript { $_ } | ForEach-Object -MemberName Name'
-            '& $block -Value 2; Get-ChildItem @splatted -Force:$true'
+            '& $block -Value 2; Get-ChildItem @splatted -Force:$true; & (Get-Module -Name Pester) { param($Name) $Name } -Name x'
         )
         try {
             $problems = @(Get-StyleProblem -Path $file)
