@@ -51,7 +51,7 @@ function selectList(select: readonly string[] | undefined): string {
  * The $plan hashtable Invoke-DapExoReport runs: every name validated as an identifier, every
  * value written with psLiteral()/psNumber(), so nothing from the definition becomes code.
  */
-export function plan(report: ReportModel, source: ExchangeRestSourceModel): PsBlock {
+function plan(report: ReportModel, source: ExchangeRestSourceModel): PsBlock {
   const each = source.forEach;
   const window = source.dateWindow;
   const next = source.continueWith;
