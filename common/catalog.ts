@@ -1,56 +1,77 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
 import { join } from 'node:path';
 import { DapError, ExitCode } from './dap-error.js';
 import { moduleDir } from './project-paths.js';
+import { formatIssues } from './zod-issues.js';
 
 /**
  * The report catalog that dap-gen writes beside the module
  * (module/DapReporting/DapReporting.catalog.json) and that the runtime reads: the contract
  * between the generator and everything that runs reports.
  */
-export type CatalogParameterType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime';
+const parameterTypes = ['string', 'integer', 'number', 'boolean', 'datetime'] as const;
+const catalogParameterTypeSchema = z.enum(parameterTypes);
+export type CatalogParameterType = z.infer<typeof catalogParameterTypeSchema>;
 
-export interface CatalogParameter {
-  name: string;
-  type: CatalogParameterType;
+const catalogParameterSchema = z.strictObject({
+  name: z.string().min(1),
+  type: catalogParameterTypeSchema,
   /** An array of `type` (e.g. [string[]]). */
-  array: boolean;
-  required: boolean;
+  array: z.boolean(),
+  required: z.boolean(),
   /** The default as the definition gives it (datetime defaults are ISO strings); absent when none. */
-  default?: string | number | boolean | Array<string | number>;
+  default: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
   /** The ValidateSet values, for a union of string literals. */
-  values?: string[];
+  values: z.array(z.string()).optional(),
   /** The [ValidatePattern] a string value must match (a .NET regular expression; common/dotnet-pattern.ts). */
-  pattern?: string;
-  help: string;
-}
+  pattern: z.string().optional(),
+  help: z.string(),
+});
+export type CatalogParameter = z.infer<typeof catalogParameterSchema>;
 
-export interface CatalogColumn {
-  name: string;
-  type: CatalogParameterType;
+const catalogColumnSchema = z.strictObject({
+  name: z.string().min(1),
+  type: catalogParameterTypeSchema,
   /** The string column whose '(N bytes)' text this integer column is read from (the runtime fills it). */
-  bytesOf?: string;
-}
+  bytesOf: z.string().optional(),
+});
+export type CatalogColumn = z.infer<typeof catalogColumnSchema>;
 
-/** A cmdlet run inside the tenant's remote Exchange session. */
-export interface ExchangeCatalogSource {
-  kind: 'exchange';
-  cmdlet: string;
-}
+/** Parameter values sent with a cmdlet besides the report's own, by the cmdlet's parameter names. */
+const restParametersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type CatalogRestParameters = z.infer<typeof restParametersSchema>;
+
+/**
+ * A cmdlet run inside the tenant's remote Exchange session; with `input`, the objects of another
+ * cmdlet (run with its fixed parameters) are piped into it in the same session.
+ */
+const exchangeSourceSchema = z.strictObject({
+  kind: z.literal('exchange'),
+  cmdlet: z.string().min(1),
+  input: z.strictObject({ cmdlet: z.string().min(1), parameters: restParametersSchema.optional() }).optional(),
+});
+export type ExchangeCatalogSource = z.infer<typeof exchangeSourceSchema>;
 
 /**
  * A Microsoft Graph usage report, GET /v1.0/reports/<function>(period='D7') or (date=YYYY-MM-DD),
  * fetched with a token for the customer tenant. The report's parameters name which of the two
- * forms a call uses: a `Period` parameter (D7|D30|D90|D180) and/or a `Date` parameter.
+ * forms a call uses: a `Period` parameter (common/graph-periods.ts) and/or a `Date` parameter.
  */
-export interface GraphCatalogSource {
-  kind: 'graph';
+const graphSourceSchema = z.strictObject({
+  kind: z.literal('graph'),
   /** The report function, e.g. getMailboxUsageDetail. */
-  function: string;
-}
+  function: z.string().min(1),
+});
+export type GraphCatalogSource = z.infer<typeof graphSourceSchema>;
 
-/** Parameter values sent with an Exchange admin API call, by the cmdlet's parameter names. */
-export interface CatalogRestParameters { [name: string]: string | number | boolean }
+
+/** A row rule both the runtime and the module apply after the rows are read. */
+const rowRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('inactiveFor'), column: z.string(), daysParameter: z.string(), daysColumn: z.string() }),
+  z.strictObject({ kind: z.literal('externalRecipients'), columns: z.array(z.string()), matchColumn: z.string() }),
+]);
+export type CatalogRowRule = z.infer<typeof rowRuleSchema>;
 
 /**
  * An Exchange cmdlet called over the Exchange Online admin REST API
@@ -59,61 +80,116 @@ export interface CatalogRestParameters { [name: string]: string | number | boole
  * (generator/report-definition.ts, ExchangeRestSource, says what each one means). The report's
  * own parameters are sent by name, except those `dateWindow` and `rows` consume.
  */
-export interface ExchangeRestCatalogSource {
-  kind: 'exchangeRest';
-  cmdlet: string;
-  parameters?: CatalogRestParameters;
+const exchangeRestSourceSchema = z.strictObject({
+  kind: z.literal('exchangeRest'),
+  cmdlet: z.string().min(1),
+  parameters: restParametersSchema.optional(),
   /** `$select`: the properties asked for (absent: all). */
-  select?: string[];
+  select: z.array(z.string()).optional(),
   /** Run `cmdlet` once per object of `forEach.cmdlet`, sending its `property` as parameter `parameter`. */
-  forEach?: { cmdlet: string; parameters?: CatalogRestParameters; select?: string[]; property: string; parameter: string };
+  forEach: z
+    .strictObject({ cmdlet: z.string().min(1), parameters: restParametersSchema.optional(), select: z.array(z.string()).optional(), property: z.string(), parameter: z.string() })
+    .optional(),
   /** Split the [start, end] report parameters into windows of at most `days` days, newest first. */
-  dateWindow?: { start: string; end: string; days: number };
+  dateWindow: z.strictObject({ start: z.string(), end: z.string(), days: z.number().int().positive() }).optional(),
   /** A call that returned `size` rows is followed by one whose `from` parameters are the last row's columns. */
-  continueWith?: { sizeParameter: string; size: number; from: { [parameter: string]: string } };
-  rows?: CatalogRowRule;
-}
-
-/** A row rule both the runtime and the module apply after the rows are read. */
-export type CatalogRowRule =
-  | { kind: 'inactiveFor'; column: string; daysParameter: string; daysColumn: string }
-  | { kind: 'externalRecipients'; columns: string[]; matchColumn: string };
+  continueWith: z.strictObject({ sizeParameter: z.string(), size: z.number().int().positive(), from: z.record(z.string(), z.string()) }).optional(),
+  rows: rowRuleSchema.optional(),
+});
+export type ExchangeRestCatalogSource = z.infer<typeof exchangeRestSourceSchema>;
 
 /** A source kind names its backend: exchange -> --backend exchange, graph -> --backend graph, exchangeRest -> --backend exo. */
-export type CatalogSource = ExchangeCatalogSource | GraphCatalogSource | ExchangeRestCatalogSource;
+const catalogSourceSchema = z.discriminatedUnion('kind', [exchangeSourceSchema, graphSourceSchema, exchangeRestSourceSchema]);
+export type CatalogSource = z.infer<typeof catalogSourceSchema>;
 
-export interface CatalogReport {
+const catalogReportSchema = z.strictObject({
   /** PascalCase report name, e.g. MailboxActivityReport; what `--report` takes. */
-  name: string;
+  name: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'expected a PascalCase report name'),
   /** The generated module function, e.g. Get-DapMailboxActivityReport. */
-  function: string;
+  function: z.string().min(1),
   /**
    * The generated standalone script, relative to module/, e.g. scripts/MailboxActivityReport.ps1,
    * for the report's first source; absent for a Graph report (it runs through the module function
    * or the runtime).
    */
-  script?: string;
-  summary: string;
+  script: z.string().optional(),
+  summary: z.string(),
   /** The definition file it came from, relative to the project root (or as given). */
-  definitionFile: string;
+  definitionFile: z.string(),
   /** Where the rows come from: at least one, at most one per kind; the first is the default backend. */
-  sources: CatalogSource[];
-  parameters: CatalogParameter[];
-  columns: CatalogColumn[];
+  sources: z.array(catalogSourceSchema).min(1),
+  parameters: z.array(catalogParameterSchema),
+  columns: z.array(catalogColumnSchema),
+});
+export type CatalogReport = z.infer<typeof catalogReportSchema>;
+
+/** The whole catalog; the types above are what it holds, the schema checks a file (readCatalog). */
+export const catalogSchema = z.strictObject({
+  module: z.literal('DapReporting'),
+  version: z.string(),
+  reports: z.array(catalogReportSchema).superRefine((reports, context) => {
+    const seen = new Set<string>();
+    for (const [index, report] of reports.entries()) {
+      if (seen.has(report.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `a second report named ${report.name}` });
+      seen.add(report.name);
+    }
+  }),
+});
+export type Catalog = z.infer<typeof catalogSchema>;
+
+/** Where the catalog is inside a folder dap-gen writes (module/, or --out <dir>). */
+export const catalogFileIn = (outDir: string) => join(outDir, 'DapReporting', 'DapReporting.catalog.json');
+
+export const catalogPath = catalogFileIn(moduleDir);
+
+/**
+ * The catalog file a user names: a file is itself; a folder dap-gen wrote holds it at
+ * <dir>/DapReporting/DapReporting.catalog.json (or <dir>/DapReporting.catalog.json when the
+ * DapReporting folder itself is named). Undefined when there is no such file or folder, or the
+ * folder holds no catalog; `expected` is where it was looked for first.
+ */
+export function catalogFileAt(target: string): { path?: string; folder: boolean; expected: string } {
+  const kind = (path: string) => {
+    try {
+      return statSync(path).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return undefined;
+    }
+  };
+  const found = kind(target);
+  if (found !== 'folder') return { ...(found === 'file' ? { path: target } : {}), folder: false, expected: target };
+  const candidates = [catalogFileIn(target), join(target, 'DapReporting.catalog.json')];
+  const path = candidates.find((candidate) => kind(candidate) === 'file');
+  return { ...(path ? { path } : {}), folder: true, expected: candidates[0]! };
 }
 
-export interface Catalog {
-  module: 'DapReporting';
-  version: string;
-  reports: CatalogReport[];
-}
-
-export const catalogPath = join(moduleDir, 'DapReporting', 'DapReporting.catalog.json');
-
-export function readCatalog(path: string = catalogPath): Catalog {
+/**
+ * Reads and checks a catalog file: the built-in one (module/, written by dap-gen; missing or broken
+ * it is a broken checkout, exit 3), or one the user names (--catalog, DAP_CATALOG; any problem is
+ * a usage error, exit 2). The message names the file and every problem found.
+ */
+export function readCatalog(path?: string): Catalog {
+  const file = path ?? catalogPath;
+  const fail = (code: string, problem: string, cause?: unknown) =>
+    path === undefined
+      ? new DapError(code, ExitCode.fatal, `cannot read the report catalog ${file}: ${problem}; run 'npx dap-gen'`, { cause })
+      : new DapError(code, ExitCode.usage, `the catalog ${file} ${problem}`, { cause });
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Catalog;
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new DapError('CATALOG_UNREADABLE', ExitCode.fatal, `cannot read the report catalog ${path}; run 'npx dap-gen'`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw fail('CATALOG_UNREADABLE', `cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (code ?? String(error))})`, error);
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw fail('CATALOG_MALFORMED', `is not JSON: ${(error as Error).message}`, error);
+  }
+  const parsed = catalogSchema.safeParse(value);
+  if (!parsed.success) {
+    throw fail('CATALOG_MALFORMED', `is not a DapReporting catalog (what dap-gen writes):\n  ${formatIssues(parsed.error.issues, 'the catalog').join('\n  ')}`);
+  }
+  return parsed.data;
 }

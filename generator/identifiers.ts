@@ -42,7 +42,7 @@ export const tenantIdPattern = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0
 export const graphFunctionPattern = /^get[A-Z][A-Za-z0-9]*$/;
 
 /** The periods a Graph usage report accepts, in the service's order. */
-export const graphPeriods = ['D7', 'D30', 'D90', 'D180'] as const;
+export { graphPeriods } from '../common/graph-periods.js';
 
 /** The parameter names a Graph definition may have; Period is required, Date optional. */
 export const graphParameterNames = { period: 'Period', date: 'Date' } as const;

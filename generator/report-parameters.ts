@@ -1,3 +1,4 @@
+import { defaultGraphPeriod, graphPeriods } from '../common/graph-periods.js';
 import type { ColumnDefinition, ExchangeRestSource, ParameterDefinition } from './report-definition.js';
 
 /**
@@ -37,8 +38,8 @@ export const tenantColumns = [
 /** The period of a Microsoft Graph usage report; every Graph definition has it, with exactly these values. */
 export const graphPeriod = {
   name: 'Period',
-  type: { oneOf: ['D7', 'D30', 'D90', 'D180'] },
-  default: 'D7',
+  type: { oneOf: graphPeriods },
+  default: defaultGraphPeriod,
   help: 'The number of days the report covers, counted back from the last day the service has data for: D7, D30, D90 or D180.',
 } as const satisfies ParameterDefinition;
 

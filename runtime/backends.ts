@@ -6,9 +6,9 @@ import { DapError, ExitCode } from '../common/dap-error.js';
 import { backendKinds, type BackendKind, type BackendPlan, type BackendStarter } from './run-backend.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 
-/** Every backend, by kind: the only place that names them. */
+/** Every backend, by kind: the only place that names them, and that hands the Exchange backend its own dependencies. */
 const starters: Record<BackendKind, (plan: BackendPlan, deps: RuntimeDeps) => BackendStarter> = {
-  exchange: exchangeBackend,
+  exchange: (plan, { exchange, ...deps }) => exchangeBackend(plan, deps, exchange),
   graph: graphBackend,
   exo: exoBackend,
 };

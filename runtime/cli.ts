@@ -4,22 +4,27 @@ import { DapError, ExitCode } from '../common/dap-error.js';
 import { errorsFileColumns, errorsFileSuffix } from '../common/errors-file-format.js';
 import { machineDapError } from '../common/machine-error.js';
 import { terminalText } from '../common/terminal-text.js';
+import { readUserCatalog } from './catalog-option.js';
 import { checkTenants } from './check/check-tenants.js';
+import { addSharedOptions, reportsOptionNames, runOptionNames, tenantsOptionNames } from './cli-options.js';
 import { formatCatalog } from './list-reports.js';
 import { listTenants } from './list-tenants.js';
-import { checkScenario, parseTenantFilter, planRun, type RunCliOptions } from './run-options.js';
-import { parseBackend } from './backends.js';
-import { certificateHelp, deviceCodeHelp, tokenFileHelp } from './auth/sign-in-options.js';
-import { planGraph, rejectGraphOptions } from './graph/graph-options.js';
-import { backendKinds } from './run-backend.js';
+import {
+  defaultCheckPage,
+  defaultOutput,
+  planRun,
+  planTenants,
+  stdoutRunName,
+  type PlanContext,
+  type RunCliOptions,
+} from './run-options.js';
 import { runReport } from './run-report.js';
+import { stdoutOutput } from './summary.js';
 import { showRun, type ShowOptions } from './page/show.js';
 import { packageVersion } from '../common/package-version.js';
 import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-const runExamples = `
+const runHelp = `
 Examples:
   # the main job: MailboxActivityReport over every tenant of the embedded simulator
   $ dap-report run --simulate
@@ -46,6 +51,23 @@ Examples:
 
   # finish a run that was interrupted (same command, plus --resume); --fresh instead discards it
   $ dap-report run --report MailboxUsageReport --user admin@contoso.onmicrosoft.com --out usage.csv --resume
+
+  # the CSV on stdout, for a pipe (progress and messages stay on stderr)
+  $ dap-report run --simulate --quiet --out - | head
+
+  # a report of your own: dap-gen writes its module and catalog to a folder, dap-report runs it from there
+  $ npx dap-gen --reports my-reports.ts --out ./my-module
+  $ dap-report run --simulate --catalog ./my-module --report MyReport
+
+--out - writes the merged CSV to stdout and nothing else there. The run's folder is then a temporary
+one, removed when the run ends (such a run cannot be resumed: --resume, --keep-spool and --json are
+refused); its other files go to the current folder: the errors file ./${stdoutRunName}.errors.csv (or
+--errors), the summary ./${stdoutRunName}.summary.json and the page ./${stdoutRunName}.html (see
+\`dap-report show -\`).
+
+--catalog (else the environment variable DAP_CATALOG) names a catalog of your own reports, the folder
+\`dap-gen --reports <file> --out <dir>\` wrote or its DapReporting.catalog.json; the Exchange backend then
+imports the DapReporting module beside that catalog, and --simulate serves its reports' cmdlets.
 
 Exit codes: 0 every tenant succeeded (no data counts as success), 1 some tenants failed (listed in the
 errors file), 2 usage or input error (nothing was run), 3 fatal (e.g. sign-in failed; no output),
@@ -91,43 +113,6 @@ class DapCommand extends Command {
     this.root.throwErrors = true;
     return this;
   }
-}
-
-/**
- * The options `run` and `check` share: the report, the tenants, the backend and how it signs in,
- * caps and retries (check runs with the run's own settings).
- */
-function addRunOptions(command: Command): Command {
-  return command
-    .option('--report <name>', 'the report to run (see `dap-report reports`); MailboxActivityReport under --simulate')
-    .option('--param <Name=Value>', 'a report parameter; repeat for several (dates as 2015-03-18 or 03/18/2015)', collect, [])
-    .option('--user <upn>', 'a partner account; repeat to spread tenants over several accounts', collect, [])
-    .option('--simulate [scenario.json]', 'run against the embedded simulator (its default scenario, or the given one)')
-    .option('--tenant <domain|id>', 'only this tenant (domain or TenantId); repeatable', collect, [])
-    .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
-    .option('--tenants-file <file>', 'only the tenants listed in this file, one domain or TenantId per line (# comments)')
-    .option('--json', 'print the run summary as JSON on stdout (an error as {"error": {code, exitCode, message}})')
-    .option('--quiet', 'no progress and no summary line')
-    .option('--pwsh <path>', 'the pwsh executable (else DAP_PWSH, .tools/pwsh/pwsh, pwsh on PATH)')
-    .option('--max-sessions <n>', 'sessions per account at once, 1 to 3 (default 3; Exchange only)')
-    .option('--retries <n>', 'further attempts for transient failures (throttling, timeouts, a crashed pwsh host; a session-limit answer uses none)', '4')
-    .option('--tenant-timeout <seconds>', 'stop a tenant attempt after this long (retried once after a timeout)', '300')
-    .addOption(new Option('--password-stdin', 'read the password(s) from stdin, one line per --user').conflicts('simulate'))
-    .option(`--backend <${backendKinds.join('|')}>`, 'exchange (pwsh remote sessions), graph (Microsoft Graph reports) or exo (Exchange cmdlets over the Exchange admin REST API); default: the report\'s first')
-    .option('--graph-url <base>', 'Microsoft Graph base (https; http only on loopback); default https://graph.microsoft.com')
-    .option('--login-url <base>', 'token service base (https; http only on loopback); default https://login.microsoftonline.com')
-    .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID); its secret only from DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin, or DAP_GRAPH_REFRESH_TOKEN")
-    .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
-    .option('--certificate <pem>', certificateHelp)
-    .option('--device-code', deviceCodeHelp)
-    .option('--token-file <path>', tokenFileHelp)
-    .option('--partner-tenant <id|domain>', "the partner's own tenant, for the discovery token (else DAP_GRAPH_TENANT_ID; needed with a client secret or certificate)")
-    .option('--discovery <relationships|contracts>', 'how Graph finds customers: active GDAP relationships (default) or partner contracts')
-    .option('--concurrency <n>', 'graph, exo: tenants at once, 1 to 32 (default 8)')
-    .option('--tenant-concurrency <n>', 'exo: requests at once within one tenant (its per-mailbox calls), 1 to 16 (default 4)')
-    .option('--exchange-url <base>', 'exo: the Exchange Online base (https; http only on loopback); default https://outlook.office365.com')
-    .option('--no-domain-lookup', "Graph relationships: keep the customer's display name as TenantDomain (no findTenantInformationByTenantId lookup of its default domain)")
-    .addOption(new Option('--catalog <file>').hideHelp());
 }
 
 export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
@@ -189,11 +174,19 @@ Examples:
 `,
     );
 
-  addRunOptions(
+  /** The catalog of --catalog or DAP_CATALOG (read and checked), and what planning reads besides the options. */
+  const contextOf = (options: { catalog?: string }): PlanContext => {
+    const catalog = readUserCatalog(options.catalog, deps);
+    return { cwd: deps.cwd, env: deps.env, validateScenario: (path) => deps.validateScenario(path), ...(catalog ? { catalog } : {}) };
+  };
+  /** The catalog a report is looked up in: the user's, else the built-in one. */
+  const catalogOf = (context: PlanContext) => context.catalog?.catalog ?? deps.readCatalog();
+
+  addSharedOptions(
     program
       .command('run')
       .description('run a report in every selected tenant (at most 3 sessions per account), merge the rows into one CSV')
-      .option('--out <csv>', 'the merged output file', './ReportOutput.csv')
+      .option('--out <csv|->', `the merged output file, or - for stdout (default ${defaultOutput})`)
       .option('--errors <file>', `the errors file, a CSV (${errorsFileColumns.join(',')}; one line per failed or empty tenant); default <out>${errorsFileSuffix}`)
       .option('--resume', 'finish an interrupted run of the same command: keep the tenants already done')
       .addOption(new Option('--fresh', 'discard an unfinished earlier run of the same --out and start again').conflicts('resume'))
@@ -201,15 +194,14 @@ Examples:
       .option('--excel-safe', "prefix ' to cells (header cells too) starting with = + - @, a tab or a CR, so spreadsheets do not evaluate them")
       .option('--keep-spool', "keep the run folder (<out>.dap-run) after a run in which every tenant succeeded; a run with failed tenants always keeps it, for --resume")
       .option('--no-page', 'do not write the run page <out>.html (totals, tenants, timeline; see `dap-report show`)'),
+    runOptionNames,
   )
-    .addHelpText('after', runExamples)
+    .addHelpText('after', runHelp)
     .action(async (options: RunCliOptions & { page?: boolean }) => {
       try {
-        const catalog = deps.readCatalog(options.catalog);
-        const { page, ...runOptions } = options;
-        const plan = planRun(runOptions, catalog, deps.cwd, deps.env);
-        if (plan.simulate?.scenario) deps.validateScenario(plan.simulate.scenario);
-        const result = await runReport(plan, deps, { argv: program.argv.slice(2), page: page !== false });
+        const context = contextOf(options);
+        const plan = planRun(options, catalogOf(context), context);
+        const result = await runReport(plan, deps, { argv: program.argv.slice(2) });
         deps.setExitCode(result.exitCode);
       } catch (error) {
         fail(error, options.json);
@@ -219,24 +211,25 @@ Examples:
   program
     .command('show')
     .description("where a run's page is (<out>.html) and its summary line; open it, or serve it on 127.0.0.1")
-    .argument('[out]', 'the run\'s --out (its CSV)', './ReportOutput.csv')
+    .argument('[out]', `the run's --out (its CSV; - for a run to stdout, whose page is ./${stdoutRunName}.html); default ${defaultOutput}`)
     .option('--open', 'open the page in the desktop browser (xdg-open)')
     .option('--serve [port]', 'serve the page on http://127.0.0.1:<port>/ until Ctrl-C (default: a free port)')
     .addHelpText('after', '\nExamples:\n  $ dap-report show ./ReportOutput.csv\n  $ dap-report show usage.csv --serve 8080\n')
-    .action(async (out: string, options: ShowOptions) => {
+    .action(async (out: string | undefined, options: ShowOptions) => {
       try {
-        await showRun(out, options, deps);
+        await showRun(out === stdoutOutput ? stdoutRunName : (out ?? defaultOutput), options, deps);
       } catch (error) {
         fail(error, false);
       }
     });
 
-  addRunOptions(
+  addSharedOptions(
     program
       .command('check')
       .description("check every selected tenant before a run, without running the report: sign-in, consent, GDAP relationship, the roles the report needs, concealed user names; and how long the run would take")
-      .option('--page <file>', 'the check\'s page (the run page format)', './dap-check.html')
+      .option('--page <file>', `the check's page (the run page format); default ${defaultCheckPage}`)
       .option('--no-page', 'write no page'),
+    runOptionNames,
   )
     .addHelpText(
       'after',
@@ -253,12 +246,11 @@ Examples:
     )
     .action(async (options: RunCliOptions & { page?: string | boolean }) => {
       try {
-        const catalog = deps.readCatalog(options.catalog);
+        const context = contextOf(options);
         const { page, ...runOptions } = options;
-        const pagePath = page === false ? null : resolve(deps.cwd, typeof page === 'string' ? page : './dap-check.html');
+        const pagePath = page === false ? null : resolve(deps.cwd, typeof page === 'string' ? page : defaultCheckPage);
         // the run's own plan (its --out is the page's place, checked to be writable)
-        const plan = planRun({ ...runOptions, ...(pagePath ? { out: pagePath } : {}) }, catalog, deps.cwd, deps.env);
-        if (plan.simulate?.scenario) deps.validateScenario(plan.simulate.scenario);
+        const plan = planRun({ ...runOptions, ...(pagePath ? { out: pagePath } : {}) }, catalogOf(context), context);
         const result = await checkTenants(plan, deps, { argv: program.argv.slice(2), pagePath });
         deps.setExitCode(result.exitCode);
       } catch (error) {
@@ -266,72 +258,30 @@ Examples:
       }
     });
 
-  program
-    .command('reports')
-    .description('list the reports of the catalog with their parameters and columns')
-    .option('--json', 'the catalog as JSON')
-    .addOption(new Option('--catalog <file>').hideHelp())
-    .addHelpText('after', '\nExample:\n  $ dap-report reports\n')
+  addSharedOptions(program.command('reports').description('list the reports of the catalog with their parameters and columns'), reportsOptionNames)
+    .addHelpText('after', '\nExamples:\n  $ dap-report reports\n  $ dap-report reports --catalog ./my-module --json\n')
     .action((options: { json?: boolean; catalog?: string }) => {
       try {
-        const catalog = deps.readCatalog(options.catalog);
+        const catalog = catalogOf(contextOf(options));
         deps.stdout.write(options.json ? `${JSON.stringify(catalog.reports, null, 2)}\n` : formatCatalog(catalog));
       } catch (error) {
         fail(error, options.json);
       }
     });
 
-  program
-    .command('tenants')
-    .description('list the customer tenants a run would cover (Exchange: signs in once per account with pwsh; Graph: the app lists its customers)')
-    .option('--user <upn>', 'a partner account; repeatable', collect, [])
-    .option('--simulate [scenario.json]', 'list the tenants of the embedded simulator')
-    .option('--tenant <domain|id>', 'only this tenant; repeatable', collect, [])
-    .option('--exclude <domain|id>', 'leave this tenant out; repeatable', collect, [])
-    .option('--tenants-file <file>', 'only the tenants listed in this file')
-    .option('--pwsh <path>', 'the pwsh executable')
-    .option('--password-stdin', 'read the password(s) from stdin, one line per --user')
-    .option(`--backend <${backendKinds.join('|')}>`, 'exchange (default), graph or exo (both list the partner app\'s customers)')
-    .option('--graph-url <base>', 'Microsoft Graph base; default https://graph.microsoft.com')
-    .option('--login-url <base>', 'token service base; default https://login.microsoftonline.com')
-    .option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID)")
-    .addOption(new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'))
-    .option('--certificate <pem>', certificateHelp)
-    .option('--device-code', deviceCodeHelp)
-    .option('--token-file <path>', tokenFileHelp)
-    .option('--partner-tenant <id|domain>', "the partner's own tenant (else DAP_GRAPH_TENANT_ID)")
-    .option('--discovery <relationships|contracts>', 'Graph: active GDAP relationships (default) or partner contracts')
-    .option('--no-domain-lookup', "Graph relationships: show the customer's display name as TenantDomain (no default domain lookup)")
-    .option('--json', 'as JSON')
+  addSharedOptions(
+    program
+      .command('tenants')
+      .description('list the customer tenants a run would cover (Exchange: signs in once per account with pwsh; graph, exo: the app lists its customers)'),
+    tenantsOptionNames,
+  )
     .addHelpText(
       'after',
       '\nExamples:\n  $ dap-report tenants --simulate\n  $ dap-report tenants --user admin@contoso.onmicrosoft.com --json\n  $ dap-report tenants --simulate --backend graph\n',
     )
     .action(async (options: RunCliOptions) => {
       try {
-        const filter = parseTenantFilter(options, deps.cwd);
-        const simulate = options.simulate !== undefined && options.simulate !== false;
-        const scenario = typeof options.simulate === 'string' ? checkScenario(options.simulate, deps.cwd) : undefined;
-        if (scenario) deps.validateScenario(scenario);
-        const backend = parseBackend(options.backend) ?? 'exchange';
-        if (backend !== 'exchange') {
-          if ((options.user ?? []).length > 0 || options.passwordStdin) {
-            throw new DapError('OPTION_CONFLICT', ExitCode.usage, `--user and --password-stdin apply only to --backend exchange; --backend ${backend} lists customers with the app`);
-          }
-        } else rejectGraphOptions(options, 'add --backend graph');
-        await listTenants(
-          {
-            backend,
-            users: options.user ?? [],
-            ...(simulate ? { simulate: scenario ? { scenario } : {} } : {}),
-            filter,
-            ...(options.pwsh ? { pwshFlag: options.pwsh } : {}),
-            ...(backend !== 'exchange' ? { graph: planGraph(options, deps.env, simulate) } : {}),
-            passwordStdin: options.passwordStdin === true,
-            json: options.json === true,
-          },
-          deps,
-        );
+        await listTenants(planTenants(options, contextOf(options)), deps);
       } catch (error) {
         fail(error, options.json);
       }

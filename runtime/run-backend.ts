@@ -1,9 +1,10 @@
 import type { FailureCategory } from '../common/failure-category.js';
-import type { RunningSimulator } from '../simulator/simulator-types.js';
 import type { GraphPlan } from './graph/graph-options.js';
 import type { ExoPlan } from './exo/exo-options.js';
 import type { DiscoveredTenant, TenantRunner } from './runner-types.js';
 import type { AccountLimit } from './scheduler.js';
+import type { CatalogLocation } from './catalog-option.js';
+import type { SimulatedWorld } from './simulated-world.js';
 
 /**
  * The ways a report runs: Exchange remote PowerShell through pwsh (the seeds' path), Microsoft Graph
@@ -34,6 +35,8 @@ export interface BackendPlan {
   exo?: ExoPlan;
   /** The run directory, where a backend may keep state across a resume; absent for `tenants`. */
   stateDir?: string;
+  /** A catalog given with --catalog or DAP_CATALOG: the Exchange backend runs the module beside it. */
+  catalog?: CatalogLocation;
 }
 
 /**
@@ -62,7 +65,7 @@ export interface RunBackend {
   redact?(text: string): string;
 }
 
-/** Prepared before anything starts (so its input errors come first), opened once the simulator (if any) runs. */
+/** Prepared before anything starts (so its input errors come first), opened once the simulated world (if any) runs. */
 export interface BackendStarter {
-  open(simulator: RunningSimulator | undefined): Promise<RunBackend>;
+  open(world: SimulatedWorld | undefined): Promise<RunBackend>;
 }

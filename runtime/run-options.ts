@@ -1,23 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Catalog, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { isDnsName } from '../common/dns-name.js';
 import { defaultErrorsFileFor } from '../common/errors-file-format.js';
-import type { RunFingerprint } from './manifest.js';
-import { findReport, parseReportParameters } from './report-parameters.js';
+import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { backendsOf, parseBackend } from './backends.js';
+import type { UserCatalog } from './catalog-option.js';
 import { planExo, rejectExoOptions, type ExoCliOptions, type ExoPlan } from './exo/exo-options.js';
 import { planGraph, rejectGraphOptions, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
+import type { RunFingerprint } from './manifest.js';
+import { pagePathFor } from './page/write-page.js';
+import { findReport, parseReportParameters } from './report-parameters.js';
+import { defaultRetryPolicy } from './retry-policy.js';
 import { backendTitles, type BackendKind, type BackendPlan } from './run-backend.js';
 import type { JobParameter, TenantJob } from './runner-types.js';
 import type { ScheduledTenant } from './scheduler.js';
-import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
+import type { SimulationOptions } from './simulated-world.js';
 import { Spool } from './spool.js';
+import { stdoutOutput } from './summary.js';
 import type { TenantFilter } from './tenant-selection.js';
-import { isDnsName } from '../common/dns-name.js';
 import { isGuid, normaliseTenantName } from './tenant-names.js';
 
-/** The `run` options as commander hands them over. */
+/** The options of run, check and tenants as commander hands them over (none has a commander default). */
 export interface RunCliOptions extends GraphCliOptions, ExoCliOptions {
   report?: string;
   param?: string[];
@@ -43,39 +50,64 @@ export interface RunCliOptions extends GraphCliOptions, ExoCliOptions {
   catalog?: string;
 }
 
-/** A checked run: everything that can be wrong with the input has been found before anything starts. */
-export interface RunPlan {
-  /** The backend: --backend, else the report's first source. */
+/**
+ * What run, check and tenants share, checked: the backend and how it signs in, the tenants, the
+ * simulated world. `dap-report tenants` runs on this alone.
+ */
+export interface TenantsPlan {
+  /** --backend, else the report's first source (tenants: exchange). */
   backend: BackendKind;
   /** The app's checked options when the backend signs in with the app (graph, exo). */
   graph?: GraphPlan;
   /** The checked Exchange REST options when backend is exo. */
   exo?: ExoPlan;
+  users: string[];
+  /** Present under --simulate: what the simulator is started with. */
+  simulate?: SimulationOptions;
+  filter: TenantFilter;
+  json: boolean;
+  pwshFlag?: string;
+  /** Exchange: sessions per account. */
+  maxSessions: number;
+  passwordStdin: boolean;
+  /** The catalog of --catalog or DAP_CATALOG (absent: the built-in one). */
+  catalog?: UserCatalog;
+}
+
+/** A checked run: everything that can be wrong with the input has been found before anything starts. */
+export interface RunPlan extends TenantsPlan {
   report: CatalogReport;
   parameters: JobParameter[];
+  /** The merged CSV; under --out - a file in the run folder, copied to stdout once complete. */
   out: string;
+  /** --out -: the merged CSV goes to stdout, the run folder is temporary and nothing can be resumed. */
+  stdout: boolean;
   errors: string;
   summaryPath: string;
-  users: string[];
-  /** Present under --simulate; scenario undefined means the default scenario. */
-  simulate?: { scenario?: string };
+  /** The run page, <out>.html; null with --no-page. */
+  pagePath: string | null;
   resume: boolean;
   /** --fresh: discard an unfinished earlier run of this output instead of refusing to start. */
   fresh: boolean;
-  filter: TenantFilter;
   fingerprint: RunFingerprint;
   spool: Spool;
   bom: boolean;
   excelSafe: boolean;
   /** Keep <out>.dap-run after a run that needs no --resume. */
   keepSpool: boolean;
-  json: boolean;
   quiet: boolean;
-  pwshFlag?: string;
-  maxSessions: number;
   retries: number;
   timeoutMs: number;
-  passwordStdin: boolean;
+}
+
+/** What planning reads besides the options. */
+export interface PlanContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Checks a scenario file against the simulator's schema (RuntimeDeps.validateScenario). */
+  validateScenario?(path: string): void;
+  /** The catalog of --catalog or DAP_CATALOG, read and checked; absent: the built-in one. */
+  catalog?: UserCatalog;
 }
 
 /** The report of `run --simulate [--backend <kind>]` without --report. */
@@ -84,8 +116,15 @@ export const defaultReportNames: Record<BackendKind, string> = {
   graph: 'MailboxUsageDetail',
   exo: 'MailboxStatisticsReport',
 };
-export const defaultOutput = 'ReportOutput.csv';
+/** The defaults of run and check; the help texts show these. */
+export const defaultOutput = './ReportOutput.csv';
+export const defaultCheckPage = './dap-check.html';
 export const defaultTenantTimeoutSeconds = 300;
+export const maxTenantTimeoutSeconds = 86_400;
+export const defaultRetries = defaultRetryPolicy.retries;
+export const maxRetries = 20;
+/** Under --out -, the run's own files are named after this, in the current folder: dap-report.errors.csv, .summary.json, .html. */
+export const stdoutRunName = 'dap-report';
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
 
@@ -167,13 +206,111 @@ export function checkScenario(raw: string, cwd: string): string {
   return path;
 }
 
+const isSimulated = (options: Pick<RunCliOptions, 'simulate'>) => options.simulate !== undefined && options.simulate !== false;
+
+/**
+ * The backend's own options, checked both ways: those of the app (graph, exo) on the Exchange
+ * backend, and those of partner accounts (exchange) on an app backend, are usage errors naming
+ * them; `why` says what chose the backend.
+ */
+function planBackendOptions(options: RunCliOptions, backend: BackendKind, why: string, env: NodeJS.ProcessEnv): Pick<TenantsPlan, 'graph' | 'exo'> {
+  if (backend !== 'exo') rejectExoOptions(options, why);
+  if (backend === 'exchange') {
+    rejectGraphOptions(options, why);
+    return {};
+  }
+  const exchangeOnly = [
+    ...((options.user ?? []).length > 0 ? ['--user'] : []),
+    ...(options.passwordStdin ? ['--password-stdin'] : []),
+    ...(options.maxSessions !== undefined ? ['--max-sessions'] : []),
+  ];
+  if (exchangeOnly.length > 0) {
+    throw usage(
+      'OPTION_CONFLICT',
+      `${exchangeOnly.join(', ')} ${exchangeOnly.length === 1 ? 'applies' : 'apply'} only to --backend exchange; --backend ${backend} signs in with the partner app (--client-id, DAP_GRAPH_CLIENT_SECRET) and runs --concurrency tenants at once`,
+    );
+  }
+  const graph = planGraph(options, env, isSimulated(options));
+  return backend === 'exo' ? { graph, exo: planExo(options) } : { graph };
+}
+
+/**
+ * The part of a plan run, check and tenants share: the backend's options (planBackendOptions),
+ * the partner accounts, the tenant filter, the simulated world. `command` names the command in
+ * messages; `why` says what chose the backend.
+ */
+function planTenantsFor(options: RunCliOptions, backend: BackendKind, context: PlanContext, command: string, why: string): TenantsPlan {
+  const simulate = isSimulated(options);
+  const backendOptions = planBackendOptions(options, backend, why, context.env);
+  const users = [...new Set((options.user ?? []).map((u) => u.trim()))];
+  for (const user of users) {
+    const at = user.lastIndexOf('@');
+    if (at <= 0 || !isDnsName(user.slice(at + 1).toLowerCase())) {
+      throw usage('BAD_USER', `--user '${user}' is not a user principal name: expected name@domain, e.g. admin@contoso.onmicrosoft.com`);
+    }
+  }
+  if (backend === 'exchange' && users.length === 0 && !simulate) {
+    throw usage('MISSING_USER', `${command} needs --user <upn>: the partner account to sign in with (several --user spread the tenants), or --simulate`);
+  }
+  const filter = parseTenantFilter(options, context.cwd);
+  const plan: TenantsPlan = {
+    backend,
+    ...backendOptions,
+    users,
+    filter,
+    json: options.json === true,
+    maxSessions: integerOption('--max-sessions', options.maxSessions, MAX_SESSIONS_PER_ACCOUNT, 1, MAX_SESSIONS_PER_ACCOUNT, 'BAD_MAX_SESSIONS'),
+    passwordStdin: options.passwordStdin === true,
+  };
+  if (options.pwsh) plan.pwshFlag = options.pwsh;
+  if (context.catalog) plan.catalog = context.catalog;
+  if (simulate) {
+    const scenario = typeof options.simulate === 'string' ? checkScenario(options.simulate, context.cwd) : undefined;
+    if (scenario) context.validateScenario?.(scenario);
+    plan.simulate = { ...(scenario ? { scenario } : {}), ...(context.catalog ? { catalogs: [context.catalog.catalog] } : {}) };
+  }
+  return plan;
+}
+
+/** `dap-report tenants`: the shared plan alone, on --backend (default exchange). */
+export function planTenants(options: RunCliOptions, context: PlanContext): TenantsPlan {
+  const backend = parseBackend(options.backend) ?? 'exchange';
+  return planTenantsFor(options, backend, context, 'tenants', `tenants uses --backend ${backend}${options.backend === undefined ? ' (the default; --backend graph or exo list the app\'s customers)' : ''}`);
+}
+
+/** Where the CSV and the run's own files go: beside --out, or (--out -) stdout, a temporary run folder and files named after stdoutRunName. */
+function planOutput(options: RunCliOptions, cwd: string, page: boolean): Pick<RunPlan, 'out' | 'stdout' | 'errors' | 'summaryPath' | 'pagePath' | 'spool'> {
+  const stdout = options.out === stdoutOutput;
+  if (stdout) {
+    const given = [...(options.resume ? ['--resume'] : []), ...(options.keepSpool ? ['--keep-spool'] : []), ...(options.json ? ['--json'] : [])];
+    if (given.length > 0) {
+      throw usage(
+        'OPTION_CONFLICT',
+        `--out - writes the CSV to stdout, so ${given.join(', ')} cannot be used with it: a run to stdout keeps no run folder to resume or keep, and stdout holds only the CSV; give --out <file> instead`,
+      );
+    }
+  }
+  const stem = resolve(cwd, stdout ? stdoutRunName : (options.out ?? defaultOutput));
+  const spool = stdout ? new Spool(join(tmpdir(), `dap-report-${process.pid}-${randomBytes(4).toString('hex')}`)) : Spool.forOutput(stem);
+  const out = stdout ? join(spool.dir, 'merged.csv') : stem;
+  const errors = resolve(cwd, options.errors ?? defaultErrorsFileFor(stem));
+  const summaryPath = `${stem}.summary.json`;
+  checkFolder(stdout ? '--out - (the run summary)' : '--out', stdout ? summaryPath : out);
+  checkFolder('--errors', errors);
+  if (errors === out || errors === summaryPath) {
+    throw usage('OPTION_CONFLICT', `--errors and --out both name ${errors} (the ${errors === out ? 'CSV' : "run's summary"}): expected two different files`);
+  }
+  return { out, stdout, errors, summaryPath, pagePath: page ? pagePathFor(stem) : null, spool };
+}
+
 /**
  * Checks every `run` option, reads what the options point to (catalog entry, tenants file,
  * scenario) and answers a plan, or the first problem as a usage error (exit 2). Starts nothing;
  * the saved run of the output is read once the run holds its lock (see saved-run.ts).
+ * `catalog` is the catalog the report is looked up in (context.catalog's, or the built-in one).
  */
-export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, env: NodeJS.ProcessEnv = {}): RunPlan {
-  const simulate = options.simulate !== undefined && options.simulate !== false;
+export function planRun(options: RunCliOptions & { page?: boolean }, catalog: Catalog, context: PlanContext): RunPlan {
+  const simulate = isSimulated(options);
   if (!options.report && !simulate) {
     throw usage('MISSING_REPORT', `run needs --report <Name>: expected one of ${catalog.reports.map((r) => r.name).join(', ')}`);
   }
@@ -188,94 +325,43 @@ export function planRun(options: RunCliOptions, catalog: Catalog, cwd: string, e
     );
   }
   const parameters = parseReportParameters(report, options.param ?? []);
-  let graph: GraphPlan | undefined;
-  if (backend === 'exchange') {
-    rejectGraphOptions(options, `${report.name} runs on --backend exchange`);
-  } else {
-    const exchangeOnly = [
-      ...((options.user ?? []).length > 0 ? ['--user'] : []),
-      ...(options.passwordStdin ? ['--password-stdin'] : []),
-      ...(options.maxSessions !== undefined ? ['--max-sessions'] : []),
-    ];
-    if (exchangeOnly.length > 0) {
-      throw usage(
-        'OPTION_CONFLICT',
-        `${exchangeOnly.join(', ')} ${exchangeOnly.length === 1 ? 'applies' : 'apply'} only to --backend exchange; --backend ${backend} signs in with the partner app (--client-id, DAP_GRAPH_CLIENT_SECRET) and runs --concurrency tenants at once`,
-      );
-    }
-    graph = planGraph(options, env, simulate);
-  }
-  const exo = backend === 'exo' ? planExo(options) : undefined;
-  if (backend !== 'exo') rejectExoOptions(options, `${report.name} runs on --backend ${backend}`);
+  const tenants = planTenantsFor(options, backend, context, 'run', `${report.name} runs on --backend ${backend}`);
+  const output = planOutput(options, context.cwd, options.page !== false);
 
-  const users = [...new Set((options.user ?? []).map((u) => u.trim()))];
-  for (const user of users) {
-    const at = user.lastIndexOf('@');
-    if (at <= 0 || !isDnsName(user.slice(at + 1).toLowerCase())) {
-      throw usage('BAD_USER', `--user '${user}' is not a user principal name: expected name@domain, e.g. admin@contoso.onmicrosoft.com`);
-    }
-  }
-  if (backend === 'exchange' && users.length === 0 && !simulate) {
-    throw usage('MISSING_USER', 'run needs --user <upn>: the partner account to sign in with (several --user spread the tenants)');
-  }
-
-  const filter = parseTenantFilter(options, cwd);
-
-  const out = resolve(cwd, options.out ?? defaultOutput);
-  const errors = resolve(cwd, options.errors ?? defaultErrorsFileFor(out));
-  checkFolder('--out', out);
-  checkFolder('--errors', errors);
-  if (errors === out) throw usage('OPTION_CONFLICT', `--errors and --out both name ${out}: expected two different files`);
-
-  const maxSessions = integerOption('--max-sessions', options.maxSessions, MAX_SESSIONS_PER_ACCOUNT, 1, MAX_SESSIONS_PER_ACCOUNT, 'BAD_MAX_SESSIONS');
-  const retries = integerOption('--retries', options.retries, 4, 0, 20, 'BAD_RETRIES');
+  const retries = integerOption('--retries', options.retries, defaultRetries, 0, maxRetries, 'BAD_RETRIES');
   let timeoutMs = defaultTenantTimeoutSeconds * 1000;
   if (options.tenantTimeout !== undefined) {
     const seconds = Number(options.tenantTimeout);
-    if (!/^\d+(\.\d+)?$/.test(options.tenantTimeout.trim()) || !(seconds > 0) || seconds > 86_400) {
-      throw usage('BAD_TIMEOUT', `--tenant-timeout expects seconds, more than 0 and at most 86400, received '${options.tenantTimeout}'`);
+    if (!/^\d+(\.\d+)?$/.test(options.tenantTimeout.trim()) || !(seconds > 0) || seconds > maxTenantTimeoutSeconds) {
+      throw usage('BAD_TIMEOUT', `--tenant-timeout expects seconds, more than 0 and at most ${maxTenantTimeoutSeconds}, received '${options.tenantTimeout}'`);
     }
     timeoutMs = Math.round(seconds * 1000);
   }
 
-  const plan: RunPlan = {
-    backend,
-    ...(graph ? { graph } : {}),
-    ...(exo ? { exo } : {}),
+  return {
+    ...tenants,
+    ...output,
     report,
     parameters,
-    out,
-    errors,
-    summaryPath: `${out}.summary.json`,
-    users,
     resume: options.resume === true,
     fresh: options.fresh === true,
-    filter,
     fingerprint: {
       report: report.name,
       parameters: parameters.map(({ name, value }) => ({ name, value })),
-      tenants: filter.include,
-      exclude: filter.exclude,
+      tenants: tenants.filter.include,
+      exclude: tenants.filter.exclude,
     },
-    spool: Spool.forOutput(out),
     bom: options.bom === true,
     excelSafe: options.excelSafe === true,
     keepSpool: options.keepSpool === true,
-    json: options.json === true,
     quiet: options.quiet === true,
-    maxSessions,
     retries,
     timeoutMs,
-    passwordStdin: options.passwordStdin === true,
   };
-  if (options.pwsh) plan.pwshFlag = options.pwsh;
-  if (simulate) plan.simulate = typeof options.simulate === 'string' ? { scenario: checkScenario(options.simulate, cwd) } : {};
-
-  return plan;
 }
 
-/** The part of a run's plan its backend reads (a run passes its run directory, where a backend may keep state for --resume). */
-export function backendPlanOf(plan: RunPlan, extra: { stateDir?: string } = {}): BackendPlan {
+/** The part of a plan its backend reads (a run passes its run directory, where a backend may keep state for --resume). */
+export function backendPlanOf(plan: TenantsPlan, extra: { stateDir?: string } = {}): BackendPlan {
   return {
     backend: plan.backend,
     users: plan.users,
@@ -285,6 +371,7 @@ export function backendPlanOf(plan: RunPlan, extra: { stateDir?: string } = {}):
     ...(plan.pwshFlag ? { pwshFlag: plan.pwshFlag } : {}),
     ...(plan.graph ? { graph: plan.graph } : {}),
     ...(plan.exo ? { exo: plan.exo } : {}),
+    ...(plan.catalog ? { catalog: plan.catalog } : {}),
   };
 }
 

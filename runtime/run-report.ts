@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { DapError, ExitCode } from '../common/dap-error.js';
-import type { RunningSimulator, SimulatorStats } from '../simulator/simulator-types.js';
 import { prepareBackend } from './backends.js';
 import type { RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
@@ -15,21 +15,20 @@ import { defaultRetryPolicy } from './retry-policy.js';
 import { backendPlanOf, jobOf, type RunPlan } from './run-options.js';
 import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';
+import type { SimulatedWorld } from './simulated-world.js';
 import { Scheduler, type AccountCounters, type SchedulerOutcome, type AccountLimit, type ScheduledTenant, type TenantResult } from './scheduler.js';
-import { summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
+import { stdoutOutput, summaryLine, totalsOf, type RunSummary, type TenantSummary } from './summary.js';
 import { RunLock } from './run-lock.js';
 import { checkSavedRun } from './saved-run.js';
 import { noTenantSelected, selectTenants } from './tenant-selection.js';
 import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
 import { redactCommand, secretsOf } from './page/command-line.js';
-import { pagePathFor, writeRunPage } from './page/write-page.js';
+import { writeRunPage } from './page/write-page.js';
 
 /** What a run knows of how it was started, beyond its plan. */
 export interface RunContext {
   /** The arguments after the program name, as given (they never hold secrets; the page redacts them anyway). */
   argv?: readonly string[];
-  /** Write the run page, <out>.html (false with --no-page). */
-  page?: boolean;
 }
 
 export interface RunResult {
@@ -105,19 +104,19 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
   // input problems of the backend (e.g. no pwsh) come before anything starts
   const starter = prepareBackend(backendPlanOf(plan, { stateDir: plan.spool.dir }), deps);
   // one run of an output at a time: the lock comes before anything in the run folder is read or changed
-  const lock = await RunLock.acquire(plan.spool.dir, { output: plan.out, now: startedAt });
-  let simulator: RunningSimulator | undefined;
-  let simulatorStats: SimulatorStats | undefined;
+  const lock = await RunLock.acquire(plan.spool.dir, { output: plan.stdout ? stdoutOutput : plan.out, now: startedAt });
+  let simulator: SimulatedWorld | undefined;
+  let simulatorStats: unknown;
   let backend: RunBackend | undefined;
   const stopSimulator = async () => {
-    if (simulator && !simulatorStats) simulatorStats = await simulator.stop();
+    if (simulator && simulatorStats === undefined) simulatorStats = await simulator.stop();
   };
   try {
     const resumeManifest = checkSavedRun(plan);
     // what a run killed while writing its files (the merge above all) left beside them
     for (const path of [plan.out, plan.errors, plan.summaryPath, plan.spool.manifestPath]) await removeTempFilesOf(path);
     if (plan.simulate) {
-      simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
+      simulator = await deps.startSimulator(plan.simulate);
       say(`dap-report: simulator at ${simulator.url}`);
     }
     backend = await starter.open(simulator);
@@ -303,15 +302,16 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
       await writeErrorsFile(plan.errors, tenants);
       manifest.mergedAt = deps.now().toISOString();
       await writer.save();
-      output = plan.out;
       errorsFile = plan.errors;
+      output = plan.stdout ? stdoutOutput : plan.out;
+      if (plan.stdout) await copyToStdout(plan.out, deps.stdout);
     }
     // the host's last stopped attempts close their sessions before the simulator goes
     await closing;
     await stopSimulator();
     const exitCode = unfinished ? ExitCode.interrupted : failed ? ExitCode.partial : ExitCode.ok;
-    // nothing left to --resume: the run folder goes, unless asked to stay
-    const removeSpool = exitCode === ExitCode.ok && !plan.keepSpool;
+    // nothing left to --resume: the run folder goes, unless asked to stay (a run to stdout cannot be resumed: its folder always goes)
+    const removeSpool = plan.stdout || (exitCode === ExitCode.ok && !plan.keepSpool);
     const endedAt = deps.now();
     const summary: RunSummary = {
       report: plan.report.name,
@@ -335,12 +335,13 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     };
     if (context.argv) summary.command = redactCommand(context.argv, secretsOf(deps.env, plan.users), backend.redact?.bind(backend));
     if (columns) summary.columns = columns;
-    if (simulatorStats) summary.simulator = simulatorStats;
+    if (simulatorStats !== undefined) summary.simulator = simulatorStats;
     await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
-    if (context.page !== false) {
+    if (plan.pagePath) {
+      const pagePath = plan.pagePath;
       // the page is a view of the summary: failing to write it loses nothing and changes no exit code
-      await writeRunPage(pagePathFor(plan.out), summary).catch((error: unknown) =>
-        deps.stderr.write(terminalText(`dap-report: the run page ${pagePathFor(plan.out)} could not be written: ${(error as Error).message}\n`)),
+      await writeRunPage(pagePath, summary).catch((error: unknown) =>
+        deps.stderr.write(terminalText(`dap-report: the run page ${pagePath} could not be written: ${(error as Error).message}\n`)),
       );
     }
     if (plan.json) deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -350,16 +351,31 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     }
     say(summaryLine(summary));
     if (unfinished) {
-      deps.stderr.write(
-        terminalText(`dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.\n`),
-      );
+      const next = plan.stdout
+        ? 'Nothing was written to stdout, and a run to stdout cannot be resumed: run the same command again.'
+        : `The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.`;
+      deps.stderr.write(terminalText(`dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. ${next}\n`));
     }
     return { exitCode, summary };
   } catch (error) {
-    throw asMachineStop(error, plan.spool.dir, plan.spool.exists());
+    throw asMachineStop(error, plan.spool.dir, !plan.stdout && plan.spool.exists());
   } finally {
     await backend?.close().catch(() => undefined);
     await stopSimulator().catch(() => undefined);
     await lock.release().catch(() => undefined);
+    // a run to stdout keeps nothing to resume, whatever happened
+    if (plan.stdout) await fs.rm(plan.spool.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Copies the merged file to stdout (--out -) once it is complete, so stdout gets the whole CSV or
+ * nothing of it. A reader that stops early (`| head`) is not an error of the run.
+ */
+async function copyToStdout(path: string, stdout: NodeJS.WritableStream): Promise<void> {
+  try {
+    await pipeline(createReadStream(path), stdout, { end: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
   }
 }

@@ -1,9 +1,9 @@
 import { readCatalog as readCatalogFile, type Catalog } from '../common/catalog.js';
-import { resolvePwsh, type ResolvedPwsh } from '../common/pwsh-path.js';
 import type { FetchLike } from './auth/token-client.js';
+import { defaultExchangeDeps, type ExchangeDeps } from './pwsh-host/exchange-deps.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { openExchangeHost, type ExchangeHost, type ExchangeHostSpec } from './pwsh-host/exchange-host.js';
-import { startEmbeddedSimulator, validateScenarioFile, type SimulatorStarter } from './simulate.js';
+import { startEmbeddedSimulator, validateScenarioFile } from './simulate.js';
+import type { SimulatorStarter } from './simulated-world.js';
 
 export interface SignalSource {
   on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
@@ -19,15 +19,14 @@ export interface RuntimeDeps {
   stdin: NodeJS.ReadStream;
   signals: SignalSource;
   setExitCode(code: number): void;
+  /** Reads and checks a catalog file (the built-in one when no path is given). */
   readCatalog(path?: string): Catalog;
-  resolvePwsh(flag: string | undefined): ResolvedPwsh;
   startSimulator: SimulatorStarter;
   /** Checks a scenario file before anything starts (usage error when invalid). */
   validateScenario(path: string): void;
-  /** The Exchange backend's pwsh host (discovery and tenant attempts); tests replace it. */
-  openExchangeHost(spec: ExchangeHostSpec): ExchangeHost;
-  promptPassword?(userName: string): Promise<string>;
-  /** The HTTP client of the Graph backend (global fetch when absent). */
+  /** The Exchange backend's own (pwsh, its host); no other backend sees them. */
+  exchange: ExchangeDeps;
+  /** The HTTP client of the Graph and Exchange REST backends (global fetch when absent). */
   fetch?: FetchLike;
   retryPolicy?: Partial<RetryPolicy>;
   /** Scheduler sleep between retries (tests make it instant). */
@@ -37,6 +36,9 @@ export interface RuntimeDeps {
   progressIntervalMs?: number;
   now(): Date;
 }
+
+/** What every backend gets: the runtime's dependencies without those of one backend. */
+export type BackendDeps = Omit<RuntimeDeps, 'exchange'>;
 
 export function defaultDeps(): RuntimeDeps {
   return {
@@ -50,10 +52,9 @@ export function defaultDeps(): RuntimeDeps {
       process.exitCode = code;
     },
     readCatalog: (path) => readCatalogFile(path),
-    resolvePwsh: (flag) => resolvePwsh({ flag }),
     startSimulator: startEmbeddedSimulator,
     validateScenario: validateScenarioFile,
-    openExchangeHost,
+    exchange: defaultExchangeDeps(),
     graceMs: 30_000,
     now: () => new Date(),
   };

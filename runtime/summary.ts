@@ -24,6 +24,7 @@ export interface RunSummary {
   /** exchange or graph. */
   backend?: string;
   parameters: Array<Pick<JobParameter, 'name' | 'value'>>;
+  /** The merged CSV's path, '-' when it went to stdout (--out -), null when none was written. */
   output: string | null;
   errorsFile: string | null;
   /** The run folder, or null when the finished run removed it (see --keep-spool). */
@@ -68,6 +69,9 @@ export interface RunSummary {
   tenants: TenantSummary[];
 }
 
+/** `--out -`, and RunSummary.output of such a run: the CSV goes to stdout. */
+export const stdoutOutput = '-';
+
 export function totalsOf(tenants: readonly TenantSummary[], reused: number): RunSummary['totals'] {
   const totals: RunSummary['totals'] = { tenants: tenants.length, succeeded: 0, noData: 0, failed: 0, pending: 0, rows: 0, reused, byCategory: {}, warnings: {} };
   for (const t of tenants) {
@@ -92,7 +96,7 @@ export function summaryLine(summary: RunSummary): string {
   const warned = Object.entries(t.warnings ?? {});
   if (warned.length) parts.push(`warnings: ${warned.map(([code, n]) => `${code} ${n}`).join(', ')}`);
   parts.push(`${t.rows} rows`);
-  const where = summary.output ? ` -> ${summary.output}` : '';
+  const where = summary.output ? ` -> ${summary.output === stdoutOutput ? 'stdout' : summary.output}` : '';
   const errors = summary.errorsFile ? ` (errors: ${summary.errorsFile})` : '';
   return `${parts.join(', ')}${where}${errors} in ${(summary.durationMs / 1000).toFixed(1)} s`;
 }

@@ -10,7 +10,7 @@ import { startSimulator } from './start-simulator.js';
 import type { Catalog } from '../common/catalog.js';
 import { catalogCmdletSpecs, loadCatalogFile } from './declared-cmdlets.js';
 
-/** `--catalog <file>`, repeatable. */
+/** `--catalog <file.json|dir>` (the folder dap-gen writes), repeatable. */
 function collect(file: string, previous: string[] = []): string[] {
   return [...previous, file];
 }
@@ -92,7 +92,7 @@ export function createProgram(): Command {
     .option('--config <scenario.json>', 'scenario file (default: simulator/scenarios/default.json)')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
     .option('--stats <file.json>', 'write the counters here when stopped')
-    .option('--catalog <file.json>', catalogHelp, collect)
+    .option('--catalog <file.json|dir>', catalogHelp, collect)
     .action(async (options: { config?: string; port: number; stats?: string; catalog?: string[] }, command: Command) => {
       try {
         const catalogs = loadCatalogs(options.catalog);
@@ -116,7 +116,7 @@ export function createProgram(): Command {
     .description('start the simulator, run a command with the stand-ins on PSModulePath, stop, exit with its code')
     .option('--config <scenario.json>', 'scenario file (default: simulator/scenarios/default.json)')
     .option('--stats <file.json>', 'write the counters (SimulatorStats JSON) here')
-    .option('--catalog <file.json>', catalogHelp, collect)
+    .option('--catalog <file.json|dir>', catalogHelp, collect)
     .argument('<command...>', "the command and its arguments, after '--'")
     .passThroughOptions()
     .action(async (commandLine: string[], options: { config?: string; stats?: string; catalog?: string[] }, command: Command) => {

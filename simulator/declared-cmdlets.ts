@@ -5,8 +5,7 @@
  * (declared-rows.ts). Built from the catalog JSON dap-gen writes (common/catalog.ts); a built-in
  * cmdlet keeps its own data and is never redefined by a catalog.
  */
-import { z } from 'zod';
-import type { Catalog, CatalogParameterType } from '../common/catalog.js';
+import { type Catalog, catalogFileAt, type CatalogParameterType, type CatalogRestParameters, catalogSchema } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { formatIssues } from '../common/zod-issues.js';
 import { exoCmdletNames } from './exo-cmdlets.js';
@@ -52,59 +51,26 @@ export interface DeclaredCmdletSpec {
   reports: string[];
 }
 
-const parameterType = z.enum(['string', 'integer', 'number', 'boolean', 'datetime']);
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-/** Fixed parameters: by name, or (a form a catalog may carry for `input`) a list of {name, value}. */
-const fixedParameters = z.union([z.record(z.string(), scalar), z.array(z.looseObject({ name: z.string(), value: scalar }))]);
-const sourceSchema = z.discriminatedUnion('kind', [
-  z.looseObject({
-    kind: z.literal('exchange'),
-    cmdlet: z.string(),
-    input: z.looseObject({ cmdlet: z.string(), parameters: fixedParameters.optional() }).optional(),
-  }),
-  z.looseObject({ kind: z.literal('graph') }),
-  z.looseObject({
-    kind: z.literal('exchangeRest'),
-    cmdlet: z.string(),
-    parameters: fixedParameters.optional(),
-    select: z.array(z.string()).optional(),
-    forEach: z
-      .looseObject({ cmdlet: z.string(), parameters: fixedParameters.optional(), select: z.array(z.string()).optional(), property: z.string(), parameter: z.string() })
-      .optional(),
-    continueWith: z.looseObject({ sizeParameter: z.string(), from: z.record(z.string(), z.string()) }).optional(),
-    rows: z.looseObject({ daysColumn: z.string().optional(), matchColumn: z.string().optional() }).optional(),
-  }),
-]);
-/** What the simulator reads of a catalog (other fields pass unchecked). */
-const catalogSchema = z.looseObject({
-  reports: z.array(
-    z.looseObject({
-      name: z.string(),
-      sources: z.array(sourceSchema).min(1),
-      parameters: z.array(z.looseObject({ name: z.string(), type: parameterType, array: z.boolean() })),
-      columns: z.array(z.looseObject({ name: z.string(), type: parameterType, bytesOf: z.string().optional() })),
-    }),
-  ),
-});
-type CheckedCatalog = z.infer<typeof catalogSchema>;
-type CheckedReport = CheckedCatalog['reports'][number];
-type Fixed = z.infer<typeof fixedParameters>;
-
+type CatalogReport = Catalog['reports'][number];
 function invalid(message: string, cause?: unknown): DapError {
   return new DapError('CATALOG_INVALID', ExitCode.usage, message, { cause });
 }
 
-function check(input: unknown, source: string): CheckedCatalog {
+function check(input: unknown, source: string): Catalog {
   const result = catalogSchema.safeParse(input);
   if (result.success) return result.data;
   throw invalid(`${source} is not a report catalog (the JSON dap-gen writes):\n  ${formatIssues(result.error.issues, '(catalog)').join('\n  ')}`, result.error);
 }
 
-/** Reads a catalog JSON file for `dap-sim --catalog`: a missing, unreadable or malformed file is CATALOG_INVALID (exit 2). */
+/**
+ * Reads a catalog for `dap-sim --catalog`: the .catalog.json file, or the folder dap-gen wrote; a
+ * missing, unreadable or malformed one is CATALOG_INVALID (exit 2).
+ */
 export function loadCatalogFile(path: string): Catalog {
-  const parsed = readJsonFile(path, 'catalog', 'CATALOG_INVALID');
-  check(parsed, `catalog file ${path}`);
-  return parsed as Catalog;
+  const found = catalogFileAt(path);
+  if (found.folder && !found.path) throw invalid(`the folder ${path} holds no catalog: expected ${found.expected} (what dap-gen --reports <file> --out <dir> writes)`);
+  const file = found.path ?? path;
+  return check(readJsonFile(file, 'catalog', 'CATALOG_INVALID'), `catalog file ${file}`);
 }
 
 const builtIn = new Set([...cmdletSpecs.map((spec) => spec.name), ...exoCmdletNames].map((name) => name.toLowerCase()));
@@ -126,9 +92,8 @@ const parentColumns: readonly DeclaredColumn[] = [
   { name: 'DisplayName', type: 'string' },
 ];
 
-function fixedList(fixed: Fixed | undefined): DeclaredParameter[] {
-  const entries = fixed === undefined ? [] : Array.isArray(fixed) ? fixed.map((p) => [p.name, p.value] as const) : Object.entries(fixed);
-  return entries.map(([name, value]) => ({
+function fixedList(fixed: CatalogRestParameters | undefined): DeclaredParameter[] {
+  return Object.entries(fixed ?? {}).map(([name, value]) => ({
     name,
     type: typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : 'string',
     array: false,
@@ -182,7 +147,7 @@ export function catalogCmdletSpecs(catalogs: readonly Catalog[]): DeclaredCmdlet
     }
   };
 
-  const declareReport = (report: CheckedReport, where: string) => {
+  const declareReport = (report: CatalogReport, where: string) => {
     const bytesSources = new Set(report.columns.flatMap((c) => (c.bytesOf ? [c.bytesOf.toLowerCase()] : [])));
     const served = report.columns
       .filter((c) => !c.bytesOf)
@@ -195,7 +160,8 @@ export function catalogCmdletSpecs(catalogs: readonly Catalog[]): DeclaredCmdlet
       }
       if (source.kind === 'exchangeRest') {
         // the columns a row rule writes are the runtime's, not the service's
-        const derived = new Set([source.rows?.daysColumn, source.rows?.matchColumn].flatMap((c) => (c ? [c.toLowerCase()] : [])));
+        const rule = source.rows;
+        const derived = new Set(rule ? [(rule.kind === 'inactiveFor' ? rule.daysColumn : rule.matchColumn).toLowerCase()] : []);
         const columns = [...served.filter((c) => !derived.has(c.name.toLowerCase())), ...(source.select ?? []).map(text)];
         const continued = source.continueWith
           ? [{ name: source.continueWith.sizeParameter, type: 'integer', array: false } as const, ...Object.keys(source.continueWith.from).map((name): DeclaredParameter => ({ name, type: 'string', array: false }))]

@@ -3,8 +3,7 @@
 export const graphProducts = ['Exchange', 'OneDrive', 'SharePoint', 'Skype For Business', 'Yammer', 'Teams'] as const;
 export type GraphProduct = (typeof graphProducts)[number];
 
-export const graphPeriods = ['D7', 'D30', 'D90', 'D180'] as const;
-export type GraphPeriod = (typeof graphPeriods)[number];
+export { graphPeriods, type GraphPeriod } from '../common/graph-periods.js';
 
 export interface GraphReportSpec {
   name: string;

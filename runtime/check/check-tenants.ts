@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { terminalText } from '../../common/terminal-text.js';
-import type { RunningSimulator } from '../../simulator/simulator-types.js';
 import { prepareBackend } from '../backends.js';
 import { redactCommand, secretsOf } from '../page/command-line.js';
 import { writeRunPage } from '../page/write-page.js';
@@ -11,6 +10,7 @@ import { defaultRetryPolicy } from '../retry-policy.js';
 import type { RunBackend } from '../run-backend.js';
 import { backendPlanOf, jobOf, type RunPlan } from '../run-options.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
+import type { SimulatedWorld } from '../simulated-world.js';
 import { Scheduler, type AccountCounters, type TenantResult } from '../scheduler.js';
 import { totalsOf, type RunSummary, type TenantSummary } from '../summary.js';
 import { compareTenants } from '../manifest.js';
@@ -66,10 +66,10 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
     if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
   };
   const starter = prepareBackend(backendPlanOf(plan), deps);
-  let simulator: RunningSimulator | undefined;
+  let simulator: SimulatedWorld | undefined;
   let backend: RunBackend | undefined;
   try {
-    if (plan.simulate) simulator = await deps.startSimulator(plan.simulate.scenario ? { scenario: plan.simulate.scenario } : {});
+    if (plan.simulate) simulator = await deps.startSimulator(plan.simulate);
     backend = await starter.open(simulator);
     let discovered: Awaited<ReturnType<RunBackend['discover']>>;
     try {
@@ -158,7 +158,7 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
       note,
     };
     if (context.argv) summary.command = redactCommand(context.argv, secretsOf(deps.env, plan.users), backend.redact?.bind(backend));
-    if (closedSimulator) summary.simulator = closedSimulator;
+    if (closedSimulator !== undefined) summary.simulator = closedSimulator;
 
     if (plan.json) deps.stdout.write(`${JSON.stringify({ exitCode, estimate, tenants }, null, 2)}\n`);
     else {

@@ -1,46 +1,58 @@
-import type { RunningSimulator } from '../../simulator/simulator-types.js';
+import { existsSync } from 'node:fs';
+import { DapError, ExitCode } from '../../common/dap-error.js';
 import { collectPasswords, promptPassword } from '../credentials.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
+import type { BackendDeps } from '../runtime-deps.js';
 import { readAll } from '../read-all.js';
 import type { Account } from '../runner-types.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { SimulatedWorld } from '../simulated-world.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
 import { isDnsName } from '../../common/dns-name.js';
 import { Redactor } from '../graph/redact.js';
+import type { ExchangeDeps } from '../pwsh-host/exchange-deps.js';
 
 /** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */
-async function accountsFor(plan: BackendPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<Account[]> {
-  const users = plan.users.length > 0 ? plan.users : simulator ? [simulator.userName] : [];
+async function accountsFor(plan: BackendPlan, deps: BackendDeps, own: ExchangeDeps, world: SimulatedWorld | undefined): Promise<Account[]> {
+  const users = plan.users.length > 0 ? plan.users : world ? [world.exchange.userName] : [];
   const stdinIsTTY = (deps.stdin as { isTTY?: boolean }).isTTY === true;
-  const prompt = deps.promptPassword ?? (stdinIsTTY ? (user: string) => promptPassword(user, deps.stdin, deps.stderr) : undefined);
+  const prompt = own.promptPassword ?? (stdinIsTTY ? (user: string) => promptPassword(user, deps.stdin, deps.stderr) : undefined);
   return collectPasswords({
     users,
     env: deps.env,
     ...(plan.passwordStdin ? { readStdin: () => readAll(deps.stdin) } : {}),
     ...(prompt ? { prompt } : {}),
-    ...(simulator ? { simulator: { userName: simulator.userName, password: simulator.env.DAP_PASSWORD } } : {}),
+    ...(world ? { simulator: { userName: world.exchange.userName, password: world.exchange.password } } : {}),
   });
 }
 
 /**
  * Exchange Online through pwsh: pwsh is located at once (a missing pwsh is an error before the
- * simulator starts); on open, one password per account and one pwsh host for the whole run
- * (discovery, then every tenant attempt in its runspace pool), at most
- * 3 sessions per account.
+ * simulator starts), and so is the module of a --catalog; on open, one password per account and
+ * one pwsh host for the whole run (discovery, then every tenant attempt in its runspace pool), at
+ * most 3 sessions per account.
  */
-export function exchangeBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter {
-  const pwsh = deps.resolvePwsh(plan.pwshFlag);
+export function exchangeBackend(plan: BackendPlan, deps: BackendDeps, own: ExchangeDeps): BackendStarter {
+  const pwsh = own.resolvePwsh(plan.pwshFlag);
+  const catalog = plan.catalog;
+  if (catalog && !existsSync(catalog.moduleManifest)) {
+    throw new DapError(
+      'MODULE_NOT_FOUND',
+      ExitCode.usage,
+      `${catalog.given}: the Exchange backend runs the DapReporting module that dap-gen writes beside the catalog, and there is none: expected ${catalog.moduleManifest}`,
+    );
+  }
   return {
-    async open(simulator) {
-      const accounts = await accountsFor(plan, deps, simulator);
+    async open(world) {
+      const accounts = await accountsFor(plan, deps, own, world);
       const sessionsPerAccount = Math.min(plan.maxSessions, MAX_SESSIONS_PER_ACCOUNT);
       const lanes = accounts.map((a) => ({ userName: a.userName, maxSessions: sessionsPerAccount }));
-      const host = deps.openExchangeHost({
+      const host = own.openExchangeHost({
         pwshPath: pwsh.path,
         env: deps.env,
-        ...(simulator ? { simulator: { env: simulator.env, standInModules: simulator.standInModules } } : {}),
+        ...(world ? { simulator: { env: world.exchange.env, standInModules: world.exchange.standInModules } } : {}),
         accounts,
         sessionsPerAccount,
+        ...(catalog ? { moduleManifest: catalog.moduleManifest } : {}),
       });
       // the passwords, wherever they came from (a prompt, stdin): kept out of what the run shows of itself
       const passwords = new Redactor();

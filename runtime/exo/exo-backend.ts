@@ -1,10 +1,9 @@
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { MAX_CONCURRENCY } from '../graph/graph-limits.js';
-import { checkBaseUrl } from '../graph/graph-urls.js';
 import { graphTenantProblem } from '../partner-app/discovery.js';
 import { openPartnerApp } from '../partner-app/partner-app.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { BackendDeps } from '../runtime-deps.js';
 import { EXO_SCOPE } from './exo-limits.js';
 import { ExoProbe } from './exo-probe.js';
 import { ExoTenantRunner } from './exo-runner.js';
@@ -15,22 +14,14 @@ import { ExoTenantRunner } from './exo-runner.js';
  * tenant for https://outlook.office365.com/.default, InvokeCommand with paging; one lane (the app)
  * running --concurrency tenants at once, each with --tenant-concurrency requests at once.
  */
-export function exoBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter {
+export function exoBackend(plan: BackendPlan, deps: BackendDeps): BackendStarter {
   const graph = plan.graph;
   const exo = plan.exo;
   if (!graph || !exo) throw new DapError('INTERNAL', ExitCode.fatal, 'the exo backend was planned without its options');
   return {
-    async open(simulator) {
-      const app = await openPartnerApp(plan, deps, simulator);
-      let exchangeBase = exo.exchangeUrl;
-      if (simulator) {
-        const url = simulator.env.DAP_EXO_URL;
-        const checked = url ? checkBaseUrl(url) : undefined;
-        if (!checked || 'problem' in checked) {
-          throw new DapError('SIMULATOR_WITHOUT_EXO', ExitCode.fatal, `the simulator at ${simulator.url} does not serve the Exchange admin API (DAP_EXO_URL ${url ? `is not usable: ${(checked as { problem: string }).problem}` : 'is not set'})`);
-        }
-        exchangeBase = checked.base;
-      }
+    async open(world) {
+      const app = await openPartnerApp(plan, deps, world);
+      const exchangeBase = world ? world.app.exchangeUrl : exo.exchangeUrl;
       const clientId = app.endpoints.credential.clientId;
       const backend: RunBackend = {
         kind: 'exo',

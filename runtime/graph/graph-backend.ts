@@ -3,7 +3,7 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import { graphTenantProblem } from '../partner-app/discovery.js';
 import { openPartnerApp } from '../partner-app/partner-app.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { BackendDeps } from '../runtime-deps.js';
 import { GRAPH_SCOPE } from '../auth/scopes.js';
 import { MAX_CONCURRENCY } from './graph-limits.js';
 import { GraphProbe } from './graph-probe.js';
@@ -19,12 +19,12 @@ export const requestLogName = 'graph-requests.json';
  * through GDAP relationships or contracts with a partner token; a token per customer tenant; the
  * report limit kept client-side (persisted in the run directory for --resume).
  */
-export function graphBackend(plan: BackendPlan, deps: RuntimeDeps): BackendStarter {
+export function graphBackend(plan: BackendPlan, deps: BackendDeps): BackendStarter {
   const graph = plan.graph;
   if (!graph) throw new DapError('INTERNAL', ExitCode.fatal, 'the graph backend was planned without its options');
   return {
-    async open(simulator) {
-      const app = await openPartnerApp(plan, deps, simulator);
+    async open(world) {
+      const app = await openPartnerApp(plan, deps, world);
       const now = () => deps.now().getTime();
       let log: RequestLogFile | undefined;
       const backend: RunBackend = {

@@ -32,8 +32,6 @@ export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
 /** The partner tenant for discovery tokens when none is given (refresh tokens only). */
 export const DEFAULT_PARTNER_TENANT = 'organizations';
 
-export const DEFAULT_PERIOD = 'D7';
-
 /** Characters of a service's error body kept in a message. */
 export const MAX_ERROR_TEXT = 300;
 

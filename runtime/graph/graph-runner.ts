@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { defaultGraphPeriod } from '../../common/graph-periods.js';
 import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from '../runner-types.js';
 import { callFailureOutcome, GraphCallError, errorText } from './graph-error.js';
-import { DEFAULT_PERIOD, MAX_INLINE_LIMIT_WAIT_MS, MAX_REPORT_REREQUESTS } from './graph-limits.js';
+import { MAX_INLINE_LIMIT_WAIT_MS, MAX_REPORT_REREQUESTS } from './graph-limits.js';
 import { isSafeDownloadUrl, reportUrl } from './graph-urls.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { Redactor } from './redact.js';
@@ -29,7 +30,7 @@ export function reportWindow(job: Pick<TenantJob, 'report' | 'parameters'>): { p
   const period = job.parameters.find((p) => p.name.toLowerCase() === 'period');
   if (period && typeof period.value === 'string') return { period: period.value };
   const fallback = job.report.parameters.find((p) => p.name.toLowerCase() === 'period')?.default;
-  return { period: typeof fallback === 'string' ? fallback : DEFAULT_PERIOD };
+  return { period: typeof fallback === 'string' ? fallback : defaultGraphPeriod };
 }
 
 const redirects = new Set([301, 302, 303, 307, 308]);

@@ -1,6 +1,5 @@
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { terminalText } from '../../common/terminal-text.js';
-import type { RunningSimulator } from '../../simulator/simulator-types.js';
 import { signInApp } from '../auth/app-sign-in.js';
 import { GRAPH_SCOPE } from '../auth/scopes.js';
 import { TokenCache, type TenantTokens } from '../auth/token-cache.js';
@@ -8,12 +7,12 @@ import { requestToken, type FetchLike, type GraphCredential } from '../auth/toke
 import type { RefreshTokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../graph/graph-limits.js';
 import { GraphCallError } from '../graph/graph-error.js';
-import { checkBaseUrl } from '../graph/graph-urls.js';
 import { Redactor } from '../graph/redact.js';
 import { readAll } from '../read-all.js';
 import type { BackendPlan } from '../run-backend.js';
 import type { DiscoveredTenant } from '../runner-types.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { BackendDeps } from '../runtime-deps.js';
+import type { SimulatedWorld } from '../simulated-world.js';
 import { GraphDiscovery } from './discovery.js';
 import { lookupDomains } from './domain-lookup.js';
 
@@ -39,50 +38,37 @@ export function domainLookupNotice(failed: number, problem: string | undefined):
  * Where the app's credential comes from (runtime/auth/README.md): a certificate from --certificate /
  * DAP_GRAPH_CERTIFICATE_PATH; or a device-code sign-in (--device-code) whose refresh token is kept
  * in the token file; else the client secret from --client-secret-stdin (first line), else (under
- * --simulate) the simulator's app, else DAP_GRAPH_CLIENT_SECRET, and a refresh token from
- * DAP_GRAPH_REFRESH_TOKEN (not under --simulate). The client id from --client-id, else the
- * simulator's, else DAP_GRAPH_CLIENT_ID. Never from argv.
+ * --simulate) the simulated world's app, else DAP_GRAPH_CLIENT_SECRET, and a refresh token from
+ * DAP_GRAPH_REFRESH_TOKEN (not under --simulate). The client id from --client-id or
+ * DAP_GRAPH_CLIENT_ID (planGraph checked that there is one), else the simulated app's. Never from argv.
  */
-export async function resolveAppEndpoints(plan: BackendPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<AppEndpoints> {
+export async function resolveAppEndpoints(plan: BackendPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<AppEndpoints> {
   const graph = plan.graph;
   if (!graph) throw new DapError('INTERNAL', ExitCode.fatal, `the ${plan.backend} backend was started without the app's options`);
-  const sim = simulator?.env;
-  if (simulator && !sim?.DAP_GRAPH_URL) {
-    throw new DapError('SIMULATOR_WITHOUT_GRAPH', ExitCode.fatal, `the simulator at ${simulator.url} does not serve Microsoft Graph (no DAP_GRAPH_URL in its environment)`);
-  }
-  const base = (value: string, what: string) => {
-    const checked = checkBaseUrl(value);
-    if ('problem' in checked) throw new DapError('BAD_SIMULATOR_URL', ExitCode.fatal, `the simulator's ${what}: ${checked.problem}`);
-    return checked.base;
-  };
-  const graphBase = sim ? base(sim.DAP_GRAPH_URL!, 'DAP_GRAPH_URL') : graph.graphUrl;
-  const loginBase = sim ? base(sim.DAP_LOGIN_URL ?? `${simulator!.url}/login`, 'DAP_LOGIN_URL') : graph.loginUrl;
-
-  const clientId = graph.clientId ?? sim?.DAP_GRAPH_CLIENT_ID ?? deps.env.DAP_GRAPH_CLIENT_ID;
-  if (!clientId) throw new DapError('MISSING_CLIENT_ID', ExitCode.usage, 'the app is needed: --client-id <id> or DAP_GRAPH_CLIENT_ID');
-  const signIn = graph.signIn ?? { deviceCode: false };
+  const app = world?.app;
+  const graphBase = app ? app.graphUrl : graph.graphUrl;
+  const loginBase = app ? app.loginUrl : graph.loginUrl;
+  const clientId = graph.clientId ?? app?.clientId;
+  if (!clientId) throw new DapError('INTERNAL', ExitCode.fatal, `the ${plan.backend} backend was planned without the app's client id`);
+  const signIn = graph.signIn;
   let clientSecret: string | undefined;
   if (signIn.certificatePath || signIn.deviceCode) {
     // not read: the certificate or the signed-in admin is the credential
   } else if (graph.clientSecretStdin) {
     clientSecret = (await readAll(deps.stdin)).split(/\r?\n/)[0] ?? '';
     if (!clientSecret) throw new DapError('NO_CLIENT_SECRET', ExitCode.usage, '--client-secret-stdin: expected the client secret on the first line of stdin, received nothing');
-  } else if (sim) {
-    clientSecret = sim.DAP_GRAPH_CLIENT_SECRET;
   } else {
-    clientSecret = deps.env.DAP_GRAPH_CLIENT_SECRET || undefined;
+    clientSecret = app ? app.clientSecret : deps.env.DAP_GRAPH_CLIENT_SECRET || undefined;
   }
-  const refreshToken = signIn.deviceCode ? undefined : sim ? sim.DAP_GRAPH_REFRESH_TOKEN : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
-  if (!clientSecret && !refreshToken && !signIn.certificatePath && !signIn.deviceCode) {
-    throw new DapError('MISSING_CLIENT_SECRET', ExitCode.usage, 'the app needs --certificate, --device-code, DAP_GRAPH_CLIENT_SECRET, --client-secret-stdin or DAP_GRAPH_REFRESH_TOKEN');
-  }
-  const partnerTenant = graph.partnerTenant ?? sim?.DAP_GRAPH_TENANT_ID ?? DEFAULT_PARTNER_TENANT;
+  // planGraph checked that a credential is there (a secret, a certificate, a device code or a refresh token)
+  const refreshToken = signIn.deviceCode ? undefined : app ? app.refreshToken : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
+  const partnerTenant = graph.partnerTenant ?? app?.partnerTenant ?? DEFAULT_PARTNER_TENANT;
   const { credential, tokenFile } = await signInApp({
     clientId,
     plan: signIn,
     ...(clientSecret ? { clientSecret } : {}),
     ...(refreshToken ? { refreshToken } : {}),
-    simulate: simulator !== undefined,
+    simulate: world !== undefined,
     cwd: deps.cwd,
     env: deps.env,
     loginBase,
@@ -116,10 +102,10 @@ export function adminConsentUrl(loginBase: string, tenantId: string, clientId: s
   return `${loginBase}/${encodeURIComponent(tenantId)}/adminconsent?client_id=${encodeURIComponent(clientId)}`;
 }
 
-export async function openPartnerApp(plan: BackendPlan, deps: RuntimeDeps, simulator: RunningSimulator | undefined): Promise<PartnerApp> {
+export async function openPartnerApp(plan: BackendPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<PartnerApp> {
   const fetch: FetchLike = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const graph = plan.graph!;
-  const endpoints = await resolveAppEndpoints(plan, deps, simulator);
+  const endpoints = await resolveAppEndpoints(plan, deps, world);
   const { credential } = endpoints;
   const redactor = new Redactor();
   redactor.add(credential.clientSecret);

@@ -126,6 +126,14 @@ try {
             if (-not $inside) { throw "the simulator's stand-ins are not the commands this host would run (found '$path')" }
         }
     }
+    # the report module (the built-in one, or the one beside a --catalog) must be the one imported
+    $check = [powershell]::Create()
+    $check.RunspacePool = $pool
+    $null = $check.AddScript('[string](Get-Module -Name DapReporting | Select-Object -First 1 -ExpandProperty ModuleBase)')
+    $base = @($check.Invoke())[0]
+    $check.Dispose()
+    $expected = [System.IO.Path]::GetDirectoryName([System.IO.Path]::GetFullPath([string]$hello['moduleManifest']))
+    if (-not $base -or [System.IO.Path]::GetFullPath($base) -ne $expected) { throw "the DapReporting module $($hello['moduleManifest']) could not be imported$(if ($base) { " (found one in '$base')" })" }
     $hello = $null
     # the other runspaces open in the background (each imports the modules) while the first one
     # serves discovery, so the first tenants do not wait for them

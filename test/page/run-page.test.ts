@@ -132,7 +132,7 @@ describe('the run page in headless Chromium', () => {
     expect(summary.tenants).toHaveLength(200);
     expect(summary.totals.failed).toBeGreaterThan(5);
     expect(summary.attempts!.length).toBeGreaterThan(summary.tenants.filter((t) => t.attempts > 0).length); // retries happened
-    expect(summary.command).toEqual(['run', '--catalog', expect.any(String), '--simulate', expect.any(String), '--backend', 'graph', '--report', 'MailboxUsageDetail', '--quiet', '--out', out]);
+    expect(summary.command).toEqual(['run', '--simulate', expect.any(String), '--backend', 'graph', '--report', 'MailboxUsageDetail', '--quiet', '--out', out]);
 
     const html = readFileSync(`${out}.html`, 'utf8');
     // the names reach the page only inside the JSON block, escaped

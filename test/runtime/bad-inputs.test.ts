@@ -138,7 +138,8 @@ describe('the built bin (dist/)', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/--max-sessions <n>/);
     expect(result.stdout).toMatch(/Examples:\n.*\n\s+\$ dap-report run --simulate/);
-    expect(result.stdout).not.toMatch(/--catalog/);
+    expect(result.stdout).toMatch(/--catalog <dir\|file>/);
+    expect(result.stdout).toMatch(/--out - writes the merged CSV to stdout/);
   });
 
   it('reports lists the catalog with parameters', async () => {

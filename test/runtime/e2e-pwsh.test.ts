@@ -2,7 +2,7 @@
  * End to end with the full pwsh, the generated DapReporting module and the simulator's stand-ins.
  * Skipped where pwsh cannot be installed; they run as soon as it can.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -15,7 +15,8 @@ import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
 import { startEmbeddedSimulator } from '../../runtime/simulate.js';
 import type { RunSummary } from '../../runtime/summary.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
-import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator-types.js';
+import type { SimulatorStats } from '../../simulator/simulator-types.js';
+import type { SimulatedWorld } from '../../runtime/simulated-world.js';
 import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir, USER } from './fakes.js';
@@ -33,7 +34,7 @@ function scenario(dir: string, value: Record<string, unknown>): string {
 
 /** Runs the CLI in this process with the real pwsh pool, keeping hold of the simulator. */
 async function runInProcess(args: string[], cwd: string, extra: Partial<RuntimeDeps> = {}) {
-  let simulator: RunningSimulator | undefined;
+  let simulator: SimulatedWorld<SimulatorStats> | undefined;
   let stats: SimulatorStats | undefined;
   let exitCode: number | undefined;
   let error: unknown;
@@ -46,10 +47,11 @@ async function runInProcess(args: string[], cwd: string, extra: Partial<RuntimeD
       exitCode = code;
     },
     startSimulator: async (options) => {
-      simulator = await startEmbeddedSimulator(options);
-      const stop = simulator.stop.bind(simulator);
-      simulator.stop = async () => (stats = await stop());
-      return simulator;
+      const world = await startEmbeddedSimulator(options);
+      const stop = world.stop.bind(world);
+      world.stop = async () => (stats = await stop());
+      simulator = world;
+      return world;
     },
     ...extra,
   }).exitOverride();
@@ -211,6 +213,43 @@ describe('dap-report with full pwsh and the simulator', () => {
     }
     expect(readFileSync(join(cwd, 'ReportOutput.csv'), 'utf8').split('\r\n')[0]).toContain('ExtraColumn');
   }, 300_000);
+
+  it('--out - through the built bin: stdout holds exactly the CSV a run to a file writes; progress and summary on stderr', async () => {
+    const world = { tenantCount: 8, latency: { signInMs: 0, sessionOpenMs: 0, commandMs: 0, jitterMs: 0 } };
+    const env = { ...process.env, DAP_PWSH: pwsh.path, DAP_PASSWORD: '' };
+    const reference = tempDir();
+    const toFile = await execa(process.execPath, [bin, 'run', '--simulate', scenario(reference, world), ...params, '--quiet'], { cwd: reference, env, reject: false });
+    expect(toFile.exitCode).toBe(0);
+
+    const cwd = tempDir();
+    const toStdout = await execa(process.execPath, [bin, 'run', '--simulate', scenario(cwd, world), ...params, '--out', '-'], { cwd, env, reject: false, stripFinalNewline: false, encoding: 'buffer' });
+    expect(toStdout.exitCode).toBe(0);
+    expect(Buffer.from(toStdout.stdout).equals(readFileSync(join(reference, 'ReportOutput.csv')))).toBe(true);
+    const stderr = Buffer.from(toStdout.stderr).toString('utf8');
+    expect(stderr).toMatch(/dap-report: simulator at http:\/\/127\.0\.0\.1:\d+/);
+    expect(stderr).toMatch(/MailboxActivityReport: 8 tenants, 8 succeeded, 0 failed, \d+ rows -> stdout/);
+    expect(readdirSync(cwd).sort()).toEqual(['dap-report.errors.csv', 'dap-report.html', 'dap-report.summary.json', 'scenario.json']);
+    expect(readJson<RunSummary>(join(cwd, 'dap-report.summary.json'))).toMatchObject({ output: '-', runDirectory: null });
+  });
+
+  it('--catalog: the pwsh host imports the DapReporting module beside that catalog, not the built-in one', async () => {
+    const world = { tenantCount: 4, latency: { signInMs: 0, sessionOpenMs: 0, commandMs: 0, jitterMs: 0 } };
+    const generated = tempDir('dap-generated-');
+    cpSync(join(projectRoot, 'module', 'DapReporting'), join(generated, 'DapReporting'), { recursive: true });
+    const cwd = tempDir();
+    const good = await runInProcess(['run', '--simulate', scenario(cwd, world), '--catalog', generated, ...params, '--quiet'], cwd);
+    expect((await good.done).exitCode).toBe(0);
+    expect(parse(readFileSync(join(cwd, 'ReportOutput.csv'), 'utf8'), { columns: true }).length).toBeGreaterThan(0);
+
+    // the same folder with a manifest that does not load: the run names that module, so it was the one imported
+    const manifest = join(generated, 'DapReporting', 'DapReporting.psd1');
+    writeFileSync(manifest, '@{ not a manifest\n');
+    const other = tempDir();
+    const broken = await runInProcess(['run', '--simulate', scenario(other, world), '--catalog', generated, ...params, '--quiet'], other);
+    const { error } = await broken.done;
+    expect((error as Error).message).toContain(`the DapReporting module ${manifest} could not be imported`);
+    expect(existsSync(join(other, 'ReportOutput.csv'))).toBe(false);
+  });
 
   it('the password never appears in any process argv during a run (/proc sampling)', async () => {
     const marker = `Marker-${Date.now()}-pw`;

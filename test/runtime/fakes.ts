@@ -12,8 +12,7 @@ import { createProgram } from '../../runtime/cli.js';
 import type { Account, DiscoveredTenant, Discovery, TenantJob, TenantOutcome, TenantRunner } from '../../runtime/runner-types.js';
 import type { ExchangeHost } from '../../runtime/pwsh-host/exchange-host.js';
 import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
-import type { GraphStats, RunningSimulator } from '../../simulator/simulator-types.js';
-import { emptyExoStats } from '../../simulator/exo-state.js';
+import type { SimulatedWorld } from '../../runtime/simulated-world.js';
 
 export const fixtureCatalog = join(import.meta.dirname, '..', 'fixtures', 'runtime', 'catalog.json');
 export const fixtures = join(import.meta.dirname, '..', 'fixtures', 'runtime');
@@ -154,7 +153,7 @@ export interface Harness {
   stdout: Capture;
   stderr: Capture;
   exitCode: number | undefined;
-  /** The Exchange backend's host: its calls hold the spec (accounts, pool size, simulator env). */
+  /** The Exchange backend's host (deps.exchange.openExchangeHost): its calls hold the spec (accounts, pool size, simulator env). */
   openExchangeHost: ReturnType<typeof vi.fn>;
   startSimulator: ReturnType<typeof vi.fn>;
   discovery: FakeDiscovery;
@@ -173,21 +172,12 @@ export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   badPasswords?: string[];
   cwd?: string;
-  simulator?: Partial<RunningSimulator>;
+  simulator?: Partial<SimulatedWorld>;
   deps?: Partial<RuntimeDeps>;
 }
 
-export const emptyGraphStats = (): GraphStats => ({
-  tokensIssued: 0,
-  tokenFailures: 0,
-  relationshipPages: 0,
-  tenantLookups: 0,
-  reportRequests: 0,
-  downloads: 0,
-  expiredDownloads: 0,
-  throttled: 0,
-  requestsPerTenant: {},
-});
+/** The counters the fake simulated world ends with (the summary keeps them as they are). */
+export const fakeSimulatorStats = { accounts: { [USER]: { sessionsOpened: 6, openSessionsAtEnd: 0, maxConcurrentSessions: 3 } } };
 
 export function harness(options: HarnessOptions = {}): Harness {
   const signals = new EventEmitter();
@@ -196,18 +186,24 @@ export function harness(options: HarnessOptions = {}): Harness {
   const tenants = options.tenants ?? makeTenants(6);
   const discovery = new FakeDiscovery(typeof tenants === 'function' ? tenants : () => tenants, new Set(options.badPasswords ?? []));
   const runner = new FakeRunner(options.runner);
-  const simulator: RunningSimulator = {
+  const simulator: SimulatedWorld = {
     url: 'http://127.0.0.1:1',
-    env: { DAP_SIM_URL: 'http://127.0.0.1:1', PSModulePath: '/stand-ins', DAP_PASSWORD: 'sim-password' },
-    standInModules: ['/stand-ins/MSOnline/MSOnline.psd1', '/stand-ins/DapSim.Remoting/DapSim.Remoting.psd1'],
-    userName: USER,
-    stats: () => ({ accounts: {}, tenants: {}, graph: emptyGraphStats(), exo: emptyExoStats() }),
-    stop: async () => ({
-      accounts: { [USER]: { signIns: 1, failedSignIns: 0, sessionsOpened: 6, openSessions: 0, openSessionsAtEnd: 0, maxConcurrentSessions: 3, sessionLimitRejections: 0 } },
-      tenants: {},
-      graph: emptyGraphStats(),
-      exo: emptyExoStats(),
-    }),
+    exchange: {
+      userName: USER,
+      password: 'sim-password',
+      env: { DAP_SIM_URL: 'http://127.0.0.1:1', PSModulePath: '/stand-ins' },
+      standInModules: ['/stand-ins/MSOnline/MSOnline.psd1', '/stand-ins/DapSim.Remoting/DapSim.Remoting.psd1'],
+    },
+    app: {
+      graphUrl: 'http://127.0.0.1:1/graph',
+      loginUrl: 'http://127.0.0.1:1/login',
+      exchangeUrl: 'http://127.0.0.1:1/exo',
+      clientId: 'sim-app',
+      clientSecret: 'sim-secret',
+      partnerTenant: 'partner.onmicrosoft.com',
+    },
+    stats: () => ({}),
+    stop: async () => fakeSimulatorStats,
     ...options.simulator,
   };
   const h: Harness = {
@@ -224,9 +220,8 @@ export function harness(options: HarnessOptions = {}): Harness {
       h.exitCode = undefined;
       const program = createProgram(h.deps);
       if (!runOptions.asBin) program.exitOverride();
-      const [command, ...rest] = args;
-      const withCatalog = command === 'run' || command === 'reports' ? [command, '--catalog', fixtureCatalog, ...rest] : args;
-      await program.parseAsync(['node', 'dap-report', ...withCatalog]);
+      // the catalog is the fixture's (deps.readCatalog) unless --catalog names another
+      await program.parseAsync(['node', 'dap-report', ...args]);
       return h.exitCode;
     },
   };
@@ -241,10 +236,12 @@ export function harness(options: HarnessOptions = {}): Harness {
       h.exitCode = code;
     },
     readCatalog: (path) => readCatalog(path ?? fixtureCatalog),
-    resolvePwsh: () => ({ path: '/nonexistent/pwsh', source: '--pwsh' }),
     startSimulator: h.startSimulator as unknown as RuntimeDeps['startSimulator'],
     validateScenario: () => undefined,
-    openExchangeHost: h.openExchangeHost as unknown as RuntimeDeps['openExchangeHost'],
+    exchange: {
+      resolvePwsh: () => ({ path: '/nonexistent/pwsh', source: '--pwsh' }),
+      openExchangeHost: h.openExchangeHost as unknown as RuntimeDeps['exchange']['openExchangeHost'],
+    },
     sleep: async () => undefined,
     graceMs: 5_000,
     now: () => new Date(),

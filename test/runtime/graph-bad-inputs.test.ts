@@ -76,7 +76,7 @@ describe('planRun for Graph reports', () => {
   const catalog = readCatalog(graphCatalog);
 
   it('a Graph report implies the graph backend, with the documented defaults', () => {
-    const plan = planRun({ report: 'MailboxUsageDetail' }, catalog, tempDir(), fullEnv);
+    const plan = planRun({ report: 'MailboxUsageDetail' }, catalog, { cwd: tempDir(), env: fullEnv });
     expect(plan.backend).toBe('graph');
     expect(plan.graph).toEqual({
       graphUrl: 'https://graph.microsoft.com',
@@ -93,7 +93,7 @@ describe('planRun for Graph reports', () => {
   });
 
   it('an Exchange report stays on exchange and has no Graph plan', () => {
-    const plan = planRun({ report: 'MailboxActivityReport', user: [USER] }, catalog, tempDir(), fullEnv);
+    const plan = planRun({ report: 'MailboxActivityReport', user: [USER] }, catalog, { cwd: tempDir(), env: fullEnv });
     expect(plan.backend).toBe('exchange');
     expect(plan.graph).toBeUndefined();
   });
@@ -102,10 +102,9 @@ describe('planRun for Graph reports', () => {
     const plan = planRun(
       { report: 'MailboxUsageDetail', graphUrl: 'http://127.0.0.1:9000/graph/', loginUrl: 'http://localhost:9000/login', clientId: APP, concurrency: '32', discovery: 'contracts' },
       catalog,
-      tempDir(),
-      { DAP_GRAPH_REFRESH_TOKEN: 'rt' },
+      { cwd: tempDir(), env: { DAP_GRAPH_REFRESH_TOKEN: 'rt' } },
     );
     expect(plan.graph).toMatchObject({ graphUrl: 'http://127.0.0.1:9000/graph', loginUrl: 'http://localhost:9000/login', concurrency: 32, discovery: 'contracts' });
-    expect(planRun({ simulate: true, backend: 'graph' }, catalog, tempDir(), {}).report.name).toBe('MailboxUsageDetail');
+    expect(planRun({ simulate: true, backend: 'graph' }, catalog, { cwd: tempDir(), env: {} }).report.name).toBe('MailboxUsageDetail');
   });
 });

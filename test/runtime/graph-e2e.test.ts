@@ -50,8 +50,8 @@ describe('dap-report run --backend graph against the simulator', () => {
       expect(summary.accounts[APP_ID]?.maxConcurrentSessions).toBeLessThanOrEqual(8);
       expect(run.stats!.graph.reportRequests).toBe(tenants.length); // one request per tenant (before the direct ones)
       expect(readFileSync(join(cwd, 'ReportOutput.csv.errors.csv'), 'utf8')).toBe('TenantDomain,TenantId,Category,Message\r\n');
-      expect(run.deps.resolvePwsh).not.toHaveBeenCalled();
-      expect(run.deps.openExchangeHost).not.toHaveBeenCalled();
+      expect(run.deps.exchange.resolvePwsh).not.toHaveBeenCalled();
+      expect(run.deps.exchange.openExchangeHost).not.toHaveBeenCalled();
     } finally {
       await stopKept(run);
     }

@@ -13,6 +13,7 @@ import { readCatalog } from '../../common/catalog.js';
 import { createProgram } from '../../runtime/cli.js';
 import type { FetchLike } from '../../runtime/auth/token-client.js';
 import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
+import { simulatedWorldOf } from '../../runtime/simulate.js';
 import { startSimulator } from '../../simulator/index.js';
 import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator-types.js';
 import { Capture, fixtures, tempDir } from './fakes.js';
@@ -75,7 +76,7 @@ export interface GraphRun {
   deps: RuntimeDeps;
 }
 
-/** Runs the CLI with --catalog <graph fixture> for run/reports; resolves once the command is done. */
+/** Runs the CLI with the graph fixture as its catalog (unless realCatalog or --catalog); resolves once the command is done. */
 export async function runGraph(args: string[], options: GraphRunOptions = {}): Promise<GraphRun> {
   const stdout = new Capture();
   const stderr = new Capture();
@@ -112,12 +113,14 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     },
     readCatalog: (path) => (options.realCatalog ? readCatalog(path) : readCatalog(path ?? graphCatalog)),
     // the Graph backend never needs pwsh, its discovery or its pool
-    resolvePwsh: vi.fn(() => {
-      throw new Error('pwsh must not be looked for by the graph backend');
-    }),
-    openExchangeHost: vi.fn(() => {
-      throw new Error('the pwsh host must not be used by the graph backend');
-    }),
+    exchange: {
+      resolvePwsh: vi.fn(() => {
+        throw new Error('pwsh must not be looked for by the graph backend');
+      }),
+      openExchangeHost: vi.fn(() => {
+        throw new Error('the pwsh host must not be used by the graph backend');
+      }),
+    },
     startSimulator: async (startOptions) => {
       const simulator = await startSimulator(startOptions);
       result.simulator = simulator;
@@ -128,7 +131,7 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
         return (result.stats = await stop());
       };
       (simulator as RunningSimulator & { reallyStop?: () => Promise<SimulatorStats> }).reallyStop = stop;
-      return simulator;
+      return simulatedWorldOf(simulator);
     },
     fetch,
     sleep: async (ms, signal) => {
@@ -140,10 +143,8 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     ...options.deps,
   };
   const program = createProgram(deps).exitOverride();
-  const [command, ...rest] = args;
-  const withCatalog = !options.realCatalog && (command === 'run' || command === 'reports' || command === 'check') ? [command!, '--catalog', graphCatalog, ...rest] : args;
   try {
-    await program.parseAsync(['node', 'dap-report', ...withCatalog]);
+    await program.parseAsync(['node', 'dap-report', ...args]);
   } catch (error) {
     result.error = error;
   }

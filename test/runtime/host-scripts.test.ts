@@ -27,8 +27,8 @@ describe('the host scripts (DapHost.ps1, DapHostJobs.psm1)', () => {
     expect(result.stdout.trim().split(/\r?\n/)).toEqual([
       'DapHost.ps1 errors=0',
       'DapHost.ps1 invoke-expression=0',
-      // the AddScript calls (the sealing check, the warm-up) add constants
-      'DapHost.ps1 scripts=2 dynamic=0',
+      // the AddScript calls (the sealing check, the module check, the warm-up) add constants
+      'DapHost.ps1 scripts=3 dynamic=0',
       'DapHostJobs.psm1 errors=0',
       'DapHostJobs.psm1 invoke-expression=0',
       'DapHostJobs.psm1 scripts=0 dynamic=0',

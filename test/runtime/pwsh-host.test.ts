@@ -157,6 +157,10 @@ describe('the pwsh host', () => {
     const broken = join(tempDir(), 'Broken.psm1');
     writeFileSync(broken, 'throw "this module is broken on purpose"\n');
     await expect(start(spec(sim, { moduleManifest: broken }))).rejects.toThrow(/could not start: .*broken on purpose/);
+    // a manifest that does not parse imports nothing, without an error of its own: the host says so
+    const unparsable = join(tempDir(), 'DapReporting.psd1');
+    writeFileSync(unparsable, '@{ this is not a manifest\n');
+    await expect(start(spec(sim, { moduleManifest: unparsable }))).rejects.toThrow(`could not start: the DapReporting module ${unparsable} could not be imported`);
     await expect(start({ ...spec(sim), hello: { ...spec(sim).hello, protocol: 99 } as never })).rejects.toThrow(/protocol 99 was asked for; this host speaks 1/);
   });
 

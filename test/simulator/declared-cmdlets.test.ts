@@ -1,6 +1,6 @@
 // The cmdlets a report catalog declares that the simulator has no data of its own for: what the
 // simulator makes of a catalog, and how the remoting session and the admin API answer them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,13 @@ describe('catalogCmdletSpecs', () => {
     expectCatalogInvalid(() => loadCatalogFile(join(dir, 'broken.json')), /catalog file .*broken\.json is not valid JSON/);
     writeFileSync(join(dir, 'shape.json'), JSON.stringify({ reports: [{ name: 'R', sources: [{ kind: 'exchange' }], parameters: [], columns: [] }] }));
     expectCatalogInvalid(() => loadCatalogFile(join(dir, 'shape.json')), /shape\.json is not a report catalog[\s\S]*reports\.0\.sources\.0\.cmdlet/);
+    // the folder dap-gen writes names its catalog; a folder without one is refused
+    const out = join(dir, 'dap-module');
+    mkdirSync(join(out, 'DapReporting'), { recursive: true });
+    copyFileSync(fixture, join(out, 'DapReporting', 'DapReporting.catalog.json'));
+    expect(loadCatalogFile(out)).toEqual(catalog);
+    expect(loadCatalogFile(join(out, 'DapReporting'))).toEqual(catalog);
+    expectCatalogInvalid(() => loadCatalogFile(dir), /the folder .* holds no catalog: expected .*DapReporting\.catalog\.json/);
   });
 });
 
