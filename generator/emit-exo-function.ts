@@ -1,15 +1,23 @@
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
-import { exchangeReportInputsHelp, remotingProcessLines, reportParameterLines } from './emit-report-function.js';
-import { dnsNamePattern } from '../common/dns-name.js';
+import { exchangeReportInputsHelp, remotingProcessLines } from './emit-report-function.js';
 import { defaultExchangeUri, graphBaseUriPattern } from './identifiers.js';
-import { commentHelp, type HelpSections } from './ps-comment.js';
-import { advancedFunction, identifier, parameterDeclaration, parameterHelp, psNumber, psScalar, tenantIdValidation } from './ps-code.js';
+import type { HelpSections } from './ps-comment.js';
+import {
+  accessTokenParameter,
+  advancedFunction,
+  boundReportParameters,
+  domainValidation,
+  identifier,
+  parameterDeclaration,
+  parameterHelp,
+  psNumber,
+  psScalar,
+  tenantDomainParameter,
+  tenantIdParameter,
+} from './ps-code.js';
+import { block, hashtable, type PsBlock, type PsCode } from './ps-writer.js';
 import type { ExchangeRestReportModel, ExchangeRestSourceModel, RestParameterModel, ReportModel } from './report-model.js';
 import { withSource } from './report-model.js';
-
-const indent = '    ';
-const i2 = indent + indent;
-const i3 = i2 + indent;
 
 /** The type name of an Exchange admin API report's row objects. */
 export function restTypeName(report: ReportModel): string {
@@ -43,62 +51,59 @@ function selectList(select: readonly string[] | undefined): string {
  * The $plan hashtable Invoke-DapExoReport runs: every name validated as an identifier, every
  * value written with psLiteral()/psNumber(), so nothing from the definition becomes code.
  */
-export function planLines(report: ReportModel, source: ExchangeRestSourceModel, at: string): string[] {
-  const lines = [
-    `${at}$plan = @{`,
-    `${at}${indent}TypeName     = ${psLiteral(restTypeName(report))}`,
-    `${at}${indent}Cmdlet       = ${psLiteral(source.cmdlet)}`,
-    `${at}${indent}Parameters   = ${restParameters(source.parameters)}`,
-    `${at}${indent}Select       = ${selectList(source.select)}`,
-  ];
+function plan(report: ReportModel, source: ExchangeRestSourceModel): PsBlock {
   const each = source.forEach;
-  lines.push(
-    each
-      ? `${at}${indent}ForEach      = @{ Cmdlet = ${psLiteral(each.cmdlet)}; Parameters = ${restParameters(each.parameters)}; Select = ${selectList(each.select)}; ` +
-          `Property = ${psLiteral(identifier(each.property))}; Parameter = ${psLiteral(identifier(each.parameter))} }`
-      : `${at}${indent}ForEach      = $null`,
-  );
   const window = source.dateWindow;
-  lines.push(
-    window
-      ? `${at}${indent}DateWindow   = @{ Start = ${psLiteral(identifier(window.start))}; End = ${psLiteral(identifier(window.end))}; Days = ${psNumber(window.days)} }`
-      : `${at}${indent}DateWindow   = $null`,
-  );
   const next = source.continueWith;
-  lines.push(
-    next
-      ? `${at}${indent}ContinueWith = @{ SizeParameter = ${psLiteral(identifier(next.sizeParameter))}; Size = ${psNumber(next.size)}; From = @(` +
-          `${next.from.map((f) => `@{ Parameter = ${psLiteral(identifier(f.parameter))}; Property = ${psLiteral(f.property)} }`).join(', ')}) }`
-      : `${at}${indent}ContinueWith = $null`,
-  );
   const rule = source.rows;
-  if (!rule) lines.push(`${at}${indent}Rows         = $null`);
-  else if (rule.kind === 'inactiveFor') {
-    lines.push(
-      `${at}${indent}Rows         = @{ Kind = 'inactiveFor'; Column = ${psLiteral(rule.column)}; DaysParameter = ${psLiteral(identifier(rule.daysParameter))}; DaysColumn = ${psLiteral(rule.daysColumn)} }`,
-    );
-  } else {
-    lines.push(`${at}${indent}Rows         = @{ Kind = 'externalRecipients'; Columns = ${psStringArray(rule.columns)}; MatchColumn = ${psLiteral(rule.matchColumn)} }`);
-  }
+  const rows = !rule
+    ? '$null'
+    : rule.kind === 'inactiveFor'
+      ? `@{ Kind = 'inactiveFor'; Column = ${psLiteral(rule.column)}; DaysParameter = ${psLiteral(identifier(rule.daysParameter))}; DaysColumn = ${psLiteral(rule.daysColumn)} }`
+      : `@{ Kind = 'externalRecipients'; Columns = ${psStringArray(rule.columns)}; MatchColumn = ${psLiteral(rule.matchColumn)} }`;
   // A parameter a row rule reads is the report's, not the cmdlet's: it is not sent.
   const consumed = rule?.kind === 'inactiveFor' ? [rule.daysParameter] : [];
-  lines.push(`${at}${indent}Consumed     = ${consumed.length > 0 ? psStringArray(consumed.map(identifier)) : '@()'}`);
-  lines.push(`${at}${indent}Columns      = @(`);
-  for (const column of report.columns) {
-    lines.push(`${at}${indent}${indent}@{ Name = ${psLiteral(column.name)}; Type = ${psLiteral(column.type)}; BytesOf = ${column.bytesOf === undefined ? '$null' : psLiteral(column.bytesOf)} }`);
-  }
-  lines.push(`${at}${indent})`, `${at}}`);
-  return lines;
+  return hashtable('$plan = @{', [
+    ['TypeName', psLiteral(restTypeName(report))],
+    ['Cmdlet', psLiteral(source.cmdlet)],
+    ['Parameters', restParameters(source.parameters)],
+    ['Select', selectList(source.select)],
+    [
+      'ForEach',
+      each
+        ? `@{ Cmdlet = ${psLiteral(each.cmdlet)}; Parameters = ${restParameters(each.parameters)}; Select = ${selectList(each.select)}; ` +
+          `Property = ${psLiteral(identifier(each.property))}; Parameter = ${psLiteral(identifier(each.parameter))} }`
+        : '$null',
+    ],
+    ['DateWindow', window ? `@{ Start = ${psLiteral(identifier(window.start))}; End = ${psLiteral(identifier(window.end))}; Days = ${psNumber(window.days)} }` : '$null'],
+    [
+      'ContinueWith',
+      next
+        ? `@{ SizeParameter = ${psLiteral(identifier(next.sizeParameter))}; Size = ${psNumber(next.size)}; From = @(` +
+          `${next.from.map((f) => `@{ Parameter = ${psLiteral(identifier(f.parameter))}; Property = ${psLiteral(f.property)} }`).join(', ')}) }`
+        : '$null',
+    ],
+    ['Rows', rows],
+    ['Consumed', consumed.length > 0 ? psStringArray(consumed.map(identifier)) : '@()'],
+    [
+      'Columns',
+      block(
+        '@(',
+        report.columns.map((column) => `@{ Name = ${psLiteral(column.name)}; Type = ${psLiteral(column.type)}; BytesOf = ${column.bytesOf === undefined ? '$null' : psLiteral(column.bytesOf)} }`),
+        ')',
+      ),
+    ],
+  ]);
 }
 
 /** The lines inside `process { }` that run the report over the Exchange admin API. */
-export function restProcessLines(report: ExchangeRestReportModel, domainVariable: string, at: string): string[] {
+export function restProcessLines(report: ExchangeRestReportModel, domainVariable: string): PsCode[] {
   return [
-    ...reportParameterLines(report, at),
-    ...planLines(report, report.source, at),
+    ...boundReportParameters(report),
+    plan(report, report.source),
     // No try/catch: Invoke-DapExoReport writes the one error of a failed tenant through this
     // function's $PSCmdlet.
-    `${at}Invoke-DapExoReport -TenantId $TenantId -TenantDomain ${domainVariable} -AccessToken $AccessToken -ExchangeUri $ExchangeUri -Plan $plan -ReportParameters $reportParameters -Caller $PSCmdlet`,
+    `Invoke-DapExoReport -TenantId $TenantId -TenantDomain ${domainVariable} -AccessToken $AccessToken -ExchangeUri $ExchangeUri -Plan $plan -ReportParameters $reportParameters -Caller $PSCmdlet`,
   ];
 }
 
@@ -170,61 +175,51 @@ export function emitExoFunction(report: ReportModel): string {
         outputs: restOutputsHelp(report),
         links: ['Get-DapExoToken', 'Invoke-DapExoCommand', ...report.links],
       };
-  const commonTail = [
-    ...report.parameters.map((parameter) => parameterDeclaration(parameter, i2)),
-  ];
+  const reportDeclarations = report.parameters.map(parameterDeclaration);
+  const exchangeUri = [`[ValidatePattern(${psLiteral(graphBaseUriPattern)})]`, `[string] $ExchangeUri = ${psLiteral(defaultExchangeUri)}`];
   if (!remoting) {
     return advancedFunction({
       name: report.functionName,
       outputType: restTypeName(report),
-      help: commentHelp(help, indent),
+      help,
       cmdletBinding: '[CmdletBinding(PositionalBinding = $false)]',
-      declarations: [
-        `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[ValidatePattern(${tenantIdValidation()})]\n${i2}[string] $TenantId`,
-        `${i2}[Parameter(ValueFromPipelineByPropertyName)]\n${i2}[Alias('InitialDomain')]\n${i2}[AllowEmptyString()]\n${i2}[string] $TenantDomain = ''`,
-        `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[securestring] $AccessToken`,
-        ...commonTail,
-        `${i2}[ValidatePattern(${psLiteral(graphBaseUriPattern)})]\n${i2}[string] $ExchangeUri = ${psLiteral(defaultExchangeUri)}`,
-      ],
-      body: [`${indent}process {`, ...restProcessLines(rest, '$TenantDomain', i2), `${indent}}`],
+      parameters: [tenantIdParameter, tenantDomainParameter, accessTokenParameter, ...reportDeclarations, exchangeUri],
+      body: [block('process {', restProcessLines(rest, '$TenantDomain'))],
     });
   }
   const defaultSet = report.sources[0]!.kind === 'exchange' ? 'Remoting' : 'Rest';
   // One -InitialDomain for both sets: required and a DNS name with -Credential, optional (empty
   // allowed) with -AccessToken, so the check of the Remoting set is made in the body.
-  const domainCheck = [
-    `${i2}[ValidateScript({`,
-    `${i3}if ($_ -eq '' -or $_ -match ${psLiteral(dnsNamePattern)}) { return $true }`,
-    `${i3}throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)`,
-    `${i2}})]`,
-  ].join('\n');
   return advancedFunction({
     name: report.functionName,
     outputType: restTypeName(report),
-    help: commentHelp(help, indent),
+    help,
     cmdletBinding: `[CmdletBinding(DefaultParameterSetName = ${psLiteral(defaultSet)}, PositionalBinding = $false)]`,
-    declarations: [
-      `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[ValidatePattern(${tenantIdValidation()})]\n${i2}[string] $TenantId`,
-      `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Remoting')]\n${i2}[Parameter(ValueFromPipelineByPropertyName, ParameterSetName = 'Rest')]\n` +
-        `${i2}[Alias('TenantDomain')]\n${i2}[AllowEmptyString()]\n${domainCheck}\n${i2}[string] $InitialDomain = ''`,
-      `${i2}[Parameter(Mandatory, ParameterSetName = 'Remoting')]\n${i2}[pscredential] $Credential`,
-      `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Rest')]\n${i2}[securestring] $AccessToken`,
-      ...commonTail,
-      `${i2}[Parameter(ParameterSetName = 'Rest')]\n${i2}[ValidatePattern(${psLiteral(graphBaseUriPattern)})]\n${i2}[string] $ExchangeUri = ${psLiteral(defaultExchangeUri)}`,
+    parameters: [
+      tenantIdParameter,
+      [
+        "[Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Remoting')]",
+        "[Parameter(ValueFromPipelineByPropertyName, ParameterSetName = 'Rest')]",
+        "[Alias('TenantDomain')]",
+        '[AllowEmptyString()]',
+        domainValidation({ allowEmpty: true }),
+        "[string] $InitialDomain = ''",
+      ],
+      ["[Parameter(Mandatory, ParameterSetName = 'Remoting')]", '[pscredential] $Credential'],
+      ["[Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Rest')]", '[securestring] $AccessToken'],
+      ...reportDeclarations,
+      ["[Parameter(ParameterSetName = 'Rest')]", ...exchangeUri],
     ],
     body: [
-      `${indent}process {`,
-      `${i2}if ($PSCmdlet.ParameterSetName -eq 'Rest') {`,
-      ...restProcessLines(rest, '$InitialDomain', i3),
-      `${i3}return`,
-      `${i2}}`,
-      `${i2}if ($InitialDomain -eq '') {`,
-      `${i3}$exception = [System.ArgumentException]::new('-InitialDomain is required with -Credential: the initial domain of the customer tenant, e.g. contoso.onmicrosoft.com.')`,
-      `${i3}$PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::InvalidArgument, $TenantId))`,
-      `${i3}return`,
-      `${i2}}`,
-      ...remotingProcessLines(remoting, '$InitialDomain'),
-      `${indent}}`,
+      block('process {', [
+        block("if ($PSCmdlet.ParameterSetName -eq 'Rest') {", [...restProcessLines(rest, '$InitialDomain'), 'return']),
+        block("if ($InitialDomain -eq '') {", [
+          "$exception = [System.ArgumentException]::new('-InitialDomain is required with -Credential: the initial domain of the customer tenant, e.g. contoso.onmicrosoft.com.')",
+          "$PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::InvalidArgument, $TenantId))",
+          'return',
+        ]),
+        ...remotingProcessLines(remoting, '$InitialDomain'),
+      ]),
     ],
   });
 }

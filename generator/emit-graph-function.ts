@@ -1,12 +1,8 @@
 import { psLiteral } from '../common/ps-literal.js';
 import { graphBaseUriPattern, graphParameterNames, psPropertyName } from './identifiers.js';
-import { commentHelp } from './ps-comment.js';
-import { advancedFunction, identifier, literalList, parameterHelp, tenantIdValidation } from './ps-code.js';
+import { accessTokenParameter, advancedFunction, identifier, literalList, parameterHelp, tenantDomainParameter, tenantIdParameter } from './ps-code.js';
+import { block, hashtable } from './ps-writer.js';
 import type { GraphReportModel, ParameterModel } from './report-model.js';
-
-const indent = '    ';
-const i2 = indent + indent;
-const i3 = i2 + indent;
 
 export const defaultGraphUri = 'https://graph.microsoft.com';
 
@@ -22,14 +18,13 @@ export function graphOutputsHelp(report: GraphReportModel): string {
   return `${graphTypeName(report)}, one per row: TenantId, TenantDomain, then ${columns.join(', ')}.`;
 }
 
-function periodDeclaration(period: ParameterModel, withDateSet: boolean): string {
+function periodDeclaration(period: ParameterModel, withDateSet: boolean): string[] {
   const arguments_ = [...(period.required ? ['Mandatory'] : []), ...(withDateSet ? ["ParameterSetName = 'Period'"] : [])];
-  const lines = [
+  return [
     ...(arguments_.length > 0 ? [`[Parameter(${arguments_.join(', ')})]`] : []),
     `[ValidateSet(${literalList(period.values ?? [])})]`,
     `[string] $${identifier(period.name)}${typeof period.default === 'string' ? ` = ${psLiteral(period.default)}` : ''}`,
   ];
-  return lines.map((line) => `${i2}${line}`).join('\n');
 }
 
 /**
@@ -43,8 +38,7 @@ export function emitGraphFunction(report: GraphReportModel): string {
   if (!period || report.parameters.some((p) => p !== period && p !== date)) {
     throw new Error(`graph report ${report.name} must have a Period parameter and may have a Date parameter, nothing else`);
   }
-  const help = commentHelp(
-    {
+  const help = {
       synopsis: report.summary,
       description:
         `${report.description}\n\n` +
@@ -67,48 +61,40 @@ export function emitGraphFunction(report: GraphReportModel): string {
       inputs: 'DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.',
       outputs: graphOutputsHelp(report),
       links: ['Get-DapGraphToken', 'Invoke-DapGraphReport', ...report.links],
-    },
-    indent,
-  );
-  const declarations = [
-    `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[ValidatePattern(${tenantIdValidation()})]\n${i2}[string] $TenantId`,
-    `${i2}[Parameter(ValueFromPipelineByPropertyName)]\n${i2}[Alias('InitialDomain')]\n${i2}[AllowEmptyString()]\n${i2}[string] $TenantDomain = ''`,
-    `${i2}[Parameter(Mandatory, ValueFromPipelineByPropertyName)]\n${i2}[securestring] $AccessToken`,
+  };
+  const parameters = [
+    tenantIdParameter,
+    tenantDomainParameter,
+    accessTokenParameter,
     periodDeclaration(period, date !== undefined),
-    ...(date ? [`${i2}[Parameter(Mandatory, ParameterSetName = 'Date')]\n${i2}[datetime] $${identifier(date.name)}`] : []),
-    `${i2}[ValidatePattern(${psLiteral(graphBaseUriPattern)})]\n${i2}[string] $GraphUri = ${psLiteral(defaultGraphUri)}`,
+    ...(date ? [["[Parameter(Mandatory, ParameterSetName = 'Date')]", `[datetime] $${identifier(date.name)}`]] : []),
+    [`[ValidatePattern(${psLiteral(graphBaseUriPattern)})]`, `[string] $GraphUri = ${psLiteral(defaultGraphUri)}`],
   ];
   const periodName = identifier(period.name);
-  const body = [
-    `${indent}process {`,
-    `${i2}$invoke = @{`,
-    `${i3}TenantId     = $TenantId`,
-    `${i3}TenantDomain = $TenantDomain`,
-    `${i3}AccessToken  = $AccessToken`,
-    `${i3}Function     = ${psLiteral(report.source.function)}`,
-    `${i3}GraphUri     = $GraphUri`,
-    `${i2}}`,
+  const body = block('process {', [
+    hashtable('$invoke = @{', [
+      ['TenantId', '$TenantId'],
+      ['TenantDomain', '$TenantDomain'],
+      ['AccessToken', '$AccessToken'],
+      ['Function', psLiteral(report.source.function)],
+      ['GraphUri', '$GraphUri'],
+    ]),
     ...(date
       ? [
-          `${i2}if ($PSCmdlet.ParameterSetName -eq 'Date') {`,
-          `${i3}$invoke.Date = $${identifier(date.name)}`,
-          `${i2}}`,
-          `${i2}elseif ($${periodName}) {`,
-          `${i3}$invoke.Period = $${periodName}`,
-          `${i2}}`,
+          block("if ($PSCmdlet.ParameterSetName -eq 'Date') {", [`$invoke.Date = $${identifier(date.name)}`]),
+          block(`elseif ($${periodName}) {`, [`$invoke.Period = $${periodName}`]),
         ]
-      : [`${i2}if ($${periodName}) { $invoke.Period = $${periodName} }`]),
+      : [`if ($${periodName}) { $invoke.Period = $${periodName} }`]),
     // No try/catch: Invoke-DapGraphReport writes one non-terminating error per failed tenant,
     // which passes through as it is.
-    `${i2}Invoke-DapGraphReport @invoke`,
-    `${indent}}`,
-  ];
+    'Invoke-DapGraphReport @invoke',
+  ]);
   return advancedFunction({
     name: report.functionName,
     outputType: graphTypeName(report),
     help,
     cmdletBinding: date ? "[CmdletBinding(DefaultParameterSetName = 'Period', PositionalBinding = $false)]" : '[CmdletBinding(PositionalBinding = $false)]',
-    declarations,
-    body,
+    parameters,
+    body: [body],
   });
 }

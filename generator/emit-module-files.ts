@@ -1,6 +1,7 @@
 import type { Catalog, CatalogRestParameters, CatalogSource } from '../common/catalog.js';
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { generatedHeader } from './generated-header.js';
+import { hashtable, render, verbatim } from './ps-writer.js';
 import type { PackageFacts } from './package-facts.js';
 import type { ReportModel, RestParameterModel, SourceModel } from './report-model.js';
 
@@ -31,48 +32,52 @@ export function emitManifest(facts: PackageFacts, functions: readonly string[], 
   const match = /^(\d+\.\d+\.\d+)(?:-([0-9A-Za-z]+))?$/.exec(version);
   if (!match) throw new Error(`package.json version '${version}' is not a version PowerShell accepts (major.minor.patch[-prerelease])`);
   const [, moduleVersion = version, prerelease] = match;
-  return [
-    generatedHeader(sources),
-    '@{',
-    `    RootModule           = ${psLiteral(`${moduleName}.psm1`)}`,
-    `    ModuleVersion        = ${psLiteral(moduleVersion)}`,
-    `    GUID                 = ${psLiteral(moduleGuid)}`,
-    "    Author               = 'DapReporting contributors'",
-    "    CompanyName          = 'DapReporting'",
-    "    Copyright            = '(c) DapReporting contributors. MIT License.'",
-    `    Description          = ${psLiteral(moduleDescription)}`,
-    `    PowerShellVersion    = ${psLiteral(minimumPowerShellVersion)}`,
-    "    CompatiblePSEditions = @('Core')",
-    `    FunctionsToExport    = ${psStringArray(functions)}`,
-    '    CmdletsToExport      = @()',
-    '    VariablesToExport    = @()',
-    '    AliasesToExport      = @()',
-    '    PrivateData          = @{',
-    '        PSData = @{',
-    `            Tags         = ${psStringArray(moduleTags)}`,
-    `            ProjectUri   = ${psLiteral(facts.projectUri)}`,
-    `            LicenseUri   = ${psLiteral(facts.licenseUri)}`,
-    `            ReleaseNotes = ${psLiteral(facts.releaseNotes)}`,
-    ...(prerelease ? [`            Prerelease   = ${psLiteral(prerelease)}`] : []),
-    '        }',
-    '    }',
-    '}',
-    '',
-  ].join('\n');
+  return render([
+    verbatim(generatedHeader(sources)),
+    hashtable('@{', [
+      ['RootModule', psLiteral(`${moduleName}.psm1`)],
+      ['ModuleVersion', psLiteral(moduleVersion)],
+      ['GUID', psLiteral(moduleGuid)],
+      ['Author', psLiteral('DapReporting contributors')],
+      ['CompanyName', psLiteral('DapReporting')],
+      ['Copyright', psLiteral('(c) DapReporting contributors. MIT License.')],
+      ['Description', psLiteral(moduleDescription)],
+      ['PowerShellVersion', psLiteral(minimumPowerShellVersion)],
+      ['CompatiblePSEditions', psStringArray(['Core'])],
+      ['FunctionsToExport', psStringArray(functions)],
+      ['CmdletsToExport', '@()'],
+      ['VariablesToExport', '@()'],
+      ['AliasesToExport', '@()'],
+      [
+        'PrivateData',
+        hashtable('@{', [
+          [
+            'PSData',
+            hashtable('@{', [
+              ['Tags', psStringArray(moduleTags)],
+              ['ProjectUri', psLiteral(facts.projectUri)],
+              ['LicenseUri', psLiteral(facts.licenseUri)],
+              ['ReleaseNotes', psLiteral(facts.releaseNotes)],
+              ...(prerelease ? [['Prerelease', psLiteral(prerelease)] as const] : []),
+            ]),
+          ],
+        ]),
+      ],
+    ]),
+  ]);
 }
 
 /** The root module: dot-sources each function file by name, then exports the public ones by name. */
 export function emitRootModule(publicFunctions: readonly string[], privateFunctions: readonly string[], sources: readonly string[]): string {
   const dotSource = (folder: string, name: string): string => `. ([System.IO.Path]::Combine($PSScriptRoot, ${psLiteral(folder)}, ${psLiteral(`${name}.ps1`)}))`;
-  return [
-    generatedHeader(sources),
+  return render([
+    verbatim(generatedHeader(sources)),
     '',
     ...privateFunctions.map((name) => dotSource('Private', name)),
     ...publicFunctions.map((name) => dotSource('Public', name)),
     '',
     `Export-ModuleMember -Function ${psStringArray(publicFunctions)}`,
-    '',
-  ].join('\n');
+  ]);
 }
 
 /** The catalog the runtime reads: exactly the Catalog type (JSON has no comments, so no header). */

@@ -3,8 +3,10 @@ import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { emitExoFunction, restOutputsHelp, restPermissionsHelp } from './emit-exo-function.js';
 import { assembleScript } from './emit-script.js';
 import { defaultExchangeUri, graphBaseUriPattern } from './identifiers.js';
-import { commentHelp } from './ps-comment.js';
-import { identifier, parameterDeclaration, parameterHelp, tenantIdValidation } from './ps-code.js';
+import { defaultGraphUri } from './emit-graph-function.js';
+import type { HelpSections } from './ps-comment.js';
+import { boundReportParameters, identifier, parameterDeclaration, parameterHelp, tenantIdValidation } from './ps-code.js';
+import { block, hashtable, type PsCode } from './ps-writer.js';
 import { restScriptTemplates, type SharedTemplate } from './render-template.js';
 import type { ReportModel } from './report-model.js';
 
@@ -17,10 +19,8 @@ import type { ReportModel } from './report-model.js';
  * token per tenant, and writes one CSV (cell text rule of the catalog) plus the errors file.
  */
 export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): string {
-  const indent = '    ';
   const fileName = `${report.name}.ps1`;
-  const help = commentHelp(
-    {
+  const help: HelpSections = {
       synopsis: `${report.summary} All tenants, one CSV.`,
       description:
         `${report.description}\n\n` +
@@ -53,42 +53,34 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
       inputs: 'None. The script takes no pipeline input.',
       outputs: `DapReporting.AggregateResult (a summary). The rows go to OutputFile: ${restOutputsHelp(report)}`,
       links: ['Get-DapExoToken', 'Get-DapGraphCustomer', ...report.links],
-    },
-    '',
-  );
+  };
   const uriPattern = psLiteral(graphBaseUriPattern);
-  const declarations = [
-    `${indent}[Parameter(Mandatory)]\n${indent}[ValidatePattern(${tenantIdValidation()})]\n${indent}[string] $PartnerTenantId`,
-    `${indent}[Parameter(Mandatory)]\n${indent}[ValidatePattern(${tenantIdValidation()})]\n${indent}[string] $ClientId`,
-    `${indent}[securestring] $ClientSecret`,
-    `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string] $OutputFile = 'ReportOutput.csv'`,
-    `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string] $ErrorFile`,
-    `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string[]] $Tenant`,
-    `${indent}[ValidateNotNullOrEmpty()]\n${indent}[string[]] $Exclude`,
-    `${indent}[ValidatePattern(${uriPattern})]\n${indent}[string] $LoginUri = 'https://login.microsoftonline.com'`,
-    `${indent}[ValidatePattern(${uriPattern})]\n${indent}[string] $GraphUri = 'https://graph.microsoft.com'`,
-    `${indent}[ValidatePattern(${uriPattern})]\n${indent}[string] $ExchangeUri = ${psLiteral(defaultExchangeUri)}`,
-    ...report.parameters.map((parameter) => parameterDeclaration(parameter, indent)),
+  const uri = (name: string, fallback: string): string[] => [`[ValidatePattern(${uriPattern})]`, `[string] $${name} = ${psLiteral(fallback)}`];
+  const parameters = [
+    ['[Parameter(Mandatory)]', `[ValidatePattern(${tenantIdValidation()})]`, '[string] $PartnerTenantId'],
+    ['[Parameter(Mandatory)]', `[ValidatePattern(${tenantIdValidation()})]`, '[string] $ClientId'],
+    ['[securestring] $ClientSecret'],
+    ['[ValidateNotNullOrEmpty()]', "[string] $OutputFile = 'ReportOutput.csv'"],
+    ['[ValidateNotNullOrEmpty()]', '[string] $ErrorFile'],
+    ['[ValidateNotNullOrEmpty()]', '[string[]] $Tenant'],
+    ['[ValidateNotNullOrEmpty()]', '[string[]] $Exclude'],
+    uri('LoginUri', 'https://login.microsoftonline.com'),
+    uri('GraphUri', defaultGraphUri),
+    uri('ExchangeUri', defaultExchangeUri),
+    ...report.parameters.map(parameterDeclaration),
   ];
   const functions = [...restScriptTemplates.map((name) => shared.get(name)), emitExoFunction(report)];
   const header = ['TenantId', 'TenantDomain', ...report.columns.map((c) => c.name)];
-  const main = [
-    '$reportParameters = @{}',
-    ...(report.parameters.length > 0
-      ? [
-          `foreach ($name in ${psStringArray(report.parameters.map((p) => identifier(p.name)))}) {`,
-          `${indent}if ($PSBoundParameters.ContainsKey($name)) { $reportParameters[$name] = $PSBoundParameters[$name] }`,
-          '}',
-        ]
-      : []),
-    'if (-not $ClientSecret) {',
-    `${indent}$ClientSecret = if ($env:DAP_GRAPH_CLIENT_SECRET) {`,
-    `${indent}${indent}ConvertTo-SecureString -String $env:DAP_GRAPH_CLIENT_SECRET -AsPlainText -Force`,
-    `${indent}}`,
-    `${indent}else {`,
-    `${indent}${indent}Read-Host -AsSecureString -Prompt 'Client secret of the partner app'`,
-    `${indent}}`,
-    '}',
+  const main: PsCode[] = [
+    ...boundReportParameters(report),
+    block('if (-not $ClientSecret) {', [
+      block('$ClientSecret = if ($env:DAP_GRAPH_CLIENT_SECRET) {', [
+        'ConvertTo-SecureString -String $env:DAP_GRAPH_CLIENT_SECRET -AsPlainText -Force',
+      ]),
+      block('else {', [
+        "Read-Host -AsSecureString -Prompt 'Client secret of the partner app'",
+      ]),
+    ]),
     '$outputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputFile)',
     `$errorPath = if ($ErrorFile) { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ErrorFile) } else { $outputPath + ${psLiteral(errorsFileSuffix)} }`,
     '$rows = [System.Collections.Generic.List[object]]::new()',
@@ -96,79 +88,77 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
     '$tenants = 0',
     '$failed = 0',
     '$noData = 0',
-    '# The category of a failed tenant: Dap.<Category> from the FullyQualifiedErrorId of its error.',
-    '$categoryOf = { param($Record) ([string]$Record.FullyQualifiedErrorId).Split(\',\')[0] -replace \'^Dap\\.\', \'\' }',
-    'try {',
-    `${indent}$partner = Get-DapGraphToken -TenantId $PartnerTenantId -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction Stop`,
-    `${indent}$listing = @{ AccessToken = $partner.AccessToken; GraphUri = $GraphUri }`,
-    `${indent}if ($Tenant) { $listing.Tenant = $Tenant }`,
-    `${indent}if ($Exclude) { $listing.Exclude = $Exclude }`,
-    `${indent}# A tenant whose domain cannot be looked up still comes, with an empty TenantDomain.`,
-    `${indent}$customers = @(Get-DapGraphCustomer @listing -ErrorAction SilentlyContinue -ErrorVariable lookups)`,
-    `${indent}foreach ($lookup in @($lookups)) { Write-Warning $lookup.Exception.Message }`,
-    `${indent}foreach ($customer in $customers) {`,
-    `${indent}${indent}$tenants++`,
-    `${indent}${indent}$failure = $null`,
-    `${indent}${indent}$token = Get-DapExoToken -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction SilentlyContinue -ErrorVariable failure`,
-    `${indent}${indent}$got = @()`,
-    `${indent}${indent}if (-not $failure) {`,
-    `${indent}${indent}${indent}$got = @(${report.functionName} -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -AccessToken $token.AccessToken -ExchangeUri $ExchangeUri @reportParameters -ErrorAction SilentlyContinue -ErrorVariable failure)`,
-    `${indent}${indent}}`,
-    `${indent}${indent}if ($failure) {`,
-    `${indent}${indent}${indent}$failed++`,
-    `${indent}${indent}${indent}$entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = (& $categoryOf $failure[0]); Message = $failure[0].Exception.Message })`,
-    `${indent}${indent}${indent}continue`,
-    `${indent}${indent}}`,
-    `${indent}${indent}if ($got.Count -eq 0) {`,
-    `${indent}${indent}${indent}$noData++`,
-    `${indent}${indent}${indent}$entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = 'NoData'; Message = ${psLiteral(noDataMessage)} })`,
-    `${indent}${indent}}`,
-    `${indent}${indent}foreach ($row in $got) {`,
-    `${indent}${indent}${indent}# Each cell as text, by the one rule (ConvertTo-DapCellText): dates in ISO 8601, lists joined by '; '.`,
-    `${indent}${indent}${indent}$cells = [ordered]@{}`,
-    `${indent}${indent}${indent}foreach ($property in $row.PSObject.Properties) { $cells[$property.Name] = ConvertTo-DapCellText $property.Value }`,
-    `${indent}${indent}${indent}$rows.Add([pscustomobject]$cells)`,
-    `${indent}${indent}}`,
-    `${indent}}`,
-    '}',
-    'catch {',
-    `${indent}$PSCmdlet.WriteError($_)`,
-    `${indent}exit 3`,
-    '}',
+    block('try {', [
+      '$partner = Get-DapGraphToken -TenantId $PartnerTenantId -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction Stop',
+      '$listing = @{ AccessToken = $partner.AccessToken; GraphUri = $GraphUri }',
+      'if ($Tenant) { $listing.Tenant = $Tenant }',
+      'if ($Exclude) { $listing.Exclude = $Exclude }',
+      '# A tenant whose domain cannot be looked up still comes, with an empty TenantDomain.',
+      '$customers = @(Get-DapGraphCustomer @listing -ErrorAction SilentlyContinue -ErrorVariable lookups)',
+      'foreach ($lookup in @($lookups)) { Write-Warning -Message $lookup.Exception.Message }',
+      block('foreach ($customer in $customers) {', [
+        '$tenants++',
+        '$failure = $null',
+        '$token = Get-DapExoToken -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction SilentlyContinue -ErrorVariable failure',
+        '$got = @()',
+        block('if (-not $failure) {', [
+          `$got = @(${report.functionName} -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -AccessToken $token.AccessToken -ExchangeUri $ExchangeUri @reportParameters -ErrorAction SilentlyContinue -ErrorVariable failure)`,
+        ]),
+        block('if ($failure) {', [
+          '$failed++',
+          '$entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = (Get-DapFailureCategory -ErrorRecord $failure[0]); Message = $failure[0].Exception.Message })',
+          'continue',
+        ]),
+        block('if ($got.Count -eq 0) {', [
+          '$noData++',
+          `$entries.Add([pscustomobject]@{ TenantDomain = [string]$customer.TenantDomain; TenantId = $customer.TenantId; Category = 'NoData'; Message = ${psLiteral(noDataMessage)} })`,
+        ]),
+        block('foreach ($row in $got) {', [
+          "# Each cell as text, by the one rule (ConvertTo-DapCellText): dates in ISO 8601, lists joined by '; '.",
+          '$cells = [ordered]@{}',
+          'foreach ($property in $row.PSObject.Properties) { $cells[$property.Name] = ConvertTo-DapCellText -Value $property.Value }',
+          '$rows.Add([pscustomobject]$cells)',
+        ]),
+      ]),
+    ]),
+    block('catch {', [
+      '$PSCmdlet.WriteError($_)',
+      'exit 3',
+    ]),
     '$utf8 = [System.Text.UTF8Encoding]::new($true)',
-    "if ($PSCmdlet.ShouldProcess($outputPath, 'Write the report')) {",
-    `${indent}if ($rows.Count -gt 0) {`,
-    `${indent}${indent}$rows | Export-Csv -LiteralPath $outputPath -NoTypeInformation -Encoding $utf8`,
-    `${indent}}`,
-    `${indent}else {`,
-    `${indent}${indent}[System.IO.File]::WriteAllText($outputPath, ((${psStringArray(header)} | ForEach-Object { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)`,
-    `${indent}}`,
-    '}',
+    block("if ($PSCmdlet.ShouldProcess($outputPath, 'Write the report')) {", [
+      block('if ($rows.Count -gt 0) {', [
+        '$rows | Export-Csv -LiteralPath $outputPath -NoTypeInformation -Encoding $utf8',
+      ]),
+      block('else {', [
+        `[System.IO.File]::WriteAllText($outputPath, ((${psStringArray(header)} | ForEach-Object -Process { '"{0}"' -f $_.Replace('"', '""') }) -join ',') + [Environment]::NewLine, $utf8)`,
+      ]),
+    ]),
     '# The errors file as dap-report writes it: a field is quoted when it holds a comma, a quote or a',
     '# line break, a message is one line, records end with CRLF, in domain order.',
     '$csvField = { param([string] $Value) if ($Value -match \'[,"\\r\\n]\') { return \'"{0}"\' -f $Value.Replace(\'"\', \'""\') } $Value }',
     '$text = [System.Text.StringBuilder]::new()',
-    `[void]$text.Append(((${psStringArray(errorsFileColumns)} | ForEach-Object { & $csvField $_ }) -join ',')).Append("\`r\`n")`,
-    'foreach ($entry in @($entries | Sort-Object -Property @{ Expression = { [string]$_.TenantDomain } }, @{ Expression = { [string]$_.TenantId } } -CaseSensitive)) {',
-    `${indent}$fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\\s*[\\r\\n]+\\s*', ' '))`,
-    `${indent}[void]$text.Append((($fields | ForEach-Object { & $csvField $_ }) -join ',')).Append("\`r\`n")`,
-    '}',
-    "if ($PSCmdlet.ShouldProcess($errorPath, 'Write the errors file')) {",
-    `${indent}[System.IO.File]::WriteAllText($errorPath, $text.ToString(), [System.Text.UTF8Encoding]::new($false))`,
-    '}',
-    '[pscustomobject]@{',
-    `${indent}PSTypeName = 'DapReporting.AggregateResult'`,
-    `${indent}Report     = ${psLiteral(report.name)}`,
-    `${indent}Tenants    = $tenants`,
-    `${indent}Succeeded  = $tenants - $failed`,
-    `${indent}NoData     = $noData`,
-    `${indent}Failed     = $failed`,
-    `${indent}Rows       = $rows.Count`,
-    `${indent}OutputFile = $outputPath`,
-    `${indent}ErrorFile  = $errorPath`,
-    '}',
+    `[void]$text.Append(((${psStringArray(errorsFileColumns)} | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("\`r\`n")`,
+    block('foreach ($entry in @($entries | Sort-Object -Property @{ Expression = { [string]$_.TenantDomain } }, @{ Expression = { [string]$_.TenantId } } -CaseSensitive)) {', [
+      "$fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\\s*[\\r\\n]+\\s*', ' '))",
+      `[void]$text.Append((($fields | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("\`r\`n")`,
+    ]),
+    block("if ($PSCmdlet.ShouldProcess($errorPath, 'Write the errors file')) {", [
+      '[System.IO.File]::WriteAllText($errorPath, $text.ToString(), [System.Text.UTF8Encoding]::new($false))',
+    ]),
+    hashtable('[pscustomobject]@{', [
+      ['PSTypeName', "'DapReporting.AggregateResult'"],
+      ['Report', psLiteral(report.name)],
+      ['Tenants', '$tenants'],
+      ['Succeeded', '$tenants - $failed'],
+      ['NoData', '$noData'],
+      ['Failed', '$failed'],
+      ['Rows', '$rows.Count'],
+      ['OutputFile', '$outputPath'],
+      ['ErrorFile', '$errorPath'],
+    ]),
     'if ($failed -gt 0) { exit 1 }',
     'exit 0',
   ];
-  return assembleScript({ sources, help, declarations, functions, main });
+  return assembleScript({ sources, help, parameters, functions, main });
 }

@@ -1,7 +1,9 @@
-import { psLiteral } from '../common/ps-literal.js';
 import { dnsNamePattern } from '../common/dns-name.js';
+import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { parameterNamePattern, tenantIdPattern } from './identifiers.js';
-import type { ParameterModel } from './report-model.js';
+import type { HelpSections } from './ps-comment.js';
+import { block, helpBlock, type PsBlock, type PsCode, paramBlock, render } from './ps-writer.js';
+import type { ParameterModel, ReportModel } from './report-model.js';
 
 /** A name the generator emits as a bare PowerShell identifier ($Name, -Name): checked again here. */
 export function identifier(name: string): string {
@@ -27,19 +29,41 @@ export function psScalar(value: string | number | boolean): string {
   return value ? '$true' : '$false';
 }
 
-/** The [ValidateScript] that checks a domain is a DNS name; the same in every function. */
-export function domainValidation(indent: string): string {
-  return [
-    `${indent}[ValidateScript({`,
-    `${indent}    if ($_ -match ${psLiteral(dnsNamePattern)}) { return $true }`,
-    `${indent}    throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)`,
-    `${indent}})]`,
-  ].join('\n');
+/** What a domain that is not a DNS name is told ({0} is the value). */
+export const dnsNameMessage =
+  "'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters.";
+
+/**
+ * The [ValidateScript] that checks a domain is a DNS name; the same in every function (with
+ * `allowEmpty`, an empty domain passes too). Invoke-DapTenantReport's template has the same check
+ * with the pattern and message as markers.
+ */
+export function domainValidation(options: { allowEmpty?: boolean } = {}): PsBlock {
+  const empty = options.allowEmpty ? "$_ -eq '' -or " : '';
+  return block('[ValidateScript({', [`if (${empty}$_ -match ${psLiteral(dnsNamePattern)}) { return $true }`, `throw (${psLiteral(dnsNameMessage)} -f $_)`], '})]');
 }
 
 export function tenantIdValidation(): string {
   return psLiteral(tenantIdPattern);
 }
+
+/** -TenantId of a report function: a GUID, from the pipeline. */
+export const tenantIdParameter: readonly string[] = [
+  '[Parameter(Mandatory, ValueFromPipelineByPropertyName)]',
+  `[ValidatePattern(${tenantIdValidation()})]`,
+  '[string] $TenantId',
+];
+
+/** -TenantDomain of an app-only report function: copied into every row, empty when not given. */
+export const tenantDomainParameter: readonly string[] = [
+  '[Parameter(ValueFromPipelineByPropertyName)]',
+  "[Alias('InitialDomain')]",
+  '[AllowEmptyString()]',
+  "[string] $TenantDomain = ''",
+];
+
+/** -AccessToken of an app-only report function, from the pipeline (Get-DapGraphToken, Get-DapExoToken). */
+export const accessTokenParameter: readonly string[] = ['[Parameter(Mandatory, ValueFromPipelineByPropertyName)]', '[securestring] $AccessToken'];
 
 const psTypes = { string: 'string', integer: 'int', number: 'double', boolean: 'switch', datetime: 'datetime' } as const;
 
@@ -55,15 +79,15 @@ function psDefault(parameter: ParameterModel): string | undefined {
   return psScalar(value as string | number | boolean);
 }
 
-/** One report parameter's declaration inside a param() block. */
-export function parameterDeclaration(parameter: ParameterModel, indent: string): string {
+/** One report parameter's declaration inside a param() block: its attributes, then its declaration. */
+export function parameterDeclaration(parameter: ParameterModel): string[] {
   const lines: string[] = [];
   if (parameter.required) lines.push('[Parameter(Mandatory)]');
   if (parameter.values) lines.push(`[ValidateSet(${literalList(parameter.values)})]`);
   if (parameter.pattern !== undefined) lines.push(`[ValidatePattern(${psLiteral(parameter.pattern)})]`);
   const fallback = psDefault(parameter);
   lines.push(`${psType(parameter)} $${identifier(parameter.name)}${fallback === undefined ? '' : ` = ${fallback}`}`);
-  return lines.map((line) => `${indent}${line}`).join('\n');
+  return lines;
 }
 
 /** The help text of a report parameter, with its type facts appended. */
@@ -78,21 +102,43 @@ export function parameterHelp(parameter: ParameterModel): string {
 }
 
 /**
- * The text of an advanced function with one output type: help, [CmdletBinding(…)], param block of
- * the given declarations, then the body lines. Every generated report function takes this shape.
+ * The report parameters the caller bound (a switch as true or false), then those with a definition
+ * default, in $reportParameters: what is sent to the service. Report functions and standalone
+ * scripts build it the same way.
  */
-export function advancedFunction(parts: { name: string; help: string; cmdletBinding: string; outputType?: string; declarations: string[]; body: string[] }): string {
-  const indent = '    ';
-  return [
-    `function ${parts.name} {`,
-    parts.help,
-    `${indent}${parts.cmdletBinding}`,
-    `${indent}[OutputType(${parts.outputType === undefined ? '[pscustomobject]' : psLiteral(parts.outputType)})]`,
-    `${indent}param(`,
-    parts.declarations.join(',\n\n'),
-    `${indent})`,
-    ...parts.body,
-    '}',
-    '',
-  ].join('\n');
+export function boundReportParameters(report: ReportModel): PsCode[] {
+  const lines: PsCode[] = ['$reportParameters = @{}'];
+  if (report.parameters.length > 0) {
+    lines.push(
+      block(`foreach ($name in ${psStringArray(report.parameters.map((p) => identifier(p.name)))}) {`, [
+        block('if ($PSBoundParameters.ContainsKey($name)) {', [
+          '$value = $PSBoundParameters[$name]',
+          'if ($value -is [switch]) { $value = $value.IsPresent }',
+          '$reportParameters[$name] = $value',
+        ]),
+      ]),
+    );
+  }
+  for (const parameter of report.parameters) {
+    if (parameter.default === undefined || parameter.default === false) continue;
+    const name = identifier(parameter.name);
+    lines.push(`if (-not $reportParameters.ContainsKey(${psLiteral(name)})) { $reportParameters[${psLiteral(name)}] = $${name} }`);
+  }
+  return lines;
+}
+
+/**
+ * The text of an advanced function with one output type: help, [CmdletBinding(…)], the param
+ * block, then the body. Every generated report function takes this shape.
+ */
+export function advancedFunction(parts: { name: string; help: HelpSections; cmdletBinding: string; outputType?: string; parameters: ReadonlyArray<readonly PsCode[]>; body: readonly PsCode[] }): string {
+  return render(
+    block(`function ${parts.name} {`, [
+      helpBlock(parts.help),
+      parts.cmdletBinding,
+      `[OutputType(${parts.outputType === undefined ? '[pscustomobject]' : psLiteral(parts.outputType)})]`,
+      paramBlock(parts.parameters),
+      ...parts.body,
+    ]),
+  );
 }

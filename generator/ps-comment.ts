@@ -41,8 +41,11 @@ export interface HelpSections {
   links: string[];
 }
 
-/** A comment-based help block in the fixed order, indented by `indent`. */
-export function commentHelp(help: HelpSections, indent: string): string {
+/**
+ * The lines of a comment-based help block in the fixed order, without the `<#` and `#>` around
+ * them (ps-writer.ts helpBlock() adds those and the indentation).
+ */
+export function commentHelpLines(help: HelpSections): string[] {
   const out: string[] = [];
   const section = (keyword: string, text: string): void => {
     out.push(`.${keyword}`, ...helpLines(text), '');
@@ -55,5 +58,5 @@ export function commentHelp(help: HelpSections, indent: string): string {
   section('OUTPUTS', help.outputs);
   for (const link of help.links) section('LINK', link);
   while (out.at(-1) === '') out.pop();
-  return [`${indent}<#`, ...out.map((line) => (line === '' ? '' : `${indent}${line}`)), `${indent}#>`].join('\n');
+  return out;
 }

@@ -33,13 +33,13 @@ param(
     [string] $OutputFile
 )
 
-Import-Module MSOnline
+Import-Module -Name MSOnline
 $credential = Get-Credential -UserName $UserName -Message 'Password of the partner administrator'
 Connect-MsolService -Credential $credential
 
 $headerWritten = $false
 foreach ($contract in Get-MsolPartnerContract -All) {
-    $domain = (Get-MsolDomain -TenantId $contract.TenantId | Where-Object IsInitial).Name
+    $domain = (Get-MsolDomain -TenantId $contract.TenantId | Where-Object -Property IsInitial).Name
     if ([System.Uri]::CheckHostName($domain) -ne [System.UriHostNameType]::Dns) {
         continue
     }

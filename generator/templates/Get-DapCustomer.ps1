@@ -79,7 +79,7 @@ function Get-DapCustomer {
     }
     end {
         $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
-        Write-Verbose ('{0} partner contracts to look up' -f $contracts.Count)
+        Write-Verbose -Message ('{0} partner contracts to look up' -f $contracts.Count)
         $activity = 'Discovering customer tenants'
         $index = 0
         foreach ($contract in $contracts) {
@@ -90,7 +90,7 @@ function Get-DapCustomer {
                 continue
             }
             try {
-                $initial = Get-MsolDomain -TenantId $contract.TenantId -ErrorAction Stop | Where-Object { $_.IsInitial } | Select-Object -First 1
+                $initial = Get-MsolDomain -TenantId $contract.TenantId -ErrorAction Stop | Where-Object -FilterScript { $_.IsInitial } | Select-Object -First 1
             }
             catch {
                 $category = if ($_.Exception.Message -match 'Access Denied') { 'AccessDenied' } else { 'RemoteError' }
@@ -114,16 +114,16 @@ function Get-DapCustomer {
                 InitialDomain     = [string]$initial.Name
                 ContractType      = [string]$contract.ContractType
             }
-            $keys = @($customer.TenantId, $customer.InitialDomain, $customer.DefaultDomainName) | Where-Object { $_ }
-            if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) {
-                Write-Verbose ('[{0}] left out: not named by -Tenant' -f $customer.InitialDomain)
+            $keys = @($customer.TenantId, $customer.InitialDomain, $customer.DefaultDomainName) | Where-Object -FilterScript { $_ }
+            if ($Tenant -and -not @($keys | Where-Object -FilterScript { $Tenant -contains $_ }).Count) {
+                Write-Verbose -Message ('[{0}] left out: not named by -Tenant' -f $customer.InitialDomain)
                 continue
             }
-            if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) {
-                Write-Verbose ('[{0}] left out: named by -Exclude' -f $customer.InitialDomain)
+            if ($Exclude -and @($keys | Where-Object -FilterScript { $Exclude -contains $_ }).Count) {
+                Write-Verbose -Message ('[{0}] left out: named by -Exclude' -f $customer.InitialDomain)
                 continue
             }
-            Write-Verbose ('[{0}] tenant {1} ({2})' -f $customer.InitialDomain, $customer.TenantId, $customer.Name)
+            Write-Verbose -Message ('[{0}] tenant {1} ({2})' -f $customer.InitialDomain, $customer.TenantId, $customer.Name)
             $customer
         }
         Write-Progress -Activity $activity -Completed

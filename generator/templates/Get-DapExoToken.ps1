@@ -86,7 +86,7 @@ function Get-DapExoToken {
     [OutputType('DapReporting.ExoToken')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $TenantId,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -95,7 +95,7 @@ function Get-DapExoToken {
         [string] $TenantDomain = '',
 
         [Parameter(Mandatory)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $ClientId,
 
         [Parameter(Mandatory, ParameterSetName = 'Secret')]
@@ -108,7 +108,7 @@ function Get-DapExoToken {
         [ValidatePattern('^[0-9A-Fa-f]{40}\z')]
         [string] $CertificateThumbprint,
 
-        [ValidatePattern({{LoginUriPattern}})]
+        [ValidatePattern('dap-gen:BaseUriPattern')]
         [string] $LoginUri = 'https://login.microsoftonline.com'
     )
     begin {
@@ -123,7 +123,7 @@ function Get-DapExoToken {
     }
     process {
         $credential = if ($Certificate) { @{ Certificate = $Certificate } } else { @{ ClientSecret = $ClientSecret } }
-        $answer = Invoke-DapTokenRequest -TenantId $TenantId -ClientId $ClientId -LoginUri $LoginUri -Scope {{ExchangeScope}} @credential
+        $answer = Invoke-DapTokenRequest -TenantId $TenantId -ClientId $ClientId -LoginUri $LoginUri -Scope 'dap-gen:ExchangeScope' @credential
         if ($answer.Category) {
             $message = if ($answer.Category -eq 'InvalidData') {
                 'The token endpoint answered for tenant {0} without an access_token.' -f $TenantId

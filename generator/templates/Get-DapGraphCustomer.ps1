@@ -57,7 +57,7 @@ function Get-DapGraphCustomer {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
 
-        [ValidatePattern({{GraphUriPattern}})]
+        [ValidatePattern('dap-gen:BaseUriPattern')]
         [string] $GraphUri = 'https://graph.microsoft.com',
 
         [ValidateNotNullOrEmpty()]
@@ -88,15 +88,15 @@ function Get-DapGraphCustomer {
         try {
             $next = '{0}/v1.0/tenantRelationships/delegatedAdminRelationships?$filter={1}' -f $base, [uri]::EscapeDataString("status eq 'active'")
             while ($next -and -not $fatal) {
-                Write-Verbose ('GET {0}' -f $next)
+                Write-Verbose -Message ('GET {0}' -f $next)
                 $page = $null
                 try {
                     $page = Invoke-RestMethod -Method Get -Uri $next -Headers $headers -ErrorAction Stop
                 }
                 catch {
-                    $problem = & $describe $_
+                    $problem = & $describe -ErrorRecord $_
                     $category, $errorCategory = if ($problem.Status -eq 401 -or $problem.Status -eq 403) { 'AccessDenied', 'PermissionDenied' } else { 'RemoteError', 'ReadError' }
-                    $fatal = & $newRecord $category $errorCategory ('Listing the delegated admin relationships failed: {0}' -f $problem.Text) $null $_.Exception
+                    $fatal = & $newRecord -Category $category -ErrorCategory $errorCategory -Text ('Listing the delegated admin relationships failed: {0}' -f $problem.Text) -Target $null -Inner $_.Exception
                     break
                 }
                 foreach ($item in @($page.value)) {
@@ -108,11 +108,11 @@ function Get-DapGraphCustomer {
                 }
                 $next = [string]$page.'@odata.nextLink'
                 if ($next -and -not $next.StartsWith($base + '/', [System.StringComparison]::OrdinalIgnoreCase)) {
-                    $fatal = & $newRecord 'RemoteError' 'InvalidResult' ("The next page of the relationships is outside {0}: '{1}'; the token is not sent there." -f $base, $next) $null $null
+                    $fatal = & $newRecord -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Text ("The next page of the relationships is outside {0}: '{1}'; the token is not sent there." -f $base, $next) -Target $null -Inner $null
                 }
             }
             if ($fatal) { $PSCmdlet.ThrowTerminatingError($fatal) }
-            Write-Verbose ('{0} customer tenants with an active relationship' -f $customers.Count)
+            Write-Verbose -Message ('{0} customer tenants with an active relationship' -f $customers.Count)
             foreach ($entry in $customers.GetEnumerator()) {
                 $tenantId = [string]$entry.Key
                 $lookup = "{0}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='{1}')" -f $base, [uri]::EscapeDataString($tenantId)
@@ -121,13 +121,13 @@ function Get-DapGraphCustomer {
                     $domain = [string](Invoke-RestMethod -Method Get -Uri $lookup -Headers $headers -ErrorAction Stop).defaultDomainName
                 }
                 catch {
-                    $problem = & $describe $_
+                    $problem = & $describe -ErrorRecord $_
                     $category, $errorCategory = if ($problem.Status -eq 401 -or $problem.Status -eq 403) { 'AccessDenied', 'PermissionDenied' } else { 'RemoteError', 'ReadError' }
-                    $PSCmdlet.WriteError((& $newRecord $category $errorCategory ('Looking up the domain of tenant {0} failed: {1}' -f $tenantId, $problem.Text) $tenantId $_.Exception))
+                    $PSCmdlet.WriteError((& $newRecord -Category $category -ErrorCategory $errorCategory -Text ('Looking up the domain of tenant {0} failed: {1}' -f $tenantId, $problem.Text) -Target $tenantId -Inner $_.Exception))
                 }
-                $keys = @($tenantId, $domain) | Where-Object { $_ }
-                if ($Tenant -and -not @($keys | Where-Object { $Tenant -contains $_ }).Count) { continue }
-                if ($Exclude -and @($keys | Where-Object { $Exclude -contains $_ }).Count) { continue }
+                $keys = @($tenantId, $domain) | Where-Object -FilterScript { $_ }
+                if ($Tenant -and -not @($keys | Where-Object -FilterScript { $Tenant -contains $_ }).Count) { continue }
+                if ($Exclude -and @($keys | Where-Object -FilterScript { $Exclude -contains $_ }).Count) { continue }
                 [pscustomobject]@{
                     PSTypeName   = 'DapReporting.GraphCustomer'
                     TenantId     = $tenantId

@@ -94,7 +94,7 @@ function Get-DapGraphToken {
     [OutputType('DapReporting.GraphToken')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $TenantId,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -103,7 +103,7 @@ function Get-DapGraphToken {
         [string] $TenantDomain = '',
 
         [Parameter(Mandatory)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $ClientId,
 
         [Parameter(Mandatory, ParameterSetName = 'Secret')]
@@ -116,7 +116,7 @@ function Get-DapGraphToken {
         [ValidatePattern('^[0-9A-Fa-f]{40}\z')]
         [string] $CertificateThumbprint,
 
-        [ValidatePattern({{GraphUriPattern}})]
+        [ValidatePattern('dap-gen:BaseUriPattern')]
         [string] $LoginUri = 'https://login.microsoftonline.com',
 
         [ValidatePattern('^https://[^\s?#]+/\.default\z')]

@@ -18,7 +18,7 @@ function Invoke-DapExoCommand {
     Exchange Administrator or Global Reader.
 
     When the service throttles (429 Too Many Requests) the call waits for the Retry-After seconds
-    (at most {{MaxRetryAfterSeconds}}) and tries again, at most MaxRetries times. A failure writes exactly one
+    (at most dap-gen:MaxRetryAfterSeconds) and tries again, at most MaxRetries times. A failure writes exactly one
     non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> and whose target
     object is the tenant id: AccessDenied (401 or 403: token rejected, role missing), Throttled
     (still 429 after the retries), InvalidParameter (400), NotFound (404) or RemoteError (anything
@@ -66,14 +66,14 @@ function Invoke-DapExoCommand {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $TenantId,
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
 
         [Parameter(Mandatory)]
-        [ValidatePattern({{CmdletPattern}})]
+        [ValidatePattern('dap-gen:CmdletPattern')]
         [string] $Cmdlet,
 
         [System.Collections.IDictionary] $Parameters = @{},
@@ -81,7 +81,7 @@ function Invoke-DapExoCommand {
         [ValidatePattern('^[A-Za-z][A-Za-z0-9]*\z')]
         [string[]] $Select = @(),
 
-        [ValidatePattern({{ExchangeUriPattern}})]
+        [ValidatePattern('dap-gen:BaseUriPattern')]
         [string] $ExchangeUri = 'https://outlook.office365.com',
 
         [ValidateRange(0, 10)]
@@ -105,6 +105,6 @@ function Invoke-DapExoCommand {
             }
             $row
         }
-        Write-Verbose ('Tenant {0}: {1} objects of {2} in {3} pages' -f $TenantId, $answer.Rows.Count, $Cmdlet, $answer.Pages)
+        Write-Verbose -Message ('Tenant {0}: {1} objects of {2} in {3} pages' -f $TenantId, $answer.Rows.Count, $Cmdlet, $answer.Pages)
     }
 }

@@ -62,24 +62,27 @@ function Invoke-DapTenantReport {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [ValidatePattern({{TenantIdPattern}})]
+        [ValidatePattern('dap-gen:TenantIdPattern')]
         [string] $TenantId,
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('TenantDomain')]
-{{DomainValidation}}
+        [ValidateScript({
+            if ($_ -match 'dap-gen:DnsNamePattern') { return $true }
+            throw ('dap-gen:DnsNameMessage' -f $_)
+        })]
         [string] $InitialDomain,
 
         [Parameter(Mandatory)]
         [pscredential] $Credential,
 
         [Parameter(Mandatory)]
-        [ValidateSet({{ExchangeCmdlets}})]
+        [ValidateSet('dap-gen:ExchangeCmdlets')]
         [string] $Command,
 
         [hashtable] $Parameters = @{},
 
-        [ValidateSet({{ExchangeCmdlets}})]
+        [ValidateSet('dap-gen:ExchangeCmdlets')]
         [string] $InputCommand,
 
         [hashtable] $InputParameters = @{},
@@ -113,7 +116,7 @@ function Invoke-DapTenantReport {
         # A pipeline of its own (in this runspace, stopped with it): its errors and warnings are
         # collected in its streams instead of reaching the caller's -ErrorVariable, $Error and
         # host, so the caller sees one record per failed tenant and each warning once.
-        Write-Verbose ('[{0}] running {1} in a remote session' -f $InitialDomain, $Command)
+        Write-Verbose -Message ('[{0}] running {1} in a remote session' -f $InitialDomain, $Command)
         $remoteErrors = @()
         $remoteWarnings = @()
         $caught = $null
@@ -127,9 +130,9 @@ function Invoke-DapTenantReport {
             [void]$pipeline.AddScript($script, $true).AddArgument($invoke)
             try {
                 $output = @($pipeline.Invoke())
-                $remoteWarnings = @($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
-                $caught = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-                $rows = @($output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] -and $_ -isnot [System.Management.Automation.ErrorRecord] })
+                $remoteWarnings = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.WarningRecord] })
+                $caught = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                $rows = @($output | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.WarningRecord] -and $_ -isnot [System.Management.Automation.ErrorRecord] })
             }
             catch {
                 $inner = $_.Exception.InnerException
@@ -155,10 +158,10 @@ function Invoke-DapTenantReport {
             if ($null -eq $warning) { continue }
             $text = if ($warning -is [System.Management.Automation.WarningRecord]) { $warning.Message } else { [string]$warning }
             if ($text -match '^Your connection has been redirected') {
-                Write-Verbose ('[{0}] {1}' -f $InitialDomain, $text)
+                Write-Verbose -Message ('[{0}] {1}' -f $InitialDomain, $text)
             }
             else {
-                Write-Warning ('[{0}] {1}' -f $InitialDomain, $text)
+                Write-Warning -Message ('[{0}] {1}' -f $InitialDomain, $text)
             }
         }
         $failures = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
@@ -190,11 +193,11 @@ function Invoke-DapTenantReport {
             $exception = [System.Management.Automation.RuntimeException]::new($text, $first.Exception)
             $record = [System.Management.Automation.ErrorRecord]::new(
                 $exception, "Dap.$category", [System.Management.Automation.ErrorCategory]$errorCategory, $InitialDomain)
-            Write-Verbose ('[{0}] failed ({1})' -f $InitialDomain, $category)
+            Write-Verbose -Message ('[{0}] failed ({1})' -f $InitialDomain, $category)
             $PSCmdlet.WriteError($record)
             return
         }
-        Write-Verbose ('[{0}] {1} rows' -f $InitialDomain, @($rows | Where-Object { $null -ne $_ }).Count)
+        Write-Verbose -Message ('[{0}] {1} rows' -f $InitialDomain, @($rows | Where-Object -FilterScript { $null -ne $_ }).Count)
         $remoting = @('PSComputerName', 'RunspaceId', 'PSShowComputerName')
         foreach ($row in $rows) {
             if ($null -eq $row) { continue }

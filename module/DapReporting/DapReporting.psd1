@@ -25,6 +25,7 @@
 #   generator/templates/Invoke-DapGraphReport.ps1
 #   generator/templates/Get-DapExoToken.ps1
 #   generator/templates/Invoke-DapExoCommand.ps1
+#   generator/templates/Get-DapFailureCategory.ps1
 #   generator/templates/Private/Invoke-DapTokenRequest.ps1
 #   generator/templates/Private/New-DapClientAssertion.ps1
 #   generator/templates/Private/Resolve-DapCertificate.ps1
@@ -47,7 +48,7 @@
     Description          = 'Runs Exchange Online and Microsoft Graph usage reports in every customer tenant of a Microsoft cloud partner (delegated admin) and merges them into one CSV. Connect-DapPartner, Get-DapCustomer and the Exchange reports need the MSOnline module; it is not a required module, so that the Microsoft Graph commands load without it.'
     PowerShellVersion    = '7.0'
     CompatiblePSEditions = @('Core')
-    FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCasMailboxProtocolReport', 'Get-DapConnectionByClientTypeReport', 'Get-DapCustomer', 'Get-DapEmailActivityUserDetail', 'Get-DapExoToken', 'Get-DapGraphCustomer', 'Get-DapGraphToken', 'Get-DapInboxRuleExternalForwardingReport', 'Get-DapMailboxActivityReport', 'Get-DapMailboxStatisticsReport', 'Get-DapMailboxUsageDetail', 'Get-DapMailboxUsageDetailReport', 'Get-DapMailboxUsageMailboxCounts', 'Get-DapMailboxUsageReport', 'Get-DapMessageTraceReport', 'Get-DapMessageTraceV2Report', 'Get-DapOffice365ActiveUserDetail', 'Get-DapStaleMailboxDetailReport', 'Get-DapStaleMailboxReport', 'Get-DapUnusedMailboxReport', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport')
+    FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCasMailboxProtocolReport', 'Get-DapConnectionByClientTypeReport', 'Get-DapCustomer', 'Get-DapEmailActivityUserDetail', 'Get-DapExoToken', 'Get-DapFailureCategory', 'Get-DapGraphCustomer', 'Get-DapGraphToken', 'Get-DapInboxRuleExternalForwardingReport', 'Get-DapMailboxActivityReport', 'Get-DapMailboxStatisticsReport', 'Get-DapMailboxUsageDetail', 'Get-DapMailboxUsageDetailReport', 'Get-DapMailboxUsageMailboxCounts', 'Get-DapMailboxUsageReport', 'Get-DapMessageTraceReport', 'Get-DapMessageTraceV2Report', 'Get-DapOffice365ActiveUserDetail', 'Get-DapStaleMailboxDetailReport', 'Get-DapStaleMailboxReport', 'Get-DapUnusedMailboxReport', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport')
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

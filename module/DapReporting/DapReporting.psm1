@@ -25,6 +25,7 @@
 #   generator/templates/Invoke-DapGraphReport.ps1
 #   generator/templates/Get-DapExoToken.ps1
 #   generator/templates/Invoke-DapExoCommand.ps1
+#   generator/templates/Get-DapFailureCategory.ps1
 #   generator/templates/Private/Invoke-DapTokenRequest.ps1
 #   generator/templates/Private/New-DapClientAssertion.ps1
 #   generator/templates/Private/Resolve-DapCertificate.ps1
@@ -50,6 +51,7 @@
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapCustomer.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapEmailActivityUserDetail.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapExoToken.ps1'))
+. ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapFailureCategory.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapGraphCustomer.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapGraphToken.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapInboxRuleExternalForwardingReport.ps1'))
@@ -69,4 +71,4 @@
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Invoke-DapGraphReport.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Invoke-DapTenantReport.ps1'))
 
-Export-ModuleMember -Function @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCasMailboxProtocolReport', 'Get-DapConnectionByClientTypeReport', 'Get-DapCustomer', 'Get-DapEmailActivityUserDetail', 'Get-DapExoToken', 'Get-DapGraphCustomer', 'Get-DapGraphToken', 'Get-DapInboxRuleExternalForwardingReport', 'Get-DapMailboxActivityReport', 'Get-DapMailboxStatisticsReport', 'Get-DapMailboxUsageDetail', 'Get-DapMailboxUsageDetailReport', 'Get-DapMailboxUsageMailboxCounts', 'Get-DapMailboxUsageReport', 'Get-DapMessageTraceReport', 'Get-DapMessageTraceV2Report', 'Get-DapOffice365ActiveUserDetail', 'Get-DapStaleMailboxDetailReport', 'Get-DapStaleMailboxReport', 'Get-DapUnusedMailboxReport', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport')
+Export-ModuleMember -Function @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCasMailboxProtocolReport', 'Get-DapConnectionByClientTypeReport', 'Get-DapCustomer', 'Get-DapEmailActivityUserDetail', 'Get-DapExoToken', 'Get-DapFailureCategory', 'Get-DapGraphCustomer', 'Get-DapGraphToken', 'Get-DapInboxRuleExternalForwardingReport', 'Get-DapMailboxActivityReport', 'Get-DapMailboxStatisticsReport', 'Get-DapMailboxUsageDetail', 'Get-DapMailboxUsageDetailReport', 'Get-DapMailboxUsageMailboxCounts', 'Get-DapMailboxUsageReport', 'Get-DapMessageTraceReport', 'Get-DapMessageTraceV2Report', 'Get-DapOffice365ActiveUserDetail', 'Get-DapStaleMailboxDetailReport', 'Get-DapStaleMailboxReport', 'Get-DapUnusedMailboxReport', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport')

@@ -105,7 +105,7 @@ try {
     $iss.ThrowOnRunspaceOpenError = $true
     # imported by path, in this order: the simulator's stand-ins (under --simulate) before
     # DapReporting, so no module of the same name found on PSModulePath can take their place
-    $modules = [string[]]@(@($hello['standInModules']) + @($hello['moduleManifest'], $hello['jobsModule']) | Where-Object { $_ })
+    $modules = [string[]]@(@($hello['standInModules']) + @($hello['moduleManifest'], $hello['jobsModule']) | Where-Object -FilterScript { $_ })
     $iss.ImportPSModule($modules)
     $pool = [runspacefactory]::CreateRunspacePool($iss)
     $null = $pool.SetMaxRunspaces($poolSize)
@@ -120,7 +120,7 @@ try {
         $null = $check.AddScript('param($Names) foreach ($n in $Names) { $c = Get-Command -Name $n -ErrorAction SilentlyContinue; [string]$(if ($c -and $c.Module) { $c.Module.Path }) }').AddArgument([string[]]@('Connect-MsolService', 'Invoke-Command'))
         $paths = @($check.Invoke())
         $check.Dispose()
-        $folders = @($hello['standInModules'] | ForEach-Object { [System.IO.Path]::GetDirectoryName([string]$_) })
+        $folders = @($hello['standInModules'] | ForEach-Object -Process { [System.IO.Path]::GetDirectoryName([string]$_) })
         foreach ($path in $paths) {
             $inside = $path -and $folders -contains [System.IO.Path]::GetDirectoryName([string]$path)
             if (-not $inside) { throw "the simulator's stand-ins are not the commands this host would run (found '$path')" }
@@ -168,7 +168,7 @@ while (-not $ending) {
         $null = $running.Remove($id)
         Send-DapHostMessage -Message (Complete-DapHostAttempt -Attempt $attempt)
     }
-    if ($warming.Count -gt 0 -and @($warming | Where-Object { -not $_.Task.IsCompleted }).Count -eq 0) {
+    if ($warming.Count -gt 0 -and @($warming | Where-Object -FilterScript { -not $_.Task.IsCompleted }).Count -eq 0) {
         foreach ($warm in $warming) { $warm.PowerShell.Dispose() }
         $warming = @()
     }
@@ -223,7 +223,7 @@ while (-not $ending) {
 foreach ($attempt in $running.Values) { Stop-DapHostAttempt -Attempt $attempt }
 $deadline = [datetime]::UtcNow.AddMilliseconds($ShutdownGraceMs)
 while ($running.Count -gt 0 -and [datetime]::UtcNow -lt $deadline) {
-    $null = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($running.Values | ForEach-Object { $_.Task }), 200)
+    $null = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($running.Values | ForEach-Object -Process { $_.Task }), 200)
     foreach ($id in @($running.Keys)) {
         $attempt = $running[$id]
         if (-not $attempt.Task.IsCompleted) { continue }

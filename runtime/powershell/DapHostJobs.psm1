@@ -9,14 +9,6 @@
 
 Set-StrictMode -Version 3.0
 
-function Get-DapHostErrorCategory {
-    [CmdletBinding()]
-    [OutputType([string])]
-    param([Parameter(Mandatory)][System.Management.Automation.ErrorRecord] $ErrorRecord)
-    if ($ErrorRecord.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { return $Matches[1] }
-    'RemoteError'
-}
-
 function Invoke-DapHostStep {
     # Runs the body of an attempt and answers its result: succeeded, with what the body put in it
     # (rows, status noData, contracts, customers), or failed with the Dap.<Category> of the error
@@ -28,14 +20,15 @@ function Invoke-DapHostStep {
     $ProgressPreference = 'SilentlyContinue'
     $result = [ordered]@{ status = 'succeeded'; rows = 0; category = $null; message = $null }
     try {
-        & $Body $result
+        & $Body -Result $result
     }
     catch {
         # (no typed catch clause before this one: with one, PowerShell hands this clause a new
         # record for the exception and the Dap.<Category> error id is lost)
         if ($_.Exception -is [System.Management.Automation.PipelineStoppedException]) { throw }
         $result.status = 'failed'
-        $result.category = Get-DapHostErrorCategory -ErrorRecord $_
+        # DapReporting's one rule, generated from common/failure-category.ts
+        $result.category = Get-DapFailureCategory -ErrorRecord $_
         $result.message = $_.Exception.Message
     }
     $result
@@ -157,8 +150,8 @@ function Invoke-DapHostTenantJob {
         $result.rows = $rows.Count
         if ($rows.Count -eq 0) { $result.status = 'noData' }
         else {
-            ConvertTo-DapIsoDate -Row $rows -Column @($Job['dateColumns'] | Where-Object { $_ })
-            Add-DapSizeBytes -Row $rows -Column @($Job['bytesColumns'] | Where-Object { $_ })
+            ConvertTo-DapIsoDate -Row $rows -Column @($Job['dateColumns'] | Where-Object -FilterScript { $_ })
+            Add-DapSizeBytes -Row $rows -Column @($Job['bytesColumns'] | Where-Object -FilterScript { $_ })
             $rows | Export-Csv -LiteralPath ([string]$Job['outPath']) -NoTypeInformation -Encoding utf8NoBOM
         }
     }
@@ -217,7 +210,7 @@ function Invoke-DapHostContracts {
         param($result)
         $result.contracts = @()
         Connect-DapHostAccount -Credential $Credential
-        $result.contracts = @(Get-MsolPartnerContract -All -WarningAction SilentlyContinue | ForEach-Object {
+        $result.contracts = @(Get-MsolPartnerContract -All -WarningAction SilentlyContinue | ForEach-Object -Process {
                 [ordered]@{
                     tenantId          = if ($_.TenantId -is [guid]) { $_.TenantId.Guid } else { [string]$_.TenantId }
                     name              = [string]$_.Name
@@ -247,11 +240,11 @@ function Invoke-DapHostCustomers {
         param($result)
         $result.customers = @()
         Connect-DapHostAccount -Credential $Credential
-        $given = @($Contracts | ForEach-Object {
+        $given = @($Contracts | ForEach-Object -Process {
                 [pscustomobject]@{ TenantId = [string]$_['tenantId']; Name = $_['name']; DefaultDomainName = $_['defaultDomainName']; ContractType = $_['contractType'] }
             })
         if ($given.Count -gt 0) {
-            $result.customers = @(Get-DapCustomer -Contract $given -WarningAction SilentlyContinue | ForEach-Object {
+            $result.customers = @(Get-DapCustomer -Contract $given -WarningAction SilentlyContinue | ForEach-Object -Process {
                     [ordered]@{
                         tenantId          = [string]$_.TenantId
                         name              = [string]$_.Name

@@ -102,7 +102,7 @@ describe('the PowerShell the benchmark runs, in pwsh', () => {
     // nothing parallel: no ForEach-Object -Parallel, jobs or runspaces
     expect(facts.commands).not.toContain('ForEach-Object');
     expect(facts.commands.filter((c) => /Job|PSSession/.test(c))).toEqual([]);
-    expect(facts.bound('Import-Module')).toEqual({ 0: 'MSOnline' });
+    expect(facts.bound('Import-Module')).toEqual({ Name: 'MSOnline' });
     expect(facts.bound('Get-Credential')).toMatchObject({ UserName: '$UserName' });
     expect(facts.bound('Get-MsolPartnerContract')).toHaveProperty('All');
     expect(facts.bound('Get-MsolDomain')).toHaveProperty('TenantId');

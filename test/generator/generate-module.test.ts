@@ -22,6 +22,7 @@ describe('generateModule', () => {
       'DapReporting/Public/Export-DapAggregateReport.ps1',
       'DapReporting/Public/Get-DapCustomer.ps1',
       'DapReporting/Public/Get-DapExoToken.ps1',
+      'DapReporting/Public/Get-DapFailureCategory.ps1',
       'DapReporting/Public/Get-DapGraphCustomer.ps1',
       'DapReporting/Public/Get-DapGraphSample.ps1',
       'DapReporting/Public/Get-DapGraphToken.ps1',
@@ -130,8 +131,8 @@ describe('generateModule', () => {
   it('lists the functions explicitly in the manifest and the root module, never *', () => {
     const manifest = files.get('DapReporting/DapReporting.psd1')!;
     expect(manifest).toContain(
-      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapExoToken', 'Get-DapGraphCustomer', 'Get-DapGraphSample', " +
-        "'Get-DapGraphToken', 'Get-DapTypedSample', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')",
+      "FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapExoToken', 'Get-DapFailureCategory', 'Get-DapGraphCustomer', " +
+        "'Get-DapGraphSample', 'Get-DapGraphToken', 'Get-DapTypedSample', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')",
     );
     expect(manifest).not.toContain("'*'");
     expect(manifest.split('\n').find((line) => line.includes('FunctionsToExport'))).not.toContain('Invoke-DapExoReport');

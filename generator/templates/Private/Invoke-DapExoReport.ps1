@@ -105,7 +105,7 @@ function Invoke-DapExoReport {
         $answer = Invoke-DapExoRequest -TenantId $TenantId -AccessToken $AccessToken -ExchangeUri $ExchangeUri -Cmdlet $Cmdlet -Parameters $Parameters -Select $Select -MaxRetries $MaxRetries
         if ($answer.Failure) {
             if ($SkipNotFound -and $answer.Failure.Category -eq 'NotFound') {
-                Write-Warning ('{0} in tenant {1} skipped an object the service no longer finds: {2}' -f $Cmdlet, $TenantId, $answer.Failure.Text)
+                Write-Warning -Message ('{0} in tenant {1} skipped an object the service no longer finds: {2}' -f $Cmdlet, $TenantId, $answer.Failure.Text)
                 return , @()
             }
             $state.Failure = $answer.Failure
@@ -123,14 +123,14 @@ function Invoke-DapExoReport {
     }
     $accepted = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
     if ($rule -and $rule.Kind -eq 'externalRecipients') {
-        foreach ($domain in (& $call 'Get-AcceptedDomain' @{} @('DomainName') $false)) { [void]$accepted.Add([string]$domain.DomainName) }
+        foreach ($domain in (& $call -Cmdlet 'Get-AcceptedDomain' -Parameters @{} -Select @('DomainName') -SkipNotFound $false)) { [void]$accepted.Add([string]$domain.DomainName) }
     }
     $targets = [System.Collections.Generic.List[System.Collections.IDictionary]]::new()
     if (-not $state.Failure -and $Plan.ForEach) {
         $each = $Plan.ForEach
-        foreach ($object in (& $call $each.Cmdlet $each.Parameters $each.Select $false)) {
+        foreach ($object in (& $call -Cmdlet $each.Cmdlet -Parameters $each.Parameters -Select $each.Select -SkipNotFound $false)) {
             $property = $object.PSObject.Properties[$each.Property]
-            $value = if ($property) { ConvertTo-DapCellText $property.Value } else { '' }
+            $value = if ($property) { ConvertTo-DapCellText -Value $property.Value } else { '' }
             if ($value -eq '') { continue }
             $target = [ordered]@{}
             foreach ($name in $send.Keys) { $target[$name] = $send[$name] }
@@ -144,8 +144,8 @@ function Invoke-DapExoReport {
     $windows = [System.Collections.Generic.List[object]]::new()
     $window = $Plan.DateWindow
     if ($window -and $ReportParameters.Contains($window.Start) -and $ReportParameters.Contains($window.End)) {
-        $first = & $asUtc $ReportParameters[$window.Start]
-        $to = & $asUtc $ReportParameters[$window.End]
+        $first = & $asUtc -When $ReportParameters[$window.Start]
+        $to = & $asUtc -When $ReportParameters[$window.End]
         if ($to -le $first) {
             $windows.Add(@{ From = $first; To = $to })
         }
@@ -174,7 +174,7 @@ function Invoke-DapExoReport {
             if ($continue) { $parameters[$continue.SizeParameter] = $continue.Size }
             while ($true) {
                 $calls++
-                $answer = & $call $Plan.Cmdlet $parameters $Plan.Select ($null -ne $Plan.ForEach)
+                $answer = & $call -Cmdlet $Plan.Cmdlet -Parameters $parameters -Select $Plan.Select -SkipNotFound ($null -ne $Plan.ForEach)
                 if ($state.Failure) { break targets }
                 foreach ($raw in $answer) {
                     # Inline, not in a helper: this runs once per cell, and a call costs more than the work.
@@ -194,7 +194,7 @@ function Invoke-DapExoReport {
                         elseif ($value -is [string]) { $value }
                         elseif ($value -is [bool]) { if ($value) { 'True' } else { 'False' } }
                         elseif ($value -is [long] -or $value -is [int]) { $value.ToString($invariant) }
-                        else { ConvertTo-DapCellText $value }
+                        else { ConvertTo-DapCellText -Value $value }
                         $texts[$name] = $text
                         # The column's type; empty is $null, text that does not parse keeps its text.
                         $cell = $text
@@ -211,7 +211,7 @@ function Invoke-DapExoReport {
                             if ($text -eq 'True') { $cell = $true } elseif ($text -eq 'False') { $cell = $false }
                         }
                         elseif ($column.Type -eq 'datetime') {
-                            if ($value -is [datetime]) { $cell = & $asUtc $value }
+                            if ($value -is [datetime]) { $cell = & $asUtc -When $value }
                             elseif ($text -match '^/Date\((-?\d+)\)/$') { $cell = [datetime]::UnixEpoch.AddMilliseconds([long]$Matches[1]) }
                             else {
                                 $when = [datetime]::MinValue
@@ -258,12 +258,12 @@ function Invoke-DapExoReport {
                 $moved = $false
                 foreach ($pair in $continue.From) {
                     $property = $lastRow.PSObject.Properties[$pair.Property]
-                    $next = if ($property) { ConvertTo-DapCellText $property.Value } else { '' }
+                    $next = if ($property) { ConvertTo-DapCellText -Value $property.Value } else { '' }
                     if ([string]$parameters[$pair.Parameter] -cne $next) { $moved = $true }
                     $parameters[$pair.Parameter] = $next
                 }
                 if (-not $moved) {
-                    Write-Warning ('{0} in tenant {1}: the next set would start where this one did; stopping after {2} rows' -f $Plan.Cmdlet, $TenantId, $rows.Count)
+                    Write-Warning -Message ('{0} in tenant {1}: the next set would start where this one did; stopping after {2} rows' -f $Plan.Cmdlet, $TenantId, $rows.Count)
                     break
                 }
             }
@@ -274,10 +274,10 @@ function Invoke-DapExoReport {
         $exception = [System.Management.Automation.RuntimeException]::new($message, $state.Failure.Exception)
         $record = [System.Management.Automation.ErrorRecord]::new(
             $exception, ('Dap.{0}' -f $state.Failure.Category), [System.Management.Automation.ErrorCategory]$state.Failure.ErrorCategory, $TenantId)
-        Write-Verbose ('Tenant {0}: {1} failed ({2})' -f $TenantId, $state.Cmdlet, $record.FullyQualifiedErrorId)
+        Write-Verbose -Message ('Tenant {0}: {1} failed ({2})' -f $TenantId, $state.Cmdlet, $record.FullyQualifiedErrorId)
         $Caller.WriteError($record)
         return
     }
-    Write-Verbose ('Tenant {0}: {1} rows from {2} calls of {3}' -f $TenantId, $rows.Count, $calls, $Plan.Cmdlet)
+    Write-Verbose -Message ('Tenant {0}: {1} rows from {2} calls of {3}' -f $TenantId, $rows.Count, $calls, $Plan.Cmdlet)
     $rows
 }

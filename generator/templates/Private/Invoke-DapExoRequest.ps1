@@ -11,7 +11,7 @@ function Invoke-DapExoRequest {
     Prefer: odata.maxpagesize), then POSTs the same body to each @odata.nextLink, but only when the
     link is on the same scheme, host and port as ExchangeUri (the token goes nowhere else).
 
-    A throttled call (429) waits for the Retry-After seconds (at most {{MaxRetryAfterSeconds}}; 5, 10, 20 ... seconds
+    A throttled call (429) waits for the Retry-After seconds (at most dap-gen:MaxRetryAfterSeconds; 5, 10, 20 ... seconds
     when the header is missing) and is tried again, at most MaxRetries times. The service's
     @adminapi.warnings are written as warnings, each once per call (every page repeats them). Answers a hashtable, never an error record on a
     stream: Rows (the objects of every page, PSCustomObjects), Pages, and Failure ($null, or
@@ -81,7 +81,7 @@ function Invoke-DapExoRequest {
     $base = [uri]$ExchangeUri.TrimEnd('/')
     $uri = '{0}/adminapi/beta/{1}/InvokeCommand' -f $base.AbsoluteUri.TrimEnd('/'), [uri]::EscapeDataString($TenantId)
     if ($Select.Count -gt 0) {
-        $uri += '?$select=' + (@($Select | ForEach-Object { [uri]::EscapeDataString($_) }) -join ',')
+        $uri += '?$select=' + (@($Select | ForEach-Object -Process { [uri]::EscapeDataString($_) }) -join ',')
     }
     # Built as data and serialised: nothing from the caller becomes JSON text by hand.
     $body = ConvertTo-Json -InputObject @{ CmdletInput = @{ CmdletName = $Cmdlet; Parameters = $Parameters } } -Depth 10 -Compress
@@ -105,10 +105,10 @@ function Invoke-DapExoRequest {
     }
     $serviceMessage = {
         param($Response)
-        $text = & $readText $Response
+        $text = & $readText -Response $Response
         $parsed = $null
         if ($text -match '^\s*\{') {
-            try { $parsed = & $parseJson $text } catch { $parsed = $null }
+            try { $parsed = & $parseJson -Text $text } catch { $parsed = $null }
         }
         if ($parsed -and $parsed.error) {
             $parts = [System.Collections.Generic.List[string]]::new()
@@ -133,7 +133,7 @@ function Invoke-DapExoRequest {
     try {
         :page while ($true) {
             $attempt++
-            Write-Verbose ('POST {0} {1} (tenant {2}, attempt {3})' -f $uri, $Cmdlet, $TenantId, $attempt)
+            Write-Verbose -Message ('POST {0} {1} (tenant {2}, attempt {3})' -f $uri, $Cmdlet, $TenantId, $attempt)
             $request = @{
                 Uri = $uri; Method = 'Post'; Headers = $headers; Body = $body; ContentType = 'application/json; charset=utf-8'
                 MaximumRedirection = 0; SkipHttpErrorCheck = $true
@@ -148,9 +148,9 @@ function Invoke-DapExoRequest {
                 [void]$pipeline.AddScript($script, $true).AddArgument($request)
                 try {
                     $output = @($pipeline.Invoke())
-                    $stopped = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    $stopped = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
                     if ($stopped) { $problem = $stopped.Exception }
-                    $response = @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    $response = @($output | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
                 }
                 catch {
                     $inner = $_.Exception.InnerException
@@ -166,21 +166,21 @@ function Invoke-DapExoRequest {
             }
             if ($problem -or $null -eq $response) {
                 if (-not $problem) { $problem = [System.InvalidOperationException]::new('no response') }
-                & $fail 'RemoteError' 'ConnectionError' 0 $problem.Message $problem
+                & $fail -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Status 0 -Text $problem.Message -Inner $problem
                 break page
             }
             $status = [int]$response.StatusCode
             if ($status -eq 429) {
                 if ($attempt -gt $MaxRetries) {
-                    & $fail 'Throttled' 'LimitsExceeded' 429 ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage $response)) $null
+                    & $fail -Category 'Throttled' -ErrorCategory 'LimitsExceeded' -Status 429 -Text ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage -Response $response)) -Inner $null
                     break page
                 }
                 $seconds = 0
                 if (-not [int]::TryParse([string]@($response.Headers['Retry-After'])[0], [ref]$seconds) -or $seconds -lt 0) {
                     $seconds = 5 * [int][Math]::Pow(2, $attempt - 1)
                 }
-                $seconds = [Math]::Min($seconds, {{MaxRetryAfterSeconds}})
-                Write-Verbose ('Throttled by the service (429); retrying {0} in tenant {1} in {2} s ({3} of {4})' -f $Cmdlet, $TenantId, $seconds, $attempt, $MaxRetries)
+                $seconds = [Math]::Min($seconds, 'dap-gen:MaxRetryAfterSeconds')
+                Write-Verbose -Message ('Throttled by the service (429); retrying {0} in tenant {1} in {2} s ({3} of {4})' -f $Cmdlet, $TenantId, $seconds, $attempt, $MaxRetries)
                 Start-Sleep -Seconds $seconds
                 continue page
             }
@@ -192,21 +192,21 @@ function Invoke-DapExoRequest {
                     404 { 'NotFound', 'ObjectNotFound' }
                     default { 'RemoteError', 'NotSpecified' }
                 }
-                & $fail $category $errorCategory $status ('HTTP {0}: {1}' -f $status, (& $serviceMessage $response)) $null
+                & $fail -Category $category -ErrorCategory $errorCategory -Status $status -Text ('HTTP {0}: {1}' -f $status, (& $serviceMessage -Response $response)) -Inner $null
                 break page
             }
             $page = $null
             try {
-                $page = & $parseJson (& $readText $response)
+                $page = & $parseJson -Text (& $readText -Response $response)
             }
             catch {
-                & $fail 'RemoteError' 'InvalidResult' 200 ('the answer is not JSON: {0}' -f $_.Exception.Message) $_.Exception
+                & $fail -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Status 200 -Text ('the answer is not JSON: {0}' -f $_.Exception.Message) -Inner $_.Exception
                 break page
             }
             $result.Pages++
             # Every page of a call carries the call's warnings: each is written once.
             foreach ($warning in @($page.'@adminapi.warnings')) {
-                if ($warning -and $warned.Add([string]$warning)) { Write-Warning ('{0} in tenant {1}: {2}' -f $Cmdlet, $TenantId, $warning) }
+                if ($warning -and $warned.Add([string]$warning)) { Write-Warning -Message ('{0} in tenant {1}: {2}' -f $Cmdlet, $TenantId, $warning) }
             }
             foreach ($item in @($page.value)) {
                 if ($null -ne $item) { $result.Rows.Add($item) }
@@ -216,7 +216,7 @@ function Invoke-DapExoRequest {
             $nextUri = $null
             if (-not [uri]::TryCreate($next, [System.UriKind]::Absolute, [ref]$nextUri) -or
                 $nextUri.Scheme -ne $base.Scheme -or $nextUri.Authority -ne $base.Authority) {
-                & $fail 'RemoteError' 'InvalidResult' 200 ("the service's next page link '{0}' is not on {1}; the token is not sent there" -f $next, $base.GetLeftPart([System.UriPartial]::Authority)) $null
+                & $fail -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Status 200 -Text ("the service's next page link '{0}' is not on {1}; the token is not sent there" -f $next, $base.GetLeftPart([System.UriPartial]::Authority)) -Inner $null
                 break page
             }
             $uri = $nextUri.AbsoluteUri

@@ -54,13 +54,13 @@ function New-DapClientAssertion {
     if (-not $key) { throw [System.ArgumentException]::new(('The certificate {0} has no RSA private key.' -f $Certificate.Thumbprint)) }
     try {
         $now = [System.DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-        $header = [ordered]@{ alg = 'RS256'; typ = 'JWT'; x5t = (& $base64Url $Certificate.GetCertHash()) }
+        $header = [ordered]@{ alg = 'RS256'; typ = 'JWT'; x5t = (& $base64Url -Bytes $Certificate.GetCertHash()) }
         $claims = [ordered]@{ aud = $Audience; iss = $ClientId; sub = $ClientId; jti = [guid]::NewGuid().ToString(); nbf = $now; iat = $now; exp = $now + 600 }
-        $signingInput = '{0}.{1}' -f (& $base64Url ([System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $header -Compress)))),
-            (& $base64Url ([System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $claims -Compress))))
+        $signingInput = '{0}.{1}' -f (& $base64Url -Bytes ([System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $header -Compress)))),
+            (& $base64Url -Bytes ([System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $claims -Compress))))
         $signature = $key.SignData([System.Text.Encoding]::ASCII.GetBytes($signingInput),
             [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
-        '{0}.{1}' -f $signingInput, (& $base64Url $signature)
+        '{0}.{1}' -f $signingInput, (& $base64Url -Bytes $signature)
     }
     finally {
         $key.Dispose()

@@ -39,7 +39,7 @@ function Connect-DapPartner {
         [Parameter(Mandatory)]
         [pscredential] $Credential
     )
-    Write-Verbose ('Signing in to the partner directory as {0}' -f $Credential.UserName)
+    Write-Verbose -Message ('Signing in to the partner directory as {0}' -f $Credential.UserName)
     try {
         Connect-MsolService -Credential $Credential -ErrorAction Stop
     }

@@ -78,7 +78,7 @@ function Get-DapMessageTraceReport {
         [Alias('TenantDomain')]
         [ValidateScript({
             if ($_ -match '^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?![0-9]+\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $true }
-            throw ("'{0}' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters." -f $_)
+            throw ('''{0}'' is not a DNS domain name: expected at least two labels of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, at most 253 characters.' -f $_)
         })]
         [string] $InitialDomain,
 

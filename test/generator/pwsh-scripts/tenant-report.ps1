@@ -19,17 +19,17 @@ function global:Invoke-Command {
     switch ($global:Scenario) {
         'rows' { & ([scriptblock]::Create($ScriptBlock.ToString())) @ArgumentList }
         'empty' { }
-        'session-limit' { & $fail '-2144108477,PSSessionOpenFailed' 'Processing data from remote server ps.outlook.com failed with the following error message: [AuthZRequestId=1][FailureCategory=AuthZ-AuthorizationException] Fail to create a runspace because you have exceeded the maximum number of connections allowed : 3 for the policy party : MaxConcurrency.' }
-        'access-denied' { & $fail 'AccessDenied,PSSessionOpenFailed' '[ps.outlook.com] Connecting to remote server ps.outlook.com failed with the following error message : Access is denied.' }
-        'throttled' { & $fail 'Throttled' 'The request was throttled: too many requests.' }
-        'invalid-date' { & $fail '[Server=X] [FailureCategory=Cmdlet-InvalidDateParameterException] 1,Get-MailboxActivityReport' 'The start date cannot be later than the end date.' }
-        'other' { & $fail 'Something,Else' "Line one`nline two" }
+        'session-limit' { & $fail -Id '-2144108477,PSSessionOpenFailed' -Text 'Processing data from remote server ps.outlook.com failed with the following error message: [AuthZRequestId=1][FailureCategory=AuthZ-AuthorizationException] Fail to create a runspace because you have exceeded the maximum number of connections allowed : 3 for the policy party : MaxConcurrency.' }
+        'access-denied' { & $fail -Id 'AccessDenied,PSSessionOpenFailed' -Text '[ps.outlook.com] Connecting to remote server ps.outlook.com failed with the following error message : Access is denied.' }
+        'throttled' { & $fail -Id 'Throttled' -Text 'The request was throttled: too many requests.' }
+        'invalid-date' { & $fail -Id '[Server=X] [FailureCategory=Cmdlet-InvalidDateParameterException] 1,Get-MailboxActivityReport' -Text 'The start date cannot be later than the end date.' }
+        'other' { & $fail -Id 'Something,Else' -Text "Line one`nline two" }
         'throws' { throw 'The WSMan client library was not found.' }
     }
 }
 function global:Get-MailboxActivityReport {
     param($ReportType, $StartDate)
-    $global:Calls.Add(('Get-MailboxActivityReport {0}' -f (($PSBoundParameters.Keys | ForEach-Object { '{0}={1}' -f $_, $PSBoundParameters[$_] }) -join ';')))
+    $global:Calls.Add(('Get-MailboxActivityReport {0}' -f (($PSBoundParameters.Keys | ForEach-Object -Process { '{0}={1}' -f $_, $PSBoundParameters[$_] }) -join ';')))
     [pscustomobject]@{ TenantGuid = 'g'; Date = '2015-03-18'; PSComputerName = 'ps.outlook.com'; RunspaceId = [guid]::Empty; PSShowComputerName = $false; TotalNumberOfActiveMailboxes = 7 }
 }
 function global:Get-Mailbox { param($ResultSize) 'box-1', 'box-2' }
@@ -43,7 +43,7 @@ $tenant = '6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b'
 $target = @{ TenantId = $tenant; InitialDomain = 'contoso.onmicrosoft.com'; Credential = $credential }
 
 foreach ($row in Invoke-DapTenantReport @target -Command Get-MailboxActivityReport -Parameters @{ ReportType = 'Monthly' }) {
-    "ROW $(($row.PSObject.Properties | ForEach-Object { '{0}={1}' -f $_.Name, $_.Value }) -join ';')"
+    "ROW $(($row.PSObject.Properties | ForEach-Object -Process { '{0}={1}' -f $_.Name, $_.Value }) -join ';')"
 }
 foreach ($row in Invoke-DapTenantReport @target -Command Get-MailboxStatistics -InputCommand Get-Mailbox -InputParameters @{ ResultSize = 'Unlimited' }) {
     "PIPED $($row.TenantDomain) $($row.DisplayName)"
@@ -66,7 +66,7 @@ foreach ($scenario in 'access-denied', 'other', 'throws') {
     $global:Scenario = $scenario
     $collected = $null
     $null = @(Invoke-DapTenantReport @target -Command Get-MailboxActivityReport -ErrorAction SilentlyContinue -ErrorVariable collected)
-    "RECORDS $scenario $((@($collected) | ForEach-Object { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')"
+    "RECORDS $scenario $((@($collected) | ForEach-Object -Process { '{0}@{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }) -join ',')"
 }
 
 # The report function: pipeline input by property name, only bound parameters sent, one failing
@@ -80,6 +80,6 @@ $customers = @(
 )
 $Error.Clear()
 $rows = @($customers | Get-DapMailboxActivityReport -Credential $credential -ReportType Weekly -ErrorAction SilentlyContinue)
-"PIPELINE rows=$($rows.Count) domains=$(($rows | ForEach-Object TenantDomain) -join ',') errors=$(($Error | ForEach-Object FullyQualifiedErrorId) -join ',')"
+"PIPELINE rows=$($rows.Count) domains=$(($rows | ForEach-Object -MemberName TenantDomain) -join ',') errors=$(($Error | ForEach-Object -MemberName FullyQualifiedErrorId) -join ',')"
 foreach ($call in $global:Calls) { "PIPECALL $call" }
 "DONE"

@@ -10,6 +10,7 @@
 #   generator/templates/Invoke-DapGraphReport.ps1
 #   generator/templates/Get-DapExoToken.ps1
 #   generator/templates/Invoke-DapExoCommand.ps1
+#   generator/templates/Get-DapFailureCategory.ps1
 #   generator/templates/Private/Invoke-DapTokenRequest.ps1
 #   generator/templates/Private/New-DapClientAssertion.ps1
 #   generator/templates/Private/Resolve-DapCertificate.ps1
@@ -32,7 +33,7 @@
     Description          = 'Runs Exchange Online and Microsoft Graph usage reports in every customer tenant of a Microsoft cloud partner (delegated admin) and merges them into one CSV. Connect-DapPartner, Get-DapCustomer and the Exchange reports need the MSOnline module; it is not a required module, so that the Microsoft Graph commands load without it.'
     PowerShellVersion    = '7.0'
     CompatiblePSEditions = @('Core')
-    FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapExoToken', 'Get-DapGraphCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', 'Get-DapTypedSample', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')
+    FunctionsToExport    = @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapExoToken', 'Get-DapFailureCategory', 'Get-DapGraphCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', 'Get-DapTypedSample', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

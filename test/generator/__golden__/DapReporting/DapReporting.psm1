@@ -10,6 +10,7 @@
 #   generator/templates/Invoke-DapGraphReport.ps1
 #   generator/templates/Get-DapExoToken.ps1
 #   generator/templates/Invoke-DapExoCommand.ps1
+#   generator/templates/Get-DapFailureCategory.ps1
 #   generator/templates/Private/Invoke-DapTokenRequest.ps1
 #   generator/templates/Private/New-DapClientAssertion.ps1
 #   generator/templates/Private/Resolve-DapCertificate.ps1
@@ -32,6 +33,7 @@
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Export-DapAggregateReport.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapCustomer.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapExoToken.ps1'))
+. ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapFailureCategory.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapGraphCustomer.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapGraphSample.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Get-DapGraphToken.ps1'))
@@ -41,4 +43,4 @@
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Invoke-DapTenantReport.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', 'Measure-DapPipedSample.ps1'))
 
-Export-ModuleMember -Function @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapExoToken', 'Get-DapGraphCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', 'Get-DapTypedSample', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')
+Export-ModuleMember -Function @('Connect-DapPartner', 'Export-DapAggregateReport', 'Get-DapCustomer', 'Get-DapExoToken', 'Get-DapFailureCategory', 'Get-DapGraphCustomer', 'Get-DapGraphSample', 'Get-DapGraphToken', 'Get-DapTypedSample', 'Invoke-DapExoCommand', 'Invoke-DapGraphReport', 'Invoke-DapTenantReport', 'Measure-DapPipedSample')

@@ -49,7 +49,7 @@ function ConvertTo-DapCellText {
     }
     if ($Value -is [System.Collections.IEnumerable]) {
         $items = foreach ($item in $Value) {
-            $text = ConvertTo-DapCellText $item
+            $text = ConvertTo-DapCellText -Value $item
             if ($text -ne '') { $text }
         }
         return (@($items) -join '; ')

@@ -71,7 +71,7 @@ function Invoke-DapTokenRequest {
         [string] $Scope
     )
     $uri = '{0}/{1}/oauth2/v2.0/token' -f $LoginUri.TrimEnd('/'), [uri]::EscapeDataString($TenantId)
-    Write-Verbose ('Requesting a token for {0} in tenant {1} from {2}' -f $Scope, $TenantId, $uri)
+    Write-Verbose -Message ('Requesting a token for {0} in tenant {1} from {2}' -f $Scope, $TenantId, $uri)
     # The secret exists in plain text only inside this hashtable, which is cleared right after the call.
     $body = @{
         grant_type = 'client_credentials'
@@ -98,7 +98,7 @@ function Invoke-DapTokenRequest {
         $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
         [void]$pipeline.AddScript($script, $true).AddArgument($request)
         $output = @($pipeline.Invoke())
-        $failure = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+        $failure = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
         if (-not $failure) { $answer = $output | Select-Object -First 1 }
     }
     finally {

@@ -22,7 +22,7 @@ function Export-DapAggregateReport {
     The output CSV starts with TenantId and TenantDomain, followed by the union of the report's
     columns in the order they were first seen. It is written to a temporary file beside OutputFile
     and then moved over it, so a reader never sees half a file. The errors file is the same CSV as
-    the one dap-report writes: columns TenantDomain,TenantId,Category,Message, one line per tenant that failed
+    the one dap-report writes: columns TenantDomain, TenantId, Category, Message, one line per tenant that failed
     (its failure category and the service's message on one line) or returned no rows (NoData), in
     domain order. A failed sign-in stops everything before any tenant is contacted
     (Dap.AuthenticationFailed).
@@ -36,7 +36,8 @@ function Export-DapAggregateReport {
     their own functions) are not in its Report set.
 
     .PARAMETER Report
-    The report to run, by name. The only positional parameter (position 0).
+    The report to run, by name. The only parameter that may be given by position (position 0),
+    kept for the scripts that already do; the examples name it.
 
     .PARAMETER Credential
     The partner administrator's credential.
@@ -73,7 +74,7 @@ function Export-DapAggregateReport {
     Asks before signing in and running the report.
 
     .EXAMPLE
-    Export-DapAggregateReport MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
+    Export-DapAggregateReport -Report MailboxActivityReport -Credential $credential -OutputFile ReportOutput.csv -Parameters @{ ReportType = 'Monthly' }
 
     Monthly mailbox activity of every customer tenant, merged into ReportOutput.csv; failed and empty tenants in ReportOutput.csv.errors.csv.
 
@@ -145,7 +146,7 @@ function Export-DapAggregateReport {
         $PSCmdlet.ThrowTerminatingError($record)
     }
     if ($Force -and $NoClobber) {
-        & $stop 'Dap.InvalidParameter' 'InvalidArgument' 'Force and NoClobber cannot be combined: Force replaces read-only files, NoClobber replaces no file.' $null
+        & $stop -ErrorId 'Dap.InvalidParameter' -Category 'InvalidArgument' -Message 'Force and NoClobber cannot be combined: Force replaces read-only files, NoClobber replaces no file.' -Target $null
     }
     $outputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputFile)
     $errorPath = if ($PSBoundParameters.ContainsKey('ErrorFile')) {
@@ -155,15 +156,15 @@ function Export-DapAggregateReport {
         $outputPath + '.errors.csv'
     }
     if ($errorPath -eq $outputPath) {
-        & $stop 'Dap.InvalidParameter' 'InvalidArgument' ('ErrorFile and OutputFile both name {0}: expected two different files.' -f $outputPath) $outputPath
+        & $stop -ErrorId 'Dap.InvalidParameter' -Category 'InvalidArgument' -Message ('ErrorFile and OutputFile both name {0}: expected two different files.' -f $outputPath) -Target $outputPath
     }
     foreach ($path in @($outputPath, $errorPath)) {
         if (-not [System.IO.File]::Exists($path)) { continue }
         if ($NoClobber) {
-            & $stop 'Dap.FileExists' 'ResourceExists' ('{0} exists and NoClobber was given: nothing was run.' -f $path) $path
+            & $stop -ErrorId 'Dap.FileExists' -Category 'ResourceExists' -Message ('{0} exists and NoClobber was given: nothing was run.' -f $path) -Target $path
         }
         if (-not $Force -and ([System.IO.File]::GetAttributes($path) -band [System.IO.FileAttributes]::ReadOnly)) {
-            & $stop 'Dap.FileReadOnly' 'PermissionDenied' ('{0} is read-only: use -Force to replace it. Nothing was run.' -f $path) $path
+            & $stop -ErrorId 'Dap.FileReadOnly' -Category 'PermissionDenied' -Message ('{0} is read-only: use -Force to replace it. Nothing was run.' -f $path) -Target $path
         }
     }
     if (-not $PSCmdlet.ShouldProcess(('{0} and {1}' -f $outputPath, $errorPath), ('Run {0} in every customer tenant and write' -f $Report))) {
@@ -180,7 +181,7 @@ function Export-DapAggregateReport {
         }
     }
 
-    Write-Verbose ('Signing in as {0}' -f $Credential.UserName)
+    Write-Verbose -Message ('Signing in as {0}' -f $Credential.UserName)
     try {
         Connect-DapPartner -Credential $Credential
     }
@@ -195,13 +196,13 @@ function Export-DapAggregateReport {
     # failure ends up in the errors file, whichever way the tenants run. Returns the output, the
     # errors written and the error that stopped it.
     $isolated = {
-        param([scriptblock] $Block, [object[]] $Arguments)
+        param([scriptblock] $Block, [hashtable] $Named)
         $result = @{ Output = @(); Errors = @(); Stopped = $null }
         $errorsBefore = $global:Error.Count
         $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
         try {
             [void]$pipeline.AddScript($Block.ToString(), $true)
-            foreach ($argument in $Arguments) { [void]$pipeline.AddArgument($argument) }
+            [void]$pipeline.AddParameters($Named)
             try {
                 $result.Output = @($pipeline.Invoke())
             }
@@ -223,17 +224,17 @@ function Export-DapAggregateReport {
     $discovery = @{ ErrorAction = 'Continue' }
     if ($Tenant) { $discovery.Tenant = $Tenant }
     if ($Exclude) { $discovery.Exclude = $Exclude }
-    $discovered = & $isolated { param($Discovery) Get-DapCustomer @Discovery } @(, $discovery)
+    $discovered = & $isolated -Block { param($Discovery) Get-DapCustomer @Discovery } -Named @{ Discovery = $discovery }
     if ($discovered.Stopped) { $PSCmdlet.ThrowTerminatingError($discovered.Stopped) }
     $customers = @($discovered.Output)
     $discoveryErrors = $discovered.Errors
     foreach ($item in @($discoveryErrors)) {
         if ($item -isnot [System.Management.Automation.ErrorRecord]) { continue }
-        $category = if ([string]$item.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') { $Matches[1] } else { 'RemoteError' }
-        Write-Verbose ('[{0}] discovery failed ({1}): {2}' -f $item.TargetObject, $category, $item)
+        $category = Get-DapFailureCategory -ErrorRecord $item
+        Write-Verbose -Message ('[{0}] discovery failed ({1}): {2}' -f $item.TargetObject, $category, $item)
         $failures.Add([pscustomobject]@{ TenantDomain = ''; TenantId = [string]$item.TargetObject; Category = $category; Message = $item.ToString() })
     }
-    Write-Verbose ('{0} customer tenants to run {1} in, {2} at a time' -f $customers.Count, $Report, $ThrottleLimit)
+    Write-Verbose -Message ('{0} customer tenants to run {1} in, {2} at a time' -f $customers.Count, $Report, $ThrottleLimit)
 
     # One tenant: its rows, or the error that stopped it. Runs here or in a parallel runspace.
     $runTenant = {
@@ -256,28 +257,20 @@ function Export-DapAggregateReport {
         Write-Progress -Activity $activity -Status ('{0} of {1} tenants done, {2} failed' -f $done, $total, $failures.Count) -PercentComplete ([int](100 * $done / [Math]::Max($total, 1)))
         $failure = $Result.Failure
         if ($failure) {
-            $category = if ([string]$failure.FullyQualifiedErrorId -match '^Dap\.([A-Za-z]+)') {
-                $Matches[1]
-            }
-            elseif ($failure.Exception -is [System.Management.Automation.ParameterBindingException]) {
-                if (@('InitialDomain', 'TenantDomain') -contains $failure.Exception.ParameterName) { 'InvalidDomain' } else { 'InvalidParameter' }
-            }
-            else {
-                'RemoteError'
-            }
+            $category = Get-DapFailureCategory -ErrorRecord $failure
             $failures.Add([pscustomobject]@{
                     TenantDomain = $Result.Customer.InitialDomain
                     TenantId     = $Result.Customer.TenantId
                     Category     = $category
                     Message      = $failure.ToString()
                 })
-            Write-Verbose ('[{0}] failed ({1}): {2}' -f $Result.Customer.InitialDomain, $category, $failure)
+            Write-Verbose -Message ('[{0}] failed ({1}): {2}' -f $Result.Customer.InitialDomain, $category, $failure)
         }
         else {
             $before = $rows.Count
             foreach ($row in $Result.Rows) { $rows.Add($row) }
             if ($rows.Count -eq $before) { $noData.Add($Result.Customer) }
-            Write-Verbose ('[{0}] {1} rows ({2} of {3} tenants done)' -f $Result.Customer.InitialDomain, ($rows.Count - $before), $done, $total)
+            Write-Verbose -Message ('[{0}] {1} rows ({2} of {3} tenants done)' -f $Result.Customer.InitialDomain, ($rows.Count - $before), $done, $total)
         }
     }
     try {
@@ -308,12 +301,12 @@ function Export-DapAggregateReport {
                 foreach ($entry in $setup.Functions.GetEnumerator()) {
                     Set-Item -LiteralPath ('function:global:{0}' -f $entry.Key) -Value ([scriptblock]::Create($entry.Value))
                 }
-                & ([scriptblock]::Create($setup.RunTenant)) $_ $using:functionName $using:Credential $using:Parameters
-            } | ForEach-Object { . $record $_ }
+                & ([scriptblock]::Create($setup.RunTenant)) -Customer $_ -FunctionName $using:functionName -Credential $using:Credential -Parameters $using:Parameters
+            } | ForEach-Object -Process { . $record -Result $_ }
         }
         else {
             foreach ($customer in $customers) {
-                . $record (@((& $isolated $runTenant @($customer, $functionName, $Credential, $Parameters)).Output)[0])
+                . $record -Result (@((& $isolated -Block $runTenant -Named @{ Customer = $customer; FunctionName = $functionName; Credential = $Credential; Parameters = $Parameters }).Output)[0])
             }
         }
     }
@@ -336,7 +329,7 @@ function Export-DapAggregateReport {
     $temporary = [System.IO.Path]::Combine($directory, ('.{0}.{1}.tmp' -f [System.IO.Path]::GetFileName($outputPath), [guid]::NewGuid().ToString('N')))
     try {
         if ($rows.Count -gt 0) {
-            $rows | ForEach-Object {
+            $rows | ForEach-Object -Process {
                 $row = $_
                 $values = [ordered]@{}
                 foreach ($name in $columns) {
@@ -349,7 +342,7 @@ function Export-DapAggregateReport {
         else {
             [System.IO.File]::WriteAllText($temporary, ('"TenantId","TenantDomain"' + [Environment]::NewLine))
         }
-        & $makeWritable $outputPath
+        & $makeWritable -Path $outputPath
         Move-Item -LiteralPath $temporary -Destination $outputPath -Force
     }
     finally {
@@ -375,27 +368,27 @@ function Export-DapAggregateReport {
         $Value
     }
     $text = [System.Text.StringBuilder]::new()
-    [void]$text.Append(((@('TenantDomain', 'TenantId', 'Category', 'Message') | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+    [void]$text.Append(((@('TenantDomain', 'TenantId', 'Category', 'Message') | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("`r`n")
     foreach ($entry in $entries) {
         $fields = @([string]$entry.TenantDomain, [string]$entry.TenantId, [string]$entry.Category, ([string]$entry.Message -replace '\s*[\r\n]+\s*', ' '))
-        [void]$text.Append((($fields | ForEach-Object { & $csvField $_ }) -join ',')).Append("`r`n")
+        [void]$text.Append((($fields | ForEach-Object -Process { & $csvField -Value $_ }) -join ',')).Append("`r`n")
     }
     $temporary = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($errorPath), ('.{0}.{1}.tmp' -f [System.IO.Path]::GetFileName($errorPath), [guid]::NewGuid().ToString('N')))
     try {
         [System.IO.File]::WriteAllText($temporary, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
-        & $makeWritable $errorPath
+        & $makeWritable -Path $errorPath
         Move-Item -LiteralPath $temporary -Destination $errorPath -Force
     }
     finally {
         if ([System.IO.File]::Exists($temporary)) { [System.IO.File]::Delete($temporary) }
     }
-    Write-Verbose ('Wrote {0} rows to {1} and {2} lines to {3}' -f $rows.Count, $outputPath, $entries.Count, $errorPath)
+    Write-Verbose -Message ('Wrote {0} rows to {1} and {2} lines to {3}' -f $rows.Count, $outputPath, $entries.Count, $errorPath)
 
     [pscustomobject]@{
         PSTypeName = 'DapReporting.AggregateResult'
         Report     = $Report
-        Tenants    = $total + ($failures.Count - @($failures | Where-Object { $_.TenantDomain }).Count)
-        Succeeded  = $total - @($failures | Where-Object { $_.TenantDomain }).Count
+        Tenants    = $total + ($failures.Count - @($failures | Where-Object -FilterScript { $_.TenantDomain }).Count)
+        Succeeded  = $total - @($failures | Where-Object -FilterScript { $_.TenantDomain }).Count
         NoData     = $noData.Count
         Failed     = $failures.Count
         Rows       = $rows.Count

@@ -112,6 +112,6 @@ function Invoke-DapExoCommand {
             }
             $row
         }
-        Write-Verbose ('Tenant {0}: {1} objects of {2} in {3} pages' -f $TenantId, $answer.Rows.Count, $Cmdlet, $answer.Pages)
+        Write-Verbose -Message ('Tenant {0}: {1} objects of {2} in {3} pages' -f $TenantId, $answer.Rows.Count, $Cmdlet, $answer.Pages)
     }
 }

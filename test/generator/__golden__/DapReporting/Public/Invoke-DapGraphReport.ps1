@@ -140,7 +140,7 @@ function Invoke-DapGraphReport {
         }
         $serviceMessage = {
             param($Response)
-            $text = & $readText $Response
+            $text = & $readText -Response $Response
             $parsed = $null
             if ($text -match '^\s*\{') {
                 try { $parsed = $text | ConvertFrom-Json -ErrorAction Stop } catch { $parsed = $null }
@@ -169,9 +169,9 @@ function Invoke-DapGraphReport {
                 [void]$pipeline.AddScript($script, $true).AddArgument($Parameters)
                 try {
                     $output = @($pipeline.Invoke())
-                    $stopped = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    $stopped = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
                     if ($stopped) { $result.Exception = $stopped.Exception }
-                    $result.Response = @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                    $result.Response = @($output | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
                 }
                 catch {
                     $inner = $_.Exception.InnerException
@@ -195,15 +195,15 @@ function Invoke-DapGraphReport {
         try {
             :request while ($true) {
                 $attempt++
-                Write-Verbose ('GET {0} (tenant {1}, attempt {2})' -f $uri, $TenantId, $attempt)
+                Write-Verbose -Message ('GET {0} (tenant {1}, attempt {2})' -f $uri, $TenantId, $attempt)
                 # With -MaximumRedirection 0 a redirect comes back as the response plus a
                 # MaximumRedirectExceeded error record: that redirect is the one expected here.
-                $call = & $webRequest @{ Uri = $uri; Method = 'Get'; Headers = $headers; MaximumRedirection = 0; SkipHttpErrorCheck = $true }
-                $unexpected = @($call.Errors | Where-Object { [string]$_.FullyQualifiedErrorId -notlike 'MaximumRedirectExceeded,*' })
+                $call = & $webRequest -Parameters @{ Uri = $uri; Method = 'Get'; Headers = $headers; MaximumRedirection = 0; SkipHttpErrorCheck = $true }
+                $unexpected = @($call.Errors | Where-Object -FilterScript { [string]$_.FullyQualifiedErrorId -notlike 'MaximumRedirectExceeded,*' })
                 $response = $call.Response
                 if ($call.Exception -or $unexpected.Count -gt 0 -or $null -eq $response) {
                     $problem = if ($call.Exception) { $call.Exception } elseif ($unexpected.Count -gt 0) { $unexpected[0].Exception } else { [System.InvalidOperationException]::new('no response') }
-                    $failure = & $newFailure 'RemoteError' 'ConnectionError' $problem.Message $problem
+                    $failure = & $newFailure -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Text $problem.Message -Inner $problem
                     break request
                 }
                 $status = [int]$response.StatusCode
@@ -211,15 +211,15 @@ function Invoke-DapGraphReport {
                     $location = [string]@($response.Headers['Location'])[0]
                     $download = $null
                     if (-not [uri]::TryCreate($location, [System.UriKind]::Absolute, [ref]$download) -or @('https', 'http') -notcontains $download.Scheme) {
-                        $failure = & $newFailure 'RemoteError' 'InvalidResult' ("the service redirected to '{0}', which is not an http(s) download URL" -f $location) $null
+                        $failure = & $newFailure -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Text ("the service redirected to '{0}', which is not an http(s) download URL" -f $location) -Inner $null
                         break request
                     }
-                    Write-Verbose ('Downloading the {0} report of tenant {1}' -f $Function, $TenantId)
+                    Write-Verbose -Message ('Downloading the {0} report of tenant {1}' -f $Function, $TenantId)
                     # The download URL is pre-authenticated: the token is not sent there.
-                    $call = & $webRequest @{ Uri = $download; Method = 'Get'; SkipHttpErrorCheck = $true }
+                    $call = & $webRequest -Parameters @{ Uri = $download; Method = 'Get'; SkipHttpErrorCheck = $true }
                     $problem = if ($call.Exception) { $call.Exception } elseif (@($call.Errors).Count -gt 0) { @($call.Errors)[0].Exception } elseif ($null -eq $call.Response) { [System.InvalidOperationException]::new('no response') } else { $null }
                     if ($problem) {
-                        $failure = & $newFailure 'RemoteError' 'ConnectionError' ('the report download failed: {0}' -f $problem.Message) $problem
+                        $failure = & $newFailure -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Text ('the report download failed: {0}' -f $problem.Message) -Inner $problem
                         break request
                     }
                     $response = $call.Response
@@ -231,7 +231,7 @@ function Invoke-DapGraphReport {
                     $seconds = 5 * [int][Math]::Pow(2, $attempt - 1)
                 }
                 $seconds = [Math]::Min($seconds, 900)
-                Write-Verbose ('Throttled by the service (429); retrying tenant {0} in {1} s ({2} of {3})' -f $TenantId, $seconds, $attempt, $MaxRetries)
+                Write-Verbose -Message ('Throttled by the service (429); retrying tenant {0} in {1} s ({2} of {3})' -f $TenantId, $seconds, $attempt, $MaxRetries)
                 Start-Sleep -Seconds $seconds
             }
         }
@@ -240,26 +240,26 @@ function Invoke-DapGraphReport {
         }
         if (-not $failure) {
             if ($status -eq 429) {
-                $failure = & $newFailure 'Throttled' 'LimitsExceeded' ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage $response)) $null
+                $failure = & $newFailure -Category 'Throttled' -ErrorCategory 'LimitsExceeded' -Text ('still throttled after {0} attempts: {1}' -f $attempt, (& $serviceMessage -Response $response)) -Inner $null
             }
             elseif ($status -eq 401 -or $status -eq 403) {
-                $failure = & $newFailure 'AccessDenied' 'PermissionDenied' (& $serviceMessage $response) $null
+                $failure = & $newFailure -Category 'AccessDenied' -ErrorCategory 'PermissionDenied' -Text (& $serviceMessage -Response $response) -Inner $null
             }
             elseif ($status -eq 400) {
-                $failure = & $newFailure 'InvalidParameter' 'InvalidArgument' (& $serviceMessage $response) $null
+                $failure = & $newFailure -Category 'InvalidParameter' -ErrorCategory 'InvalidArgument' -Text (& $serviceMessage -Response $response) -Inner $null
             }
             elseif ($status -ne 200) {
-                $failure = & $newFailure 'RemoteError' 'NotSpecified' ('HTTP {0}: {1}' -f $status, (& $serviceMessage $response)) $null
+                $failure = & $newFailure -Category 'RemoteError' -ErrorCategory 'NotSpecified' -Text ('HTTP {0}: {1}' -f $status, (& $serviceMessage -Response $response)) -Inner $null
             }
         }
         if ($failure) {
-            Write-Verbose ('Tenant {0}: {1} failed ({2})' -f $TenantId, $Function, $failure.FullyQualifiedErrorId)
+            Write-Verbose -Message ('Tenant {0}: {1} failed ({2})' -f $TenantId, $Function, $failure.FullyQualifiedErrorId)
             $PSCmdlet.WriteError($failure)
             return
         }
-        $text = (& $readText $response).TrimStart([char]0xFEFF)
+        $text = (& $readText -Response $response).TrimStart([char]0xFEFF)
         if ([string]::IsNullOrWhiteSpace($text)) {
-            Write-Verbose ('Tenant {0}: the {1} report has no rows' -f $TenantId, $Function)
+            Write-Verbose -Message ('Tenant {0}: the {1} report has no rows' -f $TenantId, $Function)
             return
         }
         $invariant = [System.Globalization.CultureInfo]::InvariantCulture
@@ -292,7 +292,7 @@ function Invoke-DapGraphReport {
         # The property name of a header no definition names: the rule dap-gen applies to the others.
         $propertyName = {
             param([string] $Header)
-            (@($Header -split '[^A-Za-z0-9]+' | Where-Object { $_ } | ForEach-Object { $_.Substring(0, 1).ToUpperInvariant() + $_.Substring(1) })) -join ''
+            (@($Header -split '[^A-Za-z0-9]+' | Where-Object -FilterScript { $_ } | ForEach-Object -Process { $_.Substring(0, 1).ToUpperInvariant() + $_.Substring(1) })) -join ''
         }
         $count = 0
         foreach ($row in @($text | ConvertFrom-Csv)) {
@@ -301,12 +301,12 @@ function Invoke-DapGraphReport {
             $known = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
             foreach ($column in $shape.Columns) {
                 $cell = $row.PSObject.Properties[$column.Header]
-                $values[$column.Property] = if ($cell) { & $convert ([string]$cell.Value) $column.Type } else { $null }
+                $values[$column.Property] = if ($cell) { & $convert -Text ([string]$cell.Value) -Type $column.Type } else { $null }
                 [void]$known.Add($column.Header)
             }
             foreach ($property in $row.PSObject.Properties) {
                 if ($known.Contains($property.Name)) { continue }
-                $name = & $propertyName $property.Name
+                $name = & $propertyName -Header $property.Name
                 if ($name -notmatch '^[A-Za-z]' -or $values.Contains($name)) { $name = $property.Name }
                 if ($values.Contains($name)) { continue }
                 $values[$name] = $property.Value
@@ -314,6 +314,6 @@ function Invoke-DapGraphReport {
             $count++
             [pscustomobject]$values
         }
-        Write-Verbose ('Tenant {0}: {1} rows of {2}' -f $TenantId, $count, $Function)
+        Write-Verbose -Message ('Tenant {0}: {1} rows of {2}' -f $TenantId, $count, $Function)
     }
 }
