@@ -114,7 +114,7 @@ function Open-DapSimSession {
         $script:DapSimSession = $Context
         . $ClientPath
         . $CmdletsPath
-    } $context $script:ExchangeCmdletsPath ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimClient.ps1'))
+    } -Context $context -CmdletsPath $script:ExchangeCmdletsPath -ClientPath ([System.IO.Path]::Combine($PSScriptRoot, 'DapSimClient.ps1'))
     $script:OpenSessions[$session.SimSessionId] = @{ Session = $session; Module = $module }
     $session
 }
@@ -182,7 +182,9 @@ function Invoke-DapSimScript {
     $computer = $Session.ComputerName
     $runspaceId = $Session.RunspaceId
     try {
-        $output = if ($InputObject) { $InputObject | & $entry.Module $remoteBlock @arguments } else { & $entry.Module $remoteBlock @arguments }
+        # bound to the session's module: it runs in that scope, as a remote block runs in its session
+        $bound = $entry.Module.NewBoundScriptBlock($remoteBlock)
+        $output = if ($InputObject) { $InputObject | & $bound @arguments } else { & $bound @arguments }
         foreach ($item in $output) {
             if ($null -eq $item) { continue }
             $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($item, 1))
@@ -414,8 +416,11 @@ $script:ImportedSessionModule = {
     $body = {
         [CmdletBinding(PositionalBinding = $false)]
         param()
-        dynamicparam { & $script:NewDictionary $script:Imports[$MyInvocation.MyCommand.Name].Parameters }
-        process { & $script:Invoke $PSCmdlet $script:Session $script:Imports[$MyInvocation.MyCommand.Name].RemoteName ([hashtable]$PSBoundParameters) }
+        dynamicparam { & $script:NewDictionary -Spec $script:Imports[$MyInvocation.MyCommand.Name].Parameters }
+        process {
+            $import = $script:Imports[$MyInvocation.MyCommand.Name]
+            & $script:Invoke -Cmdlet $PSCmdlet -TargetSession $script:Session -RemoteName $import.RemoteName -Parameters ([hashtable]$PSBoundParameters)
+        }
     }
     foreach ($name in $Imports.Keys) { Microsoft.PowerShell.Management\Set-Item -LiteralPath "function:script:$name" -Value $body }
     Export-ModuleMember -Function @($Imports.Keys)
@@ -459,7 +464,8 @@ function Import-PSSession {
         # Both bound to this module, so the imported functions reach its private functions.
         $invoke = {
             param($Cmdlet, $TargetSession, $RemoteName, $Parameters)
-            Invoke-DapSimScript -Cmdlet $Cmdlet -Session $TargetSession -Text "param(`$p) & '$RemoteName' @p" -ArgumentList (, $Parameters)
+            # the command's name goes in as an argument, like its parameters: the text is fixed
+            Invoke-DapSimScript -Cmdlet $Cmdlet -Session $TargetSession -Text 'param($Name, $Parameters) & $Name @Parameters' -ArgumentList $RemoteName, $Parameters
         }
         $newDictionary = { param($Spec) New-DapSimParameterDictionary -Spec $Spec }
         $moduleName = 'tmp_' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.' + $session.Name
