@@ -114,7 +114,11 @@ function restParameters(parameters: RestParameterModel): CatalogRestParameters {
 
 /** A source as the catalog holds it: the definition's fields as plain JSON, in the definition's key order. */
 export function catalogSource(source: SourceModel): CatalogSource {
-  if (source.kind === 'exchange') return { kind: 'exchange', cmdlet: source.cmdlet };
+  if (source.kind === 'exchange') {
+    const { input } = source;
+    const piped = input && { cmdlet: input.cmdlet, ...(input.parameters.length > 0 ? { parameters: restParameters(input.parameters) } : {}) };
+    return { kind: 'exchange', cmdlet: source.cmdlet, ...(piped ? { input: piped } : {}) };
+  }
   if (source.kind === 'graph') return { kind: 'graph', function: source.function };
   const { forEach, continueWith } = source;
   return {

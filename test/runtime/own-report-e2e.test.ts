@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { buildWorld, catalogCmdletSpecs, loadCatalogFile, loadScenario } from '../../simulator/index.js';
+import { buildWorld, catalogCmdletSpecs, loadCatalogFile, loadScenario, type TenantRecord } from '../../simulator/index.js';
 import { answerDeclared } from '../../simulator/declared-rows.js';
 import type { SimulatorStats } from '../../simulator/simulator-types.js';
 import { pwsh } from '../helpers/powershell.js';
@@ -18,6 +18,8 @@ import { tempDir } from './fakes.js';
 
 const user = 'admin@contoso.onmicrosoft.com';
 const report = 'MobileDeviceReport';
+/** A second report, whose cmdlet runs once per object of another (input, forEach). */
+const groupReport = 'GroupMemberReport';
 
 const definition = `
 import type { ReportDefinition } from 'dap-reporting/generator';
@@ -44,12 +46,35 @@ export const mobileDeviceReport = {
   examples: [{ code: 'Get-DapCustomer | Get-DapMobileDeviceReport -Credential $credential', description: 'Every customer tenant.' }],
   links: ['https://learn.microsoft.com/powershell/module/exchange/get-mobiledevice'],
 } satisfies ReportDefinition;
+
+export const groupMemberReport = {
+  name: '${groupReport}',
+  summary: 'Lists the members of every distribution group.',
+  description: 'Pipes Get-DistributionGroup into Get-DistributionGroupMember in each customer tenant.',
+  source: [
+    { kind: 'exchange', cmdlet: 'Get-DistributionGroupMember', input: { cmdlet: 'Get-DistributionGroup', parameters: { ResultSize: 'Unlimited' } } },
+    {
+      kind: 'exchangeRest',
+      cmdlet: 'Get-DistributionGroupMember',
+      forEach: { cmdlet: 'Get-DistributionGroup', parameters: { ResultSize: 'Unlimited' }, property: 'Identity', parameter: 'Identity' },
+    },
+  ],
+  columns: [
+    { name: 'Name', type: 'string' },
+    { name: 'PrimarySmtpAddress', type: 'string' },
+    { name: 'RecipientType', type: 'string' },
+  ],
+  examples: [{ code: 'Get-DapCustomer | Get-DapGroupMemberReport -Credential $credential', description: 'Every customer tenant.' }],
+} satisfies ReportDefinition;
 `;
 
 type Row = Record<string, string>;
 const rowsOf = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true, bom: true }) as Row[];
 /** The devices of a CSV as "<tenant id> <device id>", sorted: what every path must agree on. */
 const devicesOf = (rows: readonly Row[]) => rows.map((r) => `${r.TenantId} ${r.DeviceId}`).sort();
+
+/** A group member as "<tenant id> <name> <address> <type>". */
+const memberOf = (r: Row) => `${r.TenantId} ${r.Name} ${r.PrimarySmtpAddress} ${r.RecipientType}`;
 
 const node = (args: string[], cwd: string) => execa(process.execPath, args, { cwd, reject: false });
 const bin = (tool: string) => join(projectRoot, 'bin', `${tool}.js`);
@@ -58,6 +83,7 @@ describe("a user's own report, from its definition to offline runs", () => {
   let dir: string;
   let moduleFolder: string;
   let expected: string[];
+  let expectedMembers: string[];
 
   beforeAll(async () => {
     dir = tempDir();
@@ -67,14 +93,23 @@ describe("a user's own report, from its definition to offline runs", () => {
     expect(generate.exitCode).toBe(0);
     moduleFolder = join(dir, 'dap-module');
     // what the simulator answers for this cmdlet in every tenant of the default scenario
-    const catalog = loadCatalogFile(moduleFolder);
-    const [spec] = catalogCmdletSpecs([catalog]);
-    expect(spec?.name).toBe('Get-MobileDevice');
-    const world = buildWorld(loadScenario(), [spec!]);
-    expected = world.tenants
-      .flatMap((tenant) => answerDeclared(world, tenant, spec!, {}, Date.now(), (ms) => new Date(ms).toISOString()).rows.map((row) => `${tenant.tenantId} ${String(row.DeviceId)}`))
-      .sort();
+    const specs = catalogCmdletSpecs([loadCatalogFile(moduleFolder)]);
+    expect(specs.map((s) => s.name).sort()).toEqual(['Get-DistributionGroup', 'Get-DistributionGroupMember', 'Get-MobileDevice']);
+    const spec = (name: string) => specs.find((s) => s.name === name)!;
+    const world = buildWorld(loadScenario(), specs);
+    const answer = (tenant: TenantRecord, cmdlet: string, values: Record<string, unknown>) =>
+      answerDeclared(world, tenant, spec(cmdlet), values, Date.now(), (ms) => new Date(ms).toISOString()).rows;
+    expected = world.tenants.flatMap((tenant) => answer(tenant, 'Get-MobileDevice', {}).map((row) => `${tenant.tenantId} ${String(row.DeviceId)}`)).sort();
     expect(expected.length).toBeGreaterThan(20);
+    // a member row per member of each group the tenant's Get-DistributionGroup answers
+    expectedMembers = world.tenants
+      .flatMap((tenant) =>
+        answer(tenant, 'Get-DistributionGroup', { ResultSize: 'Unlimited' }).flatMap((group) =>
+          answer(tenant, 'Get-DistributionGroupMember', { Identity: group.Identity }).map((row) => memberOf({ TenantId: tenant.tenantId, ...row } as Row)),
+        ),
+      )
+      .sort();
+    expect(expectedMembers.length).toBeGreaterThan(10);
   }, 120_000);
 
   it('dap-gen wrote the report beside the built-ins into ./dap-module and left module/ as it was', async () => {
@@ -105,6 +140,17 @@ describe("a user's own report, from its definition to offline runs", () => {
     expect(failed.every((e) => /^Relationship(Expired|Pending|Terminated)$/.test(e.Category!))).toBe(true);
     const failedIds = new Set(failed.map((e) => e.TenantId));
     expect(devicesOf(rowsOf(join(dir, 'rest.csv')))).toEqual(expected.filter((device) => !failedIds.has(device.split(' ')[0])));
+  }, 120_000);
+
+  it('a cmdlet run per object of another: dap-report pipes the groups into their members in the session, and calls it per group over the admin API', async () => {
+    const remoting = await node([bin('dap-report'), 'run', '--simulate', '--catalog', 'dap-module', '--report', groupReport, '--out', 'members.csv', '--quiet'], dir);
+    expect(remoting.stderr).toBe('');
+    expect(remoting.exitCode).toBe(0);
+    expect(rowsOf(join(dir, 'members.csv')).map(memberOf).sort()).toEqual(expectedMembers);
+    const rest = await node([bin('dap-report'), 'run', '--simulate', '--backend', 'exo', '--catalog', 'dap-module', '--report', groupReport, '--out', 'members-rest.csv', '--quiet'], dir);
+    expect(rest.exitCode).toBe(1);
+    const failedIds = new Set(rowsOf(join(dir, 'members-rest.csv.errors.csv')).filter((e) => e.Category !== 'NoData').map((e) => e.TenantId));
+    expect(rowsOf(join(dir, 'members-rest.csv')).map(memberOf).sort()).toEqual(expectedMembers.filter((member) => !failedIds.has(member.split(' ')[0])));
   }, 120_000);
 
   it('the module runs it: the pipeline, Export-DapAggregateReport and the standalone script give the same devices, within the session cap', async () => {
