@@ -77,7 +77,11 @@ function Invoke-DapSimExchangeCommand {
     }
 }
 
-function Get-MailboxActivityReport {
+# Cmdlets whose parameters are the same: one body each shape, defined under every name that has it
+# (the real cmdlets have these parameters too). Each call is one POST to the simulator.
+
+# The activity reports: a report type, a date range and ResultSize.
+$script:ReportTypeCmdletBody = {
     [CmdletBinding(PositionalBinding = $false)]
     param(
         [ValidateSet('Daily', 'Weekly', 'Monthly', 'Yearly')]
@@ -94,7 +98,8 @@ function Get-MailboxActivityReport {
     Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
 }
 
-function Get-MailboxUsageReport {
+# The usage and stale-mailbox reports: a date range and ResultSize.
+$script:DateRangeCmdletBody = {
     [CmdletBinding(PositionalBinding = $false)]
     param(
         [datetime] $StartDate,
@@ -107,63 +112,8 @@ function Get-MailboxUsageReport {
     Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
 }
 
-function Get-MailboxUsageDetailReport {
-    [CmdletBinding(PositionalBinding = $false)]
-    param(
-        [datetime] $StartDate,
-
-        [datetime] $EndDate,
-
-        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
-        [string] $ResultSize
-    )
-    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
-}
-
-function Get-StaleMailboxReport {
-    [CmdletBinding(PositionalBinding = $false)]
-    param(
-        [datetime] $StartDate,
-
-        [datetime] $EndDate,
-
-        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
-        [string] $ResultSize
-    )
-    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
-}
-
-function Get-StaleMailboxDetailReport {
-    [CmdletBinding(PositionalBinding = $false)]
-    param(
-        [datetime] $StartDate,
-
-        [datetime] $EndDate,
-
-        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
-        [string] $ResultSize
-    )
-    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
-}
-
-function Get-ConnectionByClientTypeReport {
-    [CmdletBinding(PositionalBinding = $false)]
-    param(
-        [ValidateSet('Daily', 'Weekly', 'Monthly', 'Yearly')]
-        [string] $ReportType = 'Daily',
-
-        [datetime] $StartDate,
-
-        [datetime] $EndDate,
-
-        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
-        [string] $ResultSize
-    )
-    $PSBoundParameters['ReportType'] = $ReportType
-    Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
-}
-
-function Get-Mailbox {
+# The recipient lists: an identity (from the pipeline too) and ResultSize.
+$script:RecipientCmdletBody = {
     [CmdletBinding(PositionalBinding = $false)]
     param(
         [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
@@ -175,6 +125,20 @@ function Get-Mailbox {
     process {
         Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
     }
+}
+
+$script:SharedCmdletBodies = [ordered]@{
+    'Get-MailboxActivityReport'        = $script:ReportTypeCmdletBody
+    'Get-ConnectionByClientTypeReport' = $script:ReportTypeCmdletBody
+    'Get-MailboxUsageReport'           = $script:DateRangeCmdletBody
+    'Get-MailboxUsageDetailReport'     = $script:DateRangeCmdletBody
+    'Get-StaleMailboxReport'           = $script:DateRangeCmdletBody
+    'Get-StaleMailboxDetailReport'     = $script:DateRangeCmdletBody
+    'Get-Mailbox'                      = $script:RecipientCmdletBody
+    'Get-CASMailbox'                   = $script:RecipientCmdletBody
+}
+foreach ($name in $script:SharedCmdletBodies.Keys) {
+    Microsoft.PowerShell.Management\Set-Item -LiteralPath "function:script:$name" -Value $script:SharedCmdletBodies[$name]
 }
 
 function Get-MailboxStatistics {
@@ -225,20 +189,6 @@ function Get-InboxRule {
     )
     process {
         Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters @{ Mailbox = $Mailbox }
-    }
-}
-
-function Get-CASMailbox {
-    [CmdletBinding(PositionalBinding = $false)]
-    param(
-        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [string] $Identity,
-
-        [ValidatePattern('^(?i:unlimited|[1-9][0-9]*)$')]
-        [string] $ResultSize
-    )
-    process {
-        Invoke-DapSimExchangeCommand -Cmdlet $PSCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters
     }
 }
 
