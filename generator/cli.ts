@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import { moduleDir } from '../common/project-paths.js';
@@ -88,7 +88,9 @@ function samePath(a: string, b: string): boolean {
 
 /** How to use a module that holds the user's own reports: from pwsh, and from dap-report. */
 function userModuleHint(outDir: string, cwd: string): string {
-  const shown = relative(cwd, outDir) || '.';
+  const fromCwd = relative(cwd, outDir);
+  // a path PowerShell and the shell read as one: ./dap-module, ../x, or absolute
+  const shown = fromCwd === '' ? '.' : isAbsolute(fromCwd) || fromCwd.startsWith('..') ? fromCwd : `./${fromCwd}`;
   return [
     'Use it:',
     `  pwsh:       Import-Module ${join(shown, 'DapReporting', 'DapReporting.psd1')}`,

@@ -170,8 +170,8 @@ describe('dap-gen', () => {
     const catalog = JSON.parse(readFileSync(join(dir, 'dap-module', 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as { reports: Array<{ name: string }> };
     expect(catalog.reports.map((r) => r.name)).toContain('InboxRuleReport');
     expect(out).toContain(`-> ${join(dir, 'dap-module')}:`);
-    expect(out).toContain(`Import-Module ${join('dap-module', 'DapReporting', 'DapReporting.psd1')}`);
-    expect(out).toContain('npx dap-report run --catalog dap-module');
+    expect(out).toContain(`Import-Module ./${join('dap-module', 'DapReporting', 'DapReporting.psd1')}`);
+    expect(out).toContain('npx dap-report run --catalog ./dap-module');
     expect(existsSync(join(moduleDir, 'DapReporting', 'Public', 'Get-DapInboxRuleReport.ps1'))).toBe(false);
 
     // a stale user module names the command that regenerates it, with the user's own files
