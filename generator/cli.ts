@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Command } from 'commander';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import { moduleDir } from '../common/project-paths.js';
@@ -93,7 +93,7 @@ function userModuleHint(outDir: string, cwd: string): string {
   const shown = fromCwd === '' ? '.' : isAbsolute(fromCwd) || fromCwd.startsWith('..') ? fromCwd : `./${fromCwd}`;
   return [
     'Use it:',
-    `  pwsh:       Import-Module ${join(shown, 'DapReporting', 'DapReporting.psd1')}`,
+    `  pwsh:       Import-Module ${[shown, 'DapReporting', 'DapReporting.psd1'].join(sep)}`,
     `  dap-report: npx dap-report run --catalog ${shown} --report <name> …   (or DAP_CATALOG=${shown})`,
     '',
   ].join('\n');

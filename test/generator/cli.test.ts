@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { CommanderError } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
@@ -170,7 +170,7 @@ describe('dap-gen', () => {
     const catalog = JSON.parse(readFileSync(join(dir, 'dap-module', 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as { reports: Array<{ name: string }> };
     expect(catalog.reports.map((r) => r.name)).toContain('InboxRuleReport');
     expect(out).toContain(`-> ${join(dir, 'dap-module')}:`);
-    expect(out).toContain(`Import-Module ./${join('dap-module', 'DapReporting', 'DapReporting.psd1')}`);
+    expect(out).toContain(`Import-Module ${['.', 'dap-module', 'DapReporting', 'DapReporting.psd1'].join(sep)}`);
     expect(out).toContain('npx dap-report run --catalog ./dap-module');
     expect(existsSync(join(moduleDir, 'DapReporting', 'Public', 'Get-DapInboxRuleReport.ps1'))).toBe(false);
 
