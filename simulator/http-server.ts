@@ -166,8 +166,14 @@ export function createSimServer(state: SimState): SimServer {
       const target = typeof body.connectionUri === 'string' ? parseExchangeUri(body.connectionUri) : undefined;
       if (!target) throw new HttpFailure(400, 'connectionUri must be an Exchange remote PowerShell URI with DelegatedOrg=<domain>');
       const tenant = world.lookup.get(target.delegatedOrg.toLowerCase());
+      // the client may name the session (a GUID it has not used), so it can close it even when it
+      // stops before this answer reaches it
+      const requested = body.sessionId === undefined ? undefined : String(body.sessionId).toLowerCase();
+      if (requested !== undefined && (!/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/.test(requested) || state.isKnown(requested))) {
+        throw new HttpFailure(400, 'sessionId must be a GUID not used before');
+      }
       if (latency.sessionOpenMs > 0 || latency.jitterMs > 0) await sleep(state.delay(latency.sessionOpenMs));
-      const result = state.open(body.userName, body.password, tenant, target.host);
+      const result = state.open(body.userName, body.password, tenant, target.host, requested);
       if (!result.ok) return send(res, result.status, { error: result.error });
       const s = result.session;
       const psVersion = typeof body.psVersion === 'string' && /^[\d.]+$/.test(body.psVersion) ? body.psVersion : '7.6.9';
@@ -184,7 +190,7 @@ export function createSimServer(state: SimState): SimServer {
 
     const sessionMatch = /^\/exchange\/sessions\/([0-9a-f-]{36})(\/commands)?$/i.exec(path);
     if (sessionMatch) {
-      const id = sessionMatch[1] as string;
+      const id = (sessionMatch[1] as string).toLowerCase();
       if (method === 'DELETE' && !sessionMatch[2]) {
         return send(res, state.close(id) ? 200 : 404, { closed: true });
       }

@@ -39,6 +39,11 @@ export class SimState {
   readonly accounts = new Map<string, AccountState>();
   readonly tenantStats = new Map<string, TenantStats>();
   readonly sessions = new Map<string, SessionState>();
+  /**
+   * Ids a client closed before the service had answered their open (the client was stopped while
+   * the session opened): such a session closes as soon as it has opened.
+   */
+  private readonly abandoned = new Set<string>();
   /** Sign-in tokens handed out by /msol/signin → account. */
   readonly tokens = new Map<string, AccountState>();
   private readonly throttleFailures = new Map<string, number>();
@@ -94,8 +99,11 @@ export class SimState {
     }
   }
 
-  /** Opens a remote session, enforcing the per-account cap, the optional rate, and the tenant's faults. */
-  open(userName: unknown, password: unknown, tenant: TenantRecord | undefined, host: string): OpenResult {
+  /**
+   * Opens a remote session, enforcing the per-account cap, the optional rate, and the tenant's
+   * faults; `id` is the client's id for it when it chose one.
+   */
+  open(userName: unknown, password: unknown, tenant: TenantRecord | undefined, host: string, id: string = randomUUID()): OpenResult {
     this.sweep();
     const account = this.authenticate(userName, password, false);
     if (!account || !tenant) return { ok: false, status: 403, error: accessDeniedError(host) };
@@ -123,7 +131,7 @@ export class SimState {
         return { ok: false, status: 429, error: sessionCapError(host, maxSessionsPerAccount, maxSessionsPerAccount) };
       }
     }
-    const session: SessionState = { id: randomUUID(), runspaceId: randomUUID(), account, tenant, host, openedAt: now, lastUsedAt: now };
+    const session: SessionState = { id, runspaceId: randomUUID(), account, tenant, host, openedAt: now, lastUsedAt: now };
     this.sessions.set(session.id, session);
     account.recentOpens.push(now);
     account.stats.sessionsOpened += 1;
@@ -132,6 +140,7 @@ export class SimState {
     account.stats.maxConcurrentSessions = Math.max(account.stats.maxConcurrentSessions, count);
     const tenantStats = this.tenantStats.get(tenant.initialDomain.toLowerCase());
     if (tenantStats) tenantStats.sessionsOpened += 1;
+    if (this.abandoned.delete(id)) this.close(id);
     return { ok: true, session };
   }
 
@@ -148,9 +157,18 @@ export class SimState {
     if (stats) stats.commandsRun += 1;
   }
 
+  /** Whether a session of this id is open, or was: a client's id is used once. */
+  isKnown(id: string): boolean {
+    return this.sessions.has(id) || this.abandoned.has(id);
+  }
+
+  /** Closes a session; an id not open yet is remembered, so its open (still under way) closes it at once. */
   close(id: string): boolean {
     const session = this.sessions.get(id);
-    if (!session) return false;
+    if (!session) {
+      this.abandoned.add(id);
+      return false;
+    }
     this.sessions.delete(id);
     session.account.stats.openSessions = this.openCount(session.account);
     return true;

@@ -94,6 +94,27 @@ describe('session limits', () => {
     expect(final.accounts[ADMIN]).toMatchObject({ sessionsOpened: 2, openSessionsAtEnd: 1 });
   });
 
+  it("takes the client's session id, and closes a session its client closed while it was opening", async () => {
+    await withSimulator(faultScenario({ latency: { sessionOpenMs: 300 } }), async (sim) => {
+      const c = client(sim);
+      const uri = 'https://ps.outlook.com/powershell-liveid?DelegatedOrg=alpha.onmicrosoft.com';
+      const open = (sessionId: unknown) => c.call('POST', '/exchange/sessions', { sessionId, userName: ADMIN, password: 'admin-pw', connectionUri: uri });
+      const named = '0f8e2a4c-1b3d-4e5f-8a9b-0c1d2e3f4a5b';
+      const opened = await open(named);
+      expect(opened.status).toBe(201);
+      expect(opened.body.sessionId).toBe(named);
+      expect((await open(named)).status).toBe(400);
+      expect((await open('not-a-guid')).status).toBe(400);
+      expect((await c.close(named)).status).toBe(200);
+      // a stopped client closes the id it chose before the open has answered: the session opens and closes
+      const stopped = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+      const opening = open(stopped);
+      expect((await c.close(stopped)).status).toBe(404);
+      expect((await opening).status).toBe(201);
+      expect((await c.stats()).body.accounts[ADMIN]).toMatchObject({ sessionsOpened: 2, openSessions: 0 });
+    });
+  });
+
   it('applies the optional new-session rate limit', async () => {
     await withSimulator(faultScenario({ limits: { newSessionRate: { max: 2, windowSeconds: 60 } } }), async (sim) => {
       const c = client(sim);

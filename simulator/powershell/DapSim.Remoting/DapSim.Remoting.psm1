@@ -45,11 +45,15 @@ function Get-DapSimTarget {
     $null
 }
 
+# The client that closes temporary sessions from a finally block (see Invoke-Command).
+$script:CloseClient = [System.Net.Http.HttpClient]::new()
+
 function Open-DapSimSession {
     # Opens a simulated remote session; on failure writes the real service's error record
     # through the calling cmdlet and returns nothing.
-    # -OpenedIds gets the session's id as soon as the service has answered, so a caller's finally
-    # block can close it even when the call is stopped before this function returns.
+    # The session's id is chosen here and put in -OpenedIds before the service is asked, so a
+    # caller's finally block can close it even when the call is stopped while the session opens
+    # (a close that reaches the service first makes it close the session as soon as it opens).
     param(
         [System.Management.Automation.PSCmdlet] $Cmdlet,
         [uri] $Uri,
@@ -57,7 +61,10 @@ function Open-DapSimSession {
         [string] $Name,
         [System.Collections.Generic.List[string]] $OpenedIds
     )
+    $sessionId = [guid]::NewGuid().ToString()
+    if ($null -ne $OpenedIds) { $OpenedIds.Add($sessionId) }
     $body = [ordered]@{
+        sessionId     = $sessionId
         userName      = if ($Credential) { $Credential.UserName } else { $null }
         password      = if ($Credential) { $Credential.GetNetworkCredential().Password } else { $null }
         connectionUri = $Uri.AbsoluteUri
@@ -65,11 +72,12 @@ function Open-DapSimSession {
     }
     $response = Invoke-DapSimRequest -Method POST -Path '/exchange/sessions' -Body $body
     if ($response.Status -ne 201) {
+        # refused: there is no session to close
+        if ($null -ne $OpenedIds) { $null = $OpenedIds.Remove($sessionId) }
         $Cmdlet.WriteError((New-DapSimErrorRecord -SimError $response.Body.error -DefaultMessage "Connecting to remote server $($Uri.Host) failed."))
         return
     }
     $opened = $response.Body
-    if ($null -ne $OpenedIds) { $OpenedIds.Add([string]$opened.sessionId) }
     foreach ($warning in $opened.warnings) { $Cmdlet.WriteWarning([string]$warning) }
     $id = $script:NextSessionId
     $script:NextSessionId++
@@ -282,18 +290,27 @@ function Invoke-Command {
             HideComputerName = [bool]$PSBoundParameters['HideComputerName']
         }
         if ($target.Kind -eq 'Uri') {
+            $sessionsUrl = (Get-DapSimBaseUrl) + '/exchange/sessions/'
             foreach ($uri in $target.Uris) {
-                # the session is closed however the call ends, even when it is stopped while the
-                # session is being opened, as remoting closes its temporary session
+                # The session is closed however the call ends, even when it is stopped while the
+                # session is being opened, as remoting closes its temporary session.
                 $openedIds = [System.Collections.Generic.List[string]]::new()
-                $simSession = $null
                 try {
                     $simSession = Open-DapSimSession -Cmdlet $PSCmdlet -Uri $uri -Credential $PSBoundParameters['Credential'] -Name $PSBoundParameters['SessionName'] -OpenedIds $openedIds
                     if ($null -ne $simSession) { Invoke-DapSimScript -Session $simSession @run }
                 }
                 finally {
-                    if ($null -ne $simSession) { Close-DapSimSession -Session $simSession }
-                    elseif ($openedIds.Count -gt 0) { $null = Invoke-DapSimRequest -Method DELETE -Path "/exchange/sessions/$($openedIds[0])" }
+                    # Method calls only: a cmdlet started here while the call is being stopped is
+                    # stopped before it sends anything (remoting closes in compiled code).
+                    foreach ($id in $openedIds) {
+                        $entry = $script:OpenSessions[$id]
+                        if ($null -ne $entry) {
+                            $entry.Session.Runspace.RunspaceStateInfo.State = 'Closed'
+                            $entry.Session.Availability = 'None'
+                            $script:OpenSessions.Remove($id)
+                        }
+                        try { $null = $script:CloseClient.DeleteAsync($sessionsUrl + $id).GetAwaiter().GetResult() } catch { $null = $_ }
+                    }
                 }
             }
         } else {
