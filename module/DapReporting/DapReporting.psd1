@@ -64,7 +64,10 @@
   default, the same format as `dap-report run`), supports -WhatIf/-Confirm, -Force and -NoClobber.
 - The Microsoft Graph functions return typed objects (`DapReporting.<Report>`) with PowerShell
   property names, TenantId and TenantDomain; Get-DapGraphCustomer lists the GDAP customers.
-- A failed tenant leaves one error record (`Dap.<Category>`, the tenant as target object).
+- A failed tenant leaves one error record (`Dap.<Category>`, the tenant as target object);
+  Get-DapFailureCategory names the category of any error record, as dap-report does.
+- Your own reports: `dap-gen --reports <file>` writes a module with the built-in reports and
+  yours (`./dap-module`), which imports and runs like this one.
 - Requires PowerShell 7 (Core edition). MSOnline is needed only by Connect-DapPartner,
   Get-DapCustomer and the Exchange reports, so it is not a required module.'
         }
