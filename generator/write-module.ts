@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative as relativePath, sep } from 'node:path';
+import { checkOwnFolder, writeFileAtomicSync } from '../common/output-path.js';
 import { generatedMarker } from './generated-header.js';
 import { type GeneratedFiles, ownedFolders } from './generate-module.js';
 
@@ -16,6 +17,11 @@ export interface CheckResult {
   stale: string[];
   /** Generated files in the owned folders that would no longer be generated. */
   extra: string[];
+}
+
+/** A file's text when it is a regular file (never a FIFO or a device, whose read could block or never end), else undefined. */
+function regularFileText(path: string): string | undefined {
+  return lstatSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, 'utf8') : undefined;
 }
 
 function isGenerated(path: string): boolean {
@@ -45,12 +51,18 @@ export function writeGeneratedFiles(outDir: string, files: GeneratedFiles): Writ
   const result: WriteResult = { written: [], unchanged: [], deleted: [] };
   for (const [relative, content] of files) {
     const path = join(outDir, relative);
-    if (existsSync(path) && readFileSync(path, 'utf8') === content) {
+    if (regularFileText(path) === content) {
       result.unchanged.push(relative);
       continue;
     }
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    // every folder below outDir is the module's own: a link there is refused, never written through
+    let folder = outDir;
+    for (const part of relativePath(outDir, dirname(path)).split(sep).filter(Boolean)) {
+      folder = join(folder, part);
+      checkOwnFolder(folder, 'the module folder');
+      mkdirSync(folder, { recursive: true });
+    }
+    writeFileAtomicSync(path, content, { option: 'a file of the module' });
     result.written.push(relative);
   }
   for (const relative of generatedFilesOnDisk(outDir)) {
@@ -66,8 +78,8 @@ export function checkGeneratedFiles(outDir: string, files: GeneratedFiles): Chec
   const result: CheckResult = { missing: [], stale: [], extra: [] };
   for (const [relative, content] of files) {
     const path = join(outDir, relative);
-    if (!existsSync(path)) result.missing.push(relative);
-    else if (readFileSync(path, 'utf8') !== content) result.stale.push(relative);
+    if (!lstatSync(path, { throwIfNoEntry: false })) result.missing.push(relative);
+    else if (regularFileText(path) !== content) result.stale.push(relative);
   }
   result.extra = generatedFilesOnDisk(outDir).filter((relative) => !files.has(relative));
   return result;

@@ -20,6 +20,7 @@ import {
 } from './run-options.js';
 import { runReport } from './run-report.js';
 import { stdoutOutput } from './summary.js';
+import { checkOutputPath } from '../common/output-path.js';
 import { showRun, type ShowOptions } from './page/show.js';
 import { packageVersion } from '../common/package-version.js';
 import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
@@ -249,8 +250,9 @@ Examples:
         const context = contextOf(options);
         const { page, ...runOptions } = options;
         const pagePath = page === false ? null : resolve(deps.cwd, typeof page === 'string' ? page : defaultCheckPage);
+        if (pagePath) checkOutputPath('--page', pagePath);
         // the run's own plan (its --out is the page's place, checked to be writable)
-        const plan = planRun({ ...runOptions, ...(pagePath ? { out: pagePath } : {}) }, catalogOf(context), context);
+        const plan = planRun({ ...runOptions, ...(pagePath ? { out: pagePath } : {}), page: false }, catalogOf(context), context);
         const result = await checkTenants(plan, deps, { argv: program.argv.slice(2), pagePath });
         deps.setExitCode(result.exitCode);
       } catch (error) {

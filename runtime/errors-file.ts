@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { errorsFileColumns, noDataMessage } from '../common/errors-file-format.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../common/output-path.js';
 import { compareTenants } from './manifest.js';
 import type { TenantSummary } from './summary.js';
 
@@ -27,5 +27,5 @@ export function formatErrorsFile(tenants: readonly TenantSummary[]): string {
 }
 
 export async function writeErrorsFile(path: string, tenants: readonly TenantSummary[]): Promise<void> {
-  await writeFileAtomic(path, formatErrorsFile(tenants));
+  await writeFileAtomic(path, formatErrorsFile(tenants), { option: '--errors' });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { failureCategories } from '../common/failure-category.js';
 import { formatIssues } from '../common/zod-issues.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../common/output-path.js';
 import { partNameOf } from './spool.js';
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 time such as 2015-03-18T10:00:00.000Z');

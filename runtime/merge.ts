@@ -1,6 +1,7 @@
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { tempPathFor } from './atomic-file.js';
+import { tempPathFor } from '../common/output-path.js';
+import { replaceFile } from '../common/output-path.js';
 import { headerLine, readCsvHeader, recordEnd, remotingColumns } from './csv-files.js';
 import { CsvShapeError, quoteField, readRecords, type RecordBounds } from './csv-records.js';
 import { compareTenants } from './manifest.js';
@@ -238,7 +239,7 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
 
   const temp = tempPathFor(outPath);
   // a deep queue: the next records are made while the previous ones are written
-  const output = createWriteStream(temp, { highWaterMark: 8 << 20 });
+  const output = createWriteStream(temp, { flags: 'wx', highWaterMark: 8 << 20 });
   const closed = once(output, 'close');
   closed.catch(() => undefined); // awaited below; a failed write rejects it before that
   const sink = new ByteSink(output);
@@ -258,7 +259,7 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
     const handle = await fs.open(temp, 'r+');
     await handle.sync();
     await handle.close();
-    await fs.rename(temp, outPath);
+    await replaceFile(temp, outPath, '--out');
   } catch (error) {
     output.destroy();
     await fs.rm(temp, { force: true });

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { makeOwnFolder } from '../common/output-path.js';
 
 /** Who holds a run folder: written into the lock file when it is created. */
 export interface LockOwner {
@@ -64,7 +65,7 @@ export class RunLock {
     const path = join(folder, lockFileName);
     const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: run.now.toISOString() };
     for (let attempt = 1; ; attempt += 1) {
-      const createdFolder = (await fs.mkdir(folder, { recursive: true })) !== undefined;
+      const createdFolder = await makeOwnFolder(folder, 'the run folder');
       let handle: fs.FileHandle | undefined;
       try {
         handle = await fs.open(path, 'wx');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Catalog, CatalogReport } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { isDnsName } from '../common/dns-name.js';
@@ -12,6 +12,7 @@ import type { UserCatalog } from './catalog-option.js';
 import { planExo, rejectExoOptions, type ExoCliOptions, type ExoPlan } from './exo/exo-options.js';
 import { planGraph, rejectGraphOptions, type GraphCliOptions, type GraphPlan } from './graph/graph-options.js';
 import type { RunFingerprint } from './manifest.js';
+import { checkDistinctOutputs, checkOutputPath, checkOwnFolder, type OutputFile } from '../common/output-path.js';
 import { pagePathFor } from './page/write-page.js';
 import { findReport, parseReportParameters } from './report-parameters.js';
 import { defaultRetryPolicy } from './retry-policy.js';
@@ -157,27 +158,6 @@ function readTenantsFile(path: string): string[] {
   });
 }
 
-function checkFolder(option: string, path: string): void {
-  const folder = dirname(path);
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(folder).isDirectory();
-  } catch {
-    isDirectory = false;
-  }
-  if (!isDirectory) throw usage('OUTPUT_DIR_MISSING', `${option} ${path}: the folder ${folder} does not exist`);
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch (error) {
-    throw usage('OUTPUT_NOT_WRITABLE', `${option} ${path}: the folder ${folder} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  try {
-    if (statSync(path).isDirectory()) throw usage('OUTPUT_IS_DIRECTORY', `${option} ${path} is a folder: expected a file name`);
-  } catch (error) {
-    if (error instanceof DapError) throw error;
-  }
-}
-
 /** --tenant, --exclude and --tenants-file as one filter: names checked, lower-cased, sorted, duplicates removed. */
 export function parseTenantFilter(options: Pick<RunCliOptions, 'tenant' | 'exclude' | 'tenantsFile'>, cwd: string): TenantFilter {
   const include = (options.tenant ?? []).map((t) => tenantName('--tenant', t));
@@ -295,12 +275,17 @@ function planOutput(options: RunCliOptions, cwd: string, page: boolean): Pick<Ru
   const out = stdout ? join(spool.dir, 'merged.csv') : stem;
   const errors = resolve(cwd, options.errors ?? defaultErrorsFileFor(stem));
   const summaryPath = `${stem}.summary.json`;
-  checkFolder(stdout ? '--out - (the run summary)' : '--out', stdout ? summaryPath : out);
-  checkFolder('--errors', errors);
-  if (errors === out || errors === summaryPath) {
-    throw usage('OPTION_CONFLICT', `--errors and --out both name ${errors} (the ${errors === out ? 'CSV' : "run's summary"}): expected two different files`);
-  }
-  return { out, stdout, errors, summaryPath, pagePath: page ? pagePathFor(stem) : null, spool };
+  const pagePath = page ? pagePathFor(stem) : null;
+  const files: OutputFile[] = [
+    ...(stdout ? [] : [{ option: '--out', path: out }]),
+    { option: '--errors', path: errors },
+    { option: stdout ? '--out - (the run summary)' : "--out (the run's summary, <out>.summary.json)", path: summaryPath, derived: true },
+    ...(pagePath ? [{ option: stdout ? '--out - (the run page)' : '--out (the run page, <out>.html)', path: pagePath, derived: true }] : []),
+  ];
+  for (const file of files) checkOutputPath(file.option, file.path);
+  checkDistinctOutputs(files, spool.dir);
+  if (!stdout) checkOwnFolder(spool.dir, 'the run folder');
+  return { out, stdout, errors, summaryPath, pagePath, spool };
 }
 
 /**

@@ -6,7 +6,7 @@ import { prepareBackend } from './backends.js';
 import type { RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, manifestReserveBytes, type Manifest, type ManifestTenant } from './manifest.js';
-import { isMachineError } from '../common/machine-error.js';
+import { errnoErrorOf, isMachineError } from '../common/machine-error.js';
 import { terminalText } from '../common/terminal-text.js';
 import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
@@ -21,7 +21,7 @@ import { stdoutOutput, summaryLine, totalsOf, type RunSummary, type TenantSummar
 import { RunLock } from './run-lock.js';
 import { checkSavedRun } from './saved-run.js';
 import { noTenantSelected, selectTenants } from './tenant-selection.js';
-import { removeTempFilesOf, writeFileAtomic } from './atomic-file.js';
+import { removeTempFilesOf, writeFileAtomic } from '../common/output-path.js';
 import { redactCommand, secretsOf } from './page/command-line.js';
 import { writeRunPage } from './page/write-page.js';
 
@@ -336,7 +336,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     if (context.argv) summary.command = redactCommand(context.argv, secretsOf(deps.env, plan.users), backend.redact?.bind(backend));
     if (columns) summary.columns = columns;
     if (simulatorStats !== undefined) summary.simulator = simulatorStats;
-    await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    await writeFileAtomic(plan.summaryPath, `${JSON.stringify(summary, null, 2)}\n`, { option: 'the summary' });
     if (plan.pagePath) {
       const pagePath = plan.pagePath;
       // the page is a view of the summary: failing to write it loses nothing and changes no exit code
@@ -376,6 +376,10 @@ async function copyToStdout(path: string, stdout: NodeJS.WritableStream): Promis
   try {
     await pipeline(createReadStream(path), stdout, { end: false });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+    // a write to stdout names no path: the message names stdout, not the temporary run folder that is removed next
+    const errno = errnoErrorOf(error);
+    if (errno && !errno.path) errno.path = 'stdout (--out -)';
+    throw error;
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectPart } from './csv-files.js';
 import type { ManifestTenant } from './manifest.js';
+import { checkOwnFolder, createNewFile } from '../common/output-path.js';
 
 /** A tenant's part file, relative to the run directory. */
 export function partNameOf(tenantId: string): string {
@@ -31,6 +32,9 @@ export class Spool {
    * so it cannot pick up that run's parts; the lock and backend state (graph-requests.json) stay.
    */
   create(fresh: boolean): void {
+    // the run's own folders, never a link to somewhere else (output-path.ts)
+    checkOwnFolder(this.dir, 'the run folder');
+    checkOwnFolder(this.partsDir, 'the parts folder of the run');
     if (fresh) {
       rmSync(this.manifestPath, { force: true });
       rmSync(this.partsDir, { recursive: true, force: true });
@@ -43,7 +47,13 @@ export class Spool {
    * space lets the manifest be saved one last time with every tenant done so far.
    */
   async reserve(bytes: number): Promise<void> {
-    await fs.writeFile(this.reservePath, Buffer.alloc(bytes));
+    await fs.rm(this.reservePath, { force: true });
+    const handle = await createNewFile(this.reservePath);
+    try {
+      await handle.writeFile(Buffer.alloc(bytes));
+    } finally {
+      await handle.close();
+    }
   }
 
   async releaseReserve(): Promise<void> {

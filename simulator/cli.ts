@@ -1,5 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { execa } from 'execa';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
@@ -9,6 +8,7 @@ import { packageVersion } from '../common/package-version.js';
 import { startSimulator } from './start-simulator.js';
 import type { Catalog } from '../common/catalog.js';
 import { catalogCmdletSpecs, loadCatalogFile } from './declared-cmdlets.js';
+import { checkOutputPath, writeFileAtomicSync } from '../common/output-path.js';
 
 /** `--catalog <file.json|dir>` (the folder dap-gen writes), repeatable. */
 function collect(file: string, previous: string[] = []): string[] {
@@ -30,9 +30,7 @@ function parsePort(value: string): number {
 
 /** Writes the counters as JSON with a fixed key order (the order SimState builds them in). */
 export function writeStats(file: string, stats: SimulatorStats): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(stats, null, 2)}\n`);
-  renameSync(temp, file);
+  writeFileAtomicSync(file, `${JSON.stringify(stats, null, 2)}\n`, { option: '--stats' });
 }
 
 const signalExit: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGKILL: 137 };
@@ -95,6 +93,7 @@ export function createProgram(): Command {
     .option('--catalog <file.json|dir>', catalogHelp, collect)
     .action(async (options: { config?: string; port: number; stats?: string; catalog?: string[] }, command: Command) => {
       try {
+        if (options.stats) checkOutputPath('--stats', resolve(options.stats));
         const catalogs = loadCatalogs(options.catalog);
         const sim = await startSimulator({ scenario: options.config, port: options.port, catalogs });
         process.stdout.write(`${sim.url}\n`);
@@ -121,6 +120,7 @@ export function createProgram(): Command {
     .passThroughOptions()
     .action(async (commandLine: string[], options: { config?: string; stats?: string; catalog?: string[] }, command: Command) => {
       try {
+        if (options.stats) checkOutputPath('--stats', resolve(options.stats));
         const sim = await startSimulator({ scenario: options.config, catalogs: loadCatalogs(options.catalog) });
         let code: number;
         try {

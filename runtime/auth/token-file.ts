@@ -11,7 +11,7 @@
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../common/output-path.js';
 import type { RefreshTokenStore } from './token-client.js';
 
 /** The file's content: the token and whose it is (the client id), so another app's token is never sent. */

@@ -8,6 +8,7 @@ import { bytesText, cellText, isoDateText } from './exo-cells.js';
 import { type ExoClient, type ExoObject, type ExoServiceOptions, tenantClient } from './exo-client.js';
 import { applyRowRule, type RuleContext } from './exo-rules.js';
 import { restSourceOf, type ExchangeRestCatalogSource } from './exo-source.js';
+import { createNewFile } from '../../common/output-path.js';
 
 const DAY_MS = 86_400_000;
 
@@ -78,7 +79,8 @@ export class ExoTenantRunner implements TenantRunner {
     const parameters: Record<string, unknown> = { ...source.parameters };
     for (const p of job.parameters) if (!consumed.has(p.name)) parameters[p.name] = parameterValue(p);
 
-    const part = await fs.open(job.outPath, 'w');
+    // a new file of the run's own (output-path.ts): a name that exists already is never opened
+    const part = await createNewFile(job.outPath);
     let rows = 0;
     try {
       const columns = job.report.columns;

@@ -53,7 +53,8 @@ export async function writeReportPart(
       prefix,
       // the dialect Export-Csv writes in the pwsh backend: every field quoted, LF
       stringify({ quoted: true, record_delimiter: 'unix' }),
-      createWriteStream(outPath),
+      // a new file of the run's own (output-path.ts): a name that exists already is never opened
+      createWriteStream(outPath, { flags: 'wx' }),
       ...(signal ? [{ signal }] : []),
     );
   } catch (error) {

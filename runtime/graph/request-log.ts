@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../common/output-path.js';
 
 /**
  * The report requests of the last window, kept in the run directory (graph-requests.json) so a

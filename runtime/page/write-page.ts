@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../common/output-path.js';
 import type { RunSummary } from '../summary.js';
 import { renderRunPage } from './render-page.js';
 
@@ -6,5 +6,5 @@ import { renderRunPage } from './render-page.js';
 export const pagePathFor = (out: string) => `${out}.html`;
 
 export async function writeRunPage(path: string, summary: RunSummary): Promise<void> {
-  await writeFileAtomic(path, renderRunPage(summary));
+  await writeFileAtomic(path, renderRunPage(summary), { option: 'the page' });
 }

@@ -41,7 +41,7 @@ const cases: Array<[string, string[], string, RegExp]> = [
   ['scenario not an object', ['--simulate', join(fixtures, 'array-scenario.json')], 'SCENARIO_MALFORMED', /expected a JSON object, received an array/],
   ['output in a missing folder', [...report, ...user, '--out', '/no/such/folder/out.csv'], 'OUTPUT_DIR_MISSING', /\/no\/such\/folder does not exist/],
   ['output is a folder', [...report, ...user, '--out', '.'], 'OUTPUT_IS_DIRECTORY', /is a folder/],
-  ['errors file = output', [...report, ...user, '--out', 'x.csv', '--errors', 'x.csv'], 'OPTION_CONFLICT', /--errors and --out/],
+  ['errors file = output', [...report, ...user, '--out', 'x.csv', '--errors', 'x.csv'], 'OPTION_CONFLICT', /--out and --errors both name .*give --errors another name/],
   ['--max-sessions 4', [...report, ...user, '--max-sessions', '4'], 'BAD_MAX_SESSIONS', /1 to 3, received '4'/],
   ['--max-sessions 0', [...report, ...user, '--max-sessions', '0'], 'BAD_MAX_SESSIONS', /received '0'/],
   ['--retries -1', [...report, ...user, '--retries', '-1'], 'BAD_RETRIES', /--retries.*received '-1'/],
