@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
+import { readBoundedBytes, readBoundedFile } from '../../common/bounded-read.js';
 import { DapError, ExitCode } from '../../common/dap-error.js';
+import { inputLimits } from '../../common/input-limits.js';
 import { terminalText } from '../../common/terminal-text.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { summaryLine, type RunSummary } from '../summary.js';
@@ -45,7 +47,7 @@ export async function showRun(out: string, options: ShowOptions, deps: ShowDeps)
   deps.stdout.write(`${page}\n`);
   const summaryPath = `${page.replace(/\.html$/, '')}.summary.json`;
   try {
-    deps.stdout.write(`${terminalText(summaryLine(JSON.parse(await fs.readFile(summaryPath, 'utf8')) as RunSummary))}\n`);
+    deps.stdout.write(`${terminalText(summaryLine(JSON.parse(readBoundedFile(summaryPath, inputLimits.runFile)) as RunSummary))}\n`);
   } catch {
     // the page holds everything; a missing or unreadable summary only loses this line
   }
@@ -69,7 +71,9 @@ async function serve(page: string, port: number, deps: ShowDeps): Promise<void> 
       return;
     }
     // read on every request: a --resume run that rewrites the page is seen on reload
-    fs.readFile(page).then(
+    Promise.resolve()
+      .then(() => readBoundedBytes(page, inputLimits.runFile))
+      .then(
       (body) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(request.method === 'HEAD' ? undefined : body),
       () => response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('the page is gone\n'),
     );

@@ -8,7 +8,7 @@ import type { RefreshTokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../graph/graph-limits.js';
 import { GraphCallError } from '../graph/graph-error.js';
 import { Redactor } from '../graph/redact.js';
-import { readAll } from '../read-all.js';
+import { readSecretStdin } from '../read-all.js';
 import type { BackendPlan } from '../run-backend.js';
 import type { DiscoveredTenant } from '../runner-types.js';
 import type { BackendDeps } from '../runtime-deps.js';
@@ -55,7 +55,7 @@ export async function resolveAppEndpoints(plan: BackendPlan, deps: BackendDeps, 
   if (signIn.certificatePath || signIn.deviceCode) {
     // not read: the certificate or the signed-in admin is the credential
   } else if (graph.clientSecretStdin) {
-    clientSecret = (await readAll(deps.stdin)).split(/\r?\n/)[0] ?? '';
+    clientSecret = (await readSecretStdin(deps.stdin, '--client-secret-stdin')).split(/\r?\n/)[0] ?? '';
     if (!clientSecret) throw new DapError('NO_CLIENT_SECRET', ExitCode.usage, '--client-secret-stdin: expected the client secret on the first line of stdin, received nothing');
   } else {
     clientSecret = app ? app.clientSecret : deps.env.DAP_GRAPH_CLIENT_SECRET || undefined;
