@@ -6,7 +6,10 @@ import { CsvShapeError, quoteField, readRecords, type RecordBounds } from './csv
 import { compareTenants } from './manifest.js';
 import { drained } from './stream-drain.js';
 import { withPath } from '../common/machine-error.js';
+import { excelSafeCell, formulaStarts } from '../common/excel-safe.js';
 import { tenantKeyColumns } from '../common/output-columns.js';
+
+export { excelSafeCell } from '../common/excel-safe.js';
 
 export interface MergePart {
   tenantId: string;
@@ -51,13 +54,7 @@ export function unionColumns(headers: readonly (readonly string[])[]): string[] 
   return columns;
 }
 
-/** The first characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */
-const formulaStarts = new Set(['=', '+', '-', '@', '\t', '\r']);
 const formulaStartBytes = new Set([...formulaStarts].map((c) => c.charCodeAt(0)));
-
-export function excelSafeCell(value: string): string {
-  return formulaStarts.has(value.charAt(0)) ? `'${value}` : value;
-}
 
 const QUOTE = 0x22;
 const QUOTE_BYTE = Buffer.from('"', 'latin1');
@@ -138,7 +135,7 @@ interface PartPlan {
   keysLength: number;
 }
 
-function planPart(part: MergePart, own: readonly string[], columns: readonly string[]): PartPlan {
+function planPart(part: MergePart, own: readonly string[], columns: readonly string[], excelSafe: boolean): PartPlan {
   const index = new Map<string, number>();
   own.forEach((column, i) => {
     if (!index.has(column)) index.set(column, i);
@@ -146,7 +143,7 @@ function planPart(part: MergePart, own: readonly string[], columns: readonly str
   const sources = Int32Array.from(columns, (column) => index.get(column) ?? -1);
   const rest = columns.slice(leading.length);
   const copyable = own[0] === leading[0] && own[1] === leading[1] && own.length - 2 <= rest.length && own.slice(2).every((column, i) => column === rest[i]);
-  const keys = [part.tenantId, part.domain, part.customerName ?? ''].map((value) => Buffer.from(quoteField(value), 'utf8'));
+  const keys = [part.tenantId, part.domain, part.customerName ?? ''].map((value) => Buffer.from(quoteField(excelSafe ? excelSafeCell(value) : value), 'utf8'));
   return {
     sources,
     copyable,
@@ -248,7 +245,7 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
     output.write(headerLine(excelSafe ? columns.map(excelSafeCell) : columns));
     for (const [index, part] of ordered.entries()) {
       const own = headers[index]!;
-      const count = await appendPart(sink, part, planPart(part, own, columns), own.length, excelSafe);
+      const count = await appendPart(sink, part, planPart(part, own, columns, excelSafe), own.length, excelSafe);
       if (part.rows !== undefined && count !== part.rows) throw new CsvShapeError(`${part.path} holds ${count} rows, the run recorded ${part.rows}`);
       rows += count;
     }

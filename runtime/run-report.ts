@@ -299,7 +299,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
       const merged = await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe, columns: plan.report.columns.map((c) => c.name) });
       columns = { output: merged.columns, undeclared: merged.undeclared };
       if (merged.undeclared.length) say(`dap-report: the tenants' rows have columns the report does not declare, added at the end: ${merged.undeclared.join(', ')}`);
-      await writeErrorsFile(plan.errors, tenants);
+      await writeErrorsFile(plan.errors, tenants, { excelSafe: plan.excelSafe });
       manifest.mergedAt = deps.now().toISOString();
       await writer.save();
       errorsFile = plan.errors;
