@@ -35,6 +35,13 @@ export interface MergeResult {
   rows: number;
   /** Columns found in the parts that the report does not declare (empty without `columns`). */
   undeclared: string[];
+  /** The tenants' own columns named like one the merge writes, and the names they are kept under (see ownColumns). */
+  renamed: RenamedColumn[];
+}
+
+export interface RenamedColumn {
+  column: string;
+  as: string;
 }
 
 /** The columns every output starts with, filled from the tenant where a part has none or leaves them empty. */
@@ -52,6 +59,28 @@ export function unionColumns(headers: readonly (readonly string[])[]): string[] 
     }
   }
   return columns;
+}
+
+/**
+ * A part's header as the merge reads it. Its first TenantId and TenantDomain are the tenant's keys
+ * (the module and the runners write them); any other column by the name of one the merge writes
+ * itself (a CustomerName, a second TenantId in a service's own fields) is the tenant's data, kept as
+ * `Service_<name>` (`Service_<name>_2`, … when the part has that name too) instead of being lost
+ * under the merge's own column.
+ */
+export function ownColumns(header: readonly string[]): { columns: string[]; renamed: RenamedColumn[] } {
+  const keys = new Set<string>(leading.slice(0, 2));
+  const taken = new Set(header);
+  const renamed: RenamedColumn[] = [];
+  const columns = header.map((column) => {
+    if (keys.delete(column) || !(leading as readonly string[]).includes(column)) return column;
+    let as = `Service_${column}`;
+    for (let n = 2; taken.has(as); n += 1) as = `Service_${column}_${n}`;
+    taken.add(as);
+    renamed.push({ column, as });
+    return as;
+  });
+  return { columns, renamed };
 }
 
 const formulaStartBytes = new Set([...formulaStarts].map((c) => c.charCodeAt(0)));
@@ -226,7 +255,12 @@ async function appendPart(sink: ByteSink, part: MergePart, plan: PartPlan, width
 export async function mergeParts(parts: readonly MergePart[], outPath: string, options: MergeOptions = {}): Promise<MergeResult> {
   const ordered = [...parts].sort(compareTenants);
   const headers: string[][] = [];
-  for (const part of ordered) headers.push(await readCsvHeader(part.path));
+  const renamed = new Map<string, RenamedColumn>();
+  for (const part of ordered) {
+    const own = ownColumns(await readCsvHeader(part.path));
+    headers.push(own.columns);
+    for (const r of own.renamed) renamed.set(r.as, r);
+  }
   const declared = options.columns ?? [];
   const columns = unionColumns([declared, ...headers]);
   const known = new Set([...leading, ...declared]);
@@ -261,5 +295,5 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
     await fs.rm(temp, { force: true });
     throw withPath(error, outPath);
   }
-  return { columns, rows, undeclared };
+  return { columns, rows, undeclared, renamed: [...renamed.values()] };
 }

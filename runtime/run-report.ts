@@ -297,7 +297,10 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
         .filter((t) => t.state === 'succeeded' && t.part)
         .map((t) => ({ tenantId: t.tenantId, domain: t.domain, customerName: t.name, path: join(plan.spool.dir, t.part!), rows: t.rows }));
       const merged = await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe, columns: plan.report.columns.map((c) => c.name) });
-      columns = { output: merged.columns, undeclared: merged.undeclared };
+      columns = { output: merged.columns, undeclared: merged.undeclared, renamed: merged.renamed };
+      if (merged.renamed.length) {
+        say(`dap-report: the tenants' rows have columns named like one the output fills itself, kept under another name: ${merged.renamed.map((r) => `${r.column} as ${r.as}`).join(', ')}`);
+      }
       if (merged.undeclared.length) say(`dap-report: the tenants' rows have columns the report does not declare, added at the end: ${merged.undeclared.join(', ')}`);
       await writeErrorsFile(plan.errors, tenants, { excelSafe: plan.excelSafe });
       manifest.mergedAt = deps.now().toISOString();

@@ -29,8 +29,11 @@ export interface RunSummary {
   errorsFile: string | null;
   /** The run folder, or null when the finished run removed it (see --keep-spool). */
   runDirectory: string | null;
-  /** The output's columns, and those of them the report does not declare (found in the tenants' rows). */
-  columns?: { output: string[]; undeclared: string[] };
+  /**
+   * The output's columns, those of them the report does not declare (found in the tenants' rows),
+   * and the tenants' columns named like one the output fills itself, with the names they are kept under.
+   */
+  columns?: { output: string[]; undeclared: string[]; renamed: Array<{ column: string; as: string }> };
   resumed: boolean;
   interrupted: boolean;
   exitCode: number;
