@@ -151,7 +151,12 @@ describe('dap-report show', () => {
     writeFileSync(page, '<html></html>');
     execFileSync('ln', ['-s', '/dev/zero', join(dir, 'out.summary.json')]);
     let out = '';
-    const stream = { write: (text: string) => ((out += text), true) } as unknown as NodeJS.WritableStream;
+    const stream = {
+      write: (text: string) => {
+        out += text;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
     await showRun(page, {}, { cwd: dir, env: {}, stdout: stream, stderr: stream, signals: process });
     expect(out).toBe(`${page}\n`);
   });
