@@ -13,7 +13,7 @@ import { readManifest } from '../../runtime/manifest.js';
 import { showRun } from '../../runtime/page/show.js';
 import { readSecretStdin } from '../../runtime/read-all.js';
 import { checkScenario, parseTenantFilter } from '../../runtime/run-options.js';
-import { tempDir } from '../runtime/fakes.js';
+import { harness, tempDir, USER } from '../runtime/fakes.js';
 
 /**
  * Every file the tools read from a path a person gives: a device without end, a named pipe no one
@@ -159,5 +159,20 @@ describe('dap-report show', () => {
     } as unknown as NodeJS.WritableStream;
     await showRun(page, {}, { cwd: dir, env: {}, stdout: stream, stderr: stream, signals: process });
     expect(out).toBe(`${page}\n`);
+  });
+});
+
+describe('through the command line', () => {
+  it('dap-report run --tenants-file /dev/zero: exit 2 at once, naming the file and the limit; nothing starts', async () => {
+    const h = harness();
+    const error = await h.run(['run', '--report', 'MailboxActivityReport', '--user', USER, '--tenants-file', '/dev/zero']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TENANTS_FILE_UNREADABLE', exitCode: 2, message: '--tenants-file /dev/zero cannot be read: larger than 16 MiB, the most that is read' });
+    expect(h.startSimulator).not.toHaveBeenCalled();
+  });
+
+  it('as the bin ends it: one line on stderr and exit code 2', async () => {
+    const h = harness();
+    expect(await h.run(['run', '--report', 'MailboxActivityReport', '--user', USER, '--tenants-file', folder], { asBin: true })).toBe(2);
+    expect(h.stderr.text).toBe(`dap-report: --tenants-file ${folder} cannot be read: a folder, not a file\n`);
   });
 });
