@@ -9,6 +9,7 @@ import { formatErrorsFile } from '../../runtime/errors-file.js';
 import { mergeParts } from '../../runtime/merge.js';
 import type { TenantSummary } from '../../runtime/summary.js';
 import { harness, makeTenants, tempDir, tenantId, USER } from '../runtime/fakes.js';
+import { graphWorld, runGraph, writeScenario } from '../runtime/graph-harness.js';
 
 /**
  * --excel-safe: no cell of any file the tool writes starts with a character a spreadsheet reads as
@@ -81,4 +82,19 @@ it('dap-report run --excel-safe: the customer names in the merged CSV and a serv
   expect(merged[1]![2]).toBe(`'=HYPERLINK("http://x","Contoso")`);
   const errors = parse(readFileSync(`${out}.errors.csv`)) as string[][];
   expect(errors[1]).toEqual([failing, tenantId(0), 'RemoteError', `'@SUM(1+1)*cmd|"/C calc"!A0`]);
+});
+
+it('dap-report run --backend graph --no-domain-lookup --excel-safe: a display name as TenantDomain and CustomerName', async () => {
+  const cwd = tempDir();
+  const scenario = graphWorld();
+  (scenario.tenants as Array<{ name: string }>)[0]!.name = '=HYPERLINK("http://x","Alpha")';
+  const out = join(cwd, 'out.csv');
+  const run = await runGraph(['run', '--simulate', writeScenario(cwd, scenario), '--backend', 'graph', '--report', 'MailboxUsageDetail', '--no-domain-lookup', '--excel-safe', '--out', out], { cwd });
+  expect(run.error).toBeUndefined();
+  expect(run.exitCode).toBe(0);
+  const records = parse(readFileSync(out)) as string[][];
+  for (const record of records) expectNoFormula(record);
+  const alpha = records.filter((r) => r[2] === `'=HYPERLINK("http://x","Alpha")`);
+  expect(alpha.length).toBeGreaterThan(0);
+  for (const record of alpha) expect(record[1]).toBe(`'=HYPERLINK("http://x","Alpha")`);
 });
