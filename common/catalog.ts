@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readBoundedFile, readProblem } from './bounded-read.js';
+import { inputLimits } from './input-limits.js';
 import { z } from 'zod';
 import { join } from 'node:path';
 import { DapError, ExitCode } from './dap-error.js';
@@ -176,10 +178,10 @@ export function readCatalog(path?: string): Catalog {
       : new DapError(code, ExitCode.usage, `the catalog ${file} ${problem}`, { cause });
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file, inputLimits.catalog);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw fail('CATALOG_UNREADABLE', `cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (code ?? String(error))})`, error);
+    throw fail('CATALOG_UNREADABLE', `cannot be read (${code === 'ENOENT' ? 'no such file' : readProblem(error)})`, error);
   }
   let value: unknown;
   try {

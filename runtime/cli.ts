@@ -3,7 +3,7 @@ import { Command, type CommanderError, Option, type ParseOptions } from 'command
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { errorsFileColumns, errorsFileSuffix } from '../common/errors-file-format.js';
 import { machineDapError } from '../common/machine-error.js';
-import { terminalText } from '../common/terminal-text.js';
+import { terminalJson, terminalMessage, tty, writeTerminal, writeText } from '../common/terminal-text.js';
 import { readUserCatalog } from './catalog-option.js';
 import { checkTenants } from './check/check-tenants.js';
 import { addSharedOptions, reportsOptionNames, runOptionNames, tenantsOptionNames } from './cli-options.js';
@@ -122,7 +122,7 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
 
   /** Under --json the error a command ends with is also one JSON object on stdout. */
   const printJsonError = (error: DapError) =>
-    deps.stdout.write(`${JSON.stringify({ error: { code: error.code, exitCode: error.exitCode, message: error.message } }, null, 2)}\n`);
+    writeTerminal(deps.stdout, terminalJson({ error: { code: error.code, exitCode: error.exitCode, message: error.message } }));
 
   const fail = (error: unknown, json: boolean | undefined): void => {
     // a disk or permission problem (ENOSPC, EACCES …) is the machine's, not a bug: one line naming the path and the code
@@ -132,11 +132,11 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
         ? error
         : (machine ?? new DapError('INTERNAL', ExitCode.fatal, error instanceof Error ? error.message : String(error), { cause: error }));
     if (program.throwErrors) throw dapError;
-    deps.stderr.write(`dap-report: ${terminalText(dapError.message)}\n`);
+    writeTerminal(deps.stderr, tty`dap-report: ${terminalMessage(dapError.message)}`);
     if (json) printJsonError(dapError);
     // an unexpected error is a bug: show where it happened so it can be reported
     if (!(error instanceof DapError) && !machine && error instanceof Error && error.stack) {
-      deps.stderr.write(`dap-report: internal error, please report it with this trace:\n${terminalText(error.stack)}\n`);
+      writeTerminal(deps.stderr, tty`dap-report: internal error, please report it with this trace:\n${terminalMessage(error.stack)}`);
     }
     deps.setExitCode(dapError.exitCode);
   };
@@ -156,8 +156,8 @@ export function createProgram(overrides: Partial<RuntimeDeps> = {}): Command {
     process.exit(ExitCode.usage);
   });
   program.configureOutput({
-    writeOut: (text) => deps.stdout.write(text),
-    writeErr: (text) => deps.stderr.write(terminalText(text)),
+    writeOut: (text) => writeText(deps.stdout, terminalMessage(text, { indent: false })),
+    writeErr: (text) => writeText(deps.stderr, terminalMessage(text)),
   });
 
   program
@@ -265,7 +265,8 @@ Examples:
     .action((options: { json?: boolean; catalog?: string }) => {
       try {
         const catalog = catalogOf(contextOf(options));
-        deps.stdout.write(options.json ? `${JSON.stringify(catalog.reports, null, 2)}\n` : formatCatalog(catalog));
+        if (options.json) writeTerminal(deps.stdout, terminalJson(catalog.reports));
+        else writeText(deps.stdout, formatCatalog(catalog));
       } catch (error) {
         fail(error, options.json);
       }

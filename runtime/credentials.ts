@@ -1,5 +1,6 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
 import type { Account } from './runner-types.js';
+import { tty, writeText } from '../common/terminal-text.js';
 
 /** The per-account environment variable: DAP_PASSWORD_ + the UPN upper-cased, other characters as _. */
 export function passwordVariableFor(userName: string): string {
@@ -55,7 +56,7 @@ export async function collectPasswords(sources: PasswordSources): Promise<Accoun
 /** Reads a password from the terminal without echoing it. */
 export function promptPassword(userName: string, input: NodeJS.ReadStream, output: NodeJS.WritableStream): Promise<string> {
   return new Promise((resolve, reject) => {
-    output.write(`Password for ${userName}: `);
+    writeText(output, tty`Password for ${userName}: `);
     let value = '';
     const wasRaw = input.isRaw;
     input.setRawMode?.(true);
@@ -65,7 +66,7 @@ export function promptPassword(userName: string, input: NodeJS.ReadStream, outpu
       input.off('data', onData);
       input.setRawMode?.(wasRaw);
       input.pause();
-      output.write('\n');
+      writeText(output, tty`\n`);
       if (error) reject(error);
       else resolve(value);
     };

@@ -1,5 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
-import { terminalText } from '../common/terminal-text.js';
+import { terminalJson, terminalTable, writeTerminal, writeText } from '../common/terminal-text.js';
 import { prepareBackend } from './backends.js';
 import type { RunBackend } from './run-backend.js';
 import { backendPlanOf, type TenantsPlan } from './run-options.js';
@@ -21,12 +20,10 @@ export async function listTenants(plan: TenantsPlan, deps: RuntimeDeps): Promise
     const runnable = (t: { tenantId: string; domain: string }) => backend!.tenantProblem(t) === undefined;
     const lanes = backend.laneLabel;
     if (plan.json) {
-      deps.stdout.write(`${JSON.stringify(tenants.map((t) => ({ ...t, runnable: runnable(t) })), null, 2)}\n`);
+      writeTerminal(deps.stdout, terminalJson(tenants.map((t) => ({ ...t, runnable: runnable(t) }))));
     } else {
       // names come from the service: a table on a terminal shows their control characters, it does not obey them
-      deps.stdout.write(
-        terminalText(stringify([['TenantDomain', 'TenantId', 'Name', lanes, 'Runnable'], ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, runnable(t) ? 'yes' : 'no'])])),
-      );
+      writeText(deps.stdout, terminalTable([['TenantDomain', 'TenantId', 'Name', lanes, 'Runnable'], ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, runnable(t) ? 'yes' : 'no'])]));
     }
   } finally {
     await backend?.close().catch(() => undefined);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedFile, readProblem } from '../common/bounded-read.js';
+import { inputLimits } from '../common/input-limits.js';
 import { z } from 'zod';
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { failureCategories } from '../common/failure-category.js';
@@ -84,9 +85,9 @@ export function compareTenants(a: { domain: string; tenantId: string }, b: { dom
 export function readManifest(path: string): Manifest {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(readBoundedFile(path, inputLimits.runFile));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const reason = readProblem(error);
     throw new DapError('RUN_MANIFEST_UNREADABLE', ExitCode.usage, `the run manifest ${path} cannot be read: ${reason}`, { cause: error });
   }
   const result = manifestSchema.safeParse(value);

@@ -7,7 +7,10 @@ import { CsvShapeError, quoteField, readRecords, type RecordBounds } from './csv
 import { compareTenants } from './manifest.js';
 import { drained } from './stream-drain.js';
 import { withPath } from '../common/machine-error.js';
+import { excelSafeCell, formulaStarts } from '../common/excel-safe.js';
 import { tenantKeyColumns } from '../common/output-columns.js';
+
+export { excelSafeCell } from '../common/excel-safe.js';
 
 export interface MergePart {
   tenantId: string;
@@ -33,6 +36,13 @@ export interface MergeResult {
   rows: number;
   /** Columns found in the parts that the report does not declare (empty without `columns`). */
   undeclared: string[];
+  /** The tenants' own columns named like one the merge writes, and the names they are kept under (see ownColumns). */
+  renamed: RenamedColumn[];
+}
+
+export interface RenamedColumn {
+  column: string;
+  as: string;
 }
 
 /** The columns every output starts with, filled from the tenant where a part has none or leaves them empty. */
@@ -52,13 +62,29 @@ export function unionColumns(headers: readonly (readonly string[])[]): string[] 
   return columns;
 }
 
-/** The first characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */
-const formulaStarts = new Set(['=', '+', '-', '@', '\t', '\r']);
-const formulaStartBytes = new Set([...formulaStarts].map((c) => c.charCodeAt(0)));
-
-export function excelSafeCell(value: string): string {
-  return formulaStarts.has(value.charAt(0)) ? `'${value}` : value;
+/**
+ * A part's header as the merge reads it. Its first TenantId and TenantDomain are the tenant's keys
+ * (the module and the runners write them); any other column by the name of one the merge writes
+ * itself (a CustomerName, a second TenantId in a service's own fields) is the tenant's data, kept as
+ * `Service_<name>` (`Service_<name>_2`, … when the part has that name too) instead of being lost
+ * under the merge's own column.
+ */
+export function ownColumns(header: readonly string[]): { columns: string[]; renamed: RenamedColumn[] } {
+  const keys = new Set<string>(leading.slice(0, 2));
+  const taken = new Set(header);
+  const renamed: RenamedColumn[] = [];
+  const columns = header.map((column) => {
+    if (keys.delete(column) || !(leading as readonly string[]).includes(column)) return column;
+    let as = `Service_${column}`;
+    for (let n = 2; taken.has(as); n += 1) as = `Service_${column}_${n}`;
+    taken.add(as);
+    renamed.push({ column, as });
+    return as;
+  });
+  return { columns, renamed };
 }
+
+const formulaStartBytes = new Set([...formulaStarts].map((c) => c.charCodeAt(0)));
 
 const QUOTE = 0x22;
 const QUOTE_BYTE = Buffer.from('"', 'latin1');
@@ -139,7 +165,7 @@ interface PartPlan {
   keysLength: number;
 }
 
-function planPart(part: MergePart, own: readonly string[], columns: readonly string[]): PartPlan {
+function planPart(part: MergePart, own: readonly string[], columns: readonly string[], excelSafe: boolean): PartPlan {
   const index = new Map<string, number>();
   own.forEach((column, i) => {
     if (!index.has(column)) index.set(column, i);
@@ -147,7 +173,7 @@ function planPart(part: MergePart, own: readonly string[], columns: readonly str
   const sources = Int32Array.from(columns, (column) => index.get(column) ?? -1);
   const rest = columns.slice(leading.length);
   const copyable = own[0] === leading[0] && own[1] === leading[1] && own.length - 2 <= rest.length && own.slice(2).every((column, i) => column === rest[i]);
-  const keys = [part.tenantId, part.domain, part.customerName ?? ''].map((value) => Buffer.from(quoteField(value), 'utf8'));
+  const keys = [part.tenantId, part.domain, part.customerName ?? ''].map((value) => Buffer.from(quoteField(excelSafe ? excelSafeCell(value) : value), 'utf8'));
   return {
     sources,
     copyable,
@@ -230,7 +256,12 @@ async function appendPart(sink: ByteSink, part: MergePart, plan: PartPlan, width
 export async function mergeParts(parts: readonly MergePart[], outPath: string, options: MergeOptions = {}): Promise<MergeResult> {
   const ordered = [...parts].sort(compareTenants);
   const headers: string[][] = [];
-  for (const part of ordered) headers.push(await readCsvHeader(part.path));
+  const renamed = new Map<string, RenamedColumn>();
+  for (const part of ordered) {
+    const own = ownColumns(await readCsvHeader(part.path));
+    headers.push(own.columns);
+    for (const r of own.renamed) renamed.set(r.as, r);
+  }
   const declared = options.columns ?? [];
   const columns = unionColumns([declared, ...headers]);
   const known = new Set([...leading, ...declared]);
@@ -249,7 +280,7 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
     output.write(headerLine(excelSafe ? columns.map(excelSafeCell) : columns));
     for (const [index, part] of ordered.entries()) {
       const own = headers[index]!;
-      const count = await appendPart(sink, part, planPart(part, own, columns), own.length, excelSafe);
+      const count = await appendPart(sink, part, planPart(part, own, columns, excelSafe), own.length, excelSafe);
       if (part.rows !== undefined && count !== part.rows) throw new CsvShapeError(`${part.path} holds ${count} rows, the run recorded ${part.rows}`);
       rows += count;
     }
@@ -265,5 +296,5 @@ export async function mergeParts(parts: readonly MergePart[], outPath: string, o
     await fs.rm(temp, { force: true });
     throw withPath(error, outPath);
   }
-  return { columns, rows, undeclared };
+  return { columns, rows, undeclared, renamed: [...renamed.values()] };
 }

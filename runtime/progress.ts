@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { terminalText } from '../common/terminal-text.js';
+import { joinTerminal, type TerminalText, tty, writeTerminal } from '../common/terminal-text.js';
 
 export interface ProgressCounts {
   done: number;
@@ -17,8 +17,8 @@ export interface RunningTenantView {
 export interface Progress {
   start(total: number): void;
   update(counts: ProgressCounts): void;
-  /** A line of its own between progress updates; control characters in it are shown, not obeyed (terminalText). */
-  log(line: string): void;
+  /** A line of its own between progress updates. */
+  log(line: TerminalText): void;
   stop(): void;
 }
 
@@ -56,12 +56,12 @@ class RunningTail {
     private readonly now: () => number,
   ) {}
 
-  text(remaining: number): string {
-    if (remaining > NAME_RUNNING_WHEN_REMAINING) return '';
+  text(remaining: number): TerminalText | undefined {
+    if (remaining > NAME_RUNNING_WHEN_REMAINING) return undefined;
     const running = this.running();
-    if (running.length === 0) return '';
+    if (running.length === 0) return undefined;
     const now = this.now();
-    return `still running: ${running.map((t) => `${t.domain} (${duration(now - t.startedAt)})`).join(', ')}`;
+    return tty`still running: ${joinTerminal(running.map((t) => tty`${t.domain} (${duration(now - t.startedAt)})`), ', ')}`;
   }
 }
 
@@ -96,8 +96,9 @@ class BarProgress implements Progress {
     this.render();
   }
 
-  log(line: string): void {
-    this.stream.write(`\r\x1b[K${terminalText(line)}\n`);
+  log(line: TerminalText): void {
+    // the bar's own line cleared first: the line takes its place, the bar is drawn again below
+    writeTerminal(this.stream, tty`\r\x1b[K${line}`);
   }
 
   stop(): void {
@@ -108,7 +109,7 @@ class BarProgress implements Progress {
 
   private render(): void {
     const running = this.tail.text(this.counts.remaining);
-    this.bar.update(this.counts.done + this.counts.failed, { ...this.counts, running: running ? ` | ${running}` : '' });
+    this.bar.update(this.counts.done + this.counts.failed, { ...this.counts, running: running ? ` | ${running.text}` : '' });
   }
 }
 
@@ -131,7 +132,7 @@ class LineProgress implements Progress {
     this.started = this.now();
     this.last = this.started;
     this.counts = { done: 0, failed: 0, remaining: total };
-    this.stream.write(`dap-report: ${total} tenant${total === 1 ? '' : 's'} to run\n`);
+    writeTerminal(this.stream, tty`dap-report: ${total} tenant${total === 1 ? '' : 's'} to run`);
     // a line per interval even when no tenant finishes, so a long tail is never silent
     if (this.intervalMs > 0) {
       this.ticker = setInterval(() => this.update(this.counts), this.intervalMs);
@@ -144,8 +145,8 @@ class LineProgress implements Progress {
     if (this.now() - this.last >= this.intervalMs) this.print();
   }
 
-  log(line: string): void {
-    this.stream.write(`${terminalText(line)}\n`);
+  log(line: TerminalText): void {
+    writeTerminal(this.stream, line);
   }
 
   stop(): void {
@@ -159,8 +160,9 @@ class LineProgress implements Progress {
     const elapsed = this.last - this.started;
     const eta = finished > 0 && this.counts.remaining > 0 ? ` eta ${Math.round(((elapsed / finished) * this.counts.remaining) / 1000)} s` : '';
     const running = this.tail.text(this.counts.remaining);
-    this.stream.write(
-      `dap-report: ${finished}/${this.total} tenants, done ${this.counts.done}, failed ${this.counts.failed}, remaining ${this.counts.remaining}${eta}${running ? `; ${running}` : ''}\n`,
+    writeTerminal(
+      this.stream,
+      tty`dap-report: ${finished}/${this.total} tenants, done ${this.counts.done}, failed ${this.counts.failed}, remaining ${this.counts.remaining}${eta}${running ? tty`; ${running}` : ''}`,
     );
   }
 }

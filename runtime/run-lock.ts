@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { readBoundedFile } from '../common/bounded-read.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { inputLimits } from '../common/input-limits.js';
 import { makeOwnFolder } from '../common/output-path.js';
 
 /** Who holds a run folder: written into the lock file when it is created. */
@@ -30,7 +32,7 @@ function isAlive(pid: number): boolean {
 
 async function readOwner(path: string): Promise<LockOwner | undefined> {
   try {
-    const value = JSON.parse(await fs.readFile(path, 'utf8')) as Partial<LockOwner>;
+    const value = JSON.parse(readBoundedFile(path, inputLimits.runLock)) as Partial<LockOwner>;
     if (Number.isInteger(value.pid) && typeof value.hostname === 'string' && typeof value.startedAt === 'string') return value as LockOwner;
   } catch {
     // empty or cut short: no owner

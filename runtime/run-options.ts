@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readBoundedFile, readProblem } from '../common/bounded-read.js';
+import { inputLimits } from '../common/input-limits.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Catalog, CatalogReport } from '../common/catalog.js';
@@ -148,9 +149,9 @@ function tenantName(option: string, raw: string, where = ''): string {
 function readTenantsFile(path: string): string[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, inputLimits.tenantsFile);
   } catch (error) {
-    throw usage('TENANTS_FILE_UNREADABLE', `--tenants-file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw usage('TENANTS_FILE_UNREADABLE', `--tenants-file ${path} cannot be read: ${readProblem(error)}`);
   }
   return text.split(/\r?\n/).flatMap((line, index) => {
     const value = line.replace(/#.*$/, '').trim();
@@ -170,9 +171,9 @@ export function checkScenario(raw: string, cwd: string): string {
   const path = resolve(cwd, raw);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, inputLimits.scenario);
   } catch (error) {
-    throw usage('SCENARIO_UNREADABLE', `--simulate ${raw}: the scenario file cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw usage('SCENARIO_UNREADABLE', `--simulate ${raw}: the scenario file cannot be read (${readProblem(error)})`);
   }
   let value: unknown;
   try {

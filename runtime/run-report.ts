@@ -7,7 +7,7 @@ import type { RunBackend } from './run-backend.js';
 import { writeErrorsFile } from './errors-file.js';
 import { ManifestWriter, compareTenants, manifestReserveBytes, type Manifest, type ManifestTenant } from './manifest.js';
 import { errnoErrorOf, isMachineError } from '../common/machine-error.js';
-import { terminalText } from '../common/terminal-text.js';
+import { joinTerminal, type TerminalText, terminalJson, tty, writeTerminal } from '../common/terminal-text.js';
 import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
@@ -98,8 +98,8 @@ function toSummaryTenant(t: ManifestTenant): TenantSummary {
  */
 export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunContext = {}): Promise<RunResult> {
   const startedAt = deps.now();
-  const say = (line: string) => {
-    if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
+  const say = (line: TerminalText) => {
+    if (!plan.quiet) writeTerminal(deps.stderr, line);
   };
   // input problems of the backend (e.g. no pwsh) come before anything starts
   const starter = prepareBackend(backendPlanOf(plan, { stateDir: plan.spool.dir }), deps);
@@ -117,7 +117,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     for (const path of [plan.out, plan.errors, plan.summaryPath, plan.spool.manifestPath]) await removeTempFilesOf(path);
     if (plan.simulate) {
       simulator = await deps.startSimulator(plan.simulate);
-      say(`dap-report: simulator at ${simulator.url}`);
+      say(tty`dap-report: simulator at ${simulator.url}`);
     }
     backend = await starter.open(simulator);
     const lanes = backend.lanes;
@@ -131,11 +131,11 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
       manifest = resumeManifest;
       delete manifest.mergedAt;
       reused = await prepareResume(plan, manifest, lanes);
-      say(`dap-report: resuming ${plan.spool.dir}: ${reused} tenant(s) kept, ${manifest.tenants.length - reused} to run`);
+      say(tty`dap-report: resuming ${plan.spool.dir}: ${reused} tenant(s) kept, ${manifest.tenants.length - reused} to run`);
     } else {
       const fresh = newManifest(plan, discovered, startedAt);
       manifest = fresh.manifest;
-      for (const name of fresh.unmatched) say(`dap-report: --tenant ${name} matched no customer of ${lanes.map((a) => a.userName).join(', ')}`);
+      for (const name of fresh.unmatched) say(tty`dap-report: --tenant ${name} matched no customer of ${lanes.map((a) => a.userName).join(', ')}`);
     }
     plan.spool.create(!resumeManifest);
     await plan.spool.cleanTemporary();
@@ -233,7 +233,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     const running = scheduler;
     const onSignal = () => {
       if (interrupted) {
-        progress.log('dap-report: stopping now; the running tenants are stopped and will run again with --resume');
+        progress.log(tty`dap-report: stopping now; the running tenants are stopped and will run again with --resume`);
         running.abort();
         return;
       }
@@ -241,11 +241,11 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
       running.stop();
       const inFlight = running.inFlight;
       if (inFlight === 0) {
-        progress.log('dap-report: stopping; no tenant is running, none is started');
+        progress.log(tty`dap-report: stopping; no tenant is running, none is started`);
         return;
       }
       progress.log(
-        `dap-report: stopping; no tenant is started any more, the ${inFlight} running may finish within ${Math.round(deps.graceMs / 1000)} s (Ctrl-C again to stop them at once)`,
+        tty`dap-report: stopping; no tenant is started any more, the ${inFlight} running may finish within ${Math.round(deps.graceMs / 1000)} s (Ctrl-C again to stop them at once)`,
       );
       graceTimer = setTimeout(() => running.abort(), deps.graceMs);
     };
@@ -288,7 +288,7 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
     const failed = tenants.some((t) => t.status === 'failed');
     // an interrupt that came after the last tenant had finished leaves nothing to resume: the run is complete
     const unfinished = interrupted && tenants.some((t) => t.status === 'pending');
-    if (interrupted && !unfinished) say('dap-report: every tenant had finished when the run was interrupted; merging the output');
+    if (interrupted && !unfinished) say(tty`dap-report: every tenant had finished when the run was interrupted; merging the output`);
     let output: string | null = null;
     let errorsFile: string | null = null;
     let columns: RunSummary['columns'];
@@ -297,9 +297,12 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
         .filter((t) => t.state === 'succeeded' && t.part)
         .map((t) => ({ tenantId: t.tenantId, domain: t.domain, customerName: t.name, path: join(plan.spool.dir, t.part!), rows: t.rows }));
       const merged = await mergeParts(parts, plan.out, { bom: plan.bom, excelSafe: plan.excelSafe, columns: plan.report.columns.map((c) => c.name) });
-      columns = { output: merged.columns, undeclared: merged.undeclared };
-      if (merged.undeclared.length) say(`dap-report: the tenants' rows have columns the report does not declare, added at the end: ${merged.undeclared.join(', ')}`);
-      await writeErrorsFile(plan.errors, tenants);
+      columns = { output: merged.columns, undeclared: merged.undeclared, renamed: merged.renamed };
+      if (merged.renamed.length) {
+        say(tty`dap-report: the tenants' rows have columns named like one the output fills itself, kept under another name: ${joinTerminal(merged.renamed.map((r) => tty`${r.column} as ${r.as}`), ', ')}`);
+      }
+      if (merged.undeclared.length) say(tty`dap-report: the tenants' rows have columns the report does not declare, added at the end: ${merged.undeclared.join(', ')}`);
+      await writeErrorsFile(plan.errors, tenants, { excelSafe: plan.excelSafe });
       manifest.mergedAt = deps.now().toISOString();
       await writer.save();
       errorsFile = plan.errors;
@@ -341,20 +344,20 @@ export async function runReport(plan: RunPlan, deps: RuntimeDeps, context: RunCo
       const pagePath = plan.pagePath;
       // the page is a view of the summary: failing to write it loses nothing and changes no exit code
       await writeRunPage(pagePath, summary).catch((error: unknown) =>
-        deps.stderr.write(terminalText(`dap-report: the run page ${pagePath} could not be written: ${(error as Error).message}\n`)),
+        writeTerminal(deps.stderr, tty`dap-report: the run page ${pagePath} could not be written: ${(error as Error).message}`),
       );
     }
-    if (plan.json) deps.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (plan.json) writeTerminal(deps.stdout, terminalJson(summary));
     if (removeSpool) {
       await lock.release();
-      await fs.rm(plan.spool.dir, { recursive: true, force: true }).catch((error: Error) => say(`dap-report: could not remove ${plan.spool.dir}: ${error.message}`));
+      await fs.rm(plan.spool.dir, { recursive: true, force: true }).catch((error: Error) => say(tty`dap-report: could not remove ${plan.spool.dir}: ${error.message}`));
     }
     say(summaryLine(summary));
     if (unfinished) {
       const next = plan.stdout
-        ? 'Nothing was written to stdout, and a run to stdout cannot be resumed: run the same command again.'
-        : `The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.`;
-      deps.stderr.write(terminalText(`dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. ${next}\n`));
+        ? tty`Nothing was written to stdout, and a run to stdout cannot be resumed: run the same command again.`
+        : tty`The run is saved in ${plan.spool.dir}: run the same command with --resume to finish it.`;
+      writeTerminal(deps.stderr, tty`dap-report: interrupted; ${summary.totals.pending} tenant(s) not run. ${next}`);
     }
     return { exitCode, summary };
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { FailureCategory } from '../common/failure-category.js';
 import type { JobParameter, TenantWarning } from './runner-types.js';
 import type { AccountCounters, AttemptEvent } from './scheduler.js';
+import { joinTerminal, tty, type TerminalText } from '../common/terminal-text.js';
 
 export type TenantSummaryStatus = 'succeeded' | 'noData' | 'failed' | 'pending';
 
@@ -29,8 +30,11 @@ export interface RunSummary {
   errorsFile: string | null;
   /** The run folder, or null when the finished run removed it (see --keep-spool). */
   runDirectory: string | null;
-  /** The output's columns, and those of them the report does not declare (found in the tenants' rows). */
-  columns?: { output: string[]; undeclared: string[] };
+  /**
+   * The output's columns, those of them the report does not declare (found in the tenants' rows),
+   * and the tenants' columns named like one the output fills itself, with the names they are kept under.
+   */
+  columns?: { output: string[]; undeclared: string[]; renamed: Array<{ column: string; as: string }> };
   resumed: boolean;
   interrupted: boolean;
   exitCode: number;
@@ -85,18 +89,18 @@ export function totalsOf(tenants: readonly TenantSummary[], reused: number): Run
 }
 
 /** The one-line human summary printed on stderr. */
-export function summaryLine(summary: RunSummary): string {
+export function summaryLine(summary: RunSummary): TerminalText {
   const t = summary.totals;
   const parts = [
-    `${summary.report}: ${t.tenants} tenant${t.tenants === 1 ? '' : 's'}`,
-    `${t.succeeded + t.noData} succeeded${t.noData ? ` (${t.noData} with no data)` : ''}`,
-    `${t.failed} failed${t.failed ? ` (${Object.entries(t.byCategory).filter(([c]) => c !== 'NoData').map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`,
+    tty`${summary.report}: ${t.tenants} tenant${t.tenants === 1 ? '' : 's'}`,
+    tty`${t.succeeded + t.noData} succeeded${t.noData ? ` (${t.noData} with no data)` : ''}`,
+    tty`${t.failed} failed${t.failed ? ` (${Object.entries(t.byCategory).filter(([c]) => c !== 'NoData').map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`,
   ];
-  if (t.pending) parts.push(`${t.pending} not run`);
+  if (t.pending) parts.push(tty`${t.pending} not run`);
   const warned = Object.entries(t.warnings ?? {});
-  if (warned.length) parts.push(`warnings: ${warned.map(([code, n]) => `${code} ${n}`).join(', ')}`);
-  parts.push(`${t.rows} rows`);
-  const where = summary.output ? ` -> ${summary.output === stdoutOutput ? 'stdout' : summary.output}` : '';
-  const errors = summary.errorsFile ? ` (errors: ${summary.errorsFile})` : '';
-  return `${parts.join(', ')}${where}${errors} in ${(summary.durationMs / 1000).toFixed(1)} s`;
+  if (warned.length) parts.push(tty`warnings: ${warned.map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  parts.push(tty`${t.rows} rows`);
+  const where = summary.output ? tty` -> ${summary.output === stdoutOutput ? 'stdout' : summary.output}` : '';
+  const errors = summary.errorsFile ? tty` (errors: ${summary.errorsFile})` : '';
+  return tty`${joinTerminal(parts, ', ')}${where}${errors} in ${(summary.durationMs / 1000).toFixed(1)} s`;
 }

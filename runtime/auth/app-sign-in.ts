@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import { terminalText } from '../../common/terminal-text.js';
+import { terminalMessage, writeTerminal } from '../../common/terminal-text.js';
 import { GraphCallError } from '../graph/graph-error.js';
 import { readCertificateFile } from './certificate-file.js';
 import { signInWithDeviceCode } from './device-code.js';
@@ -54,7 +54,7 @@ export function tokenFilePath(options: Pick<AppSignIn, 'clientId' | 'plan' | 'si
 }
 
 export async function signInApp(options: AppSignIn): Promise<{ credential: AppCredential; tokenFile?: RefreshTokenFile }> {
-  const warn = (message: string) => options.stderr.write(`${terminalText(message)}\n`);
+  const warn = (message: string) => writeTerminal(options.stderr, terminalMessage(message));
   const credential: AppCredential = { clientId: options.clientId };
   if (options.plan.certificatePath) {
     // the certificate alone: under --simulate the simulator's secret is not sent beside it

@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readBoundedFile, readProblem } from '../../common/bounded-read.js';
+import { inputLimits } from '../../common/input-limits.js';
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { parseCertificatePem, type ClientCertificate } from './certificate.js';
 import { isOpenToOthers } from './token-file.js';
@@ -13,9 +15,9 @@ export function readCertificateFile(path: string, options: { simulate: boolean; 
   let text: string;
   try {
     mode = statSync(path).mode;
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, inputLimits.certificate);
   } catch (error) {
-    throw new DapError('BAD_CERTIFICATE', ExitCode.usage, `--certificate ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new DapError('BAD_CERTIFICATE', ExitCode.usage, `--certificate ${path}: cannot read it (${readProblem(error)})`);
   }
   if (isOpenToOthers(mode)) {
     const problem = `--certificate ${path}: the file holds a private key and other users can read it (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;

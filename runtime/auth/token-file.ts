@@ -8,7 +8,9 @@
  * containers this runs on, and Node has no keyring API); an owner-only file is what the Azure CLI
  * and MSAL's Linux fallback use in the same situation. See runtime/auth/README.md.
  */
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
+import { readBoundedFile, readProblem } from '../../common/bounded-read.js';
+import { inputLimits } from '../../common/input-limits.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../common/output-path.js';
@@ -64,9 +66,15 @@ export class RefreshTokenFile implements RefreshTokenStore {
       throw error;
     }
     if (isOpenToOthers(mode)) throw new Error(`${this.path} can be read by other users (mode ${(mode & 0o777).toString(8)}); remove it and sign in again (its token may be known), or chmod 600 it if you are sure`);
+    let text: string;
+    try {
+      text = readBoundedFile(this.path, inputLimits.tokenFile);
+    } catch (error) {
+      throw new Error(`${this.path} cannot be read: ${readProblem(error)}`);
+    }
     let content: Partial<TokenFileContent>;
     try {
-      content = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<TokenFileContent>;
+      content = JSON.parse(text) as Partial<TokenFileContent>;
     } catch {
       throw new Error(`${this.path} is not a dap-report token file`);
     }

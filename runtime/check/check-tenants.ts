@@ -1,8 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import { terminalText } from '../../common/terminal-text.js';
+import { type TerminalText, terminalJson, terminalMessage, terminalTable, tty, writeTerminal, writeText } from '../../common/terminal-text.js';
 import { prepareBackend } from '../backends.js';
 import { redactCommand, secretsOf } from '../page/command-line.js';
 import { writeRunPage } from '../page/write-page.js';
@@ -62,8 +61,8 @@ function seconds(ms: number): string {
  */
 export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: CheckContext): Promise<CheckOutcome> {
   const startedAt = deps.now();
-  const say = (line: string) => {
-    if (!plan.quiet) deps.stderr.write(`${terminalText(line)}\n`);
+  const say = (line: TerminalText) => {
+    if (!plan.quiet) writeTerminal(deps.stderr, line);
   };
   const starter = prepareBackend(backendPlanOf(plan), deps);
   let simulator: SimulatedWorld | undefined;
@@ -77,14 +76,14 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
     } catch (error) {
       // a refused password or secret: every tenant of the run would fail, which is what a check is for
       if (error instanceof DapError && error.code === 'AUTHENTICATION_FAILED') {
-        deps.stderr.write(terminalText(`dap-report check: ${error.message}; every tenant would fail\n`));
+        writeTerminal(deps.stderr, tty`dap-report check: ${terminalMessage(error.message)}; every tenant would fail`);
         throw new DapError('CHECK_SIGN_IN_FAILED', ExitCode.partial, `the check found that sign-in fails: ${error.message}`);
       }
       throw error;
     }
     const selection = selectTenants(discovered, plan.filter);
     if (selection.tenants.length === 0) throw noTenantSelected(discovered, plan.filter);
-    for (const name of selection.unmatched) say(`dap-report check: --tenant ${name} matched no customer`);
+    for (const name of selection.unmatched) say(tty`dap-report check: --tenant ${name} matched no customer`);
 
     const results = new Map<string, TenantSummary>();
     const toProbe = [];
@@ -160,25 +159,24 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
     if (context.argv) summary.command = redactCommand(context.argv, secretsOf(deps.env, plan.users), backend.redact?.bind(backend));
     if (closedSimulator !== undefined) summary.simulator = closedSimulator;
 
-    if (plan.json) deps.stdout.write(`${JSON.stringify({ exitCode, estimate, tenants }, null, 2)}\n`);
+    if (plan.json) writeTerminal(deps.stdout, terminalJson({ exitCode, estimate, tenants }));
     else {
-      for (const t of failing) deps.stderr.write(terminalText(`dap-report check: ${t.domain} (${t.tenantId}): ${t.category ?? 'NotChecked'}: ${t.message ?? 'not checked'}\n`));
-      for (const t of tenants.filter((x) => x.warning)) deps.stderr.write(terminalText(`dap-report check: ${t.domain} (${t.tenantId}): ${t.warning!.code}: ${t.warning!.message}\n`));
-      deps.stdout.write(
-        terminalText(
-          stringify([
-            ['TenantDomain', 'TenantId', 'Name', backend.laneLabel, 'Ready', 'Category', 'Message'],
-            ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, t.status === 'succeeded' ? (t.warning ? 'warning' : 'yes') : 'no', t.category ?? t.warning?.code ?? '', t.message ?? t.warning?.message ?? '']),
-          ]),
-        ),
+      for (const t of failing) writeTerminal(deps.stderr, tty`dap-report check: ${t.domain} (${t.tenantId}): ${t.category ?? 'NotChecked'}: ${t.message ?? 'not checked'}`);
+      for (const t of tenants.filter((x) => x.warning)) writeTerminal(deps.stderr, tty`dap-report check: ${t.domain} (${t.tenantId}): ${t.warning!.code}: ${t.warning!.message}`);
+      writeText(
+        deps.stdout,
+        terminalTable([
+          ['TenantDomain', 'TenantId', 'Name', backend.laneLabel, 'Ready', 'Category', 'Message'],
+          ...tenants.map((t) => [t.domain, t.tenantId, t.name, t.account, t.status === 'succeeded' ? (t.warning ? 'warning' : 'yes') : 'no', t.category ?? t.warning?.code ?? '', t.message ?? t.warning?.message ?? '']),
+        ]),
       );
     }
     if (context.pagePath) {
       await writeRunPage(context.pagePath, summary).catch((error: unknown) =>
-        deps.stderr.write(terminalText(`dap-report check: the page ${context.pagePath} could not be written: ${(error as Error).message}\n`)),
+        writeTerminal(deps.stderr, tty`dap-report check: the page ${context.pagePath} could not be written: ${(error as Error).message}`),
       );
     }
-    say(`dap-report check: ${note}${context.pagePath ? ` Page: ${context.pagePath}` : ''}`);
+    say(tty`dap-report check: ${note}${context.pagePath ? tty` Page: ${context.pagePath}` : ''}`);
     return { exitCode, summary, estimate };
   } finally {
     await backend?.close().catch(() => undefined);

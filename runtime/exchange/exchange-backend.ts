@@ -3,7 +3,7 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import { collectPasswords, promptPassword } from '../credentials.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
 import type { BackendDeps } from '../runtime-deps.js';
-import { readAll } from '../read-all.js';
+import { readSecretStdin } from '../read-all.js';
 import type { Account } from '../runner-types.js';
 import type { SimulatedWorld } from '../simulated-world.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
@@ -19,7 +19,7 @@ async function accountsFor(plan: BackendPlan, deps: BackendDeps, own: ExchangeDe
   return collectPasswords({
     users,
     env: deps.env,
-    ...(plan.passwordStdin ? { readStdin: () => readAll(deps.stdin) } : {}),
+    ...(plan.passwordStdin ? { readStdin: () => readSecretStdin(deps.stdin, '--password-stdin') } : {}),
     ...(prompt ? { prompt } : {}),
     ...(world ? { simulator: { userName: world.exchange.userName, password: world.exchange.password } } : {}),
   });

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../../common/bounded-read.js';
+import { inputLimits } from '../../common/input-limits.js';
 import { writeFileAtomic } from '../../common/output-path.js';
 
 /**
@@ -13,7 +14,7 @@ export class RequestLogFile {
 
   read(): Record<string, number[]> {
     try {
-      const value = JSON.parse(readFileSync(this.path, 'utf8')) as { format?: unknown; requests?: unknown };
+      const value = JSON.parse(readBoundedFile(this.path, inputLimits.runFile)) as { format?: unknown; requests?: unknown };
       if (value.format !== 1 || typeof value.requests !== 'object' || value.requests === null) return {};
       return value.requests as Record<string, number[]>;
     } catch {

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
+import { readBoundedBytes, readBoundedFile } from '../../common/bounded-read.js';
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import { terminalText } from '../../common/terminal-text.js';
+import { inputLimits } from '../../common/input-limits.js';
+import { tty, writeTerminal } from '../../common/terminal-text.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { summaryLine, type RunSummary } from '../summary.js';
 import { pagePathFor } from './write-page.js';
@@ -42,16 +44,16 @@ export async function showRun(out: string, options: ShowOptions, deps: ShowDeps)
   if (!existsSync(page)) {
     throw new DapError('PAGE_NOT_FOUND', ExitCode.usage, `no run page at ${page}: a run writes it beside its output (dap-report run --out ${out}), unless run with --no-page`);
   }
-  deps.stdout.write(`${page}\n`);
+  writeTerminal(deps.stdout, tty`${page}`);
   const summaryPath = `${page.replace(/\.html$/, '')}.summary.json`;
   try {
-    deps.stdout.write(`${terminalText(summaryLine(JSON.parse(await fs.readFile(summaryPath, 'utf8')) as RunSummary))}\n`);
+    writeTerminal(deps.stdout, summaryLine(JSON.parse(readBoundedFile(summaryPath, inputLimits.runFile)) as RunSummary));
   } catch {
     // the page holds everything; a missing or unreadable summary only loses this line
   }
   if (options.open) {
     const opener = onPath('xdg-open', deps.env);
-    if (!opener) deps.stderr.write(`dap-report: xdg-open is not installed; open ${terminalText(page)} in a browser\n`);
+    if (!opener) writeTerminal(deps.stderr, tty`dap-report: xdg-open is not installed; open ${page} in a browser`);
     else spawn(opener, [page], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
   }
   if (options.serve !== undefined && options.serve !== false) await serve(page, port, deps);
@@ -69,7 +71,9 @@ async function serve(page: string, port: number, deps: ShowDeps): Promise<void> 
       return;
     }
     // read on every request: a --resume run that rewrites the page is seen on reload
-    fs.readFile(page).then(
+    Promise.resolve()
+      .then(() => readBoundedBytes(page, inputLimits.runFile))
+      .then(
       (body) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(request.method === 'HEAD' ? undefined : body),
       () => response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('the page is gone\n'),
     );
@@ -81,7 +85,7 @@ async function serve(page: string, port: number, deps: ShowDeps): Promise<void> 
     server.listen(port, '127.0.0.1', () => resolveListen());
   });
   const { port: bound } = server.address() as AddressInfo;
-  deps.stdout.write(`serving http://127.0.0.1:${bound}/ (Ctrl-C to stop)\n`);
+  writeTerminal(deps.stdout, tty`serving http://127.0.0.1:${bound}/ (Ctrl-C to stop)`);
   await new Promise<void>((stopped) => {
     const stop = () => {
       deps.signals.off('SIGINT', stop);

@@ -1,5 +1,5 @@
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import { terminalText } from '../../common/terminal-text.js';
+import { type TerminalText, tty, writeTerminal } from '../../common/terminal-text.js';
 import { signInApp } from '../auth/app-sign-in.js';
 import { GRAPH_SCOPE } from '../auth/scopes.js';
 import { TokenCache, type TenantTokens } from '../auth/token-cache.js';
@@ -8,7 +8,7 @@ import type { RefreshTokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../graph/graph-limits.js';
 import { GraphCallError } from '../graph/graph-error.js';
 import { Redactor } from '../graph/redact.js';
-import { readAll } from '../read-all.js';
+import { readSecretStdin } from '../read-all.js';
 import type { BackendPlan } from '../run-backend.js';
 import type { DiscoveredTenant } from '../runner-types.js';
 import type { BackendDeps } from '../runtime-deps.js';
@@ -29,9 +29,9 @@ export interface AppEndpoints {
 }
 
 /** The one stderr line about tenants whose default domain could not be looked up. */
-export function domainLookupNotice(failed: number, problem: string | undefined): string {
+export function domainLookupNotice(failed: number, problem: string | undefined): TerminalText {
   const which = failed === 1 ? '1 tenant kept its display name' : `${failed} tenants kept their display name`;
-  return `dap-report: ${which} as TenantDomain: domain lookup failed${problem ? ` (first: ${problem})` : ''}; --tenant/--exclude match ${failed === 1 ? 'it' : 'them'} by TenantId`;
+  return tty`dap-report: ${which} as TenantDomain: domain lookup failed${problem ? tty` (first: ${problem})` : ''}; --tenant/--exclude match ${failed === 1 ? 'it' : 'them'} by TenantId`;
 }
 
 /**
@@ -55,7 +55,7 @@ export async function resolveAppEndpoints(plan: BackendPlan, deps: BackendDeps, 
   if (signIn.certificatePath || signIn.deviceCode) {
     // not read: the certificate or the signed-in admin is the credential
   } else if (graph.clientSecretStdin) {
-    clientSecret = (await readAll(deps.stdin)).split(/\r?\n/)[0] ?? '';
+    clientSecret = (await readSecretStdin(deps.stdin, '--client-secret-stdin')).split(/\r?\n/)[0] ?? '';
     if (!clientSecret) throw new DapError('NO_CLIENT_SECRET', ExitCode.usage, '--client-secret-stdin: expected the client secret on the first line of stdin, received nothing');
   } else {
     clientSecret = app ? app.clientSecret : deps.env.DAP_GRAPH_CLIENT_SECRET || undefined;
@@ -165,7 +165,7 @@ export async function openPartnerApp(plan: BackendPlan, deps: BackendDeps, world
       if (graph.discovery === 'relationships' && graph.domainLookup) {
         const lookup = await lookupDomains(tenants, { graphBase: endpoints.graphBase, partnerToken, fetch, redactor });
         tenants = lookup.tenants;
-        if (lookup.failed > 0) deps.stderr.write(`${terminalText(domainLookupNotice(lookup.failed, lookup.firstProblem))}\n`);
+        if (lookup.failed > 0) writeTerminal(deps.stderr, domainLookupNotice(lookup.failed, lookup.firstProblem));
       }
       problems.clear();
       for (const tenant of tenants) if (tenant.problem) problems.set(tenant.tenantId.toLowerCase(), tenant.problem);

@@ -4,8 +4,8 @@ import { terminalText } from '../../common/terminal-text.js';
 describe('terminalText', () => {
   it.each([
     ['plain text and Unicode stay', 'Zoë Ångström 日本, "x"', 'Zoë Ångström 日本, "x"'],
-    ['tab and newline stay', 'a\tb\nc', 'a\tb\nc'],
-    ['CRLF stays', 'a\r\nb', 'a\r\nb'],
+    ['tab and newline in data are shown: a name never starts a line of its own', 'a\tb\nc', 'a\\x09b\\x0ac'],
+    ['CRLF is shown', 'a\r\nb', 'a\\x0d\\x0ab'],
     ['a lone CR is shown', 'Contoso\rEvil', 'Contoso\\x0dEvil'],
     ['a CR at the end is shown', 'x\r', 'x\\x0d'],
     ['ESC of a colour sequence is shown', 'Red\x1b[31mName', 'Red\\x1b[31mName'],

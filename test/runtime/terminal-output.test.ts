@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tty } from '../../common/terminal-text.js';
 import { createProgress } from '../../runtime/progress.js';
 import { Capture, harness, makeTenants, USER } from './fakes.js';
 
@@ -48,7 +49,7 @@ describe('terminal output never carries control characters from data', () => {
     const stream = Object.assign(new Capture(), { isTTY });
     const progress = createProgress({ stream, quiet: false });
     progress.start(1);
-    progress.log(`tenant ${evil} said \x9b2J`);
+    progress.log(tty`tenant ${`${evil} said \x9b2J`}`);
     progress.stop();
     expect(stream.text).toContain(`tenant ${shown} said \\x9b2J\n`);
     if (!isTTY) expect(obeyed(stream.text)).toBe(false);
