@@ -1,3 +1,4 @@
+import { MAX_REDIRECTS } from '../../common/http-limits.js';
 import { urlRefusal } from './url-safety.js';
 
 /**
@@ -11,8 +12,7 @@ import { urlRefusal } from './url-safety.js';
 /** fetch as the runtime injects it. */
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** The most redirects followed from one request. */
-export const MAX_REDIRECTS = 5;
+export { MAX_REDIRECTS };
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { privateIpv4Ranges, privateIpv6Ranges } from '../../common/private-addresses.js';
 
 /**
  * The one rule for a URL the runtime is sent to by a service (a redirect's Location, a download):
@@ -10,30 +11,14 @@ import { BlockList, isIP } from 'node:net';
 
 /** Addresses no public service has a reason to send the runtime to. */
 const privateAddresses = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  privateAddresses.addSubnet(net, prefix, 'ipv4');
+for (const range of privateIpv4Ranges) {
+  const [net = '', prefix = ''] = range.split('/');
+  privateAddresses.addSubnet(net, Number(prefix), 'ipv4');
 }
-// ::/96 holds :: and ::1 and the old IPv4-compatible form; 64:ff9b::/96 is NAT64 onto IPv4
-// (IPv4-mapped ::ffff:a.b.c.d is checked against the IPv4 ranges by BlockList itself)
-for (const [net, prefix] of [
-  ['::', 96],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  privateAddresses.addSubnet(net, prefix, 'ipv6');
+// (an IPv4-mapped ::ffff:a.b.c.d is checked against the IPv4 ranges by BlockList itself)
+for (const range of privateIpv6Ranges) {
+  const [net = '', prefix = ''] = range.split('/');
+  privateAddresses.addSubnet(net, Number(prefix), 'ipv6');
 }
 
 const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
