@@ -66,6 +66,10 @@
   default, the same format as `dap-report run`), supports -WhatIf/-Confirm, -Force and -NoClobber.
 - The Microsoft Graph functions return typed objects (`DapReporting.<Report>`) with PowerShell
   property names, TenantId and TenantDomain; Get-DapGraphCustomer lists the GDAP customers.
+- A Microsoft Graph report download follows each redirect only to a URL dap-report would take
+  too (https, plain http only to this machine, no user name or password, no address of this
+  machine or its network sent by a public host), a bounded number of them, the token with the first
+  request only; the token request and Get-DapGraphCustomer follow no redirect.
 - A failed tenant leaves one error record (`Dap.<Category>`, the tenant as target object);
   Get-DapFailureCategory names the category of any error record, as dap-report does.
 - Your own reports: `dap-gen --reports <file>` writes a module with the built-in reports and
