@@ -46,11 +46,13 @@ const isReadOnly = (stats: Stats) => (stats.mode & 0o222) === 0;
 function replaceProblem(option: string, path: string): DapError | undefined {
   const stats = lstatOrUndefined(path);
   if (!stats || (stats.isFile() && !isReadOnly(stats))) return undefined;
-  if (stats.isDirectory()) return usage('OUTPUT_IS_DIRECTORY', `${option} ${path} is a folder: expected a file name`);
+  // the page is a view that a run can do without
+  const orNoPage = option.includes('page') ? ' (or run with --no-page)' : '';
+  if (stats.isDirectory()) return usage('OUTPUT_IS_DIRECTORY', `${option} ${path} is a folder: expected a file name${orNoPage}`);
   if (stats.isFile()) {
-    return usage('OUTPUT_READ_ONLY', `${option} ${path} is read-only (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}): make it writable, or give another file`);
+    return usage('OUTPUT_READ_ONLY', `${option} ${path} is read-only (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}): make it writable, or give another file${orNoPage}`);
   }
-  const alternative = option === '--out' ? '; to write the CSV to stdout, give --out -' : '';
+  const alternative = option === '--out' ? '; to write the CSV to stdout, give --out -' : orNoPage;
   return usage(
     'OUTPUT_NOT_A_FILE',
     `${option} ${path} is ${kindOf(stats)}: dap-report writes only regular files, and never replaces or writes through anything else; give a file name${alternative}`,

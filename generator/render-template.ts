@@ -25,6 +25,8 @@ export const privateTemplates = [
   'ConvertTo-DapExoValue',
   'ConvertTo-DapCellText',
   'Invoke-DapExoReport',
+  'Get-DapUrlRefusal',
+  'Invoke-DapRedirectedRequest',
 ] as const;
 /** Every shared function, public then private. */
 export const sharedTemplates = [...publicTemplates, ...privateTemplates] as const;

@@ -3,7 +3,8 @@ import { errorsFileColumns, errorsFileSuffix, noDataMessage } from '../common/er
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
 import { failureCategories } from '../common/failure-category.js';
 import { graphPeriods } from '../common/graph-periods.js';
-import { MAX_RETRY_AFTER_SECONDS } from '../common/http-limits.js';
+import { MAX_REDIRECTS, MAX_RETRY_AFTER_SECONDS } from '../common/http-limits.js';
+import { privateIpv4Ranges, privateIpv6Ranges } from '../common/private-addresses.js';
 import { psLiteral } from '../common/ps-literal.js';
 import { graphTypeName } from './emit-graph-function.js';
 import { cmdletNamePsPattern, exchangeScope, graphBaseUriPattern, psPropertyName, tenantIdPattern } from './identifiers.js';
@@ -86,6 +87,7 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
       BaseUriPattern: graphBaseUriPattern,
       GraphReportShapes: graphReportShapes,
       MaxRetryAfterSeconds: MAX_RETRY_AFTER_SECONDS,
+      MaxRedirects: MAX_REDIRECTS,
     },
     'Get-DapExoToken': {
       TenantIdPattern: tenantIdPattern,
@@ -105,6 +107,8 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
     'ConvertTo-DapExoValue': {},
     'ConvertTo-DapCellText': {},
     'Invoke-DapExoReport': {},
+    'Get-DapUrlRefusal': { PrivateIpvFourRanges: privateIpv4Ranges, PrivateIpvSixRanges: privateIpv6Ranges },
+    'Invoke-DapRedirectedRequest': { MaxRedirects: MAX_REDIRECTS },
   };
   return new Map(sharedTemplates.map((name) => [name, renderTemplate(name, facts[name])]));
 }

@@ -5,6 +5,7 @@ import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import type { RunningSimulator, SimulatorStats } from './simulator-types.js';
 import { refuseShadowingModules } from './sealed-module-path.js';
 import { packageVersion } from '../common/package-version.js';
+import { parsePortNumber } from '../common/port.js';
 import { startSimulator } from './start-simulator.js';
 import type { Catalog } from '../common/catalog.js';
 import { catalogCmdletSpecs, loadCatalogFile } from './declared-cmdlets.js';
@@ -23,8 +24,8 @@ function loadCatalogs(files: readonly string[] = []): Catalog[] {
 const catalogHelp = 'a report catalog JSON (as dap-gen writes): its Exchange cmdlets the simulator lacks are served with seeded rows (repeatable)';
 
 function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError(`expected a port number 0-65535, received '${value}'`);
+  const port = parsePortNumber(value);
+  if (port === undefined) throw new InvalidArgumentError(`expected a port number 0-65535, received '${value}'`);
   return port;
 }
 

@@ -209,7 +209,8 @@ function Invoke-DapTokenRequest {
     $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
     try {
         $script = 'param($Parameters) try { Invoke-RestMethod @Parameters -ErrorAction Stop } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
-        $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
+        # No redirect is followed: a 307 would send the secret in the body on to its Location.
+        $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded'; MaximumRedirection = 0 }
         [void]$pipeline.AddScript($script, $true).AddArgument($request)
         $output = @($pipeline.Invoke())
         $failure = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
@@ -516,7 +517,9 @@ function Get-DapGraphCustomer {
                 Write-Verbose -Message ('GET {0}' -f $next)
                 $page = $null
                 try {
-                    $page = Invoke-RestMethod -Method Get -Uri $next -Headers $headers -ErrorAction Stop
+                    # No redirect is followed (it fails the listing): a redirect target's answer
+                    # is not taken as the partner's customers.
+                    $page = Invoke-RestMethod -Method Get -Uri $next -Headers $headers -MaximumRedirection 0 -ErrorAction Stop
                 }
                 catch {
                     $problem = & $describe -ErrorRecord $_
@@ -543,7 +546,7 @@ function Get-DapGraphCustomer {
                 $lookup = "{0}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='{1}')" -f $base, [uri]::EscapeDataString($tenantId)
                 $domain = ''
                 try {
-                    $domain = [string](Invoke-RestMethod -Method Get -Uri $lookup -Headers $headers -ErrorAction Stop).defaultDomainName
+                    $domain = [string](Invoke-RestMethod -Method Get -Uri $lookup -Headers $headers -MaximumRedirection 0 -ErrorAction Stop).defaultDomainName
                 }
                 catch {
                     $problem = & $describe -ErrorRecord $_

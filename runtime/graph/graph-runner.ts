@@ -4,7 +4,8 @@ import { defaultGraphPeriod } from '../../common/graph-periods.js';
 import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from '../runner-types.js';
 import { callFailureOutcome, GraphCallError, errorText } from './graph-error.js';
 import { MAX_INLINE_LIMIT_WAIT_MS, MAX_REPORT_REREQUESTS } from './graph-limits.js';
-import { isSafeDownloadUrl, reportUrl } from './graph-urls.js';
+import { reportUrl } from './graph-urls.js';
+import { fetchFollowingRedirects, RedirectError } from '../http/follow-redirects.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -33,8 +34,6 @@ export function reportWindow(job: Pick<TenantJob, 'report' | 'parameters'>): { p
   return { period: typeof fallback === 'string' ? fallback : defaultGraphPeriod };
 }
 
-const redirects = new Set([301, 302, 303, 307, 308]);
-
 /** A tenant whose report came back with concealed user names, and what to change. */
 export const concealedNamesWarning: TenantWarning = {
   code: 'ConcealedNames',
@@ -58,8 +57,8 @@ function reportFailure(status: number, text: string, retryAfterMs: number | unde
 
 /**
  * Runs one tenant against Microsoft Graph: a token for the tenant (cached), the report request
- * without following redirects, the download of the pre-authenticated Location without the
- * Authorization header, the CSV streamed into the tenant's part. Failures of the tenant resolve as
+ * and the download of the pre-authenticated Location it redirects to, every hop checked and none
+ * with the Authorization header (follow-redirects.ts), the CSV streamed into the tenant's part. Failures of the tenant resolve as
  * outcomes; 429 carries the Retry-After for the scheduler; 5xx are marked retryable.
  */
 export class GraphTenantRunner implements TenantRunner {
@@ -118,26 +117,20 @@ export class GraphTenantRunner implements TenantRunner {
     let rerequests = 0;
     for (;;) {
       await this.takeSlot(job, fn, signal);
-      const response = await this.call(() =>
-        fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv, application/json' }, redirect: 'manual', signal }),
+      // the report answers 302 to a pre-authenticated download URL: followed hop by hop, never
+      // with the Authorization header
+      const { response: csv, hops } = await this.call(fn, () =>
+        fetchFollowingRedirects(fetch, url, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv, application/json' }, signal }),
       );
-      if (response.status === 401 && !refreshed) {
+      if (hops === 0 && csv.status === 401 && !refreshed) {
         // an expired or revoked token: one fresh token, one more try
-        await response.body?.cancel();
+        await csv.body?.cancel();
         tokens.invalidate(job.tenantId, token);
         token = await tokens.get(job.tenantId, signal);
         refreshed = true;
         continue;
       }
-      let csv: Response;
-      if (redirects.has(response.status)) {
-        await response.body?.cancel();
-        const location = response.headers.get('location');
-        if (!location) throw new GraphCallError('RemoteError', `${fn} answered ${response.status} without a Location`, { retryable: true });
-        const target = new URL(location, url).toString();
-        if (!isSafeDownloadUrl(target)) throw new GraphCallError('RemoteError', `${fn} redirected to a download URL that is not https`);
-        // the pre-authenticated URL: never with the Authorization header
-        csv = await this.call(() => fetch(target, { headers: { accept: 'text/csv' }, redirect: 'follow', signal }));
+      if (hops > 0) {
         if ((csv.status === 403 || csv.status === 404 || csv.status === 410) && rerequests < MAX_REPORT_REREQUESTS) {
           // the download URL has expired: ask for the report again
           await csv.body?.cancel();
@@ -153,11 +146,9 @@ export class GraphTenantRunner implements TenantRunner {
             retryable: true,
           });
         }
-      } else if (response.ok) {
-        csv = response;
-      } else {
-        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
-        throw reportFailure(response.status, await errorText(response), retryAfterMs, fn);
+      } else if (!csv.ok) {
+        const retryAfterMs = parseRetryAfter(csv.headers.get('retry-after'), this.now());
+        throw reportFailure(csv.status, await errorText(csv), retryAfterMs, fn);
       }
       const { rows, concealed } = await writeReportPart(csv.body, job.outPath, { tenantId: job.tenantId, domain: job.domain }, signal);
       if (rows === 0) {
@@ -172,13 +163,17 @@ export class GraphTenantRunner implements TenantRunner {
     return this.options.now?.() ?? Date.now();
   }
 
-  /** A fetch whose network failure is a retryable RemoteError (an abort stays an abort). */
-  private async call(send: () => Promise<Response>): Promise<Response> {
+  /**
+   * A fetch whose network failure is a retryable RemoteError (an abort stays an abort), and whose
+   * redirect not followed is a RemoteError naming the hop (retryable only when the Location was missing).
+   */
+  private async call<T>(fn: string, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       if (error instanceof GraphCallError) throw error;
+      if (error instanceof RedirectError) throw new GraphCallError('RemoteError', `${fn}: ${error.message}`, error.reason === 'no-location' ? { retryable: true } : {});
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new GraphCallError('RemoteError', `Graph could not be reached: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { retryable: true });
     }

@@ -1,15 +1,6 @@
-import { isIP } from 'node:net';
 import { isDnsName } from '../../common/dns-name.js';
+import { isLoopbackHost } from '../http/url-safety.js';
 import { isGuid } from '../tenant-names.js';
-
-/** True for 127.0.0.0/8, ::1 and localhost (where plain http is allowed). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
 
 /**
  * Checks a service base URL: absolute, https (or http on a loopback host), no credentials, query
@@ -28,16 +19,6 @@ export function checkBaseUrl(raw: string): { base: string } | { problem: string 
   if (url.username || url.password) return { problem: `expected a URL without user name or password, received one with them` };
   if (url.search || url.hash) return { problem: `expected a URL without query or fragment, received '${raw}'` };
   return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
-}
-
-/** True when a URL may be fetched: https, or http on a loopback host. */
-export function isSafeDownloadUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-  } catch {
-    return false;
-  }
 }
 
 /** True when `link` (an @odata.nextLink) is under `base`, so the partner's token may go with it. */

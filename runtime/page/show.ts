@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { constants, existsSync, promises as fs } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
-import { readBoundedBytes, readBoundedFile } from '../../common/bounded-read.js';
+import { readBoundedFile } from '../../common/bounded-read.js';
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import { inputLimits } from '../../common/input-limits.js';
+import { formatSize, inputLimits } from '../../common/input-limits.js';
+import { parsePortNumber } from '../../common/port.js';
 import { tty, writeTerminal } from '../../common/terminal-text.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { summaryLine, type RunSummary } from '../summary.js';
@@ -26,11 +27,39 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-function parsePort(value: string | boolean | undefined): number {
-  if (value === undefined || value === true) return 0;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DapError('INVALID_ARGUMENT', ExitCode.usage, `--serve ${String(value)}: a port is a whole number from 0 to 65535`);
+/** The port of --serve: none (true) picks a free one. */
+function servePort(value: string | boolean | undefined): number {
+  if (value === undefined || typeof value === 'boolean') return 0;
+  const port = parsePortNumber(value);
+  if (port === undefined) throw new DapError('INVALID_ARGUMENT', ExitCode.usage, `--serve '${value}': a port is written in decimal digits, 0 to 65535`);
   return port;
+}
+
+/**
+ * The page's bytes, read through a handle that is the page itself: opened without following a
+ * symbolic link (a link could hand out any file its owner can read) and a regular file. Answers
+ * why not otherwise.
+ */
+async function readPage(page: string): Promise<{ body: Buffer } | { problem: string }> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(page, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { problem: 'is a symbolic link' };
+    if (code === 'ENOENT') return { problem: 'does not exist' };
+    return { problem: `cannot be read (${code ?? (error as Error).message})` };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { problem: 'is not a regular file' };
+    if (stats.size > inputLimits.runFile) return { problem: `is larger than ${formatSize(inputLimits.runFile)}, the most that is read` };
+    return { body: await handle.readFile() };
+  } catch (error) {
+    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -38,11 +67,15 @@ function parsePort(value: string | boolean | undefined): number {
  * it to the desktop (xdg-open), --serve serves that one file on 127.0.0.1 until SIGINT/SIGTERM.
  */
 export async function showRun(out: string, options: ShowOptions, deps: ShowDeps): Promise<void> {
-  const port = parsePort(options.serve);
+  const port = servePort(options.serve);
   const target = resolve(deps.cwd, out);
   const page = target.endsWith('.html') && existsSync(target) ? target : pagePathFor(target);
   if (!existsSync(page)) {
     throw new DapError('PAGE_NOT_FOUND', ExitCode.usage, `no run page at ${page}: a run writes it beside its output (dap-report run --out ${out}), unless run with --no-page`);
+  }
+  const readable = await readPage(page);
+  if ('problem' in readable) {
+    throw new DapError('PAGE_NOT_SERVABLE', ExitCode.usage, `${page} ${readable.problem}: show takes the run page a run wrote, a regular file`);
   }
   writeTerminal(deps.stdout, tty`${page}`);
   const summaryPath = `${page.replace(/\.html$/, '')}.summary.json`;
@@ -60,7 +93,13 @@ export async function showRun(out: string, options: ShowOptions, deps: ShowDeps)
 }
 
 async function serve(page: string, port: number, deps: ShowDeps): Promise<void> {
+  let bound = 0;
   const server = createServer((request, response) => {
+    // DNS rebinding: a page elsewhere whose name now points at 127.0.0.1 would send its own Host
+    if (!servedHost(request, bound)) {
+      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(`only http://127.0.0.1:${bound}/ is served here\n`);
+      return;
+    }
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -71,12 +110,10 @@ async function serve(page: string, port: number, deps: ShowDeps): Promise<void> 
       return;
     }
     // read on every request: a --resume run that rewrites the page is seen on reload
-    Promise.resolve()
-      .then(() => readBoundedBytes(page, inputLimits.runFile))
-      .then(
-      (body) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(request.method === 'HEAD' ? undefined : body),
-      () => response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('the page is gone\n'),
-    );
+    void readPage(page).then((read) => {
+      if ('problem' in read) response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('the page is gone\n');
+      else response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(request.method === 'HEAD' ? undefined : read.body);
+    });
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -84,7 +121,7 @@ async function serve(page: string, port: number, deps: ShowDeps): Promise<void> 
     );
     server.listen(port, '127.0.0.1', () => resolveListen());
   });
-  const { port: bound } = server.address() as AddressInfo;
+  bound = (server.address() as AddressInfo).port;
   writeTerminal(deps.stdout, tty`serving http://127.0.0.1:${bound}/ (Ctrl-C to stop)`);
   await new Promise<void>((stopped) => {
     const stop = () => {
@@ -96,4 +133,10 @@ async function serve(page: string, port: number, deps: ShowDeps): Promise<void> 
     deps.signals.on('SIGINT', stop);
     deps.signals.on('SIGTERM', stop);
   });
+}
+
+/** True when the request names this server as the browser was told it: 127.0.0.1 or localhost, at the bound port. */
+function servedHost(request: Pick<IncomingMessage, 'headers'>, port: number): boolean {
+  const host = request.headers.host?.toLowerCase();
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }

@@ -21,12 +21,14 @@ const allowedCommands = new Set([
   // the Exchange admin API functions and their script
   'Get-DapExoToken', 'Get-DapGraphCustomer', 'Invoke-DapTokenRequest', 'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'ConvertTo-DapExoValue',
   'ConvertTo-DapCellText', 'ConvertTo-Json', 'Add-Member', 'Read-Host', 'ConvertTo-SecureString', 'Sort-Object', 'Get-DapNastyRestReport',
+  // Invoke-DapGraphReport's redirect follower and the one URL rule it asks
+  'Invoke-DapRedirectedRequest', 'Get-DapUrlRefusal',
 ]);
 /** The only dynamic invocations (& $x / . $x): the command names they hold come from validated parameters. */
 const allowedDynamic = new Set([
   '$InputCommand', '$Command', '$FunctionName', '([scriptblock]::Create($setup.RunTenant))', '$record', '$runTenant',
   // Invoke-DapGraphReport's local script blocks, fixed text of the template.
-  '$readText', '$serviceMessage', '$newFailure', '$webRequest', '$convert', '$propertyName',
+  '$readText', '$serviceMessage', '$newFailure', '$convert', '$propertyName',
   // Get-DapGraphCustomer's local script blocks, fixed text of the template.
   '$newRecord', '$describe',
   // Export-DapAggregateReport's local script blocks, fixed text of the template.
@@ -35,6 +37,8 @@ const allowedDynamic = new Set([
   '$base64Url',
   // Invoke-DapExoRequest's, Invoke-DapExoReport's and the exchangeRest script's, fixed text of the templates.
   '$parseJson', '$fail', '$asUtc', '$call',
+  // Get-DapUrlRefusal's, fixed text of the template.
+  '$bare', '$addressOf', '$isLoopback', '$inRange', '$isPrivate', '$parse',
 ]);
 
 describe('definitions that try to inject PowerShell', () => {
@@ -49,8 +53,8 @@ describe('definitions that try to inject PowerShell', () => {
 
   it('generate files that parse', () => {
     const parsed = lines.filter((l) => l.startsWith('PARSE '));
-    // psd1, psm1, ten shared public and seven private functions, three report functions, two scripts (none for the Graph report)
-    expect(parsed.length).toBe(24);
+    // psd1, psm1, ten shared public and nine private functions, three report functions, two scripts (none for the Graph report)
+    expect(parsed.length).toBe(26);
     for (const line of parsed) expect(line).toMatch(/ 0$/);
   });
 

@@ -3,7 +3,8 @@
  * data as inert JSON), --no-page, a page that cannot be written, --resume, and `dap-report show`.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
@@ -12,7 +13,7 @@ import { DapError } from '../../common/dap-error.js';
 import { redactCommand, secretsOf, shellLine } from '../../runtime/page/command-line.js';
 import { jsonForScript } from '../../runtime/page/render-page.js';
 import type { RunSummary } from '../../runtime/summary.js';
-import { Capture, tempDir } from '../runtime/fakes.js';
+import { Capture, harness, tempDir, USER } from '../runtime/fakes.js';
 import { APP_ID, PARTNER_TENANT, graphWorld, runGraph, writeScenario } from '../runtime/graph-harness.js';
 import { startSimulator } from '../../simulator/index.js';
 import { launch, openPage } from './browser.js';
@@ -98,16 +99,26 @@ describe('dap-report run writes <out>.html', () => {
     expect(existsSync(`${other}.html`)).toBe(false);
   });
 
-  it('a page that cannot be written is said on stderr; the output, the summary and the exit code stay', async () => {
+  it('a folder already where the page goes is refused before anything runs (exit 2), naming --no-page', async () => {
     const cwd = tempDir('dap-page-files-');
     const out = join(cwd, 'ReportOutput.csv');
-    mkdirSync(`${out}.html`); // a folder where the page goes
+    mkdirSync(`${out}.html`);
     const run = await runGraph(runArgs(writeScenario(cwd, graphWorld({ tenants: 2 }))), { cwd });
-    expect(run.error).toBeUndefined();
-    expect(run.exitCode).toBe(0);
-    expect(run.stderr).toContain(`dap-report: the run page ${out}.html could not be written`);
-    expect(readJson<RunSummary>(`${out}.summary.json`).totals.succeeded).toBe(8);
-    expect(readFileSync(out, 'utf8').split('\r\n').length).toBeGreaterThan(8);
+    expect(run.error).toMatchObject({ code: 'OUTPUT_IS_DIRECTORY', exitCode: 2 });
+    expect((run.error as DapError).message).toMatch(/--no-page/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a page that cannot be written at the end is said on stderr; the output, the summary and the exit code stay', async () => {
+    let out = '';
+    // the page's place becomes a folder while the tenants run
+    const h = harness({ runner: { afterAttempt: (_job, completed) => completed === 1 && mkdirSync(`${out}.html`) } });
+    out = join(h.deps.cwd, 'ReportOutput.csv');
+    await h.run(['run', '--report', 'MailboxActivityReport', '--user', USER, '--quiet', '--out', out]);
+    expect(h.exitCode ?? 0).toBe(0);
+    expect(h.stderr.text).toContain(`dap-report: the run page ${out}.html could not be written`);
+    expect(readJson<RunSummary>(`${out}.summary.json`).totals.succeeded).toBe(6);
+    expect(readFileSync(out, 'utf8').split('\r\n').length).toBeGreaterThan(6);
   });
 });
 
@@ -207,5 +218,127 @@ describe('dap-report show', () => {
     await runGraph(runArgs(writeScenario(cwd, graphWorld({ tenants: 1 }))), { cwd });
     const show = await runGraph(['show', '--serve', 'http'], { cwd });
     expect(show.error).toMatchObject({ code: 'INVALID_ARGUMENT', exitCode: 2 });
+  });
+});
+
+/** `show --serve` on a page written by hand: its URL and a stop that answers the command's result. */
+async function serving(cwd: string, args: string[] = []) {
+  const signals = new EventEmitter();
+  let url: string | undefined;
+  const stdout = new Capture();
+  stdout.on('data', (chunk: Buffer) => {
+    url ??= /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(String(chunk))?.[1];
+  });
+  const show = runGraph(['show', '--serve', ...args], { cwd, deps: { signals, stdout: stdout as unknown as NodeJS.WritableStream } });
+  let early: Awaited<typeof show> | undefined;
+  void show.then((result) => {
+    early = result;
+  });
+  while (!url && !early) await delay(10);
+  if (early) throw new Error(`show ended: ${String(early.error)}`);
+  return {
+    url: url!,
+    port: Number(new URL(url!).port),
+    stop: async () => {
+      signals.emit('SIGINT');
+      return show;
+    },
+  };
+}
+
+/** A GET with the Host header given (fetch would always send the URL's own). */
+function getWithHost(port: number, host: string | undefined): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const headers: Record<string, string> = host === undefined ? {} : { host };
+    const request = httpRequest({ host: '127.0.0.1', port, path: '/', headers, setHost: host !== undefined }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolvePromise({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('dap-report show against hostile input', () => {
+  const pageText = '<!doctype html><p>the run page: SECRET-TENANT-DATA</p>';
+
+  it('--serve answers only a Host of 127.0.0.1 or localhost at its port; any other Host (DNS rebinding) gets 421 and nothing of the page', async () => {
+    const cwd = tempDir('dap-show-host-');
+    writeFileSync(join(cwd, 'ReportOutput.csv.html'), pageText);
+    const server = await serving(cwd);
+    try {
+      for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `LOCALHOST:${server.port}`]) {
+        const answer = await getWithHost(server.port, host);
+        expect([host, answer.status]).toEqual([host, 200]);
+        expect(answer.body).toBe(pageText);
+      }
+      for (const host of ['evil.example', `evil.example:${server.port}`, '127.0.0.1', `127.0.0.1:${server.port + 1}`, `localhost.:${server.port}`, `[::1]:${server.port}`, `127.0.0.1:${server.port}.evil.example`, `2130706433:${server.port}`]) {
+        const answer = await getWithHost(server.port, host);
+        expect([host, answer.status]).toEqual([host, 421]);
+        expect(answer.body).not.toContain('SECRET');
+        expect(answer.body).toMatch(/^only http:\/\/127\.0\.0\.1:\d+\/ is served here\n$/);
+      }
+      // no Host at all: node's HTTP/1.1 server refuses it (400) before the page is looked at
+      const without = await getWithHost(server.port, undefined);
+      expect(without.status).toBe(400);
+      expect(without.body).not.toContain('SECRET');
+    } finally {
+      expect((await server.stop()).error).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['a symlinked page', (cwd: string) => {
+      writeFileSync(join(cwd, 'secret.txt'), 'SECRET', { mode: 0o600 });
+      symlinkSync(join(cwd, 'secret.txt'), join(cwd, 'ReportOutput.csv.html'));
+    }, /is a symbolic link/],
+    ['a directory named like the page', (cwd: string) => mkdirSync(join(cwd, 'ReportOutput.csv.html')), /is not a regular file/],
+  ])('show (with or without --serve) refuses %s with exit 2', async (_what, make, message) => {
+    const cwd = tempDir('dap-show-link-');
+    make(cwd);
+    for (const args of [['show'], ['show', 'ReportOutput.csv.html'], ['show', '--serve'], ['show', 'ReportOutput.csv', '--serve', '0']]) {
+      const show = await runGraph(args, { cwd });
+      expect(show.error).toMatchObject({ code: 'PAGE_NOT_SERVABLE', exitCode: 2 });
+      expect((show.error as Error).message).toMatch(message);
+      expect((show.error as Error).message).toContain(join(cwd, 'ReportOutput.csv.html'));
+      expect(show.stdout).toBe('');
+    }
+  });
+
+  it('--serve answers 404 once the page has become a symlink or a directory, and the page again once it is a file', async () => {
+    const cwd = tempDir('dap-show-swap-');
+    const page = join(cwd, 'ReportOutput.csv.html');
+    writeFileSync(page, pageText);
+    writeFileSync(join(cwd, 'secret.txt'), 'SECRET', { mode: 0o600 });
+    const server = await serving(cwd);
+    try {
+      expect((await fetch(server.url)).status).toBe(200);
+      rmSync(page);
+      symlinkSync(join(cwd, 'secret.txt'), page);
+      let response = await fetch(server.url);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('SECRET');
+      rmSync(page);
+      mkdirSync(page);
+      response = await fetch(server.url);
+      expect(response.status).toBe(404);
+      rmSync(page, { recursive: true });
+      writeFileSync(page, pageText);
+      response = await fetch(server.url);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(pageText);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it.each([['0x50'], ['1e3'], [''], ['65536'], [' 80'], ['80 '], ['+80'], ['८०'], ['80.0'], ['-0']])('--serve=%j is a usage error naming the value', async (value) => {
+    const cwd = tempDir('dap-show-port-');
+    writeFileSync(join(cwd, 'ReportOutput.csv.html'), pageText);
+    const show = await runGraph(['show', `--serve=${value}`], { cwd });
+    expect(show.error).toMatchObject({ code: 'INVALID_ARGUMENT', exitCode: 2 });
+    expect((show.error as Error).message).toContain(`'${value}'`);
+    expect(show.stdout).toBe('');
   });
 });

@@ -6,7 +6,8 @@ import { readCatalog } from '../../common/catalog.js';
 import { customersFromRelationships, GraphDiscovery } from '../../runtime/partner-app/discovery.js';
 import { MAX_REPORT_REREQUESTS } from '../../runtime/graph/graph-limits.js';
 import { GraphTenantRunner, reportWindow } from '../../runtime/graph/graph-runner.js';
-import { checkBaseUrl, isLoopbackHost } from '../../runtime/graph/graph-urls.js';
+import { checkBaseUrl } from '../../runtime/graph/graph-urls.js';
+import { isLoopbackHost } from '../../runtime/http/url-safety.js';
 import { SlidingWindowLimiter } from '../../runtime/graph/rate-limiter.js';
 import { Redactor } from '../../runtime/graph/redact.js';
 import { parseRetryAfter } from '../../runtime/graph/retry-after.js';
@@ -244,6 +245,47 @@ describe('GraphTenantRunner (scripted HTTP)', () => {
     const k = job();
     expect(await runnerWith(graph.fetch).runner.run(k, new AbortController().signal)).toMatchObject({ status: 'failed', category: 'InvalidData' });
     expect(existsSync(k.outPath)).toBe(false);
+  });
+
+  const hop = (location: string) => () => new Response(null, { status: 302, headers: { location } });
+
+  it('a download that redirects again is followed hop by hop: an https chain is taken, every hop asked without following and without Authorization', async () => {
+    const graph = scriptedGraph({ report: [redirect(1)], download: [hop('https://cdn.example/download/2?sig=SIGNED'), hop('/download/3'), csv('A\n1\n')] });
+    expect(await runnerWith(graph.fetch).runner.run(job(), new AbortController().signal)).toMatchObject({ status: 'succeeded', rows: 1 });
+    // the relative Location is read against the hop that sent it
+    expect(graph.calls.map((c) => c.url)).toEqual([
+      "https://graph.example/v1.0/reports/getMailboxUsageDetail(period='D7')",
+      'https://files.example/download/1?sig=SIGNED',
+      'https://cdn.example/download/2?sig=SIGNED',
+      'https://cdn.example/download/3',
+    ]);
+    expect(graph.calls.map((c) => c.redirect)).toEqual(['manual', 'manual', 'manual', 'manual']);
+    expect(graph.calls.slice(1).map((c) => c.headers.has('authorization'))).toEqual([false, false, false]);
+  });
+
+  it.each([
+    ['plain http', 'http://evil.example/download/r.csv'],
+    ['a loopback address', 'https://127.0.0.1/download/r.csv'],
+    ['a loopback address in decimal', 'https://2130706433/download/r.csv'],
+    ['the cloud metadata address', 'https://169.254.169.254/download/latest'],
+    ['a URL with credentials', 'https://user:s3cr3t@files.example/download/r.csv'],
+    ['another scheme', 'file:///etc/passwd'],
+  ])('a second redirect to %s is refused as the first would be (RemoteError naming the hop), and not fetched', async (_what, location) => {
+    const graph = scriptedGraph({ report: [redirect(1)], download: [hop(location)] });
+    const outcome = await runnerWith(graph.fetch).runner.run(job(), new AbortController().signal);
+    expect(outcome).toMatchObject({ status: 'failed', category: 'RemoteError' });
+    expect(outcome.retryable).toBeUndefined();
+    expect(outcome.message).toMatch(/getMailboxUsageDetail: redirect 2 /);
+    expect(outcome.message).not.toContain('s3cr3t');
+    expect(graph.calls).toHaveLength(2);
+  });
+
+  it('a redirect loop ends after a bounded number of hops as a RemoteError', async () => {
+    const graph = scriptedGraph({ report: [redirect(1)], download: Array.from({ length: 50 }, () => hop('https://files.example/download/1?sig=SIGNED')) });
+    const outcome = await runnerWith(graph.fetch).runner.run(job(), new AbortController().signal);
+    expect(outcome).toMatchObject({ status: 'failed', category: 'RemoteError' });
+    expect(outcome.message).toMatch(/more than \d+ redirects/);
+    expect(graph.calls.length).toBeLessThanOrEqual(7);
   });
 
   it('a download redirect to plain http on another host is refused', async () => {

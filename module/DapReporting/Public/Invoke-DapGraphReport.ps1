@@ -17,9 +17,13 @@ function Invoke-DapGraphReport {
     .DESCRIPTION
     Calls GET <GraphUri>/v1.0/reports/<Function>(period='<Period>'), or (date=<YYYY-MM-DD>) when a
     Date is given, with the tenant's access token. The service answers 302 with a short-lived,
-    pre-authenticated download URL; that URL is fetched without the token, the CSV's byte order
-    mark is removed and each CSV row becomes one typed object (DapReporting.<Report>): TenantId,
-    TenantDomain, then the report's columns with PowerShell names and types: the CSV header's runs
+    pre-authenticated download URL; that URL is fetched without the token. Each redirect is
+    followed by hand, at most 5 of them, and only to a URL the module's one URL
+    rule takes (the rule of dap-report too): https (plain http only to the loopback host), no user
+    name or password, and no loopback or private address when a public host sent it there. The
+    CSV's byte order mark is removed and each CSV row becomes one typed object
+    (DapReporting.<Report>): TenantId, TenantDomain, then the report's columns with PowerShell
+    names and types: the CSV header's runs
     of letters and digits, each capitalised ('Storage Used (Byte)' becomes StorageUsedByte), as a
     [long], [double], [bool] or [datetime] where the report definition says so (an empty cell is
     $null). A column the definition does not know keeps its text, under a name made the same way.
@@ -37,7 +41,7 @@ function Invoke-DapGraphReport {
     object is the tenant id: AccessDenied
     (401 or 403: token rejected, Reports.Read.All not consented), Throttled (still 429 after the
     retries), InvalidParameter (400, e.g. a date outside the last 30 days) or RemoteError (anything
-    else, including a failed download); the message keeps the service's own code and text. Needs
+    else, including a failed download or a refused redirect); the message keeps the service's own code and text. Needs
     PowerShell 7 (Invoke-WebRequest -SkipHttpErrorCheck).
 
     .PARAMETER TenantId
@@ -228,39 +232,6 @@ function Invoke-DapGraphReport {
             $exception = [System.Management.Automation.RuntimeException]::new($message, $Inner)
             [System.Management.Automation.ErrorRecord]::new($exception, "Dap.$Category", [System.Management.Automation.ErrorCategory]$ErrorCategory, $TenantId)
         }
-        # One web request in a pipeline of its own (in this runspace, stopped with it): the records
-        # Invoke-WebRequest writes (a MaximumRedirectExceeded for every expected redirect) stay in
-        # its streams instead of reaching the caller's -ErrorVariable and $Error.
-        $webRequest = {
-            param([hashtable] $Parameters)
-            $result = @{ Response = $null; Errors = @(); Exception = $null }
-            $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
-            try {
-                # Fixed text; the data goes in as the argument. An error that stops Invoke-WebRequest
-                # (no connection) comes back as an ErrorRecord: caught in there, it leaves no record here.
-                $script = 'param($Parameters) try { Invoke-WebRequest @Parameters -ErrorAction Continue } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
-                [void]$pipeline.AddScript($script, $true).AddArgument($Parameters)
-                try {
-                    $output = @($pipeline.Invoke())
-                    $stopped = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-                    if ($stopped) { $result.Exception = $stopped.Exception }
-                    $result.Response = @($output | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-                }
-                catch {
-                    $inner = $_.Exception.InnerException
-                    if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
-                    $result.Exception = if ($inner) { $inner } else { $_.Exception }
-                }
-                $result.Errors = @($pipeline.Streams.Error)
-                foreach ($item in $result.Errors) { $global:Error.Remove($item) }
-            }
-            finally {
-                # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
-                # thread, which must never find it disposed; the garbage collector takes it.
-                $pipeline = $null
-            }
-            $result
-        }
         $failure = $null
         $attempt = 0
         $response = $null
@@ -269,35 +240,19 @@ function Invoke-DapGraphReport {
             :request while ($true) {
                 $attempt++
                 Write-Verbose -Message ('GET {0} (tenant {1}, attempt {2})' -f $uri, $TenantId, $attempt)
-                # With -MaximumRedirection 0 a redirect comes back as the response plus a
-                # MaximumRedirectExceeded error record: that redirect is the one expected here.
-                $call = & $webRequest -Parameters @{ Uri = $uri; Method = 'Get'; Headers = $headers; MaximumRedirection = 0; SkipHttpErrorCheck = $true }
-                $unexpected = @($call.Errors | Where-Object -FilterScript { [string]$_.FullyQualifiedErrorId -notlike 'MaximumRedirectExceeded,*' })
-                $response = $call.Response
-                if ($call.Exception -or $unexpected.Count -gt 0 -or $null -eq $response) {
-                    $problem = if ($call.Exception) { $call.Exception } elseif ($unexpected.Count -gt 0) { $unexpected[0].Exception } else { [System.InvalidOperationException]::new('no response') }
-                    $failure = & $newFailure -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Text $problem.Message -Inner $problem
+                # The service answers with a redirect to the download URL: it and any further hop are
+                # judged by the one URL rule, and the token goes with the first request only.
+                $call = Invoke-DapRedirectedRequest -Parameters @{ Uri = $uri; Method = 'Get'; Headers = $headers }
+                if ($call.Problem) {
+                    # (the first request failing is a connection error; a hop after it failing or
+                    # refused is the download's)
+                    $text = if ($call.Hops -eq 0) { $call.Problem } else { 'the report download failed: {0}' -f $call.Problem }
+                    $errorCategory = if ($call.Exception) { 'ConnectionError' } else { 'InvalidResult' }
+                    $failure = & $newFailure -Category 'RemoteError' -ErrorCategory $errorCategory -Text $text -Inner $call.Exception
                     break request
                 }
+                $response = $call.Response
                 $status = [int]$response.StatusCode
-                if (@(301, 302, 303, 307, 308) -contains $status) {
-                    $location = [string]@($response.Headers['Location'])[0]
-                    $download = $null
-                    if (-not [uri]::TryCreate($location, [System.UriKind]::Absolute, [ref]$download) -or @('https', 'http') -notcontains $download.Scheme) {
-                        $failure = & $newFailure -Category 'RemoteError' -ErrorCategory 'InvalidResult' -Text ("the service redirected to '{0}', which is not an http(s) download URL" -f $location) -Inner $null
-                        break request
-                    }
-                    Write-Verbose -Message ('Downloading the {0} report of tenant {1}' -f $Function, $TenantId)
-                    # The download URL is pre-authenticated: the token is not sent there.
-                    $call = & $webRequest -Parameters @{ Uri = $download; Method = 'Get'; SkipHttpErrorCheck = $true }
-                    $problem = if ($call.Exception) { $call.Exception } elseif (@($call.Errors).Count -gt 0) { @($call.Errors)[0].Exception } elseif ($null -eq $call.Response) { [System.InvalidOperationException]::new('no response') } else { $null }
-                    if ($problem) {
-                        $failure = & $newFailure -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Text ('the report download failed: {0}' -f $problem.Message) -Inner $problem
-                        break request
-                    }
-                    $response = $call.Response
-                    $status = [int]$response.StatusCode
-                }
                 if ($status -ne 429 -or $attempt -gt $MaxRetries) { break request }
                 $seconds = 0
                 if (-not [int]::TryParse([string]@($response.Headers['Retry-After'])[0], [ref]$seconds) -or $seconds -lt 0) {

@@ -51,7 +51,7 @@ function global:Invoke-WebRequest {
 function global:Start-Sleep { param([int] $Seconds) $global:Sleeps.Add($Seconds) }
 function global:Invoke-RestMethod {
     [CmdletBinding()]
-    param([string] $Method, [uri] $Uri, [hashtable] $Body, [string] $ContentType)
+    param([string] $Method, [uri] $Uri, [hashtable] $Body, [string] $ContentType, [int] $MaximumRedirection = -1)
     $keys = @($Body.Keys | ForEach-Object -Process { [string]$_ })
     [Array]::Sort($keys, [System.StringComparer]::Ordinal)
     $global:TokenCalls.Add(('{0} {1} type={2} keys={3} grant={4} client={5} scope={6} secret-sent={7}' -f $Method, $Uri.OriginalString, $ContentType, ($keys -join ','),

@@ -95,7 +95,8 @@ function Invoke-DapTokenRequest {
     $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
     try {
         $script = 'param($Parameters) try { Invoke-RestMethod @Parameters -ErrorAction Stop } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
-        $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded' }
+        # No redirect is followed: a 307 would send the secret in the body on to its Location.
+        $request = @{ Method = 'Post'; Uri = $uri; Body = $body; ContentType = 'application/x-www-form-urlencoded'; MaximumRedirection = 0 }
         [void]$pipeline.AddScript($script, $true).AddArgument($request)
         $output = @($pipeline.Invoke())
         $failure = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1

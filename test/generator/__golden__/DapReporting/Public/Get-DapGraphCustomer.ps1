@@ -98,7 +98,9 @@ function Get-DapGraphCustomer {
                 Write-Verbose -Message ('GET {0}' -f $next)
                 $page = $null
                 try {
-                    $page = Invoke-RestMethod -Method Get -Uri $next -Headers $headers -ErrorAction Stop
+                    # No redirect is followed (it fails the listing): a redirect target's answer
+                    # is not taken as the partner's customers.
+                    $page = Invoke-RestMethod -Method Get -Uri $next -Headers $headers -MaximumRedirection 0 -ErrorAction Stop
                 }
                 catch {
                     $problem = & $describe -ErrorRecord $_
@@ -125,7 +127,7 @@ function Get-DapGraphCustomer {
                 $lookup = "{0}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='{1}')" -f $base, [uri]::EscapeDataString($tenantId)
                 $domain = ''
                 try {
-                    $domain = [string](Invoke-RestMethod -Method Get -Uri $lookup -Headers $headers -ErrorAction Stop).defaultDomainName
+                    $domain = [string](Invoke-RestMethod -Method Get -Uri $lookup -Headers $headers -MaximumRedirection 0 -ErrorAction Stop).defaultDomainName
                 }
                 catch {
                     $problem = & $describe -ErrorRecord $_
