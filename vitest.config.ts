@@ -16,7 +16,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // vitest's default on 2 cores is one file at a time; the slow lane's files mostly wait on pwsh
-    // and the simulator, so three at once keep both cores busy (the fast lane's are CPU-bound: two)
+    // and the simulator, so three at once keep both cores busy (one pool for both lanes)
     maxWorkers: 3,
     // pwsh reading commands from stdin with a terminal type set writes keypad escape sequences
     // into its stdout; the tests compare that output exactly
@@ -28,7 +28,6 @@ export default defineConfig({
           name: 'fast',
           include: ['test/**/*.test.ts'],
           exclude: slowLane,
-          maxWorkers: 2,
           // one module cache per worker rather than per file: a third less CPU, which the lane is
           // bound by (its files mock no modules, and restore what they change)
           isolate: false,
