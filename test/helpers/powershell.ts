@@ -4,8 +4,18 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolvePwsh } from '../../common/pwsh-path.js';
 
-/** The pwsh the project runs (setup installs it); a missing pwsh fails the tests, it never skips them. */
-export const pwsh = resolvePwsh();
+/**
+ * The pwsh the project runs (setup installs it); a missing pwsh fails the tests, it never skips them.
+ * The fast lane starts no pwsh: a file there that imports this fails on import (vitest.config.ts).
+ */
+export const pwsh = projectPwsh();
+
+function projectPwsh() {
+  if (process.env.DAP_TEST_LANE === 'fast') {
+    throw new Error('the fast lane starts no pwsh: a file that does is named *-pwsh.test.ts or *-e2e.test.ts (test/README.md)');
+  }
+  return resolvePwsh();
+}
 
 export interface PsResult {
   stdout: string;
