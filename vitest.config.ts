@@ -15,6 +15,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // the bins run dist/: built once, before any file, when a source is newer (never by a test file)
+    globalSetup: ['test/helpers/build-dist.ts'],
     // vitest's default on 2 cores is one file at a time; the slow lane's files mostly wait on pwsh
     // and the simulator, so three at once keep both cores busy (one pool for both lanes)
     maxWorkers: 3,

@@ -1,8 +1,8 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogPath } from '../../common/catalog.js';
 import { DapError } from '../../common/dap-error.js';
 import { projectRoot } from '../../common/project-paths.js';
@@ -104,21 +104,7 @@ describe('the built bin (dist/)', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     execa(process.execPath, [bin, ...args], { reject: false, cwd: tempDir(), env: { DAP_PASSWORD: '', ...env }, extendEnv: true });
 
-  beforeAll(async () => {
-    // build when dist is missing or older than the runtime sources
-    const built = join(projectRoot, 'dist', 'runtime', 'cli.js');
-    let stale = true;
-    try {
-      const time = statSync(built).mtimeMs;
-      stale = readdirSync(join(projectRoot, 'runtime'), { recursive: true })
-        .map(String)
-        .filter((f) => f.endsWith('.ts'))
-        .some((f) => statSync(join(projectRoot, 'runtime', f)).mtimeMs > time);
-    } catch {
-      stale = true;
-    }
-    if (stale) await execa(process.execPath, [join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot });
-  }, 180_000);
+  // dist/ is built before any test file (test/helpers/build-dist.ts)
 
   it.each([
     [['run', '--catalog', fixtureCatalog, ...report, ...user, '--max-sessions', '4'], /--max-sessions expects a whole number from 1 to 3, received '4'/],
