@@ -7,6 +7,8 @@ export const inputLimits = {
   tenantsFile: 16 << 20,
   catalog: 16 << 20,
   scenario: 16 << 20,
+  /** A report definition file (dap-gen --reports) and each module it imports. */
+  definition: 16 << 20,
   certificate: 1 << 20,
   tokenFile: 1 << 20,
   /** A password or client secret read from stdin. */

@@ -92,3 +92,16 @@ export function writeTerminal(stream: NodeJS.WritableStream, line: TerminalText)
 export function writeText(stream: NodeJS.WritableStream, text: TerminalText): void {
   stream.write(text.text);
 }
+
+/**
+ * How a command line prints through commander (dap-gen, dap-sim): an error's message, which may carry
+ * a path, a definition's or a scenario's value, has each line escaped and a line after the first
+ * indented; help and usage are escaped as laid out. Subcommands inherit it.
+ */
+export function commandOutput(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
+  return {
+    writeOut: (text: string) => writeText(stdout, terminalMessage(text, { indent: false })),
+    writeErr: (text: string) => writeText(stderr, terminalMessage(text, { indent: false })),
+    outputError: (text: string, write: (text: string) => void) => write(terminalMessage(text).text),
+  };
+}

@@ -3,11 +3,12 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Command } from 'commander';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import { moduleDir } from '../common/project-paths.js';
-import { type DefinitionProblem, definitionError } from './definition-problem.js';
+import { type DefinitionProblem, definitionError, LinesError } from './definition-problem.js';
 import { generateModule } from './generate-module.js';
 import { readPackageFacts } from './package-facts.js';
 import { builtinDefinitionFiles, expandDefinitionPaths, loadDefinitions } from './load-definitions.js';
 import { packageVersion } from '../common/package-version.js';
+import { commandOutput, joinTerminal, type TerminalText, tty, writeText } from '../common/terminal-text.js';
 import { checkGeneratedFiles, isFresh, writeGeneratedFiles } from './write-module.js';
 
 /**
@@ -25,7 +26,8 @@ export interface GenOptions {
 
 export interface GenIo {
   cwd: string;
-  stdout: (text: string) => void;
+  /** Text for the terminal (its data escaped), with its own line breaks. */
+  stdout: (text: TerminalText) => void;
 }
 
 /** Runs dap-gen; throws DapError for definition problems (exit 2) and a stale module under --check (exit 1). */
@@ -41,20 +43,22 @@ export function runGenerator(options: GenOptions, io: GenIo): void {
     const check = checkGeneratedFiles(outDir, files);
     if (!isFresh(check)) {
       const lines = [
-        ...check.stale.map((f) => `stale:   ${f}`),
-        ...check.missing.map((f) => `missing: ${f}`),
-        ...check.extra.map((f) => `extra:   ${f}`),
+        tty`${outDir} is not what dap-gen generates:`,
+        ...check.stale.map((f) => tty`stale:   ${f}`),
+        ...check.missing.map((f) => tty`missing: ${f}`),
+        ...check.extra.map((f) => tty`extra:   ${f}`),
+        tty`Regenerate with: ${regenerateCommand(options)}`,
       ];
-      throw new DapError('MODULE_STALE', ExitCode.partial, `${outDir} is not what dap-gen generates:\n${lines.join('\n')}\nRegenerate with: ${regenerateCommand(options)}`);
+      throw new LinesError('MODULE_STALE', ExitCode.partial, joinTerminal(lines, '\n'));
     }
-    io.stdout(`${outDir} is up to date (${files.size} files, ${loaded.reports.length} reports)\n`);
+    io.stdout(tty`${outDir} is up to date (${files.size} files, ${loaded.reports.length} reports)\n`);
     return;
   }
   const result = writeGeneratedFiles(outDir, files);
   io.stdout(
-    `dap-gen: ${loaded.reports.length} reports -> ${outDir}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.deleted.length} deleted\n`,
+    tty`dap-gen: ${loaded.reports.length} reports -> ${outDir}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.deleted.length} deleted\n`,
   );
-  for (const deleted of result.deleted) io.stdout(`deleted ${deleted}\n`);
+  for (const deleted of result.deleted) io.stdout(tty`deleted ${deleted}\n`);
   if (extra.length > 0) io.stdout(userModuleHint(outDir, io.cwd));
 }
 
@@ -87,21 +91,25 @@ function samePath(a: string, b: string): boolean {
 }
 
 /** How to use a module that holds the user's own reports: from pwsh, and from dap-report. */
-function userModuleHint(outDir: string, cwd: string): string {
+function userModuleHint(outDir: string, cwd: string): TerminalText {
   const fromCwd = relative(cwd, outDir);
   // a path PowerShell and the shell read as one: ./dap-module, ../x, or absolute
   const shown = fromCwd === '' ? '.' : isAbsolute(fromCwd) || fromCwd.startsWith('..') ? fromCwd : `./${fromCwd}`;
-  return [
-    'Use it:',
-    `  pwsh:       Import-Module ${[shown, 'DapReporting', 'DapReporting.psd1'].join(sep)}`,
-    `  dap-report: npx dap-report run --catalog ${shown} --report <name> …   (or DAP_CATALOG=${shown})`,
-    '',
-  ].join('\n');
+  return joinTerminal(
+    [
+      tty`Use it:`,
+      tty`  pwsh:       Import-Module ${[shown, 'DapReporting', 'DapReporting.psd1'].join(sep)}`,
+      tty`  dap-report: npx dap-report run --catalog ${shown} --report <name> …   (or DAP_CATALOG=${shown})`,
+      tty``,
+    ],
+    '\n',
+  );
 }
 
 export function createProgram(): Command {
   const program = new Command('dap-gen');
   program
+    .configureOutput(commandOutput(process.stdout, process.stderr))
     .version(packageVersion())
     .description('Generates the DapReporting PowerShell module and standalone scripts from typed TypeScript report definitions.')
     .option('--reports <file|glob...>', `your own definition files (or globs): generates a module with the built-in reports and yours into --out (default ./${userModuleFolder})`)
@@ -124,10 +132,12 @@ export function createProgram(): Command {
       try {
         runGenerator(
           { ...(options.reports ? { reports: options.reports } : {}), ...(options.out === undefined ? {} : { out: options.out }), check: options.check === true },
-          { cwd: process.cwd(), stdout: (text) => process.stdout.write(text) },
+          { cwd: process.cwd(), stdout: (text) => writeText(process.stdout, text) },
         );
       } catch (error) {
         if (!isDapError(error)) throw error;
+        // its lines stay at the left edge: their data was escaped where each line was made
+        if (error instanceof LinesError) program.configureOutput({ outputError: (text, write) => write(text) });
         program.error(error.message, { exitCode: error.exitCode, code: error.code });
       }
     });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Project } from 'ts-morph';
 import { globSync } from 'tinyglobby';
@@ -32,7 +32,8 @@ export function expandDefinitionPaths(patterns: readonly string[], cwd: string, 
   const files: string[] = [];
   for (const pattern of patterns) {
     const absolute = resolve(cwd, pattern);
-    if (existsSync(absolute) && statSync(absolute).isFile()) {
+    // a path that names something is read as given (a folder, a device or a pipe is then refused by name)
+    if (existsSync(absolute)) {
       files.push(absolute);
       continue;
     }
@@ -58,7 +59,8 @@ export function displayPath(absolutePath: string): string {
 export function loadDefinitions(files: readonly string[]): LoadedDefinitions {
   const problems: DefinitionProblem[] = [];
   const project = new Project({
-    useInMemoryFileSystem: false,
+    // files reach the project only as text read by the bounded reader (read-definition-file.ts): ts-morph itself never opens one
+    useInMemoryFileSystem: true,
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
     skipLoadingLibFiles: true,

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readBoundedFile, readProblem } from '../common/bounded-read.js';
+import { inputLimits } from '../common/input-limits.js';
 import { dirname, resolve } from 'node:path';
 import { Node, type Expression, type Project, type SourceFile, SyntaxKind, ts } from 'ts-morph';
 import type { DefinitionProblem } from './definition-problem.js';
@@ -82,7 +84,12 @@ function resolveIdentifier(name: string, file: SourceFile, node: Node, ctx: Read
       }
       const target = resolveModulePath(file.getFilePath(), specifier);
       if (!target) return problem(node, ctx, `cannot find the module '${specifier}' that '${name}' is imported from`);
-      const imported = ctx.project.getSourceFile(target) ?? ctx.project.addSourceFileAtPath(target);
+      let imported: SourceFile;
+      try {
+        imported = sourceFileAt(ctx.project, target);
+      } catch (error) {
+        return problem(node, ctx, `cannot read the module '${specifier}' that '${name}' is imported from: ${readProblem(error)}`);
+      }
       const exported = imported.getVariableDeclaration(named.getName());
       if (!exported?.isExported()) {
         return problem(node, ctx, `'${specifier}' has no exported const '${named.getName()}'`);
@@ -180,6 +187,14 @@ function isDefinitionInitializer(initializer: Expression | undefined, typeText: 
   return false;
 }
 
+/**
+ * A file as the project's source, its text read here to at most inputLimits.definition bytes and never
+ * by ts-morph, which would read /dev/zero or a huge file without end (throws InputReadError).
+ */
+function sourceFileAt(project: Project, absolutePath: string): SourceFile {
+  return project.getSourceFile(absolutePath) ?? project.createSourceFile(absolutePath, readBoundedFile(absolutePath, inputLimits.definition));
+}
+
 /** Reads every exported report definition of one file, without executing it. */
 export function readDefinitionFile(
   project: Project,
@@ -188,7 +203,14 @@ export function readDefinitionFile(
   problems: DefinitionProblem[],
 ): RawDefinition[] {
   const ctx: ReadContext = { project, displayPath, problems, resolving: new Set() };
-  const file = project.getSourceFile(absolutePath) ?? project.addSourceFileAtPath(absolutePath);
+  let file: SourceFile;
+  try {
+    file = sourceFileAt(project, absolutePath);
+  } catch (error) {
+    const folder = (error as NodeJS.ErrnoException).code === 'EISDIR' ? ` (name the definition files in it, such as '${displayPath(absolutePath)}/*.ts')` : '';
+    problems.push({ file: displayPath(absolutePath), line: 1, col: 1, message: `cannot be read: ${readProblem(error)}${folder}` });
+    return [];
+  }
   // Syntax errors only: the parser's own diagnostics, without building a program or type-checking.
   const parseDiagnostics = (file.compilerNode as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   for (const diagnostic of parseDiagnostics) {

@@ -10,6 +10,7 @@ import { startSimulator } from './start-simulator.js';
 import type { Catalog } from '../common/catalog.js';
 import { catalogCmdletSpecs, loadCatalogFile } from './declared-cmdlets.js';
 import { checkOutputPath, writeFileAtomicSync } from '../common/output-path.js';
+import { commandOutput, tty, writeTerminal } from '../common/terminal-text.js';
 
 /** `--catalog <file.json|dir>` (the folder dap-gen writes), repeatable. */
 function collect(file: string, previous: string[] = []): string[] {
@@ -77,7 +78,8 @@ export function createProgram(): Command {
     .version(packageVersion())
     .description('An offline simulator of the partner world (MSOnline, Exchange remote PowerShell, report data) with PowerShell stand-ins.')
     .enablePositionalOptions()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureOutput(commandOutput(process.stdout, process.stderr));
 
   const fail = (command: Command, error: unknown): never => {
     void command;
@@ -97,10 +99,10 @@ export function createProgram(): Command {
         if (options.stats) checkOutputPath('--stats', resolve(options.stats));
         const catalogs = loadCatalogs(options.catalog);
         const sim = await startSimulator({ scenario: options.config, port: options.port, catalogs });
-        process.stdout.write(`${sim.url}\n`);
-        process.stderr.write(`dap-sim: listening on ${sim.url} (partner account ${sim.userName}); stop with Ctrl+C\n`);
+        writeTerminal(process.stdout, tty`${sim.url}`);
+        writeTerminal(process.stderr, tty`dap-sim: listening on ${sim.url} (partner account ${sim.userName}); stop with Ctrl+C`);
         const declared = catalogCmdletSpecs(catalogs).map((spec) => spec.name);
-        if (declared.length > 0) process.stderr.write(`dap-sim: serving the catalogs' cmdlets ${declared.join(', ')} with seeded rows\n`);
+        if (declared.length > 0) writeTerminal(process.stderr, tty`dap-sim: serving the catalogs' cmdlets ${declared.join(', ')} with seeded rows`);
         const signal = await waitForSignal();
         const stats = await sim.stop();
         if (options.stats) writeStats(options.stats, stats);

@@ -7,6 +7,7 @@
  */
 import { type Catalog, catalogFileAt, type CatalogParameterType, type CatalogRestParameters, catalogSchema } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { inputLimits } from '../common/input-limits.js';
 import { formatIssues } from '../common/zod-issues.js';
 import { exoCmdletNames } from './exo-cmdlets.js';
 import { readJsonFile } from './read-json-file.js';
@@ -70,7 +71,7 @@ export function loadCatalogFile(path: string): Catalog {
   const found = catalogFileAt(path);
   if (found.folder && !found.path) throw invalid(`the folder ${path} holds no catalog: expected ${found.expected} (what dap-gen --reports <file> --out <dir> writes)`);
   const file = found.path ?? path;
-  return check(readJsonFile(file, 'catalog', 'CATALOG_INVALID'), `catalog file ${file}`);
+  return check(readJsonFile(file, 'catalog', 'CATALOG_INVALID', inputLimits.catalog), `catalog file ${file}`);
 }
 
 const builtIn = new Set([...cmdletSpecs.map((spec) => spec.name), ...exoCmdletNames].map((name) => name.toLowerCase()));

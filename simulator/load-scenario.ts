@@ -1,4 +1,5 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
+import { inputLimits } from '../common/input-limits.js';
 import { formatIssues } from '../common/zod-issues.js';
 import { defaultScenarioPath } from './paths.js';
 import { readJsonFile } from './read-json-file.js';
@@ -56,6 +57,6 @@ function checkUnique(scenario: Scenario, source: string): void {
 export function loadScenario(pathOrObject?: string | Record<string, unknown>): Scenario {
   if (pathOrObject !== undefined && typeof pathOrObject !== 'string') return parseScenario(pathOrObject, 'the scenario object');
   const path = pathOrObject ?? defaultScenarioPath;
-  const parsed = readJsonFile(path, 'scenario', 'SCENARIO_INVALID');
+  const parsed = readJsonFile(path, 'scenario', 'SCENARIO_INVALID', inputLimits.scenario);
   return parseScenario(parsed, `scenario file ${path}`);
 }

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, createReadStream, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBoundedFile } from '../../common/bounded-read.js';
 import { readCatalog } from '../../common/catalog.js';
@@ -174,5 +175,61 @@ describe('through the command line', () => {
     const h = harness();
     expect(await h.run(['run', '--report', 'MailboxActivityReport', '--user', USER, '--tenants-file', folder], { asBin: true })).toBe(2);
     expect(h.stderr.text).toBe(`dap-report: --tenants-file ${folder} cannot be read: a folder, not a file\n`);
+  });
+});
+
+describe('dap-gen and dap-sim (the bins)', () => {
+  const root = join(__dirname, '..', '..');
+  /** A hang ends the test at the timeout, as a failure. */
+  const bin = (name: string, args: string[]) => execa(process.execPath, [join(root, 'bin', name), ...args], { cwd: dir, reject: false, timeout: 30_000 });
+
+  it('dap-gen --reports /dev/zero, a named pipe, a folder and a file over the limit: exit 2, each file named with its problem, nothing written', async () => {
+    const out = join(dir, 'gen-out');
+    const run = await bin('dap-gen.js', ['--reports', '/dev/zero', fifo, folder, oversized, '--out', out]);
+    expect(run.timedOut).toBe(false);
+    expect(run.exitCode).toBe(2);
+    const lines = run.stderr.split('\n');
+    expect(lines).toContain('/dev/zero:1:1: cannot be read: larger than 16 MiB, the most that is read');
+    expect(lines).toContain(`${oversized}:1:1: cannot be read: larger than 16 MiB, the most that is read`);
+    expect(lines).toContain(`${folder}:1:1: cannot be read: a folder, not a file (name the definition files in it, such as '${folder}/*.ts')`);
+    // a pipe no one writes to reads as empty at once: a file without definitions
+    expect(lines.some((line) => line.startsWith(`${fifo}:1:1: no report definition found`))).toBe(true);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  const simInputs: Array<[string, (path: string) => string[]]> = [
+    ['dap-sim run --config', (path) => ['run', '--config', path, '--', process.execPath, '-e', '0']],
+    ['dap-sim run --catalog', (path) => ['run', '--catalog', path, '--', process.execPath, '-e', '0']],
+    ['dap-sim serve --config', (path) => ['serve', '--config', path]],
+  ];
+
+  describe.each(simInputs)('%s', (_option, args) => {
+    const refused = async (path: string, reason: string) => {
+      const run = await bin('dap-sim.js', args(path));
+      expect(run.timedOut).toBe(false);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr.split('\n')[0]).toMatch(/^dap-sim: cannot read (scenario|catalog) file /);
+      expect(run.stderr.split('\n')[0]).toContain(`${path}: ${reason}`);
+      expect(run.stdout).toBe('');
+    };
+
+    it('/dev/zero: refused at the limit', () => refused('/dev/zero', 'larger than 16 MiB, the most that is read'));
+    it('a file over the limit: refused, naming the limit', () => refused(oversized, 'larger than 16 MiB, the most that is read'));
+    it('a folder: refused as a folder', async () => {
+      if (args('x').includes('--catalog')) {
+        // a folder is where dap-gen writes a catalog: one without it is named as such
+        const run = await bin('dap-sim.js', args(folder));
+        expect(run.exitCode).toBe(2);
+        expect(run.stderr).toContain(`the folder ${folder} holds no catalog`);
+      } else {
+        await refused(folder, 'a folder, not a file');
+      }
+    });
+    it('a named pipe no one writes to: read as empty at once, refused as not JSON', async () => {
+      const run = await bin('dap-sim.js', args(fifo));
+      expect(run.timedOut).toBe(false);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain(`file ${fifo} is not valid JSON`);
+    });
   });
 });

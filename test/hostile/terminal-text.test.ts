@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../common/catalog.js';
 import { terminalJson, terminalMessage, terminalText, tty } from '../../common/terminal-text.js';
@@ -132,9 +133,10 @@ describe('one way to the terminal', () => {
   /** Files that write to a stream that is not a terminal (the merged CSV's file stream). */
   const notTerminal = new Set(['runtime/merge.ts']);
 
-  it('runtime/ and common/ write to stdout and stderr only through writeTerminal and writeText (common/terminal-text.ts)', () => {
+  it('runtime/, common/, generator/ and simulator/ write to stdout and stderr only through writeTerminal and writeText (common/terminal-text.ts)', () => {
     const root = join(__dirname, '..', '..');
-    const files = ['runtime', 'common'].flatMap((dir) =>
+    // TypeScript only: the PowerShell stand-ins and the templates of the generated module are not the tools' output
+    const files = ['runtime', 'common', 'generator', 'simulator'].flatMap((dir) =>
       readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.ts'))
         .map((f) => `${dir}/${f}`),
@@ -147,5 +149,87 @@ describe('one way to the terminal', () => {
           .flatMap((line, i) => (/\b(stdout|stderr|stream|output|out|err)\.write\(/.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
       );
     expect(direct).toEqual([]);
+  });
+});
+
+describe('dap-gen and dap-sim print paths (the bins)', () => {
+  const root = join(__dirname, '..', '..');
+  const bin = (name: string, args: string[], cwd: string) => execa(process.execPath, [join(root, 'bin', name), ...args], { cwd, reject: false, timeout: 60_000 });
+
+  it("dap-gen: a definition's parameter name with escapes and a fake line, in the problem at its line", async () => {
+    const cwd = tempDir();
+    const name = `Mail${hostile}${fakeLine}`.replace(/['\\]/g, '');
+    writeFileSync(
+      join(cwd, 'hostile.ts'),
+      `export const r = {
+  name: 'HostileReport', summary: 's', description: 'd',
+  source: { kind: 'exchange', cmdlet: 'Get-InboxRule' },
+  parameters: [{ name: ${JSON.stringify(name)}, type: 'string', help: 'h' }],
+  columns: [{ name: 'Name', type: 'string' }],
+} satisfies ReportDefinition;
+`,
+    );
+    const run = await bin('dap-gen.js', ['--reports', 'hostile.ts', '--out', 'out'], cwd);
+    expect(run.exitCode).toBe(2);
+    expectNothingObeyed(run.stderr);
+    expect(run.stderr).toContain(`hostile.ts:4:`);
+    expect(run.stderr).toContain(terminalText(name));
+    // each problem stays at the left edge as path:line:col, and no data starts a line of its own
+    expect(run.stderr.split('\n').some((line) => line.startsWith('dap-report: every tenant succeeded') || line === 'x')).toBe(false);
+  });
+
+  it('dap-gen: an --out folder whose name carries escapes, on stdout', async () => {
+    const cwd = tempDir();
+    writeFileSync(
+      join(cwd, 'ok.ts'),
+      `export const r = {
+  name: 'PlainReport', summary: 's', description: 'd',
+  source: { kind: 'exchange', cmdlet: 'Get-InboxRule' },
+  parameters: [],
+  columns: [{ name: 'Name', type: 'string' }],
+  examples: [{ code: 'Get-DapPlainReport', description: 'Every tenant.' }],
+} satisfies ReportDefinition;
+`,
+    );
+    const out = `out\x1b]0;owned\x07${fakeLine}`;
+    const run = await bin('dap-gen.js', ['--reports', 'ok.ts', '--out', out], cwd);
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expectNothingObeyed(run.stdout);
+    expect(run.stdout).toContain(terminalText(join(cwd, out)));
+    expect(run.stdout.split('\n').some((line) => line.startsWith('dap-report: every tenant succeeded'))).toBe(false);
+  });
+
+  it("dap-sim: a scenario's duplicate tenant name in the SCENARIO_INVALID error, and a scenario path with escapes", async () => {
+    const cwd = tempDir();
+    const tenant = (n: number) => ({ tenantId: `00000000-0000-0000-0000-00000000000${n}`, name: `Contoso\x1b[2J${fakeLine}`, initialDomain: `t${n}.onmicrosoft.com` });
+    // a line break in the path would start an indented line (terminalMessage); the escapes show as text
+    const scenario = join(cwd, `scenario\x1b]0;owned\x07.json`);
+    writeFileSync(scenario, JSON.stringify({ tenants: [tenant(1), tenant(2)] }));
+    const run = await bin('dap-sim.js', ['run', '--config', scenario, '--', process.execPath, '-e', '0'], cwd);
+    expect(run.exitCode).toBe(2);
+    expectNothingObeyed(run.stderr);
+    expect(run.stderr).toContain(terminalText(scenario));
+    expect(run.stderr).toContain("duplicate tenant name 'Contoso\\x1b[2J");
+    expect(run.stderr.split('\n').some((line) => line.startsWith('dap-report: every tenant succeeded'))).toBe(false);
+  });
+
+  it("dap-sim serve: the scenario's partner account name on stderr", async () => {
+    const cwd = tempDir();
+    const scenario = join(cwd, 'scenario.json');
+    writeFileSync(scenario, JSON.stringify({ accounts: [{ userName: 'admin\x1b]0;owned\x07\x1b[2J@contoso.onmicrosoft.com', password: 'Simulated-Pa55word!' }] }));
+    const child = execa(process.execPath, [join(root, 'bin', 'dap-sim.js'), 'serve', '--config', scenario], { cwd, reject: false, timeout: 60_000 });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('\n')) resolve();
+      });
+      void child.then(() => resolve());
+    });
+    child.kill('SIGTERM');
+    await child;
+    expect(stderr).toContain('partner account admin\\x1b]0;owned\\x07\\x1b[2J@contoso.onmicrosoft.com');
+    expectNothingObeyed(stderr);
   });
 });
