@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cmdletNamePattern, parameterNamePattern } from '../../generator/identifiers.js';
-import { declaredCmdletNamePattern, declaredParameterNamePattern } from '../../simulator/declared-cmdlets.js';
+import { declaredCmdletNamePattern, declaredParameterNamePattern } from '../../simulator/world/declared-cmdlets.js';
 import { standInModulesDir } from '../../simulator/index.js';
-import { resultSizePsPattern } from '../../simulator/result-size.js';
+import { resultSizePsPattern } from '../../simulator/world/result-size.js';
 
 const read = (file: string) => readFileSync(join(standInModulesDir, 'DapSim.Remoting', file), 'utf8');
 const psString = (text: string, variable: string) => new RegExp(`^\\$script:${variable} = '([^']*)'$`, 'm').exec(text)?.[1];

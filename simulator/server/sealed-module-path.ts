@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { DapError, ExitCode } from '../common/dap-error.js';
+import { DapError, ExitCode } from '../../common/dap-error.js';
 
 /**
  * pwsh puts folders of its own in front of whatever PSModulePath says: the user's modules

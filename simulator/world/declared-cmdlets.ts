@@ -5,12 +5,12 @@
  * (declared-rows.ts). Built from the catalog JSON dap-gen writes (common/catalog.ts); a built-in
  * cmdlet keeps its own data and is never redefined by a catalog.
  */
-import { type Catalog, catalogFileAt, type CatalogParameterType, type CatalogRestParameters, catalogSchema } from '../common/catalog.js';
-import { DapError, ExitCode } from '../common/dap-error.js';
-import { formatIssues } from '../common/zod-issues.js';
-import { exoCmdletNames } from './exo-cmdlets.js';
+import { type Catalog, catalogFileAt, type CatalogParameterType, type CatalogRestParameters, catalogSchema } from '../../common/catalog.js';
+import { DapError, ExitCode } from '../../common/dap-error.js';
+import { formatIssues } from '../../common/zod-issues.js';
+import { exoCmdletNames } from '../exo/cmdlets.js';
 import { readJsonFile } from './read-json-file.js';
-import { cmdletSpecs } from './report-catalog.js';
+import { cmdletSpecs } from '../remoting/cmdlet-catalog.js';
 import { resultSizePsPattern } from './result-size.js';
 
 /**

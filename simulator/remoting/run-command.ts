@@ -10,10 +10,10 @@ import {
   traceWindowError,
   unknownCmdletError,
   type SimError,
-} from './error-texts.js';
-import type { DeclaredCmdletSpec, DeclaredColumn } from './declared-cmdlets.js';
-import { answerDeclared, bindDeclared } from './declared-rows.js';
-import { findCmdlet, type CmdletSpec, type ColumnSpec } from './report-catalog.js';
+} from './texts.js';
+import type { DeclaredCmdletSpec, DeclaredColumn } from '../world/declared-cmdlets.js';
+import { answerDeclared, bindDeclared } from '../world/declared-rows.js';
+import { findCmdlet, type CmdletSpec, type ColumnSpec } from './cmdlet-catalog.js';
 import {
   connectionByClientTypeRows,
   DAY_MS,
@@ -30,10 +30,10 @@ import {
   staleMailboxRow,
   type ReportType,
   type Row,
-} from './report-data.js';
-import { acceptedDomainObjects, casMailboxObjects, findExoMailbox, inboxRuleObjects, type ExoObject } from './exo-objects.js';
-import { cutToResultSize, readResultSize, type ResultSize } from './result-size.js';
-import { faultsOf, type TenantRecord, type World } from './world.js';
+} from '../world/report-data.js';
+import { acceptedDomainObjects, casMailboxObjects, findExoMailbox, inboxRuleObjects, type ExoObject } from '../world/exchange-objects.js';
+import { cutToResultSize, readResultSize, type ResultSize } from '../world/result-size.js';
+import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export interface CommandResult {
   typeName: string;

@@ -2,7 +2,7 @@
  * The ResultSize rule Exchange cmdlets share, on both paths (the remoting session and the admin
  * API): a positive integer or `Unlimited`, 1000 when absent; a set cut at it ends with a warning.
  */
-import { moreResultsWarning } from './error-texts.js';
+import { moreResultsWarning } from '../remoting/texts.js';
 
 export const DEFAULT_RESULT_SIZE = 1000;
 

@@ -3,8 +3,8 @@
  * endpoint stays in graph-routes.ts. Nothing here logs a request, a code or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphState } from './graph-state.js';
-import { loginErrors } from './graph-texts.js';
+import type { GraphState } from '../graph/graph-state.js';
+import { loginErrors } from '../graph/texts.js';
 
 const MAX_FORM = 64_000;
 

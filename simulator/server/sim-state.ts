@@ -3,12 +3,12 @@
  * tokens and the counters reported as SimulatorStats (the Graph side lives in GraphState).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { accessDeniedError, sessionCapError, sessionRateError, type SimError } from './error-texts.js';
-import { ExoState } from './exo-state.js';
-import { GraphState } from './graph-state.js';
-import { createRng, type Rng } from './prng.js';
-import type { AccountStats, SimulatorStats, TenantStats } from './simulator-types.js';
-import { faultsOf, type TenantRecord, type World } from './world.js';
+import { accessDeniedError, sessionCapError, sessionRateError, type SimError } from '../remoting/texts.js';
+import { ExoState } from '../exo/exo-state.js';
+import { GraphState } from '../graph/graph-state.js';
+import { createRng, type Rng } from '../world/prng.js';
+import type { AccountStats, SimulatorStats, TenantStats } from '../simulator-types.js';
+import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export interface AccountState {
   userName: string;

@@ -3,9 +3,9 @@
  * matched case-insensitively, unknown parameters and missing mandatory ones are refused with the
  * service's errors, and each cmdlet answers with the objects of exo-objects.ts.
  */
-import type { DeclaredCmdletSpec } from './declared-cmdlets.js';
-import { answerDeclared, bindDeclared } from './declared-rows.js';
-import { exoErrors, traceMoreResultsWarning, type ExoFailure } from './exo-texts.js';
+import type { DeclaredCmdletSpec } from '../world/declared-cmdlets.js';
+import { answerDeclared, bindDeclared } from '../world/declared-rows.js';
+import { exoErrors, traceMoreResultsWarning, type ExoFailure } from './texts.js';
 import {
   acceptedDomainObjects,
   casMailboxObjects,
@@ -18,11 +18,11 @@ import {
   messageTraceV2Objects,
   parseServiceDate,
   type ExoObject,
-} from './exo-objects.js';
-import { defaultResultSizeWarning } from './error-texts.js';
-import { cutToResultSize, readResultSize, type ResultSize } from './result-size.js';
-import { DAY_MS } from './report-data.js';
-import type { TenantRecord, World } from './world.js';
+} from '../world/exchange-objects.js';
+import { defaultResultSizeWarning } from '../remoting/texts.js';
+import { cutToResultSize, readResultSize, type ResultSize } from '../world/result-size.js';
+import { DAY_MS } from '../world/report-data.js';
+import type { TenantRecord, World } from '../world/world.js';
 
 export type CmdletOutcome = { ok: true; values: ExoObject[]; warnings: string[] } | { ok: false; failure: ExoFailure };
 

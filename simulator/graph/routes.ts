@@ -4,14 +4,14 @@
  * download storage under /graph-download. Nothing here logs a request, a secret or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { graphPeriods, graphReportSpec } from './graph-report-catalog.js';
-import type { ReportRequest, ReportSelector } from './graph-report-data.js';
-import { graphReportCsv } from './graph-report-data.js';
+import { graphPeriods, graphReportSpec } from './report-catalog.js';
+import type { ReportRequest, ReportSelector } from './report-data.js';
+import { graphReportCsv } from './report-data.js';
 import type { AccessToken, GraphState } from './graph-state.js';
-import { expiredDownloadXml, graphErrors, loginErrors, unknownDownloadXml, type GraphFailure, type LoginFailure } from './graph-texts.js';
-import { DAY_MS } from './graph-world.js';
-import { handleDeviceCodeRequest } from './login-routes.js';
-import { faultsOf, type TenantRecord } from './world.js';
+import { expiredDownloadXml, graphErrors, loginErrors, unknownDownloadXml, type GraphFailure, type LoginFailure } from './texts.js';
+import { DAY_MS } from '../world/graph-world.js';
+import { handleDeviceCodeRequest } from '../login/routes.js';
+import { faultsOf, type TenantRecord } from '../world/world.js';
 
 const MAX_FORM = 64_000;
 /** The largest $top of delegatedAdminRelationships (and, here, of contracts); also the default page. */

@@ -3,10 +3,10 @@
  * period or date and the service's "today": the same inputs always give the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { createRng, type Rng } from './prng.js';
-import { graphProducts, type GraphReportSpec } from './graph-report-catalog.js';
-import { DAY_MS } from './graph-world.js';
-import type { MailboxRecord, TenantRecord } from './world.js';
+import { createRng, type Rng } from '../world/prng.js';
+import { graphProducts, type GraphReportSpec } from './report-catalog.js';
+import { DAY_MS } from '../world/graph-world.js';
+import type { MailboxRecord, TenantRecord } from '../world/world.js';
 
 /** Either `(period='D7')` (days = 7) or `(date=2024-05-01)` (day = that UTC midnight in ms). */
 export type ReportSelector = { kind: 'period'; days: number } | { kind: 'date'; day: number };

@@ -11,13 +11,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runExoCmdlet } from './exo-cmdlets.js';
-import type { ExoObject } from './exo-objects.js';
+import { runExoCmdlet } from './cmdlets.js';
+import type { ExoObject } from '../world/exchange-objects.js';
 import type { ExoState } from './exo-state.js';
-import { exoErrors, type ExoFailure } from './exo-texts.js';
-import type { GraphState } from './graph-state.js';
-import { audienceResource } from './token-audience.js';
-import { faultsOf, type TenantRecord, type World } from './world.js';
+import { exoErrors, type ExoFailure } from './texts.js';
+import type { GraphState } from '../graph/graph-state.js';
+import { audienceResource } from '../http/token-audience.js';
+import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export const EXO_MAX_PAGE_SIZE = 1000;
 /** The anchor mailbox the admin API routes app calls by (ExchangeOnlineManagement v3 sends it). */

@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { DapError, ExitCode } from '../common/dap-error.js';
-import { catalogCmdletSpecs } from './declared-cmdlets.js';
+import { DapError, ExitCode } from '../../common/dap-error.js';
+import { catalogCmdletSpecs } from '../world/declared-cmdlets.js';
 import { createSimServer } from './http-server.js';
-import { loadScenario } from './load-scenario.js';
-import { standInModuleManifests, standInModulesDir } from './paths.js';
+import { loadScenario } from '../world/load-scenario.js';
+import { standInModuleManifests, standInModulesDir } from '../world/paths.js';
 import { sealModulePath } from './sealed-module-path.js';
 import { SimState } from './sim-state.js';
-import type { RunningSimulator, SimulatorStats, StartSimulatorOptions } from './simulator-types.js';
-import { buildWorld } from './world.js';
+import type { RunningSimulator, SimulatorStats, StartSimulatorOptions } from '../simulator-types.js';
+import { buildWorld } from '../world/world.js';
 
 /** Starts the simulated partner world on 127.0.0.1 (a free port unless one is given). */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {

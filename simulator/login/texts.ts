@@ -2,7 +2,7 @@
  * The login host's answers for certificate credentials and the device code flow, as Entra ID words
  * them (texts from public error reports; "guess" where none confirmed the code or the words).
  */
-import { loginError } from './graph-texts.js';
+import { loginError } from '../graph/texts.js';
 
 const certDocs = 'Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .';
 

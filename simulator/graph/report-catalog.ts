@@ -3,7 +3,7 @@
 export const graphProducts = ['Exchange', 'OneDrive', 'SharePoint', 'Skype For Business', 'Yammer', 'Teams'] as const;
 export type GraphProduct = (typeof graphProducts)[number];
 
-export { graphPeriods, type GraphPeriod } from '../common/graph-periods.js';
+export { graphPeriods, type GraphPeriod } from '../../common/graph-periods.js';
 
 export interface GraphReportSpec {
   name: string;

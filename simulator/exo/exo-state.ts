@@ -2,8 +2,8 @@
  * The mutable side of the simulated Exchange admin API: one-shot fault counters, requests in
  * flight per tenant, and the counters reported as SimulatorStats.exo.
  */
-import type { ExoStats } from './simulator-types.js';
-import type { TenantRecord, World } from './world.js';
+import type { ExoStats } from '../simulator-types.js';
+import type { TenantRecord, World } from '../world/world.js';
 
 export function emptyExoStats(): ExoStats {
   return { requests: 0, pages: 0, throttled: 0, refused: 0, serverErrors: 0, maxConcurrent: 0, maxConcurrentPerTenant: {} };

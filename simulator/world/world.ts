@@ -1,4 +1,4 @@
-import { DapError, ExitCode } from '../common/dap-error.js';
+import { DapError, ExitCode } from '../../common/dap-error.js';
 import { createRng, hashGuid, hashUnit } from './prng.js';
 import type { DeclaredCmdletSpec } from './declared-cmdlets.js';
 import { contractTypes, type ContractType, type FaultSpec, type Scenario, type TenantSpec } from './scenario-schema.js';

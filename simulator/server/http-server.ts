@@ -5,13 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { handleExoRequest } from './exo-routes.js';
-import { handleGraphRequest } from './graph-routes.js';
-import { hashGuid } from './prng.js';
-import { msolAccessDenied, msolBadPassword, msolError, msolMoreResults, msolNotConnected, microDelayWarning, redirectWarning, brokenSessionError } from './error-texts.js';
-import { BadCommandRequest, runCommand } from './run-command.js';
+import { handleExoRequest } from '../exo/routes.js';
+import { handleGraphRequest } from '../graph/routes.js';
+import { hashGuid } from '../world/prng.js';
+import { msolAccessDenied, msolBadPassword, msolError, msolMoreResults, msolNotConnected, microDelayWarning, redirectWarning, brokenSessionError } from '../remoting/texts.js';
+import { BadCommandRequest, runCommand } from '../remoting/run-command.js';
 import type { SimState } from './sim-state.js';
-import { faultsOf, type TenantRecord } from './world.js';
+import { faultsOf, type TenantRecord } from '../world/world.js';
 
 const MAX_BODY = 1_000_000;
 

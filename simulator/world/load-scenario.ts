@@ -1,5 +1,5 @@
-import { DapError, ExitCode } from '../common/dap-error.js';
-import { formatIssues } from '../common/zod-issues.js';
+import { DapError, ExitCode } from '../../common/dap-error.js';
+import { formatIssues } from '../../common/zod-issues.js';
 import { defaultScenarioPath } from './paths.js';
 import { readJsonFile } from './read-json-file.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';

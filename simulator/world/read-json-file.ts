@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DapError, ExitCode } from '../common/dap-error.js';
+import { DapError, ExitCode } from '../../common/dap-error.js';
 
 /**
  * Reads a JSON file the simulator is given (a scenario, a report catalog): a missing, unreadable or

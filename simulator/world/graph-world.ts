@@ -2,7 +2,7 @@
  * The Graph view of the partner world: the partner tenant, one GDAP relationship per customer
  * (statuses seeded, mostly active) and the partner contracts, all derived from the World.
  */
-import { DapError, ExitCode } from '../common/dap-error.js';
+import { DapError, ExitCode } from '../../common/dap-error.js';
 import { createRng, hashGuid } from './prng.js';
 import type { RelationshipStatus } from './scenario-schema.js';
 import { faultsOf, type TenantRecord, type World } from './world.js';

@@ -4,14 +4,14 @@
  * Secrets are compared, never stored beyond the scenario nor written anywhere.
  */
 import { randomBytes } from 'node:crypto';
-import { graphReportSpecs } from './graph-report-catalog.js';
-import { loginErrors, type LoginFailure } from './graph-texts.js';
-import { authenticateClient, certificatesByX5t, DEVICE_CODE_GRANT, DeviceCodes, type LoginClient } from './login-grants.js';
-import { buildGraphWorld, type GraphWorld } from './graph-world.js';
-import type { ReportRequest } from './graph-report-data.js';
-import type { GraphStats } from './simulator-types.js';
-import { GRAPH_SCOPE, resolveAudience, type Audience } from './token-audience.js';
-import { faultsOf, type TenantRecord, type World } from './world.js';
+import { graphReportSpecs } from './report-catalog.js';
+import { loginErrors, type LoginFailure } from './texts.js';
+import { authenticateClient, certificatesByX5t, DEVICE_CODE_GRANT, DeviceCodes, type LoginClient } from '../login/grants.js';
+import { buildGraphWorld, type GraphWorld } from '../world/graph-world.js';
+import type { ReportRequest } from './report-data.js';
+import type { GraphStats } from '../simulator-types.js';
+import { GRAPH_SCOPE, resolveAudience, type Audience } from '../http/token-audience.js';
+import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export interface GraphApp {
   clientId: string;
@@ -41,7 +41,7 @@ export type TokenResult =
 
 export type SlotResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export { GRAPH_SCOPE } from './token-audience.js';
+export { GRAPH_SCOPE } from '../http/token-audience.js';
 
 function opaque(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
