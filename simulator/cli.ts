@@ -8,7 +8,8 @@ import { packageVersion } from '../common/package-version.js';
 import { parsePortNumber } from '../common/port.js';
 import { startSimulator } from './server/start-simulator.js';
 import type { Catalog } from '../common/catalog.js';
-import { catalogCmdletSpecs, loadCatalogFile } from './world/declared-cmdlets.js';
+import { catalogCmdletSpecs } from './server/built-in-cmdlets.js';
+import { loadCatalogFile } from './world/declared-cmdlets.js';
 import { checkOutputPath, writeFileAtomicSync } from '../common/output-path.js';
 
 /** `--catalog <file.json|dir>` (the folder dap-gen writes), repeatable. */

@@ -1,7 +1,7 @@
 /**
  * The cmdlets of the simulated Exchange Online admin API and their parameter rules: names are
  * matched case-insensitively, unknown parameters and missing mandatory ones are refused with the
- * service's errors, and each cmdlet answers with the objects of exo-objects.ts.
+ * service's errors, and each cmdlet answers with the objects of world/exchange-objects.ts.
  */
 import type { DeclaredCmdletSpec } from '../world/declared-cmdlets.js';
 import { answerDeclared, bindDeclared } from '../world/declared-rows.js';
@@ -19,8 +19,7 @@ import {
   parseServiceDate,
   type ExoObject,
 } from '../world/exchange-objects.js';
-import { defaultResultSizeWarning } from '../remoting/texts.js';
-import { cutToResultSize, readResultSize, type ResultSize } from '../world/result-size.js';
+import { cutToResultSize, defaultResultSizeWarning, readResultSize, type ResultSize } from '../world/result-size.js';
 import { DAY_MS } from '../world/report-data.js';
 import type { TenantRecord, World } from '../world/world.js';
 

@@ -2,8 +2,25 @@
  * The mutable side of the simulated Exchange admin API: one-shot fault counters, requests in
  * flight per tenant, and the counters reported as SimulatorStats.exo.
  */
-import type { ExoStats } from '../simulator-types.js';
 import type { TenantRecord, World } from '../world/world.js';
+
+/** Counters of the Exchange Online admin API (InvokeCommand under <url>/exo). */
+export interface ExoStats {
+  /** InvokeCommand calls received (every answer, refused and throttled ones included). */
+  requests: number;
+  /** 200 answers (each page of a paged answer is one). */
+  pages: number;
+  /** 429 answers (exoThrottle). */
+  throttled: number;
+  /** 401 and 403 answers (no, bad, expired or wrong-audience/tenant token; roleMissing). */
+  refused: number;
+  /** 500 answers (exoServerError). */
+  serverErrors: number;
+  /** The most InvokeCommand calls in flight at once, over all tenants. */
+  maxConcurrent: number;
+  /** Per customer tenant id: the most calls for that tenant in flight at once. */
+  maxConcurrentPerTenant: Record<string, number>;
+}
 
 export function emptyExoStats(): ExoStats {
   return { requests: 0, pages: 0, throttled: 0, refused: 0, serverErrors: 0, maxConcurrent: 0, maxConcurrentPerTenant: {} };

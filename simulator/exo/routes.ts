@@ -15,7 +15,7 @@ import { runExoCmdlet } from './cmdlets.js';
 import type { ExoObject } from '../world/exchange-objects.js';
 import type { ExoState } from './exo-state.js';
 import { exoErrors, type ExoFailure } from './texts.js';
-import type { GraphState } from '../graph/graph-state.js';
+import type { TokenStore } from '../http/tokens.js';
 import { audienceResource } from '../http/token-audience.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
@@ -28,7 +28,8 @@ const odataJson = 'application/json;odata.metadata=minimal;odata.streaming=true;
 export interface ExoContext {
   world: World;
   exo: ExoState;
-  graph: GraphState;
+  /** The access tokens the login host issued. */
+  tokens: TokenStore;
   /** A latency with the scenario's jitter added. */
   delay(baseMs: number): number;
 }
@@ -115,7 +116,7 @@ function select(values: ExoObject[], selectText: string | undefined): ExoObject[
 /** Handles the request if its path is under /exo; returns false otherwise. */
 export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
   if (!/^\/exo(\/|$)/i.test(path)) return false;
-  const { exo, graph, world } = ctx;
+  const { exo, tokens, world } = ctx;
   const match = /^\/exo\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(path);
   if (!match) {
     send(res, 404, { error: { code: 'NotFound', message: `No resource at '${path.slice('/exo'.length)}'. The admin API answers POST /adminapi/beta/{tenantId}/InvokeCommand.` } });
@@ -140,7 +141,7 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
     const method = req.method ?? 'GET';
     if (method !== 'POST') return fail(exoErrors.methodNotAllowed(method));
 
-    const bearer = graph.bearer(req.headers.authorization);
+    const bearer = tokens.bearer(req.headers.authorization);
     if (bearer.kind === 'missing') return fail(exoErrors.noToken());
     if (bearer.kind === 'unknown') return fail(exoErrors.badToken());
     if (bearer.kind === 'expired') return fail(exoErrors.expiredToken());
@@ -179,7 +180,7 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
     if (throttle && exo.fire('exoThrottle', tenant, throttle.failures)) return fail(exoErrors.throttled(throttle.retryAfterSeconds));
     if (faultsOf(world, tenant, 'roleMissing').length > 0) return fail(exoErrors.notAllowed(cmdlet));
 
-    const now = skip?.n ?? (world.scenario.now ? Date.parse(world.scenario.now) : graph.now());
+    const now = skip?.n ?? (world.scenario.now ? Date.parse(world.scenario.now) : tokens.now());
     const outcome = runExoCmdlet(world, tenant, cmdlet, parameters as Record<string, unknown>, now);
     if (!outcome.ok) return fail(outcome.failure);
 

@@ -1,19 +1,18 @@
 /**
  * The Microsoft Graph side of the loopback server (simulator/README.md, "Graph endpoints"):
- * the login host's token endpoint under /login, Graph v1.0 under /graph, and the report
- * download storage under /graph-download. Nothing here logs a request, a secret or a token.
+ * Graph v1.0 under /graph and the report download storage under /graph-download (the login
+ * host's endpoints under /login are login/routes.ts). Nothing here logs a request, a secret or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { graphPeriods, graphReportSpec } from './report-catalog.js';
 import type { ReportRequest, ReportSelector } from './report-data.js';
 import { graphReportCsv } from './report-data.js';
-import type { AccessToken, GraphState } from './graph-state.js';
-import { expiredDownloadXml, graphErrors, loginErrors, unknownDownloadXml, type GraphFailure, type LoginFailure } from './texts.js';
+import type { AccessToken } from '../http/tokens.js';
+import type { GraphState } from './graph-state.js';
+import { expiredDownloadXml, graphErrors, unknownDownloadXml, type GraphFailure } from './texts.js';
 import { DAY_MS } from '../world/graph-world.js';
-import { handleDeviceCodeRequest } from '../login/routes.js';
 import { faultsOf, type TenantRecord } from '../world/world.js';
 
-const MAX_FORM = 64_000;
 /** The largest $top of delegatedAdminRelationships (and, here, of contracts); also the default page. */
 export const GRAPH_MAX_TOP = 300;
 /** How far back `(date=…)` may go. */
@@ -35,24 +34,9 @@ function sendGraphFailure(res: ServerResponse, failure: GraphFailure): void {
   sendGraph(res, failure.status, failure.body, { 'request-id': failure.body.error.innerError['request-id'], ...(failure.headers ?? {}) });
 }
 
-function sendLoginFailure(res: ServerResponse, failure: LoginFailure): void {
-  sendJson(res, failure.status, failure.body, 'application/json; charset=utf-8');
-}
-
 function sendXml(res: ServerResponse, status: number, xml: string): void {
   res.writeHead(status, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml)) });
   res.end(xml);
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** One `prop eq 'value'` clause of a supported $filter. */
@@ -199,35 +183,6 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
   const method = req.method ?? 'GET';
   const base = `http://${req.headers.host ?? '127.0.0.1'}`;
   const world = state.world;
-
-  const tokenMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path);
-  if (tokenMatch) {
-    if (method !== 'POST') {
-      sendLoginFailure(res, loginErrors.onlyPost(method, state.now()));
-      return true;
-    }
-    const form = await readForm(req);
-    if (!form) {
-      sendLoginFailure(res, loginErrors.missingField('grant_type', state.now()));
-      return true;
-    }
-    let tenantSegment: string;
-    try {
-      tenantSegment = decodeURIComponent(tokenMatch[1] as string);
-    } catch {
-      tenantSegment = tokenMatch[1] as string;
-    }
-    const result = state.issueToken(tenantSegment, form, `${base}${path}`);
-    if (result.ok) sendJson(res, 200, result.body, 'application/json; charset=utf-8');
-    else sendLoginFailure(res, result.failure);
-    return true;
-  }
-
-  const deviceCodeMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i.exec(path);
-  if (deviceCodeMatch) {
-    await handleDeviceCodeRequest(state, req, res, deviceCodeMatch[1] as string);
-    return true;
-  }
 
   const downloadMatch = /^\/graph-download\/([A-Za-z0-9_-]+)$/.exec(path);
   if (downloadMatch && method === 'GET') {

@@ -6,8 +6,7 @@
  * and exp with 5 minutes of skew); a device code is approved after a scenario-given number of polls.
  */
 import { createHash, randomBytes, randomInt, verify, X509Certificate } from 'node:crypto';
-import type { LoginFailure } from '../graph/texts.js';
-import { assertionErrors, deviceCodeErrors } from './texts.js';
+import { assertionErrors, deviceCodeErrors, type LoginFailure } from './texts.js';
 import type { Scenario } from '../world/scenario-schema.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

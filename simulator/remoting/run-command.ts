@@ -3,7 +3,6 @@
  * parameter rules (date range, newest first, ResultSize), then the data-shaping faults.
  */
 import {
-  defaultResultSizeWarning,
   invalidDateError,
   objectNotFoundError,
   parameterNotFoundError,
@@ -32,7 +31,7 @@ import {
   type Row,
 } from '../world/report-data.js';
 import { acceptedDomainObjects, casMailboxObjects, findExoMailbox, inboxRuleObjects, type ExoObject } from '../world/exchange-objects.js';
-import { cutToResultSize, readResultSize, type ResultSize } from '../world/result-size.js';
+import { cutToResultSize, defaultResultSizeWarning, readResultSize, type ResultSize } from '../world/result-size.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export interface CommandResult {
@@ -171,7 +170,7 @@ function reportRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: Com
   return cutToResultSize(rows, { ...size, limit: cap }, warnings);
 }
 
-/** The cmdlets the admin REST API also serves: the same objects (exo-objects.ts), cut to the session's columns. */
+/** The cmdlets the admin REST API also serves: the same objects (world/exchange-objects.ts), cut to the session's columns. */
 function exchangeObjectRows(world: World, spec: CmdletSpec, tenant: TenantRecord, p: CommandParameters, warnings: string[], errors: SimError[]): Row[] {
   const pick = (objects: ExoObject[]): Row[] => objects.map((o) => Object.fromEntries(spec.columns.map((c) => [c.name, o[c.name] ?? null])));
   const mailbox = (identity: string) => {

@@ -1,40 +1,14 @@
 /**
- * The exact texts and error identities of the real service (partner-environment.md), in one
- * place. Where no source confirmed a text, the comment says "guess".
+ * The exact texts and error identities of the Exchange remote session (partner-environment.md),
+ * in one place (MSOnline's are msonline/texts.ts). Where no source confirmed a text, the comment says "guess".
  */
 import { randomUUID } from 'node:crypto';
+import type { SimError } from '../http/error-record.js';
 
-/** An error record as the stand-ins rebuild it: exception type, message, error id, category. */
-export interface SimError {
-  exceptionType: string;
-  message: string;
-  /** The FullyQualifiedErrorId the record must carry. */
-  errorId: string;
-  category: string;
-  /** ErrorDetails message, when the real record has one (the "[computer] …" form). */
-  details?: string;
-  targetObject?: string;
-  /** Warnings the real service prints before the error. */
-  warnings?: string[];
-}
+export type { SimError };
 
 const transport = 'System.Management.Automation.Remoting.PSRemotingTransportException';
 const remotingHelp = 'For more information, see the about_Remote_Troubleshooting Help topic.';
-
-export const msolBadPassword = 'Authentication Error: Bad username or password.';
-export const msolNotConnected = 'You must call the Connect-MsolService cmdlet before calling any other cmdlets.';
-export const msolAccessDenied = 'Access Denied. You do not have permissions to call this cmdlet.';
-/** MSOnline's hint when a list is cut at the default page size (text as MSOnline prints it for Get-MsolUser). */
-export const msolMoreResults = 'More results are available. Please specify one of the All or MaxResults parameters.';
-
-export function msolError(message: string, cmdletClass: string, category = 'OperationStopped'): SimError {
-  return {
-    exceptionType: 'Microsoft.Online.Administration.Automation.MicrosoftOnlineException',
-    message,
-    errorId: `Microsoft.Online.Administration.Automation.MicrosoftOnlineException,Microsoft.Online.Administration.Automation.${cmdletClass}`,
-    category,
-  };
-}
 
 /** The 4th session on an account. */
 export function sessionCapError(host: string, max: number, open: number): SimError {
@@ -145,11 +119,6 @@ export function parameterNotFoundError(cmdlet: string, parameter: string): SimEr
     targetObject: parameter,
   };
 }
-
-export const moreResultsWarning =
-  'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.';
-export const defaultResultSizeWarning =
-  'By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify "-ResultSize Unlimited". Be aware that, depending on the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don\'t recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.';
 
 export function microDelayWarning(delayMs: number): string {
   return `Micro delay applied. Actual delayed: ${delayMs} msecs, Enforced: True, Capped delay: ${delayMs} msecs, Required: False, Additional info: .;`;

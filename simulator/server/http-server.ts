@@ -7,8 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleExoRequest } from '../exo/routes.js';
 import { handleGraphRequest } from '../graph/routes.js';
+import { handleLoginRequest } from '../login/routes.js';
 import { hashGuid } from '../world/prng.js';
-import { msolAccessDenied, msolBadPassword, msolError, msolMoreResults, msolNotConnected, microDelayWarning, redirectWarning, brokenSessionError } from '../remoting/texts.js';
+import { msolAccessDenied, msolBadPassword, msolError, msolMoreResults, msolNotConnected } from '../msonline/texts.js';
+import { brokenSessionError, microDelayWarning, redirectWarning } from '../remoting/texts.js';
 import { BadCommandRequest, runCommand } from '../remoting/run-command.js';
 import type { SimState } from './sim-state.js';
 import { faultsOf, type TenantRecord } from '../world/world.js';
@@ -111,8 +113,9 @@ export function createSimServer(state: SimState): SimServer {
 
     if (method === 'GET' && path === '/health') return send(res, 200, { ok: true });
     if (method === 'GET' && path === '/stats') return send(res, 200, state.stats());
+    if (await handleLoginRequest(state.login, req, res, path)) return;
     if (await handleGraphRequest(state.graph, req, res, url, path)) return;
-    if (await handleExoRequest({ world, exo: state.exo, graph: state.graph, delay: (ms) => state.delay(ms) }, req, res, url, path)) return;
+    if (await handleExoRequest({ world, exo: state.exo, tokens: state.accessTokens, delay: (ms) => state.delay(ms) }, req, res, url, path)) return;
 
     if (method === 'POST' && path === '/msol/signin') {
       const body = await readJson(req);

@@ -1,11 +1,15 @@
 /**
  * The simulator's mutable state: accounts and their sessions, the session limits, sign-in
- * tokens and the counters reported as SimulatorStats (the Graph side lives in GraphState).
+ * tokens and the counters reported as SimulatorStats; the login host, Graph and the admin API keep
+ * their own (LoginState, GraphState, ExoState), the access tokens being shared (TokenStore).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { accessDeniedError, sessionCapError, sessionRateError, type SimError } from '../remoting/texts.js';
 import { ExoState } from '../exo/exo-state.js';
 import { GraphState } from '../graph/graph-state.js';
+import { TokenStore } from '../http/tokens.js';
+import { LoginState } from '../login/login-state.js';
+import { buildGraphWorld } from '../world/graph-world.js';
 import { createRng, type Rng } from '../world/prng.js';
 import type { AccountStats, SimulatorStats, TenantStats } from '../simulator-types.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
@@ -50,6 +54,10 @@ export class SimState {
   readonly jitter: Rng;
   /** The Microsoft Graph / login side of the world. */
   readonly graph: GraphState;
+  /** The login host: apps, device codes, the token endpoint. */
+  readonly login: LoginState;
+  /** The access tokens the login host issued, which Graph and the admin API check. */
+  readonly accessTokens: TokenStore;
   /** The Exchange Online admin API side (counters, faults, requests in flight). */
   readonly exo: ExoState;
   stopped = false;
@@ -63,7 +71,11 @@ export class SimState {
     }
     for (const tenant of world.tenants) this.tenantStats.set(tenant.initialDomain.toLowerCase(), { commandsRun: 0, sessionsOpened: 0 });
     this.jitter = createRng(world.seed, 'latency');
-    this.graph = new GraphState(world, clock);
+    this.accessTokens = new TokenStore(clock);
+    const graphWorld = buildGraphWorld(world, clock());
+    this.graph = new GraphState(world, graphWorld, this.accessTokens, clock);
+    // the token endpoint's counters are part of GraphStats
+    this.login = new LoginState(world, graphWorld, this.accessTokens, this.graph.counters, clock);
     this.exo = new ExoState(world);
   }
 

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { DapError, ExitCode } from '../../common/dap-error.js';
-import { catalogCmdletSpecs } from '../world/declared-cmdlets.js';
+import { catalogCmdletSpecs } from './built-in-cmdlets.js';
 import { createSimServer } from './http-server.js';
 import { loadScenario } from '../world/load-scenario.js';
 import { standInModuleManifests, standInModulesDir } from '../world/paths.js';

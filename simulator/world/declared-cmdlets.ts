@@ -3,14 +3,13 @@
  * that a user's own report runs offline: each becomes a cmdlet of the remoting session and of the
  * admin API, taking the report's parameters and answering rows of the report's columns
  * (declared-rows.ts). Built from the catalog JSON dap-gen writes (common/catalog.ts); a built-in
- * cmdlet keeps its own data and is never redefined by a catalog.
+ * cmdlet keeps its own data and is never redefined by a catalog: which cmdlets are built in, the
+ * services know (server/built-in-cmdlets.ts asks them), so the world is told, never imports them.
  */
 import { type Catalog, catalogFileAt, type CatalogParameterType, type CatalogRestParameters, catalogSchema } from '../../common/catalog.js';
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { formatIssues } from '../../common/zod-issues.js';
-import { exoCmdletNames } from '../exo/cmdlets.js';
 import { readJsonFile } from './read-json-file.js';
-import { cmdletSpecs } from '../remoting/cmdlet-catalog.js';
 import { resultSizePsPattern } from './result-size.js';
 
 /**
@@ -73,13 +72,6 @@ export function loadCatalogFile(path: string): Catalog {
   return check(readJsonFile(file, 'catalog', 'CATALOG_INVALID'), `catalog file ${file}`);
 }
 
-const builtIn = new Set([...cmdletSpecs.map((spec) => spec.name), ...exoCmdletNames].map((name) => name.toLowerCase()));
-
-/** True for a cmdlet the simulator serves with data of its own (a catalog cannot redefine it). */
-export function isBuiltInCmdlet(name: string): boolean {
-  return builtIn.has(name.toLowerCase());
-}
-
 const commonParameters: readonly DeclaredParameter[] = [
   { name: 'Identity', type: 'string', array: false, pipeline: true },
   { name: 'ResultSize', type: 'string', array: false, pattern: resultSizePsPattern },
@@ -107,14 +99,14 @@ const text = (name: string): DeclaredColumn => ({ name, type: 'string' });
  * parameters and columns of every report that uses a cmdlet, the first declaration of a name
  * winning. A catalog that is not one, or a name that is not Verb-Noun (cmdlet) or an identifier
  * (parameter), is CATALOG_INVALID (exit 2). Built-in cmdlets named by a catalog are left out
- * silently: they answer with their own data.
+ * silently (`isBuiltIn` names them): they answer with their own data.
  */
-export function catalogCmdletSpecs(catalogs: readonly Catalog[]): DeclaredCmdletSpec[] {
+export function declareCatalogCmdlets(catalogs: readonly Catalog[], isBuiltIn: (name: string) => boolean): DeclaredCmdletSpec[] {
   const specs = new Map<string, { spec: DeclaredCmdletSpec; parameters: Set<string>; columns: Set<string> }>();
   const problems: string[] = [];
 
   const declare = (cmdlet: string, where: string, parameters: readonly DeclaredParameter[], columns: readonly DeclaredColumn[], objectParameter?: string) => {
-    if (isBuiltInCmdlet(cmdlet)) return;
+    if (isBuiltIn(cmdlet)) return;
     if (!declaredCmdletNamePattern.test(cmdlet)) {
       problems.push(`${where}: '${cmdlet}' is not a cmdlet name (Verb-Noun)`);
       return;

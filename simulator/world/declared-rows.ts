@@ -8,11 +8,10 @@
  * StartDate/EndDate the call gives (else the 30 days up to today).
  */
 import type { DeclaredCmdletSpec, DeclaredColumn, DeclaredParameter } from './declared-cmdlets.js';
-import { defaultResultSizeWarning } from '../remoting/texts.js';
 import { externalDirectoryObjectId, findExoMailbox, parseServiceDate } from './exchange-objects.js';
 import { createRng, hashSeed, hashGuid, type Rng } from './prng.js';
 import { byteQuantified, DAY_MS, type Row } from './report-data.js';
-import { cutToResultSize, readResultSize } from './result-size.js';
+import { cutToResultSize, defaultResultSizeWarning, readResultSize } from './result-size.js';
 import type { MailboxRecord, TenantRecord, World } from './world.js';
 
 export type DeclaredBinding =

@@ -1,8 +1,8 @@
 /**
  * The Exchange objects of a tenant, derived from the world (the same mailboxes, sizes and logons
  * the remoting side serves): mailboxes, mailbox statistics, inbox rules, client access settings,
- * accepted domains and V2 message trace rows. Both the admin REST API (exo-cmdlets.ts) and the
- * remoting session (run-command.ts) read them, so the two paths answer with the same data.
+ * accepted domains and V2 message trace rows. Both the admin REST API (exo/cmdlets.ts) and the
+ * remoting session (remoting/run-command.ts) read them, so the two paths answer with the same data.
  */
 import { createHash } from 'node:crypto';
 import { createRng, hashGuid } from './prng.js';

@@ -2,7 +2,11 @@
  * The ResultSize rule Exchange cmdlets share, on both paths (the remoting session and the admin
  * API): a positive integer or `Unlimited`, 1000 when absent; a set cut at it ends with a warning.
  */
-import { moreResultsWarning } from '../remoting/texts.js';
+/** The service's warnings when a set is cut at ResultSize: one given, or the default 1000. */
+export const moreResultsWarning =
+  'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.';
+export const defaultResultSizeWarning =
+  'By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify "-ResultSize Unlimited". Be aware that, depending on the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don\'t recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.';
 
 export const DEFAULT_RESULT_SIZE = 1000;
 

@@ -177,7 +177,7 @@ function invalid(message: string): DapError {
 
 /**
  * Builds the tenants, their domains and mailboxes, and decides which faults hit which tenant;
- * `declared` are the cmdlets of the report catalogs (catalogCmdletSpecs) the world also serves.
+ * `declared` are the cmdlets of the report catalogs (server/built-in-cmdlets.ts) the world also serves.
  */
 export function buildWorld(scenario: Scenario, declared: readonly DeclaredCmdletSpec[] = []): World {
   const seed = String(scenario.seed);

@@ -1,5 +1,5 @@
 // The simulator checks a declared cmdlet's name and parameters when it reads a catalog
-// (simulator/declared-cmdlets.ts), and the remoting session checks them again before it defines a
+// (simulator/world/declared-cmdlets.ts), and the remoting session checks them again before it defines a
 // function (DapSimParameters.ps1); the session's built-in cmdlets write the ResultSize rule the
 // simulator sends for a declared one. The two sides must say the same, and agree with the names
 // dap-gen allows in a definition.
