@@ -3,12 +3,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { execa } from 'execa';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import type { RunningSimulator, SimulatorStats } from './simulator-types.js';
-import { refuseShadowingModules } from './sealed-module-path.js';
+import { refuseShadowingModules } from './server/sealed-module-path.js';
 import { packageVersion } from '../common/package-version.js';
 import { parsePortNumber } from '../common/port.js';
-import { startSimulator } from './start-simulator.js';
+import { startSimulator } from './server/start-simulator.js';
 import type { Catalog } from '../common/catalog.js';
-import { catalogCmdletSpecs, loadCatalogFile } from './declared-cmdlets.js';
+import { catalogCmdletSpecs } from './server/built-in-cmdlets.js';
+import { loadCatalogFile } from './world/declared-cmdlets.js';
 import { checkOutputPath, writeFileAtomicSync } from '../common/output-path.js';
 import { commandOutput, tty, writeTerminal } from '../common/terminal-text.js';
 

@@ -1,4 +1,8 @@
 import type { Catalog } from '../common/catalog.js';
+import type { ExoStats } from './exo/exo-state.js';
+import type { GraphStats } from './graph/graph-state.js';
+
+export type { ExoStats, GraphStats };
 
 /**
  * The simulator's programmatic contract, used by dap-sim's own CLI, by dap-report --simulate,
@@ -20,39 +24,6 @@ export interface AccountStats {
 export interface TenantStats {
   commandsRun: number;
   sessionsOpened: number;
-}
-
-/** Counters of the Microsoft Graph side of the world. */
-export interface GraphStats {
-  tokensIssued: number;
-  tokenFailures: number;
-  relationshipPages: number;
-  /** findTenantInformationByTenantId calls answered with a partner token (found or not). */
-  tenantLookups: number;
-  reportRequests: number;
-  downloads: number;
-  expiredDownloads: number;
-  throttled: number;
-  /** Report requests per customer tenant id and report function, e.g. {"<id>": {"getMailboxUsageDetail": 2}}. */
-  requestsPerTenant: Record<string, Record<string, number>>;
-}
-
-/** Counters of the Exchange Online admin API (InvokeCommand under <url>/exo). */
-export interface ExoStats {
-  /** InvokeCommand calls received (every answer, refused and throttled ones included). */
-  requests: number;
-  /** 200 answers (each page of a paged answer is one). */
-  pages: number;
-  /** 429 answers (exoThrottle). */
-  throttled: number;
-  /** 401 and 403 answers (no, bad, expired or wrong-audience/tenant token; roleMissing). */
-  refused: number;
-  /** 500 answers (exoServerError). */
-  serverErrors: number;
-  /** The most InvokeCommand calls in flight at once, over all tenants. */
-  maxConcurrent: number;
-  /** Per customer tenant id: the most calls for that tenant in flight at once. */
-  maxConcurrentPerTenant: Record<string, number>;
 }
 
 export interface SimulatorStats {

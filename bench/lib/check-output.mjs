@@ -4,7 +4,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { buildWorld, loadScenario } from '../../dist/simulator/index.js';
-import { runCommand } from '../../dist/simulator/run-command.js';
+import { runCommand } from '../../dist/simulator/remoting/run-command.js';
 import { reportDay } from './bench-scenarios.mjs';
 
 /** Rows the benchmark's report gives per tenant id (lower case), with the tenant's initial domain. */

@@ -5,7 +5,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify';
-import { mulberry32 } from '../../dist/simulator/prng.js';
+import { mulberry32 } from '../../dist/simulator/world/prng.js';
 
 const baseColumns = ['TenantId', 'TenantDomain', 'Date', 'TenantGuid', 'TenantName', 'WindowsLiveID', 'UserName', 'MailboxSize', 'CurrentMailboxSize', 'PercentUsed', 'MailboxPlan', 'IsInactive'];
 const tricky = ['Smith, John', 'He said "hi"', 'two\nlines', 'Zoë Ångström 日本', '=1+2', 'plain'];

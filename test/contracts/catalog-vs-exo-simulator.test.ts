@@ -4,7 +4,7 @@
 // its columns but the ones the module fills: bytesOf and a rule's output column).
 import { describe, expect, it } from 'vitest';
 import { readCatalog, type CatalogReport, type ExchangeRestCatalogSource } from '../../common/catalog.js';
-import { runExoCmdlet } from '../../simulator/exo-cmdlets.js';
+import { runExoCmdlet } from '../../simulator/exo/cmdlets.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 
 const world = buildWorld(loadScenario());

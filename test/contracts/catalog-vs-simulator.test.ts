@@ -2,8 +2,8 @@
 // are written independently on purpose; this keeps them from drifting apart unnoticed.
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
-import { graphReportSpec } from '../../simulator/graph-report-catalog.js';
-import { cmdletSpecs } from '../../simulator/report-catalog.js';
+import { graphReportSpec } from '../../simulator/graph/report-catalog.js';
+import { cmdletSpecs } from '../../simulator/remoting/cmdlet-catalog.js';
 
 const catalog = readCatalog();
 /** The columns the service itself serves: the runtime's bytes columns (bytesOf) are read from them, not served. */

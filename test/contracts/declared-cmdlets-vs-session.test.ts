@@ -1,5 +1,5 @@
 // The simulator checks a declared cmdlet's name and parameters when it reads a catalog
-// (simulator/declared-cmdlets.ts), and the remoting session checks them again before it defines a
+// (simulator/world/declared-cmdlets.ts), and the remoting session checks them again before it defines a
 // function (DapSimParameters.ps1); the session's built-in cmdlets write the ResultSize rule the
 // simulator sends for a declared one. The two sides must say the same, and agree with the names
 // dap-gen allows in a definition.
@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cmdletNamePattern, parameterNamePattern } from '../../generator/identifiers.js';
-import { declaredCmdletNamePattern, declaredParameterNamePattern } from '../../simulator/declared-cmdlets.js';
+import { declaredCmdletNamePattern, declaredParameterNamePattern } from '../../simulator/world/declared-cmdlets.js';
 import { standInModulesDir } from '../../simulator/index.js';
-import { resultSizePsPattern } from '../../simulator/result-size.js';
+import { resultSizePsPattern } from '../../simulator/world/result-size.js';
 
 const read = (file: string) => readFileSync(join(standInModulesDir, 'DapSim.Remoting', file), 'utf8');
 const psString = (text: string, variable: string) => new RegExp(`^\\$script:${variable} = '([^']*)'$`, 'm').exec(text)?.[1];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { noDataMessage } from '../../common/errors-file-format.js';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
-import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
+import { dayOf, mailboxActivityRow } from '../../simulator/world/report-data.js';
 import type { SimulatorStats } from '../../simulator/simulator-types.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir } from '../runtime/fakes.js';

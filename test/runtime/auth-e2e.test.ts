@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { defaultAppCertificate } from '../../simulator/default-app-certificate.js';
+import { defaultAppCertificate } from '../../simulator/world/default-app-certificate.js';
 import { tempDir } from './fakes.js';
 import { startSimulator } from '../../simulator/index.js';
 import { APP_ID, PARTNER_TENANT, graphWorld, runGraph, writeScenario } from './graph-harness.js';

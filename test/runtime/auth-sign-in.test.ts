@@ -17,9 +17,9 @@ import { planSignIn } from '../../runtime/auth/sign-in-options.js';
 import { TokenCache } from '../../runtime/auth/token-cache.js';
 import { requestToken, type AppCredential } from '../../runtime/auth/token-client.js';
 import { RefreshTokenFile } from '../../runtime/auth/token-file.js';
-import { certificatesByX5t, verifyClientAssertion } from '../../simulator/login-grants.js';
+import { certificatesByX5t, verifyClientAssertion } from '../../simulator/login/grants.js';
 import { projectRoot } from '../../common/project-paths.js';
-import { defaultAppCertificate } from '../../simulator/default-app-certificate.js';
+import { defaultAppCertificate } from '../../simulator/world/default-app-certificate.js';
 import { tempDir } from './fakes.js';
 
 const simPemPath = join(projectRoot, 'simulator', 'scenarios', 'simulator-app.pem');

@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvShapeError, decodeRecord, readRecords } from '../../runtime/csv-records.js';
 import { inspectPart, readCsvHeader } from '../../runtime/csv-files.js';
-import { mulberry32 } from '../../simulator/prng.js';
+import { mulberry32 } from '../../simulator/world/prng.js';
 import { tempDir } from './fakes.js';
 
 /** Every record of a file through readRecords, decoded. */

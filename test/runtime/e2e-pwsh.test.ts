@@ -17,7 +17,7 @@ import type { RunSummary } from '../../runtime/summary.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 import type { SimulatorStats } from '../../simulator/simulator-types.js';
 import type { SimulatedWorld } from '../../runtime/simulated-world.js';
-import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
+import { dayOf, mailboxActivityRow } from '../../simulator/world/report-data.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir, USER } from './fakes.js';
 import { readCsvHeader } from '../../runtime/csv-files.js';

@@ -11,12 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { bytesText, cellText, isoDateText } from '../../runtime/exo/exo-cells.js';
 import type { RunSummary } from '../../runtime/summary.js';
-import { acceptedDomainObjects, casMailboxObjects, inboxRuleObjects, mailboxStatisticsObject, messageTraceV2Objects } from '../../simulator/exo-objects.js';
-import { buildGraphWorld } from '../../simulator/graph-world.js';
+import { acceptedDomainObjects, casMailboxObjects, inboxRuleObjects, mailboxStatisticsObject, messageTraceV2Objects } from '../../simulator/world/exchange-objects.js';
+import { buildGraphWorld } from '../../simulator/world/graph-world.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
-import { defaultScenarioPath } from '../../simulator/paths.js';
-import { todayMs } from '../../simulator/run-command.js';
-import type { TenantRecord, World } from '../../simulator/world.js';
+import { defaultScenarioPath } from '../../simulator/world/paths.js';
+import { todayMs } from '../../simulator/remoting/run-command.js';
+import type { TenantRecord, World } from '../../simulator/world/world.js';
 import { tempDir } from './fakes.js';
 import { runGraph, writeScenario } from './graph-harness.js';
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../runtime/summary.js';
-import { buildGraphWorld } from '../../simulator/graph-world.js';
+import { buildGraphWorld } from '../../simulator/world/graph-world.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
-import { defaultScenarioPath } from '../../simulator/paths.js';
+import { defaultScenarioPath } from '../../simulator/world/paths.js';
 import { tempDir } from './fakes.js';
 import { graphWorld, runGraph, writeScenario } from './graph-harness.js';
 

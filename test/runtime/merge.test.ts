@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { excelSafeCell, mergeParts, unionColumns, type MergePart } from '../../runtime/merge.js';
 import { readCsvHeader } from '../../runtime/csv-files.js';
-import { mulberry32 } from '../../simulator/prng.js';
+import { mulberry32 } from '../../simulator/world/prng.js';
 import { tempDir, tenantId } from './fakes.js';
 
 function part(dir: string, domain: string, index: number, rows: string[][]): MergePart {

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { buildWorld, catalogCmdletSpecs, loadCatalogFile, loadScenario, type TenantRecord } from '../../simulator/index.js';
-import { answerDeclared } from '../../simulator/declared-rows.js';
+import { answerDeclared } from '../../simulator/world/declared-rows.js';
 import type { SimulatorStats } from '../../simulator/simulator-types.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir } from './fakes.js';

@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { buildWorld, loadScenario, standInModulesDir, startSimulator } from '../../simulator/index.js';
-import { refuseShadowingModules } from '../../simulator/sealed-module-path.js';
-import { runCommand } from '../../simulator/run-command.js';
+import { refuseShadowingModules } from '../../simulator/server/sealed-module-path.js';
+import { runCommand } from '../../simulator/remoting/run-command.js';
 import { pwsh } from '../helpers/powershell.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures', 'scenarios');

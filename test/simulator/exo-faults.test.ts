@@ -2,7 +2,7 @@
 // meets (notConsented, inactive GDAP relationships), concealedNames on Graph, the exo-faults
 // scenario file, and SimulatorStats.exo (requests, pages, refusals, concurrency under latency).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gdapRoles } from '../../simulator/graph-world.js';
+import { gdapRoles } from '../../simulator/world/graph-world.js';
 import { buildWorld, loadScenario, parseScenario, startSimulator, type RunningSimulator, type TenantRecord } from '../../simulator/index.js';
 import { EXO_SCOPE, GRAPH_SCOPE, PARTNER_TENANT, REFRESH_TOKEN, exoClient, exoScenario } from './exo-helpers.js';
 

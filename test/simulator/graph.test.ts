@@ -3,7 +3,7 @@ import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.
 import { join } from 'node:path';
 import { DapError } from '../../common/dap-error.js';
 import { projectRoot } from '../../common/project-paths.js';
-import { buildGraphWorld } from '../../simulator/graph-world.js';
+import { buildGraphWorld } from '../../simulator/world/graph-world.js';
 import { withSimulator } from './helpers.js';
 import { APP_ID, APP_SECRET, PARTNER_TENANT, REFRESH_TOKEN, graphClient, graphScenario, sleep } from './graph-helpers.js';
 

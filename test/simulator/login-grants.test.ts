@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { parseCertificatePem } from '../../runtime/auth/certificate.js';
 import { buildClientAssertion } from '../../runtime/auth/client-assertion.js';
-import { defaultAppCertificate } from '../../simulator/default-app-certificate.js';
+import { defaultAppCertificate } from '../../simulator/world/default-app-certificate.js';
 import { loadScenario, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { APP_ID, APP_SECRET, GRAPH_SCOPE, PARTNER_TENANT, REFRESH_TOKEN, graphScenario } from './graph-helpers.js';
 

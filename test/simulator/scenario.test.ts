@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DapError } from '../../common/dap-error.js';
 import { buildWorld, defaultScenarioPath, loadScenario } from '../../simulator/index.js';
-import { runCommand } from '../../simulator/run-command.js';
+import { runCommand } from '../../simulator/remoting/run-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dap-sim-scenario-'));
 const file = (name: string, text: string) => {

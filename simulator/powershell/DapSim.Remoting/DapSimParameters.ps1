@@ -5,7 +5,7 @@
 # simulator sends when the session opens. Dot-sourced; defines functions only.
 
 # A declared cmdlet or parameter name, checked again here before it names anything: Verb-Noun, and
-# an identifier. (simulator/declared-cmdlets.ts checks the same; a contract test holds them equal.)
+# an identifier. (simulator/world/declared-cmdlets.ts checks the same; a contract test holds them equal.)
 $script:DapSimDeclaredCmdletPattern = '^[A-Za-z]+-[A-Za-z][A-Za-z0-9]*$'
 $script:DapSimDeclaredParameterPattern = '^[A-Za-z][A-Za-z0-9]*$'
 

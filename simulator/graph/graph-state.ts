@@ -1,0 +1,131 @@
+/**
+ * The mutable Graph side of the simulator: report download URLs, the per app / tenant / function
+ * request windows, one-shot fault counters and GraphStats. Tokens are the login host's
+ * (login/login-state.ts), read here from the shared store (http/tokens.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { graphReportSpecs } from './report-catalog.js';
+import type { GraphApp, TokenStore } from '../http/tokens.js';
+import type { GraphWorld } from '../world/graph-world.js';
+import type { ReportRequest } from './report-data.js';
+import type { TenantRecord, World } from '../world/world.js';
+
+/** Counters of the Microsoft Graph side of the world. */
+export interface GraphStats {
+  tokensIssued: number;
+  tokenFailures: number;
+  relationshipPages: number;
+  /** findTenantInformationByTenantId calls answered with a partner token (found or not). */
+  tenantLookups: number;
+  reportRequests: number;
+  downloads: number;
+  expiredDownloads: number;
+  throttled: number;
+  /** Report requests per customer tenant id and report function, e.g. {"<id>": {"getMailboxUsageDetail": 2}}. */
+  requestsPerTenant: Record<string, Record<string, number>>;
+}
+
+export interface Download {
+  request: ReportRequest;
+  expiresAt: number;
+}
+
+export type SlotResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+function opaque(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function emptyGraphStats(): GraphStats {
+  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, requestsPerTenant: {} };
+}
+
+export class GraphState {
+  readonly counters = emptyGraphStats();
+  private readonly downloads = new Map<string, Download>();
+  /** `${clientId}|${tenantId}|${function}` → times (ms) of accepted report requests in the window. */
+  private readonly windows = new Map<string, number[]>();
+  /** `${fault}|${tenantId}` → how many times a one-shot fault has fired. */
+  private readonly fired = new Map<string, number>();
+  /** tenantId → function → requests. */
+  private readonly perTenant = new Map<string, Map<string, number>>();
+
+  constructor(
+    readonly world: World,
+    readonly graphWorld: GraphWorld,
+    private readonly tokens: TokenStore,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** The token behind an Authorization header (http/tokens.ts). */
+  bearer(header: string | undefined): ReturnType<TokenStore['bearer']> {
+    return this.tokens.bearer(header);
+  }
+
+  countRequest(tenant: TenantRecord, fn: string): void {
+    this.counters.reportRequests += 1;
+    const key = tenant.tenantId.toLowerCase();
+    const byFn = this.perTenant.get(key) ?? new Map<string, number>();
+    byFn.set(fn, (byFn.get(fn) ?? 0) + 1);
+    this.perTenant.set(key, byFn);
+  }
+
+  /** True while a one-shot fault still has firings left for this tenant (and uses one). */
+  fire(fault: string, tenant: TenantRecord, times: number): boolean {
+    const key = `${fault}|${tenant.tenantId}`;
+    const used = this.fired.get(key) ?? 0;
+    if (used >= times) return false;
+    this.fired.set(key, used + 1);
+    return true;
+  }
+
+  /** Takes a slot in the app / tenant / function window, or says when the oldest one frees. */
+  takeSlot(app: GraphApp, tenant: TenantRecord, fn: string): SlotResult {
+    const { requests, windowSeconds } = this.world.scenario.graph.rateLimit;
+    const now = this.clock();
+    const windowMs = windowSeconds * 1000;
+    const key = `${app.clientId.toLowerCase()}|${tenant.tenantId}|${fn}`;
+    const recent = (this.windows.get(key) ?? []).filter((t) => now - t < windowMs);
+    if (recent.length >= requests) {
+      this.windows.set(key, recent);
+      const oldest = recent[0] ?? now;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+    }
+    recent.push(now);
+    this.windows.set(key, recent);
+    return { ok: true };
+  }
+
+  /** Registers a download URL id for a report; `expired` hands out one that is already past its time. */
+  addDownload(request: ReportRequest, expired: boolean): string {
+    const id = opaque(36);
+    const now = this.clock();
+    const expiresAt = expired ? now - 1000 : now + this.world.scenario.graph.downloadLifetimeSeconds * 1000;
+    this.downloads.set(id, { request, expiresAt });
+    return id;
+  }
+
+  download(id: string): Download | undefined {
+    return this.downloads.get(id);
+  }
+
+  /** The counters; requestsPerTenant in world order, functions in catalog order. */
+  stats(): GraphStats {
+    const requestsPerTenant: Record<string, Record<string, number>> = {};
+    for (const tenant of this.world.tenants) {
+      const byFn = this.perTenant.get(tenant.tenantId.toLowerCase());
+      if (!byFn) continue;
+      const entry: Record<string, number> = {};
+      for (const spec of graphReportSpecs) {
+        const n = byFn.get(spec.name);
+        if (n) entry[spec.name] = n;
+      }
+      requestsPerTenant[tenant.tenantId] = entry;
+    }
+    return { ...this.counters, requestsPerTenant };
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The login host's endpoints under /login: the token endpoint (`POST /login/{tenant}/oauth2/v2.0/token`)
+ * and the device code endpoint (`.../devicecode`). Nothing here logs a request, a code or a token.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LoginState } from './login-state.js';
+import { loginErrors, type LoginFailure } from './texts.js';
+
+const MAX_FORM = 64_000;
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendFailure(res: ServerResponse, failure: LoginFailure): void {
+  send(res, failure.status, failure.body);
+}
+
+/** The form fields of a request body, or undefined past MAX_FORM. */
+async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FORM) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The tenant segment of the path, decoded; kept as sent when it does not decode. */
+function tenantSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Answers a request for the login host; false when the path is not one of its endpoints.
+ * `path` is the pathname without a trailing slash.
+ */
+export async function handleLoginRequest(state: LoginState, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  const tokenMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path);
+  if (tokenMatch) {
+    if (method !== 'POST') {
+      sendFailure(res, loginErrors.onlyPost(method, state.now()));
+      return true;
+    }
+    const form = await readForm(req);
+    if (!form) {
+      sendFailure(res, loginErrors.missingField('grant_type', state.now()));
+      return true;
+    }
+    const base = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const result = state.issueToken(tenantSegment(tokenMatch[1] as string), form, `${base}${path}`);
+    if (result.ok) send(res, 200, result.body);
+    else sendFailure(res, result.failure);
+    return true;
+  }
+
+  const deviceCodeMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i.exec(path);
+  if (deviceCodeMatch) {
+    if (method !== 'POST') {
+      send(res, 400, loginErrors.onlyPost(method, state.now()).body);
+      return true;
+    }
+    const form = await readForm(req);
+    if (!form) {
+      send(res, 400, loginErrors.missingField('client_id', state.now()).body);
+      return true;
+    }
+    const result = state.startDeviceCode(tenantSegment(deviceCodeMatch[1] as string), form);
+    if (result.ok) send(res, 200, result.body);
+    else sendFailure(res, result.failure);
+    return true;
+  }
+  return false;
+}
