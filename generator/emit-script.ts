@@ -126,7 +126,7 @@ export function assembleScript(script: StandaloneScript): string {
  * without thousands of lines repeated from it.
  */
 export function scriptOwnPart(script: StandaloneScript): string {
-  return renderScript(script, (fn) => [`# function ${fn.name}: the module's, copied in by dap-gen`, '']);
+  return renderScript(script, (fn) => [`# ${fn.name}: the module's function, copied in by dap-gen`, '']);
 }
 
 function renderScript(script: StandaloneScript, carried: (fn: ScriptFunction) => PsCode[]): string {

@@ -73,7 +73,7 @@ describe('generateModule', () => {
 
   it('builds each script as its own part with the functions it names copied in, in that order, and nothing else', () => {
     for (const [relative, own] of scriptOwnPartsFor([sampleDefinitions])) {
-      const named = [...own.matchAll(/^# function (\S+): the module's, copied in by dap-gen$/gm)].map((m) => m[1]!);
+      const named = [...own.matchAll(/^# (\S+): the module's function, copied in by dap-gen$/gm)].map((m) => m[1]!);
       expect(named).toContain('Get-DapFailureCategory');
       const full = files.get(relative)!;
       const defined = [...full.matchAll(/^function (\S+) \{$/gm)].map((m) => m[1]!);
@@ -83,7 +83,7 @@ describe('generateModule', () => {
         const moduleFile = [...files].find(([path]) => path.endsWith(`/${name}.ps1`) && path.startsWith('DapReporting/'))![1];
         expect(full).toContain(moduleFile.split('# </auto-generated>\n\n')[1]);
       }
-      expect(full.replace(/^function (\S+) \{\n[\s\S]*?^\}\n/gm, (_m, name: string) => `# function ${name}: the module's, copied in by dap-gen\n`)).toBe(own);
+      expect(full.replace(/^function (\S+) \{\n[\s\S]*?^\}\n/gm, (_m, name: string) => `# ${name}: the module's function, copied in by dap-gen\n`)).toBe(own);
     }
   });
 

@@ -76,19 +76,19 @@ param(
 
 # The functions this script runs; the same code as in the DapReporting module.
 
-# function Connect-DapPartner: the module's, copied in by dap-gen
+# Connect-DapPartner: the module's function, copied in by dap-gen
 
-# function Get-DapCustomer: the module's, copied in by dap-gen
+# Get-DapCustomer: the module's function, copied in by dap-gen
 
-# function Invoke-DapTenantReport: the module's, copied in by dap-gen
+# Invoke-DapTenantReport: the module's function, copied in by dap-gen
 
-# function Export-DapAggregateReport: the module's, copied in by dap-gen
+# Export-DapAggregateReport: the module's function, copied in by dap-gen
 
-# function Get-DapFailureCategory: the module's, copied in by dap-gen
+# Get-DapFailureCategory: the module's function, copied in by dap-gen
 
-# function New-DapErrorRecord: the module's, copied in by dap-gen
+# New-DapErrorRecord: the module's function, copied in by dap-gen
 
-# function Measure-DapPipedSample: the module's, copied in by dap-gen
+# Measure-DapPipedSample: the module's function, copied in by dap-gen
 
 $reportParameters = @{}
 # MSOnline first: the sign-in needs it, and a missing module is better said before the password prompt

@@ -129,27 +129,27 @@ param(
 
 # The functions this script runs; the same code as in the DapReporting module.
 
-# function Invoke-DapTokenRequest: the module's, copied in by dap-gen
+# Invoke-DapTokenRequest: the module's function, copied in by dap-gen
 
-# function Get-DapGraphToken: the module's, copied in by dap-gen
+# Get-DapGraphToken: the module's function, copied in by dap-gen
 
-# function Get-DapGraphCustomer: the module's, copied in by dap-gen
+# Get-DapGraphCustomer: the module's function, copied in by dap-gen
 
-# function Get-DapExoToken: the module's, copied in by dap-gen
+# Get-DapExoToken: the module's function, copied in by dap-gen
 
-# function ConvertTo-DapExoValue: the module's, copied in by dap-gen
+# ConvertTo-DapExoValue: the module's function, copied in by dap-gen
 
-# function ConvertTo-DapCellText: the module's, copied in by dap-gen
+# ConvertTo-DapCellText: the module's function, copied in by dap-gen
 
-# function Invoke-DapExoRequest: the module's, copied in by dap-gen
+# Invoke-DapExoRequest: the module's function, copied in by dap-gen
 
-# function Invoke-DapExoReport: the module's, copied in by dap-gen
+# Invoke-DapExoReport: the module's function, copied in by dap-gen
 
-# function Get-DapFailureCategory: the module's, copied in by dap-gen
+# Get-DapFailureCategory: the module's function, copied in by dap-gen
 
-# function New-DapErrorRecord: the module's, copied in by dap-gen
+# New-DapErrorRecord: the module's function, copied in by dap-gen
 
-# function Get-DapRestWindowSample: the module's, copied in by dap-gen
+# Get-DapRestWindowSample: the module's function, copied in by dap-gen
 
 $reportParameters = @{}
 foreach ($name in @('StartDate', 'EndDate', 'Status')) {
