@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the benchmark's comparison tools, if missing: Miller and csvkit from Debian's packages,
+# Builds the standalone scripts contender (b) runs, and installs the benchmark's comparison tools, if missing: Miller and csvkit from Debian's packages,
 # DuckDB from npm (B3), dotnet-trace from NuGet (B5's profile of the pwsh host). Never on the test path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,8 @@ if [ ! -d "$duckdb_dir/node_modules/@duckdb/node-api" ]; then
   [ -f "$duckdb_dir/package.json" ] || echo '{ "private": true }' > "$duckdb_dir/package.json"
   npm install --prefix "$duckdb_dir" --no-audit --no-fund --silent @duckdb/node-api@1.5.6-r.1 >/dev/null
 fi
+# contender (b), the generated standalone script: built, not committed
+node bin/dap-gen.js --scripts bench/.work/scripts >/dev/null
 missing=()
 command -v mlr >/dev/null || missing+=(miller)
 command -v csvstack >/dev/null || missing+=(csvkit)

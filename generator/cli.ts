@@ -4,12 +4,12 @@ import { Command } from 'commander';
 import { DapError, ExitCode, isDapError } from '../common/dap-error.js';
 import { moduleDir } from '../common/project-paths.js';
 import { type DefinitionProblem, definitionError, LinesError } from './definition-problem.js';
-import { generateModule } from './generate-module.js';
+import { generateModule, generateScripts, scriptsFolder } from './generate-module.js';
 import { readPackageFacts } from './package-facts.js';
 import { builtinDefinitionFiles, expandDefinitionPaths, loadDefinitions } from './load-definitions.js';
 import { packageVersion } from '../common/package-version.js';
 import { commandOutput, joinTerminal, type TerminalText, tty, writeText } from '../common/terminal-text.js';
-import { checkGeneratedFiles, isFresh, writeGeneratedFiles } from './write-module.js';
+import { checkGeneratedFiles, isFresh, type WriteResult, writeGeneratedFiles } from './write-module.js';
 
 /**
  * Where `dap-gen --reports <mine.ts>` writes when no --out is given: a folder of the user's own,
@@ -21,6 +21,8 @@ export const userModuleFolder = 'dap-module';
 export interface GenOptions {
   reports?: string[];
   out?: string;
+  /** Write the standalone scripts only, into this folder. */
+  scripts?: string;
   check?: boolean;
 }
 
@@ -32,11 +34,26 @@ export interface GenIo {
 
 /** Runs dap-gen; throws DapError for definition problems (exit 2) and a stale module under --check (exit 1). */
 export function runGenerator(options: GenOptions, io: GenIo): void {
+  if (options.scripts !== undefined && (options.check || options.out !== undefined)) {
+    throw new DapError(
+      'SCRIPTS_WITH_MODULE_OPTION',
+      ExitCode.usage,
+      `--scripts writes the standalone scripts only and cannot be combined with ${options.check ? '--check (the scripts are built, not committed: --check compares the module)' : '--out (the module folder)'}`,
+    );
+  }
   const problems: DefinitionProblem[] = [];
   const extra = expandDefinitionPaths(options.reports ?? [], io.cwd, problems);
   const loaded = loadDefinitions([...builtinDefinitionFiles(), ...extra]);
   problems.push(...loaded.problems);
   if (problems.length > 0) throw definitionError(problems);
+  if (options.scripts !== undefined) {
+    const scriptsDir = resolve(io.cwd, options.scripts);
+    const scripts = generateScripts(loaded.reports);
+    const result = writeGeneratedFiles(scriptsDir, scripts, ['']);
+    io.stdout(tty`dap-gen: ${scripts.size} standalone scripts -> ${scriptsDir}: ${writeSummary(result)}\n`);
+    for (const deleted of result.deleted) io.stdout(tty`deleted ${deleted}\n`);
+    return;
+  }
   const outDir = outputFolder(options, extra.length > 0, io.cwd);
   const files = generateModule({ reports: loaded.reports, package: readPackageFacts() });
   if (options.check) {
@@ -54,12 +71,18 @@ export function runGenerator(options: GenOptions, io: GenIo): void {
     io.stdout(tty`${outDir} is up to date (${files.size} files, ${loaded.reports.length} reports)\n`);
     return;
   }
+  // The module, then its standalone scripts beside it, where the catalog's script paths point;
+  // in the project's module/ the scripts folder is build output (.gitignore).
   const result = writeGeneratedFiles(outDir, files);
-  io.stdout(
-    tty`dap-gen: ${loaded.reports.length} reports -> ${outDir}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.deleted.length} deleted\n`,
-  );
-  for (const deleted of result.deleted) io.stdout(tty`deleted ${deleted}\n`);
+  const scripts = new Map([...generateScripts(loaded.reports)].map(([name, text]) => [`${scriptsFolder}/${name}`, text]));
+  const scriptsResult = writeGeneratedFiles(outDir, scripts, [scriptsFolder]);
+  io.stdout(tty`dap-gen: ${loaded.reports.length} reports -> ${outDir}: ${writeSummary(result)}; ${scripts.size} standalone scripts: ${writeSummary(scriptsResult)}\n`);
+  for (const deleted of [...result.deleted, ...scriptsResult.deleted]) io.stdout(tty`deleted ${deleted}\n`);
   if (extra.length > 0) io.stdout(userModuleHint(outDir, io.cwd));
+}
+
+function writeSummary(result: WriteResult): string {
+  return `${result.written.length} written, ${result.unchanged.length} unchanged, ${result.deleted.length} deleted`;
 }
 
 /**
@@ -114,13 +137,15 @@ export function createProgram(): Command {
     .description('Generates the DapReporting PowerShell module and standalone scripts from typed TypeScript report definitions.')
     .option('--reports <file|glob...>', `your own definition files (or globs): generates a module with the built-in reports and yours into --out (default ./${userModuleFolder})`)
     .option('--out <dir>', `the output folder (default: module/ of the project; with --reports ./${userModuleFolder}, never module/)`)
-    .option('--check', 'write nothing; exit 1 and list the files that differ when the output folder is not what would be generated')
+    .option('--scripts <dir>', 'write only the standalone scripts (one file each, needing no module) into <dir>')
+    .option('--check', 'write nothing; exit 1 and list the files that differ when the module in the output folder is not what would be generated (the standalone scripts are built, not checked)')
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
-        '  npx dap-gen                                   regenerate module/ from generator/reports/*.ts',
+        '  npx dap-gen                                   regenerate module/ from generator/reports/*.ts, and build module/scripts/ (not committed)',
+        '  npx dap-gen --scripts ./scripts-out           the standalone scripts alone, into ./scripts-out',
         `  npx dap-gen --reports 'reports/*.ts'          the built-ins and the definitions in reports/, into ./${userModuleFolder}`,
         '  npx dap-gen --reports my-report.ts --out ./my-module',
         '  npx dap-gen --check                           exit 1 when module/ is stale (for CI)',
@@ -128,10 +153,15 @@ export function createProgram(): Command {
         'Exit codes: 0 done, 1 --check found differences, 2 invalid definitions (every problem is printed as path:line:col: message) or a bad option.',
       ].join('\n'),
     )
-    .action((options: { reports?: string[]; out?: string; check?: boolean }) => {
+    .action((options: { reports?: string[]; out?: string; scripts?: string; check?: boolean }) => {
       try {
         runGenerator(
-          { ...(options.reports ? { reports: options.reports } : {}), ...(options.out === undefined ? {} : { out: options.out }), check: options.check === true },
+          {
+            ...(options.reports ? { reports: options.reports } : {}),
+            ...(options.out === undefined ? {} : { out: options.out }),
+            ...(options.scripts === undefined ? {} : { scripts: options.scripts }),
+            check: options.check === true,
+          },
           { cwd: process.cwd(), stdout: (text) => writeText(process.stdout, text) },
         );
       } catch (error) {

@@ -1,7 +1,7 @@
 import { errorsFileColumns, errorsFileSuffix, noDataMessage } from '../common/errors-file-format.js';
 import { psLiteral, psStringArray } from '../common/ps-literal.js';
 import { emitExoFunction, restOutputsHelp, restPermissionsHelp } from './emit-exo-function.js';
-import { assembleScript } from './emit-script.js';
+import { type StandaloneScript, sharedFunction } from './emit-script.js';
 import { defaultExchangeUri, graphBaseUriPattern } from './identifiers.js';
 import { defaultGraphUri } from './emit-graph-function.js';
 import type { HelpSections } from './ps-comment.js';
@@ -11,14 +11,14 @@ import { restScriptTemplates, type SharedTemplate } from './render-template.js';
 import type { ReportModel } from './report-model.js';
 
 /**
- * module/scripts/<Name>.ps1 of a report whose first source is exchangeRest: runs the report in
+ * scripts/<Name>.ps1 of a report whose first source is exchangeRest: runs the report in
  * every GDAP customer tenant without the module. It carries the shared functions it needs
  * (rendered from the same templates as the module) and the report's own function; it signs in
  * with the partner app's secret (a SecureString, the DAP_GRAPH_CLIENT_SECRET environment variable,
  * or a prompt: never a command-line argument), lists the customers through Graph, gets an Exchange
  * token per tenant, and writes one CSV (cell text rule of the catalog) plus the errors file.
  */
-export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): string {
+export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): StandaloneScript {
   const fileName = `${report.name}.ps1`;
   const help: HelpSections = {
       synopsis: `${report.summary} All tenants, one CSV.`,
@@ -69,7 +69,7 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
     uri('ExchangeUri', defaultExchangeUri),
     ...report.parameters.map(parameterDeclaration),
   ];
-  const functions = [...restScriptTemplates.map((name) => shared.get(name)), emitExoFunction(report)];
+  const functions = [...restScriptTemplates.map((name) => sharedFunction(shared, name)), { name: report.functionName, text: emitExoFunction(report) }];
   const header = ['TenantId', 'TenantDomain', ...report.columns.map((c) => c.name)];
   const main: PsCode[] = [
     ...boundReportParameters(report),
@@ -160,5 +160,5 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
     'if ($failed -gt 0) { exit 1 }',
     'exit 0',
   ];
-  return assembleScript({ sources, help, parameters, functions, main });
+  return { sources, help, parameters, functions, main };
 }

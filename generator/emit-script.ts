@@ -6,15 +6,15 @@ import { generatedHeader } from './generated-header.js';
 import type { HelpSections } from './ps-comment.js';
 import { boundReportParameters, identifier, parameterDeclaration, parameterHelp, psNumber } from './ps-code.js';
 import { block, hashtable, helpBlock, type PsCode, paramBlock, render, verbatim } from './ps-writer.js';
-import type { SharedTemplate } from './render-template.js';
+import { type SharedTemplate, scriptTemplates } from './render-template.js';
 import type { ExchangeReportModel } from './report-model.js';
 
 /**
- * module/scripts/<Name>.ps1: runs one report in every customer tenant without the module. It
- * carries the same shared functions as the module (rendered from the same templates) and the
- * report's own function, then runs Export-DapAggregateReport.
+ * scripts/<Name>.ps1: runs one report in every customer tenant without the module. It carries the
+ * same shared functions as the module (rendered from the same templates) and the report's own
+ * function, then runs Export-DapAggregateReport.
  */
-export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): string {
+export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): StandaloneScript {
   const fileName = `${report.name}.ps1`;
   const maxSessions = psNumber(MAX_SESSIONS_PER_ACCOUNT);
   const help: HelpSections = {
@@ -58,12 +58,8 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
     ...report.parameters.map(parameterDeclaration),
   ];
   const functions = [
-    shared.get('Connect-DapPartner'),
-    shared.get('Get-DapCustomer'),
-    shared.get('Invoke-DapTenantReport'),
-    emitReportFunction(report),
-    shared.get('Export-DapAggregateReport'),
-    shared.get('Get-DapFailureCategory'),
+    ...scriptTemplates.map((name) => sharedFunction(shared, name)),
+    { name: report.functionName, text: emitReportFunction(report) },
   ];
   const main: PsCode[] = [
     ...boundReportParameters(report),
@@ -91,34 +87,59 @@ export function emitScript(report: ExchangeReportModel, shared: ReadonlyMap<Shar
     'if ($result.Failed -gt 0) { exit 1 }',
     'exit 0',
   ];
-  return assembleScript({ sources, help, parameters, functions, main });
+  return { sources, help, parameters, functions, main };
+}
+
+/** A function a standalone script carries: its name and its text as the module has it. */
+export interface ScriptFunction {
+  name: string;
+  text: string;
 }
 
 /**
- * A standalone script's text: its generated header, help, param block, the module's functions it
- * runs (copied in, so that it needs no module) and its main lines. Every kind of script is put
- * together this way.
+ * A standalone script in parts: its own (header, help, param block, main lines) and the module's
+ * functions it runs, copied in when the script is built so that it needs no module.
  */
-export function assembleScript(parts: {
+export interface StandaloneScript {
   sources: readonly string[];
   help: HelpSections;
   parameters: ReadonlyArray<readonly PsCode[]>;
-  functions: ReadonlyArray<string | undefined>;
+  functions: readonly ScriptFunction[];
   main: readonly PsCode[];
-}): string {
+}
+
+/** A shared function by name; the templates and the script lists are both fixed, so a gap is a generator bug. */
+export function sharedFunction(shared: ReadonlyMap<SharedTemplate, string>, name: SharedTemplate): ScriptFunction {
+  const text = shared.get(name);
+  if (text === undefined) throw new Error(`a standalone script needs ${name}, which the generator did not render`);
+  return { name, text };
+}
+
+/** The script as users run it: one file holding every function it calls. */
+export function assembleScript(script: StandaloneScript): string {
+  return renderScript(script, (fn) => [...verbatim(fn.text), '']);
+}
+
+/**
+ * The script's own part: the functions it carries are named, not copied. The module holds them
+ * (and its golden files and `dap-gen --check` cover them), so the script's own text is reviewed
+ * without thousands of lines repeated from it.
+ */
+export function scriptOwnPart(script: StandaloneScript): string {
+  return renderScript(script, (fn) => [`# ${fn.name}: the module's function, copied in by dap-gen`, '']);
+}
+
+function renderScript(script: StandaloneScript, carried: (fn: ScriptFunction) => PsCode[]): string {
   return render([
-    verbatim(generatedHeader(parts.sources)),
+    verbatim(generatedHeader(script.sources)),
     '',
-    helpBlock(parts.help),
+    helpBlock(script.help),
     '[CmdletBinding(SupportsShouldProcess, PositionalBinding = $false)]',
-    paramBlock(parts.parameters),
+    paramBlock(script.parameters),
     '',
     '# The functions this script runs; the same code as in the DapReporting module.',
     '',
-    parts.functions.map((text) => {
-      if (text === undefined) throw new Error('a standalone script needs a function the generator did not render');
-      return [...verbatim(text), ''];
-    }),
-    ...parts.main,
+    script.functions.map(carried),
+    ...script.main,
   ]);
 }

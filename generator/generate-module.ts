@@ -3,7 +3,7 @@ import { emitGraphFunction } from './emit-graph-function.js';
 import { emitExoFunction } from './emit-exo-function.js';
 import { emitReportFunction } from './emit-report-function.js';
 import { emitRestScript } from './emit-rest-script.js';
-import { emitScript } from './emit-script.js';
+import { assembleScript, emitScript, type StandaloneScript, scriptOwnPart } from './emit-script.js';
 import { generatedHeader } from './generated-header.js';
 import { type PackageFacts, packageFactSources } from './package-facts.js';
 import { displayPath } from './load-definitions.js';
@@ -21,9 +21,16 @@ export interface GenerateOptions {
 export type GeneratedFiles = Map<string, string>;
 
 /** The folders under the output folder whose generated files dap-gen may delete when stale. */
-export const ownedFolders = [`${moduleName}/Public`, `${moduleName}/Private`, 'scripts'] as const;
+export const ownedFolders = [`${moduleName}/Public`, `${moduleName}/Private`] as const;
 
-/** Everything `module/` holds, as text; pure (no file system writes), byte-identical for the same input. */
+/**
+ * The folder under a module's output folder that the standalone scripts are built into (the
+ * catalog's `script` paths are relative to the output folder). In the project's module/ it is
+ * build output, not committed: each script carries copies of the module's functions.
+ */
+export const scriptsFolder = 'scripts';
+
+/** The module (`module/DapReporting/`) as text; pure (no file system writes), byte-identical for the same input. */
 export function generateModule(options: GenerateOptions): GeneratedFiles {
   const { reports, package: facts } = options;
   const definitionFiles = [...new Set(reports.map((r) => r.definitionFile))];
@@ -57,18 +64,36 @@ export function generateModule(options: GenerateOptions): GeneratedFiles {
   privateFunctions.sort();
   files.set(`${moduleName}/${moduleName}.psm1`, emitRootModule(publicFunctions, privateFunctions, moduleSources));
   files.set(`${moduleName}/${moduleName}.catalog.json`, emitCatalog(facts.version, reports));
-  // Standalone scripts exist for the Exchange reports, after their first (default) source: the
-  // remoting ones discover tenants and sign in with MSOnline, the admin API ones with GDAP and the
-  // app's secret. A Graph report runs through the module or the runtime.
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The complete standalone scripts by file name (`<Name>.ps1`): each one file that needs no module. */
+export function generateScripts(reports: readonly ReportModel[]): GeneratedFiles {
+  return new Map([...standaloneScripts(reports)].map(([name, script]) => [name, assembleScript(script)]));
+}
+
+/** Each standalone script's own part (its functions named, not copied), by file name: what the golden files hold. */
+export function generateScriptOwnParts(reports: readonly ReportModel[]): GeneratedFiles {
+  return new Map([...standaloneScripts(reports)].map(([name, script]) => [name, scriptOwnPart(script)]));
+}
+
+/**
+ * Standalone scripts exist for the Exchange reports, after their first (default) source: the
+ * remoting ones discover tenants and sign in with MSOnline, the admin API ones with GDAP and the
+ * app's secret. A Graph report runs through the module or the runtime.
+ */
+function standaloneScripts(reports: readonly ReportModel[]): Map<string, StandaloneScript> {
+  const shared = renderSharedFunctions(reports);
   const scriptTemplateFiles = scriptTemplates.map((name) => displayPath(templatePath(name)));
   const restScriptTemplateFiles = restScriptTemplates.map((name) => displayPath(templatePath(name)));
+  const scripts = new Map<string, StandaloneScript>();
   for (const report of reports) {
     const first = report.sources[0]!.kind;
     const remoting = first === 'exchange' ? withSource(report, 'exchange') : undefined;
-    if (remoting) files.set(`scripts/${report.name}.ps1`, emitScript(remoting, shared, [report.definitionFile, ...scriptTemplateFiles]));
-    if (first === 'exchangeRest') files.set(`scripts/${report.name}.ps1`, emitRestScript(report, shared, [report.definitionFile, ...restScriptTemplateFiles]));
+    if (remoting) scripts.set(`${report.name}.ps1`, emitScript(remoting, shared, [report.definitionFile, ...scriptTemplateFiles]));
+    if (first === 'exchangeRest') scripts.set(`${report.name}.ps1`, emitRestScript(report, shared, [report.definitionFile, ...restScriptTemplateFiles]));
   }
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...scripts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A report's function: the admin API one (with the remoting set too when it has both), else remoting, else Graph. */

@@ -27,15 +27,18 @@ export const privateTemplates = [
   'Invoke-DapExoReport',
   'Get-DapUrlRefusal',
   'Invoke-DapRedirectedRequest',
+  'New-DapErrorRecord',
 ] as const;
 /** Every shared function, public then private. */
 export const sharedTemplates = [...publicTemplates, ...privateTemplates] as const;
 /** The shared functions the standalone Exchange (remoting) scripts carry. */
-export const scriptTemplates = ['Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapFailureCategory'] as const satisfies readonly SharedTemplate[];
+export const scriptTemplates = [
+  'Connect-DapPartner', 'Get-DapCustomer', 'Invoke-DapTenantReport', 'Export-DapAggregateReport', 'Get-DapFailureCategory', 'New-DapErrorRecord',
+] as const satisfies readonly SharedTemplate[];
 /** The shared functions the standalone Exchange admin API (exchangeRest) scripts carry, in the order they are written. */
 export const restScriptTemplates = [
   'Invoke-DapTokenRequest', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Get-DapExoToken', 'ConvertTo-DapExoValue', 'ConvertTo-DapCellText',
-  'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'Get-DapFailureCategory',
+  'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'Get-DapFailureCategory', 'New-DapErrorRecord',
 ] as const satisfies readonly SharedTemplate[];
 export type SharedTemplate = (typeof sharedTemplates)[number];
 

@@ -32,23 +32,30 @@ function isGenerated(path: string): boolean {
   }
 }
 
-/** Files carrying the generated header in the owned folders; hand-written files there are never touched. */
-function generatedFilesOnDisk(outDir: string): string[] {
+/**
+ * Files carrying the generated header in the owned folders (relative to outDir; '' is outDir
+ * itself); hand-written files there are never touched.
+ */
+function generatedFilesOnDisk(outDir: string, owned: readonly string[]): string[] {
   const found: string[] = [];
-  for (const folder of ownedFolders) {
+  for (const folder of owned) {
     const dir = join(outDir, folder);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const relative = `${folder}/${entry.name}`;
+      const relative = folder === '' ? entry.name : `${folder}/${entry.name}`;
       if (entry.isFile() && isGenerated(join(outDir, relative))) found.push(relative);
     }
   }
   return found.sort();
 }
 
-/** Writes the files that changed and deletes generated files that are no longer generated. */
-export function writeGeneratedFiles(outDir: string, files: GeneratedFiles): WriteResult {
+/**
+ * Writes the files that changed and deletes generated files of the owned folders that are no
+ * longer generated (by default the module's; the standalone scripts are written with their own).
+ */
+export function writeGeneratedFiles(outDir: string, files: GeneratedFiles, owned: readonly string[] = ownedFolders): WriteResult {
   const result: WriteResult = { written: [], unchanged: [], deleted: [] };
+  mkdirSync(outDir, { recursive: true });
   for (const [relative, content] of files) {
     const path = join(outDir, relative);
     if (regularFileText(path) === content) {
@@ -65,7 +72,7 @@ export function writeGeneratedFiles(outDir: string, files: GeneratedFiles): Writ
     writeFileAtomicSync(path, content, { option: 'a file of the module' });
     result.written.push(relative);
   }
-  for (const relative of generatedFilesOnDisk(outDir)) {
+  for (const relative of generatedFilesOnDisk(outDir, owned)) {
     if (files.has(relative)) continue;
     rmSync(join(outDir, relative));
     result.deleted.push(relative);
@@ -73,7 +80,7 @@ export function writeGeneratedFiles(outDir: string, files: GeneratedFiles): Writ
   return result;
 }
 
-/** Compares the output folder with what would be generated, without writing anything. */
+/** Compares the module in the output folder with what would be generated, without writing anything. */
 export function checkGeneratedFiles(outDir: string, files: GeneratedFiles): CheckResult {
   const result: CheckResult = { missing: [], stale: [], extra: [] };
   for (const [relative, content] of files) {
@@ -81,7 +88,7 @@ export function checkGeneratedFiles(outDir: string, files: GeneratedFiles): Chec
     if (!lstatSync(path, { throwIfNoEntry: false })) result.missing.push(relative);
     else if (regularFileText(path) !== content) result.stale.push(relative);
   }
-  result.extra = generatedFilesOnDisk(outDir).filter((relative) => !files.has(relative));
+  result.extra = generatedFilesOnDisk(outDir, ownedFolders).filter((relative) => !files.has(relative));
   return result;
 }
 

@@ -2,9 +2,11 @@
 // npm run pack:module [-- --out <folder>]: the DapReporting module as a NuGet package
 // (<folder>/DapReporting.<version>.nupkg, default folder artifacts/module/), made by PSResourceGet's
 // Publish-PSResource to a local file repository, the way it would go to the PowerShell Gallery.
-// Refuses a module/ that is not what dap-gen generates. Needs the build (dist/) and pwsh.
+// The package holds the standalone scripts too (DapReporting/Scripts/<Report>.ps1), built by
+// dap-gen --scripts: they are not committed. Refuses a module/ that is not what dap-gen generates.
+// Needs the build (dist/) and pwsh.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,11 +36,16 @@ const home = mkdtempSync(join(tmpdir(), 'dap-pack-home-'));
 const dataHome = join(home, '.local', 'share');
 const configHome = join(home, '.config');
 for (const folder of [dataHome, configHome]) mkdirSync(folder, { recursive: true });
+// What is published: the committed module, with the standalone scripts built into it.
+const staged = join(home, 'stage', 'DapReporting');
 try {
+  cpSync(join(root, 'module', 'DapReporting'), staged, { recursive: true });
+  const scripts = spawnSync(process.execPath, [join(root, 'bin', 'dap-gen.js'), '--scripts', join(staged, 'Scripts')], { cwd: root, encoding: 'utf8' });
+  if (scripts.status !== 0) fail(`dap-gen --scripts failed (exit ${scripts.status}):\n${scripts.stdout}${scripts.stderr}`);
   const pwsh = resolvePwsh();
   const result = spawnSync(
     pwsh.path,
-    ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(root, 'scripts', 'pack-module.ps1'), '-ModulePath', join(root, 'module', 'DapReporting'), '-Repository', out],
+    ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(root, 'scripts', 'pack-module.ps1'), '-ModulePath', staged, '-Repository', out],
     { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: home, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: configHome, XDG_CACHE_HOME: join(home, '.cache') } },
   );
   if (result.status !== 0) fail(`Publish-PSResource failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);

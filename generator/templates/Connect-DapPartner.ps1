@@ -38,9 +38,6 @@ function Connect-DapPartner {
     }
     catch {
         $message = "Signing in as '{0}' failed: {1}" -f $Credential.UserName, $_.Exception.Message
-        $exception = [System.Security.Authentication.AuthenticationException]::new($message, $_.Exception)
-        $record = [System.Management.Automation.ErrorRecord]::new(
-            $exception, 'Dap.AuthenticationFailed', [System.Management.Automation.ErrorCategory]::AuthenticationError, $Credential.UserName)
-        $PSCmdlet.ThrowTerminatingError($record)
+        $PSCmdlet.ThrowTerminatingError((New-DapErrorRecord -Category AuthenticationFailed -ErrorCategory AuthenticationError -Message $message -Exception $_.Exception -ExceptionType ([System.Security.Authentication.AuthenticationException]) -Target $Credential.UserName))
     }
 }

@@ -122,20 +122,16 @@ function Export-DapAggregateReport {
     $fixed = @('TenantId', 'InitialDomain', 'TenantDomain', 'Credential')
     foreach ($name in @($Parameters.Keys)) {
         if (-not $reportCommand -or -not $reportCommand.Parameters.ContainsKey($name) -or $fixed -contains $name) {
-            $exception = [System.ArgumentException]::new(("Report {0} has no parameter '{1}'." -f $Report, $name))
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::InvalidArgument, $name)
-            $PSCmdlet.ThrowTerminatingError($record)
+            $message = "Report {0} has no parameter '{1}'." -f $Report, $name
+            $PSCmdlet.ThrowTerminatingError((New-DapErrorRecord -Category InvalidParameter -ErrorCategory InvalidArgument -Message $message -ExceptionType ([System.ArgumentException]) -Target $name))
         }
     }
     $stop = {
-        param([string] $ErrorId, [string] $Category, [string] $Message, $Target)
-        $record = [System.Management.Automation.ErrorRecord]::new(
-            [System.InvalidOperationException]::new($Message), $ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
-        $PSCmdlet.ThrowTerminatingError($record)
+        param([string] $Category, [string] $ErrorCategory, [string] $Message, $Target)
+        $PSCmdlet.ThrowTerminatingError((New-DapErrorRecord -Category $Category -ErrorCategory $ErrorCategory -Message $Message -ExceptionType ([System.InvalidOperationException]) -Target $Target))
     }
     if ($Force -and $NoClobber) {
-        & $stop -ErrorId 'Dap.InvalidParameter' -Category 'InvalidArgument' -Message 'Force and NoClobber cannot be combined: Force replaces read-only files, NoClobber replaces no file.' -Target $null
+        & $stop -Category 'InvalidParameter' -ErrorCategory 'InvalidArgument' -Message 'Force and NoClobber cannot be combined: Force replaces read-only files, NoClobber replaces no file.' -Target $null
     }
     $outputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputFile)
     $errorPath = if ($PSBoundParameters.ContainsKey('ErrorFile')) {
@@ -145,15 +141,15 @@ function Export-DapAggregateReport {
         $outputPath + 'dap-gen:ErrorsFileSuffix'
     }
     if ($errorPath -eq $outputPath) {
-        & $stop -ErrorId 'Dap.InvalidParameter' -Category 'InvalidArgument' -Message ('ErrorFile and OutputFile both name {0}: expected two different files.' -f $outputPath) -Target $outputPath
+        & $stop -Category 'InvalidParameter' -ErrorCategory 'InvalidArgument' -Message ('ErrorFile and OutputFile both name {0}: expected two different files.' -f $outputPath) -Target $outputPath
     }
     foreach ($path in @($outputPath, $errorPath)) {
         if (-not [System.IO.File]::Exists($path)) { continue }
         if ($NoClobber) {
-            & $stop -ErrorId 'Dap.FileExists' -Category 'ResourceExists' -Message ('{0} exists and NoClobber was given: nothing was run.' -f $path) -Target $path
+            & $stop -Category 'FileExists' -ErrorCategory 'ResourceExists' -Message ('{0} exists and NoClobber was given: nothing was run.' -f $path) -Target $path
         }
         if (-not $Force -and ([System.IO.File]::GetAttributes($path) -band [System.IO.FileAttributes]::ReadOnly)) {
-            & $stop -ErrorId 'Dap.FileReadOnly' -Category 'PermissionDenied' -Message ('{0} is read-only: use -Force to replace it. Nothing was run.' -f $path) -Target $path
+            & $stop -Category 'FileReadOnly' -ErrorCategory 'PermissionDenied' -Message ('{0} is read-only: use -Force to replace it. Nothing was run.' -f $path) -Target $path
         }
     }
     if (-not $PSCmdlet.ShouldProcess(('{0} and {1}' -f $outputPath, $errorPath), ('Run {0} in every customer tenant and write' -f $Report))) {

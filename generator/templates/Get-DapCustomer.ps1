@@ -68,9 +68,7 @@ function Get-DapCustomer {
             catch {
                 $text = $_.Exception.Message
                 $category = if ($text -match 'Access Denied') { 'AccessDenied' } elseif ($text -match 'Connect-MsolService') { 'AuthenticationFailed' } else { 'RemoteError' }
-                $record = [System.Management.Automation.ErrorRecord]::new(
-                    $_.Exception, "Dap.$category", [System.Management.Automation.ErrorCategory]::OpenError, $null)
-                $PSCmdlet.ThrowTerminatingError($record)
+                $PSCmdlet.ThrowTerminatingError((New-DapErrorRecord -Category $category -ErrorCategory OpenError -Exception $_.Exception -Target $null))
             }
         }
     }
@@ -94,16 +92,12 @@ function Get-DapCustomer {
             }
             catch {
                 $category = if ($_.Exception.Message -match 'Access Denied') { 'AccessDenied' } else { 'RemoteError' }
-                $record = [System.Management.Automation.ErrorRecord]::new(
-                    $_.Exception, "Dap.$category", [System.Management.Automation.ErrorCategory]::ReadError, $tenantId)
-                $PSCmdlet.WriteError($record)
+                $PSCmdlet.WriteError((New-DapErrorRecord -Category $category -ErrorCategory ReadError -Exception $_.Exception -Target $tenantId))
                 continue
             }
             if (-not $initial) {
-                $exception = [System.InvalidOperationException]::new(("Tenant {0} ({1}) has no initial domain." -f $tenantId, $contract.Name))
-                $record = [System.Management.Automation.ErrorRecord]::new(
-                    $exception, 'Dap.InvalidData', [System.Management.Automation.ErrorCategory]::InvalidData, $tenantId)
-                $PSCmdlet.WriteError($record)
+                $message = 'Tenant {0} ({1}) has no initial domain.' -f $tenantId, $contract.Name
+                $PSCmdlet.WriteError((New-DapErrorRecord -Category InvalidData -ErrorCategory InvalidData -Message $message -ExceptionType ([System.InvalidOperationException]) -Target $tenantId))
                 continue
             }
             $customer = [pscustomobject]@{

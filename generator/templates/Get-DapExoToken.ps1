@@ -115,8 +115,7 @@ function Get-DapExoToken {
         if ($PSCmdlet.ParameterSetName -ne 'Secret') {
             $found = Resolve-DapCertificate -Certificate $Certificate -Thumbprint $CertificateThumbprint
             if (-not $found.Certificate) {
-                $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
-                    [System.ArgumentException]::new($found.Message), 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::InvalidArgument, $found.Target))
+                $PSCmdlet.ThrowTerminatingError((New-DapErrorRecord -Category InvalidParameter -ErrorCategory InvalidArgument -Message $found.Message -ExceptionType ([System.ArgumentException]) -Target $found.Target))
             }
             $Certificate = $found.Certificate
         }
@@ -131,9 +130,7 @@ function Get-DapExoToken {
             else {
                 'Getting an Exchange Online token for tenant {0} failed: {1}' -f $TenantId, $answer.Text
             }
-            $exception = [System.Management.Automation.RuntimeException]::new($message, $answer.Exception)
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, ('Dap.{0}' -f $answer.Category), [System.Management.Automation.ErrorCategory]$answer.ErrorCategory, $TenantId)
+            $record = New-DapErrorRecord -Category $answer.Category -ErrorCategory $answer.ErrorCategory -Message $message -Exception $answer.Exception -Target $TenantId
             if ($answer.Category -eq 'AuthenticationFailed') { $PSCmdlet.ThrowTerminatingError($record) }
             $PSCmdlet.WriteError($record)
             return

@@ -72,8 +72,7 @@ function Get-DapGraphCustomer {
         $headers = @{ Authorization = 'Bearer {0}' -f [System.Net.NetworkCredential]::new('', $AccessToken).Password }
         $newRecord = {
             param([string] $Category, [string] $ErrorCategory, [string] $Text, $Target, [System.Exception] $Inner)
-            $exception = [System.Management.Automation.RuntimeException]::new($Text, $Inner)
-            [System.Management.Automation.ErrorRecord]::new($exception, "Dap.$Category", [System.Management.Automation.ErrorCategory]$ErrorCategory, $Target)
+            New-DapErrorRecord -Category $Category -ErrorCategory $ErrorCategory -Message $Text -Exception $Inner -Target $Target
         }
         $describe = {
             param($ErrorRecord)

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { generateModule } from '../../generator/generate-module.js';
 import { generatedMarker } from '../../generator/generated-header.js';
-import { fixturePackage, generateFor, nastyDefinitions, restDefinitions, sampleDefinitions } from './generator-fixtures.js';
+import { sharedTemplates } from '../../generator/render-template.js';
+import { fixturePackage, generateFor, nastyDefinitions, restDefinitions, sampleDefinitions, scriptOwnPartsFor } from './generator-fixtures.js';
+
+/**
+ * What the golden files hold: the module files the definitions make (report functions, manifest,
+ * root module, catalog) and each script's own part. The shared functions are their templates with
+ * facts filled in: the committed module/ holds them once (checked by dap-gen --check), and the
+ * tests below assert the facts the fixture definitions give them.
+ */
+function goldenFiles(files: Map<string, string>, ownParts: Map<string, string>): Map<string, string> {
+  const shared = new Set<string>(sharedTemplates);
+  const isShared = (relative: string) => shared.has(relative.replace(/^DapReporting\/(Public|Private)\/(.+)\.ps1$/, '$2'));
+  return new Map([...[...files].filter(([relative]) => !relative.startsWith('scripts/') && !isShared(relative)), ...ownParts]);
+}
 
 describe('generateModule', () => {
   const files = generateFor([sampleDefinitions]);
@@ -19,6 +32,7 @@ describe('generateModule', () => {
       'DapReporting/Private/Invoke-DapRedirectedRequest.ps1',
       'DapReporting/Private/Invoke-DapTokenRequest.ps1',
       'DapReporting/Private/New-DapClientAssertion.ps1',
+      'DapReporting/Private/New-DapErrorRecord.ps1',
       'DapReporting/Private/Resolve-DapCertificate.ps1',
       'DapReporting/Public/Connect-DapPartner.ps1',
       'DapReporting/Public/Export-DapAggregateReport.ps1',
@@ -38,8 +52,39 @@ describe('generateModule', () => {
     ]);
   });
 
-  it.each([...files.keys()])('%s matches its golden file', async (relative) => {
-    await expect(files.get(relative)).toMatchFileSnapshot(`./__golden__/${relative}`);
+  const golden = goldenFiles(files, scriptOwnPartsFor([sampleDefinitions]));
+
+  it('keeps goldens of what the definitions shape and of each script\'s own part only', () => {
+    expect([...golden.keys()].sort()).toEqual([
+      'DapReporting/DapReporting.catalog.json',
+      'DapReporting/DapReporting.psd1',
+      'DapReporting/DapReporting.psm1',
+      'DapReporting/Public/Get-DapGraphSample.ps1',
+      'DapReporting/Public/Get-DapTypedSample.ps1',
+      'DapReporting/Public/Measure-DapPipedSample.ps1',
+      'scripts/PipedSample.ps1',
+      'scripts/TypedSample.ps1',
+    ]);
+  });
+
+  it.each([...golden.keys()])('%s matches its golden file', async (relative) => {
+    await expect(golden.get(relative)).toMatchFileSnapshot(`./__golden__/${relative}`);
+  });
+
+  it('builds each script as its own part with the functions it names copied in, in that order, and nothing else', () => {
+    for (const [relative, own] of scriptOwnPartsFor([sampleDefinitions])) {
+      const named = [...own.matchAll(/^# (\S+): the module's function, copied in by dap-gen$/gm)].map((m) => m[1]!);
+      expect(named).toContain('Get-DapFailureCategory');
+      const full = files.get(relative)!;
+      const defined = [...full.matchAll(/^function (\S+) \{$/gm)].map((m) => m[1]!);
+      expect(defined).toEqual(named);
+      // the module's own text of each, header aside
+      for (const name of named) {
+        const moduleFile = [...files].find(([path]) => path.endsWith(`/${name}.ps1`) && path.startsWith('DapReporting/'))![1];
+        expect(full).toContain(moduleFile.split('# </auto-generated>\n\n')[1]);
+      }
+      expect(full.replace(/^function (\S+) \{\n[\s\S]*?^\}\n/gm, (_m, name: string) => `# ${name}: the module's function, copied in by dap-gen\n`)).toBe(own);
+    }
   });
 
   it('is byte-identical on every run', () => {
@@ -105,6 +150,28 @@ describe('generateModule', () => {
     expect(catalog.reports.filter((r) => r.script !== undefined).map((r) => r.name)).toEqual(['TypedSample', 'PipedSample']);
   });
 
+  it('fills the shared functions with the facts of the definitions: report functions, cmdlets, Graph shapes', () => {
+    expect(files.get('DapReporting/Public/Export-DapAggregateReport.ps1')).toContain(
+      "    $reportFunctions = [ordered]@{\n        'TypedSample' = 'Get-DapTypedSample'\n        'PipedSample' = 'Measure-DapPipedSample'\n    }\n",
+    );
+    const tenant = files.get('DapReporting/Public/Invoke-DapTenantReport.ps1')!;
+    expect(tenant.split("[ValidateSet('Get-PipedSample', 'Get-Recipient', 'Get-TypedSample')]").length).toBe(3);
+    expect(files.get('DapReporting/Public/Invoke-DapGraphReport.ps1')).toContain(
+      [
+        "            'getGraphSample' = @{",
+        "                TypeName = 'DapReporting.GraphSample'",
+        '                Columns  = @(',
+        "                    @{ Header = 'Report Refresh Date'; Property = 'ReportRefreshDate'; Type = 'datetime' }",
+        "                    @{ Header = 'Prohibit Send/Receive Quota (Byte)'; Property = 'ProhibitSendReceiveQuotaByte'; Type = 'number' }",
+        "                    @{ Header = 'Has Archive'; Property = 'HasArchive'; Type = 'boolean' }",
+        '                )',
+        '            }',
+      ].join('\n'),
+    );
+    // each shared function names the definition files its facts came from
+    expect(tenant.split('# </auto-generated>')[0]).toContain('#   test/fixtures/definitions/sample-reports.ts');
+  });
+
   it('keeps Graph reports out of the Exchange-only shared functions, and Exchange cmdlets out of the Graph ones', () => {
     const aggregate = files.get('DapReporting/Public/Export-DapAggregateReport.ps1')!;
     expect(aggregate).toContain("[ValidateSet('TypedSample', 'PipedSample')]");
@@ -163,11 +230,12 @@ describe('generateModule', () => {
 
 describe('generateModule with exchangeRest reports', () => {
   const files = generateFor([restDefinitions]);
+  const ownParts = scriptOwnPartsFor([restDefinitions]);
   const own = ['DapReporting/DapReporting.catalog.json', 'DapReporting/Public/Get-DapRestAndRemotingSample.ps1', 'DapReporting/Public/Get-DapRestWindowSample.ps1',
     'scripts/RestAndRemotingSample.ps1', 'scripts/RestWindowSample.ps1'];
 
   it.each(own)('%s matches its golden file', async (relative) => {
-    await expect(files.get(relative)).toMatchFileSnapshot(`./__golden__/rest/${relative}`);
+    await expect(ownParts.get(relative) ?? files.get(relative)).toMatchFileSnapshot(`./__golden__/rest/${relative}`);
   });
 
   it('writes every source into the catalog, the first one the default, and a script after the first', () => {

@@ -5,7 +5,7 @@ import { readCatalog } from '../../common/catalog.js';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
 import { psPropertyName } from '../../generator/identifiers.js';
 import { runPwshFile } from '../helpers/powershell.js';
-import { generateFor, sampleDefinitions, writeToTemp } from './generator-fixtures.js';
+import { committedModuleWithScripts, generateFor, sampleDefinitions, writeToTemp } from './generator-fixtures.js';
 
 const scripts = join(projectRoot, 'test', 'generator', 'pwsh-scripts');
 
@@ -22,7 +22,7 @@ async function facts(script: string, moduleRoot: string): Promise<string[]> {
 const field = (lines: string[], key: string): string => lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? '';
 
 describe.each([
-  ['the committed module/', () => moduleDir],
+  ['the committed module/ with its standalone scripts built', committedModuleWithScripts],
   ['a module generated from the fixture definitions', () => writeToTemp(generateFor([sampleDefinitions]))],
 ])('%s in pwsh', (_name, root) => {
   let lines: string[] = [];

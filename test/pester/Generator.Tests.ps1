@@ -162,7 +162,29 @@ Describe 'The file-writing check' {
 }
 
 Describe 'The standalone scripts' {
-    It 'each have help and the shared parameters' -ForEach @(Get-ChildItem -LiteralPath ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'scripts')) -Filter '*.ps1' | ForEach-Object { @{ Script = $_.FullName } }) {
+    BeforeDiscovery {
+        # one per catalog entry with a script: the scripts are built, not committed
+        $catalogPath = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'DapReporting', 'DapReporting.catalog.json')
+        $scriptNames = @((Get-Content -Raw -LiteralPath $catalogPath | ConvertFrom-Json).reports | Where-Object { $_.script } | ForEach-Object { @{ Name = [System.IO.Path]::GetFileName($_.script) } })
+    }
+
+    BeforeAll {
+        . ([System.IO.Path]::Combine($PSScriptRoot, '..', 'helpers', 'Build-DapScript.ps1'))
+        $scripts = Build-DapScript
+    }
+
+    AfterAll {
+        Remove-Item -LiteralPath $scripts -Recurse -Force
+    }
+
+    It 'are built, one per catalog entry with a script' {
+        $catalog = Get-Content -Raw -LiteralPath ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'DapReporting', 'DapReporting.catalog.json')) | ConvertFrom-Json
+        $expected = @($catalog.reports | Where-Object { $_.script } | ForEach-Object { [System.IO.Path]::GetFileName($_.script) } | Sort-Object)
+        @(Get-ChildItem -LiteralPath $scripts -Filter '*.ps1' | ForEach-Object Name | Sort-Object) | Should -Be $expected
+    }
+
+    It '<Name> has help and the shared parameters, parses, and has each function once' -ForEach $scriptNames {
+        $Script = [System.IO.Path]::Combine($scripts, $Name)
         $help = Get-Help -Name $Script -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0
@@ -176,5 +198,11 @@ Describe 'The standalone scripts' {
         $tokens = $null; $errors = $null
         $ast = [System.Management.Automation.Language.Parser]::ParseFile($Script, [ref]$tokens, [ref]$errors)
         @($ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() }) | Should -Not -Contain 'Write-Host'
+        $errors | Should -BeNullOrEmpty
+        # the functions it carries: each once, the module's Get-DapFailureCategory among them
+        $functions = @($ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $false) | ForEach-Object { $_.Name })
+        $functions | Should -Contain 'Get-DapFailureCategory'
+        $functions | Should -Contain 'New-DapErrorRecord'
+        @($functions | Select-Object -Unique).Count | Should -Be $functions.Count
     }
 }

@@ -322,8 +322,17 @@ Describe 'The report functions' {
 }
 
 Describe 'The standalone exchangeRest scripts' {
+    BeforeAll {
+        . ([System.IO.Path]::Combine($PSScriptRoot, '..', 'helpers', 'Build-DapScript.ps1'))
+        $scripts = Build-DapScript
+    }
+
+    AfterAll {
+        Remove-Item -LiteralPath $scripts -Recurse -Force
+    }
+
     It '<_> parses and has its help' -ForEach @('CasMailboxProtocolReport', 'InboxRuleExternalForwardingReport', 'MessageTraceV2Report', 'UnusedMailboxReport') {
-        $path = [System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'scripts', "$_.ps1")
+        $path = [System.IO.Path]::Combine($scripts, "$_.ps1")
         $errors = $null
         $null = [System.Management.Automation.Language.Parser]::ParseFile($path, [ref]$null, [ref]$errors)
         $errors | Should -BeNullOrEmpty

@@ -4,6 +4,8 @@
 # process this file starts (test/helpers/serve-simulator.mjs) and stops (by closing its stdin).
 BeforeAll {
     $root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
+    . ([System.IO.Path]::Combine($root, 'test', 'helpers', 'Build-DapScript.ps1'))
+    $script:scripts = Build-DapScript
     Import-Module -Name ([System.IO.Path]::Combine($root, 'module', 'DapReporting', 'DapReporting.psd1')) -Force
     # A simulator of its own (the given scenario, else the default one): its process and its environment.
     function script:Start-Simulator([string] $Scenario) {
@@ -37,6 +39,7 @@ BeforeAll {
 
 AfterAll {
     Stop-Simulator $script:simulator
+    if ($script:scripts) { Remove-Item -LiteralPath $script:scripts -Recurse -Force }
 }
 
 Describe 'The Exchange admin API functions against the simulator' {
@@ -134,7 +137,7 @@ Describe 'The Exchange admin API functions against the simulator' {
 Describe 'A standalone exchangeRest script against the simulator' {
     It 'CasMailboxProtocolReport.ps1 writes one CSV of every customer and an errors file' {
         $out = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('dap-exo-{0}.csv' -f [guid]::NewGuid().ToString('N')))
-        $script = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'scripts', 'CasMailboxProtocolReport.ps1'))
+        $script = [System.IO.Path]::Combine($scripts, 'CasMailboxProtocolReport.ps1')
         $env:DAP_GRAPH_CLIENT_SECRET = $sim.DAP_GRAPH_CLIENT_SECRET
         try {
             $result = & $script -PartnerTenantId $sim.DAP_GRAPH_TENANT_ID -ClientId $app -OutputFile $out -LoginUri $sim.DAP_LOGIN_URL -GraphUri $sim.DAP_GRAPH_URL -ExchangeUri $sim.DAP_EXO_URL
@@ -208,7 +211,7 @@ Describe 'Faults and volume of the Exchange admin API (scenario exo-faults)' {
 
     It 'the standalone script runs every tenant, lists the failed ones in the errors file and exits 1' {
         $out = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('dap-exo-{0}.csv' -f [guid]::NewGuid().ToString('N')))
-        $script = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'scripts', 'UnusedMailboxReport.ps1'))
+        $script = [System.IO.Path]::Combine($scripts, 'UnusedMailboxReport.ps1')
         try {
             $secret2 = ConvertTo-SecureString -String $env2.DAP_GRAPH_CLIENT_SECRET -AsPlainText -Force
             # exit in a script run with & ends the script, not this process, and sets $LASTEXITCODE

@@ -38,7 +38,10 @@ describe('npm run pack:module', () => {
     const install = await execa(pwsh.path, [...pwshArgs, join(fixtures, 'install-module.ps1'), '-Repository', repository], { reject: false, env, cwd: dir });
     expect(install.stderr).toBe('');
     expect(install.exitCode).toBe(0);
-    expect(install.stdout.split(/\r?\n/)).toEqual([`INSTALLED ${version} ${join(env.XDG_DATA_HOME, 'powershell', 'Modules')}`, 'DONE']);
+    const catalog = JSON.parse(readFileSync(join(moduleDir, 'DapReporting', 'DapReporting.catalog.json'), 'utf8')) as { reports: Array<{ script?: string }> };
+    const scripts = catalog.reports.flatMap((r) => (r.script ? [r.script.replace(/^scripts\//, '')] : [])).sort();
+    expect(scripts.length).toBeGreaterThan(5);
+    expect(install.stdout.split(/\r?\n/)).toEqual([`INSTALLED ${version} ${join(env.XDG_DATA_HOME, 'powershell', 'Modules')}`, `SCRIPTS ${scripts.join(',')}`, 'DONE']);
 
     const run = await execa(
       process.execPath,

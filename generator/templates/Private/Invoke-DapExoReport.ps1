@@ -271,9 +271,7 @@ function Invoke-DapExoReport {
     }
     if ($state.Failure) {
         $message = '{0} failed for tenant {1}: {2}' -f $state.Cmdlet, $TenantId, $state.Failure.Text
-        $exception = [System.Management.Automation.RuntimeException]::new($message, $state.Failure.Exception)
-        $record = [System.Management.Automation.ErrorRecord]::new(
-            $exception, ('Dap.{0}' -f $state.Failure.Category), [System.Management.Automation.ErrorCategory]$state.Failure.ErrorCategory, $TenantId)
+        $record = New-DapErrorRecord -Category $state.Failure.Category -ErrorCategory $state.Failure.ErrorCategory -Message $message -Exception $state.Failure.Exception -Target $TenantId
         Write-Verbose -Message ('Tenant {0}: {1} failed ({2})' -f $TenantId, $state.Cmdlet, $record.FullyQualifiedErrorId)
         $Caller.WriteError($record)
         return

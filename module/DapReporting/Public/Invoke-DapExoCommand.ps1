@@ -100,10 +100,7 @@ function Invoke-DapExoCommand {
         $answer = Invoke-DapExoRequest -TenantId $TenantId -AccessToken $AccessToken -ExchangeUri $ExchangeUri -Cmdlet $Cmdlet -Parameters $send -Select $Select -MaxRetries $MaxRetries
         if ($answer.Failure) {
             $message = '{0} failed for tenant {1}: {2}' -f $Cmdlet, $TenantId, $answer.Failure.Text
-            $exception = [System.Management.Automation.RuntimeException]::new($message, $answer.Failure.Exception)
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, ('Dap.{0}' -f $answer.Failure.Category), [System.Management.Automation.ErrorCategory]$answer.Failure.ErrorCategory, $TenantId)
-            $PSCmdlet.WriteError($record)
+            $PSCmdlet.WriteError((New-DapErrorRecord -Category $answer.Failure.Category -ErrorCategory $answer.Failure.ErrorCategory -Message $message -Exception $answer.Failure.Exception -Target $TenantId))
             return
         }
         foreach ($row in $answer.Rows) {

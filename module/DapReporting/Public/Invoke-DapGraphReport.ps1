@@ -229,8 +229,7 @@ function Invoke-DapGraphReport {
         $newFailure = {
             param([string] $Category, [string] $ErrorCategory, [string] $Text, [System.Exception] $Inner)
             $message = '{0} failed for tenant {1}: {2}' -f $Function, $TenantId, $Text
-            $exception = [System.Management.Automation.RuntimeException]::new($message, $Inner)
-            [System.Management.Automation.ErrorRecord]::new($exception, "Dap.$Category", [System.Management.Automation.ErrorCategory]$ErrorCategory, $TenantId)
+            New-DapErrorRecord -Category $Category -ErrorCategory $ErrorCategory -Message $message -Exception $Inner -Target $TenantId
         }
         $failure = $null
         $attempt = 0

@@ -157,7 +157,7 @@ function Invoke-DapTenantReport {
                 }
                 else {
                     $problem = if ($inner) { $inner } else { $_.Exception }
-                    [System.Management.Automation.ErrorRecord]::new($problem, 'RemoteError', [System.Management.Automation.ErrorCategory]::NotSpecified, $null)
+                    New-DapErrorRecord -Category RemoteError -ErrorCategory NotSpecified -Exception $problem -Target $null
                 }
             }
             $remoteErrors = @($pipeline.Streams.Error)
@@ -205,9 +205,7 @@ function Invoke-DapTenantReport {
             else {
                 'RemoteError', 'NotSpecified'
             }
-            $exception = [System.Management.Automation.RuntimeException]::new($text, $first.Exception)
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                $exception, "Dap.$category", [System.Management.Automation.ErrorCategory]$errorCategory, $InitialDomain)
+            $record = New-DapErrorRecord -Category $category -ErrorCategory $errorCategory -Message $text -Exception $first.Exception -Target $InitialDomain
             Write-Verbose -Message ('[{0}] failed ({1})' -f $InitialDomain, $category)
             $PSCmdlet.WriteError($record)
             return
