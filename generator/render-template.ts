@@ -19,6 +19,7 @@ export const publicTemplates = [
  */
 export const privateTemplates = [
   'Invoke-DapTokenRequest',
+  'Invoke-DapWebRequest',
   'New-DapClientAssertion',
   'Resolve-DapCertificate',
   'Invoke-DapExoRequest',
@@ -38,7 +39,7 @@ export const scriptTemplates = [
 /** The shared functions the standalone Exchange admin API (exchangeRest) scripts carry, in the order they are written. */
 export const restScriptTemplates = [
   'Invoke-DapTokenRequest', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Get-DapExoToken', 'ConvertTo-DapExoValue', 'ConvertTo-DapCellText',
-  'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'Get-DapFailureCategory', 'New-DapErrorRecord',
+  'Invoke-DapWebRequest', 'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'Get-DapFailureCategory', 'New-DapErrorRecord',
 ] as const satisfies readonly SharedTemplate[];
 export type SharedTemplate = (typeof sharedTemplates)[number];
 

@@ -109,6 +109,7 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
     'Invoke-DapExoReport': {},
     'Get-DapUrlRefusal': { PrivateIpvFourRanges: privateIpv4Ranges, PrivateIpvSixRanges: privateIpv6Ranges },
     'Invoke-DapRedirectedRequest': { MaxRedirects: MAX_REDIRECTS },
+    'Invoke-DapWebRequest': {},
     'New-DapErrorRecord': { FailureCategories: failureCategories },
   };
   return new Map(sharedTemplates.map((name) => [name, renderTemplate(name, facts[name])]));

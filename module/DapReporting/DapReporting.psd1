@@ -27,6 +27,7 @@
 #   generator/templates/Invoke-DapExoCommand.ps1
 #   generator/templates/Get-DapFailureCategory.ps1
 #   generator/templates/Private/Invoke-DapTokenRequest.ps1
+#   generator/templates/Private/Invoke-DapWebRequest.ps1
 #   generator/templates/Private/New-DapClientAssertion.ps1
 #   generator/templates/Private/Resolve-DapCertificate.ps1
 #   generator/templates/Private/Invoke-DapExoRequest.ps1

@@ -31,6 +31,7 @@ describe('generateModule', () => {
       'DapReporting/Private/Invoke-DapExoRequest.ps1',
       'DapReporting/Private/Invoke-DapRedirectedRequest.ps1',
       'DapReporting/Private/Invoke-DapTokenRequest.ps1',
+      'DapReporting/Private/Invoke-DapWebRequest.ps1',
       'DapReporting/Private/New-DapClientAssertion.ps1',
       'DapReporting/Private/New-DapErrorRecord.ps1',
       'DapReporting/Private/Resolve-DapCertificate.ps1',

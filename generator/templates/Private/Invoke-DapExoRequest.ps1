@@ -138,37 +138,13 @@ function Invoke-DapExoRequest {
                 Uri = $uri; Method = 'Post'; Headers = $headers; Body = $body; ContentType = 'application/json; charset=utf-8'
                 MaximumRedirection = 0; SkipHttpErrorCheck = $true
             }
-            # One web request in a pipeline of its own (in this runspace, stopped with it). Fixed
-            # text; the data goes in as the argument.
-            $response = $null
-            $problem = $null
-            $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
-            try {
-                $script = 'param($Parameters) try { Invoke-WebRequest @Parameters -ErrorAction Stop } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
-                [void]$pipeline.AddScript($script, $true).AddArgument($request)
-                try {
-                    $output = @($pipeline.Invoke())
-                    $stopped = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-                    if ($stopped) { $problem = $stopped.Exception }
-                    $response = @($output | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-                }
-                catch {
-                    $inner = $_.Exception.InnerException
-                    if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
-                    $problem = if ($inner) { $inner } else { $_.Exception }
-                }
-                foreach ($item in @($pipeline.Streams.Error)) { $global:Error.Remove($item) }
-            }
-            finally {
-                # Not disposed: a stopped caller stops this pipeline from another thread, which must
-                # never find it disposed; the garbage collector takes it.
-                $pipeline = $null
-            }
-            if ($problem -or $null -eq $response) {
-                if (-not $problem) { $problem = [System.InvalidOperationException]::new('no response') }
-                & $fail -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Status 0 -Text $problem.Message -Inner $problem
+            # A redirect is not followed: it comes back as the response, and fails the call below.
+            $answer = Invoke-DapWebRequest -Parameters $request
+            if ($answer.Exception) {
+                & $fail -Category 'RemoteError' -ErrorCategory 'ConnectionError' -Status 0 -Text $answer.Exception.Message -Inner $answer.Exception
                 break page
             }
+            $response = $answer.Response
             $status = [int]$response.StatusCode
             if ($status -eq 429) {
                 if ($attempt -gt $MaxRetries) {

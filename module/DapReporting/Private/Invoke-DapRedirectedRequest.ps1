@@ -19,9 +19,8 @@ function Invoke-DapRedirectedRequest {
     Authorization, Cookie and Proxy-Authorization headers go with the first request only. A 303
     (and a 301 or 302 after a POST) is followed as a GET without body, as browsers do.
 
-    Each web request runs in a pipeline of its own (in this runspace, stopped with it): the records
-    Invoke-WebRequest writes (a MaximumRedirectExceeded for every redirect) stay in its streams
-    instead of reaching the caller's -ErrorVariable and $Error.
+    Each web request runs through Invoke-DapWebRequest, so the records Invoke-WebRequest writes (a
+    MaximumRedirectExceeded for every redirect) never reach the caller's -ErrorVariable and $Error.
 
     .PARAMETER Parameters
     The first request, as parameters of Invoke-WebRequest (Uri, Method, Headers, Body, ContentType).
@@ -54,43 +53,13 @@ function Invoke-DapRedirectedRequest {
     $current = [string]$request.Uri
     for ($hops = 0; ; $hops++) {
         $result.Hops = $hops
-        $response = $null
-        $problem = $null
-        $pipeline = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
-        try {
-            # Fixed text; the data goes in as the argument. An error that stops Invoke-WebRequest
-            # (no connection) comes back as an ErrorRecord: caught in there, it leaves no record here.
-            $script = 'param($Parameters) try { Invoke-WebRequest @Parameters -ErrorAction Continue } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }'
-            [void]$pipeline.AddScript($script, $true).AddArgument($request)
-            try {
-                $output = @($pipeline.Invoke())
-                $stopped = @($output | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-                if ($stopped) { $problem = $stopped.Exception }
-                $response = @($output | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
-            }
-            catch {
-                $inner = $_.Exception.InnerException
-                if ($inner -is [System.Management.Automation.PipelineStoppedException]) { throw $inner }
-                $problem = if ($inner) { $inner } else { $_.Exception }
-            }
-            $errors = @($pipeline.Streams.Error)
-            foreach ($item in $errors) { $global:Error.Remove($item) }
-            # With -MaximumRedirection 0 a redirect comes back as the response plus a
-            # MaximumRedirectExceeded error record: that redirect is followed below.
-            $unexpected = @($errors | Where-Object -FilterScript { [string]$_.FullyQualifiedErrorId -notlike 'MaximumRedirectExceeded,*' })
-            if (-not $problem -and $unexpected.Count -gt 0) { $problem = $unexpected[0].Exception }
-        }
-        finally {
-            # Not disposed: when the caller is stopped, PowerShell stops this pipeline from another
-            # thread, which must never find it disposed; the garbage collector takes it.
-            $pipeline = $null
-        }
-        if ($problem -or $null -eq $response) {
-            if (-not $problem) { $problem = [System.InvalidOperationException]::new('no response') }
-            $result.Problem = $problem.Message
-            $result.Exception = $problem
+        $answer = Invoke-DapWebRequest -Parameters $request
+        if ($answer.Exception) {
+            $result.Problem = $answer.Exception.Message
+            $result.Exception = $answer.Exception
             return $result
         }
+        $response = $answer.Response
         $status = [int]$response.StatusCode
         if (@(301, 302, 303, 307, 308) -notcontains $status) {
             $result.Response = $response

@@ -12,6 +12,7 @@
 #   generator/templates/Invoke-DapExoCommand.ps1
 #   generator/templates/Get-DapFailureCategory.ps1
 #   generator/templates/Private/Invoke-DapTokenRequest.ps1
+#   generator/templates/Private/Invoke-DapWebRequest.ps1
 #   generator/templates/Private/New-DapClientAssertion.ps1
 #   generator/templates/Private/Resolve-DapCertificate.ps1
 #   generator/templates/Private/Invoke-DapExoRequest.ps1
@@ -32,6 +33,7 @@
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapExoRequest.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapRedirectedRequest.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapTokenRequest.ps1'))
+. ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapWebRequest.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'New-DapClientAssertion.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'New-DapErrorRecord.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Resolve-DapCertificate.ps1'))

@@ -7,6 +7,7 @@
 #   generator/templates/Get-DapExoToken.ps1
 #   generator/templates/Private/ConvertTo-DapExoValue.ps1
 #   generator/templates/Private/ConvertTo-DapCellText.ps1
+#   generator/templates/Private/Invoke-DapWebRequest.ps1
 #   generator/templates/Private/Invoke-DapExoRequest.ps1
 #   generator/templates/Private/Invoke-DapExoReport.ps1
 #   generator/templates/Get-DapFailureCategory.ps1
@@ -128,6 +129,8 @@ param(
 # ConvertTo-DapExoValue: the module's function, copied in by dap-gen
 
 # ConvertTo-DapCellText: the module's function, copied in by dap-gen
+
+# Invoke-DapWebRequest: the module's function, copied in by dap-gen
 
 # Invoke-DapExoRequest: the module's function, copied in by dap-gen
 
