@@ -16,7 +16,7 @@ import type { RunFingerprint } from './manifest.js';
 import { checkDistinctOutputs, checkOutputPath, checkOwnFolder, type OutputFile } from '../common/output-path.js';
 import { pagePathFor } from './page/write-page.js';
 import { findReport, parseReportParameters } from './report-parameters.js';
-import { defaultRetryPolicy } from './retry-policy.js';
+import { defaultRetryPolicy } from './platform/retry-policy.js';
 import { backendTitles, type BackendKind, type BackendPlan } from './run-backend.js';
 import type { JobParameter, TenantJob } from './runner-types.js';
 import type { ScheduledTenant } from './scheduler.js';
@@ -24,7 +24,7 @@ import type { SimulationOptions } from './simulated-world.js';
 import { Spool } from './spool.js';
 import { stdoutOutput } from './summary.js';
 import type { TenantFilter } from './tenant-selection.js';
-import { isGuid, normaliseTenantName } from './tenant-names.js';
+import { isGuid, normaliseTenantName } from './platform/tenant-names.js';
 
 /** The options of run, check and tenants as commander hands them over (none has a commander default). */
 export interface RunCliOptions extends GraphCliOptions, ExoCliOptions {

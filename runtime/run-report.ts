@@ -11,7 +11,7 @@ import { joinTerminal, type TerminalText, terminalJson, tty, writeTerminal } fro
 import { asMachineStop, diskFullInOutcome } from './machine-stop.js';
 import { mergeParts } from './merge.js';
 import { createProgress } from './progress.js';
-import { defaultRetryPolicy } from './retry-policy.js';
+import { defaultRetryPolicy } from './platform/retry-policy.js';
 import { backendPlanOf, jobOf, type RunPlan } from './run-options.js';
 import type { DiscoveredTenant, TenantOutcome } from './runner-types.js';
 import type { RuntimeDeps } from './runtime-deps.js';

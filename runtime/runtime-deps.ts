@@ -1,7 +1,7 @@
 import { readCatalog as readCatalogFile, type Catalog } from '../common/catalog.js';
 import type { FetchLike } from './auth/token-client.js';
 import { defaultExchangeDeps, type ExchangeDeps } from './pwsh-host/exchange-deps.js';
-import type { RetryPolicy } from './retry-policy.js';
+import type { RetryPolicy } from './platform/retry-policy.js';
 import { startEmbeddedSimulator, validateScenarioFile } from './simulate.js';
 import type { SimulatorStarter } from './simulated-world.js';
 

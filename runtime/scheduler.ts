@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
 import type { FailureCategory } from '../common/failure-category.js';
-import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+import { isRetryable, retryDelayMs, type RetryPolicy } from './platform/retry-policy.js';
 import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from './runner-types.js';
 
 export interface ScheduledTenant {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { inspectPart } from './csv-files.js';
+import { inspectPart } from './platform/files/csv-files.js';
 import type { ManifestTenant } from './manifest.js';
 import { checkOwnFolder, createNewFile } from '../common/output-path.js';
 

@@ -1,7 +1,7 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { compareTenants } from './manifest.js';
 import type { DiscoveredTenant } from './runner-types.js';
-import { normaliseTenantName } from './tenant-names.js';
+import { normaliseTenantName } from './platform/tenant-names.js';
 
 export interface TenantFilter {
   /** Domains or TenantIds to keep (lower-cased); empty keeps every tenant. */

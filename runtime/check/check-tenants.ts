@@ -5,7 +5,7 @@ import { type TerminalText, terminalJson, terminalMessage, terminalTable, tty, w
 import { prepareBackend } from '../backends.js';
 import { redactCommand, secretsOf } from '../page/command-line.js';
 import { writeRunPage } from '../page/write-page.js';
-import { defaultRetryPolicy } from '../retry-policy.js';
+import { defaultRetryPolicy } from '../platform/retry-policy.js';
 import type { RunBackend } from '../run-backend.js';
 import { backendPlanOf, jobOf, type RunPlan } from '../run-options.js';
 import type { RuntimeDeps } from '../runtime-deps.js';

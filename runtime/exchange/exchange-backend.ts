@@ -3,12 +3,12 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import { collectPasswords, promptPassword } from '../credentials.js';
 import type { BackendPlan, BackendStarter, RunBackend } from '../run-backend.js';
 import type { BackendDeps } from '../runtime-deps.js';
-import { readSecretStdin } from '../read-all.js';
+import { readSecretStdin } from '../platform/files/read-all.js';
 import type { Account } from '../runner-types.js';
 import type { SimulatedWorld } from '../simulated-world.js';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
 import { isDnsName } from '../../common/dns-name.js';
-import { Redactor } from '../graph/redact.js';
+import { Redactor } from '../platform/redact.js';
 import type { ExchangeDeps } from '../pwsh-host/exchange-deps.js';
 
 /** Accounts with their passwords, from the environment, stdin, the simulator or a prompt. */

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { GraphCallError } from '../graph/graph-error.js';
 import { MAX_ERROR_TEXT } from '../graph/graph-limits.js';
 import { isUnderBase } from '../graph/graph-urls.js';
-import type { Redactor } from '../graph/redact.js';
+import type { Redactor } from '../platform/redact.js';
 import { parseRetryAfter } from '../graph/retry-after.js';
 import type { TenantTokens } from '../auth/token-cache.js';
 import type { FetchLike } from '../auth/token-client.js';

@@ -1,5 +1,5 @@
 import { callFailureOutcome, GraphCallError } from './graph-error.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../platform/redact.js';
 import type { TenantTokens } from '../auth/token-cache.js';
 import type { FetchLike } from '../auth/token-client.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../runner-types.js';

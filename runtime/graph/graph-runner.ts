@@ -5,9 +5,9 @@ import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from '../r
 import { callFailureOutcome, GraphCallError, errorText } from './graph-error.js';
 import { MAX_INLINE_LIMIT_WAIT_MS, MAX_REPORT_REREQUESTS } from './graph-limits.js';
 import { reportUrl } from './graph-urls.js';
-import { fetchFollowingRedirects, RedirectError } from '../http/follow-redirects.js';
+import { fetchFollowingRedirects, RedirectError } from '../platform/http/follow-redirects.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../platform/redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { writeReportPart } from './report-csv.js';
 import type { TenantTokens } from '../auth/token-cache.js';

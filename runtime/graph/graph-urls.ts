@@ -1,6 +1,6 @@
 import { isDnsName } from '../../common/dns-name.js';
-import { isLoopbackHost } from '../http/url-safety.js';
-import { isGuid } from '../tenant-names.js';
+import { isLoopbackHost } from '../platform/http/url-safety.js';
+import { isGuid } from '../platform/tenant-names.js';
 
 /**
  * Checks a service base URL: absolute, https (or http on a loopback host), no credentials, query

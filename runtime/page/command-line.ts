@@ -1,5 +1,5 @@
 import { passwordVariableFor } from '../credentials.js';
-import { Redactor } from '../graph/redact.js';
+import { Redactor } from '../platform/redact.js';
 
 /** A flag whose value is a secret: --client-secret, --password, --refresh-token, --api-key … (not --token-file, a path). */
 const secretFlag = /^--?[\w-]*(secret|password|passwd|token|api-?key|private-?key)[\w-]*$/i;

@@ -2,11 +2,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import type { FailureCategory } from '../../common/failure-category.js';
 import type { DiscoveredTenant } from '../runner-types.js';
-import { isGuid } from '../tenant-names.js';
+import { isGuid } from '../platform/tenant-names.js';
 import { GraphCallError, errorText } from '../graph/graph-error.js';
 import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from '../graph/graph-limits.js';
 import { isUnderBase } from '../graph/graph-urls.js';
-import type { Redactor } from '../graph/redact.js';
+import type { Redactor } from '../platform/redact.js';
 import { parseRetryAfter } from '../graph/retry-after.js';
 import type { FetchLike } from '../auth/token-client.js';
 

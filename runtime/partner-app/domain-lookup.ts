@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DiscoveredTenant } from '../runner-types.js';
 import { isDnsName } from '../../common/dns-name.js';
-import { isGuid } from '../tenant-names.js';
+import { isGuid } from '../platform/tenant-names.js';
 import { errorText } from '../graph/graph-error.js';
 import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../graph/graph-limits.js';
-import type { Redactor } from '../graph/redact.js';
+import type { Redactor } from '../platform/redact.js';
 import { parseRetryAfter } from '../graph/retry-after.js';
 import type { FetchLike } from '../auth/token-client.js';
 

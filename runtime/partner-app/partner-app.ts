@@ -7,8 +7,8 @@ import { requestToken, type FetchLike, type GraphCredential } from '../auth/toke
 import type { RefreshTokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../graph/graph-limits.js';
 import { GraphCallError } from '../graph/graph-error.js';
-import { Redactor } from '../graph/redact.js';
-import { readSecretStdin } from '../read-all.js';
+import { Redactor } from '../platform/redact.js';
+import { readSecretStdin } from '../platform/files/read-all.js';
 import type { BackendPlan } from '../run-backend.js';
 import type { DiscoveredTenant } from '../runner-types.js';
 import type { BackendDeps } from '../runtime-deps.js';

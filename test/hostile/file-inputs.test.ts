@@ -11,7 +11,7 @@ import { readCertificateFile } from '../../runtime/auth/certificate-file.js';
 import { RefreshTokenFile } from '../../runtime/auth/token-file.js';
 import { readManifest } from '../../runtime/manifest.js';
 import { showRun } from '../../runtime/page/show.js';
-import { readSecretStdin } from '../../runtime/read-all.js';
+import { readSecretStdin } from '../../runtime/platform/files/read-all.js';
 import { checkScenario, parseTenantFilter } from '../../runtime/run-options.js';
 import { harness, tempDir, USER } from '../runtime/fakes.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { readCsvHeader } from '../../runtime/csv-files.js';
+import { readCsvHeader } from '../../runtime/platform/files/csv-files.js';
 import type { Manifest } from '../../runtime/manifest.js';
 import type { RunSummary } from '../../runtime/summary.js';
 import { passwordVariableFor } from '../../runtime/credentials.js';

@@ -20,7 +20,7 @@ import type { SimulatedWorld } from '../../runtime/simulated-world.js';
 import { dayOf, mailboxActivityRow } from '../../simulator/report-data.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir, USER } from './fakes.js';
-import { readCsvHeader } from '../../runtime/csv-files.js';
+import { readCsvHeader } from '../../runtime/platform/files/csv-files.js';
 
 const bin = join(projectRoot, 'bin', 'dap-report.js');
 const params = ['--param', 'ReportType=Daily', '--param', 'StartDate=2015-03-18', '--param', 'EndDate=2015-03-18'];

@@ -12,7 +12,7 @@ import { ExoClient } from '../../runtime/exo/exo-client.js';
 import { applyRowRule, externalAddresses } from '../../runtime/exo/exo-rules.js';
 import { dateWindows, ExoTenantRunner } from '../../runtime/exo/exo-runner.js';
 import type { ExchangeRestCatalogSource, RowRule } from '../../runtime/exo/exo-source.js';
-import { Redactor } from '../../runtime/graph/redact.js';
+import { Redactor } from '../../runtime/platform/redact.js';
 import { TokenCache } from '../../runtime/auth/token-cache.js';
 import { EXCHANGE_SCOPE } from '../../runtime/auth/scopes.js';
 import type { TenantJob } from '../../runtime/runner-types.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { lookupDomains, tenantInformationUrl } from '../../runtime/partner-app/domain-lookup.js';
-import { Redactor } from '../../runtime/graph/redact.js';
+import { Redactor } from '../../runtime/platform/redact.js';
 import type { FetchLike } from '../../runtime/auth/token-client.js';
 import type { DiscoveredTenant } from '../../runtime/runner-types.js';
 import type { RunSummary } from '../../runtime/summary.js';

@@ -12,7 +12,7 @@ import { REPORT_REQUESTS_PER_WINDOW } from '../../runtime/graph/graph-limits.js'
 import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.js';
 import { tempDir } from './fakes.js';
 import { APP_ID, PARTNER_TENANT, fetchReportDirectly, graphWorld, runGraph, stopKept, writeScenario } from './graph-harness.js';
-import { readCsvHeader } from '../../runtime/csv-files.js';
+import { readCsvHeader } from '../../runtime/platform/files/csv-files.js';
 
 const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
 const records = (path: string) => parse(readFileSync(path, 'utf8'), { columns: true, bom: true }) as Array<Record<string, string>>;

@@ -7,9 +7,9 @@ import { customersFromRelationships, GraphDiscovery } from '../../runtime/partne
 import { MAX_REPORT_REREQUESTS } from '../../runtime/graph/graph-limits.js';
 import { GraphTenantRunner, reportWindow } from '../../runtime/graph/graph-runner.js';
 import { checkBaseUrl } from '../../runtime/graph/graph-urls.js';
-import { isLoopbackHost } from '../../runtime/http/url-safety.js';
+import { isLoopbackHost } from '../../runtime/platform/http/url-safety.js';
 import { SlidingWindowLimiter } from '../../runtime/graph/rate-limiter.js';
-import { Redactor } from '../../runtime/graph/redact.js';
+import { Redactor } from '../../runtime/platform/redact.js';
 import { parseRetryAfter } from '../../runtime/graph/retry-after.js';
 import { TokenCache } from '../../runtime/auth/token-cache.js';
 import { GRAPH_SCOPE } from '../../runtime/auth/scopes.js';

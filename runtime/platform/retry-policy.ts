@@ -1,5 +1,5 @@
-import { SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
-import { transientCategories, type FailureCategory } from '../common/failure-category.js';
+import { SESSION_IDLE_EXPIRY_SECONDS } from '../../common/exchange-limits.js';
+import { transientCategories, type FailureCategory } from '../../common/failure-category.js';
 
 export interface RetryPolicy {
   /** Further attempts after the first one, for transient failures (session-limit answers aside). */

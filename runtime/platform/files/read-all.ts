@@ -1,6 +1,6 @@
-import { InputReadError, readBoundedStream } from '../common/bounded-read.js';
-import { DapError, ExitCode } from '../common/dap-error.js';
-import { inputLimits } from '../common/input-limits.js';
+import { InputReadError, readBoundedStream } from '../../../common/bounded-read.js';
+import { DapError, ExitCode } from '../../../common/dap-error.js';
+import { inputLimits } from '../../../common/input-limits.js';
 
 /**
  * The whole of stdin as UTF-8 text (passwords, a client secret), read to at most

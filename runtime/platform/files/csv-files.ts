@@ -1,4 +1,4 @@
-import { remotingColumnNames } from '../common/output-columns.js';
+import { remotingColumnNames } from '../../../common/output-columns.js';
 import { CsvShapeError, decodeRecord, quoteField, readRecords } from './csv-records.js';
 
 /**

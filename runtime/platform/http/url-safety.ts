@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { privateIpv4Ranges, privateIpv6Ranges } from '../../common/private-addresses.js';
+import { privateIpv4Ranges, privateIpv6Ranges } from '../../../common/private-addresses.js';
 
 /**
  * The one rule for a URL the runtime is sent to by a service (a redirect's Location, a download):

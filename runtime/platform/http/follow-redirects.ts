@@ -1,4 +1,4 @@
-import { MAX_REDIRECTS } from '../../common/http-limits.js';
+import { MAX_REDIRECTS } from '../../../common/http-limits.js';
 import { urlRefusal } from './url-safety.js';
 
 /**
