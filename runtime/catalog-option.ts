@@ -1,20 +1,13 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Catalog, catalogFileAt } from '../common/catalog.js';
 import { DapError, ExitCode } from '../common/dap-error.js';
+import type { CatalogLocation } from './backends/contract/run-backend.js';
 
 /** The environment variable that names a catalog when --catalog is absent. */
 export const catalogVariable = 'DAP_CATALOG';
 
 
-/** A catalog given with --catalog or DAP_CATALOG. */
-export interface CatalogLocation {
-  /** The catalog file. */
-  path: string;
-  /** How it was given, for messages: `--catalog <value>` or `DAP_CATALOG=<value>`. */
-  given: string;
-  /** The module dap-gen wrote with it, beside it: what the Exchange backend's pwsh host imports. */
-  moduleManifest: string;
-}
+export type { CatalogLocation };
 
 /**
  * The catalog --catalog (else DAP_CATALOG) names, or undefined for the built-in one: a

@@ -1,11 +1,11 @@
 import { type Command, Option } from 'commander';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../common/exchange-limits.js';
-import { certificateHelp, deviceCodeHelp, tokenFileHelp } from './auth/sign-in-options.js';
+import { certificateHelp, deviceCodeHelp, tokenFileHelp } from './backends/app/auth/sign-in-options.js';
 import { catalogFileIn } from '../common/catalog.js';
 import { catalogVariable } from './catalog-option.js';
-import { DEFAULT_EXCHANGE_URL, DEFAULT_TENANT_CONCURRENCY, MAX_TENANT_CONCURRENCY } from './exo/exo-limits.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL, MAX_CONCURRENCY } from './graph/graph-limits.js';
-import { backendKinds } from './run-backend.js';
+import { DEFAULT_EXCHANGE_URL, DEFAULT_TENANT_CONCURRENCY, MAX_TENANT_CONCURRENCY } from './backends/exo/exo-limits.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL, MAX_CONCURRENCY } from './backends/app/graph-limits.js';
+import { backendKinds } from './backends/contract/run-backend.js';
 import { defaultRetries, defaultTenantTimeoutSeconds, maxRetries, type RunCliOptions } from './run-options.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

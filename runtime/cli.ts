@@ -23,7 +23,7 @@ import { stdoutOutput } from './summary.js';
 import { checkOutputPath } from '../common/output-path.js';
 import { showRun, type ShowOptions } from './page/show.js';
 import { packageVersion } from '../common/package-version.js';
-import { defaultDeps, type RuntimeDeps } from './runtime-deps.js';
+import { defaultDeps, type RuntimeDeps } from './backends/runtime-deps.js';
 
 const runHelp = `
 Examples:

@@ -1,9 +1,9 @@
 import { terminalJson, terminalTable, writeTerminal, writeText } from '../common/terminal-text.js';
-import { prepareBackend } from './backends.js';
-import type { RunBackend } from './run-backend.js';
+import { prepareBackend } from './backends/backends.js';
+import type { RunBackend } from './backends/contract/run-backend.js';
 import { backendPlanOf, type TenantsPlan } from './run-options.js';
-import type { RuntimeDeps } from './runtime-deps.js';
-import type { SimulatedWorld } from './simulated-world.js';
+import type { RuntimeDeps } from './backends/runtime-deps.js';
+import type { SimulatedWorld } from './backends/contract/simulated-world.js';
 import { noTenantSelected, selectTenants } from './tenant-selection.js';
 
 /** `dap-report tenants`: discovers the customers (once per account, or once for the app) and lists those a run would cover. */

@@ -1,6 +1,6 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { describeErrno, errnoErrorOf, isDiskFull, isMachineError } from '../common/machine-error.js';
-import type { TenantOutcome } from './runner-types.js';
+import type { TenantOutcome } from './backends/contract/runner-types.js';
 
 /**
  * What a run ends with when the machine stopped it (exit 4): the disk is full, or a file of the run

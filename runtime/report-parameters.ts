@@ -2,7 +2,7 @@ import type { Catalog, CatalogParameter, CatalogReport } from '../common/catalog
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { dotnetPattern } from '../common/dotnet-pattern.js';
 import { didYouMean } from '../common/did-you-mean.js';
-import type { JobParameter } from './runner-types.js';
+import type { JobParameter } from './backends/contract/runner-types.js';
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
 

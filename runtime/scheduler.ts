@@ -1,10 +1,11 @@
+import type { AccountLimit } from './backends/contract/run-backend.js';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../common/exchange-limits.js';
 import type { FailureCategory } from '../common/failure-category.js';
 import { isRetryable, retryDelayMs, type RetryPolicy } from './platform/retry-policy.js';
-import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from './runner-types.js';
+import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from './backends/contract/runner-types.js';
 
 export interface ScheduledTenant {
   tenantId: string;
@@ -14,10 +15,7 @@ export interface ScheduledTenant {
   account: string;
 }
 
-export interface AccountLimit {
-  userName: string;
-  maxSessions: number;
-}
+export type { AccountLimit };
 
 export type TenantResultStatus = 'succeeded' | 'noData' | 'failed' | 'interrupted';
 

@@ -1,5 +1,5 @@
 import type { FailureCategory } from '../common/failure-category.js';
-import type { JobParameter, TenantWarning } from './runner-types.js';
+import type { JobParameter, TenantWarning } from './backends/contract/runner-types.js';
 import type { AccountCounters, AttemptEvent } from './scheduler.js';
 import { joinTerminal, tty, type TerminalText } from '../common/terminal-text.js';
 

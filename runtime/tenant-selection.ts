@@ -1,6 +1,6 @@
 import { DapError, ExitCode } from '../common/dap-error.js';
 import { compareTenants } from './manifest.js';
-import type { DiscoveredTenant } from './runner-types.js';
+import type { DiscoveredTenant } from './backends/contract/runner-types.js';
 import { normaliseTenantName } from './platform/tenant-names.js';
 
 export interface TenantFilter {

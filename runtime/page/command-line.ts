@@ -1,4 +1,4 @@
-import { passwordVariableFor } from '../credentials.js';
+import { passwordVariableFor } from '../backends/exchange/credentials.js';
 import { Redactor } from '../platform/redact.js';
 
 /** A flag whose value is a secret: --client-secret, --password, --refresh-token, --api-key … (not --token-file, a path). */

@@ -8,7 +8,7 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import { formatSize, inputLimits } from '../../common/input-limits.js';
 import { parsePortNumber } from '../../common/port.js';
 import { tty, writeTerminal } from '../../common/terminal-text.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../backends/runtime-deps.js';
 import { summaryLine, type RunSummary } from '../summary.js';
 import { pagePathFor } from './write-page.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { passwordVariableFor } from '../../runtime/credentials.js';
+import { passwordVariableFor } from '../../runtime/backends/exchange/credentials.js';
 import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.js';
 import {
   describeTargets, idealSeconds, makespanRows, makespanTargets, overheadRows, overheadTargets,

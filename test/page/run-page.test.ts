@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import type { RunSummary, TenantSummary } from '../../runtime/summary.js';
-import { passwordVariableFor } from '../../runtime/credentials.js';
+import { passwordVariableFor } from '../../runtime/backends/exchange/credentials.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir } from '../runtime/fakes.js';
 import { graphWorld, runGraph, writeScenario } from '../runtime/graph-harness.js';

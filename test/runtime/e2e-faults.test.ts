@@ -11,7 +11,7 @@ import { projectRoot } from '../../common/project-paths.js';
 import { readCsvHeader } from '../../runtime/platform/files/csv-files.js';
 import type { Manifest } from '../../runtime/manifest.js';
 import type { RunSummary } from '../../runtime/summary.js';
-import { passwordVariableFor } from '../../runtime/credentials.js';
+import { passwordVariableFor } from '../../runtime/backends/exchange/credentials.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 import type { SimulatorStats } from '../../simulator/simulator-types.js';
 import { pwsh } from '../helpers/powershell.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import type { Manifest } from '../../runtime/manifest.js';
 import type { RunSummary } from '../../runtime/summary.js';
-import { REPORT_REQUESTS_PER_WINDOW } from '../../runtime/graph/graph-limits.js';
+import { REPORT_REQUESTS_PER_WINDOW } from '../../runtime/backends/app/graph-limits.js';
 import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.js';
 import { tempDir } from './fakes.js';
 import { APP_ID, PARTNER_TENANT, fetchReportDirectly, graphWorld, runGraph, stopKept, writeScenario } from './graph-harness.js';

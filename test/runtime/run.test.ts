@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../runtime/manifest.js';
 import type { RunSummary } from '../../runtime/summary.js';
-import type { ExchangeHostSpec } from '../../runtime/pwsh-host/exchange-host.js';
+import type { ExchangeHostSpec } from '../../runtime/backends/exchange/pwsh-host/exchange-host.js';
 import { readCatalog } from '../../common/catalog.js';
 import { unionColumns } from '../../runtime/merge.js';
 import { fixtureCatalog, harness, makeTenants, tenantId, USER, type Behaviour } from './fakes.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../common/catalog.js';
 import { projectRoot } from '../../common/project-paths.js';
 import { locateCatalog } from '../../runtime/catalog-option.js';
-import type { ExchangeHostSpec } from '../../runtime/pwsh-host/exchange-host.js';
+import type { ExchangeHostSpec } from '../../runtime/backends/exchange/pwsh-host/exchange-host.js';
 import { fixtureCatalog, harness, tempDir, USER } from './fakes.js';
 
 /** The fixture catalog with one report renamed, as a user's definitions would add it. */
