@@ -5,7 +5,7 @@
 // node dap-merge.mjs <out.csv> <parts.json>   (parts.json: [{ tenantId, domain, path }])
 import { readFileSync } from 'node:fs';
 import { inspectPart } from '../../dist/runtime/platform/files/csv-files.js';
-import { mergeParts } from '../../dist/runtime/merge.js';
+import { mergeParts } from '../../dist/runtime/run/merge.js';
 
 const [out, list] = process.argv.slice(2);
 const started = performance.now();

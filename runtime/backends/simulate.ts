@@ -1,7 +1,7 @@
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { loadScenario, startSimulator } from '../../simulator/index.js';
 import type { RunningSimulator, SimulatorStats } from '../../simulator/simulator-types.js';
-import { checkBaseUrl } from './app/graph-urls.js';
+import { checkBaseUrl } from './app/http/graph-urls.js';
 import { isSecretVariable } from './exchange/pwsh-host/pwsh-host.js';
 import type { SimulatedWorld, SimulationOptions } from './contract/simulated-world.js';
 

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePortNumber } from '../../common/port.js';
-import { checkBaseUrl } from '../../runtime/backends/app/graph-urls.js';
+import { checkBaseUrl } from '../../runtime/backends/app/http/graph-urls.js';
 import { fetchFollowingRedirects, MAX_REDIRECTS, RedirectError } from '../../runtime/platform/http/follow-redirects.js';
 import { isLoopbackHost, urlRefusal } from '../../runtime/platform/http/url-safety.js';
 import { tempDir } from '../runtime/fakes.js';

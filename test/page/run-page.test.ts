@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import type { RunSummary, TenantSummary } from '../../runtime/summary.js';
+import type { RunSummary, TenantSummary } from '../../runtime/run/summary.js';
 import { passwordVariableFor } from '../../runtime/backends/exchange/credentials.js';
 import { pwsh } from '../helpers/powershell.js';
 import { tempDir } from '../runtime/fakes.js';

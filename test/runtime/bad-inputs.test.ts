@@ -106,7 +106,7 @@ describe('the built bin (dist/)', () => {
 
   beforeAll(async () => {
     // build when dist is missing or older than the runtime sources
-    const built = join(projectRoot, 'dist', 'runtime', 'cli.js');
+    const built = join(projectRoot, 'dist', 'runtime', 'cli', 'cli.js');
     let stale = true;
     try {
       const time = statSync(built).mtimeMs;

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { bytesText, cellText, isoDateText } from '../../runtime/backends/exo/exo-cells.js';
-import type { RunSummary } from '../../runtime/summary.js';
+import type { RunSummary } from '../../runtime/run/summary.js';
 import { acceptedDomainObjects, casMailboxObjects, inboxRuleObjects, mailboxStatisticsObject, messageTraceV2Objects } from '../../simulator/exo-objects.js';
 import { buildGraphWorld } from '../../simulator/graph-world.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';

@@ -10,7 +10,7 @@ import { lookupDomains, tenantInformationUrl } from '../../runtime/backends/app/
 import { Redactor } from '../../runtime/platform/redact.js';
 import type { FetchLike } from '../../runtime/backends/app/auth/token-client.js';
 import type { DiscoveredTenant } from '../../runtime/backends/contract/runner-types.js';
-import type { RunSummary } from '../../runtime/summary.js';
+import type { RunSummary } from '../../runtime/run/summary.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 import { tempDir } from './fakes.js';
 import { graphWorld, runGraph, stopKept, writeScenario } from './graph-harness.js';

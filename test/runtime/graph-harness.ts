@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { vi } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
-import { createProgram } from '../../runtime/cli.js';
+import { createProgram } from '../../runtime/cli/cli.js';
 import type { FetchLike } from '../../runtime/backends/app/auth/token-client.js';
 import type { RuntimeDeps } from '../../runtime/backends/runtime-deps.js';
 import { simulatedWorldOf } from '../../runtime/backends/simulate.js';

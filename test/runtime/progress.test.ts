@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { createProgress } from '../../runtime/progress.js';
+import { createProgress } from '../../runtime/run/progress.js';
 import { collectPasswords, passwordVariableFor } from '../../runtime/backends/exchange/credentials.js';
 
 function stream(isTTY: boolean) {

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../common/catalog.js';
 import { projectRoot } from '../../common/project-paths.js';
-import { locateCatalog } from '../../runtime/catalog-option.js';
+import { locateCatalog } from '../../runtime/cli/catalog-option.js';
 import type { ExchangeHostSpec } from '../../runtime/backends/exchange/pwsh-host/exchange-host.js';
 import { fixtureCatalog, harness, tempDir, USER } from './fakes.js';
 

@@ -1,5 +1,5 @@
 import { DapError, ExitCode } from '../../../common/dap-error.js';
-import { MAX_CONCURRENCY } from '../app/graph-limits.js';
+import { MAX_CONCURRENCY } from '../app/http/graph-limits.js';
 import { graphTenantProblem } from '../app/partner-app/discovery.js';
 import { type AppPlan, openPartnerApp } from '../app/partner-app/partner-app.js';
 import type { BackendStarter, RunBackend } from '../contract/run-backend.js';

@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { GraphCallError } from '../app/graph-error.js';
-import { MAX_ERROR_TEXT } from '../app/graph-limits.js';
-import { isUnderBase } from '../app/graph-urls.js';
+import { GraphCallError } from '../app/http/graph-error.js';
+import { MAX_ERROR_TEXT } from '../app/http/graph-limits.js';
+import { isUnderBase } from '../app/http/graph-urls.js';
 import type { Redactor } from '../../platform/redact.js';
-import { parseRetryAfter } from '../app/retry-after.js';
+import { parseRetryAfter } from '../app/http/retry-after.js';
 import type { TenantTokens } from '../app/auth/token-cache.js';
 import type { FetchLike } from '../app/auth/token-client.js';
 import { anchorMailbox, INLINE_RETRIES, MAX_INLINE_RETRY_AFTER_MS, MAX_PAGES_PER_CALL, PAGE_SIZE } from './exo-limits.js';

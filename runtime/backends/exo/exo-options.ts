@@ -1,5 +1,5 @@
 import { DapError, ExitCode } from '../../../common/dap-error.js';
-import { checkBaseUrl } from '../app/graph-urls.js';
+import { checkBaseUrl } from '../app/http/graph-urls.js';
 import { DEFAULT_EXCHANGE_URL, DEFAULT_TENANT_CONCURRENCY, MAX_TENANT_CONCURRENCY } from './exo-limits.js';
 
 /** The Exchange REST options as commander hands them over. */

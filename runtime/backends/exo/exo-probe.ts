@@ -1,4 +1,4 @@
-import { callFailureOutcome, GraphCallError } from '../app/graph-error.js';
+import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
 import { type ExoServiceOptions, tenantClient } from './exo-client.js';
 

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import PQueue from 'p-queue';
 import type { CatalogColumn } from '../../../common/catalog.js';
-import { callFailureOutcome, GraphCallError } from '../app/graph-error.js';
+import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
 import type { JobParameter, TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
 import { bytesText, cellText, isoDateText } from './exo-cells.js';
 import { type ExoClient, type ExoObject, type ExoServiceOptions, tenantClient } from './exo-client.js';

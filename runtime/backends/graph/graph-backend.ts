@@ -5,7 +5,7 @@ import { type AppPlan, openPartnerApp } from '../app/partner-app/partner-app.js'
 import type { BackendStarter, RunBackend } from '../contract/run-backend.js';
 import type { BackendDeps } from '../contract/backend-deps.js';
 import { GRAPH_SCOPE } from '../app/auth/scopes.js';
-import { MAX_CONCURRENCY } from '../app/graph-limits.js';
+import { MAX_CONCURRENCY } from '../app/http/graph-limits.js';
 import { GraphProbe } from './graph-probe.js';
 import { GraphTenantRunner } from './graph-runner.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';

@@ -1,4 +1,4 @@
-import { callFailureOutcome, GraphCallError } from '../app/graph-error.js';
+import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
 import type { Redactor } from '../../platform/redact.js';
 import type { TenantTokens } from '../app/auth/token-cache.js';
 import type { FetchLike } from '../app/auth/token-client.js';

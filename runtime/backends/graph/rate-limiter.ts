@@ -1,4 +1,4 @@
-import { REPORT_REQUESTS_PER_WINDOW, REPORT_WINDOW_MS } from '../app/graph-limits.js';
+import { REPORT_REQUESTS_PER_WINDOW, REPORT_WINDOW_MS } from '../app/http/graph-limits.js';
 
 export interface RateLimiterOptions {
   /** Requests allowed per window and key. */

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { DapError, ExitCode } from '../../../../common/dap-error.js';
 import { terminalMessage, writeTerminal } from '../../../../common/terminal-text.js';
-import { GraphCallError } from '../graph-error.js';
+import { GraphCallError } from '../http/graph-error.js';
 import { readCertificateFile } from './certificate-file.js';
 import { signInWithDeviceCode } from './device-code.js';
 import type { SignInPlan } from './sign-in-options.js';

@@ -5,8 +5,8 @@
  * every `interval` seconds until the user has signed in, declined, or the code expired.
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code
  */
-import { GraphCallError, errorText } from '../graph-error.js';
-import { isTokenTenant } from '../graph-urls.js';
+import { GraphCallError, errorText } from '../http/graph-error.js';
+import { isTokenTenant } from '../http/graph-urls.js';
 import { OFFLINE_ACCESS } from './scopes.js';
 import { addClientAuthentication, postForm, tokenAnswer, type AppCredential, type FetchLike } from './token-client.js';
 

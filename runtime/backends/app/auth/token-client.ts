@@ -6,9 +6,9 @@ import type { FetchLike } from '../../../platform/http/fetch-like.js';
  * rotates: each redeem that answers a new refresh token makes it the one used from then on, and
  * saves it to the token store.
  */
-import { GraphCallError, errorText } from '../graph-error.js';
-import { tokenUrl } from '../graph-urls.js';
-import { parseRetryAfter } from '../retry-after.js';
+import { GraphCallError, errorText } from '../http/graph-error.js';
+import { tokenUrl } from '../http/graph-urls.js';
+import { parseRetryAfter } from '../http/retry-after.js';
 import type { ClientCertificate } from './certificate.js';
 import { buildClientAssertion, CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 

@@ -3,11 +3,11 @@ import { DapError, ExitCode } from '../../../../common/dap-error.js';
 import type { FailureCategory } from '../../../../common/failure-category.js';
 import type { DiscoveredTenant } from '../../contract/runner-types.js';
 import { isGuid } from '../../../platform/tenant-names.js';
-import { GraphCallError, errorText } from '../graph-error.js';
-import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from '../graph-limits.js';
-import { isUnderBase } from '../graph-urls.js';
+import { GraphCallError, errorText } from '../http/graph-error.js';
+import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from '../http/graph-limits.js';
+import { isUnderBase } from '../http/graph-urls.js';
 import type { Redactor } from '../../../platform/redact.js';
-import { parseRetryAfter } from '../retry-after.js';
+import { parseRetryAfter } from '../http/retry-after.js';
 import type { FetchLike } from '../auth/token-client.js';
 
 export type DiscoveryMode = 'relationships' | 'contracts';

@@ -2,10 +2,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { DiscoveredTenant } from '../../contract/runner-types.js';
 import { isDnsName } from '../../../../common/dns-name.js';
 import { isGuid } from '../../../platform/tenant-names.js';
-import { errorText } from '../graph-error.js';
-import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../graph-limits.js';
+import { errorText } from '../http/graph-error.js';
+import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../http/graph-limits.js';
 import type { Redactor } from '../../../platform/redact.js';
-import { parseRetryAfter } from '../retry-after.js';
+import { parseRetryAfter } from '../http/retry-after.js';
 import type { FetchLike } from '../auth/token-client.js';
 
 export interface DomainLookupOptions {
