@@ -64,6 +64,8 @@ export interface TenantOutcome {
   retryAfterMs?: number;
   /** Rows came, but something about them needs the partner's attention (e.g. concealed user names). */
   warning?: TenantWarning;
+  /** The error a failure came from, with its own causes; kept for a debugger and tests, never shown (the message is). */
+  cause?: unknown;
 }
 
 /** What a succeeded tenant's rows need attention for: a code (the errors file's Category) and what to change. */

@@ -126,7 +126,7 @@ export class ExoClient {
         });
       } catch (error) {
         if (signal.aborted) throw error;
-        if (attempt >= INLINE_RETRIES) throw new GraphCallError('RemoteError', `the Exchange admin API could not be reached: ${(error as Error).message}`, { retryable: true });
+        if (attempt >= INLINE_RETRIES) throw new GraphCallError('RemoteError', `the Exchange admin API could not be reached: ${(error as Error).message}`, { retryable: true }, { cause: error });
         await this.sleep(Math.min(MAX_INLINE_RETRY_AFTER_MS, 1000 * 2 ** attempt), signal);
         continue;
       }

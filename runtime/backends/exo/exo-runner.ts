@@ -50,7 +50,7 @@ export class ExoTenantRunner implements TenantRunner {
       if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'the attempt was stopped' };
       if (error instanceof GraphCallError) return callFailureOutcome(error, (text) => this.options.redactor.clean(text));
       if ((error as NodeJS.ErrnoException).code && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!)) throw error;
-      return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: this.options.redactor.clean(`the Exchange admin API call failed: ${(error as Error).message}`) };
+      return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: this.options.redactor.clean(`the Exchange admin API call failed: ${(error as Error).message}`), cause: error };
     }
   }
 

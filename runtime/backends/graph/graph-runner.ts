@@ -72,9 +72,9 @@ export class GraphTenantRunner implements TenantRunner {
       if (error instanceof GraphCallError) return callFailureOutcome(error, (text) => this.options.redactor.clean(text));
       const message = error instanceof Error ? error.message : String(error);
       if (/CSV_|Invalid Record Length|Quote Not Closed|Invalid Opening Quote/i.test(message) || (error as { code?: string }).code?.startsWith('CSV_')) {
-        return { status: 'failed', rows: 0, category: 'InvalidData', message: this.options.redactor.clean(`the report's CSV does not parse: ${message}`) };
+        return { status: 'failed', rows: 0, category: 'InvalidData', message: this.options.redactor.clean(`the report's CSV does not parse: ${message}`), cause: error };
       }
-      return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: this.options.redactor.clean(`the report could not be fetched: ${message}`) };
+      return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: this.options.redactor.clean(`the report could not be fetched: ${message}`), cause: error };
     }
   }
 
@@ -109,7 +109,7 @@ export class GraphTenantRunner implements TenantRunner {
     try {
       url = reportUrl(this.options.graphBase, fn, reportWindow(job));
     } catch (error) {
-      throw new GraphCallError('InvalidParameter', (error as Error).message);
+      throw new GraphCallError('InvalidParameter', (error as Error).message, {}, { cause: error });
     }
     const { tokens, fetch } = this.options;
     let token = await tokens.get(job.tenantId, signal);
@@ -173,9 +173,9 @@ export class GraphTenantRunner implements TenantRunner {
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       if (error instanceof GraphCallError) throw error;
-      if (error instanceof RedirectError) throw new GraphCallError('RemoteError', `${fn}: ${error.message}`, error.reason === 'no-location' ? { retryable: true } : {});
+      if (error instanceof RedirectError) throw new GraphCallError('RemoteError', `${fn}: ${error.message}`, error.reason === 'no-location' ? { retryable: true } : {}, { cause: error });
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new GraphCallError('RemoteError', `Graph could not be reached: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { retryable: true });
+      throw new GraphCallError('RemoteError', `Graph could not be reached: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { retryable: true }, { cause: error });
     }
   }
 }

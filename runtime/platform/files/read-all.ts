@@ -10,7 +10,7 @@ export async function readSecretStdin(stream: NodeJS.ReadableStream, option: str
   try {
     return await readBoundedStream(stream, inputLimits.stdinSecret);
   } catch (error) {
-    if (error instanceof InputReadError) throw new DapError('STDIN_TOO_LARGE', ExitCode.usage, `${option}: stdin is ${error.message}`);
+    if (error instanceof InputReadError) throw new DapError('STDIN_TOO_LARGE', ExitCode.usage, `${option}: stdin is ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -77,7 +77,7 @@ export async function checkTenants(plan: RunPlan, deps: RuntimeDeps, context: Ch
       // a refused password or secret: every tenant of the run would fail, which is what a check is for
       if (error instanceof DapError && error.code === 'AUTHENTICATION_FAILED') {
         writeTerminal(deps.stderr, tty`dap-report check: ${terminalMessage(error.message)}; every tenant would fail`);
-        throw new DapError('CHECK_SIGN_IN_FAILED', ExitCode.partial, `the check found that sign-in fails: ${error.message}`);
+        throw new DapError('CHECK_SIGN_IN_FAILED', ExitCode.partial, `the check found that sign-in fails: ${error.message}`, { cause: error });
       }
       throw error;
     }

@@ -117,7 +117,7 @@ async function commitAttempt(plan: RunPlan, tenant: ScheduledTenant, job: Tenant
     await fs.rm(outcome.partPath ?? job.outPath, { force: true }).catch(() => undefined);
     // the disk, not the tenant's rows: the tenant stays pending
     if (isMachineError(error)) return stop.stopFor(error);
-    return { status: 'failed', rows: 0, category: 'InvalidData', message: `the tenant's rows could not be used: ${(error as Error).message}` };
+    return { status: 'failed', rows: 0, category: 'InvalidData', message: `the tenant's rows could not be used: ${(error as Error).message}`, cause: error };
   }
 }
 

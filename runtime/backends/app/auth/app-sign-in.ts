@@ -73,7 +73,7 @@ export async function signInApp(options: AppSignIn): Promise<{ credential: AppCr
   try {
     saved = tokenFile?.read();
   } catch (error) {
-    throw new DapError('BAD_TOKEN_FILE', ExitCode.usage, `--token-file: ${(error as Error).message}`);
+    throw new DapError('BAD_TOKEN_FILE', ExitCode.usage, `--token-file: ${(error as Error).message}`, { cause: error });
   }
   if (saved) {
     credential.refreshToken = saved;
@@ -92,7 +92,7 @@ export async function signInApp(options: AppSignIn): Promise<{ credential: AppCr
       });
       credential.refreshToken = result.refreshToken;
     } catch (error) {
-      if (error instanceof GraphCallError) throw new DapError('SIGN_IN_FAILED', ExitCode.fatal, `device code sign-in: ${error.message}`);
+      if (error instanceof GraphCallError) throw new DapError('SIGN_IN_FAILED', ExitCode.fatal, `device code sign-in: ${error.message}`, { cause: error });
       throw error;
     }
     await tokenFile?.save(credential.refreshToken);

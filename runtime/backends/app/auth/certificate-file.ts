@@ -17,7 +17,7 @@ export function readCertificateFile(path: string, options: { simulate: boolean; 
     mode = statSync(path).mode;
     text = readBoundedFile(path, inputLimits.certificate);
   } catch (error) {
-    throw new DapError('BAD_CERTIFICATE', ExitCode.usage, `--certificate ${path}: cannot read it (${readProblem(error)})`);
+    throw new DapError('BAD_CERTIFICATE', ExitCode.usage, `--certificate ${path}: cannot read it (${readProblem(error)})`, { cause: error });
   }
   if (isOpenToOthers(mode)) {
     const problem = `--certificate ${path}: the file holds a private key and other users can read it (mode ${(mode & 0o777).toString(8)}); chmod 600 it`;
@@ -27,6 +27,6 @@ export function readCertificateFile(path: string, options: { simulate: boolean; 
   try {
     return parseCertificatePem(text);
   } catch (error) {
-    throw new DapError('BAD_CERTIFICATE', ExitCode.usage, `--certificate ${path}: ${(error as Error).message}`);
+    throw new DapError('BAD_CERTIFICATE', ExitCode.usage, `--certificate ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -39,14 +39,14 @@ export function parseCertificatePem(pem: string): ClientCertificate {
   try {
     privateKey = createPrivateKey({ key: keyText, format: 'pem' });
   } catch (error) {
-    throw new Error(`the private key cannot be read: ${(error as Error).message}`);
+    throw new Error(`the private key cannot be read: ${(error as Error).message}`, { cause: error });
   }
   if (privateKey.asymmetricKeyType !== 'rsa') throw new Error(`the private key is ${privateKey.asymmetricKeyType ?? 'of an unknown type'}; Entra ID client assertions here are RS256, which needs an RSA key`);
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(certText);
   } catch (error) {
-    throw new Error(`the certificate cannot be read: ${(error as Error).message}`);
+    throw new Error(`the certificate cannot be read: ${(error as Error).message}`, { cause: error });
   }
   if (!certificate.checkPrivateKey(privateKey)) throw new Error('the private key does not belong to the certificate in the same file');
   return {

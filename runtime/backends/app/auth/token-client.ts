@@ -116,7 +116,7 @@ export async function postForm(fetch: FetchLike, url: string, form: URLSearchPar
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new GraphCallError('RemoteError', `the login host could not be reached: ${(error as Error).message}`, { retryable: true });
+    throw new GraphCallError('RemoteError', `the login host could not be reached: ${(error as Error).message}`, { retryable: true }, { cause: error });
   }
 }
 

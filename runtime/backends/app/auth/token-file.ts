@@ -70,7 +70,7 @@ export class RefreshTokenFile implements RefreshTokenStore {
     try {
       text = readBoundedFile(this.path, inputLimits.tokenFile);
     } catch (error) {
-      throw new Error(`${this.path} cannot be read: ${readProblem(error)}`);
+      throw new Error(`${this.path} cannot be read: ${readProblem(error)}`, { cause: error });
     }
     let content: Partial<TokenFileContent>;
     try {

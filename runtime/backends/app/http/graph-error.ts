@@ -2,15 +2,16 @@ import type { FailureCategory } from '../../../../common/failure-category.js';
 import type { TenantOutcome } from '../../contract/runner-types.js';
 import { MAX_ERROR_TEXT } from './graph-limits.js';
 
-/** A failed call to the token endpoint or Graph, already classified. */
+/** A failed call to the token endpoint or Graph, already classified; `cause` is what failed beneath it (a fetch's TypeError …). */
 export class GraphCallError extends Error {
   override readonly name = 'GraphCallError';
   constructor(
     readonly category: FailureCategory,
     message: string,
     readonly details: { status?: number; retryAfterMs?: number; retryable?: boolean } = {},
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -42,7 +43,7 @@ function short(text: string): string {
 
 /** A classified call failure as the tenant's outcome: its category, its message without secrets, and when to try again. */
 export function callFailureOutcome(error: GraphCallError, clean: (text: string) => string): TenantOutcome {
-  const outcome: TenantOutcome = { status: 'failed', rows: 0, category: error.category, message: clean(error.message) };
+  const outcome: TenantOutcome = { status: 'failed', rows: 0, category: error.category, message: clean(error.message), cause: error };
   if (error.details.retryAfterMs !== undefined) outcome.retryAfterMs = error.details.retryAfterMs;
   if (error.details.retryable) outcome.retryable = true;
   return outcome;

@@ -140,7 +140,7 @@ export class GraphDiscovery {
       token = await this.partnerToken();
     } catch (error) {
       if (error instanceof GraphCallError && error.category === 'AuthenticationFailed') {
-        throw new DapError('AUTHENTICATION_FAILED', ExitCode.fatal, redactor.clean(`sign-in of the app failed: ${error.message}; stopped before any tenant was tried`));
+        throw new DapError('AUTHENTICATION_FAILED', ExitCode.fatal, redactor.clean(`sign-in of the app failed: ${error.message}; stopped before any tenant was tried`), { cause: error });
       }
       throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, redactor.clean(`no token for the partner tenant: ${(error as Error).message}`), { cause: error });
     }

@@ -165,7 +165,7 @@ export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: Si
       } catch (error) {
         // a saved sign-in that no longer works (expired, revoked): say how to sign in again
         if (endpoints.tokenFile && error instanceof DapError && error.code === 'AUTHENTICATION_FAILED') {
-          throw new DapError(error.code, error.exitCode, `${error.message}. The sign-in saved in ${endpoints.tokenFile.path} was refused: delete that file and run with --device-code again to sign in`);
+          throw new DapError(error.code, error.exitCode, `${error.message}. The sign-in saved in ${endpoints.tokenFile.path} was refused: delete that file and run with --device-code again to sign in`, { cause: error });
         }
         throw error;
       } finally {
