@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { readBoundedFile, readProblem } from '../../common/bounded-read.js';
 import { inputLimits } from '../../common/input-limits.js';
 import { z } from 'zod';
@@ -5,7 +6,11 @@ import { DapError, ExitCode } from '../../common/dap-error.js';
 import { failureCategories } from '../../common/failure-category.js';
 import { formatIssues } from '../../common/zod-issues.js';
 import { writeFileAtomic } from '../../common/output-path.js';
-import { partNameOf } from './spool.js';
+
+/** A tenant's part file, relative to the run directory. */
+export function partNameOf(tenantId: string): string {
+  return join('parts', `${tenantId.toLowerCase()}.csv`);
+}
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 time such as 2015-03-18T10:00:00.000Z');
 const count = z.number().int().min(0);

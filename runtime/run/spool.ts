@@ -1,13 +1,8 @@
 import { existsSync, mkdirSync, promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectPart } from '../platform/files/csv-files.js';
-import type { ManifestTenant } from './manifest.js';
+import { type ManifestTenant, partNameOf } from './manifest.js';
 import { checkOwnFolder, createNewFile } from '../../common/output-path.js';
-
-/** A tenant's part file, relative to the run directory. */
-export function partNameOf(tenantId: string): string {
-  return join('parts', `${tenantId.toLowerCase()}.csv`);
-}
 
 /** Where a run keeps its state: `<out>.dap-run/` beside the output. */
 export class Spool {
