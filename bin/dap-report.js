@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { createProgram } from '../dist/runtime/cli.js';
+import { createProgram } from '../dist/runtime/cli/cli.js';
 await createProgram().parseAsync(process.argv);

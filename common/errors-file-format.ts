@@ -1,5 +1,5 @@
 /**
- * The errors file, as both the CLI (runtime/errors-file.ts) and the PowerShell module
+ * The errors file, as both the CLI (runtime/run/errors-file.ts) and the PowerShell module
  * (Export-DapAggregateReport, whose template dap-gen fills from these constants) write it: a CSV
  * with this header and CRLF line ends, one line per tenant that failed or returned no rows, in
  * domain order. By default it is named after the output file, `<out>.errors.csv`.

@@ -1,6 +1,6 @@
 /**
  * Addresses no public service has a reason to send a download to: this machine, its network, the
- * cloud metadata service, multicast. The one URL rule of the runtime (runtime/http/url-safety.ts)
+ * cloud metadata service, multicast. The one URL rule of the runtime (runtime/platform/http/url-safety.ts)
  * and of the generated module (Get-DapUrlRefusal) both read them from here.
  */
 

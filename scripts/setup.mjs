@@ -7,7 +7,7 @@
 //      already import, if there is one). Both are required: without them setup fails (exit 1);
 //   3. Chromium, Debian's `chromium` package (apt-get), for the run page's browser test; a Chromium
 //      named in DAP_CHROMIUM is used instead. Required: without it setup fails (exit 1);
-//   4. the TypeScript build into dist/.
+//   4. the TypeScript build into dist/, and the standalone scripts into module/scripts/ (dap-gen --scripts).
 // Writes .tools/status.json, which the test runner and the tools read.
 // Only npm, NuGet (through dotnet), Debian's package mirrors (apt-get) and nothing else are contacted.
 // Plain Node on purpose: it runs before any npm package is installed.
@@ -320,6 +320,12 @@ function buildTypeScript() {
   if (!result.ok) throw new Error(`TypeScript build failed:\n${result.output}`);
 }
 
+/** The standalone scripts, built from the definitions into module/scripts/ (build output, not committed). */
+function buildScripts() {
+  const result = run(process.execPath, [join(root, 'bin', 'dap-gen.js'), '--scripts', join(root, 'module', 'scripts')]);
+  if (!result.ok) throw new Error(`building the standalone scripts failed:\n${result.output}`);
+}
+
 async function main() {
   mkdirSync(tools, { recursive: true });
   const previous = readJson(statusFile) ?? {};
@@ -352,7 +358,8 @@ async function main() {
   log(`Chromium ${status.chromium.version} (${status.chromium.via}) at ${status.chromium.path}`);
 
   buildTypeScript();
-  log(`TypeScript built; done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  buildScripts();
+  log(`TypeScript and the standalone scripts built; done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 try {

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { passwordVariableFor } from '../../dist/runtime/credentials.js';
+import { passwordVariableFor } from '../../dist/runtime/backends/exchange/credentials.js';
 import { benchAccounts, reportDay, reportName, sessionsPerAccount } from './bench-scenarios.mjs';
 import { checkOutput } from './check-output.mjs';
 import { measure, spread } from './measure.mjs';

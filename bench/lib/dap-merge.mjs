@@ -4,8 +4,8 @@
 // it). Prints the split as JSON: { checkSeconds, mergeSeconds, rows, columns }.
 // node dap-merge.mjs <out.csv> <parts.json>   (parts.json: [{ tenantId, domain, path }])
 import { readFileSync } from 'node:fs';
-import { inspectPart } from '../../dist/runtime/csv-files.js';
-import { mergeParts } from '../../dist/runtime/merge.js';
+import { inspectPart } from '../../dist/runtime/platform/files/csv-files.js';
+import { mergeParts } from '../../dist/runtime/run/merge.js';
 
 const [out, list] = process.argv.slice(2);
 const started = performance.now();

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { passwordVariableFor } from '../../dist/runtime/credentials.js';
+import { passwordVariableFor } from '../../dist/runtime/backends/exchange/credentials.js';
 import { benchAccounts, reportDay, reportName, sessionsPerAccount, writeScenario, zeroLatency } from './bench-scenarios.mjs';
 import { checkOutput, expectedRows } from './check-output.mjs';
 import { median, spread } from './measure.mjs';

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { runGenerator } from '../../generator/cli.js';
-import { passwordVariableFor } from '../../runtime/credentials.js';
+import { passwordVariableFor } from '../../runtime/backends/exchange/credentials.js';
 import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.js';
 import {
   describeTargets, idealSeconds, makespanRows, makespanTargets, overheadRows, overheadTargets,

@@ -16,7 +16,7 @@ describe('runTree', () => {
   });
 
   it.each([
-    ['/usr/share/dotnet/dotnet /x/lib/pwsh.dll -NoLogo -File /p/runtime/powershell/DapHost.ps1', 'pwsh host'],
+    ['/usr/share/dotnet/dotnet /x/lib/pwsh.dll -NoLogo -File /p/runtime/backends/exchange/powershell/DapHost.ps1', 'pwsh host'],
     ['/usr/share/dotnet/dotnet /x/lib/pwsh.dll -NoLogo -File script.ps1', 'pwsh'],
     ['/usr/bin/node /p/bin/dap-report.js run --pwsh /p/.tools/pwsh/pwsh', 'node'],
     ['yes', 'other'],

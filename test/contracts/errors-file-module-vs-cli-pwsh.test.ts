@@ -7,8 +7,8 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { defaultErrorsFileFor, errorsFileColumns, noDataMessage } from '../../common/errors-file-format.js';
 import type { FailureCategory } from '../../common/failure-category.js';
-import { formatErrorsFile } from '../../runtime/errors-file.js';
-import type { TenantSummary } from '../../runtime/summary.js';
+import { formatErrorsFile } from '../../runtime/run/errors-file.js';
+import type { TenantSummary } from '../../runtime/run/summary.js';
 import { runAggregate } from '../helpers/module-aggregate.js';
 import { tempDir } from '../runtime/fakes.js';
 

@@ -1,13 +1,13 @@
 /**
  * The generated module judges a URL a service sends it to by the same rule as dap-report: its
  * private Get-DapUrlRefusal (generator/templates/Private/Get-DapUrlRefusal.ps1), run in pwsh
- * through the committed module, refuses exactly the URLs urlRefusal (runtime/http/url-safety.ts)
+ * through the committed module, refuses exactly the URLs urlRefusal (runtime/platform/http/url-safety.ts)
  * refuses, each judged on its own, as sent by a public host and as sent by the loopback simulator.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { moduleDir } from '../../common/project-paths.js';
-import { urlRefusal } from '../../runtime/http/url-safety.js';
+import { urlRefusal } from '../../runtime/platform/http/url-safety.js';
 import { hostileUrlCases, LOOPBACK, PUBLIC } from '../fixtures/hostile-urls.js';
 import { runPwshScript } from '../helpers/powershell.js';
 

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { projectRoot } from '../../common/project-paths.js';
 
 const sourceFolders = ['common', 'runtime', 'simulator', 'generator'];
-const builtMarker = join(projectRoot, 'dist', 'runtime', 'cli.js');
+const builtMarker = join(projectRoot, 'dist', 'runtime', 'cli', 'cli.js');
 
 function newestSource(): number {
   let newest = 0;

@@ -5,9 +5,9 @@ import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { errorsFileColumns } from '../../common/errors-file-format.js';
 import { excelSafeCell, formulaStarts } from '../../common/excel-safe.js';
-import { formatErrorsFile } from '../../runtime/errors-file.js';
-import { mergeParts } from '../../runtime/merge.js';
-import type { TenantSummary } from '../../runtime/summary.js';
+import { formatErrorsFile } from '../../runtime/run/errors-file.js';
+import { mergeParts } from '../../runtime/run/merge.js';
+import type { TenantSummary } from '../../runtime/run/summary.js';
 import { harness, makeTenants, tempDir, tenantId, USER } from '../runtime/fakes.js';
 import { graphWorld, runGraph, writeScenario } from '../runtime/graph-harness.js';
 

@@ -8,12 +8,12 @@ import { readBoundedFile } from '../../common/bounded-read.js';
 import { readCatalog } from '../../common/catalog.js';
 import { DapError } from '../../common/dap-error.js';
 import { inputLimits } from '../../common/input-limits.js';
-import { readCertificateFile } from '../../runtime/auth/certificate-file.js';
-import { RefreshTokenFile } from '../../runtime/auth/token-file.js';
-import { readManifest } from '../../runtime/manifest.js';
-import { showRun } from '../../runtime/page/show.js';
-import { readSecretStdin } from '../../runtime/read-all.js';
-import { checkScenario, parseTenantFilter } from '../../runtime/run-options.js';
+import { readCertificateFile } from '../../runtime/backends/app/auth/certificate-file.js';
+import { RefreshTokenFile } from '../../runtime/backends/app/auth/token-file.js';
+import { readManifest } from '../../runtime/run/manifest.js';
+import { showRun } from '../../runtime/run/page/show.js';
+import { readSecretStdin } from '../../runtime/platform/files/read-all.js';
+import { checkScenario, parseTenantFilter } from '../../runtime/cli/run-options.js';
 import { harness, tempDir, USER } from '../runtime/fakes.js';
 
 /**

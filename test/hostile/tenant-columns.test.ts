@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { mergeParts, ownColumns } from '../../runtime/merge.js';
-import type { RunSummary } from '../../runtime/summary.js';
+import { mergeParts, ownColumns } from '../../runtime/run/merge.js';
+import type { RunSummary } from '../../runtime/run/summary.js';
 import { harness, makeTenants, tempDir, tenantId, USER } from '../runtime/fakes.js';
 
 /** A tenant's own column named like one the merge writes itself is kept under another name, and said so: never dropped. */

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../common/catalog.js';
 import { terminalJson, terminalMessage, terminalText, tty } from '../../common/terminal-text.js';
-import { formatCatalog } from '../../runtime/list-reports.js';
+import { formatCatalog } from '../../runtime/cli/list-reports.js';
 import { harness, makeTenants, tempDir, USER } from '../runtime/fakes.js';
 import { graphWorld, runGraph, writeScenario } from '../runtime/graph-harness.js';
 
@@ -131,7 +131,7 @@ describe('print paths', () => {
 
 describe('one way to the terminal', () => {
   /** Files that write to a stream that is not a terminal (the merged CSV's file stream). */
-  const notTerminal = new Set(['runtime/merge.ts']);
+  const notTerminal = new Set(['runtime/run/merge.ts']);
 
   it('runtime/, common/, generator/ and simulator/ write to stdout and stderr only through writeTerminal and writeText (common/terminal-text.ts)', () => {
     const root = join(__dirname, '..', '..');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import type { RunSummary, TenantSummary } from '../../runtime/summary.js';
+import type { RunSummary, TenantSummary } from '../../runtime/run/summary.js';
 import { mostAtOnce, openPage, timelineBars, visibleRows } from './browser.js';
 
 /** The summary of a two-account Exchange fault run through real pwsh (DAP_UPDATE_PAGE_FIXTURE=1 and run-page-e2e.test.ts refresh it). */

@@ -13,7 +13,7 @@
 BeforeDiscovery {
     $root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
     $folders = @(
-        'module', 'generator/templates', 'runtime/powershell', 'simulator/powershell', 'scripts', 'bench',
+        'module', 'generator/templates', 'runtime/backends/exchange/powershell', 'simulator/powershell', 'scripts', 'bench',
         'test/fixtures/pwsh', 'test/fixtures/scenarios/scripts', 'test/generator/pwsh-scripts', 'test/generator/__golden__'
     ) | ForEach-Object -Process { [System.IO.Path]::Combine($root, $_) }
     $leftOut = @('test/fixtures/scenarios/scripts/partner-mailbox-activity.ps1')

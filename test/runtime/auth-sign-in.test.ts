@@ -1,5 +1,5 @@
 /**
- * runtime/auth: the client assertion (checked with node:crypto and by the simulator's login host),
+ * runtime/backends/app/auth: the client assertion (checked with node:crypto and by the simulator's login host),
  * the certificate file, device code polling, refresh token rotation into an owner-only file, and
  * tokens cached per (tenant, scope).
  */
@@ -8,15 +8,15 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../common/dap-error.js';
-import { parseCertificatePem } from '../../runtime/auth/certificate.js';
-import { readCertificateFile } from '../../runtime/auth/certificate-file.js';
-import { ASSERTION_LIFETIME_SECONDS, buildClientAssertion, CLIENT_ASSERTION_TYPE } from '../../runtime/auth/client-assertion.js';
-import { DEVICE_CODE_GRANT, signInWithDeviceCode } from '../../runtime/auth/device-code.js';
-import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../runtime/auth/scopes.js';
-import { planSignIn } from '../../runtime/auth/sign-in-options.js';
-import { TokenCache } from '../../runtime/auth/token-cache.js';
-import { requestToken, type AppCredential } from '../../runtime/auth/token-client.js';
-import { RefreshTokenFile } from '../../runtime/auth/token-file.js';
+import { parseCertificatePem } from '../../runtime/backends/app/auth/certificate.js';
+import { readCertificateFile } from '../../runtime/backends/app/auth/certificate-file.js';
+import { ASSERTION_LIFETIME_SECONDS, buildClientAssertion, CLIENT_ASSERTION_TYPE } from '../../runtime/backends/app/auth/client-assertion.js';
+import { DEVICE_CODE_GRANT, signInWithDeviceCode } from '../../runtime/backends/app/auth/device-code.js';
+import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
+import { planSignIn } from '../../runtime/backends/app/auth/sign-in-options.js';
+import { TokenCache } from '../../runtime/backends/app/auth/token-cache.js';
+import { requestToken, type AppCredential } from '../../runtime/backends/app/auth/token-client.js';
+import { RefreshTokenFile } from '../../runtime/backends/app/auth/token-file.js';
 import { certificatesByX5t, verifyClientAssertion } from '../../simulator/login/grants.js';
 import { projectRoot } from '../../common/project-paths.js';
 import { defaultAppCertificate } from '../../simulator/world/default-app-certificate.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GRAPH_SCOPE, TOKEN_REFRESH_MARGIN_MS } from '../../runtime/auth/scopes.js';
-import { refreshMarginMs, TokenCache } from '../../runtime/auth/token-cache.js';
-import { classifyTokenFailure, requestToken } from '../../runtime/auth/token-client.js';
+import { GRAPH_SCOPE, TOKEN_REFRESH_MARGIN_MS } from '../../runtime/backends/app/auth/scopes.js';
+import { refreshMarginMs, TokenCache } from '../../runtime/backends/app/auth/token-cache.js';
+import { classifyTokenFailure, requestToken } from '../../runtime/backends/app/auth/token-client.js';
 
 const G = GRAPH_SCOPE;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogPath } from '../../common/catalog.js';
 import { DapError } from '../../common/dap-error.js';
 import { projectRoot } from '../../common/project-paths.js';
-import { validateScenarioFile } from '../../runtime/simulate.js';
+import { validateScenarioFile } from '../../runtime/backends/simulate.js';
 import { fixtureCatalog, fixtures, harness, makeTenants, tempDir, USER } from './fakes.js';
 
 const report = ['--report', 'MailboxActivityReport'];

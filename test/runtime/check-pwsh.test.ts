@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import type { TenantSummary } from '../../runtime/summary.js';
+import type { TenantSummary } from '../../runtime/run/summary.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 import { tempDir } from './fakes.js';
 import { graphWorld, runGraph, writeScenario } from './graph-harness.js';

@@ -4,10 +4,10 @@
  */
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createProgram } from '../../runtime/cli.js';
-import { runOptionNames, tenantsOptionNames } from '../../runtime/cli-options.js';
-import { defaultRetryPolicy } from '../../runtime/retry-policy.js';
-import { defaultRetries, defaultTenantTimeoutSeconds, planRun, planTenants } from '../../runtime/run-options.js';
+import { createProgram } from '../../runtime/cli/cli.js';
+import { runOptionNames, tenantsOptionNames } from '../../runtime/cli/cli-options.js';
+import { defaultRetryPolicy } from '../../runtime/platform/retry-policy.js';
+import { defaultRetries, defaultTenantTimeoutSeconds, planRun, planTenants } from '../../runtime/cli/run-options.js';
 import { readCatalog } from '../../common/catalog.js';
 import { fixtureCatalog, harness, tempDir, USER } from './fakes.js';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { CsvShapeError, decodeRecord, readRecords } from '../../runtime/csv-records.js';
-import { inspectPart, readCsvHeader } from '../../runtime/csv-files.js';
+import { CsvShapeError, decodeRecord, readRecords } from '../../runtime/platform/files/csv-records.js';
+import { inspectPart, readCsvHeader } from '../../runtime/platform/files/csv-files.js';
 import { mulberry32 } from '../../simulator/world/prng.js';
 import { tempDir } from './fakes.js';
 

@@ -8,11 +8,11 @@ import { vi } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import type { FailureCategory } from '../../common/failure-category.js';
-import { createProgram } from '../../runtime/cli.js';
-import type { Account, DiscoveredTenant, Discovery, TenantJob, TenantOutcome, TenantRunner } from '../../runtime/runner-types.js';
-import type { ExchangeHost } from '../../runtime/pwsh-host/exchange-host.js';
-import type { RuntimeDeps } from '../../runtime/runtime-deps.js';
-import type { SimulatedWorld } from '../../runtime/simulated-world.js';
+import { createProgram } from '../../runtime/cli/cli.js';
+import type { Account, DiscoveredTenant, Discovery, TenantJob, TenantOutcome, TenantRunner } from '../../runtime/backends/contract/runner-types.js';
+import type { ExchangeHost } from '../../runtime/backends/exchange/pwsh-host/exchange-host.js';
+import type { RuntimeDeps } from '../../runtime/backends/runtime-deps.js';
+import type { SimulatedWorld } from '../../runtime/backends/contract/simulated-world.js';
 
 export const fixtureCatalog = join(import.meta.dirname, '..', 'fixtures', 'runtime', 'catalog.json');
 export const fixtures = join(import.meta.dirname, '..', 'fixtures', 'runtime');

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { DapError } from '../../common/dap-error.js';
-import { planRun } from '../../runtime/run-options.js';
+import { planRun } from '../../runtime/cli/run-options.js';
 import { harness, tempDir, USER } from './fakes.js';
 import { graphCatalog } from './graph-harness.js';
 

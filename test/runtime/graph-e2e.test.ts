@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
-import type { Manifest } from '../../runtime/manifest.js';
-import type { RunSummary } from '../../runtime/summary.js';
-import { REPORT_REQUESTS_PER_WINDOW } from '../../runtime/graph/graph-limits.js';
+import type { Manifest } from '../../runtime/run/manifest.js';
+import type { RunSummary } from '../../runtime/run/summary.js';
+import { REPORT_REQUESTS_PER_WINDOW } from '../../runtime/backends/app/http/graph-limits.js';
 import { buildWorld, loadScenario, startSimulator } from '../../simulator/index.js';
 import { tempDir } from './fakes.js';
 import { APP_ID, PARTNER_TENANT, fetchReportDirectly, graphWorld, runGraph, stopKept, writeScenario } from './graph-harness.js';
-import { readCsvHeader } from '../../runtime/csv-files.js';
+import { readCsvHeader } from '../../runtime/platform/files/csv-files.js';
 
 const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
 const records = (path: string) => parse(readFileSync(path, 'utf8'), { columns: true, bom: true }) as Array<Record<string, string>>;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../runtime/summary.js';
+import type { RunSummary } from '../../runtime/run/summary.js';
 import { buildGraphWorld } from '../../simulator/world/graph-world.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 import { defaultScenarioPath } from '../../simulator/world/paths.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPORT_REQUESTS_PER_WINDOW, REPORT_WINDOW_MS } from '../../runtime/graph/graph-limits.js';
-import { SlidingWindowLimiter } from '../../runtime/graph/rate-limiter.js';
-import { RequestLogFile } from '../../runtime/graph/request-log.js';
+import { REPORT_REQUESTS_PER_WINDOW, REPORT_WINDOW_MS } from '../../runtime/backends/app/http/graph-limits.js';
+import { SlidingWindowLimiter } from '../../runtime/backends/graph/rate-limiter.js';
+import { RequestLogFile } from '../../runtime/backends/graph/request-log.js';
 import { tempDir } from './fakes.js';
 
 describe('SlidingWindowLimiter (fake clock)', () => {

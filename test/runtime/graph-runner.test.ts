@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CatalogReport } from '../../common/catalog.js';
 import { readCatalog } from '../../common/catalog.js';
-import { customersFromRelationships, GraphDiscovery } from '../../runtime/partner-app/discovery.js';
-import { MAX_REPORT_REREQUESTS } from '../../runtime/graph/graph-limits.js';
-import { GraphTenantRunner, reportWindow } from '../../runtime/graph/graph-runner.js';
-import { checkBaseUrl } from '../../runtime/graph/graph-urls.js';
-import { isLoopbackHost } from '../../runtime/http/url-safety.js';
-import { SlidingWindowLimiter } from '../../runtime/graph/rate-limiter.js';
-import { Redactor } from '../../runtime/graph/redact.js';
-import { parseRetryAfter } from '../../runtime/graph/retry-after.js';
-import { TokenCache } from '../../runtime/auth/token-cache.js';
-import { GRAPH_SCOPE } from '../../runtime/auth/scopes.js';
-import type { TenantJob } from '../../runtime/runner-types.js';
+import { customersFromRelationships, GraphDiscovery } from '../../runtime/backends/app/partner-app/discovery.js';
+import { MAX_REPORT_REREQUESTS } from '../../runtime/backends/app/http/graph-limits.js';
+import { GraphTenantRunner, reportWindow } from '../../runtime/backends/graph/graph-runner.js';
+import { checkBaseUrl } from '../../runtime/backends/app/http/graph-urls.js';
+import { isLoopbackHost } from '../../runtime/platform/http/url-safety.js';
+import { SlidingWindowLimiter } from '../../runtime/backends/graph/rate-limiter.js';
+import { Redactor } from '../../runtime/platform/redact.js';
+import { parseRetryAfter } from '../../runtime/backends/app/http/retry-after.js';
+import { TokenCache } from '../../runtime/backends/app/auth/token-cache.js';
+import { GRAPH_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
+import type { TenantJob } from '../../runtime/backends/contract/runner-types.js';
 import { tempDir } from './fakes.js';
 import { graphCatalog } from './graph-harness.js';
 
@@ -99,7 +99,7 @@ describe('discovery', () => {
   });
 
   it('a throttled partner token is tried again after its Retry-After; pages on 429 too', async () => {
-    const { GraphCallError } = await import('../../runtime/graph/graph-error.js');
+    const { GraphCallError } = await import('../../runtime/backends/app/http/graph-error.js');
     const waits: number[] = [];
     let tokenCalls = 0;
     let pageCalls = 0;
@@ -124,7 +124,7 @@ describe('discovery', () => {
   });
 
   it('a refused partner credential is AUTHENTICATION_FAILED (exit 3)', async () => {
-    const { GraphCallError } = await import('../../runtime/graph/graph-error.js');
+    const { GraphCallError } = await import('../../runtime/backends/app/http/graph-error.js');
     const discovery = new GraphDiscovery({
       graphBase: 'https://graph.example',
       mode: 'contracts',

@@ -1,15 +1,15 @@
 /**
- * The pwsh host (runtime/powershell/DapHost.ps1) through the real pwsh, against the simulator:
+ * The pwsh host (runtime/backends/exchange/powershell/DapHost.ps1) through the real pwsh, against the simulator:
  * the protocol, cancelling, crashes, the end of input, sealing and secrets.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HostSupervisor } from '../../runtime/pwsh-host/host-supervisor.js';
-import { HostTenantRunner } from '../../runtime/pwsh-host/host-runner.js';
-import { defaultModuleManifest } from '../../runtime/pwsh-host/exchange-host.js';
-import { hostEnvironment, HostExitedError, PwshHost, type HostSpawnSpec } from '../../runtime/pwsh-host/pwsh-host.js';
-import type { HostJob } from '../../runtime/pwsh-host/protocol.js';
+import { HostSupervisor } from '../../runtime/backends/exchange/pwsh-host/host-supervisor.js';
+import { HostTenantRunner } from '../../runtime/backends/exchange/pwsh-host/host-runner.js';
+import { defaultModuleManifest } from '../../runtime/backends/exchange/pwsh-host/exchange-host.js';
+import { hostEnvironment, HostExitedError, PwshHost, type HostSpawnSpec } from '../../runtime/backends/exchange/pwsh-host/pwsh-host.js';
+import type { HostJob } from '../../runtime/backends/exchange/pwsh-host/protocol.js';
 import { startSimulator } from '../../simulator/index.js';
 import type { RunningSimulator } from '../../simulator/simulator-types.js';
 import { pwsh } from '../helpers/powershell.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostJobsModulePath, hostScriptPath } from '../../runtime/pwsh-host/pwsh-host.js';
+import { hostJobsModulePath, hostScriptPath } from '../../runtime/backends/exchange/pwsh-host/pwsh-host.js';
 import { runPwshScript } from '../helpers/powershell.js';
 
 // The script text below is fixed test code; the paths reach PowerShell through the environment.

@@ -2,8 +2,8 @@ import { existsSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, wr
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
-import { manifestReserveBytes, readManifest } from '../../runtime/manifest.js';
-import { mergeParts } from '../../runtime/merge.js';
+import { manifestReserveBytes, readManifest } from '../../runtime/run/manifest.js';
+import { mergeParts } from '../../runtime/run/merge.js';
 import { withTmpfs } from '../helpers/tmpfs.js';
 import { harness, makeTenants, rowsFor, tempDir, USER } from './fakes.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ManifestWriter, type Manifest } from '../../runtime/manifest.js';
+import { ManifestWriter, type Manifest } from '../../runtime/run/manifest.js';
 
 function manifest(): Manifest {
   return { format: 1, fingerprint: {} as Manifest['fingerprint'], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '', tenants: [] };

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { excelSafeCell, mergeParts, unionColumns, type MergePart } from '../../runtime/merge.js';
-import { readCsvHeader } from '../../runtime/csv-files.js';
+import { excelSafeCell, mergeParts, unionColumns, type MergePart } from '../../runtime/run/merge.js';
+import { readCsvHeader } from '../../runtime/platform/files/csv-files.js';
 import { mulberry32 } from '../../simulator/world/prng.js';
 import { tempDir, tenantId } from './fakes.js';
 

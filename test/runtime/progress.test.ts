@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { createProgress } from '../../runtime/progress.js';
-import { collectPasswords, passwordVariableFor } from '../../runtime/credentials.js';
+import { createProgress } from '../../runtime/run/progress.js';
+import { collectPasswords, passwordVariableFor } from '../../runtime/backends/exchange/credentials.js';
 
 function stream(isTTY: boolean) {
   const s = new PassThrough() as PassThrough & { isTTY?: boolean; text: string; columns?: number; cursorTo?: unknown };

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { lockFileName } from '../../runtime/run-lock.js';
+import { lockFileName } from '../../runtime/run/run-lock.js';
 import { harness, makeTenants, USER, type Harness, type HarnessOptions } from './fakes.js';
 
 const base = (out: string) => ['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Daily', '--user', USER, '--out', out];

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DapError } from '../../common/dap-error.js';
-import type { Manifest } from '../../runtime/manifest.js';
+import type { Manifest } from '../../runtime/run/manifest.js';
 import { harness, makeTenants, USER } from './fakes.js';
 
 const base = (out: string) => ['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Daily', '--user', USER, '--out', out];

@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../../runtime/manifest.js';
-import type { RunSummary } from '../../runtime/summary.js';
-import type { ExchangeHostSpec } from '../../runtime/pwsh-host/exchange-host.js';
+import type { Manifest } from '../../runtime/run/manifest.js';
+import type { RunSummary } from '../../runtime/run/summary.js';
+import type { ExchangeHostSpec } from '../../runtime/backends/exchange/pwsh-host/exchange-host.js';
 import { readCatalog } from '../../common/catalog.js';
-import { unionColumns } from '../../runtime/merge.js';
+import { unionColumns } from '../../runtime/run/merge.js';
 import { fixtureCatalog, harness, makeTenants, tenantId, USER, type Behaviour } from './fakes.js';
 
 const base = (out: string) => ['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Daily', '--user', USER, '--out', out];

@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
-import { defaultRetryPolicy } from '../../runtime/retry-policy.js';
-import { Scheduler, type AttemptEvent, type ScheduledTenant, type SchedulerOptions } from '../../runtime/scheduler.js';
-import type { TenantJob, TenantOutcome, TenantRunner } from '../../runtime/runner-types.js';
+import { defaultRetryPolicy } from '../../runtime/platform/retry-policy.js';
+import { Scheduler, type AttemptEvent, type ScheduledTenant, type SchedulerOptions } from '../../runtime/run/scheduler.js';
+import type { TenantJob, TenantOutcome, TenantRunner } from '../../runtime/backends/contract/runner-types.js';
 import { FakeRunner, fixtureCatalog, tempDir, tenantId } from './fakes.js';
 
 const report = readCatalog(fixtureCatalog).reports[0]!;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureCategory } from '../../common/failure-category.js';
-import { defaultRetryPolicy, retryDelayMs } from '../../runtime/retry-policy.js';
-import { Scheduler, type ScheduledTenant, type SchedulerOptions } from '../../runtime/scheduler.js';
-import type { TenantJob, TenantOutcome, TenantRunner } from '../../runtime/runner-types.js';
+import { defaultRetryPolicy, retryDelayMs } from '../../runtime/platform/retry-policy.js';
+import { Scheduler, type ScheduledTenant, type SchedulerOptions } from '../../runtime/run/scheduler.js';
+import type { TenantJob, TenantOutcome, TenantRunner } from '../../runtime/backends/contract/runner-types.js';
 import { FakeRunner, tempDir, tenantId, type FakeRunnerOptions } from './fakes.js';
 import { join } from 'node:path';
 import { readCatalog } from '../../common/catalog.js';

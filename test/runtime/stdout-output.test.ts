@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../runtime/summary.js';
+import type { RunSummary } from '../../runtime/run/summary.js';
 import { harness, makeTenants, USER, type Behaviour } from './fakes.js';
 
 const run = ['run', '--report', 'MailboxActivityReport', '--param', 'ReportType=Daily', '--user', USER];

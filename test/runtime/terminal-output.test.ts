@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tty } from '../../common/terminal-text.js';
-import { createProgress } from '../../runtime/progress.js';
+import { createProgress } from '../../runtime/run/progress.js';
 import { Capture, harness, makeTenants, USER } from './fakes.js';
 
 /** A tenant name that would recolour the terminal and overwrite its own line. */

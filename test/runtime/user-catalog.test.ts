@@ -9,8 +9,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../common/catalog.js';
 import { projectRoot } from '../../common/project-paths.js';
-import { locateCatalog } from '../../runtime/catalog-option.js';
-import type { ExchangeHostSpec } from '../../runtime/pwsh-host/exchange-host.js';
+import { locateCatalog } from '../../runtime/cli/catalog-option.js';
+import type { ExchangeHostSpec } from '../../runtime/backends/exchange/pwsh-host/exchange-host.js';
 import { fixtureCatalog, harness, tempDir, USER } from './fakes.js';
 
 /** The fixture catalog with one report renamed, as a user's definitions would add it. */

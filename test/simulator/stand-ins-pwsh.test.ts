@@ -198,17 +198,25 @@ foreach ($real in 'Microsoft.PowerShell.Core\\Invoke-Command', 'Microsoft.PowerS
   });
 
   it('closes the temporary session of an Invoke-Command stopped while the session opens, or before its command', async () => {
-    // a slow open, and a slow command: each call is stopped inside one of them
-    const sim = await startSimulator({ scenario: { tenantCount: 2, emptyTenantRate: 0, latency: { sessionOpenMs: 1500, commandMs: 1500 } } });
+    // a slow open, and a slow command: each call is stopped inside one of them. The calls run in
+    // one runspace that has the stand-ins loaded already, so that even on a loaded machine the first
+    // has sent its open long before it is stopped, and the second has its session before.
+    const sim = await startSimulator({ scenario: { tenantCount: 2, emptyTenantRate: 0, latency: { sessionOpenMs: 5000, commandMs: 5000 } } });
     try {
       const result = await runPwshScript(
         `${importStandIns}$credential = [pscredential]::new('admin@contoso.onmicrosoft.com', (ConvertTo-SecureString -String $env:DAP_PASSWORD -AsPlainText -Force))
 Connect-MsolService -Credential $credential
 $tenant = (Get-MsolPartnerContract -All | Select-Object -First 1).TenantId
 $domain = (Get-MsolDomain -TenantId $tenant | Where-Object -FilterScript { $_.IsInitial }).Name
-foreach ($wait in 500, 2500) {
-    $call = [powershell]::Create([System.Management.Automation.RunspaceMode]::NewRunspace)
-    $null = $call.AddScript('param($Credential, $Uri) Import-Module -Name MSOnline; Invoke-Command -ConnectionUri $Uri -Credential $Credential -Authentication Basic -ScriptBlock { Get-Mailbox }')
+$runspace = [runspacefactory]::CreateRunspace()
+$runspace.Open()
+$warm = [powershell]::Create()
+$warm.Runspace = $runspace
+$null = $warm.AddScript('Import-Module -Name MSOnline; $null = Get-Command -Name Invoke-Command').Invoke()
+foreach ($wait in 2000, 7500) {
+    $call = [powershell]::Create()
+    $call.Runspace = $runspace
+    $null = $call.AddScript('param($Credential, $Uri) Invoke-Command -ConnectionUri $Uri -Credential $Credential -Authentication Basic -ScriptBlock { Get-Mailbox }')
     $null = $call.AddParameter('Credential', $credential).AddParameter('Uri', "https://ps.outlook.com/powershell-liveid?DelegatedOrg=$domain")
     $null = $call.BeginInvoke()
     Start-Sleep -Milliseconds $wait
@@ -220,7 +228,7 @@ foreach ($wait in 500, 2500) {
       expect(result.stderr).toBe('');
       expect(result.stdout.trim().split(/\r?\n/)).toEqual(['Stopped', 'Stopped']);
       // the first open answers after its call was stopped: the service closes it as it opens
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await new Promise((resolve) => setTimeout(resolve, 4000));
       expect(sim.stats().accounts['admin@contoso.onmicrosoft.com']).toMatchObject({ sessionsOpened: 2, openSessions: 0 });
     } finally {
       await sim.stop();

@@ -231,7 +231,7 @@ function Invoke-DapExoReport {
                         $key = [string]::Join([char]0x1F, [string[]]@(foreach ($column in $Plan.Columns) { $texts[$column.Name] }))
                         if (-not $seen.Add($key)) { continue }
                     }
-                    # The row rules, as the runtime's exo backend applies them (runtime/exo/exo-rules.ts).
+                    # The row rules, as the runtime's exo backend applies them (runtime/backends/exo/exo-rules.ts).
                     if ($rule -and $rule.Kind -eq 'inactiveFor') {
                         $last = $values[$rule.Column]
                         if ($last -is [datetime]) {

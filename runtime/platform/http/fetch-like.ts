@@ -1,0 +1,2 @@
+/** The HTTP client the app backends take (global fetch, or a test's or the simulator's stand-in). */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
