@@ -15,8 +15,8 @@ if [ ! -d "$duckdb_dir/node_modules/@duckdb/node-api" ]; then
   [ -f "$duckdb_dir/package.json" ] || echo '{ "private": true }' > "$duckdb_dir/package.json"
   npm install --prefix "$duckdb_dir" --no-audit --no-fund --silent @duckdb/node-api@1.5.6-r.1 >/dev/null
 fi
-# contender (b), the generated standalone script: built, not committed
-node bin/dap-gen.js --scripts bench/.work/scripts >/dev/null
+# contender (b), the generated standalone script: built, not committed (bench/.work is cleared by each run)
+node bin/dap-gen.js --scripts module/scripts >/dev/null
 missing=()
 command -v mlr >/dev/null || missing+=(miller)
 command -v csvstack >/dev/null || missing+=(csvkit)

@@ -15,7 +15,7 @@ const pwshArgs = '-NoLogo -NoProfile -NonInteractive -File';
 
 export const contenders = {
   a: { id: 'a', name: 'sequential baseline (bench/baseline/Sequential-Report.ps1)', accounts: 1 },
-  b: { id: 'b', name: 'generated script (MailboxActivityReport.ps1, built by bench/setup.sh)', accounts: 1 },
+  b: { id: 'b', name: 'generated script (module/scripts/MailboxActivityReport.ps1, built by setup)', accounts: 1 },
   c: { id: 'c', name: 'Export-DapAggregateReport', accounts: 1 },
   d: { id: 'd', name: 'dap-report, 1 account', accounts: 1 },
   e: { id: 'e', name: 'dap-report, 3 accounts', accounts: 3 },
@@ -36,7 +36,7 @@ export function contenderCommand(id, { scenario, pwsh, dir }) {
     const statsFile = join(dir, 'stats.json');
     const script = {
       a: join(root, 'bench', 'baseline', 'Sequential-Report.ps1'),
-      b: join(root, 'bench', '.work', 'scripts', `${reportName}.ps1`),
+      b: join(root, 'module', 'scripts', `${reportName}.ps1`),
       c: join(root, 'bench', 'scripts', 'Invoke-AggregateReport.ps1'),
     }[id];
     const parameters = { UserName: benchAccounts[0].userName, OutputFile: out };

@@ -29,7 +29,7 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'dap-bench-test-'));
 const baselineScript = join(projectRoot, 'bench', 'baseline', 'Sequential-Report.ps1');
 const aggregateScript = join(projectRoot, 'bench', 'scripts', 'Invoke-AggregateReport.ps1');
 // built, not committed: bench/setup.sh builds it for npm run bench, this file's beforeAll for the tests
-const generatedScript = join(projectRoot, 'bench', '.work', 'scripts', 'MailboxActivityReport.ps1');
+const generatedScript = join(projectRoot, 'module', 'scripts', 'MailboxActivityReport.ps1');
 beforeAll(() => runGenerator({ scripts: dirname(generatedScript) }, { cwd: projectRoot, stdout: () => {} }));
 const moduleManifest = join(projectRoot, 'module', 'DapReporting', 'DapReporting.psd1');
 
