@@ -3,6 +3,7 @@
  * flight per tenant, and the counters reported as SimulatorStats.exo.
  */
 import type { TenantRecord, World } from '../world/world.js';
+import { OneShotFaults } from '../http/one-shot-faults.js';
 
 /** Counters of the Exchange Online admin API (InvokeCommand under <url>/exo). */
 export interface ExoStats {
@@ -28,7 +29,7 @@ export function emptyExoStats(): ExoStats {
 
 export class ExoState {
   readonly counters = emptyExoStats();
-  private readonly fired = new Map<string, number>();
+  private readonly faults = new OneShotFaults();
   private readonly inFlight = new Map<string, number>();
   private inFlightTotal = 0;
   /** tenant id → the most requests seen at once. */
@@ -55,11 +56,7 @@ export class ExoState {
 
   /** True while a one-shot fault still has firings left for this tenant (and uses one). */
   fire(fault: string, tenant: TenantRecord, times: number): boolean {
-    const key = `${fault}|${tenant.tenantId}`;
-    const used = this.fired.get(key) ?? 0;
-    if (used >= times) return false;
-    this.fired.set(key, used + 1);
-    return true;
+    return this.faults.fire(fault, tenant, times);
   }
 
   /** The counters; maxConcurrentPerTenant in world order (tenants never called are left out). */

@@ -9,6 +9,7 @@ import type { GraphApp, TokenStore } from '../http/tokens.js';
 import type { GraphWorld } from '../world/graph-world.js';
 import type { ReportRequest } from './report-data.js';
 import type { TenantRecord, World } from '../world/world.js';
+import { OneShotFaults } from '../http/one-shot-faults.js';
 
 /** Counters of the Microsoft Graph side of the world. */
 export interface GraphStats {
@@ -45,8 +46,7 @@ export class GraphState {
   private readonly downloads = new Map<string, Download>();
   /** `${clientId}|${tenantId}|${function}` → times (ms) of accepted report requests in the window. */
   private readonly windows = new Map<string, number[]>();
-  /** `${fault}|${tenantId}` → how many times a one-shot fault has fired. */
-  private readonly fired = new Map<string, number>();
+  private readonly faults = new OneShotFaults();
   /** tenantId → function → requests. */
   private readonly perTenant = new Map<string, Map<string, number>>();
 
@@ -76,11 +76,7 @@ export class GraphState {
 
   /** True while a one-shot fault still has firings left for this tenant (and uses one). */
   fire(fault: string, tenant: TenantRecord, times: number): boolean {
-    const key = `${fault}|${tenant.tenantId}`;
-    const used = this.fired.get(key) ?? 0;
-    if (used >= times) return false;
-    this.fired.set(key, used + 1);
-    return true;
+    return this.faults.fire(fault, tenant, times);
   }
 
   /** Takes a slot in the app / tenant / function window, or says when the oldest one frees. */
