@@ -20,15 +20,6 @@ import { withPath } from './machine-error.js';
 
 const usage = (code: string, message: string) => new DapError(code, ExitCode.usage, message);
 
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 /** What a node that is not a regular file is, in words. */
 function kindOf(stats: Stats): string {
   if (stats.isSymbolicLink()) return 'a symbolic link';
@@ -44,7 +35,7 @@ const isReadOnly = (stats: Stats) => (stats.mode & 0o222) === 0;
 
 /** Why `path` may not be replaced by a new file (as the usage error's code and words), or undefined when it may. */
 function replaceProblem(option: string, path: string): DapError | undefined {
-  const stats = lstatOrUndefined(path);
+  const stats = lstatSync(path, { throwIfNoEntry: false });
   if (!stats || (stats.isFile() && !isReadOnly(stats))) return undefined;
   // the page is a view that a run can do without
   const orNoPage = option.includes('page') ? ' (or run with --no-page)' : '';
@@ -78,8 +69,7 @@ export function checkOutputPath(option: string, path: string): void {
   } catch (error) {
     throw usage('OUTPUT_NOT_WRITABLE', `${option} ${path}: the folder ${folder} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const problem = replaceProblem(option, path);
-  if (problem) throw problem;
+  refuseUnreplaceable(option, path);
 }
 
 /** One file a run writes, named by the option it comes from. */
@@ -99,7 +89,7 @@ export function checkDistinctOutputs(files: readonly OutputFile[], runFolder?: s
   const seen: Array<OutputFile & { id?: string }> = [];
   for (const file of files) {
     const path = resolve(file.path);
-    const stats = lstatOrUndefined(path);
+    const stats = lstatSync(path, { throwIfNoEntry: false });
     const id = stats ? `${stats.dev}:${stats.ino}` : undefined;
     const same = seen.find((other) => resolve(other.path) === path || (id !== undefined && other.id === id));
     if (same) {
@@ -121,7 +111,7 @@ export function checkDistinctOutputs(files: readonly OutputFile[], runFolder?: s
  * or a real folder, never a link to somewhere else. Throws a usage error (exit 2).
  */
 export function checkOwnFolder(path: string, what: string): void {
-  const stats = lstatOrUndefined(path);
+  const stats = lstatSync(path, { throwIfNoEntry: false });
   if (!stats || stats.isDirectory()) return;
   throw usage(
     stats.isSymbolicLink() ? 'RUN_FOLDER_IS_LINK' : 'RUN_FOLDER_NOT_A_FOLDER',
@@ -156,9 +146,14 @@ export async function createNewFile(path: string, mode?: number): Promise<fs.Fil
  * nothing or a writable regular file (something put there since the run started is refused, not replaced).
  */
 export async function replaceFile(temp: string, path: string, option = 'the output'): Promise<void> {
+  refuseUnreplaceable(option, path);
+  await fs.rename(temp, path);
+}
+
+/** Throws the usage error of replaceProblem, if there is one: the check before every rename. */
+function refuseUnreplaceable(option: string, path: string): void {
   const problem = replaceProblem(option, path);
   if (problem) throw problem;
-  await fs.rename(temp, path);
 }
 
 const randomBytesInName = 4;
@@ -222,8 +217,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
     } finally {
       closeSync(fd);
     }
-    const problem = replaceProblem(options.option ?? 'the output', path);
-    if (problem) throw problem;
+    refuseUnreplaceable(options.option ?? 'the output', path);
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
