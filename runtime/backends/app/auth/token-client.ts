@@ -1,4 +1,3 @@
-import type { FetchLike } from '../../../platform/http/fetch-like.js';
 /**
  * The token endpoint of the Microsoft identity platform (`POST /{tenant}/oauth2/v2.0/token`), for
  * any scope (Graph, Exchange Online): client credentials with a client secret or a certificate
@@ -6,9 +5,11 @@ import type { FetchLike } from '../../../platform/http/fetch-like.js';
  * rotates: each redeem that answers a new refresh token makes it the one used from then on, and
  * saves it to the token store.
  */
+import type { FetchLike } from '../../../platform/http/fetch-like.js';
+import { ServiceClient } from '../../../platform/http/http-client.js';
+import { parseRetryAfter } from '../../../platform/http/retry-after.js';
 import { GraphCallError, errorText } from '../http/graph-error.js';
 import { tokenUrl } from '../http/graph-urls.js';
-import { parseRetryAfter } from '../http/retry-after.js';
 import type { ClientCertificate } from './certificate.js';
 import { buildClientAssertion, CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 
@@ -104,20 +105,22 @@ export function addClientAuthentication(form: URLSearchParams, credential: AppCr
   }
 }
 
-/** POSTs a form to a login host endpoint; network failures become a retryable RemoteError. */
+/**
+ * POSTs a form to a login host endpoint through the HTTP client, once (a throttled token endpoint
+ * is waited for by whoever asked for the token): every answer is the caller's to read; network
+ * failures become a retryable RemoteError.
+ */
 export async function postForm(fetch: FetchLike, url: string, form: URLSearchParams, signal?: AbortSignal): Promise<Response> {
-  try {
-    return await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      redirect: 'manual',
-      ...(signal ? { signal } : {}),
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new GraphCallError('RemoteError', `the login host could not be reached: ${(error as Error).message}`, { retryable: true }, { cause: error });
-  }
+  const login = new ServiceClient({ service: 'the login host', base: new URL(url).origin, transport: fetch });
+  const { response } = await login.request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: form.toString(),
+    retry: { retries: 0 },
+    accept: () => true,
+    ...(signal ? { signal } : {}),
+  });
+  return response;
 }
 
 /**

@@ -3,10 +3,13 @@ import { type TerminalText, tty, writeTerminal } from '../../../../common/termin
 import { signInApp } from '../auth/app-sign-in.js';
 import { GRAPH_SCOPE } from '../auth/scopes.js';
 import { TokenCache, type TenantTokens } from '../auth/token-cache.js';
-import { requestToken, type FetchLike, type GraphCredential } from '../auth/token-client.js';
+import { requestToken, type GraphCredential } from '../auth/token-client.js';
 import type { RefreshTokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../http/graph-limits.js';
 import { GraphCallError } from '../http/graph-error.js';
+import { tenantBearer } from '../http/bearer.js';
+import { defaultTransport, type FetchLike } from '../../../platform/http/fetch-like.js';
+import { ServiceClient } from '../../../platform/http/http-client.js';
 import { Redactor } from '../../../platform/redact.js';
 import { readSecretStdin } from '../../../platform/files/read-all.js';
 import type { BackendKind } from '../../contract/run-backend.js';
@@ -84,7 +87,7 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
     loginBase,
     signInTenant: graph.partnerTenant ?? DEFAULT_PARTNER_TENANT,
     scope: GRAPH_SCOPE,
-    fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: deps.fetch ?? defaultTransport,
     stderr: deps.stderr,
   });
   return { graphBase, loginBase, partnerTenant, credential, ...(tokenFile ? { tokenFile } : {}) };
@@ -99,7 +102,10 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
 export interface PartnerApp {
   endpoints: AppEndpoints;
   redactor: Redactor;
-  fetch: FetchLike;
+  /** The HTTP client made for Graph. */
+  graph: ServiceClient;
+  /** An HTTP client made for another service of the app's (the Exchange admin API), with the app's transport and redactor. */
+  serviceClient(service: string, base: string): ServiceClient;
   /** The customer-tenant tokens of one scope (one cache keyed by tenant and scope). */
   customerTokens(scope: string): TenantTokens;
   discover(): Promise<DiscoveredTenant[]>;
@@ -113,7 +119,7 @@ export function adminConsentUrl(loginBase: string, tenantId: string, clientId: s
 }
 
 export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<PartnerApp> {
-  const fetch: FetchLike = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetch: FetchLike = deps.fetch ?? defaultTransport;
   const graph = plan.graph!;
   const endpoints = await resolveAppEndpoints(plan, deps, world);
   const { credential } = endpoints;
@@ -150,15 +156,18 @@ export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: Si
     });
   const partnerTokens = cache('partner');
   const customerTokens = cache('customer');
-  const partnerToken = () => partnerTokens.get(endpoints.partnerTenant, GRAPH_SCOPE);
+  const partnerToken = tenantBearer(partnerTokens.forScope(GRAPH_SCOPE), endpoints.partnerTenant);
   const problems = new Map<string, NonNullable<DiscoveredTenant['problem']>>();
+  const serviceClient = (service: string, base: string) => new ServiceClient({ service, base, transport: fetch, redactor, now });
+  const graphClient = serviceClient('Graph', endpoints.graphBase);
   return {
     endpoints,
     redactor,
-    fetch,
+    graph: graphClient,
+    serviceClient,
     customerTokens: (scope) => customerTokens.forScope(scope),
     async discover() {
-      const discovery = new GraphDiscovery({ graphBase: endpoints.graphBase, mode: graph.discovery, partnerToken, fetch, redactor });
+      const discovery = new GraphDiscovery({ http: graphClient, mode: graph.discovery, partnerToken, redactor });
       let tenants: DiscoveredTenant[];
       try {
         tenants = await discovery.discover();
@@ -173,7 +182,7 @@ export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: Si
       }
       // relationships name no domain: ask for each customer's default domain (contracts carry it)
       if (graph.discovery === 'relationships' && graph.domainLookup) {
-        const lookup = await lookupDomains(tenants, { graphBase: endpoints.graphBase, partnerToken, fetch, redactor });
+        const lookup = await lookupDomains(tenants, { http: graphClient, partnerToken });
         tenants = lookup.tenants;
         if (lookup.failed > 0) writeTerminal(deps.stderr, domainLookupNotice(lookup.failed, lookup.firstProblem));
       }
