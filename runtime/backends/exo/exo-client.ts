@@ -1,5 +1,5 @@
 import { GraphCallError } from '../app/http/graph-error.js';
-import { tenantBearer } from '../app/http/bearer.js';
+import { tenantBearer } from '../app/auth/token-cache.js';
 import type { BearerSource, ServiceClient } from '../../platform/http/http-client.js';
 import type { Redactor } from '../../platform/redact.js';
 import type { TenantTokens } from '../app/auth/token-cache.js';

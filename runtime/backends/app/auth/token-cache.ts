@@ -1,3 +1,4 @@
+import type { BearerSource } from '../../../platform/http/http-client.js';
 import { TOKEN_REFRESH_MARGIN_MS, TOKEN_REFRESH_MARGIN_SHARE } from './scopes.js';
 import type { IssuedToken } from './token-client.js';
 
@@ -91,4 +92,14 @@ export class TokenCache {
       invalidate: (tenant, accessToken) => this.invalidate(tenant, scope, accessToken),
     };
   }
+}
+
+/** A tenant's token of one scope for the HTTP client: from the cache, a new one after the service refused the last (401). */
+export function tenantBearer(tokens: TenantTokens, tenantId: string, signal?: AbortSignal): BearerSource {
+  let last: string | undefined;
+  return async (refresh) => {
+    if (refresh && last) tokens.invalidate(tenantId, last);
+    last = await tokens.get(tenantId, signal);
+    return last;
+  };
 }
