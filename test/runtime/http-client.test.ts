@@ -26,6 +26,8 @@ function scripted(answer: (call: Call, index: number) => Response | Promise<Resp
   const transport: FetchLike = async (url, init) => {
     const call = { url, init, authorization: new Headers(init?.headers).get('authorization') };
     calls.push(call);
+    // a turn of the event loop, as a real transport takes: a client that never stops asking still lets the test time out
+    await new Promise((resolve) => setImmediate(resolve));
     return answer(call, calls.length - 1);
   };
   return { calls, transport };
