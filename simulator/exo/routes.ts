@@ -16,7 +16,6 @@ import type { ExoObject } from '../world/exchange-objects.js';
 import type { ExoState } from './exo-state.js';
 import { exoErrors, type ExoFailure } from './texts.js';
 import type { TokenStore } from '../http/tokens.js';
-import { audienceResource } from '../http/token-audience.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export const EXO_MAX_PAGE_SIZE = 1000;
@@ -141,16 +140,14 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
     const method = req.method ?? 'GET';
     if (method !== 'POST') return fail(exoErrors.methodNotAllowed(method));
 
-    const bearer = tokens.bearer(req.headers.authorization);
-    if (bearer.kind === 'missing') return fail(exoErrors.noToken());
-    if (bearer.kind === 'unknown') return fail(exoErrors.badToken());
-    if (bearer.kind === 'expired') return fail(exoErrors.expiredToken());
-    if (bearer.kind !== 'ok') return fail(exoErrors.badToken());
-    const token = bearer.token;
-    const requestUrl = `https://outlook.office365.com/adminapi/beta/${segment}/InvokeCommand`;
-    if (token.audience !== 'exchange') return fail(exoErrors.wrongAudience(audienceResource[token.audience], requestUrl));
     const tenant = pathTenant(world, segment);
-    if (!tenant || token.tenant !== tenant) return fail(exoErrors.wrongTenant(token.tenantId, segment));
+    const bearer = await tokens.check(req.headers.authorization, 'exchange', tenant?.tenantId ?? null);
+    if (bearer.kind === 'missing') return fail(exoErrors.noToken());
+    if (bearer.kind === 'expired') return fail(exoErrors.expiredToken());
+    const requestUrl = `https://outlook.office365.com/adminapi/beta/${segment}/InvokeCommand`;
+    if (bearer.kind === 'wrongAudience') return fail(exoErrors.wrongAudience(bearer.audience, requestUrl));
+    if (bearer.kind === 'wrongTenant') return fail(exoErrors.wrongTenant(bearer.tenantId, segment));
+    if (bearer.kind !== 'ok' || !tenant) return fail(exoErrors.badToken());
     if (!anchorOk(req.headers['x-anchormailbox'] as string | undefined, tenant)) return fail(exoErrors.badAnchor(tenant.tenantId));
 
     const raw = await readBody(req);

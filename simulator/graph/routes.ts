@@ -132,12 +132,11 @@ function page<T>(state: GraphState, url: URL, base: string, options: CollectionO
 }
 
 /** A valid bearer token, or the 401 the caller must send. */
-function authorize(state: GraphState, req: IncomingMessage): { ok: true; token: AccessToken } | { ok: false; failure: GraphFailure } {
+async function authorize(state: GraphState, req: IncomingMessage): Promise<{ ok: true; token: AccessToken } | { ok: false; failure: GraphFailure }> {
+  const result = await state.bearer(req.headers.authorization);
   const now = state.now();
-  const result = state.bearer(req.headers.authorization);
-  // an Exchange token on Graph: the real service's "Invalid audience" 401
-  if (result.kind === 'ok' && result.token.audience !== 'graph') return { ok: false, failure: graphErrors.badToken(now) };
   if (result.kind === 'ok') return { ok: true, token: result.token };
+  // an Exchange token on Graph (wrongAudience) is the real service's "Invalid audience" 401, worded as any bad token
   const failure = result.kind === 'missing' ? graphErrors.noToken(now) : result.kind === 'expired' ? graphErrors.expiredToken(now) : graphErrors.badToken(now);
   return { ok: false, failure };
 }
@@ -249,7 +248,7 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
   };
   const collection = collections[graphPath.toLowerCase()];
   if (collection) {
-    const auth = authorize(state, req);
+    const auth = await authorize(state, req);
     if (!auth.ok) return reply(auth.failure);
     if (auth.token.tenant) return reply(graphErrors.notPartnerToken(auth.token.tenantId, now));
     const result = page(state, url, base, collection());
@@ -261,7 +260,7 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
 
   const lookupMatch = /^\/v1\.0\/tenantRelationships\/findTenantInformationByTenantId(?:\((.*)\))?$/i.exec(graphPath);
   if (lookupMatch) {
-    const auth = authorize(state, req);
+    const auth = await authorize(state, req);
     if (!auth.ok) return reply(auth.failure);
     if (auth.token.tenant) return reply(graphErrors.notPartnerToken(auth.token.tenantId, now));
     const argument = /^\s*tenantId\s*=\s*'([^']*)'\s*$/i.exec(lookupMatch[1] ?? '');
@@ -283,7 +282,7 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
   }
 
   if (graphPath.toLowerCase() === '/v1.0/admin/reportsettings') {
-    const auth = authorize(state, req);
+    const auth = await authorize(state, req);
     if (!auth.ok) return reply(auth.failure);
     if (!auth.token.tenant) return reply(graphErrors.notCustomerToken(auth.token.tenantId, now));
     sendGraph(res, 200, {
@@ -295,7 +294,7 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
 
   const reportMatch = /^\/v1\.0\/reports\/([A-Za-z0-9]+)(?:\((.*)\))?$/i.exec(graphPath);
   if (reportMatch) {
-    const auth = authorize(state, req);
+    const auth = await authorize(state, req);
     if (!auth.ok) return reply(auth.failure);
     const { token } = auth;
     const tenant = token.tenant;
