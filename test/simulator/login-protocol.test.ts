@@ -210,7 +210,7 @@ describe('login host: client assertions', () => {
     const der = cert.raw.toString('base64');
     expect((await post(url, fields(await assertion(url, { alg: 'PS256', 'x5t#S256': thumbprint('sha256'), x5c: [der] })))).status).toBe(200);
     const otherDer = Buffer.from(der, 'base64');
-    otherDer[otherDer.length - 5] ^= 0xff;
+    otherDer.writeUInt8(otherDer.readUInt8(otherDer.length - 5) ^ 0xff, otherDer.length - 5);
     const mismatch = await post(url, fields(await assertion(url, { alg: 'RS256', x5t: thumbprint('sha1'), x5c: [otherDer.toString('base64')] })));
     expect(mismatch).toMatchObject({ status: 401, body: { error_codes: [50027] } });
   });
