@@ -98,7 +98,7 @@ export class TokenStore {
     const exp = nowSeconds + grant.lifetimeSeconds;
     const seed = this.world.seed;
     const principal = grant.principal;
-    const oid = principal.kind === 'app' ? hashGuid(seed, 'service-principal', grant.app.clientId.toLowerCase(), grant.tenantId) : hashGuid(seed, 'user', principal.userName.toLowerCase());
+    const oid = principal.kind === 'app' ? hashGuid(seed, 'service-principal', grant.app.clientId.toLowerCase(), grant.tenantId) : this.userObjectId(principal.userName);
     const claims: Record<string, unknown> = {
       aud: audienceResource[grant.audience],
       iss: grant.issuer,
@@ -118,6 +118,34 @@ export class TokenStore {
     };
     const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.keyId }).sign(this.privateKey);
     return { token, expiresAt: exp * 1000 };
+  }
+
+  /** The object id of a user of the partner's tenant (the `oid` of the tokens it signs in for). */
+  userObjectId(userName: string): string {
+    return hashGuid(this.world.seed, 'user', userName.toLowerCase());
+  }
+
+  /**
+   * The ID token of a delegated sign-in (scope `openid`): who signed in, for the client (`aud` =
+   * the client id), as public clients such as MSAL read it to name the account.
+   */
+  async issueIdToken(grant: { clientId: string; tenantId: string; issuer: string; userName: string; lifetimeSeconds: number }): Promise<string> {
+    const nowSeconds = Math.floor(this.clock() / 1000);
+    const oid = this.userObjectId(grant.userName);
+    const claims = {
+      aud: grant.clientId,
+      iss: grant.issuer,
+      iat: nowSeconds,
+      nbf: nowSeconds,
+      exp: nowSeconds + grant.lifetimeSeconds,
+      tid: grant.tenantId,
+      oid,
+      sub: createHash('sha256').update(`${oid}|${grant.clientId.toLowerCase()}`).digest('base64url'),
+      preferred_username: grant.userName,
+      name: grant.userName.split('@')[0],
+      ver: '2.0',
+    };
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.keyId }).sign(this.privateKey);
   }
 
   /**

@@ -15,7 +15,10 @@ import { authenticateClient, certificatesByThumbprint, DEVICE_CODE_GRANT, DEVICE
 import { loginErrors, type LoginFailure } from './texts.js';
 
 export type TokenResult =
-  | { ok: true; body: { token_type: 'Bearer'; expires_in: number; ext_expires_in: number; access_token: string; scope?: string; refresh_token?: string } }
+  | {
+      ok: true;
+      body: { token_type: 'Bearer'; expires_in: number; ext_expires_in: number; access_token: string; scope?: string; refresh_token?: string; id_token?: string; client_info?: string };
+    }
   | { ok: false; failure: LoginFailure };
 
 
@@ -198,7 +201,18 @@ export class LoginState {
       grant === 'client_credentials'
         ? ({ kind: 'app', roles: app.roles[audience.audience] } as const)
         : ({ kind: 'user', userName: this.world.scenario.graph.deviceCode.user, scopes: app.scopes[audience.audience] } as const);
-    const { token } = await this.tokens.issue({ app, tenantId, audience: audience.audience, issuer: issuerOf(base, tenantId), lifetimeSeconds: lifetime, principal });
+    const issuer = issuerOf(base, tenantId);
+    const { token } = await this.tokens.issue({ app, tenantId, audience: audience.audience, issuer, lifetimeSeconds: lifetime, principal });
+    // a signed-in user's answer also names the account, as public clients (MSAL) cache it: an ID
+    // token when `openid` was asked, client_info (the user's id and home tenant) when client_info=1
+    const account: { id_token?: string; client_info?: string } = {};
+    if (principal.kind === 'user') {
+      if (/(^|\s)openid(\s|$)/i.test(scope)) account.id_token = await this.tokens.issueIdToken({ clientId: app.clientId, tenantId, issuer, userName: principal.userName, lifetimeSeconds: lifetime });
+      if (form.get('client_info') === '1') {
+        const uid = this.tokens.userObjectId(principal.userName);
+        account.client_info = Buffer.from(JSON.stringify({ uid, utid: this.graphWorld.partnerTenantId })).toString('base64url');
+      }
+    }
     this.counters.tokensIssued += 1;
     return {
       ok: true,
@@ -208,6 +222,7 @@ export class LoginState {
         ext_expires_in: lifetime,
         access_token: token,
         ...(refreshToken ? { scope: `${audience.scope} offline_access`, refresh_token: refreshToken } : {}),
+        ...account,
       },
     };
   }

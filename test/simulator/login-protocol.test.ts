@@ -239,6 +239,24 @@ describe('login host: device code and refresh tokens', () => {
     expect(unknown.body).toMatchObject({ error: 'unsupported_grant_type', error_codes: [70003] });
   });
 
+  it("name the signed-in account: an ID token when openid is asked, client_info when client_info=1 (what MSAL caches by)", async () => {
+    sim = await startSimulator({ scenario: appScenario({ deviceCode: { approveAfterPolls: 0, intervalSeconds: 0 } }) });
+    const base = `${sim.url}/login`;
+    const started = await post(`${base}/organizations/oauth2/v2.0/devicecode`, { client_id: APP_ID, scope: `${GRAPH_SCOPE} openid profile offline_access` });
+    const done = await post(`${base}/organizations/oauth2/v2.0/token`, { grant_type: 'device_code', client_id: APP_ID, device_code: started.body.device_code, client_info: '1' });
+    expect(done.status).toBe(200);
+    const key = await importJWK((await get(`${base}/organizations/discovery/v2.0/keys`)).body.keys[0], 'RS256');
+    const idClaims = (await jwtVerify(done.body.id_token, key, { audience: APP_ID, issuer: `${base}/${PARTNER_TENANT}/v2.0` })).payload;
+    const accessClaims = (await jwtVerify(done.body.access_token, key)).payload;
+    expect(idClaims).toMatchObject({ tid: PARTNER_TENANT, oid: accessClaims.oid, preferred_username: 'admin@contoso.onmicrosoft.com' });
+    expect(JSON.parse(Buffer.from(done.body.client_info, 'base64url').toString('utf8'))).toEqual({ uid: accessClaims.oid, utid: PARTNER_TENANT });
+    // a refresh without openid and without client_info: neither
+    const refreshed = await post(`${base}/${PARTNER_TENANT}/oauth2/v2.0/token`, { client_id: APP_ID, scope: GRAPH_SCOPE, grant_type: 'refresh_token', refresh_token: done.body.refresh_token });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.id_token).toBeUndefined();
+    expect(refreshed.body.client_info).toBeUndefined();
+  });
+
   it('rotate: each redeem answers a new refresh token; a redeemed one works for refreshTokenReuseSeconds, then AADSTS700082', async () => {
     sim = await startSimulator({ scenario: appScenario({ refreshTokenReuseSeconds: 1 }) });
     const url = `${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`;
