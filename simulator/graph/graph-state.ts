@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { graphReportSpecs } from './report-catalog.js';
-import type { GraphApp, TokenStore } from '../http/tokens.js';
+import type { BearerCheck, GraphApp, TokenStore } from '../http/tokens.js';
 import type { GraphWorld } from '../world/graph-world.js';
 import type { ReportRequest } from './report-data.js';
 import type { TenantRecord, World } from '../world/world.js';
@@ -22,6 +22,12 @@ export interface GraphStats {
   downloads: number;
   expiredDownloads: number;
   throttled: number;
+  /** `/domains` and `/organization` reads answered (any token kind). */
+  directoryReads: number;
+  /** `$batch` calls accepted (a refused batch body is not counted). */
+  batches: number;
+  /** Requests run from inside batches; each is also counted where a direct call of it would be. */
+  batchedRequests: number;
   /** Report requests per customer tenant id and report function, e.g. {"<id>": {"getMailboxUsageDetail": 2}}. */
   requestsPerTenant: Record<string, Record<string, number>>;
 }
@@ -38,7 +44,7 @@ function opaque(bytes: number): string {
 }
 
 export function emptyGraphStats(): GraphStats {
-  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, requestsPerTenant: {} };
+  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, directoryReads: 0, batches: 0, batchedRequests: 0, requestsPerTenant: {} };
 }
 
 export class GraphState {
@@ -61,9 +67,9 @@ export class GraphState {
     return this.clock();
   }
 
-  /** The token behind an Authorization header (http/tokens.ts). */
-  bearer(header: string | undefined): ReturnType<TokenStore['bearer']> {
-    return this.tokens.bearer(header);
+  /** The Graph token behind an Authorization header, checked (http/tokens.ts). */
+  bearer(header: string | undefined): Promise<BearerCheck> {
+    return this.tokens.check(header, 'graph');
   }
 
   countRequest(tenant: TenantRecord, fn: string): void {
