@@ -37,6 +37,12 @@ const catalogColumnSchema = z.strictObject({
   type: catalogParameterTypeSchema,
   /** The string column whose '(N bytes)' text this integer column is read from (the runtime fills it). */
   bytesOf: z.string().optional(),
+  /** graphQuery: the property path of the value in each object ('prepaidUnits.enabled'); the name when absent. */
+  from: z.string().optional(),
+  /** graphQuery: '<lookup>.<property>': the id (or ids) at `from` replaced by that property of the object looked up. */
+  lookup: z.string().optional(),
+  /** graphQuery: 100 × of / over (property paths), two decimals. */
+  percent: z.strictObject({ of: z.string(), over: z.string() }).optional(),
 });
 export type CatalogColumn = z.infer<typeof catalogColumnSchema>;
 
@@ -67,6 +73,32 @@ const graphSourceSchema = z.strictObject({
 });
 export type GraphCatalogSource = z.infer<typeof graphSourceSchema>;
 
+/** One GET of a Graph collection (generator/report-definition.ts, GraphQueryCall, says what each field means). */
+const graphQueryCallShape = {
+  path: z.string().min(1),
+  version: z.enum(['v1.0', 'beta']),
+  select: z.array(z.string()).optional(),
+  filter: z.string().optional(),
+  expand: z.string().optional(),
+  top: z.number().int().min(1).max(999).optional(),
+  first: z.number().int().min(1).max(999).optional(),
+  count: z.boolean().optional(),
+};
+const graphQueryCallSchema = z.strictObject(graphQueryCallShape);
+export type GraphQueryCatalogCall = z.infer<typeof graphQueryCallSchema>;
+
+/**
+ * A Microsoft Graph query as a report: GET <graph>/<version>/<path> in the customer tenant, every
+ * page, one row per object; the lookups are read first; `permission` is named when the service
+ * refuses the query.
+ */
+const graphQuerySourceSchema = z.strictObject({
+  kind: z.literal('graphQuery'),
+  ...graphQueryCallShape,
+  permission: z.string().min(1),
+  lookups: z.array(z.strictObject({ ...graphQueryCallShape, name: z.string().min(1), key: z.string().min(1) })).optional(),
+});
+export type GraphQueryCatalogSource = z.infer<typeof graphQuerySourceSchema>;
 
 /** A row rule both the runtime and the module apply after the rows are read. */
 const rowRuleSchema = z.discriminatedUnion('kind', [
@@ -100,8 +132,8 @@ const exchangeRestSourceSchema = z.strictObject({
 });
 export type ExchangeRestCatalogSource = z.infer<typeof exchangeRestSourceSchema>;
 
-/** A source kind names its backend: exchange -> --backend exchange, graph -> --backend graph, exchangeRest -> --backend exo. */
-const catalogSourceSchema = z.discriminatedUnion('kind', [exchangeSourceSchema, graphSourceSchema, exchangeRestSourceSchema]);
+/** A source kind names its backend: exchange -> --backend exchange, graph and graphQuery -> --backend graph, exchangeRest -> --backend exo. */
+const catalogSourceSchema = z.discriminatedUnion('kind', [exchangeSourceSchema, graphSourceSchema, exchangeRestSourceSchema, graphQuerySourceSchema]);
 export type CatalogSource = z.infer<typeof catalogSourceSchema>;
 
 const catalogReportSchema = z.strictObject({

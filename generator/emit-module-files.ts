@@ -88,7 +88,7 @@ export function emitCatalog(version: string, reports: readonly ReportModel[]): s
     reports: reports.map((report) => ({
       name: report.name,
       function: report.functionName,
-      ...(report.sources[0]!.kind !== 'graph' ? { script: `scripts/${report.name}.ps1` } : {}),
+      ...(report.sources[0]!.kind === 'exchange' || report.sources[0]!.kind === 'exchangeRest' ? { script: `scripts/${report.name}.ps1` } : {}),
       summary: report.summary,
       definitionFile: report.definitionFile,
       sources: report.sources.map(catalogSource),
@@ -102,7 +102,14 @@ export function emitCatalog(version: string, reports: readonly ReportModel[]): s
         ...(p.pattern !== undefined ? { pattern: p.pattern } : {}),
         help: p.help,
       })),
-      columns: report.columns.map((c) => ({ name: c.name, type: c.type, ...(c.bytesOf ? { bytesOf: c.bytesOf } : {}) })),
+      columns: report.columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        ...(c.bytesOf ? { bytesOf: c.bytesOf } : {}),
+        ...(c.from !== undefined ? { from: c.from } : {}),
+        ...(c.lookup !== undefined ? { lookup: c.lookup } : {}),
+        ...(c.percent ? { percent: { ...c.percent } } : {}),
+      })),
     })),
   };
   return `${JSON.stringify(catalog, null, 2)}\n`;
@@ -120,6 +127,7 @@ export function catalogSource(source: SourceModel): CatalogSource {
     return { kind: 'exchange', cmdlet: source.cmdlet, ...(piped ? { input: piped } : {}) };
   }
   if (source.kind === 'graph') return { kind: 'graph', function: source.function };
+  if (source.kind === 'graphQuery') return structuredClone(source);
   const { forEach, continueWith } = source;
   return {
     kind: 'exchangeRest',

@@ -1,4 +1,4 @@
-import type { CatalogColumn, CatalogParameter, CatalogRowRule, GraphCatalogSource } from '../common/catalog.js';
+import type { CatalogColumn, CatalogParameter, CatalogRowRule, GraphCatalogSource, GraphQueryCatalogSource } from '../common/catalog.js';
 
 // A report has three shapes: the definition a user writes (report-definition.ts, literal and
 // loose), this model (validated and normalised, what the emitters read) and the catalog entry
@@ -23,7 +23,10 @@ export interface ReportModel {
   definitionFile: string;
 }
 
-export type SourceModel = ExchangeSourceModel | GraphSourceModel | ExchangeRestSourceModel;
+export type SourceModel = ExchangeSourceModel | GraphSourceModel | ExchangeRestSourceModel | GraphQuerySourceModel;
+
+/** A Graph query: the catalog's shape (the model and the catalog agree). */
+export type GraphQuerySourceModel = GraphQueryCatalogSource;
 
 /** Fixed REST parameters, in the order the definition gives them. */
 export type RestParameterModel = Array<{ name: string; value: string | number | boolean }>;
@@ -56,6 +59,8 @@ type WithSource<K extends SourceModel['kind']> = ReportModel & { readonly source
 export type ExchangeReportModel = WithSource<'exchange'>;
 /** A report whose rows come from a Microsoft Graph usage report; `source` is that source. */
 export type GraphReportModel = WithSource<'graph'>;
+/** A report whose rows come from a Microsoft Graph query; `source` is that source. */
+export type GraphQueryReportModel = WithSource<'graphQuery'>;
 /** A report whose rows come from the Exchange admin REST API; `source` is that source. */
 export type ExchangeRestReportModel = WithSource<'exchangeRest'>;
 
@@ -76,6 +81,10 @@ export function exchangeReports(reports: readonly ReportModel[]): ExchangeReport
 
 export function graphReports(reports: readonly ReportModel[]): GraphReportModel[] {
   return reports.flatMap((r) => withSource(r, 'graph') ?? []);
+}
+
+export function graphQueryReports(reports: readonly ReportModel[]): GraphQueryReportModel[] {
+  return reports.flatMap((r) => withSource(r, 'graphQuery') ?? []);
 }
 
 export function restReports(reports: readonly ReportModel[]): ExchangeRestReportModel[] {

@@ -189,10 +189,13 @@ function checkGraphPropertyName(checker: Checker, name: string, at: Position, se
   else seen.set(property.toLowerCase(), name);
 }
 
+/** Where a column's property is, by column name, for checks made once every column is known. */
+type ColumnPositions = Map<string, { at: Position; properties: Map<string, Position> }>;
+
 function validateColumn(
-  checker: Checker, value: StaticValue, seen: Set<string>, earlier: readonly ColumnModel[], graphProperties?: Map<string, string>,
+  checker: Checker, value: StaticValue, seen: Set<string>, earlier: readonly ColumnModel[], graphProperties?: Map<string, string>, positions?: ColumnPositions,
 ): ColumnModel | undefined {
-  const object = checker.object(value, 'a column', keysOf<ColumnDefinition>({ name: true, type: true, bytesOf: true }), value.at);
+  const object = checker.object(value, 'a column', keysOf<ColumnDefinition>({ name: true, type: true, bytesOf: true, from: true, lookup: true, percent: true }), value.at);
   if (!object) return undefined;
   const name = checker.string(object, 'name', 'the column name');
   const typeValue = object.properties.get('type')?.value;
@@ -217,8 +220,28 @@ function validateColumn(
     if (!earlier.some((c) => c.name === bytesOf && c.type === 'string')) checker.report(at, `bytesOf '${bytesOf}' must name a string column declared before '${name ?? '?'}'`);
     else if (type !== undefined && type !== 'integer') checker.report(at, `a column with bytesOf holds a number of bytes: its type must be 'integer'`);
   }
+  const from = checker.string(object, 'from', 'the property path of the value', { required: false });
+  const lookup = checker.string(object, 'lookup', "the lookup ('<lookup>.<property>')", { required: false });
+  let percent: ColumnModel['percent'];
+  const percentProperty = object.properties.get('percent');
+  if (percentProperty) {
+    const percentObject = checker.object(percentProperty.value, 'the percent of the column', ['of', 'over'], percentProperty.at);
+    const of = percentObject && checker.string(percentObject, 'of', 'the property path of the part');
+    const over = percentObject && checker.string(percentObject, 'over', 'the property path of the whole');
+    if (of !== undefined && over !== undefined) percent = { of, over };
+  }
+  if (name !== undefined) {
+    positions?.set(name, { at: object.at, properties: new Map([...object.properties].map(([key, property]) => [key, property.value.at ?? property.at])) });
+  }
   if (name === undefined || !type) return undefined;
-  return bytesOf === undefined ? { name, type } : { name, type, bytesOf };
+  return {
+    name,
+    type,
+    ...(bytesOf !== undefined ? { bytesOf } : {}),
+    ...(from !== undefined ? { from } : {}),
+    ...(lookup !== undefined ? { lookup } : {}),
+    ...(percent ? { percent } : {}),
+  };
 }
 
 /** Column names no definition may declare (lower case): the runtime's own and remoting's. */
@@ -265,12 +288,25 @@ export function validateDefinition(value: StaticValue, at: Position, definitionF
   if (columnItems && columnItems.length === 0) checker.report(object.properties.get('columns')!.value.at, 'a report needs at least one column');
   const graphProperties = source?.kind === 'graph' ? new Map<string, string>() : undefined;
   const columns: (ColumnModel | undefined)[] = [];
+  const positions: ColumnPositions = new Map();
   for (const item of columnItems ?? []) {
-    columns.push(validateColumn(checker, item, seenColumns, columns.filter((c): c is ColumnModel => c !== undefined), graphProperties));
+    columns.push(validateColumn(checker, item, seenColumns, columns.filter((c): c is ColumnModel => c !== undefined), graphProperties, positions));
+  }
+  const columnAt = (column: string, property: string): Position => positions.get(column)?.properties.get(property) ?? positions.get(column)?.at ?? object.at;
+  if (source?.kind === 'graphQuery' && parameterItems && parameterItems.length > 0) {
+    checker.report(object.properties.get('parameters')!.value.at, 'a graphQuery report takes no parameters yet: its query is fixed in the source');
+  }
+  if (validated && !validated.sources.some((s) => s.kind === 'graphQuery')) {
+    for (const column of columns) {
+      for (const property of ['from', 'lookup', 'percent'] as const) {
+        if (column?.[property] !== undefined) checker.report(columnAt(column.name, property), `'${property}' of column '${column.name}' belongs to a graphQuery source's columns; this report has none`);
+      }
+    }
   }
   // What the sources name is checked against the report's parameters and columns once all of them are known.
   if (validated && parameters.every((p) => p !== undefined) && columns.every((c) => c !== undefined)) {
     for (const check of validated.restChecks) check(parameters as ParameterModel[], columns as ColumnModel[]);
+    for (const check of validated.graphQueryChecks) check(parameters as ParameterModel[], columns as ColumnModel[], columnAt);
   }
   const exampleItems = checker.array(object, 'examples', 'the examples (help text)', true);
   if (exampleItems && exampleItems.length === 0) checker.report(object.properties.get('examples')!.value.at, 'a report needs at least one example (help text)');

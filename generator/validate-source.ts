@@ -5,20 +5,24 @@ import type { ExchangeSourceModel, GraphSourceModel, SourceModel } from './repor
 import type { Position, StaticValue } from './static-value.js';
 import { checkCmdlet, fixedParameters } from './validate-command.js';
 import { validateRestSource, restSourceKeys, type RestSourceCheck } from './validate-rest-source.js';
+import { graphQuerySourceKeys, type GraphQueryCheck, validateGraphQuerySource } from './validate-graph-query.js';
 
-export const sourceKinds = ['exchange', 'graph', 'exchangeRest'] as const;
+export const sourceKinds = ['exchange', 'graph', 'exchangeRest', 'graphQuery'] as const;
 
 /** The properties each kind of source has (the others are reported as belonging to another kind). */
 const kindKeys: Readonly<Record<(typeof sourceKinds)[number], readonly string[]>> = {
   exchange: keysOf<ExchangeSource>({ kind: true, cmdlet: true, input: true }),
   graph: keysOf<GraphSource>({ kind: true, function: true }),
   exchangeRest: restSourceKeys,
+  graphQuery: graphQuerySourceKeys,
 };
 
 export interface ValidatedSources {
   sources: SourceModel[];
   /** Checks run once the report's parameters and columns are known (what the sources refer to). */
   restChecks: RestSourceCheck[];
+  /** The same for a graphQuery source. */
+  graphQueryChecks: GraphQueryCheck[];
 }
 
 /**
@@ -28,11 +32,12 @@ export interface ValidatedSources {
 export function validateSources(checker: Checker, value: StaticValue | undefined, at: Position): ValidatedSources | undefined {
   if (value?.kind !== 'array') {
     const one = validateSource(checker, value, at);
-    return one && { sources: [one.source], restChecks: one.restCheck ? [one.restCheck] : [] };
+    return one && { sources: [one.source], restChecks: one.restCheck ? [one.restCheck] : [], graphQueryChecks: one.graphQueryCheck ? [one.graphQueryCheck] : [] };
   }
   if (value.items.length === 0) return checker.report(value.at, 'the source list is empty: give one source, or one per kind');
   const sources: SourceModel[] = [];
   const restChecks: RestSourceCheck[] = [];
+  const graphQueryChecks: GraphQueryCheck[] = [];
   const seen = new Map<string, Position>();
   let complete = true;
   for (const item of value.items) {
@@ -46,14 +51,18 @@ export function validateSources(checker: Checker, value: StaticValue | undefined
     else seen.set(one.source.kind, item.at);
     sources.push(one.source);
     if (one.restCheck) restChecks.push(one.restCheck);
+    if (one.graphQueryCheck) graphQueryChecks.push(one.graphQueryCheck);
   }
   if (seen.has('graph') && value.items.length > 1) {
     checker.report(seen.get('graph')!, "a graph source stands alone: a Graph report's parameters and columns follow Graph's own rules");
   }
-  return complete ? { sources, restChecks } : undefined;
+  if (seen.has('graphQuery') && value.items.length > 1) {
+    checker.report(seen.get('graphQuery')!, "a graphQuery source stands alone: its columns say where each value is in Graph's objects");
+  }
+  return complete ? { sources, restChecks, graphQueryChecks } : undefined;
 }
 
-function validateSource(checker: Checker, value: StaticValue | undefined, at: Position): { source: SourceModel; restCheck?: RestSourceCheck } | undefined {
+function validateSource(checker: Checker, value: StaticValue | undefined, at: Position): { source: SourceModel; restCheck?: RestSourceCheck; graphQueryCheck?: GraphQueryCheck } | undefined {
   const source = checker.object(value, 'the source', [...new Set(Object.values(kindKeys).flat())], at);
   if (!source) return undefined;
   const kind = checker.string(source, 'kind', 'the source kind');
@@ -66,11 +75,15 @@ function validateSource(checker: Checker, value: StaticValue | undefined, at: Po
     const owner = sourceKinds.find((k) => kindKeys[k].includes(name));
     // a name no kind has was reported as unknown (a typo) by checker.object above
     if (known.includes(name) || !owner) continue;
-    checker.report(property.at, `'${name}' belongs to ${owner === 'exchangeRest' ? 'an exchangeRest' : owner === 'exchange' ? 'an exchange' : 'a graph'} source; ${kindSummary(kind)}`);
+    checker.report(property.at, `'${name}' belongs to ${owner === 'exchangeRest' ? 'an exchangeRest' : owner === 'exchange' ? 'an exchange' : owner === 'graphQuery' ? 'a graphQuery' : 'a graph'} source; ${kindSummary(kind)}`);
   }
   if (kind === 'graph') {
     const graph = validateGraphSource(checker, source);
     return graph && { source: graph };
+  }
+  if (kind === 'graphQuery') {
+    const query = validateGraphQuerySource(checker, source);
+    return query && { source: query.source, graphQueryCheck: query.check };
   }
   if (kind === 'exchangeRest') {
     const rest = validateRestSource(checker, source);
@@ -83,6 +96,7 @@ function validateSource(checker: Checker, value: StaticValue | undefined, at: Po
 function kindSummary(kind: string): string {
   if (kind === 'graph') return "a graph source has only 'kind' and 'function'";
   if (kind === 'exchange') return "an exchange source names a 'cmdlet' (and an 'input')";
+  if (kind === 'graphQuery') return `a graphQuery source has ${graphQuerySourceKeys.filter((k) => k !== 'kind').map((k) => `'${k}'`).join(', ')}`;
   return `an exchangeRest source has ${restSourceKeys.filter((k) => k !== 'kind').map((k) => `'${k}'`).join(', ')}`;
 }
 

@@ -27,6 +27,7 @@ export function prepareBackend(plan: BackendPlan, deps: RuntimeDeps): BackendSta
 export const backendOfSource: Record<CatalogSource['kind'], BackendKind> = {
   exchange: 'exchange',
   graph: 'graph',
+  graphQuery: 'graph',
   exchangeRest: 'exo',
 };
 

@@ -15,7 +15,7 @@ export function formatCatalog(catalog: Catalog): TerminalText {
   const lines: TerminalText[] = [];
   for (const report of catalog.reports) {
     const source = report.sources[0]!;
-    lines.push(tty`${report.name}  (${report.function}, ${source.kind === 'graph' ? `Graph ${source.function}` : source.cmdlet})`);
+    lines.push(tty`${report.name}  (${report.function}, ${source.kind === 'graph' ? `Graph ${source.function}` : source.kind === 'graphQuery' ? `Graph ${source.version}/${source.path}` : source.cmdlet})`);
     if (report.summary) lines.push(tty`  ${report.summary}`);
     if (report.parameters.length > 0) {
       lines.push(tty`  parameters:`);

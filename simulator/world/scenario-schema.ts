@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_SESSIONS_PER_ACCOUNT, SESSION_IDLE_EXPIRY_SECONDS } from '../../common/exchange-limits.js';
+import { graphThrottleTable } from '../../common/graph-throttling.js';
 import { defaultAppCertificate } from './default-app-certificate.js';
 
 /**
@@ -170,7 +171,7 @@ export const defaultGraphApp = {
   scopes: defaultAppScopes,
 };
 
-const rateLimitDefault = { requests: 14, windowSeconds: 600 };
+const rateLimitDefault = { requests: graphThrottleTable.usageReports.limit, windowSeconds: graphThrottleTable.usageReports.windowMs / 1000 };
 
 /** The Microsoft Graph / GDAP side of the world (reference §4). */
 export const graphSchema = z.strictObject({
@@ -183,7 +184,7 @@ export const graphSchema = z.strictObject({
   downloadLifetimeSeconds: z.number().positive().max(86_400).default(300),
   /** CSV reports: at most `requests` per `windowSeconds`, per app, per tenant, per report function. */
   rateLimit: z
-    .strictObject({ requests: z.number().int().min(1).default(14), windowSeconds: z.number().positive().default(600) })
+    .strictObject({ requests: z.number().int().min(1).default(rateLimitDefault.requests), windowSeconds: z.number().positive().default(rateLimitDefault.windowSeconds) })
     .default(rateLimitDefault),
   /** Share of customers whose relationship is not active (expired, terminated or approvalPending), from the seed. */
   inactiveRelationshipRate: z.number().min(0).max(1).default(0.1),

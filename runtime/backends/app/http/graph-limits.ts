@@ -2,10 +2,12 @@
  * The numbers of the Microsoft Graph backend, in one place (see shared/reference/partner-environment.md §4).
  */
 
+import { graphThrottleTable } from '../../../../common/graph-throttling.js';
+
 /** CSV usage reports: at most this many requests … */
-export const REPORT_REQUESTS_PER_WINDOW = 14;
+export const REPORT_REQUESTS_PER_WINDOW = graphThrottleTable.usageReports.limit;
 /** … per this window, per tenant, per report function (the service counts per app per tenant). */
-export const REPORT_WINDOW_MS = 10 * 60 * 1000;
+export const REPORT_WINDOW_MS = graphThrottleTable.usageReports.windowMs;
 
 /** How often an expired download URL (403/404 on the download) is answered by asking for the report again. */
 export const MAX_REPORT_REREQUESTS = 2;
