@@ -1,5 +1,6 @@
 import { emitCatalog, emitManifest, emitRootModule, moduleName } from './emit-module-files.js';
 import { emitGraphFunction } from './emit-graph-function.js';
+import { emitGraphQueryFunction } from './emit-graph-query-function.js';
 import { emitExoFunction } from './emit-exo-function.js';
 import { emitReportFunction } from './emit-report-function.js';
 import { emitRestScript } from './emit-rest-script.js';
@@ -103,5 +104,7 @@ function reportFunction(report: ReportModel): string {
   if (remoting) return emitReportFunction(remoting);
   const graph = withSource(report, 'graph');
   if (graph) return emitGraphFunction(graph);
+  const query = withSource(report, 'graphQuery');
+  if (query) return emitGraphQueryFunction(query);
   throw new Error(`${report.name} has no source`);
 }

@@ -1,10 +1,9 @@
 import { type Checker, keysOf, type ObjectValue } from './definition-checker.js';
-import type { GraphLookup, GraphQueryCall, GraphQuerySource } from './report-definition.js';
+import type { GraphLookup, GraphQuerySource } from './report-definition.js';
 import { parameterNamePattern } from './identifiers.js';
 import type { ColumnModel, GraphQuerySourceModel, ParameterModel } from './report-model.js';
 import { describeValue, type Position } from './static-value.js';
 
-const callKeys = keysOf<GraphQueryCall>({ path: true, version: true, select: true, filter: true, expand: true, top: true, first: true, count: true });
 export const graphQuerySourceKeys = keysOf<GraphQuerySource>({
   kind: true, path: true, version: true, select: true, filter: true, expand: true, top: true, first: true, count: true, permission: true, lookups: true, forEach: true,
 });

@@ -10,6 +10,7 @@ import type { GraphWorld } from '../world/graph-world.js';
 import type { ReportRequest } from './report-data.js';
 import type { TenantRecord, World } from '../world/world.js';
 import { OneShotFaults } from '../http/one-shot-faults.js';
+import { type GraphThrottleClass, graphThrottleTable } from '../../common/graph-throttling.js';
 
 /** Counters of the Microsoft Graph side of the world. */
 export interface GraphStats {
@@ -30,6 +31,8 @@ export interface GraphStats {
   batchedRequests: number;
   /** Report requests per customer tenant id and report function, e.g. {"<id>": {"getMailboxUsageDetail": 2}}. */
   requestsPerTenant: Record<string, Record<string, number>>;
+  /** Requests (and, for directory reads, resource units) per customer tenant id and throttling class, e.g. {"<id>": {"directory": {"requests": 2, "units": 5}}}. */
+  classesPerTenant: Record<string, Partial<Record<GraphThrottleClass, { requests: number; units: number; throttled: number; maxInWindow: number }>>>;
 }
 
 export interface Download {
@@ -44,7 +47,7 @@ function opaque(bytes: number): string {
 }
 
 export function emptyGraphStats(): GraphStats {
-  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, directoryReads: 0, batches: 0, batchedRequests: 0, requestsPerTenant: {} };
+  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, directoryReads: 0, batches: 0, batchedRequests: 0, requestsPerTenant: {}, classesPerTenant: {} };
 }
 
 export class GraphState {
@@ -99,6 +102,32 @@ export class GraphState {
     }
     recent.push(now);
     this.windows.set(key, recent);
+    return { ok: true };
+  }
+
+  /**
+   * Takes `units` of the app's budget in the tenant for a throttling class (common/graph-throttling.ts),
+   * counting per class and tenant; a request past the budget is refused (with the wait, or none
+   * where the service sends no Retry-After).
+   */
+  takeClassBudget(app: GraphApp, tenant: TenantRecord, throttleClass: GraphThrottleClass, units: number): { ok: true } | { ok: false; retryAfterSeconds: number | undefined } {
+    const budget = graphThrottleTable[throttleClass];
+    const now = this.clock();
+    const key = `${app.clientId.toLowerCase()}|${tenant.tenantId}|class:${throttleClass}`;
+    const recent = (this.windows.get(key) ?? []).filter((t) => now - t < budget.windowMs);
+    const perTenant = (this.counters.classesPerTenant[tenant.tenantId.toLowerCase()] ??= {});
+    const counts = (perTenant[throttleClass] ??= { requests: 0, units: 0, throttled: 0, maxInWindow: 0 });
+    counts.requests += 1;
+    if (recent.length + units > budget.limit) {
+      this.windows.set(key, recent);
+      counts.throttled += 1;
+      const oldest = recent[0] ?? now;
+      return { ok: false, retryAfterSeconds: budget.retryAfter ? Math.max(1, Math.ceil((oldest + budget.windowMs - now) / 1000)) : undefined };
+    }
+    for (let i = 0; i < units; i += 1) recent.push(now);
+    this.windows.set(key, recent);
+    counts.units += units;
+    counts.maxInWindow = Math.max(counts.maxInWindow, recent.length);
     return { ok: true };
   }
 

@@ -15,6 +15,8 @@ import { expiredDownloadXml, graphErrors, unknownDownloadXml, type GraphFailure 
 import { DAY_MS } from '../world/graph-world.js';
 import { directoryOf, type DirectoryDomain, type DirectoryOrganization } from '../world/directory.js';
 import { faultsOf, type TenantRecord } from '../world/world.js';
+import { roleAssignmentObjects, roleDefinitionObjects, secureScoreObjects, subscribedSkuObjects } from '../world/directory-objects.js';
+import { graphRequestUnits, graphThrottleClassOf } from '../../common/graph-throttling.js';
 
 /** The largest $top of delegatedAdminRelationships (and, here, of contracts); also the default page. */
 export const GRAPH_MAX_TOP = 300;
@@ -399,8 +401,94 @@ export async function answerGraph(state: GraphState, call: GraphCall): Promise<G
     return { status: 302, headers: { location: `${base}/graph-download/${id}` } };
   }
 
+  const served = tenantQueries[graphPath.toLowerCase()];
+  if (served) {
+    const auth = await authorize(state, call.authorization);
+    if (!auth.ok) return failed(auth.failure);
+    const tenant = auth.token.tenant;
+    if (!tenant) return failed(graphErrors.notCustomerToken(auth.token.tenantId, now));
+    if (!holdsPermission(auth.token, served.permissions)) return failed(graphErrors.insufficientPrivileges(now));
+    const select = queryOption(url, '$select');
+    const expand = queryOption(url, '$expand');
+    const topText = queryOption(url, '$top');
+    const units = graphRequestUnits(graphPath, { select: select !== undefined, expand: expand !== undefined, ...(topText !== undefined ? { top: Number(topText) } : {}) });
+    const slot = state.takeClassBudget(auth.token.app, tenant, graphThrottleClassOf(graphPath), units);
+    if (!slot.ok) {
+      state.counters.throttled += 1;
+      return failed(slot.retryAfterSeconds === undefined ? graphErrors.tooManyRequestsNoWait(now) : graphErrors.tooManyRequests(slot.retryAfterSeconds, now));
+    }
+    const objects = served.objects(state, tenant).map((o) => shaped(o, select, expand, served.expandable));
+    const result = page(state, url, base, { items: objects, filterable: {}, context: served.context });
+    if (!result.ok) return failed(result.failure);
+    return ok(result.body);
+  }
+
   const segment = graphPath.split('/').filter((s) => s !== '').at(-1) ?? graphPath;
   return failed(graphErrors.notFound(segment, now));
+}
+
+/** A query option as the service reads it (names case-insensitive). */
+function queryOption(url: URL, name: string): string | undefined {
+  return query(url, name);
+}
+
+interface TenantQuery {
+  objects(state: GraphState, tenant: TenantRecord): Record<string, unknown>[];
+  /** Application permissions any one of which allows the read (reference §4c). */
+  permissions: readonly string[];
+  context: string;
+  /** Navigation properties $expand may name; left out of an object unless expanded. */
+  expandable: readonly string[];
+}
+
+/** The customer tenant's directory collections the simulator serves (reference §4c). */
+const tenantQueries: Record<string, TenantQuery> = {
+  '/v1.0/subscribedskus': {
+    objects: (state, tenant) => subscribedSkuObjects(state.world.seed, tenant),
+    permissions: ['LicenseAssignment.Read.All', 'Organization.Read.All', 'Directory.Read.All'],
+    context: 'subscribedSkus',
+    expandable: [],
+  },
+  '/v1.0/rolemanagement/directory/roledefinitions': {
+    objects: () => roleDefinitionObjects(),
+    permissions: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All'],
+    context: 'roleManagement/directory/roleDefinitions',
+    expandable: [],
+  },
+  '/v1.0/rolemanagement/directory/roleassignments': {
+    objects: (state, tenant) => roleAssignmentObjects(state.world.seed, tenant),
+    permissions: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All'],
+    context: 'roleManagement/directory/roleAssignments',
+    expandable: ['principal'],
+  },
+  '/v1.0/security/securescores': {
+    objects: (state, tenant) => secureScoreObjects(state.world.seed, tenant, state.graphWorld.today),
+    permissions: ['SecurityEvents.Read.All', 'SecurityEvents.ReadWrite.All'],
+    context: 'security/secureScores',
+    expandable: [],
+  },
+};
+
+/** True when the token's application roles (or delegated scopes) hold one of the permissions. */
+function holdsPermission(token: AccessToken, permissions: readonly string[]): boolean {
+  const granted = [token.claims.roles, typeof token.claims.scp === 'string' ? token.claims.scp.split(' ') : undefined].flatMap((v) => (Array.isArray(v) ? v : []));
+  return permissions.some((p) => granted.includes(p));
+}
+
+/** An object as $select and $expand shape it: the selected properties (and its OData annotations), navigation properties only when expanded. */
+function shaped(object: Record<string, unknown>, select: string | undefined, expand: string | undefined, expandable: readonly string[]): Record<string, unknown> {
+  const expanded = new Set((expand ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
+  const selected = select === undefined ? undefined : new Set(select.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    const lower = key.toLowerCase();
+    if (expandable.some((e) => e.toLowerCase() === lower)) {
+      if (expanded.has(lower)) result[key] = value;
+      continue;
+    }
+    if (!selected || selected.has(lower) || key.startsWith('@odata.')) result[key] = value;
+  }
+  return result;
 }
 
 /** The most requests one JSON batch may hold. */

@@ -49,6 +49,10 @@ export const graphErrors = {
   methodNotAllowed: (now: number) => graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.', now),
   tooManyRequests: (retryAfterSeconds: number, now: number) =>
     graphError(429, 'TooManyRequests', 'Too many requests are being made to the report API. Please try again later.', now, { 'retry-after': String(retryAfterSeconds) }),
+  /** The app lacks the permission the read needs (or, for a delegated token, the GDAP role). */
+  insufficientPrivileges: (now: number) => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', now),
+  /** Identity Protection and Conditional Access: throttled without a Retry-After. */
+  tooManyRequestsNoWait: (now: number) => graphError(429, 'TooManyRequests', 'Too many requests. Please try again later.', now),
   /** A `$batch` body that is not JSON, has no requests, or a request without id, method or url (the wording Graph uses for an empty batch). */
   badBatch: (now: number) => graphError(400, 'BadRequest', 'Invalid batch payload format.', now),
   /** (guess at the wording) more requests in one `$batch` than Graph takes. */

@@ -125,7 +125,7 @@ function isPemCertificate(text: string): boolean {
 }
 
 const apiPermissionsSchema = z.strictObject({ graph: z.array(z.string().min(1)), exchange: z.array(z.string().min(1)) });
-const defaultAppRoles = { graph: ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All', 'Directory.Read.All'], exchange: ['Exchange.ManageAsApp'] };
+const defaultAppRoles = { graph: ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All', 'Directory.Read.All', 'SecurityEvents.Read.All'], exchange: ['Exchange.ManageAsApp'] };
 const defaultAppScopes = { graph: ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All', 'Directory.Read.All'], exchange: ['Exchange.Manage'] };
 
 /** The partner's app registration (multi-tenant, app-only Reports.Read.All). */

@@ -1,5 +1,5 @@
 /**
- * The cell-text rule has two twins: runtime/backends/exo/exo-cells.ts (dap-report --backend exo) and the
+ * The cell-text rule has two twins: runtime/backends/app/cells.ts (dap-report --backend exo and graph queries) and the
  * module's private ConvertTo-DapCellText (the generated report functions). Both read the same JSON
  * answers of the Exchange admin API; here each twin turns the same values into cells, and they must
  * be equal, dates of Date columns included.
@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { cellText, isoDateText } from '../../runtime/backends/exo/exo-cells.js';
+import { cellText, isoDateText } from '../../runtime/backends/app/cells.js';
 import { runPwshFile } from '../helpers/powershell.js';
 import { tempDir } from '../runtime/fakes.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
-import { bytesText, cellText, isoDateText } from '../../runtime/backends/exo/exo-cells.js';
+import { bytesText, cellText, isoDateText } from '../../runtime/backends/app/cells.js';
 import type { RunSummary } from '../../runtime/run/summary.js';
 import { acceptedDomainObjects, casMailboxObjects, inboxRuleObjects, mailboxStatisticsObject, messageTraceV2Objects } from '../../simulator/world/exchange-objects.js';
 import { buildGraphWorld } from '../../simulator/world/graph-world.js';

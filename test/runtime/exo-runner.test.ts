@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { CatalogReport } from '../../common/catalog.js';
-import { bytesText, cellText, isoDateText } from '../../runtime/backends/exo/exo-cells.js';
+import { bytesText, cellText, isoDateText } from '../../runtime/backends/app/cells.js';
 import { ExoClient } from '../../runtime/backends/exo/exo-client.js';
 import { applyRowRule, externalAddresses } from '../../runtime/backends/exo/exo-rules.js';
 import { dateWindows, ExoTenantRunner } from '../../runtime/backends/exo/exo-runner.js';

@@ -1,4 +1,4 @@
-import { cellText } from './exo-cells.js';
+import { cellText } from '../app/cells.js';
 import type { ExoObject } from './exo-client.js';
 import type { RowRule } from './exo-source.js';
 

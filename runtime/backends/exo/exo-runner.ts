@@ -4,7 +4,7 @@ import PQueue from 'p-queue';
 import type { CatalogColumn } from '../../../common/catalog.js';
 import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
 import type { JobParameter, TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
-import { bytesText, cellText, isoDateText } from './exo-cells.js';
+import { bytesText, cellText, isoDateText } from '../app/cells.js';
 import { type ExoClient, type ExoObject, type ExoServiceOptions, tenantClient } from './exo-client.js';
 import { applyRowRule, type RuleContext } from './exo-rules.js';
 import { restSourceOf, type ExchangeRestCatalogSource } from './exo-source.js';

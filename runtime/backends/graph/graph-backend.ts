@@ -8,6 +8,8 @@ import { GRAPH_SCOPE } from '../app/auth/scopes.js';
 import { MAX_CONCURRENCY } from '../app/http/graph-limits.js';
 import { GraphProbe } from './graph-probe.js';
 import { GraphTenantRunner } from './graph-runner.js';
+import { GraphQueryRunner, graphQuerySourceOf } from './graph-query-runner.js';
+import { type GraphThrottleClass, graphThrottleTable } from '../../../common/graph-throttling.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 import { RequestLogFile } from './request-log.js';
 
@@ -27,6 +29,17 @@ export function graphBackend(plan: AppPlan, deps: BackendDeps): BackendStarter {
       const app = await openPartnerApp(plan, deps, world);
       const now = () => deps.now().getTime();
       let log: RequestLogFile | undefined;
+      // each tenant's budget per throttling class, shared by every attempt of the run
+      const budgets = new Map<GraphThrottleClass, SlidingWindowLimiter>();
+      const budget = (throttleClass: GraphThrottleClass) => {
+        let limiter = budgets.get(throttleClass);
+        if (!limiter) {
+          const { limit, windowMs } = graphThrottleTable[throttleClass];
+          limiter = new SlidingWindowLimiter({ limit, windowMs, now });
+          budgets.set(throttleClass, limiter);
+        }
+        return limiter;
+      };
       const backend: RunBackend = {
         kind: 'graph',
         lanes: [{ userName: app.endpoints.credential.clientId, maxSessions: graph.concurrency }],
@@ -45,7 +58,14 @@ export function graphBackend(plan: AppPlan, deps: BackendDeps): BackendStarter {
             now,
             ...(log ? { initial: log.read(), onChange: (requests) => void log!.save(requests).catch(() => undefined) } : {}),
           });
-          return new GraphTenantRunner({ http: app.graph, tokens: app.customerTokens(GRAPH_SCOPE), limiter, redactor: app.redactor, now });
+          const reports = new GraphTenantRunner({ http: app.graph, tokens: app.customerTokens(GRAPH_SCOPE), limiter, redactor: app.redactor, now });
+          const queries = new GraphQueryRunner({ http: app.graph, tokens: app.customerTokens(GRAPH_SCOPE), budgets: budget, redactor: app.redactor });
+          return {
+            run: (job, signal) => (graphQuerySourceOf(job) ? queries.run(job, signal) : reports.run(job, signal)),
+            close: async () => {
+              await Promise.all([reports.close(), queries.close()]);
+            },
+          };
         },
         async close() {
           await log?.flush();
