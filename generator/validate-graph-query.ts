@@ -90,9 +90,6 @@ export function validateGraphQuerySource(checker: Checker, source: ObjectValue):
   if (permission !== undefined && !/^[A-Za-z]+(\.[A-Za-z]+)+$/.test(permission)) {
     checker.report(at(source, 'permission'), `the permission '${permission}' is not a Graph permission name (words joined by '.', e.g. 'LicenseAssignment.Read.All')`);
   }
-  if (source.properties.has('forEach')) {
-    checker.report(source.properties.get('forEach')!.at, "'forEach' (a call per object, sent as $batch) is not supported by dap-gen yet: write the per-object query as a report of its own");
-  }
   const lookups: NonNullable<GraphQuerySourceModel['lookups']> = [];
   for (const item of checker.array(source, 'lookups', 'the lookups', false) ?? []) {
     const object = checker.object(item, 'a lookup', lookupKeys, item.at);
@@ -104,6 +101,9 @@ export function validateGraphQuerySource(checker: Checker, source: ObjectValue):
     if (key !== undefined && !propertyPathSteps(key)) checker.report(at(object, 'key'), `the lookup key '${key}' is not a property path`);
     const lookupCall = validateCall(checker, object, `lookup '${name ?? '?'}'`);
     if (lookupCall && name !== undefined && key !== undefined) lookups.push({ ...lookupCall, version: lookupCall.version ?? 'v1.0', name, key });
+  }
+  if (source.properties.has('forEach')) {
+    checker.report(source.properties.get('forEach')!.at, "'forEach' (a call per object, sent as $batch) is not supported by dap-gen yet: write the per-object query as a report of its own");
   }
   if (checker.problems.length > before || !call || permission === undefined) return undefined;
   const model: GraphQuerySourceModel = { kind: 'graphQuery', ...call, version: call.version ?? 'v1.0', permission, ...(lookups.length > 0 ? { lookups } : {}) };

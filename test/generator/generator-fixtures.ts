@@ -13,6 +13,7 @@ export const restDefinitions = join(fixturesDir, 'rest-reports.ts');
 export const nastyDefinitions = join(fixturesDir, 'injection', 'nasty-report.ts');
 export const fiveMistakes = join(fixturesDir, 'invalid', 'five-mistakes.ts');
 export const graphMistakes = join(fixturesDir, 'invalid', 'graph-mistakes.ts');
+export const graphQueryMistakes = join(fixturesDir, 'invalid', 'graph-query-mistakes.ts');
 
 /** Package facts for fixture modules: fixed, so goldens do not follow the project's own. */
 export function fixturePackage(version = '1.2.3'): PackageFacts {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../generator/definition-problem.js';
 import { builtinDefinitionFiles, loadDefinitions } from '../../generator/load-definitions.js';
-import { fiveMistakes, graphMistakes, sampleDefinitions } from './generator-fixtures.js';
+import { fiveMistakes, graphMistakes, graphQueryMistakes, sampleDefinitions } from './generator-fixtures.js';
 
 function problemsOf(source: string, name = 'report.ts'): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'dap-def-'));
@@ -26,13 +26,13 @@ export const r = {
 const GRAPH_PERIOD = "{ name: 'Period', type: { oneOf: ['D7', 'D30', 'D90', 'D180'] }, help: 'h' }";
 
 describe('loadDefinitions', () => {
-  it('reads the built-in catalog: the eight remoting, four Graph and four Exchange admin API reports, no problem', () => {
+  it('reads the built-in catalog: the eight remoting, four Graph, three Graph query and four Exchange admin API reports, no problem', () => {
     const loaded = loadDefinitions(builtinDefinitionFiles());
     expect(loaded.problems.map(formatProblem)).toEqual([]);
     expect(loaded.reports.map((r) => r.name).sort()).toEqual([
-      'CasMailboxProtocolReport', 'ConnectionByClientTypeReport', 'EmailActivityUserDetail', 'InboxRuleExternalForwardingReport', 'MailboxActivityReport',
+      'AdminRoleHolderReport', 'CasMailboxProtocolReport', 'ConnectionByClientTypeReport', 'EmailActivityUserDetail', 'InboxRuleExternalForwardingReport', 'MailboxActivityReport',
       'MailboxStatisticsReport', 'MailboxUsageDetail', 'MailboxUsageDetailReport', 'MailboxUsageMailboxCounts', 'MailboxUsageReport', 'MessageTraceReport',
-      'MessageTraceV2Report', 'Office365ActiveUserDetail', 'StaleMailboxDetailReport', 'StaleMailboxReport', 'UnusedMailboxReport',
+      'MessageTraceV2Report', 'Office365ActiveUserDetail', 'SecureScoreReport', 'StaleMailboxDetailReport', 'StaleMailboxReport', 'TenantLicenseReport', 'UnusedMailboxReport',
     ]);
     expect(Object.fromEntries(loaded.reports.map((r) => [r.name, r.sources.map((s) => s.kind).join('+')]))).toMatchObject({
       MailboxStatisticsReport: 'exchange+exchangeRest', UnusedMailboxReport: 'exchangeRest', InboxRuleExternalForwardingReport: 'exchangeRest',
@@ -86,6 +86,35 @@ describe('loadDefinitions', () => {
       { line: 38, col: 59, message: expect.stringMatching(/'input' belongs to an exchange source/) },
       { line: 41, col: 13, message: expect.stringMatching(/a graph report takes only the parameters 'Period' and 'Date', not 'ResultSize'/) },
     ]);
+  });
+
+  it('reports every mistake of the graphQuery definitions, each at its line', () => {
+    const { reports, problems } = loadDefinitions([graphQueryMistakes]);
+    expect(reports).toEqual([]);
+    for (const line of problems.map(formatProblem)) expect(line).toMatch(/^test\/fixtures\/definitions\/invalid\/graph-query-mistakes\.ts:\d+:\d+: /);
+    expect(problems.map((p) => ({ line: p.line, col: p.col, message: p.message }))).toEqual([
+      { line: 10, col: 11, message: expect.stringMatching(/the path of the Graph query '\/v1\.0\/users\?\$top=5' is not a Graph resource path/) },
+      { line: 11, col: 14, message: expect.stringMatching(/'v1\.0' or 'beta', not 'v2\.0'/) },
+      { line: 12, col: 20, message: expect.stringMatching(/names 'id' twice/) },
+      { line: 13, col: 10, message: expect.stringMatching(/\$top \(page size\) .* from 1 to 999, not the number 1000/) },
+      { line: 14, col: 17, message: expect.stringMatching(/'read everything' is not a Graph permission name/) },
+      { line: 15, col: 59, message: expect.stringMatching(/the lookup key 'sku id' is not a property path/) },
+      { line: 16, col: 5, message: expect.stringMatching(/'forEach' .* is not supported by dap-gen yet/) },
+      { line: 28, col: 42, message: expect.stringMatching(/'from' of column 'Sku' is not a property path/) },
+      { line: 29, col: 45, message: expect.stringMatching(/'lookup' of column 'Role' must be '<lookup>\.<property>' naming one of the source's lookups \('sku'\)/) },
+      { line: 30, col: 48, message: expect.stringMatching(/a 'percent' column holds a number/) },
+      { line: 40, col: 5, message: expect.stringMatching(/a graphQuery source stands alone/) },
+      { line: 53, col: 52, message: expect.stringMatching(/'from' of column 'Alias' belongs to a graphQuery source's columns/) },
+      { line: 62, col: 15, message: expect.stringMatching(/a graphQuery report takes no parameters yet/) },
+      { line: 71, col: 71, message: expect.stringMatching(/both 'top' .* and 'first'/) },
+    ]);
+  });
+
+  it('reads the built-in Graph query reports: path, permission, and where each column is', () => {
+    const reports = loadDefinitions(builtinDefinitionFiles()).reports;
+    expect(reports.find((r) => r.name === 'TenantLicenseReport')).toMatchObject({ sources: [{ kind: 'graphQuery', path: 'subscribedSkus', version: 'v1.0', permission: 'LicenseAssignment.Read.All' }] });
+    expect(reports.find((r) => r.name === 'AdminRoleHolderReport')?.columns[0]).toEqual({ name: 'RoleName', type: 'string', from: 'roleDefinitionId', lookup: 'role.displayName' });
+    expect(reports.find((r) => r.name === 'SecureScoreReport')).toMatchObject({ sources: [{ kind: 'graphQuery', path: 'security/secureScores', first: 1 }] });
   });
 
   it.each([
