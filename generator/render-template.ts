@@ -26,6 +26,7 @@ export const privateTemplates = [
   'ConvertTo-DapExoValue',
   'ConvertTo-DapCellText',
   'Invoke-DapExoReport',
+  'Invoke-DapGraphQuery',
   'Get-DapUrlRefusal',
   'Invoke-DapRedirectedRequest',
   'New-DapErrorRecord',

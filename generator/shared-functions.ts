@@ -107,6 +107,7 @@ export function renderSharedFunctions(reports: readonly ReportModel[]): Map<Shar
     'ConvertTo-DapExoValue': {},
     'ConvertTo-DapCellText': {},
     'Invoke-DapExoReport': {},
+    'Invoke-DapGraphQuery': { MaxRetryAfterSeconds: MAX_RETRY_AFTER_SECONDS },
     'Get-DapUrlRefusal': { PrivateIpvFourRanges: privateIpv4Ranges, PrivateIpvSixRanges: privateIpv6Ranges },
     'Invoke-DapRedirectedRequest': { MaxRedirects: MAX_REDIRECTS },
     'Invoke-DapWebRequest': {},

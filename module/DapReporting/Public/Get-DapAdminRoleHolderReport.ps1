@@ -13,17 +13,20 @@ function Get-DapAdminRoleHolderReport {
     .DESCRIPTION
     Reads the active directory role assignments of a customer tenant (GET /v1.0/roleManagement/directory/roleAssignments?$expand=principal) and the role definitions for their names: one row per assignment, with the role, the scope and the principal (its kind, name and user principal name). Across customers, "who is Global Administrator where" is one CSV. Needs RoleManagement.Read.Directory; through GDAP, Global Reader covers it.
 
-    The module does not run Microsoft Graph queries yet: this function writes one error per tenant (Dap.InvalidParameter) naming the dap-report command that runs the report.
+    Runs the Microsoft Graph query GET <GraphUri>/v1.0/roleManagement/directory/roleAssignments?$expand=principal with an app-only token for one customer tenant (Get-DapGraphToken), every page, and returns one typed object per object the service returns: TenantId, TenantDomain, then the columns (see OUTPUTS). Needs the application permission RoleManagement.Read.Directory, consented in the customer tenant. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, naming the permission to grant; Throttled; InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken.
 
     .PARAMETER TenantDomain
-    The customer tenant domain.
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
     Alias: InitialDomain.
 
     .PARAMETER AccessToken
-    A Microsoft Graph access token for that tenant, as a SecureString (Get-DapGraphToken).
+    A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs RoleManagement.Read.Directory).
+
+    .PARAMETER GraphUri
+    The Microsoft Graph host, without the version: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId 6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b -ClientId $appId -ClientSecret $secret | Get-DapAdminRoleHolderReport
@@ -31,19 +34,22 @@ function Get-DapAdminRoleHolderReport {
     Every admin role holder of one customer tenant.
 
     .INPUTS
-    DapReporting.GraphToken (from Get-DapGraphToken), bound by property name.
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
 
     .OUTPUTS
-    None.
+    DapReporting.AdminRoleHolderReport, one per object: TenantId, TenantDomain, then RoleName [string], RoleDefinitionId [string], DirectoryScopeId [string], PrincipalType [string], PrincipalId [string], PrincipalDisplayName [string], PrincipalUserPrincipalName [string].
 
     .LINK
     Get-DapGraphToken
 
     .LINK
+    Get-DapGraphCustomer
+
+    .LINK
     https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments
     #>
     [CmdletBinding(PositionalBinding = $false)]
-    [OutputType([pscustomobject])]
+    [OutputType('DapReporting.AdminRoleHolderReport')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
@@ -55,10 +61,30 @@ function Get-DapAdminRoleHolderReport {
         [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [securestring] $AccessToken
+        [securestring] $AccessToken,
+
+        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [string] $GraphUri = 'https://graph.microsoft.com'
     )
     process {
-        $exception = [System.NotSupportedException]::new('Get-DapAdminRoleHolderReport runs through the runtime only for now: dap-report run --backend graph --report AdminRoleHolderReport (GET v1.0/roleManagement/directory/roleAssignments; permission RoleManagement.Read.Directory).')
-        $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::NotImplemented, $TenantId))
+        $plan = @{
+            Name       = 'AdminRoleHolderReport'
+            TypeName   = 'DapReporting.AdminRoleHolderReport'
+            Permission = 'RoleManagement.Read.Directory'
+            Query      = @{ Version = 'v1.0'; Path = 'roleManagement/directory/roleAssignments'; Select = $null; Filter = $null; Expand = 'principal'; Top = $null; First = $null; Count = $false }
+            Lookups    = @(
+                @{ Version = 'v1.0'; Path = 'roleManagement/directory/roleDefinitions'; Select = @('id', 'displayName'); Filter = $null; Expand = $null; Top = $null; First = $null; Count = $false; Name = 'role'; Key = 'id' }
+            )
+            Columns    = @(
+                @{ Name = 'RoleName'; Type = 'string'; From = 'roleDefinitionId'; Lookup = 'role.displayName'; Percent = $null }
+                @{ Name = 'RoleDefinitionId'; Type = 'string'; From = 'roleDefinitionId'; Lookup = $null; Percent = $null }
+                @{ Name = 'DirectoryScopeId'; Type = 'string'; From = 'directoryScopeId'; Lookup = $null; Percent = $null }
+                @{ Name = 'PrincipalType'; Type = 'string'; From = 'principal.@odata.type'; Lookup = $null; Percent = $null }
+                @{ Name = 'PrincipalId'; Type = 'string'; From = 'principalId'; Lookup = $null; Percent = $null }
+                @{ Name = 'PrincipalDisplayName'; Type = 'string'; From = 'principal.displayName'; Lookup = $null; Percent = $null }
+                @{ Name = 'PrincipalUserPrincipalName'; Type = 'string'; From = 'principal.userPrincipalName'; Lookup = $null; Percent = $null }
+            )
+        }
+        Invoke-DapGraphQuery -TenantId $TenantId -TenantDomain $TenantDomain -AccessToken $AccessToken -GraphUri $GraphUri -Plan $plan -Caller $PSCmdlet
     }
 }

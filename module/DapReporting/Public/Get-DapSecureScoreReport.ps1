@@ -13,17 +13,20 @@ function Get-DapSecureScoreReport {
     .DESCRIPTION
     Reads the latest Secure Score of a customer tenant (GET /v1.0/security/secureScores?$top=1): one row with the day it was computed, the current score, the maximum, the current score as a percentage of the maximum, and the active and licensed users. Needs SecurityEvents.Read.All; through GDAP, Global Reader or Security Reader covers it.
 
-    The module does not run Microsoft Graph queries yet: this function writes one error per tenant (Dap.InvalidParameter) naming the dap-report command that runs the report.
+    Runs the Microsoft Graph query GET <GraphUri>/v1.0/security/secureScores with an app-only token for one customer tenant (Get-DapGraphToken), every page, and returns one typed object per object the service returns: TenantId, TenantDomain, then the columns (see OUTPUTS). Needs the application permission SecurityEvents.Read.All, consented in the customer tenant. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, naming the permission to grant; Throttled; InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken.
 
     .PARAMETER TenantDomain
-    The customer tenant domain.
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
     Alias: InitialDomain.
 
     .PARAMETER AccessToken
-    A Microsoft Graph access token for that tenant, as a SecureString (Get-DapGraphToken).
+    A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs SecurityEvents.Read.All).
+
+    .PARAMETER GraphUri
+    The Microsoft Graph host, without the version: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId 6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b -ClientId $appId -ClientSecret $secret | Get-DapSecureScoreReport
@@ -31,19 +34,22 @@ function Get-DapSecureScoreReport {
     The latest Secure Score of one customer tenant.
 
     .INPUTS
-    DapReporting.GraphToken (from Get-DapGraphToken), bound by property name.
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
 
     .OUTPUTS
-    None.
+    DapReporting.SecureScoreReport, one per object: TenantId, TenantDomain, then CreatedDateTime [datetime], CurrentScore [double], MaxScore [double], Percentage [double], ActiveUserCount [long], LicensedUserCount [long].
 
     .LINK
     Get-DapGraphToken
 
     .LINK
+    Get-DapGraphCustomer
+
+    .LINK
     https://learn.microsoft.com/graph/api/security-list-securescores
     #>
     [CmdletBinding(PositionalBinding = $false)]
-    [OutputType([pscustomobject])]
+    [OutputType('DapReporting.SecureScoreReport')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
@@ -55,10 +61,28 @@ function Get-DapSecureScoreReport {
         [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [securestring] $AccessToken
+        [securestring] $AccessToken,
+
+        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [string] $GraphUri = 'https://graph.microsoft.com'
     )
     process {
-        $exception = [System.NotSupportedException]::new('Get-DapSecureScoreReport runs through the runtime only for now: dap-report run --backend graph --report SecureScoreReport (GET v1.0/security/secureScores; permission SecurityEvents.Read.All).')
-        $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::NotImplemented, $TenantId))
+        $plan = @{
+            Name       = 'SecureScoreReport'
+            TypeName   = 'DapReporting.SecureScoreReport'
+            Permission = 'SecurityEvents.Read.All'
+            Query      = @{ Version = 'v1.0'; Path = 'security/secureScores'; Select = $null; Filter = $null; Expand = $null; Top = $null; First = 1; Count = $false }
+            Lookups    = @(
+            )
+            Columns    = @(
+                @{ Name = 'CreatedDateTime'; Type = 'datetime'; From = 'createdDateTime'; Lookup = $null; Percent = $null }
+                @{ Name = 'CurrentScore'; Type = 'number'; From = 'currentScore'; Lookup = $null; Percent = $null }
+                @{ Name = 'MaxScore'; Type = 'number'; From = 'maxScore'; Lookup = $null; Percent = $null }
+                @{ Name = 'Percentage'; Type = 'number'; From = $null; Lookup = $null; Percent = @{ Of = 'currentScore'; Over = 'maxScore' } }
+                @{ Name = 'ActiveUserCount'; Type = 'integer'; From = 'activeUserCount'; Lookup = $null; Percent = $null }
+                @{ Name = 'LicensedUserCount'; Type = 'integer'; From = 'licensedUserCount'; Lookup = $null; Percent = $null }
+            )
+        }
+        Invoke-DapGraphQuery -TenantId $TenantId -TenantDomain $TenantDomain -AccessToken $AccessToken -GraphUri $GraphUri -Plan $plan -Caller $PSCmdlet
     }
 }

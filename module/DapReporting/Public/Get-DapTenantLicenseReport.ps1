@@ -13,17 +13,20 @@ function Get-DapTenantLicenseReport {
     .DESCRIPTION
     Reads the subscribed SKUs of a customer tenant (GET /v1.0/subscribedSkus): one row per SKU with its part number, whether it is enabled, and its units: enabled (bought), consumed (assigned), available (enabled minus consumed), in warning and suspended. The licence report partners bill from. Needs LicenseAssignment.Read.All (or Organization.Read.All); through GDAP, Global Reader covers it.
 
-    The module does not run Microsoft Graph queries yet: this function writes one error per tenant (Dap.InvalidParameter) naming the dap-report command that runs the report.
+    Runs the Microsoft Graph query GET <GraphUri>/v1.0/subscribedSkus with an app-only token for one customer tenant (Get-DapGraphToken), every page, and returns one typed object per object the service returns: TenantId, TenantDomain, then the columns (see OUTPUTS). Needs the application permission LicenseAssignment.Read.All, consented in the customer tenant. Runs in one tenant per call or per pipeline object: pipe Get-DapGraphToken into it to cover every tenant. A tenant that fails writes one non-terminating error whose FullyQualifiedErrorId starts with Dap.<Category> (AccessDenied, naming the permission to grant; Throttled; InvalidParameter or RemoteError) and the other tenants go on; use -ErrorAction Stop to stop at the first failure. A throttled request (429) waits for the Retry-After seconds and is tried again, at most 3 times. Needs PowerShell 7.
 
     .PARAMETER TenantId
     The customer tenant id (a GUID), e.g. from Get-DapGraphToken.
 
     .PARAMETER TenantDomain
-    The customer tenant domain.
+    The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.
     Alias: InitialDomain.
 
     .PARAMETER AccessToken
-    A Microsoft Graph access token for that tenant, as a SecureString (Get-DapGraphToken).
+    A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs LicenseAssignment.Read.All).
+
+    .PARAMETER GraphUri
+    The Microsoft Graph host, without the version: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId 6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b -ClientId $appId -ClientSecret $secret | Get-DapTenantLicenseReport
@@ -31,19 +34,22 @@ function Get-DapTenantLicenseReport {
     The licences of one customer tenant.
 
     .INPUTS
-    DapReporting.GraphToken (from Get-DapGraphToken), bound by property name.
+    DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.
 
     .OUTPUTS
-    None.
+    DapReporting.TenantLicenseReport, one per object: TenantId, TenantDomain, then SkuPartNumber [string], SkuId [string], CapabilityStatus [string], EnabledUnits [long], ConsumedUnits [long], WarningUnits [long], SuspendedUnits [long], AppliesTo [string].
 
     .LINK
     Get-DapGraphToken
 
     .LINK
+    Get-DapGraphCustomer
+
+    .LINK
     https://learn.microsoft.com/graph/api/subscribedsku-list
     #>
     [CmdletBinding(PositionalBinding = $false)]
-    [OutputType([pscustomobject])]
+    [OutputType('DapReporting.TenantLicenseReport')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\z')]
@@ -55,10 +61,30 @@ function Get-DapTenantLicenseReport {
         [string] $TenantDomain = '',
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [securestring] $AccessToken
+        [securestring] $AccessToken,
+
+        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [string] $GraphUri = 'https://graph.microsoft.com'
     )
     process {
-        $exception = [System.NotSupportedException]::new('Get-DapTenantLicenseReport runs through the runtime only for now: dap-report run --backend graph --report TenantLicenseReport (GET v1.0/subscribedSkus; permission LicenseAssignment.Read.All).')
-        $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'Dap.InvalidParameter', [System.Management.Automation.ErrorCategory]::NotImplemented, $TenantId))
+        $plan = @{
+            Name       = 'TenantLicenseReport'
+            TypeName   = 'DapReporting.TenantLicenseReport'
+            Permission = 'LicenseAssignment.Read.All'
+            Query      = @{ Version = 'v1.0'; Path = 'subscribedSkus'; Select = $null; Filter = $null; Expand = $null; Top = $null; First = $null; Count = $false }
+            Lookups    = @(
+            )
+            Columns    = @(
+                @{ Name = 'SkuPartNumber'; Type = 'string'; From = 'skuPartNumber'; Lookup = $null; Percent = $null }
+                @{ Name = 'SkuId'; Type = 'string'; From = 'skuId'; Lookup = $null; Percent = $null }
+                @{ Name = 'CapabilityStatus'; Type = 'string'; From = 'capabilityStatus'; Lookup = $null; Percent = $null }
+                @{ Name = 'EnabledUnits'; Type = 'integer'; From = 'prepaidUnits.enabled'; Lookup = $null; Percent = $null }
+                @{ Name = 'ConsumedUnits'; Type = 'integer'; From = 'consumedUnits'; Lookup = $null; Percent = $null }
+                @{ Name = 'WarningUnits'; Type = 'integer'; From = 'prepaidUnits.warning'; Lookup = $null; Percent = $null }
+                @{ Name = 'SuspendedUnits'; Type = 'integer'; From = 'prepaidUnits.suspended'; Lookup = $null; Percent = $null }
+                @{ Name = 'AppliesTo'; Type = 'string'; From = 'appliesTo'; Lookup = $null; Percent = $null }
+            )
+        }
+        Invoke-DapGraphQuery -TenantId $TenantId -TenantDomain $TenantDomain -AccessToken $AccessToken -GraphUri $GraphUri -Plan $plan -Caller $PSCmdlet
     }
 }
