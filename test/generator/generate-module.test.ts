@@ -29,6 +29,7 @@ describe('generateModule', () => {
       'DapReporting/Private/Get-DapUrlRefusal.ps1',
       'DapReporting/Private/Invoke-DapExoReport.ps1',
       'DapReporting/Private/Invoke-DapExoRequest.ps1',
+      'DapReporting/Private/Invoke-DapGraphQuery.ps1',
       'DapReporting/Private/Invoke-DapRedirectedRequest.ps1',
       'DapReporting/Private/Invoke-DapTokenRequest.ps1',
       'DapReporting/Private/Invoke-DapWebRequest.ps1',

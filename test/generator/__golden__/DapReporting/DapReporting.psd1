@@ -19,6 +19,7 @@
 #   generator/templates/Private/ConvertTo-DapExoValue.ps1
 #   generator/templates/Private/ConvertTo-DapCellText.ps1
 #   generator/templates/Private/Invoke-DapExoReport.ps1
+#   generator/templates/Private/Invoke-DapGraphQuery.ps1
 #   generator/templates/Private/Get-DapUrlRefusal.ps1
 #   generator/templates/Private/Invoke-DapRedirectedRequest.ps1
 #   generator/templates/Private/New-DapErrorRecord.ps1

@@ -19,6 +19,7 @@
 #   generator/templates/Private/ConvertTo-DapExoValue.ps1
 #   generator/templates/Private/ConvertTo-DapCellText.ps1
 #   generator/templates/Private/Invoke-DapExoReport.ps1
+#   generator/templates/Private/Invoke-DapGraphQuery.ps1
 #   generator/templates/Private/Get-DapUrlRefusal.ps1
 #   generator/templates/Private/Invoke-DapRedirectedRequest.ps1
 #   generator/templates/Private/New-DapErrorRecord.ps1
@@ -31,6 +32,7 @@
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Get-DapUrlRefusal.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapExoReport.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapExoRequest.ps1'))
+. ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapGraphQuery.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapRedirectedRequest.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapTokenRequest.ps1'))
 . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', 'Invoke-DapWebRequest.ps1'))
