@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { graphReportSpec } from '../../simulator/graph/report-catalog.js';
 import { cmdletSpecs } from '../../simulator/remoting/cmdlet-catalog.js';
+import { valueAt } from '../../runtime/backends/graph/graph-query.js';
+import { roleAssignmentObjects, roleDefinitionObjects, secureScoreObjects, subscribedSkuObjects } from '../../simulator/world/directory-objects.js';
+import { buildWorld, loadScenario } from '../../simulator/index.js';
+import { defaultScenarioPath } from '../../simulator/world/paths.js';
+import { readFileSync } from 'node:fs';
 
 const catalog = readCatalog();
 /** The columns the service itself serves: the runtime's bytes columns (bytesOf) are read from them, not served. */
@@ -15,8 +20,8 @@ describe('the report catalog agrees with the simulated service', () => {
     expect(catalog.reports.filter((r) => r.sources.some((s) => s.kind === 'graph')).length).toBe(4);
   });
 
-  // The remoting and Graph sources; an exchangeRest source's columns are properties of the admin API's objects.
-  const checked = catalog.reports.flatMap((r) => r.sources.flatMap((s) => (s.kind === 'exchangeRest' ? [] : [[`${r.name} (${s.kind})`, r, s] as const])));
+  // The remoting and Graph sources; exchangeRest and graphQuery sources' columns are properties of the service's objects.
+  const checked = catalog.reports.flatMap((r) => r.sources.flatMap((s) => (s.kind === 'exchangeRest' || s.kind === 'graphQuery' ? [] : [[`${r.name} (${s.kind})`, r, s] as const])));
   it.each(checked)('%s: same columns, same order', (_name, report, source) => {
     const served =
       source.kind === 'exchange'
@@ -26,6 +31,33 @@ describe('the report catalog agrees with the simulated service', () => {
     expect(reportColumns(report.columns)).toEqual(served!.map((c) => (typeof c === 'string' ? c : c.name)));
     if (source.kind === 'graph') {
       expect(report.parameters.some((p) => p.name === 'Date'), 'a Date parameter exactly where the service takes (date=…)').toBe(graphReportSpec(source.function)!.acceptsDate);
+    }
+  });
+});
+
+describe('Graph query reports read what the simulated service serves', () => {
+  const world = buildWorld(loadScenario(JSON.parse(readFileSync(defaultScenarioPath, 'utf8'))));
+  const served: Record<string, () => Array<Record<string, unknown>>> = {
+    subscribedSkus: () => world.tenants.flatMap((t) => subscribedSkuObjects(world.seed, t)),
+    'roleManagement/directory/roleAssignments': () => world.tenants.flatMap((t) => roleAssignmentObjects(world.seed, t)),
+    'roleManagement/directory/roleDefinitions': () => roleDefinitionObjects(),
+    'security/secureScores': () => world.tenants.flatMap((t) => secureScoreObjects(world.seed, t, Date.now())),
+  };
+  const queries = catalog.reports.flatMap((r) => r.sources.flatMap((s) => (s.kind === 'graphQuery' ? [[r.name, r, s] as const] : [])));
+  it('has the Graph query reports', () => {
+    expect(queries.map(([name]) => name).sort()).toEqual(['AdminRoleHolderReport', 'SecureScoreReport', 'TenantLicenseReport']);
+  });
+  it.each(queries)('%s: its path, its lookups and every column\'s value are served', (_name, report, source) => {
+    const objects = served[source.path]?.();
+    expect(objects, `the simulator serves ${source.path}`).toBeDefined();
+    for (const lookup of source.lookups ?? []) {
+      const found = served[lookup.path]?.();
+      expect(found, `the simulator serves ${lookup.path}`).toBeDefined();
+      expect(found!.every((o) => valueAt(o, lookup.key) !== undefined)).toBe(true);
+    }
+    for (const column of report.columns) {
+      const paths = column.percent ? [column.percent.of, column.percent.over] : [column.from ?? column.name];
+      for (const path of paths) expect(objects!.some((o) => valueAt(o, path) !== undefined), `${report.name}.${column.name} reads ${path}`).toBe(true);
     }
   });
 });
