@@ -1,6 +1,6 @@
 /**
- * The Exchange Online admin API under <url>/exo (playing https://outlook.office365.com):
- * POST /exo/adminapi/beta/{tenantId}/InvokeCommand[?$select=a,b] with
+ * The Exchange Online admin API, at the root of its own listener (playing https://outlook.office365.com):
+ * POST /adminapi/beta/{tenantId}/InvokeCommand[?$select=a,b] with
  * {"CmdletInput":{"CmdletName":…,"Parameters":{…}}}. Checks, in order: the bearer token (issued
  * by the login host for the Exchange scope, unexpired, for the tenant in the path), the
  * X-AnchorMailbox header, the body; then the call waits the scenario's command latency, meets
@@ -17,6 +17,7 @@ import type { ExoState } from './exo-state.js';
 import { exoErrors, type ExoFailure } from './texts.js';
 import type { TokenStore } from '../http/tokens.js';
 import { audienceResource } from '../http/token-audience.js';
+import { type ServiceBases, serviceUrl } from '../http/service-hosts.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export const EXO_MAX_PAGE_SIZE = 1000;
@@ -113,13 +114,12 @@ function select(values: ExoObject[], selectText: string | undefined): ExoObject[
   });
 }
 
-/** Handles the request if its path is under /exo; returns false otherwise. */
-export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
-  if (!/^\/exo(\/|$)/i.test(path)) return false;
+/** Answers a request on the Exchange host (always true: every path is its business). */
+export async function handleExoRequest(ctx: ExoContext, bases: ServiceBases, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
   const { exo, tokens, world } = ctx;
-  const match = /^\/exo\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(path);
+  const match = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(path);
   if (!match) {
-    send(res, 404, { error: { code: 'NotFound', message: `No resource at '${path.slice('/exo'.length)}'. The admin API answers POST /adminapi/beta/{tenantId}/InvokeCommand.` } });
+    send(res, 404, { error: { code: 'NotFound', message: `No resource at '${path}'. The admin API answers POST /adminapi/beta/{tenantId}/InvokeCommand.` } });
     return true;
   }
   let segment: string;
@@ -195,11 +195,9 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
       value: select(outcome.values.slice(offset, offset + size), selectText),
     };
     if (offset + size < outcome.values.length) {
-      const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-      const next = new URL(`${base}/exo/adminapi/beta/${encodeURIComponent(segment)}/InvokeCommand`);
-      if (selectText !== undefined) next.searchParams.set('$select', selectText);
-      next.searchParams.set('$skiptoken', Buffer.from(JSON.stringify({ o: offset + size, n: now, h: hash } satisfies SkipToken)).toString('base64url'));
-      body['@odata.nextLink'] = next.toString();
+      const query: Array<[string, string]> = selectText !== undefined ? [['$select', selectText]] : [];
+      query.push(['$skiptoken', Buffer.from(JSON.stringify({ o: offset + size, n: now, h: hash } satisfies SkipToken)).toString('base64url')]);
+      body['@odata.nextLink'] = serviceUrl(bases, 'exo', `/adminapi/beta/${encodeURIComponent(segment)}/InvokeCommand`, query);
     }
     exo.counters.pages += 1;
     send(res, 200, body, prefer ? { 'preference-applied': `odata.maxpagesize=${size}` } : {});

@@ -1,9 +1,11 @@
 /**
- * The Microsoft Graph side of the loopback server (simulator/README.md, "Graph endpoints"):
- * Graph v1.0 under /graph and the report download storage under /graph-download (the login
- * host's endpoints under /login are login/routes.ts). Nothing here logs a request, a secret or a token.
+ * Microsoft Graph and the report download storage (simulator/README.md, "Graph endpoints"), each at
+ * the root of its own listener as on graph.microsoft.com and the storage host: Graph v1.0 and the
+ * downloads a report's Location names (the login host is login/routes.ts). Nothing here logs a
+ * request, a secret or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ServiceBases, serviceUrl } from '../http/service-hosts.js';
 import { graphPeriods, graphReportSpec } from './report-catalog.js';
 import type { ReportRequest, ReportSelector } from './report-data.js';
 import { graphReportCsv } from './report-data.js';
@@ -91,7 +93,7 @@ interface CollectionOptions<T> {
 }
 
 /** $top / $filter / $skiptoken paging of a collection, @odata.nextLink absolute on the same base. */
-function page<T>(state: GraphState, url: URL, base: string, options: CollectionOptions<T>): { ok: true; body: unknown } | { ok: false; failure: GraphFailure } {
+function page<T>(state: GraphState, url: URL, bases: ServiceBases, options: CollectionOptions<T>): { ok: true; body: unknown } | { ok: false; failure: GraphFailure } {
   const now = state.now();
   const topText = query(url, '$top');
   let top = GRAPH_MAX_TOP;
@@ -123,10 +125,9 @@ function page<T>(state: GraphState, url: URL, base: string, options: CollectionO
   const value = items.slice(offset, offset + top);
   const body: Record<string, unknown> = { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${options.context}`, value };
   if (offset + top < items.length) {
-    const next = new URL(`${base}${url.pathname}`);
-    if (topText !== undefined) next.searchParams.set('$top', String(top));
-    next.searchParams.set('$skiptoken', encodeSkipToken({ o: offset + top, ...(filter !== undefined ? { f: filter } : {}) }));
-    body['@odata.nextLink'] = next.toString();
+    const query: Array<[string, string]> = topText !== undefined ? [['$top', String(top)]] : [];
+    query.push(['$skiptoken', encodeSkipToken({ o: offset + top, ...(filter !== undefined ? { f: filter } : {}) })]);
+    body['@odata.nextLink'] = serviceUrl(bases, 'graph', url.pathname, query);
   }
   return { ok: true, body };
 }
@@ -176,43 +177,40 @@ function concealsNames(state: GraphState, tenant: TenantRecord): boolean {
 }
 
 /**
- * Handles a request if its path belongs to the Graph side; returns false otherwise.
- * `path` is the pathname without a trailing slash.
+ * The download storage: `GET /<id>` answers the CSV a report request handed out (no token, as a
+ * signed storage URL needs none). `path` is the pathname without a trailing slash.
  */
-export async function handleGraphRequest(state: GraphState, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
-  const method = req.method ?? 'GET';
-  const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-  const world = state.world;
-
-  const downloadMatch = /^\/graph-download\/([A-Za-z0-9_-]+)$/.exec(path);
-  if (downloadMatch && method === 'GET') {
-    const now = state.now();
-    const download = state.download(downloadMatch[1] as string);
-    if (!download) {
-      sendXml(res, 404, unknownDownloadXml(now));
-      return true;
-    }
-    if (now >= download.expiresAt) {
-      state.counters.expiredDownloads += 1;
-      sendXml(res, 403, expiredDownloadXml(download.expiresAt, now));
-      return true;
-    }
-    const csv = graphReportCsv(download.request);
-    state.counters.downloads += 1;
-    res.writeHead(200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-length': String(Buffer.byteLength(csv)),
-      'content-disposition': `attachment; filename="${download.request.spec.name.replace(/^get/, '')}.csv"`,
-    });
-    res.end(csv);
-    return true;
+export function handleDownloadRequest(state: GraphState, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const now = state.now();
+  const downloadMatch = /^\/([A-Za-z0-9_-]+)$/.exec(path);
+  const download = downloadMatch && (req.method ?? 'GET') === 'GET' ? state.download(downloadMatch[1] as string) : undefined;
+  if (!download) {
+    sendXml(res, 404, unknownDownloadXml(now));
+    return;
   }
+  if (now >= download.expiresAt) {
+    state.counters.expiredDownloads += 1;
+    sendXml(res, 403, expiredDownloadXml(download.expiresAt, now));
+    return;
+  }
+  const csv = graphReportCsv(download.request);
+  state.counters.downloads += 1;
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-length': String(Buffer.byteLength(csv)),
+    'content-disposition': `attachment; filename="${download.request.spec.name.replace(/^get/, '')}.csv"`,
+  });
+  res.end(csv);
+}
 
-  if (!/^\/graph(\/|$)/.test(path)) return false;
+/** Answers a request on the Graph host (always true: every path is its business). `path` is the pathname without a trailing slash. */
+export async function handleGraphRequest(state: GraphState, bases: ServiceBases, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  const world = state.world;
   const now = state.now();
   let graphPath: string;
   try {
-    graphPath = decodeURIComponent(path.slice('/graph'.length));
+    graphPath = decodeURIComponent(path);
   } catch {
     sendGraphFailure(res, graphErrors.badRequest('The request URI is not valid.', now));
     return true;
@@ -252,7 +250,7 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
     const auth = authorize(state, req);
     if (!auth.ok) return reply(auth.failure);
     if (auth.token.tenant) return reply(graphErrors.notPartnerToken(auth.token.tenantId, now));
-    const result = page(state, url, base, collection());
+    const result = page(state, url, bases, collection());
     if (!result.ok) return reply(result.failure);
     if (graphPath.toLowerCase().endsWith('delegatedadminrelationships')) state.counters.relationshipPages += 1;
     sendGraph(res, 200, result.body);
@@ -336,7 +334,7 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
     };
     const expired = faultsOf(world, tenant, 'expiredDownload').length > 0 && state.fire('expiredDownload', tenant, 1);
     const id = state.addDownload(request, expired);
-    res.writeHead(302, { location: `${base}/graph-download/${id}`, 'content-length': '0', 'cache-control': 'no-store' });
+    res.writeHead(302, { location: serviceUrl(bases, 'download', `/${id}`), 'content-length': '0', 'cache-control': 'no-store' });
     res.end();
     return true;
   }

@@ -1,8 +1,10 @@
 /**
- * The login host's endpoints under /login: the token endpoint (`POST /login/{tenant}/oauth2/v2.0/token`)
- * and the device code endpoint (`.../devicecode`). Nothing here logs a request, a code or a token.
+ * The login host's endpoints, at the root of its own listener as on login.microsoftonline.com: the
+ * token endpoint (`POST /{tenant}/oauth2/v2.0/token`) and the device code endpoint (`.../devicecode`).
+ * Nothing here logs a request, a code or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ServiceBases, serviceUrl } from '../http/service-hosts.js';
 import type { LoginState } from './login-state.js';
 import { loginErrors, type LoginFailure } from './texts.js';
 
@@ -43,9 +45,9 @@ function tenantSegment(raw: string): string {
  * Answers a request for the login host; false when the path is not one of its endpoints.
  * `path` is the pathname without a trailing slash.
  */
-export async function handleLoginRequest(state: LoginState, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleLoginRequest(state: LoginState, bases: ServiceBases, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   const method = req.method ?? 'GET';
-  const tokenMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path);
+  const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path);
   if (tokenMatch) {
     if (method !== 'POST') {
       sendFailure(res, loginErrors.onlyPost(method, state.now()));
@@ -56,14 +58,14 @@ export async function handleLoginRequest(state: LoginState, req: IncomingMessage
       sendFailure(res, loginErrors.missingField('grant_type', state.now()));
       return true;
     }
-    const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-    const result = state.issueToken(tenantSegment(tokenMatch[1] as string), form, `${base}${path}`);
+    // a client assertion's audience is the token endpoint the request was posted to
+    const result = state.issueToken(tenantSegment(tokenMatch[1] as string), form, serviceUrl(bases, 'login', path));
     if (result.ok) send(res, 200, result.body);
     else sendFailure(res, result.failure);
     return true;
   }
 
-  const deviceCodeMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i.exec(path);
+  const deviceCodeMatch = /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i.exec(path);
   if (deviceCodeMatch) {
     if (method !== 'POST') {
       send(res, 400, loginErrors.onlyPost(method, state.now()).body);

@@ -24,7 +24,8 @@ afterAll(async () => {
 
 describe('tokens and their audience', () => {
   it('puts DAP_EXO_URL in the environment', () => {
-    expect(sim.env.DAP_EXO_URL).toBe(`${sim.url}/exo`);
+    expect(sim.env.DAP_EXO_URL).toBe(sim.urls.exo);
+    expect(sim.urls.exo).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('issues Exchange and Graph tokens; another resource is AADSTS500011, no /.default is invalid_scope', async () => {
@@ -232,7 +233,7 @@ describe('paging, $select and errors', () => {
     expect(paged.pages.map((p) => p.body.value.length)).toEqual([5, 5, 2]);
     expect(paged.pages[0]!.headers.get('preference-applied')).toBe('odata.maxpagesize=5');
     const next = paged.pages[0]!.body['@odata.nextLink'] as string;
-    expect(next.startsWith(`${sim.url}/exo/adminapi/beta/${alpha.tenantId}/InvokeCommand?`)).toBe(true);
+    expect(next.startsWith(`${sim.urls.exo}/adminapi/beta/${alpha.tenantId}/InvokeCommand?`)).toBe(true);
     expect(paged.values).toEqual(whole);
     expect(sim.stats().exo.pages - before).toBe(3);
     const otherBody = await c.invoke(alpha.tenantId, alphaToken, 'Get-CASMailbox', {}, { url: next, prefer: 'odata.maxpagesize=5' });
