@@ -3,7 +3,7 @@ import { privateIpv4Ranges, privateIpv6Ranges } from '../../../common/private-ad
 
 /**
  * The one rule for a URL the runtime is sent to by a service (a redirect's Location, a download):
- * https, or plain http only on a loopback host (the simulator); no user name or password; and a
+ * https only (the simulator's hosts are https too); no user name or password; and a
  * public host never sends the runtime to a loopback or private address (this machine, its network,
  * the cloud metadata service). The URL parser has already read 2130706433, 0x7f.1 and 017700000001
  * as 127.0.0.1; names that resolve to such addresses are not looked up here.
@@ -23,7 +23,7 @@ for (const range of privateIpv6Ranges) {
 
 const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 
-/** True for 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x) and localhost (where plain http is allowed). */
+/** True for 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x) and localhost (where only the simulator may send the runtime). */
 export function isLoopbackHost(hostname: string): boolean {
   const host = bare(hostname);
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
@@ -71,7 +71,8 @@ export function urlRefusal(raw: string, from?: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `the scheme ${url.protocol} is not https`;
   if (url.username || url.password) return 'the URL carries a user name or password';
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return 'plain http (not https) to a host that is not this machine';
+  // no exception for this machine: a real service never sends plain http, nor does the simulator
+  if (url.protocol === 'http:') return 'plain http (not https)';
   // (a `from` that does not parse has failed above: a URL cannot be read against it)
   if (from !== undefined && isPrivateHost(url.hostname) && !isLoopbackHost(new URL(from).hostname)) {
     return 'a public host sent it to a loopback or private address';

@@ -8,6 +8,7 @@ import type { RefreshTokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../http/graph-limits.js';
 import { GraphCallError } from '../http/graph-error.js';
 import { Redactor } from '../../../platform/redact.js';
+import { createTransport } from '../../../platform/http/transport.js';
 import { readSecretStdin } from '../../../platform/files/read-all.js';
 import type { BackendKind } from '../../contract/run-backend.js';
 import type { GraphPlan } from './graph-options.js';
@@ -52,6 +53,14 @@ export interface AppPlan {
   stateDir?: string;
 }
 
+/**
+ * The HTTP client of the app's service calls: the test's or caller's when given, else the runtime's
+ * transport, which under --simulate trusts the simulator's CA besides the system roots.
+ */
+function transportOf(deps: BackendDeps, world: SimulatedWorld | undefined): FetchLike {
+  return deps.fetch ?? createTransport(world ? { extraCaPem: world.caPem } : {});
+}
+
 export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<AppEndpoints> {
   const graph = plan.graph;
   if (!graph) throw new DapError('INTERNAL', ExitCode.fatal, `the ${plan.backend} backend was started without the app's options`);
@@ -84,7 +93,7 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
     loginBase,
     signInTenant: graph.partnerTenant ?? DEFAULT_PARTNER_TENANT,
     scope: GRAPH_SCOPE,
-    fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: transportOf(deps, world),
     stderr: deps.stderr,
   });
   return { graphBase, loginBase, partnerTenant, credential, ...(tokenFile ? { tokenFile } : {}) };
@@ -113,7 +122,7 @@ export function adminConsentUrl(loginBase: string, tenantId: string, clientId: s
 }
 
 export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<PartnerApp> {
-  const fetch: FetchLike = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetch = transportOf(deps, world);
   const graph = plan.graph!;
   const endpoints = await resolveAppEndpoints(plan, deps, world);
   const { credential } = endpoints;
