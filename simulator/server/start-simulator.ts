@@ -33,7 +33,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const first = scenario.accounts[0]!;
   const app = scenario.graph.apps[0]!;
   const sealed = sealModulePath(standInModulesDir, process.env);
-  const trust = writeTrustFiles(tls.caPem, process.env);
+  const trust = writeTrustFiles(tls, process.env);
   const env: Record<string, string> = {
     DAP_SIM_URL: url,
     ...sealed.env,

@@ -54,8 +54,27 @@ async function makeIdentity(): Promise<TlsIdentity> {
   return { caPem: ca.cert, cert: server.cert, key: server.private };
 }
 
-/** The process's identity, made on first use. */
-export function tlsIdentity(): Promise<TlsIdentity> {
+/** The files of an identity in a trust folder (DAP_SIM_TLS_DIR). */
+const identityFiles = { caPem: 'ca.pem', cert: 'cert.pem', key: 'key.pem' } as const;
+
+/** An identity another simulator wrote (DAP_SIM_TLS_DIR), so that what trusts that one trusts this one too. */
+async function readIdentity(folder: string): Promise<TlsIdentity> {
+  try {
+    const read = (name: string) => readFileSync(join(folder, name), 'utf8');
+    return { caPem: read(identityFiles.caPem), cert: read(identityFiles.cert), key: read(identityFiles.key) };
+  } catch (error) {
+    throw new Error(`DAP_SIM_TLS_DIR names ${folder}, which does not hold the simulator's ${Object.values(identityFiles).join(', ')}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * The process's identity, made on first use; the one in DAP_SIM_TLS_DIR when that is set (a
+ * simulator started under `dap-sim run` or another simulator's environment: its children already
+ * trust that CA).
+ */
+export function tlsIdentity(env: NodeJS.ProcessEnv = process.env): Promise<TlsIdentity> {
+  const folder = env.DAP_SIM_TLS_DIR;
+  if (folder) return readIdentity(folder);
   identity ??= makeIdentity().catch((error: unknown) => {
     identity = undefined;
     throw error;
@@ -86,8 +105,8 @@ function systemRootsPem(env: NodeJS.ProcessEnv): string {
 }
 
 export interface TrustFiles {
-  /** DAP_SIM_CA_FILE, NODE_EXTRA_CA_CERTS and SSL_CERT_FILE for a child. */
-  env: { DAP_SIM_CA_FILE: string; NODE_EXTRA_CA_CERTS: string; SSL_CERT_FILE: string };
+  /** DAP_SIM_CA_FILE, NODE_EXTRA_CA_CERTS and SSL_CERT_FILE for a child; DAP_SIM_TLS_DIR for a simulator it starts. */
+  env: { DAP_SIM_CA_FILE: string; NODE_EXTRA_CA_CERTS: string; SSL_CERT_FILE: string; DAP_SIM_TLS_DIR: string };
   /** Removes the files. */
   remove(): void;
 }
@@ -95,14 +114,20 @@ export interface TrustFiles {
 const withNewline = (pem: string) => (pem.endsWith('\n') ? pem : `${pem}\n`);
 
 /**
- * Writes the CA for children in a folder of the simulator's own: the CA alone (DAP_SIM_CA_FILE), the
- * certificates Node adds to its roots (the CA, after any NODE_EXTRA_CA_CERTS the caller had), and the
- * bundle OpenSSL and .NET read instead of the machine's (its roots and the CA).
+ * Writes the CA for children in a folder of the simulator's own (owner only): the CA alone
+ * (DAP_SIM_CA_FILE), the certificates Node adds to its roots (the CA, after any NODE_EXTRA_CA_CERTS
+ * the caller had), and the bundle OpenSSL and .NET read instead of the machine's (its roots and the
+ * CA). The server certificate and its key go there too (DAP_SIM_TLS_DIR): a simulator a child starts
+ * presents the same one, which that child's own children trust already (a pwsh process cannot
+ * take a new SSL_CERT_FILE once started). The key is the simulator's own, for loopback only.
  */
-export function writeTrustFiles(caPem: string, env: NodeJS.ProcessEnv): TrustFiles {
+export function writeTrustFiles(identity: TlsIdentity, env: NodeJS.ProcessEnv): TrustFiles {
+  const { caPem } = identity;
   const folder = mkdtempSync(join(tmpdir(), 'dap-sim-tls-'));
-  const caFile = join(folder, 'ca.pem');
+  const caFile = join(folder, identityFiles.caPem);
   writeFileSync(caFile, withNewline(caPem));
+  writeFileSync(join(folder, identityFiles.cert), withNewline(identity.cert));
+  writeFileSync(join(folder, identityFiles.key), withNewline(identity.key), { mode: 0o600 });
   let nodeExtra = caFile;
   const callerExtra = env.NODE_EXTRA_CA_CERTS;
   if (callerExtra && existsSync(callerExtra)) {
@@ -112,7 +137,7 @@ export function writeTrustFiles(caPem: string, env: NodeJS.ProcessEnv): TrustFil
   const bundle = join(folder, 'ca-bundle.pem');
   writeFileSync(bundle, `${withNewline(systemRootsPem(env))}${withNewline(caPem)}`);
   return {
-    env: { DAP_SIM_CA_FILE: caFile, NODE_EXTRA_CA_CERTS: nodeExtra, SSL_CERT_FILE: bundle },
+    env: { DAP_SIM_CA_FILE: caFile, NODE_EXTRA_CA_CERTS: nodeExtra, SSL_CERT_FILE: bundle, DAP_SIM_TLS_DIR: folder },
     remove: () => rmSync(folder, { recursive: true, force: true }),
   };
 }

@@ -2,12 +2,9 @@
 // small HTTPS server of a test's own, whose certificate chains to the same CA (the simulator's
 // identity for this process), so the runtime, pwsh and Node children trust it through the same
 // variables. No certificate check is turned off.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTransport } from '../../runtime/platform/http/transport.js';
 import type { FetchLike } from '../../runtime/platform/http/fetch-like.js';
 import { tlsIdentity, writeTrustFiles } from '../../simulator/server/tls-identity.js';
@@ -34,7 +31,7 @@ export async function startHttpsServer(handler: (req: IncomingMessage, res: Serv
   const tls = await tlsIdentity();
   const server = createServer({ cert: tls.cert, key: tls.key }, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const trust = writeTrustFiles(tls.caPem, process.env);
+  const trust = writeTrustFiles(tls, process.env);
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     caPem: tls.caPem,
@@ -47,12 +44,4 @@ export async function startHttpsServer(handler: (req: IncomingMessage, res: Serv
         trust.remove();
       }),
   };
-}
-
-/** A PEM file of `pem` in a folder of its own; remove() deletes it. */
-export function pemFile(pem: string): { path: string; remove(): void } {
-  const folder = mkdtempSync(join(tmpdir(), 'dap-test-pem-'));
-  const path = join(folder, 'ca.pem');
-  writeFileSync(path, pem);
-  return { path, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
