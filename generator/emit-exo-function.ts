@@ -125,7 +125,7 @@ function restDescription(report: ExchangeRestReportModel): string {
 
 const restCommonHelp = {
   accessToken: 'An Exchange Online access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapExoToken (scope https://outlook.office365.com/.default).',
-  exchangeUri: `The Exchange Online host: https, or http to the loopback host for a local stand-in. Default ${defaultExchangeUri}.`,
+  exchangeUri: `The Exchange Online host (https). Default ${defaultExchangeUri}.`,
 };
 
 /**

@@ -55,7 +55,7 @@ export function emitGraphFunction(report: GraphReportModel): string {
         { name: 'AccessToken', help: 'A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs Reports.Read.All).' },
         { name: identifier(period.name), help: parameterHelp(period) },
         ...(date ? [{ name: identifier(date.name), help: `${parameterHelp(date)}\nCannot be combined with ${period.name}.` }] : []),
-        { name: 'GraphUri', help: `The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default ${defaultGraphUri}.` },
+        { name: 'GraphUri', help: `The Microsoft Graph host, without /v1.0 (https). Default ${defaultGraphUri}.` },
       ],
       examples: report.examples,
       inputs: 'DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.',

@@ -39,9 +39,9 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
         { name: 'ErrorFile', help: `The errors file (CSV) listing every tenant that failed or returned no rows. Default: OutputFile followed by ${errorsFileSuffix}.` },
         { name: 'Tenant', help: 'Only these tenants: tenant ids or domains.' },
         { name: 'Exclude', help: 'Leave these tenants out: tenant ids or domains.' },
-        { name: 'LoginUri', help: 'The Microsoft identity platform host: https, or http to the loopback host for a local stand-in. Default https://login.microsoftonline.com.' },
-        { name: 'GraphUri', help: 'The Microsoft Graph host, without /v1.0: https, or http to the loopback host. Default https://graph.microsoft.com.' },
-        { name: 'ExchangeUri', help: `The Exchange Online host: https, or http to the loopback host. Default ${defaultExchangeUri}.` },
+        { name: 'LoginUri', help: 'The Microsoft identity platform host (https). Default https://login.microsoftonline.com.' },
+        { name: 'GraphUri', help: 'The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.' },
+        { name: 'ExchangeUri', help: `The Exchange Online host (https). Default ${defaultExchangeUri}.` },
         ...report.parameters.map((parameter) => ({ name: identifier(parameter.name), help: parameterHelp(parameter) })),
       ],
       examples: [

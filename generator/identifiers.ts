@@ -48,10 +48,10 @@ export { graphPeriods } from '../common/graph-periods.js';
 export const graphParameterNames = { period: 'Period', date: 'Date' } as const;
 
 /**
- * A Graph or login base URI the generated functions accept: https, or http to the loopback host
- * only (a local stand-in), no query or fragment. Written in the .NET dialect (\z).
+ * A Graph, login or Exchange base URI the generated functions accept: https only (a local stand-in,
+ * the simulator, serves https too), no query or fragment. Written in the .NET dialect (\z).
  */
-export const graphBaseUriPattern = '^(?:https://[^\\s?#/]+|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)(?:/[^\\s?#]*)?\\z';
+export const graphBaseUriPattern = '^https://[^\\s?#/]+(?:/[^\\s?#]*)?\\z';
 
 /** The Exchange Online host the admin API functions call by default; -ExchangeUri follows graphBaseUriPattern. */
 export const defaultExchangeUri = 'https://outlook.office365.com';

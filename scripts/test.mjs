@@ -107,7 +107,8 @@ function startPester() {
     `@{ passed = $r.PassedCount; failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; skipped = $r.SkippedCount + $r.NotRunCount; names = @($r.Failed | ForEach-Object { $_.ExpandedPath }) + @($r.FailedBlocks | ForEach-Object { $_.ExpandedPath }) + @($r.FailedContainers | ForEach-Object { [string]$_.Item }) } | ConvertTo-Json | Set-Content -LiteralPath $env:DAP_PESTER_RESULT`,
     'if ($r.Result -ne "Passed") { exit 1 }',
   ].join('\n');
-  return run(status.pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script], {
+  // the simulators Pester files start present one certificate this pwsh trusts from its start (test/helpers/with-sim-trust.mjs)
+  return run(process.execPath, [join(root, 'test', 'helpers', 'with-sim-trust.mjs'), '--', status.pwsh.path, '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script], {
     quiet: true,
     env: {
       PSModulePath: [status.pester.modulePath, process.env.PSModulePath].filter(Boolean).join(delimiter),

@@ -36,6 +36,9 @@ export function writeStats(file: string, stats: SimulatorStats): void {
   writeFileAtomicSync(file, `${JSON.stringify(stats, null, 2)}\n`, { option: '--stats' });
 }
 
+/** What `serve` prints after its address, one `NAME=value` line each: the hosts and the trust of their CA. */
+const serveVariables = ['DAP_LOGIN_URL', 'DAP_GRAPH_URL', 'DAP_EXO_URL', 'DAP_SIM_CA_FILE', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'DAP_SIM_TLS_DIR'] as const;
+
 const signalExit: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGKILL: 137 };
 
 /** Runs a command with the simulator's environment; resolves with the exit code to end with. */
@@ -90,7 +93,7 @@ export function createProgram(): Command {
 
   program
     .command('serve')
-    .description('run the simulator in the foreground until SIGINT/SIGTERM; prints its address')
+    .description('run the simulator in the foreground until SIGINT/SIGTERM; prints its address, then its https hosts and CA file as NAME=value lines')
     .option('--config <scenario.json>', 'scenario file (default: simulator/scenarios/default.json)')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
     .option('--stats <file.json>', 'write the counters here when stopped')
@@ -100,8 +103,14 @@ export function createProgram(): Command {
         if (options.stats) checkOutputPath('--stats', resolve(options.stats));
         const catalogs = loadCatalogs(options.catalog);
         const sim = await startSimulator({ scenario: options.config, port: options.port, catalogs });
+        // the stand-ins' channel first (a line of its own, as before), then the hosts and the CA a client trusts
         writeTerminal(process.stdout, tty`${sim.url}`);
+        for (const name of serveVariables) writeTerminal(process.stdout, tty`${name}=${sim.env[name] ?? ''}`);
         writeTerminal(process.stderr, tty`dap-sim: listening on ${sim.url} (partner account ${sim.userName}); stop with Ctrl+C`);
+        writeTerminal(
+          process.stderr,
+          tty`dap-sim: login ${sim.urls.login}, Graph ${sim.urls.graph}, Exchange ${sim.urls.exo} over https; trust the CA in ${sim.caFile} (NODE_EXTRA_CA_CERTS=${sim.env.NODE_EXTRA_CA_CERTS ?? ''}, SSL_CERT_FILE=${sim.env.SSL_CERT_FILE ?? ''})`,
+        );
         const declared = catalogCmdletSpecs(catalogs).map((spec) => spec.name);
         if (declared.length > 0) writeTerminal(process.stderr, tty`dap-sim: serving the catalogs' cmdlets ${declared.join(', ')} with seeded rows`);
         const signal = await waitForSignal();

@@ -36,17 +36,30 @@ export interface SimulatorStats {
 }
 
 export interface RunningSimulator {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>: the stand-ins' channel (DAP_SIM_URL), /health and /stats. */
   url: string;
   /**
-   * What a pwsh process needs to talk to this simulator: DAP_SIM_URL, PSModulePath with the
+   * The real-service hosts, each https://127.0.0.1:<port> with its routes at the root as on the
+   * real host: the login host (login.microsoftonline.com: /{tenant}/oauth2/v2.0/token), Graph
+   * (graph.microsoft.com: /v1.0/…), the report download storage (reached only through a report's
+   * Location) and Exchange (outlook.office365.com: /adminapi/beta/{tenantId}/InvokeCommand).
+   */
+  urls: { login: string; graph: string; download: string; exo: string };
+  /** The CA certificate (PEM) the hosts' certificate chains to: what a client must trust. */
+  caPem: string;
+  /** The file holding caPem (DAP_SIM_CA_FILE); removed by stop(). */
+  caFile: string;
+  /**
+   * What a process needs to talk to this simulator: DAP_SIM_URL, PSModulePath with the
    * stand-in modules first (the current PSModulePath after them), and DAP_PASSWORD with the
    * first partner account's password (dap-sim run puts it there; the runtime passes it on
-   * only as a password source, never in argv). For the Graph side also DAP_GRAPH_URL
-   * (<url>/graph, in front of /v1.0/…), DAP_LOGIN_URL (<url>/login, in front of
+   * only as a password source, never in argv). The trust of the hosts' certificate:
+   * DAP_SIM_CA_FILE (the CA), NODE_EXTRA_CA_CERTS (for Node: the CA after any the caller had)
+   * and SSL_CERT_FILE (for OpenSSL and .NET on Linux: the machine's roots and the CA). For the
+   * Graph side DAP_GRAPH_URL and DAP_LOGIN_URL (the hosts' https bases, in front of /v1.0/… and
    * /<tenantId>/oauth2/v2.0/token), DAP_GRAPH_CLIENT_ID and DAP_GRAPH_CLIENT_SECRET (the
-   * scenario's partner app). For the Exchange admin API DAP_EXO_URL (<url>/exo, in front of
-   * /adminapi/beta/<tenantId>/InvokeCommand, playing https://outlook.office365.com).
+   * scenario's partner app). For the Exchange admin API DAP_EXO_URL (in front of
+   * /adminapi/beta/<tenantId>/InvokeCommand).
    */
   env: Record<string, string>;
   /**
@@ -64,7 +77,7 @@ export interface RunningSimulator {
 export interface StartSimulatorOptions {
   /** A scenario file path, or an already parsed scenario object; the default scenario when absent. */
   scenario?: string | Record<string, unknown>;
-  /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
+  /** The stand-ins' channel's port; 0 (default) picks a free one. The hosts always take free ones. Always bound to 127.0.0.1. */
   port?: number;
   /**
    * Report catalogs (the JSON dap-gen writes): every Exchange cmdlet they name that the simulator

@@ -52,8 +52,8 @@ function Get-DapExoToken {
     certificate store (My).
 
     .PARAMETER LoginUri
-    The Microsoft identity platform host, without a path to the tenant: https, or http to the
-    loopback host for a local stand-in. Default https://login.microsoftonline.com.
+    The Microsoft identity platform host, without a path to the tenant (https). Default
+    https://login.microsoftonline.com.
 
     .EXAMPLE
     $secret = Read-Host -AsSecureString -Prompt 'Client secret'

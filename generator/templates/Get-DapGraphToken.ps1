@@ -55,8 +55,8 @@ function Get-DapGraphToken {
     ~/.dotnet/corefx/cryptography/x509stores/my on Linux).
 
     .PARAMETER LoginUri
-    The Microsoft identity platform host, without a path to the tenant: https, or http to the
-    loopback host for a local stand-in. Default https://login.microsoftonline.com.
+    The Microsoft identity platform host, without a path to the tenant (https). Default
+    https://login.microsoftonline.com.
 
     .PARAMETER Scope
     The resource scope the token is for. Default https://graph.microsoft.com/.default.

@@ -40,7 +40,7 @@ function Invoke-DapExoCommand {
     Only these properties of each object ($select); all when not given.
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com.
+    The Exchange Online host (https). Default https://outlook.office365.com.
 
     .PARAMETER MaxRetries
     How many times a throttled (429) call is tried again, 0 to 10. Default 3.

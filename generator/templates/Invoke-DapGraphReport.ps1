@@ -8,7 +8,7 @@ function Invoke-DapGraphReport {
     Date is given, with the tenant's access token. The service answers 302 with a short-lived,
     pre-authenticated download URL; that URL is fetched without the token. Each redirect is
     followed by hand, at most dap-gen:MaxRedirects of them, and only to a URL the module's one URL
-    rule takes (the rule of dap-report too): https (plain http only to the loopback host), no user
+    rule takes (the rule of dap-report too): https only (on this machine too), no user
     name or password, and no loopback or private address when a public host sent it there. The
     CSV's byte order mark is removed and each CSV row becomes one typed object
     (DapReporting.<Report>): TenantId, TenantDomain, then the report's columns with PowerShell
@@ -53,7 +53,7 @@ function Invoke-DapGraphReport {
     One day within the last 30 days, for the detail reports that accept (date=YYYY-MM-DD) instead of a period.
 
     .PARAMETER GraphUri
-    The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
+    The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.
 
     .PARAMETER MaxRetries
     How many times a throttled (429) request is tried again, 0 to 10. Default 3.

@@ -24,6 +24,7 @@ export function simulatedWorldOf(simulator: RunningSimulator): SimulatedWorld<Si
   const refreshToken = simulator.env.DAP_GRAPH_REFRESH_TOKEN;
   return {
     url: simulator.url,
+    caPem: [simulator.caPem],
     exchange: {
       userName: simulator.userName,
       password: variable('DAP_PASSWORD', "its partner account's password"),

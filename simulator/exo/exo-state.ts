@@ -5,7 +5,7 @@
 import type { TenantRecord, World } from '../world/world.js';
 import { OneShotFaults } from '../http/one-shot-faults.js';
 
-/** Counters of the Exchange Online admin API (InvokeCommand under <url>/exo). */
+/** Counters of the Exchange Online admin API (InvokeCommand on the Exchange host). */
 export interface ExoStats {
   /** InvokeCommand calls received (every answer, refused and throttled ones included), each call of a $batch among them. */
   requests: number;

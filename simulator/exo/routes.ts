@@ -1,12 +1,12 @@
 /**
- * The Exchange Online admin API under <url>/exo (playing https://outlook.office365.com):
- * POST /exo/adminapi/beta/{tenantId}/InvokeCommand[?$select=a,b] with
+ * The Exchange Online admin API, at the root of its own listener (playing https://outlook.office365.com):
+ * POST /adminapi/beta/{tenantId}/InvokeCommand[?$select=a,b] with
  * {"CmdletInput":{"CmdletName":…,"Parameters":{…}}}. Checks, in order: the bearer token (issued
  * by the login host for the Exchange scope, unexpired, for the tenant in the path), the
  * X-AnchorMailbox header, the body; then the call waits the scenario's command latency, meets
  * the tenant's faults (exoServerError, exoThrottle, roleMissing), runs the cmdlet, and answers
  * one page (Prefer: odata.maxpagesize, 1..1000) with an absolute @odata.nextLink to POST the same
- * body to. POST /exo/adminapi/beta/{tenantId}/$batch carries up to 10 such calls (the shape CIPP
+ * body to. POST /adminapi/beta/{tenantId}/$batch carries up to 10 such calls (the shape CIPP
  * sends), each answered by the same `answerInvoke` as a direct call. Nothing here logs a request,
  * a token or a body.
  */
@@ -18,6 +18,7 @@ import type { ExoObject } from '../world/exchange-objects.js';
 import type { ExoState } from './exo-state.js';
 import { exoErrors, type ExoFailure } from './texts.js';
 import type { BearerCheck, TokenStore } from '../http/tokens.js';
+import { type ServiceBases, serviceUrl } from '../http/service-hosts.js';
 import { emailDomainNames } from '../world/directory.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
@@ -59,10 +60,8 @@ interface InvokeCall {
   prefer: string | undefined;
   /** The body; undefined when it is larger than the API takes. */
   readBody(): Promise<string | undefined>;
-  /** The base links are built on (the listener the request came to). */
-  base: string;
-  /** The path prefix of the admin API on that listener. */
-  root: string;
+  /** The hosts links are built on. */
+  bases: ServiceBases;
 }
 
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): ExoAnswer {
@@ -249,10 +248,9 @@ async function answerInvoke(ctx: ExoContext, call: InvokeCall): Promise<ExoAnswe
       value: select(outcome.values.slice(offset, offset + size), selectText),
     };
     if (offset + size < outcome.values.length) {
-      const next = new URL(`${call.base}${call.root}/adminapi/beta/${encodeURIComponent(segment)}/InvokeCommand`);
-      if (selectText !== undefined) next.searchParams.set('$select', selectText);
-      next.searchParams.set('$skiptoken', Buffer.from(JSON.stringify({ o: offset + size, n: now, h: hash } satisfies SkipToken)).toString('base64url'));
-      body['@odata.nextLink'] = next.toString();
+      const query: Array<[string, string]> = selectText !== undefined ? [['$select', selectText]] : [];
+      query.push(['$skiptoken', Buffer.from(JSON.stringify({ o: offset + size, n: now, h: hash } satisfies SkipToken)).toString('base64url')]);
+      body['@odata.nextLink'] = serviceUrl(call.bases, 'exo', `/adminapi/beta/${encodeURIComponent(segment)}/InvokeCommand`, query);
     }
     exo.counters.pages += 1;
     return answer(200, body, call.prefer ? { 'preference-applied': `odata.maxpagesize=${size}` } : {});
@@ -276,12 +274,12 @@ function batchHeaderName(name: string): string {
 }
 
 /**
- * POST {root}/adminapi/beta/{tenant}/$batch: `{"requests":[{"id","method":"POST","url":".../InvokeCommand[?$select=…]","body":{"CmdletInput":…},"headers":{…}}]}`,
+ * POST /adminapi/beta/{tenant}/$batch: `{"requests":[{"id","method":"POST","url":".../InvokeCommand[?$select=…]","body":{"CmdletInput":…},"headers":{…}}]}`,
  * at most 10. The batch itself needs a valid Exchange token for the tenant in its path; each call
  * then goes through answerInvoke with its own headers (Authorization, X-AnchorMailbox and Prefer
  * default to the batch's), one after the other, and is answered with its own status, headers and body.
  */
-async function answerExoBatch(ctx: ExoContext, req: IncomingMessage, rawSegment: string, base: string, root: string): Promise<ExoAnswer> {
+async function answerExoBatch(ctx: ExoContext, req: IncomingMessage, rawSegment: string, bases: ServiceBases): Promise<ExoAnswer> {
   const { exo, tokens, world } = ctx;
   const refuse = (failure: ExoFailure): ExoAnswer => {
     if (failure.status === 401) exo.counters.refused += 1;
@@ -327,7 +325,7 @@ async function answerExoBatch(ctx: ExoContext, req: IncomingMessage, rawSegment:
   for (const item of items) {
     let url: URL;
     try {
-      url = new URL(item.url, `${base}${root}/`);
+      url = new URL(item.url, `${bases.exo}/`);
     } catch {
       url = new URL('invalid:');
     }
@@ -346,8 +344,7 @@ async function answerExoBatch(ctx: ExoContext, req: IncomingMessage, rawSegment:
         anchor: headerOf(item.headers, 'x-anchormailbox') ?? outerAnchor,
         prefer: headerOf(item.headers, 'prefer') ?? outerPrefer,
         readBody: async () => (Buffer.byteLength(text) > MAX_BODY ? undefined : text),
-        base,
-        root,
+        bases,
       });
     }
     const headers = Object.fromEntries(Object.entries(reply.headers).map(([name, value]) => [batchHeaderName(name), value]));
@@ -356,19 +353,16 @@ async function answerExoBatch(ctx: ExoContext, req: IncomingMessage, rawSegment:
   return answer(200, { responses });
 }
 
-/** Handles the request if its path is under /exo; returns false otherwise. */
-export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
-  if (!/^\/exo(\/|$)/i.test(path)) return false;
-  const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-  const root = '/exo';
-  const batch = /^\/exo\/adminapi\/beta\/([^/]+)\/(?:\$|%24)batch$/i.exec(path);
+/** Answers a request on the Exchange host (always true: every path is its business). */
+export async function handleExoRequest(ctx: ExoContext, bases: ServiceBases, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
+  const batch = /^\/adminapi\/beta\/([^/]+)\/(?:\$|%24)batch$/i.exec(path);
   if (batch) {
-    send(res, await answerExoBatch(ctx, req, batch[1] as string, base, root));
+    send(res, await answerExoBatch(ctx, req, batch[1] as string, bases));
     return true;
   }
-  const match = /^\/exo\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(path);
+  const match = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(path);
   if (!match) {
-    send(res, answer(404, exoErrors.notInvokeCommand(path.slice('/exo'.length)).body));
+    send(res, answer(404, exoErrors.notInvokeCommand(path).body));
     return true;
   }
   send(
@@ -381,8 +375,7 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
       anchor: typeof req.headers['x-anchormailbox'] === 'string' ? req.headers['x-anchormailbox'] : undefined,
       prefer: typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined,
       readBody: () => readBody(req),
-      base,
-      root,
+      bases,
     }),
   );
   return true;

@@ -1,11 +1,13 @@
 /**
- * The Microsoft Graph side of the loopback server (simulator/README.md, "Graph endpoints"):
- * Graph v1.0 under /graph and the report download storage under /graph-download (the login
- * host's endpoints under /login are login/routes.ts). Every Graph request, direct or one of a JSON
- * `$batch`, is answered by `answerGraph`, so a batched request meets the same token checks, limits
- * and faults, and is counted the same. Nothing here logs a request, a secret or a token.
+ * Microsoft Graph and the report download storage (simulator/README.md, "Graph endpoints"), each at
+ * the root of its own listener as on graph.microsoft.com and the storage host: Graph v1.0 and the
+ * downloads a report's Location names (the login host is login/routes.ts). Every Graph request,
+ * direct or one of a JSON `$batch`, is answered by `answerGraph`, so a batched request meets the
+ * same token checks, limits and faults, and is counted the same. Nothing here logs a request, a
+ * secret or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ServiceBases, serviceUrl } from '../http/service-hosts.js';
 import { graphPeriods, graphReportSpec } from './report-catalog.js';
 import type { ReportRequest, ReportSelector } from './report-data.js';
 import { graphReportCsv } from './report-data.js';
@@ -37,11 +39,11 @@ export interface GraphAnswer {
 interface GraphCall {
   method: string;
   url: URL;
-  /** The path without a trailing slash, under the Graph root (/graph/v1.0/…). */
+  /** The path without a trailing slash, from the Graph host's root (/v1.0/…). */
   path: string;
   authorization: string | undefined;
-  /** The base links are built on (the listener the request came to). */
-  base: string;
+  /** The hosts links are built on. */
+  bases: ServiceBases;
 }
 
 function ok(body: unknown, headers: Record<string, string> = {}): GraphAnswer {
@@ -115,7 +117,7 @@ interface CollectionOptions<T> {
 }
 
 /** $top / $filter / $skiptoken paging of a collection, @odata.nextLink absolute on the same base. */
-function page<T>(state: GraphState, url: URL, base: string, options: CollectionOptions<T>): { ok: true; body: unknown } | { ok: false; failure: GraphFailure } {
+function page<T>(state: GraphState, url: URL, bases: ServiceBases, options: CollectionOptions<T>): { ok: true; body: unknown } | { ok: false; failure: GraphFailure } {
   const now = state.now();
   const topText = query(url, '$top');
   let top = GRAPH_MAX_TOP;
@@ -147,10 +149,9 @@ function page<T>(state: GraphState, url: URL, base: string, options: CollectionO
   const value = items.slice(offset, offset + top);
   const body: Record<string, unknown> = { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${options.context}`, value };
   if (offset + top < items.length) {
-    const next = new URL(`${base}${url.pathname}`);
-    if (topText !== undefined) next.searchParams.set('$top', String(top));
-    next.searchParams.set('$skiptoken', encodeSkipToken({ o: offset + top, ...(filter !== undefined ? { f: filter } : {}) }));
-    body['@odata.nextLink'] = next.toString();
+    const query: Array<[string, string]> = topText !== undefined ? [['$top', String(top)]] : [];
+    query.push(['$skiptoken', encodeSkipToken({ o: offset + top, ...(filter !== undefined ? { f: filter } : {}) })]);
+    body['@odata.nextLink'] = serviceUrl(bases, 'graph', url.pathname, query);
   }
   return { ok: true, body };
 }
@@ -258,16 +259,16 @@ function organizationObject(org: DirectoryOrganization): Record<string, unknown>
 }
 
 /**
- * Answers one Graph request (anything under /graph but the download storage and `$batch`).
+ * Answers one Graph request (anything on the Graph host but `$batch`).
  * Direct calls and the requests of a `$batch` come here alike.
  */
 export async function answerGraph(state: GraphState, call: GraphCall): Promise<GraphAnswer> {
-  const { method, url, base } = call;
+  const { method, url, bases } = call;
   const world = state.world;
   const now = state.now();
   let graphPath: string;
   try {
-    graphPath = decodeURIComponent(call.path.slice('/graph'.length));
+    graphPath = decodeURIComponent(call.path);
   } catch {
     return failed(graphErrors.badRequest('The request URI is not valid.', now));
   }
@@ -299,7 +300,7 @@ export async function answerGraph(state: GraphState, call: GraphCall): Promise<G
     const auth = await authorize(state, call.authorization);
     if (!auth.ok) return failed(auth.failure);
     if (auth.token.tenant) return failed(graphErrors.notPartnerToken(auth.token.tenantId, now));
-    const result = page(state, url, base, collection());
+    const result = page(state, url, bases, collection());
     if (!result.ok) return failed(result.failure);
     if (graphPath.toLowerCase().endsWith('delegatedadminrelationships')) state.counters.relationshipPages += 1;
     return ok(result.body);
@@ -398,7 +399,7 @@ export async function answerGraph(state: GraphState, call: GraphCall): Promise<G
     };
     const expired = faultsOf(world, tenant, 'expiredDownload').length > 0 && state.fire('expiredDownload', tenant, 1);
     const id = state.addDownload(request, expired);
-    return { status: 302, headers: { location: `${base}/graph-download/${id}` } };
+    return { status: 302, headers: { location: serviceUrl(bases, 'download', `/${id}`) } };
   }
 
   const served = tenantQueries[graphPath.toLowerCase()];
@@ -594,9 +595,9 @@ async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphC
       answers.set(item.id.toLowerCase(), failed(graphErrors.absoluteBatchUrl(item.url, now)));
       continue;
     }
-    const url = new URL(`${root}/${item.url.replace(/^\/+/, '')}`, call.base);
+    const url = new URL(`${root}/${item.url.replace(/^\/+/, '')}`, call.bases.graph);
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    answers.set(item.id.toLowerCase(), await answerGraph(state, { method: item.method, url, path, authorization: call.authorization, base: call.base }));
+    answers.set(item.id.toLowerCase(), await answerGraph(state, { method: item.method, url, path, authorization: call.authorization, bases: call.bases }));
   }
   const responses = items.map((item) => {
     const answer = answers.get(item.id.toLowerCase()) as GraphAnswer;
@@ -607,40 +608,37 @@ async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphC
 }
 
 /**
- * Handles a request if its path belongs to the Graph side; returns false otherwise.
- * `path` is the pathname without a trailing slash.
+ * The download storage: `GET /<id>` answers the CSV a report request handed out (no token, as a
+ * signed storage URL needs none). `path` is the pathname without a trailing slash.
  */
-export async function handleGraphRequest(state: GraphState, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
-  const method = req.method ?? 'GET';
-  const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-
-  const downloadMatch = /^\/graph-download\/([A-Za-z0-9_-]+)$/.exec(path);
-  if (downloadMatch && method === 'GET') {
-    const now = state.now();
-    const download = state.download(downloadMatch[1] as string);
-    if (!download) {
-      sendXml(res, 404, unknownDownloadXml(now));
-      return true;
-    }
-    if (now >= download.expiresAt) {
-      state.counters.expiredDownloads += 1;
-      sendXml(res, 403, expiredDownloadXml(download.expiresAt, now));
-      return true;
-    }
-    const csv = graphReportCsv(download.request);
-    state.counters.downloads += 1;
-    res.writeHead(200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-length': String(Buffer.byteLength(csv)),
-      'content-disposition': `attachment; filename="${download.request.spec.name.replace(/^get/, '')}.csv"`,
-    });
-    res.end(csv);
-    return true;
+export function handleDownloadRequest(state: GraphState, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const now = state.now();
+  const downloadMatch = /^\/([A-Za-z0-9_-]+)$/.exec(path);
+  const download = downloadMatch && (req.method ?? 'GET') === 'GET' ? state.download(downloadMatch[1] as string) : undefined;
+  if (!download) {
+    sendXml(res, 404, unknownDownloadXml(now));
+    return;
   }
+  if (now >= download.expiresAt) {
+    state.counters.expiredDownloads += 1;
+    sendXml(res, 403, expiredDownloadXml(download.expiresAt, now));
+    return;
+  }
+  const csv = graphReportCsv(download.request);
+  state.counters.downloads += 1;
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-length': String(Buffer.byteLength(csv)),
+    'content-disposition': `attachment; filename="${download.request.spec.name.replace(/^get/, '')}.csv"`,
+  });
+  res.end(csv);
+}
 
-  if (!/^\/graph(\/|$)/.test(path)) return false;
-  const call: GraphCall = { method, url, path, authorization: req.headers.authorization, base };
-  if (/^\/graph\/(v1\.0|beta)\/(\$|%24)batch$/i.test(path)) {
+/** Answers a request on the Graph host (always true: every path is its business). `path` is the pathname without a trailing slash. */
+export async function handleGraphRequest(state: GraphState, bases: ServiceBases, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  const call: GraphCall = { method, url, path, authorization: req.headers.authorization, bases };
+  if (/^\/(v1\.0|beta)\/(\$|%24)batch$/i.test(path)) {
     write(res, method === 'POST' ? await answerBatch(state, req, call) : failed(graphErrors.methodNotAllowed(state.now())));
     return true;
   }

@@ -1,12 +1,12 @@
 /**
- * The login host's endpoints under /login: the token endpoint (`POST /login/{tenant}/oauth2/v2.0/token`),
- * the device code endpoint (`.../devicecode`), a tenant's OpenID configuration
- * (`GET /login/{tenant}/v2.0/.well-known/openid-configuration`), the JWKS
- * (`GET /login/{tenant}/discovery/v2.0/keys`) and instance discovery
- * (`GET /login/common/discovery/instance`). Nothing here logs a request, a code or a token.
+ * The login host's endpoints, at the root of its own listener as on login.microsoftonline.com: the
+ * token endpoint (`POST /{tenant}/oauth2/v2.0/token`), the device code endpoint (`.../devicecode`),
+ * a tenant's OpenID configuration (`GET /{tenant}/v2.0/.well-known/openid-configuration`), the JWKS
+ * (`GET /{tenant}/discovery/v2.0/keys`) and instance discovery (`GET /common/discovery/instance`).
+ * Nothing here logs a request, a code or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestOrigin } from '../http/request-base.js';
+import type { ServiceBases } from '../http/service-hosts.js';
 import type { LoginState } from './login-state.js';
 import { loginErrors, type LoginFailure } from './texts.js';
 
@@ -43,23 +43,15 @@ function tenantSegment(raw: string): string {
   }
 }
 
-/** Where the login host is mounted on the listener that serves it ('' at its root). */
-export const LOGIN_MOUNT = '/login';
-
-/** The login host's base URL as this request reached it: the one place its URLs start from. */
-export function loginBase(req: IncomingMessage, mount: string = LOGIN_MOUNT): string {
-  return `${requestOrigin(req)}${mount}`;
-}
-
 /**
  * Answers a request for the login host; false when the path is not one of its endpoints.
- * `path` is the pathname without a trailing slash; `mount` the prefix the host is served under.
+ * `path` is the pathname without a trailing slash.
  */
-export async function handleLoginRequest(state: LoginState, req: IncomingMessage, res: ServerResponse, path: string, mount: string = LOGIN_MOUNT): Promise<boolean> {
-  if (!path.toLowerCase().startsWith(`${mount.toLowerCase()}/`)) return false;
+export async function handleLoginRequest(state: LoginState, bases: ServiceBases, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   const method = req.method ?? 'GET';
-  const rest = path.slice(mount.length);
-  const base = loginBase(req, mount);
+  const rest = path;
+  // the one base every URL of the login host starts from (issuer, endpoints, assertion audiences)
+  const base = bases.login;
 
   const getOnly = (): boolean => {
     if (method === 'GET') return false;

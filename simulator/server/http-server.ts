@@ -1,12 +1,16 @@
 /**
- * The loopback HTTP protocol between the PowerShell stand-ins and the simulated world
- * (documented in simulator/README.md). Bodies are JSON; credentials travel only in bodies
- * and the Authorization header, and nothing here logs a request.
+ * The simulator's listeners (documented in simulator/README.md): the loopback HTTP protocol between
+ * the PowerShell stand-ins and the simulated world, and one HTTPS listener per real-service host
+ * (login, Graph, report downloads, Exchange) with its routes at the root. Bodies are JSON;
+ * credentials travel only in bodies and the Authorization header, and nothing here logs a request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleExoRequest } from '../exo/routes.js';
-import { handleGraphRequest } from '../graph/routes.js';
+import { handleDownloadRequest, handleGraphRequest } from '../graph/routes.js';
+import { type ServiceBases, type ServiceHost, serviceHosts } from '../http/service-hosts.js';
 import { handleLoginRequest } from '../login/routes.js';
 import { hashGuid } from '../world/prng.js';
 import { msolAccessDenied, msolBadPassword, msolError, msolMoreResults, msolNotConnected } from '../msonline/texts.js';
@@ -67,12 +71,26 @@ export function parseExchangeUri(uri: string): { host: string; delegatedOrg: str
 }
 
 export interface SimServer {
+  /** The stand-ins' channel (plain http on loopback: no real service plays here). */
   server: Server;
-  /** Ends hung requests and closes the listener. */
+  /** One HTTPS listener per real-service host. */
+  hosts: Record<ServiceHost, HttpsServer>;
+  /**
+   * Listens on 127.0.0.1: the stand-ins' channel on `port` (0: a free one), every host on a free
+   * port. Answers the channel's address and each host's https base.
+   */
+  listen(port: number): Promise<{ url: string; bases: ServiceBases }>;
+  /** Ends hung requests and closes every listener. */
   close(): Promise<void>;
 }
 
-export function createSimServer(state: SimState): SimServer {
+/** The certificate and key the HTTPS listeners present (server/tls-identity.ts). */
+export interface ServerTls {
+  cert: string;
+  key: string;
+}
+
+export function createSimServer(state: SimState, tls: ServerTls): SimServer {
   const world = state.world;
   const latency = world.scenario.latency;
   const pending = new Set<ServerResponse>();
@@ -113,9 +131,6 @@ export function createSimServer(state: SimState): SimServer {
 
     if (method === 'GET' && path === '/health') return send(res, 200, { ok: true });
     if (method === 'GET' && path === '/stats') return send(res, 200, state.stats());
-    if (await handleLoginRequest(state.login, req, res, path)) return;
-    if (await handleGraphRequest(state.graph, req, res, url, path)) return;
-    if (await handleExoRequest({ world, exo: state.exo, tokens: state.accessTokens, delay: (ms) => state.delay(ms) }, req, res, url, path)) return;
 
     if (method === 'POST' && path === '/msol/signin') {
       const body = await readJson(req);
@@ -233,25 +248,75 @@ export function createSimServer(state: SimState): SimServer {
     throw new HttpFailure(404, `no route for ${method} ${path}`);
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
+  // each host's base, known once its listener has a port (no request arrives before that)
+  const bases: Record<ServiceHost, string> = { login: '', graph: '', download: '', exo: '' };
+  const exoContext = { world, exo: state.exo, tokens: state.accessTokens, delay: (ms: number) => state.delay(ms) };
+  const hostRoutes: Record<ServiceHost, (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => Promise<unknown>> = {
+    login: async (req, res, _url, path) => {
+      if (!(await handleLoginRequest(state.login, bases, req, res, path))) throw new HttpFailure(404, `no route for ${req.method ?? 'GET'} ${path}`);
+    },
+    graph: (req, res, url, path) => handleGraphRequest(state.graph, bases, req, res, url, path),
+    download: async (req, res, _url, path) => handleDownloadRequest(state.graph, req, res, path),
+    exo: (req, res, url, path) => handleExoRequest(exoContext, bases, req, res, url, path),
+  };
+
+  const answer = (handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>) => (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return res.end();
       if (error instanceof HttpFailure) return send(res, error.status, { error: { message: error.message } });
       send(res, 500, { error: { message: `simulator failure: ${(error as Error).message}` } });
     });
-  });
+  };
+  const server = createServer(answer(route));
+  const hosts = Object.fromEntries(
+    serviceHosts.map((host) => [
+      host,
+      createHttpsServer(
+        { cert: tls.cert, key: tls.key },
+        answer((req, res) => {
+          const url = new URL(req.url ?? '/', bases[host]);
+          return hostRoutes[host](req, res, url, url.pathname.replace(/\/+$/, '') || '/');
+        }),
+      ),
+    ]),
+  ) as Record<ServiceHost, HttpsServer>;
+  const all: Array<Server | HttpsServer> = [server, ...serviceHosts.map((host) => hosts[host])];
   // longer than a .NET client keeps an idle pooled connection (1 min), so the client always closes
   // first and never sends on a connection the server is closing; stop() closes them all anyway
-  server.keepAliveTimeout = 120_000;
+  for (const listener of all) listener.keepAliveTimeout = 120_000;
+
+  const listenOn = (listener: Server | HttpsServer, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const failed = (error: Error) => reject(error);
+      listener.once('error', failed);
+      listener.listen(port, '127.0.0.1', () => {
+        listener.off('error', failed);
+        resolve((listener.address() as AddressInfo).port);
+      });
+    });
+
+  const close = (listener: Server | HttpsServer) =>
+    new Promise<void>((resolve) => {
+      if (!listener.listening) return resolve();
+      listener.close(() => resolve());
+      listener.closeAllConnections();
+    });
 
   return {
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of pending) res.destroy();
-        pending.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    hosts,
+    listen: async (port) => {
+      const url = `http://127.0.0.1:${await listenOn(server, port)}`;
+      const ports = await Promise.all(serviceHosts.map((host) => listenOn(hosts[host], 0)));
+      serviceHosts.forEach((host, i) => {
+        bases[host] = `https://127.0.0.1:${ports[i]}`;
+      });
+      return { url, bases: { ...bases } };
+    },
+    close: async () => {
+      for (const res of pending) res.destroy();
+      pending.clear();
+      await Promise.all(all.map(close));
+    },
   };
 }

@@ -1,7 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { DapError, ExitCode } from '../../common/dap-error.js';
 import { catalogCmdletSpecs } from './built-in-cmdlets.js';
 import { createSimServer } from './http-server.js';
+import type { ServiceBases } from '../http/service-hosts.js';
+import { tlsIdentity, writeTrustFiles } from './tls-identity.js';
 import { loadScenario } from '../world/load-scenario.js';
 import { standInModuleManifests, standInModulesDir } from '../world/paths.js';
 import { sealModulePath } from './sealed-module-path.js';
@@ -13,16 +14,17 @@ import { buildWorld } from '../world/world.js';
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const scenario = loadScenario(options.scenario);
   const world = buildWorld(scenario, catalogCmdletSpecs(options.catalogs ?? []));
+  const tls = await tlsIdentity();
   const state = new SimState(world);
-  const sim = createSimServer(state);
-  await new Promise<void>((resolve, reject) => {
-    sim.server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new DapError('SIMULATOR_START_FAILED', ExitCode.fatal, `cannot listen on 127.0.0.1:${options.port ?? 0}: ${error.message}`, { cause: error })),
-    );
-    sim.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = sim.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const sim = createSimServer(state, tls);
+  let addresses: { url: string; bases: ServiceBases };
+  try {
+    addresses = await sim.listen(options.port ?? 0);
+  } catch (error) {
+    await sim.close();
+    throw new DapError('SIMULATOR_START_FAILED', ExitCode.fatal, `cannot listen on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`, { cause: error });
+  }
+  const { url, bases } = addresses;
   // Expired sessions are also swept on every request; this keeps the counters right when idle.
   const sweepEvery = Math.max(50, Math.min(30_000, (scenario.limits.sessionExpirySeconds * 1000) / 4));
   const sweeper = setInterval(() => state.sweep(), sweepEvery);
@@ -31,13 +33,15 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const first = scenario.accounts[0]!;
   const app = scenario.graph.apps[0]!;
   const sealed = sealModulePath(standInModulesDir, process.env);
+  const trust = writeTrustFiles(tls, process.env);
   const env: Record<string, string> = {
     DAP_SIM_URL: url,
     ...sealed.env,
+    ...trust.env,
     DAP_PASSWORD: first.password,
-    DAP_GRAPH_URL: `${url}/graph`,
-    DAP_LOGIN_URL: `${url}/login`,
-    DAP_EXO_URL: `${url}/exo`,
+    DAP_GRAPH_URL: bases.graph,
+    DAP_LOGIN_URL: bases.login,
+    DAP_EXO_URL: bases.exo,
     DAP_GRAPH_CLIENT_ID: app.clientId,
     DAP_GRAPH_CLIENT_SECRET: app.clientSecret,
     DAP_GRAPH_TENANT_ID: state.graph.graphWorld.partnerTenantId,
@@ -47,6 +51,9 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   let final: SimulatorStats | undefined;
   return {
     url,
+    urls: bases,
+    caPem: tls.caPem,
+    caFile: trust.env.DAP_SIM_CA_FILE,
     env,
     standInModules: [...standInModuleManifests],
     userName: first.userName,
@@ -55,6 +62,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       if (final) return final;
       clearInterval(sweeper);
       sealed.remove();
+      trust.remove();
       state.stop();
       final = state.stats();
       await sim.close();

@@ -9,11 +9,13 @@ import { readCatalog } from '../../common/catalog.js';
 import { moduleDir, projectRoot } from '../../common/project-paths.js';
 import { psPropertyName } from '../../generator/identifiers.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { trustingFetch } from '../helpers/https-server.js';
 import { pwsh } from '../helpers/powershell.js';
 import { fetchReportDirectly } from '../runtime/graph-harness.js';
 import { tempDir } from '../runtime/fakes.js';
 
 async function activeTenantIds(sim: RunningSimulator): Promise<{ ids: string[]; token: string }> {
+  const fetch = trustingFetch(sim);
   const token = await fetch(`${sim.env.DAP_LOGIN_URL}/${sim.env.DAP_GRAPH_TENANT_ID}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -32,7 +34,7 @@ async function activeTenantIds(sim: RunningSimulator): Promise<{ ids: string[]; 
 
 /** The tenant's default domain, as the service tells the partner. */
 async function defaultDomain(sim: RunningSimulator, token: string, tenantId: string): Promise<string> {
-  const answer = await fetch(`${sim.env.DAP_GRAPH_URL}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='${tenantId}')`, {
+  const answer = await trustingFetch(sim)(`${sim.env.DAP_GRAPH_URL}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='${tenantId}')`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return ((await answer.json()) as { defaultDomainName: string }).defaultDomainName;

@@ -1,15 +1,15 @@
 /**
  * The generated token and customer-list requests follow no redirect: the token request carries the
  * app's secret in its body (a 307 would send it on), and the customer list takes a redirect
- * target's answer as the partner's customers. Real pwsh, the committed module, and a stand-in on
- * 127.0.0.1 that answers both with a redirect: the target is never requested, each call fails
+ * target's answer as the partner's customers. Real pwsh, the committed module, and an HTTPS stand-in
+ * on 127.0.0.1 (trusted through SSL_CERT_FILE) that answers both with a redirect: the target is never requested, each call fails
  * with its error.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moduleDir } from '../../common/project-paths.js';
+import { startHttpsServer, type TestHttpsServer } from '../helpers/https-server.js';
 import { runPwshScript } from '../helpers/powershell.js';
 
 const manifest = join(moduleDir, 'DapReporting', 'DapReporting.psd1');
@@ -17,12 +17,12 @@ const tenant = '6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b';
 const app = '0b8f3c2d-1e4a-4b6c-9d7e-2f1a3b4c5d6e';
 
 describe('Get-DapGraphToken and Get-DapGraphCustomer answered with a redirect (full pwsh)', () => {
-  let server: Server;
+  let server: TestHttpsServer | undefined;
   const seen: Array<{ method: string; path: string }> = [];
   let answers: { token: string[]; customers: string[] } = { token: [], customers: [] };
 
   beforeAll(async () => {
-    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    server = await startHttpsServer((req: IncomingMessage, res: ServerResponse) => {
       const path = decodeURIComponent(req.url ?? '');
       seen.push({ method: req.method ?? '', path });
       if (path.includes('/oauth2/v2.0/token')) {
@@ -36,8 +36,7 @@ describe('Get-DapGraphToken and Get-DapGraphCustomer answered with a redirect (f
       }
       res.end();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const origin = server.url;
     // Data crosses in the environment; the script is the test's own text.
     const result = await runPwshScript(
       [
@@ -50,7 +49,7 @@ describe('Get-DapGraphToken and Get-DapGraphCustomer answered with a redirect (f
         'catch { $answers.customers = @($_.FullyQualifiedErrorId) }',
         'ConvertTo-Json -InputObject $answers -Compress',
       ].join('\n'),
-      { DAP_TEST_MANIFEST: manifest, DAP_TEST_TENANT: tenant, DAP_TEST_APP: app, DAP_TEST_ORIGIN: origin },
+      { DAP_TEST_MANIFEST: manifest, DAP_TEST_TENANT: tenant, DAP_TEST_APP: app, DAP_TEST_ORIGIN: origin, ...server.env },
     );
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
@@ -58,7 +57,7 @@ describe('Get-DapGraphToken and Get-DapGraphCustomer answered with a redirect (f
   }, 120_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
   });
 
   it('the token request (the secret in its body) is not sent on: the redirect target is never asked, the sign-in fails', () => {

@@ -1,15 +1,16 @@
 /**
  * The generated Graph report function follows the download's redirects by hand, end to end: real
- * pwsh, the committed module, and a Graph stand-in on 127.0.0.1 whose report answers with a chain
+ * pwsh, the committed module, and an HTTPS Graph stand-in on 127.0.0.1 (trusted through SSL_CERT_FILE,
+ * as dap-sim run makes pwsh trust the simulator) whose report answers with a chain
  * of redirects (the simulator sends one). Each hop is judged by the module's one URL rule, the token
  * goes with the first request only, the hops are bounded; a refused hop is never requested.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REDIRECTS } from '../../common/http-limits.js';
 import { moduleDir } from '../../common/project-paths.js';
+import { startHttpsServer, type TestHttpsServer } from '../helpers/https-server.js';
 import { runPwshScript } from '../helpers/powershell.js';
 
 const manifest = join(moduleDir, 'DapReporting', 'DapReporting.psd1');
@@ -31,22 +32,24 @@ function secondHop(scenario: string, origin: string): string {
     case 'allowed':
       return `${origin}/allowed/report.csv`;
     case 'userinfo':
-      return `http://user:pass@127.0.0.1:${port}/userinfo/report.csv`;
+      return `https://user:pass@127.0.0.1:${port}/userinfo/report.csv`;
     case 'plain-http':
       return 'http://download.example.invalid/plain-http/report.csv';
+    case 'loopback-http':
+      return `http://127.0.0.1:${port}/loopback-http/report.csv`;
     default:
       return 'hop/1';
   }
 }
 
 describe('Get-DapMailboxUsageDetail: a download redirected twice (full pwsh)', () => {
-  let server: Server;
+  let server: TestHttpsServer | undefined;
   let origin = '';
   const seen: Seen[] = [];
   let answers: Record<string, { rows: number; upn: string | null; errors: string[]; messages: string[] }> = {};
 
   beforeAll(async () => {
-    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    server = await startHttpsServer((req: IncomingMessage, res: ServerResponse) => {
       const path = decodeURIComponent(req.url ?? '');
       seen.push({ path, authorization: req.headers.authorization });
       const [, scenario = ''] = path.split('/');
@@ -64,8 +67,7 @@ describe('Get-DapMailboxUsageDetail: a download redirected twice (full pwsh)', (
         res.end();
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = server.url;
     // Data crosses as JSON in the environment; the script is the test's own text.
     const result = await runPwshScript(
       [
@@ -89,7 +91,8 @@ describe('Get-DapMailboxUsageDetail: a download redirected twice (full pwsh)', (
         DAP_TEST_MANIFEST: manifest,
         DAP_TEST_TENANT: tenant,
         DAP_TEST_ORIGIN: origin,
-        DAP_TEST_SCENARIOS: JSON.stringify(['allowed', 'userinfo', 'plain-http', 'loop']),
+        DAP_TEST_SCENARIOS: JSON.stringify(['allowed', 'userinfo', 'plain-http', 'loopback-http', 'loop']),
+        ...server.env,
       },
     );
     expect(result.stderr).toBe('');
@@ -98,7 +101,7 @@ describe('Get-DapMailboxUsageDetail: a download redirected twice (full pwsh)', (
   }, 120_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
   });
 
   const requests = (scenario: string) => seen.filter((s) => s.path.startsWith(`/${scenario}/`));
@@ -125,9 +128,14 @@ describe('Get-DapMailboxUsageDetail: a download redirected twice (full pwsh)', (
   it('a second hop to plain http on a public host is refused: one RemoteError naming hop 2', () => {
     expect(answers['plain-http']?.errors).toEqual(['Dap.RemoteError,Invoke-DapGraphReport']);
     expect(answers['plain-http']?.messages).toEqual([
-      `getMailboxUsageDetail failed for tenant ${tenant}: the report download failed: redirect 2 refused: plain http (not https) to a host that is not this machine`,
+      `getMailboxUsageDetail failed for tenant ${tenant}: the report download failed: redirect 2 refused: plain http (not https)`,
     ]);
     expect(requests('plain-http')).toHaveLength(2);
+  });
+
+  it('a second hop to plain http on this machine is refused too, and never requested', () => {
+    expect(answers['loopback-http']?.messages).toEqual([`getMailboxUsageDetail failed for tenant ${tenant}: the report download failed: redirect 2 refused: plain http (not https)`]);
+    expect(requests('loopback-http')).toHaveLength(2);
   });
 
   it(`a redirect loop ends after ${MAX_REDIRECTS} redirects`, () => {

@@ -102,6 +102,7 @@ describe('generated functions in pwsh', () => {
     ['graph-uri-remote-http', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
     ['graph-uri-query', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
     ['graph-uri-loopback-lookalike', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
+    ['graph-uri-loopback-http', 'ParameterArgumentValidationError,Get-DapMailboxUsageDetail'],
     ['graph-function-unknown', 'ParameterArgumentValidationError,Invoke-DapGraphReport'],
     ['graph-function-quote', 'ParameterArgumentValidationError,Invoke-DapGraphReport'],
     ['graph-retries-eleven', 'ParameterArgumentValidationError,Invoke-DapGraphReport'],
@@ -179,7 +180,7 @@ describe('generated functions in pwsh', () => {
         `TOKEN-CALL Post https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token type=application/x-www-form-urlencoded ` +
           'keys=client_id,client_secret,grant_type,scope grant=client_credentials client=0b8f3c2d-1e4a-4b6c-9d7e-2f1a3b4c5d6e scope=https://graph.microsoft.com/.default secret-sent=True',
       );
-      expect(lines.find((l) => l.startsWith('TOKEN-CALL-LOCAL '))).toContain(`http://127.0.0.1:8080/login/${tenant}/oauth2/v2.0/token`);
+      expect(lines.find((l) => l.startsWith('TOKEN-CALL-LOCAL '))).toContain(`https://127.0.0.1:8080/login/${tenant}/oauth2/v2.0/token`);
       expect(lines).toContain(`TOKEN type=DapReporting.GraphToken tenant=${tenant} secure=True value-ok=True expires-future=True`);
     });
 
@@ -201,7 +202,7 @@ describe('generated functions in pwsh', () => {
     it('builds the report URL from the validated function and period, sends the token there only, and follows the 302 by hand without it', () => {
       expect(lines).toContain(`CALL Get https://graph.microsoft.com/v1.0/reports/getMailboxUsageDetail(period='D30') auth=Bearer tok-${tenant} maxredir=0 skip=True`);
       expect(lines).toContain('CALL Get https://download.example.invalid/report.csv?sig=1 auth=- maxredir=0 skip=True');
-      expect(lines.find((l) => l.startsWith('DATE-CALL '))).toBe(`DATE-CALL Get http://127.0.0.1:8080/graph/v1.0/reports/getEmailActivityUserDetail(date=2025-06-01) auth=Bearer tok-${tenant} maxredir=0 skip=True`);
+      expect(lines.find((l) => l.startsWith('DATE-CALL '))).toBe(`DATE-CALL Get https://127.0.0.1:8080/graph/v1.0/reports/getEmailActivityUserDetail(date=2025-06-01) auth=Bearer tok-${tenant} maxredir=0 skip=True`);
       expect(lines.find((l) => l.startsWith('DEFAULT-CALL '))).toContain("/v1.0/reports/getOffice365ActiveUserDetail(period='D7') ");
     });
 

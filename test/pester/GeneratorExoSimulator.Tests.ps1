@@ -1,7 +1,8 @@
 # The generated Exchange admin API functions and scripts against the simulator's Exchange admin API
-# (Pester 5, full pwsh, real HTTP on the loopback host): GDAP customers through Graph, an Exchange
+# (Pester 5, full pwsh, real HTTPS on the loopback host): GDAP customers through Graph, an Exchange
 # token per tenant, the report functions and one standalone script. The simulator runs in a node
-# process this file starts (test/helpers/serve-simulator.mjs) and stops (by closing its stdin).
+# process this file starts (test/helpers/serve-simulator.mjs) and stops (by closing its stdin); this
+# pwsh trusts its certificate when started under test/helpers/with-sim-trust.mjs (scripts/test.mjs does so).
 BeforeAll {
     $root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
     . ([System.IO.Path]::Combine($root, 'test', 'helpers', 'Build-DapScript.ps1'))

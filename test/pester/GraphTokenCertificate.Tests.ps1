@@ -1,7 +1,8 @@
 # Get-DapGraphToken -Certificate against the simulator's login host (Pester 5, full pwsh): the
 # client assertion is built with .NET by the module and verified by the simulator (signature with
 # the app's uploaded certificate, x5t, aud, exp). Starts `dap-sim serve` (needs a built dist/) and
-# stops that one process afterwards.
+# stops that one process afterwards. Its hosts are https: this pwsh trusts them when it was started
+# under test/helpers/with-sim-trust.mjs (scripts/test.mjs does so), whose certificate serve presents.
 BeforeAll {
     $root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
     Import-Module -Name ([System.IO.Path]::Combine($root, 'module', 'DapReporting', 'DapReporting.psd1')) -Force
@@ -40,7 +41,19 @@ BeforeAll {
     $script:simProcess = [System.Diagnostics.Process]::Start($start)
     $script:url = $simProcess.StandardOutput.ReadLine()
     if ($url -notmatch '^http://127\.0\.0\.1:\d+$') { throw "dap-sim serve did not start: '$url' $($simProcess.StandardError.ReadToEnd())" }
-    $script:login = "$url/login"
+    # then NAME=value lines: the hosts (https) and the CA's files
+    $script:printed = @{}
+    while (-not $printed.ContainsKey('DAP_SIM_TLS_DIR')) {
+        $line = $simProcess.StandardOutput.ReadLine()
+        if ($null -eq $line) { throw "dap-sim serve stopped early: $($simProcess.StandardError.ReadToEnd())" }
+        $name, $value = $line.Split('=', 2)
+        $printed[$name] = $value
+    }
+    if (-not $env:DAP_SIM_CA_FILE -or [System.IO.File]::ReadAllText($printed.DAP_SIM_CA_FILE) -ne [System.IO.File]::ReadAllText($env:DAP_SIM_CA_FILE)) {
+        throw 'this pwsh does not trust the simulator: run it under test/helpers/with-sim-trust.mjs'
+    }
+    $script:login = $printed.DAP_LOGIN_URL
+    $script:graph = $printed.DAP_GRAPH_URL
 }
 
 AfterAll {
@@ -54,7 +67,7 @@ Describe 'Get-DapGraphToken -Certificate (simulator)' {
     It 'gets a partner token, lists the customers with it, and a token for each consented customer' {
         $partnerToken = Get-DapGraphToken -TenantId $partner -ClientId $app -Certificate $cert -LoginUri $login
         $partnerToken.PSObject.TypeNames[0] | Should -Be 'DapReporting.GraphToken'
-        $customers = @($partnerToken | Get-DapGraphCustomer -GraphUri "$url/graph")
+        $customers = @($partnerToken | Get-DapGraphCustomer -GraphUri $graph)
         @($customers.TenantId | Sort-Object) | Should -Be @($alpha, $beta)
         $tokens = @($customers | Get-DapGraphToken -ClientId $app -Certificate $cert -LoginUri $login -ErrorAction SilentlyContinue -ErrorVariable failures)
         $tokens.TenantId | Should -Be @($alpha)
@@ -67,7 +80,7 @@ Describe 'Get-DapGraphToken -Certificate (simulator)' {
 
     It 'the token works for a report download' {
         $token = Get-DapGraphToken -TenantId $alpha -TenantDomain 'alpha.onmicrosoft.com' -ClientId $app -Certificate $cert -LoginUri $login
-        $rows = @($token | Get-DapMailboxUsageDetail -Period D7 -GraphUri "$url/graph")
+        $rows = @($token | Get-DapMailboxUsageDetail -Period D7 -GraphUri $graph)
         $rows.Count | Should -Be 2
         $rows[0].TenantId | Should -Be $alpha
     }

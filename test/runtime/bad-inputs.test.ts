@@ -59,6 +59,7 @@ const cases: Array<[string, string[], string, RegExp]> = [
   ['--backend exo with a report it cannot run', ['--catalog', catalogPath, ...report, '--backend', 'exo'], 'BACKEND_MISMATCH', /--backend exo cannot run MailboxActivityReport: it runs on --backend exchange/],
   ['--tenant-concurrency 0', ['--catalog', catalogPath, '--simulate', '--backend', 'exo', '--tenant-concurrency', '0'], 'BAD_TENANT_CONCURRENCY', /1 to 16, received '0'/],
   ['--exchange-url over plain http', ['--catalog', catalogPath, '--simulate', '--backend', 'exo', '--exchange-url', 'http://outlook.example'], 'BAD_EXCHANGE_URL', /https/],
+  ['--exchange-url over plain http to this machine', ['--catalog', catalogPath, '--simulate', '--backend', 'exo', '--exchange-url', 'http://127.0.0.1:8080'], 'BAD_EXCHANGE_URL', /--exchange-url: expected an https:\/\/ URL \(plain http is refused, on this machine too\), received 'http:\/\/127\.0\.0\.1:8080'/],
   ['--tenant-concurrency on another backend', ['--catalog', catalogPath, ...report, ...user, '--tenant-concurrency', '2'], 'OPTION_CONFLICT', /--tenant-concurrency applies only to --backend exo/],
   ['--user on the exo backend', ['--catalog', catalogPath, '--simulate', '--backend', 'exo', ...user], 'OPTION_CONFLICT', /--user applies only to --backend exchange/],
   ['ResultSize that is not a size', ['--catalog', catalogPath, ...report, ...user, '--param', 'ResultSize=abc'], 'VALUE_NOT_MATCHED', /ResultSize='abc'.*must match \^\(\?:Unlimited/],
@@ -112,6 +113,7 @@ describe('the built bin (dist/)', () => {
     [['run', '--catalog', fixtureCatalog, ...report, ...user, '--tenant', 'bad domain'], /--tenant 'bad domain'/],
     [['run', '--catalog', fixtureCatalog, ...report, ...user, '--param', 'StartDate=2015-03-20', '--param', 'EndDate=2015-03-01'], /StartDate 2015-03-20 is after EndDate 2015-03-01/],
     [['run', '--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['run', '--report', 'MailboxUsageDetail', '--graph-url', 'http://127.0.0.1:8080'], /--graph-url: expected an https:\/\/ URL \(plain http is refused, on this machine too\)/],
   ])('exits 2 with the message on stderr: %j', async (args, message) => {
     const result = await cli(args);
     expect(result.exitCode).toBe(2);

@@ -188,6 +188,7 @@ export function harness(options: HarnessOptions = {}): Harness {
   const runner = new FakeRunner(options.runner);
   const simulator: SimulatedWorld = {
     url: 'http://127.0.0.1:1',
+    caPem: [],
     exchange: {
       userName: USER,
       password: 'sim-password',
@@ -195,9 +196,9 @@ export function harness(options: HarnessOptions = {}): Harness {
       standInModules: ['/stand-ins/MSOnline/MSOnline.psd1', '/stand-ins/DapSim.Remoting/DapSim.Remoting.psd1'],
     },
     app: {
-      graphUrl: 'http://127.0.0.1:1/graph',
-      loginUrl: 'http://127.0.0.1:1/login',
-      exchangeUrl: 'http://127.0.0.1:1/exo',
+      graphUrl: 'https://127.0.0.1:1',
+      loginUrl: 'https://127.0.0.1:2',
+      exchangeUrl: 'https://127.0.0.1:3',
       clientId: 'sim-app',
       clientSecret: 'sim-secret',
       partnerTenant: 'partner.onmicrosoft.com',

@@ -13,7 +13,10 @@ const graph = ['--report', 'MailboxUsageDetail'];
 
 /** [what, arguments after `run`, environment, error code, what the message must name] */
 const cases: Array<[string, string[], NodeJS.ProcessEnv, string, RegExp]> = [
-  ['--graph-url plain http to a remote host', [...graph, '--graph-url', 'http://graph.microsoft.com'], fullEnv, 'BAD_GRAPH_URL', /--graph-url.*https:\/\/.*loopback.*'http:\/\/graph\.microsoft\.com'/],
+  ['--graph-url plain http to a remote host', [...graph, '--graph-url', 'http://graph.microsoft.com'], fullEnv, 'BAD_GRAPH_URL', /--graph-url: expected an https:\/\/ URL.*'http:\/\/graph\.microsoft\.com'/],
+  // the simulator serves https: plain http is refused on this machine too
+  ['--graph-url plain http to this machine', [...graph, '--graph-url', 'http://127.0.0.1:8080'], fullEnv, 'BAD_GRAPH_URL', /--graph-url: expected an https:\/\/ URL \(plain http is refused, on this machine too\), received 'http:\/\/127\.0\.0\.1:8080'/],
+  ['--login-url plain http to localhost', [...graph, '--login-url', 'http://localhost:8080'], fullEnv, 'BAD_LOGIN_URL', /--login-url: expected an https:\/\/ URL.*'http:\/\/localhost:8080'/],
   ['--login-url plain http to a private address', [...graph, '--login-url', 'http://10.0.0.5/login'], fullEnv, 'BAD_LOGIN_URL', /--login-url.*'http:\/\/10\.0\.0\.5\/login'/],
   ['--graph-url not a URL', [...graph, '--graph-url', 'graph.microsoft.com'], fullEnv, 'BAD_GRAPH_URL', /absolute URL/],
   ['--graph-url with credentials', [...graph, '--graph-url', 'https://a:b@graph.microsoft.com'], fullEnv, 'BAD_GRAPH_URL', /without user name or password/],
@@ -98,13 +101,13 @@ describe('planRun for Graph reports', () => {
     expect(plan.graph).toBeUndefined();
   });
 
-  it('loopback http bases, a refresh token without partner tenant, and --simulate without any credential are accepted', () => {
+  it('loopback https bases, a refresh token without partner tenant, and --simulate without any credential are accepted', () => {
     const plan = planRun(
-      { report: 'MailboxUsageDetail', graphUrl: 'http://127.0.0.1:9000/graph/', loginUrl: 'http://localhost:9000/login', clientId: APP, concurrency: '32', discovery: 'contracts' },
+      { report: 'MailboxUsageDetail', graphUrl: 'https://127.0.0.1:9000/', loginUrl: 'https://localhost:9001', clientId: APP, concurrency: '32', discovery: 'contracts' },
       catalog,
       { cwd: tempDir(), env: { DAP_GRAPH_REFRESH_TOKEN: 'rt' } },
     );
-    expect(plan.graph).toMatchObject({ graphUrl: 'http://127.0.0.1:9000/graph', loginUrl: 'http://localhost:9000/login', concurrency: 32, discovery: 'contracts' });
+    expect(plan.graph).toMatchObject({ graphUrl: 'https://127.0.0.1:9000', loginUrl: 'https://localhost:9001', concurrency: 32, discovery: 'contracts' });
     expect(planRun({ simulate: true, backend: 'graph' }, catalog, { cwd: tempDir(), env: {} }).report.name).toBe('MailboxUsageDetail');
   });
 });

@@ -14,7 +14,7 @@ import type { DiscoveredTenant } from '../../runtime/backends/contract/runner-ty
 import type { RunSummary } from '../../runtime/run/summary.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
 import { tempDir } from './fakes.js';
-import { graphWorld, runGraph, stopKept, writeScenario } from './graph-harness.js';
+import { graphWorld, runGraph, simulatorTransport, stopKept, writeScenario } from './graph-harness.js';
 
 const GRAPH = 'https://graph.example.test';
 const TOKEN = 'partner-access-token-1234';
@@ -173,13 +173,13 @@ describe('run --backend graph with relationships discovery: TenantDomain is the 
       for (const row of rows) expect(row.TenantDomain).toBe(expected.get(row.TenantId!));
       expect(new Set(rows.map((r) => r.TenantDomain))).toContain('beta-studios.example');
       // what the lookup endpoint itself answers for a tenant
-      const partner = await globalThis.fetch(`${run.simulator!.env.DAP_LOGIN_URL}/${run.simulator!.env.DAP_GRAPH_TENANT_ID}/oauth2/v2.0/token`, {
+      const partner = await (await simulatorTransport())(`${run.simulator!.env.DAP_LOGIN_URL}/${run.simulator!.env.DAP_GRAPH_TENANT_ID}/oauth2/v2.0/token`, {
         method: 'POST',
         body: new URLSearchParams({ client_id: run.simulator!.env.DAP_GRAPH_CLIENT_ID!, client_secret: run.simulator!.env.DAP_GRAPH_CLIENT_SECRET!, scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' }),
       });
       const token = ((await partner.json()) as { access_token: string }).access_token;
       const alpha = tenants.find((t) => t.name === 'Alpha Studios')!;
-      const answer = await globalThis.fetch(`${run.simulator!.env.DAP_GRAPH_URL}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='${alpha.tenantId}')`, {
+      const answer = await (await simulatorTransport())(`${run.simulator!.env.DAP_GRAPH_URL}/v1.0/tenantRelationships/findTenantInformationByTenantId(tenantId='${alpha.tenantId}')`, {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(((await answer.json()) as { defaultDomainName: string }).defaultDomainName).toBe(rows.find((r) => r.TenantId === alpha.tenantId.toLowerCase())!.TenantDomain);
@@ -228,7 +228,7 @@ describe('run --backend graph with relationships discovery: TenantDomain is the 
       if (isLookup(url) && url.includes(beta.tenantId)) {
         return graphError(404, 'Request_ResourceNotFound');
       }
-      return globalThis.fetch(url, init);
+      return (await simulatorTransport())(url, init);
     };
     const run = await runGraph(runArgs(writeScenario(cwd, scenario)), { cwd, deps: { fetch } });
     expect(run.error).toBeUndefined();
@@ -248,7 +248,7 @@ describe('run --backend graph with relationships discovery: TenantDomain is the 
   it('lookups refused for every tenant (403): one notice for all, display names, the run still succeeds', async () => {
     const cwd = tempDir();
     const scenario = domainWorld();
-    const fetch: FetchLike = async (url, init) => (isLookup(url) ? graphError(403, 'Authorization_RequestDenied') : globalThis.fetch(url, init));
+    const fetch: FetchLike = async (url, init) => (isLookup(url) ? graphError(403, 'Authorization_RequestDenied') : (await simulatorTransport())(url, init));
     const run = await runGraph(runArgs(writeScenario(cwd, scenario)), { cwd, deps: { fetch } });
     expect(run.exitCode).toBe(0);
     const tenants = worldOf(scenario);

@@ -3,6 +3,9 @@
  * of the backend. Keeps hold of the simulator so a test can read its counters and fetch reports
  * from it directly after the run.
  */
+import { createTransport } from '../../runtime/platform/http/transport.js';
+import { tlsIdentity } from '../../simulator/server/tls-identity.js';
+import { trustingFetch } from '../helpers/https-server.js';
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +80,14 @@ export interface GraphRun {
 }
 
 /** Runs the CLI with the graph fixture as its catalog (unless realCatalog or --catalog); resolves once the command is done. */
+let transport: FetchLike | undefined;
+
+/** The transport --simulate gives the runtime: the system roots and the simulator's CA. */
+export async function simulatorTransport(): Promise<FetchLike> {
+  transport ??= createTransport({ extraCaPem: [(await tlsIdentity()).caPem] });
+  return transport;
+}
+
 export async function runGraph(args: string[], options: GraphRunOptions = {}): Promise<GraphRun> {
   const stdout = new Capture();
   const stderr = new Capture();
@@ -96,7 +107,8 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     deps: undefined as unknown as RuntimeDeps,
   };
   const fetch: FetchLike = async (url, init) => {
-    const response = await globalThis.fetch(url, init);
+    // the runtime's transport, trusting the simulator's CA (the one identity of this process)
+    const response = await (await simulatorTransport())(url, init);
     result.fetches.push({ url, init, status: response.status });
     options.onFetch?.(url, init, response);
     return response;
@@ -162,7 +174,8 @@ export async function stopKept(run: GraphRun): Promise<void> {
 
 /** The report CSV the simulator serves a tenant, fetched directly (client credentials, 302, download). */
 export async function fetchReportDirectly(sim: RunningSimulator, tenantId: string, fn: string, args = "period='D7'"): Promise<string> {
-  const tokenResponse = await globalThis.fetch(`${sim.env.DAP_LOGIN_URL}/${tenantId}/oauth2/v2.0/token`, {
+  const fetch = trustingFetch(sim);
+  const tokenResponse = await fetch(`${sim.env.DAP_LOGIN_URL}/${tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
@@ -173,8 +186,8 @@ export async function fetchReportDirectly(sim: RunningSimulator, tenantId: strin
     }),
   });
   const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
-  const report = await globalThis.fetch(`${sim.env.DAP_GRAPH_URL}/v1.0/reports/${fn}(${args})`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+  const report = await fetch(`${sim.env.DAP_GRAPH_URL}/v1.0/reports/${fn}(${args})`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
   if (report.status !== 302) throw new Error(`direct report request: HTTP ${report.status}`);
-  const download = await globalThis.fetch(report.headers.get('location')!);
+  const download = await fetch(report.headers.get('location')!);
   return (await download.text()).replace(/^\uFEFF/, '');
 }

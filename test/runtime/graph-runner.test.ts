@@ -42,12 +42,13 @@ describe('base URLs', () => {
   it.each([
     ['https://graph.microsoft.com', 'https://graph.microsoft.com'],
     ['https://graph.microsoft.com/', 'https://graph.microsoft.com'],
-    ['http://127.0.0.1:8080/graph', 'http://127.0.0.1:8080/graph'],
-    ['http://127.9.9.9', 'http://127.9.9.9'],
-    ['http://localhost:3000', 'http://localhost:3000'],
-    ['http://[::1]:3000/x/', 'http://[::1]:3000/x'],
+    ['https://127.0.0.1:8080', 'https://127.0.0.1:8080'],
+    ['https://127.9.9.9', 'https://127.9.9.9'],
+    ['https://localhost:3000', 'https://localhost:3000'],
+    ['https://[::1]:3000/x/', 'https://[::1]:3000/x'],
   ])('%s is accepted as %s', (raw, base) => expect(checkBaseUrl(raw)).toEqual({ base }));
-  it.each([['http://graph.microsoft.com'], ['http://128.0.0.1'], ['http://localhost.example.com'], ['ftp://x'], ['graph.microsoft.com'], ['https://u:p@graph.microsoft.com'], ['https://g.example?x=1']])(
+  // plain http is refused on this machine too: the simulator serves https
+  it.each([['http://graph.microsoft.com'], ['http://128.0.0.1'], ['http://127.0.0.1:8080'], ['http://localhost:3000'], ['http://[::1]:3000'], ['http://localhost.example.com'], ['ftp://x'], ['graph.microsoft.com'], ['https://u:p@graph.microsoft.com'], ['https://g.example?x=1']])(
     '%s is refused',
     (raw) => expect(checkBaseUrl(raw)).toHaveProperty('problem'),
   );

@@ -8,7 +8,6 @@ import type { FetchLike } from '../../runtime/platform/http/fetch-like.js';
 import { bearerRefusal, ServiceClient, type ServiceClientOptions } from '../../runtime/platform/http/http-client.js';
 import { MAX_RETRY_AFTER_MS } from '../../runtime/platform/http/retry-after.js';
 import { ServiceCallError, serviceWords } from '../../runtime/platform/http/service-error.js';
-import { PLAIN_HTTP_ON_LOOPBACK } from '../../runtime/platform/http/url-safety.js';
 import { Redactor } from '../../runtime/platform/redact.js';
 
 const BASE = 'https://graph.example';
@@ -221,17 +220,16 @@ describe('where a bearer token may go', () => {
     expect(s.calls[0]!.authorization).toBeNull();
   });
 
-  it('plain http on loopback only under the one switch of url-safety.ts', () => {
-    const simulator = 'http://127.0.0.1:4100';
-    expect(bearerRefusal(`${simulator}/v1.0/me`, simulator, true)).toBeUndefined();
-    expect(bearerRefusal(`${simulator}/v1.0/me`, simulator, false)).toMatch(/plain http/);
-    expect(bearerRefusal('http://graph.example/v1.0/me', 'http://graph.example', true)).toMatch(/plain http/);
-    expect(bearerRefusal(`${simulator}/v1.0/me`, simulator)).toBe(PLAIN_HTTP_ON_LOOPBACK ? undefined : expect.stringMatching(/plain http/));
+  it('plain http gets no token, on this machine too', () => {
+    const loopback = 'http://127.0.0.1:4100';
+    expect(bearerRefusal(`${loopback}/v1.0/me`, loopback)).toMatch(/plain http/);
+    expect(bearerRefusal('http://graph.example/v1.0/me', 'http://graph.example')).toMatch(/plain http/);
+    expect(bearerRefusal('https://127.0.0.1:4100/v1.0/me', 'https://127.0.0.1:4100')).toBeUndefined();
   });
 
-  it('a loopback simulator over http gets no token once the switch is off', async () => {
+  it('a loopback service over plain http gets no token and no request', async () => {
     const s = scripted(() => Response.json({}));
-    const { client } = clientOf(s.transport, { base: 'http://127.0.0.1:4100', loopbackHttp: false });
+    const { client } = clientOf(s.transport, { base: 'http://127.0.0.1:4100' });
     await expect(client.request('http://127.0.0.1:4100/v1.0/me', { bearer })).rejects.toMatchObject({ message: expect.stringMatching(/plain http/) });
     expect(s.calls).toHaveLength(0);
   });

@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
+import { createTransport } from '../../runtime/platform/http/transport.js';
 import { createProgram, writeStats } from '../../simulator/cli.js';
 import { buildWorld, emptyExoStats, emptyGraphStats, loadScenario, standInModulesDir } from '../../simulator/index.js';
 
@@ -21,17 +22,27 @@ describe('dap-sim run', () => {
   it('passes DAP_SIM_URL, PSModulePath and DAP_PASSWORD to the command, propagates its exit code and writes the stats', async () => {
     const stats = join(dir, 'stats.json');
     const child =
-      'const e = process.env; console.log(JSON.stringify({ url: e.DAP_SIM_URL, path: e.PSModulePath, password: e.DAP_PASSWORD, ' +
-      'graph: e.DAP_GRAPH_URL, login: e.DAP_LOGIN_URL, clientId: e.DAP_GRAPH_CLIENT_ID, secret: e.DAP_GRAPH_CLIENT_SECRET, partner: e.DAP_GRAPH_TENANT_ID, exo: e.DAP_EXO_URL })); process.exit(7);';
+      "const e = process.env; const read = (f) => require('fs').readFileSync(f, 'utf8'); console.log(JSON.stringify({ url: e.DAP_SIM_URL, path: e.PSModulePath, password: e.DAP_PASSWORD, " +
+      'graph: e.DAP_GRAPH_URL, login: e.DAP_LOGIN_URL, clientId: e.DAP_GRAPH_CLIENT_ID, secret: e.DAP_GRAPH_CLIENT_SECRET, partner: e.DAP_GRAPH_TENANT_ID, exo: e.DAP_EXO_URL, ' +
+      "caFile: e.DAP_SIM_CA_FILE, ca: read(e.DAP_SIM_CA_FILE), nodeCaEnds: read(e.NODE_EXTRA_CA_CERTS).endsWith(read(e.DAP_SIM_CA_FILE)), " +
+      'bundleEnds: read(e.SSL_CERT_FILE).endsWith(read(e.DAP_SIM_CA_FILE)), bundleCerts: read(e.SSL_CERT_FILE).split("BEGIN CERTIFICATE").length - 1 })); process.exitCode = 7;';
     const result = await dapSim(['run', '--stats', stats, '--', process.execPath, '-e', child]);
     expect(result.exitCode).toBe(7);
     const seen = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
     expect(seen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(seen.path.split(delimiter)[0]).toBe(standInModulesDir);
     expect(seen.password).toBe('Simulated-Pa55word!');
-    expect(seen.graph).toBe(`${seen.url}/graph`);
-    expect(seen.login).toBe(`${seen.url}/login`);
-    expect(seen.exo).toBe(`${seen.url}/exo`);
+    // the real-service hosts are https, each on a port of its own
+    for (const base of [seen.graph, seen.login, seen.exo]) expect(base).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(new Set([seen.graph, seen.login, seen.exo]).size).toBe(3);
+    expect(seen.ca).toMatch(/-----BEGIN CERTIFICATE-----/);
+    // what Node adds to its roots: the CA (after any NODE_EXTRA_CA_CERTS of the caller's own)
+    expect(seen.nodeCaEnds).toBe(true);
+    // the bundle pwsh (.NET, OpenSSL) reads: the machine's roots and the simulator's CA
+    expect(seen.bundleEnds).toBe(true);
+    expect(seen.bundleCerts).toBeGreaterThan(10);
+    // removed when the simulator stops
+    expect(existsSync(seen.caFile)).toBe(false);
     expect(seen.clientId).toBe('6f0c4b8e-2d1a-4c57-9e3b-5a7d8c9f0b12');
     expect(seen.secret).toBe('Simulated-Graph-Secret~0');
     expect(seen.partner).toMatch(/^[0-9a-f-]{36}$/);
@@ -85,7 +96,7 @@ describe('dap-sim run', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('counts what a Graph client did in the stats file', async () => {
+  it('a Node child reaches Graph over https with only the trust variables (its plain fetch, no option of its own), and follows https links', async () => {
     const stats = join(dir, 'graph-stats.json');
     const child = `
       const e = process.env;
@@ -93,9 +104,16 @@ describe('dap-sim run', () => {
       const token = async (tenant) => (await (await fetch(e.DAP_LOGIN_URL + '/' + tenant + '/oauth2/v2.0/token', { method: 'POST', body: form(tenant) })).json()).access_token;
       const main = async () => {
         const partner = await token(e.DAP_GRAPH_TENANT_ID);
-        const rel = await (await fetch(e.DAP_GRAPH_URL + '/v1.0/tenantRelationships/delegatedAdminRelationships', { headers: { authorization: 'Bearer ' + partner } })).json();
+        if (!e.DAP_GRAPH_URL.startsWith('https://')) throw new Error('not https: ' + e.DAP_GRAPH_URL);
+        const rel = await (await fetch(e.DAP_GRAPH_URL + '/v1.0/tenantRelationships/delegatedAdminRelationships?$top=1', { headers: { authorization: 'Bearer ' + partner } })).json();
+        if (!rel['@odata.nextLink'].startsWith(e.DAP_GRAPH_URL + '/')) throw new Error('nextLink not on the https Graph host: ' + rel['@odata.nextLink']);
+        const page2 = await fetch(rel['@odata.nextLink'], { headers: { authorization: 'Bearer ' + partner } });
+        if (page2.status !== 200) throw new Error('page 2: ' + page2.status);
         const customer = await token(rel.value[0].customer.tenantId);
-        const response = await fetch(e.DAP_GRAPH_URL + "/v1.0/reports/getMailboxUsageDetail(period='D7')", { headers: { authorization: 'Bearer ' + customer } });
+        const report = await fetch(e.DAP_GRAPH_URL + "/v1.0/reports/getMailboxUsageDetail(period='D7')", { headers: { authorization: 'Bearer ' + customer }, redirect: 'manual' });
+        const location = report.headers.get('location');
+        if (!location.startsWith('https://127.0.0.1:') || location.startsWith(e.DAP_GRAPH_URL)) throw new Error('Location not on the https download host: ' + location);
+        const response = await fetch(location);
         const csv = Buffer.from(await response.arrayBuffer()).toString('utf8');
         if (!csv.startsWith('\uFEFFReport Refresh Date,')) throw new Error('not the CSV: ' + response.status);
       };
@@ -104,7 +122,7 @@ describe('dap-sim run', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const written = JSON.parse(readFileSync(stats, 'utf8'));
-    expect(written.graph).toMatchObject({ tokensIssued: 2, relationshipPages: 1, reportRequests: 1, downloads: 1, throttled: 0 });
+    expect(written.graph).toMatchObject({ tokensIssued: 2, relationshipPages: 2, reportRequests: 1, downloads: 1, throttled: 0 });
     expect(JSON.stringify(written)).not.toContain('Simulated-Graph-Secret');
   });
 
@@ -170,16 +188,27 @@ describe('createProgram', () => {
 });
 
 describe('dap-sim serve', () => {
-  it('prints its address, answers, names the cmdlets of --catalog, and stops on SIGTERM', async () => {
+  it('prints its address, its https hosts and CA file, answers, names the cmdlets of --catalog, and stops on SIGTERM', async () => {
     const catalog = join(projectRoot, 'test', 'fixtures', 'catalogs', 'own-reports.catalog.json');
     const child = execa(process.execPath, [bin, 'serve', '--port', '0', '--catalog', catalog], { cwd: projectRoot, reject: false });
-    const url = await new Promise<string>((resolve, reject) => {
+    let printed = '';
+    const lines = await new Promise<string[]>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
-        const match = /http:\/\/127\.0\.0\.1:\d+/.exec(chunk.toString());
-        if (match) resolve(match[0]);
+        printed += chunk.toString();
+        if (printed.includes('DAP_SIM_TLS_DIR=')) resolve(printed.trim().split('\n'));
       });
       child.once('exit', () => reject(new Error('serve exited early')));
     });
+    const url = lines[0]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const printedEnv = Object.fromEntries(lines.slice(1).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    expect(Object.keys(printedEnv)).toEqual(['DAP_LOGIN_URL', 'DAP_GRAPH_URL', 'DAP_EXO_URL', 'DAP_SIM_CA_FILE', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'DAP_SIM_TLS_DIR']);
+    for (const name of ['DAP_LOGIN_URL', 'DAP_GRAPH_URL', 'DAP_EXO_URL']) expect(printedEnv[name]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const caPem = readFileSync(printedEnv.DAP_SIM_CA_FILE!, 'utf8');
+    // the Graph host answers over https to a client trusting that CA (and only that way)
+    const graph = await createTransport({ extraCaPem: [caPem] })(`${printedEnv.DAP_GRAPH_URL}/v1.0/contracts`);
+    expect(graph.status).toBe(401);
+    await expect(fetch(`${printedEnv.DAP_GRAPH_URL}/v1.0/contracts`)).rejects.toThrow();
     expect((await fetch(`${url}/health`)).status).toBe(200);
     child.kill('SIGTERM');
     const result = await child;

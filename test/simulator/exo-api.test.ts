@@ -24,7 +24,8 @@ afterAll(async () => {
 
 describe('tokens and their audience', () => {
   it('puts DAP_EXO_URL in the environment', () => {
-    expect(sim.env.DAP_EXO_URL).toBe(`${sim.url}/exo`);
+    expect(sim.env.DAP_EXO_URL).toBe(sim.urls.exo);
+    expect(sim.urls.exo).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('issues Exchange and Graph tokens; another resource is AADSTS500011, no /.default is invalid_scope', async () => {
@@ -75,12 +76,14 @@ describe('tokens and their audience', () => {
   });
 
   it('refuses an expired token', async () => {
-    const short = await startSimulator({ scenario: exoScenario({ graph: { ...(exoScenario().graph as object), tokenLifetimeSeconds: 1 } }) });
+    // a JWT's exp is in whole seconds (issued at the second's start): a 3-second token is good for
+    // at least 2 seconds, time for the first call on a loaded machine, and expired 3.1 s after
+    const short = await startSimulator({ scenario: exoScenario({ graph: { ...(exoScenario().graph as object), tokenLifetimeSeconds: 3 } }) });
     try {
       const sc = exoClient(short);
       const token = await sc.accessToken(alpha.tenantId);
       expect((await sc.invoke(alpha.tenantId, token, 'Get-AcceptedDomain')).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await new Promise((resolve) => setTimeout(resolve, 3100));
       const answer = await sc.invoke(alpha.tenantId, token, 'Get-AcceptedDomain');
       expect(answer.status).toBe(401);
       expect(answer.body.error.message).toBe('The access token has expired.');
@@ -262,7 +265,7 @@ describe('paging, $select and errors', () => {
     expect(paged.pages.map((p) => p.body.value.length)).toEqual([5, 5, 2]);
     expect(paged.pages[0]!.headers.get('preference-applied')).toBe('odata.maxpagesize=5');
     const next = paged.pages[0]!.body['@odata.nextLink'] as string;
-    expect(next.startsWith(`${sim.url}/exo/adminapi/beta/${alpha.tenantId}/InvokeCommand?`)).toBe(true);
+    expect(next.startsWith(`${sim.urls.exo}/adminapi/beta/${alpha.tenantId}/InvokeCommand?`)).toBe(true);
     expect(paged.values).toEqual(whole);
     expect(sim.stats().exo.pages - before).toBe(3);
     const otherBody = await c.invoke(alpha.tenantId, alphaToken, 'Get-CASMailbox', {}, { url: next, prefer: 'odata.maxpagesize=5' });

@@ -52,7 +52,7 @@ function cippBatch(tenant: TenantRecord, token: string, calls: Call[]) {
 }
 
 async function postBatch(tenantSegment: string, token: string | undefined, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${c.exoUrl}/adminapi/beta/${tenantSegment}/$batch`, {
+  const response = await c.fetch(`${c.exoUrl}/adminapi/beta/${tenantSegment}/$batch`, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -178,7 +178,7 @@ describe('Exchange admin API $batch', () => {
       const answer = await postBatch(alpha.tenantId, token, bad);
       expect(answer.status, JSON.stringify(bad)).toBe(400);
     }
-    const get = await fetch(`${c.exoUrl}/adminapi/beta/${alpha.tenantId}/$batch`, { headers: { authorization: `Bearer ${token}` } });
+    const get = await c.fetch(`${c.exoUrl}/adminapi/beta/${alpha.tenantId}/$batch`, { headers: { authorization: `Bearer ${token}` } });
     expect(get.status).toBe(405);
     const after = sim.stats().exo;
     expect(after.requests).toBe(before.requests);

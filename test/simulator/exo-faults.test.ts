@@ -107,7 +107,7 @@ describe('admin API faults', () => {
       expect(settings.body).toEqual({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#admin/reportSettings/$entity', displayConcealedNames: hidden });
       const report = await c.graphGet("/v1.0/reports/getMailboxUsageDetail(period='D7')", token);
       expect(report.status).toBe(302);
-      const csv = await (await fetch(report.headers.get('location')!)).text();
+      const csv = await (await c.fetch(report.headers.get('location')!)).text();
       const upn = csv.split('\r\n')[1]!.split(',')[1]!;
       if (hidden) expect(upn).toMatch(/^[0-9A-F]{32}$/);
       else expect(upn).toContain('@');

@@ -1,4 +1,5 @@
 import type { RunningSimulator } from '../../simulator/index.js';
+import { trustingFetch } from '../helpers/https-server.js';
 
 export const APP_ID = '11111111-2222-4333-8444-555555555555';
 export const APP_SECRET = 'exo-test-secret';
@@ -67,10 +68,11 @@ export interface InvokeOptions {
 
 /** A plain-fetch client of the login host and the simulated Exchange admin API. */
 export function exoClient(sim: RunningSimulator) {
+  const fetch = trustingFetch(sim);
   const exoUrl = sim.env.DAP_EXO_URL as string;
   const token = async (tenant: string, scope = EXO_SCOPE, fields: Record<string, string> = {}) =>
     read(
-      await fetch(`${sim.url}/login/${tenant}/oauth2/v2.0/token`, {
+      await fetch(`${sim.urls.login}/${tenant}/oauth2/v2.0/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ client_id: APP_ID, client_secret: APP_SECRET, scope, grant_type: 'client_credentials', ...fields }),
@@ -103,6 +105,6 @@ export function exoClient(sim: RunningSimulator) {
     } while (url);
     return { pages, values: pages.flatMap((p) => p.body.value as Array<Record<string, any>>) };
   };
-  const graphGet = async (path: string, bearer: string) => read(await fetch(`${sim.url}/graph${path}`, { headers: { authorization: `Bearer ${bearer}` }, redirect: 'manual' }));
-  return { token, accessToken, invoke, invokeAll, graphGet, exoUrl };
+  const graphGet = async (path: string, bearer: string) => read(await fetch(`${sim.urls.graph}${path}`, { headers: { authorization: `Bearer ${bearer}` }, redirect: 'manual' }));
+  return { token, accessToken, invoke, invokeAll, graphGet, exoUrl, fetch };
 }

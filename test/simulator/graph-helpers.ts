@@ -1,4 +1,5 @@
 import type { RunningSimulator } from '../../simulator/index.js';
+import { trustingFetch } from '../helpers/https-server.js';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export const APP_ID = '11111111-2222-4333-8444-555555555555';
@@ -60,8 +61,9 @@ async function read(response: Response): Promise<GraphResponse> {
 
 /** Plain-fetch client of the simulator's login host, Graph and download URLs. */
 export function graphClient(sim: RunningSimulator) {
-  const loginUrl = `${sim.url}/login`;
-  const graphUrl = `${sim.url}/graph`;
+  const fetch = trustingFetch(sim);
+  const loginUrl = sim.urls.login;
+  const graphUrl = sim.urls.graph;
   const token = async (tenant: string, fields: Record<string, string> = {}) =>
     read(
       await fetch(`${loginUrl}/${tenant}/oauth2/v2.0/token`, {
@@ -75,7 +77,7 @@ export function graphClient(sim: RunningSimulator) {
     if (response.status !== 200) throw new Error(`token for ${tenant}: ${response.status} ${response.text}`);
     return response.body.access_token as string;
   };
-  /** A GET on Graph (a path under /graph, or an absolute nextLink) that does not follow redirects. */
+  /** A GET on Graph (a path from its root, or an absolute nextLink) that does not follow redirects. */
   const get = async (pathOrUrl: string, bearer?: string) =>
     read(
       await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${graphUrl}${pathOrUrl}`, {
@@ -89,7 +91,7 @@ export function graphClient(sim: RunningSimulator) {
     const bytes = Buffer.from(await response.arrayBuffer());
     return { status: response.status, contentType: response.headers.get('content-type'), bytes, text: bytes.toString('utf8') };
   };
-  return { token, accessToken, get, report, download, graphUrl, loginUrl };
+  return { token, accessToken, get, report, download, graphUrl, loginUrl, fetch };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -290,7 +290,8 @@ describe('CSV reports', () => {
       const response = await g.report(fn, "period='D7'", token);
       expect(response.status).toBe(302);
       const location = response.headers.get('location')!;
-      expect(location).toMatch(new RegExp(`^${sim.url.replace(/\./g, '\\.')}/graph-download/[A-Za-z0-9_-]+$`));
+      expect(location).toMatch(new RegExp(`^${sim.urls.download.replace(/\./g, '\\.')}/[A-Za-z0-9_-]+$`));
+      expect(location).toMatch(/^https:\/\//);
       const file = await g.download(location);
       expect(file.status).toBe(200);
       expect(file.contentType).toMatch(/^text\/csv/);
@@ -399,7 +400,7 @@ describe('download URLs', () => {
       expect(expired.status).toBe(403);
       expect(expired.text).toContain('<Code>AuthenticationFailed</Code>');
       expect(expired.text).toMatch(/Signed expiry time \[.+\] must be after signed start time \[.+\]/);
-      expect((await g.download(`${sim.url}/graph-download/unknownid`)).status).toBe(404);
+      expect((await g.download(`${sim.urls.download}/unknownid`)).status).toBe(404);
       expect(sim.stats().graph).toMatchObject({ downloads: 1, expiredDownloads: 1 });
     });
   });
@@ -542,11 +543,13 @@ describe('determinism and counters', () => {
     });
   });
 
-  it('puts the Graph addresses and the partner app in the environment', async () => {
+  it('puts the Graph addresses (https) and the partner app in the environment', async () => {
     await withSimulator(graphScenario(), async (sim) => {
+      expect(sim.urls.graph).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(sim.urls.login).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(sim.env).toMatchObject({
-        DAP_GRAPH_URL: `${sim.url}/graph`,
-        DAP_LOGIN_URL: `${sim.url}/login`,
+        DAP_GRAPH_URL: sim.urls.graph,
+        DAP_LOGIN_URL: sim.urls.login,
         DAP_GRAPH_CLIENT_ID: APP_ID,
         DAP_GRAPH_CLIENT_SECRET: 'graph-test-secret',
         DAP_GRAPH_TENANT_ID: PARTNER_TENANT,

@@ -14,6 +14,7 @@ import { projectRoot } from '../../common/project-paths.js';
 import { loadScenario, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { defaultAppCertificate } from '../../simulator/world/default-app-certificate.js';
 import { APP_ID, APP_SECRET, GRAPH_SCOPE, PARTNER_TENANT, REFRESH_TOKEN, graphScenario } from './graph-helpers.js';
+import { trustingFetch } from '../helpers/https-server.js';
 
 const pem = readFileSync(join(projectRoot, 'simulator', 'scenarios', 'simulator-app.pem'), 'utf8');
 const privateKey = createPrivateKey(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(pem)![0]);
@@ -27,6 +28,9 @@ afterEach(async () => {
   await sim?.stop();
   sim = undefined;
 });
+
+/** The simulator's hosts are https under its own CA: a fetch that trusts it, as a child of dap-sim run would. */
+const fetch = (url: string, init?: RequestInit) => trustingFetch(sim!)(url, init);
 
 async function post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
@@ -52,7 +56,7 @@ const appScenario = (graph: Record<string, unknown> = {}) =>
 describe('login host: discovery documents', () => {
   it("serves a tenant's OpenID configuration on its own base, with the tenant's id in every endpoint and the issuer", async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const base = `${sim.url}/login`;
+    const base = sim.urls.login;
     const byDomain = await get(`${base}/alpha.onmicrosoft.com/v2.0/.well-known/openid-configuration`);
     expect(byDomain.status).toBe(200);
     const tid = /\/([0-9a-f-]{36})\/v2\.0$/.exec(byDomain.body.issuer)?.[1];
@@ -77,8 +81,8 @@ describe('login host: discovery documents', () => {
 
   it('answers instance discovery in the shape MSAL parses, and refuses an authorization endpoint on another host', async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const base = `${sim.url}/login`;
-    const host = new URL(sim.url).host;
+    const base = sim.urls.login;
+    const host = new URL(sim.urls.login).host;
     const ok = await get(`${base}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`${base}/${PARTNER_TENANT}/oauth2/v2.0/authorize`)}`);
     expect(ok).toMatchObject({
       status: 200,
@@ -92,7 +96,7 @@ describe('login host: discovery documents', () => {
 describe('login host: access tokens', () => {
   it('are JWTs signed by the JWKS key, with the claims of an app-only token for the resource asked', async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const base = `${sim.url}/login`;
+    const base = sim.urls.login;
     const config = (await get(`${base}/alpha.onmicrosoft.com/v2.0/.well-known/openid-configuration`)).body;
     const answer = await post(`${base}/alpha.onmicrosoft.com/oauth2/v2.0/token`, { client_id: APP_ID, client_secret: APP_SECRET, scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
     expect(answer).toMatchObject({ status: 200, body: { token_type: 'Bearer', expires_in: 3599 } });
@@ -116,7 +120,7 @@ describe('login host: access tokens', () => {
 
   it('delegated (refresh token) tokens carry scp and the user, not roles', async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const answer = await post(`${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`, { client_id: APP_ID, scope: GRAPH_SCOPE, grant_type: 'refresh_token', refresh_token: REFRESH_TOKEN });
+    const answer = await post(`${sim.urls.login}/${PARTNER_TENANT}/oauth2/v2.0/token`, { client_id: APP_ID, scope: GRAPH_SCOPE, grant_type: 'refresh_token', refresh_token: REFRESH_TOKEN });
     expect(answer.status).toBe(200);
     const claims = JSON.parse(Buffer.from(answer.body.access_token.split('.')[1], 'base64url').toString('utf8'));
     expect(claims).toMatchObject({ idtyp: 'user', tid: PARTNER_TENANT, scp: expect.stringContaining('Reports.Read.All'), upn: 'admin@contoso.onmicrosoft.com' });
@@ -126,12 +130,12 @@ describe('login host: access tokens', () => {
   it('Graph and the admin API refuse a token signed by another key, for the other API, or for another tenant', async () => {
     sim = await startSimulator({ scenario: appScenario() });
     const tokenOf = async (tenant: string, scope: string) =>
-      (await post(`${sim!.url}/login/${tenant}/oauth2/v2.0/token`, { client_id: APP_ID, client_secret: APP_SECRET, scope, grant_type: 'client_credentials' })).body.access_token as string;
-    const graphGet = (token: string) => get(`${sim!.url}/graph/v1.0/contracts`, { authorization: `Bearer ${token}` });
-    const alphaId = (await get(`${sim.url}/login/alpha.onmicrosoft.com/v2.0/.well-known/openid-configuration`)).body.token_endpoint.split('/').at(-4);
-    const betaId = (await get(`${sim.url}/login/beta.onmicrosoft.com/v2.0/.well-known/openid-configuration`)).body.token_endpoint.split('/').at(-4);
+      (await post(`${sim!.urls.login}/${tenant}/oauth2/v2.0/token`, { client_id: APP_ID, client_secret: APP_SECRET, scope, grant_type: 'client_credentials' })).body.access_token as string;
+    const graphGet = (token: string) => get(`${sim!.urls.graph}/v1.0/contracts`, { authorization: `Bearer ${token}` });
+    const alphaId = (await get(`${sim.urls.login}/alpha.onmicrosoft.com/v2.0/.well-known/openid-configuration`)).body.token_endpoint.split('/').at(-4);
+    const betaId = (await get(`${sim.urls.login}/beta.onmicrosoft.com/v2.0/.well-known/openid-configuration`)).body.token_endpoint.split('/').at(-4);
     const invoke = (tenantId: string, token: string) =>
-      fetch(`${sim!.url}/exo/adminapi/beta/${tenantId}/InvokeCommand`, {
+      fetch(`${sim!.urls.exo}/adminapi/beta/${tenantId}/InvokeCommand`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-anchormailbox': `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenantId}` },
         body: JSON.stringify({ CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: {} } }),
@@ -160,10 +164,10 @@ describe('login host: access tokens', () => {
 
   it('expire: the resource refuses a token past its exp with the expiry text', async () => {
     sim = await startSimulator({ scenario: appScenario({ tokenLifetimeSeconds: 1 }) });
-    const answer = await post(`${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`, { client_id: APP_ID, client_secret: APP_SECRET, scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
+    const answer = await post(`${sim.urls.login}/${PARTNER_TENANT}/oauth2/v2.0/token`, { client_id: APP_ID, client_secret: APP_SECRET, scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
     expect(answer.body.expires_in).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const late = await get(`${sim.url}/graph/v1.0/contracts`, { authorization: `Bearer ${answer.body.access_token}` });
+    const late = await get(`${sim.urls.graph}/v1.0/contracts`, { authorization: `Bearer ${answer.body.access_token}` });
     expect(late).toMatchObject({ status: 401, body: { error: { message: 'Lifetime validation failed, the token is expired.' } } });
   });
 });
@@ -173,7 +177,7 @@ describe('login host: client assertions', () => {
 
   it('take aud = the token endpoint by the tenant as sent, by its id, or the v1 endpoint; not another tenant', async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const base = `${sim.url}/login`;
+    const base = sim.urls.login;
     const url = `${base}/alpha.onmicrosoft.com/oauth2/v2.0/token`;
     const config = (await get(`${base}/alpha.onmicrosoft.com/v2.0/.well-known/openid-configuration`)).body;
     expect((await post(url, fields(await assertion(url)))).status).toBe(200);
@@ -189,7 +193,7 @@ describe('login host: client assertions', () => {
 
   it('take PS256 with x5t#S256 and RS256 with x5t; refuse the thumbprint kind that does not go with the algorithm', async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const url = `${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`;
+    const url = `${sim.urls.login}/${PARTNER_TENANT}/oauth2/v2.0/token`;
     const send = async (header: Record<string, unknown>) => post(url, fields(await assertion(url, header)));
     expect((await send({ alg: 'PS256', 'x5t#S256': thumbprint('sha256') })).status).toBe(200);
     expect((await send({ alg: 'RS256', x5t: thumbprint('sha1') })).status).toBe(200);
@@ -206,7 +210,7 @@ describe('login host: client assertions', () => {
 
   it('take x5c naming the registered certificate, and refuse one that names another', async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const url = `${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`;
+    const url = `${sim.urls.login}/${PARTNER_TENANT}/oauth2/v2.0/token`;
     const der = cert.raw.toString('base64');
     expect((await post(url, fields(await assertion(url, { alg: 'PS256', 'x5t#S256': thumbprint('sha256'), x5c: [der] })))).status).toBe(200);
     const otherDer = Buffer.from(der, 'base64');
@@ -217,7 +221,7 @@ describe('login host: client assertions', () => {
 
   it('refuse an expired assertion and one signed by another key', async () => {
     sim = await startSimulator({ scenario: appScenario() });
-    const url = `${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`;
+    const url = `${sim.urls.login}/${PARTNER_TENANT}/oauth2/v2.0/token`;
     const past = Math.floor(Date.now() / 1000) - 3600;
     const expired = await post(url, fields(await assertion(url, undefined, { iat: past - 600, nbf: past - 600, exp: past })));
     expect(expired).toMatchObject({ status: 401, body: { error_codes: [700024] } });
@@ -230,18 +234,18 @@ describe('login host: device code and refresh tokens', () => {
   it('takes both device code grant forms: grant_type=device_code (MSAL) and the RFC 8628 URN', async () => {
     sim = await startSimulator({ scenario: appScenario({ deviceCode: { approveAfterPolls: 1, intervalSeconds: 0 } }) });
     for (const grant of ['device_code', 'urn:ietf:params:oauth:grant-type:device_code']) {
-      const started = await post(`${sim.url}/login/organizations/oauth2/v2.0/devicecode`, { client_id: APP_ID, scope: `${GRAPH_SCOPE} offline_access` });
-      const poll = () => post(`${sim!.url}/login/organizations/oauth2/v2.0/token`, { grant_type: grant, client_id: APP_ID, device_code: started.body.device_code });
+      const started = await post(`${sim.urls.login}/organizations/oauth2/v2.0/devicecode`, { client_id: APP_ID, scope: `${GRAPH_SCOPE} offline_access` });
+      const poll = () => post(`${sim!.urls.login}/organizations/oauth2/v2.0/token`, { grant_type: grant, client_id: APP_ID, device_code: started.body.device_code });
       expect((await poll()).body.error).toBe('authorization_pending');
       expect((await poll())).toMatchObject({ status: 200, body: { refresh_token: expect.any(String), access_token: expect.any(String) } });
     }
-    const unknown = await post(`${sim.url}/login/organizations/oauth2/v2.0/token`, { grant_type: 'device', client_id: APP_ID, device_code: 'x' });
+    const unknown = await post(`${sim.urls.login}/organizations/oauth2/v2.0/token`, { grant_type: 'device', client_id: APP_ID, device_code: 'x' });
     expect(unknown.body).toMatchObject({ error: 'unsupported_grant_type', error_codes: [70003] });
   });
 
   it("name the signed-in account: an ID token when openid is asked, client_info when client_info=1 (what MSAL caches by)", async () => {
     sim = await startSimulator({ scenario: appScenario({ deviceCode: { approveAfterPolls: 0, intervalSeconds: 0 } }) });
-    const base = `${sim.url}/login`;
+    const base = sim.urls.login;
     const started = await post(`${base}/organizations/oauth2/v2.0/devicecode`, { client_id: APP_ID, scope: `${GRAPH_SCOPE} openid profile offline_access` });
     const done = await post(`${base}/organizations/oauth2/v2.0/token`, { grant_type: 'device_code', client_id: APP_ID, device_code: started.body.device_code, client_info: '1' });
     expect(done.status).toBe(200);
@@ -259,7 +263,7 @@ describe('login host: device code and refresh tokens', () => {
 
   it('rotate: each redeem answers a new refresh token; a redeemed one works for refreshTokenReuseSeconds, then AADSTS700082', async () => {
     sim = await startSimulator({ scenario: appScenario({ refreshTokenReuseSeconds: 1 }) });
-    const url = `${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`;
+    const url = `${sim.urls.login}/${PARTNER_TENANT}/oauth2/v2.0/token`;
     const redeem = (token: string) => post(url, { client_id: APP_ID, scope: GRAPH_SCOPE, grant_type: 'refresh_token', refresh_token: token });
     const first = await redeem(REFRESH_TOKEN);
     expect(first.status).toBe(200);

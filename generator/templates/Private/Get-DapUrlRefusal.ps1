@@ -5,8 +5,8 @@ function Get-DapUrlRefusal {
 
     .DESCRIPTION
     The one rule for a URL the module is sent to by a service (a redirect's Location, a download),
-    the same rule dap-report applies: https, or plain http only on a loopback host (a local
-    stand-in); no user name or password; no spaces or control characters (a service writes its
+    the same rule dap-report applies: https only (on this machine too: the simulator's hosts are
+    https); no user name or password; no spaces or control characters (a service writes its
     URLs percent-encoded); and a public host never sends the module to a loopback or private
     address (this machine, its network, the cloud metadata service), in any spelling
     (2130706433, 0x7f.1 and 017700000001 are all 127.0.0.1). Names that resolve to such addresses
@@ -117,7 +117,7 @@ function Get-DapUrlRefusal {
     if ($null -eq $target) { return $(if ($null -eq $base) { 'not an absolute URL' } else { 'not a URL' }) }
     if (@('http', 'https') -notcontains $target.Scheme) { return 'the scheme {0}: is not https' -f $target.Scheme }
     if (@('', ':') -notcontains $target.UserInfo) { return 'the URL carries a user name or password' }
-    if ($target.Scheme -eq 'http' -and -not (& $isLoopback -HostName $target.Host)) { return 'plain http (not https) to a host that is not this machine' }
+    if ($target.Scheme -eq 'http') { return 'plain http (not https)' }
     if ($null -ne $base -and (& $isPrivate -HostName $target.Host) -and -not (& $isLoopback -HostName $base.Host)) {
         return 'a public host sent it to a loopback or private address'
     }

@@ -43,6 +43,10 @@ function Invoke-DapRedirectedRequest {
     $request = @{} + $Parameters
     $request.MaximumRedirection = 0
     $request.SkipHttpErrorCheck = $true
+    # PowerShell 7.4 and later throw on an https answer redirecting to http instead of handing it
+    # back; nothing is followed here (MaximumRedirection 0), so the answer comes back and the URL
+    # rule below refuses the hop with its own reason.
+    if ((Get-Command -Name Invoke-WebRequest).Parameters.ContainsKey('AllowInsecureRedirect')) { $request.AllowInsecureRedirect = $true }
     $current = [string]$request.Uri
     for ($hops = 0; ; $hops++) {
         $result.Hops = $hops

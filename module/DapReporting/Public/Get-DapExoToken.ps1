@@ -59,8 +59,8 @@ function Get-DapExoToken {
     certificate store (My).
 
     .PARAMETER LoginUri
-    The Microsoft identity platform host, without a path to the tenant: https, or http to the
-    loopback host for a local stand-in. Default https://login.microsoftonline.com.
+    The Microsoft identity platform host, without a path to the tenant (https). Default
+    https://login.microsoftonline.com.
 
     .EXAMPLE
     $secret = Read-Host -AsSecureString -Prompt 'Client secret'
@@ -115,7 +115,7 @@ function Get-DapExoToken {
         [ValidatePattern('^[0-9A-Fa-f]{40}\z')]
         [string] $CertificateThumbprint,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $LoginUri = 'https://login.microsoftonline.com'
     )
     begin {

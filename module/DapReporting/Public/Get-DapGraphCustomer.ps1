@@ -31,8 +31,7 @@ function Get-DapGraphCustomer {
     of Get-DapGraphToken for the partner tenant; also from the pipeline.
 
     .PARAMETER GraphUri
-    The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local
-    stand-in. Default https://graph.microsoft.com.
+    The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.
 
     .PARAMETER Tenant
     Only these tenants: each value is a tenant id or a domain.
@@ -64,7 +63,7 @@ function Get-DapGraphCustomer {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $GraphUri = 'https://graph.microsoft.com',
 
         [ValidateNotNullOrEmpty()]

@@ -62,8 +62,8 @@ function Get-DapGraphToken {
     ~/.dotnet/corefx/cryptography/x509stores/my on Linux).
 
     .PARAMETER LoginUri
-    The Microsoft identity platform host, without a path to the tenant: https, or http to the
-    loopback host for a local stand-in. Default https://login.microsoftonline.com.
+    The Microsoft identity platform host, without a path to the tenant (https). Default
+    https://login.microsoftonline.com.
 
     .PARAMETER Scope
     The resource scope the token is for. Default https://graph.microsoft.com/.default.
@@ -123,7 +123,7 @@ function Get-DapGraphToken {
         [ValidatePattern('^[0-9A-Fa-f]{40}\z')]
         [string] $CertificateThumbprint,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $LoginUri = 'https://login.microsoftonline.com',
 
         [ValidatePattern('^https://[^\s?#]+/\.default\z')]

@@ -26,7 +26,7 @@ function Get-DapInboxRuleExternalForwardingReport {
     An Exchange Online access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapExoToken (scope https://outlook.office365.com/.default).
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com.
+    The Exchange Online host (https). Default https://outlook.office365.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId $partnerTenantId -ClientId $appId -ClientSecret $secret | Get-DapGraphCustomer | Get-DapExoToken -ClientId $appId -ClientSecret $secret | Get-DapInboxRuleExternalForwardingReport | Export-Csv Forwarding.csv -NoTypeInformation -Encoding utf8BOM
@@ -66,7 +66,7 @@ function Get-DapInboxRuleExternalForwardingReport {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $ExchangeUri = 'https://outlook.office365.com'
     )
     process {

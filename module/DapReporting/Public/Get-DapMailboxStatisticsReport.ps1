@@ -31,7 +31,7 @@ function Get-DapMailboxStatisticsReport {
     An Exchange Online access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapExoToken (scope https://outlook.office365.com/.default). Selects the parameter set Rest.
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com. Parameter set Rest only.
+    The Exchange Online host (https). Default https://outlook.office365.com. Parameter set Rest only.
 
     .EXAMPLE
     $secret = Read-Host -AsSecureString -Prompt 'Client secret'
@@ -92,7 +92,7 @@ function Get-DapMailboxStatisticsReport {
         [securestring] $AccessToken,
 
         [Parameter(ParameterSetName = 'Rest')]
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $ExchangeUri = 'https://outlook.office365.com'
     )
     process {

@@ -30,7 +30,7 @@ function Get-DapMailboxUsageDetail {
     Allowed values: D7, D30, D90, D180. Default: D7.
 
     .PARAMETER GraphUri
-    The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
+    The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.
 
     .EXAMPLE
     $secret = Read-Host -AsSecureString -Prompt 'Client secret'
@@ -76,7 +76,7 @@ function Get-DapMailboxUsageDetail {
         [ValidateSet('D7', 'D30', 'D90', 'D180')]
         [string] $Period = 'D7',
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $GraphUri = 'https://graph.microsoft.com'
     )
     process {

@@ -30,7 +30,7 @@ function Get-DapMailboxUsageMailboxCounts {
     Allowed values: D7, D30, D90, D180. Default: D7.
 
     .PARAMETER GraphUri
-    The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
+    The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId 6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b -ClientId $appId -ClientSecret $secret | Get-DapMailboxUsageMailboxCounts -Period D180
@@ -70,7 +70,7 @@ function Get-DapMailboxUsageMailboxCounts {
         [ValidateSet('D7', 'D30', 'D90', 'D180')]
         [string] $Period = 'D7',
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $GraphUri = 'https://graph.microsoft.com'
     )
     process {

@@ -44,7 +44,7 @@ function Get-DapMessageTraceV2Report {
     Allowed values: None, GettingStatus, Failed, Pending, Delivered, Expanded, Quarantined, FilteredAsSpam.
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com.
+    The Exchange Online host (https). Default https://outlook.office365.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId $partnerTenantId -ClientId $appId -ClientSecret $secret | Get-DapGraphCustomer | Get-DapExoToken -ClientId $appId -ClientSecret $secret | Get-DapMessageTraceV2Report -StartDate (Get-Date).AddDays(-30) -EndDate (Get-Date) -Status Failed
@@ -94,7 +94,7 @@ function Get-DapMessageTraceV2Report {
         [ValidateSet('None', 'GettingStatus', 'Failed', 'Pending', 'Delivered', 'Expanded', 'Quarantined', 'FilteredAsSpam')]
         [string[]] $Status,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $ExchangeUri = 'https://outlook.office365.com'
     )
     process {

@@ -34,7 +34,7 @@ function Get-DapOffice365ActiveUserDetail {
     Cannot be combined with Period.
 
     .PARAMETER GraphUri
-    The Microsoft Graph host, without /v1.0: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
+    The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.
 
     .EXAMPLE
     Import-Csv customers.csv | Get-DapGraphToken -ClientId $appId -ClientSecret $secret | Get-DapOffice365ActiveUserDetail -Period D30
@@ -78,7 +78,7 @@ function Get-DapOffice365ActiveUserDetail {
         [Parameter(Mandatory, ParameterSetName = 'Date')]
         [datetime] $Date,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $GraphUri = 'https://graph.microsoft.com'
     )
     process {

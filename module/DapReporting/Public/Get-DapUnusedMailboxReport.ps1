@@ -30,7 +30,7 @@ function Get-DapUnusedMailboxReport {
     Default: 90.
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com.
+    The Exchange Online host (https). Default https://outlook.office365.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId $partnerTenantId -ClientId $appId -ClientSecret $secret | Get-DapGraphCustomer | Get-DapExoToken -ClientId $appId -ClientSecret $secret | Get-DapUnusedMailboxReport -InactiveDays 180
@@ -72,7 +72,7 @@ function Get-DapUnusedMailboxReport {
 
         [int] $InactiveDays = 90,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $ExchangeUri = 'https://outlook.office365.com'
     )
     process {

@@ -47,7 +47,7 @@ function Invoke-DapExoCommand {
     Only these properties of each object ($select); all when not given.
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com.
+    The Exchange Online host (https). Default https://outlook.office365.com.
 
     .PARAMETER MaxRetries
     How many times a throttled (429) call is tried again, 0 to 10. Default 3.
@@ -88,7 +88,7 @@ function Invoke-DapExoCommand {
         [ValidatePattern('^[A-Za-z][A-Za-z0-9]*\z')]
         [string[]] $Select = @(),
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $ExchangeUri = 'https://outlook.office365.com',
 
         [ValidateRange(0, 10)]

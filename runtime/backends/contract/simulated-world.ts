@@ -16,11 +16,13 @@ export interface SimulationOptions {
 export interface SimulatedWorld<Stats = unknown> {
   /** Where it listens (http://127.0.0.1:<port>), for messages. */
   url: string;
+  /** The CA certificates (PEM) its https hosts chain to: the runtime's transport trusts them besides the system roots. */
+  caPem: string[];
   /** Exchange remote PowerShell: its partner account, and what a pwsh process needs to reach it. */
   exchange: {
     userName: string;
     password: string;
-    /** The environment of a pwsh process talking to the simulator (its address, the stand-ins' PSModulePath); no secret. */
+    /** The environment of a pwsh process talking to the simulator (its address, the stand-ins' PSModulePath, the trust of its CA); no secret. */
     env: Record<string, string>;
     /** The stand-in modules' manifests (MSOnline, Exchange remoting), imported by path. */
     standInModules: string[];

@@ -6,7 +6,6 @@ import type { FetchLike } from './fetch-like.js';
 import { fetchFollowingRedirects, RedirectError } from './follow-redirects.js';
 import { parseRetryAfter } from './retry-after.js';
 import { responseWords, ServiceCallError } from './service-error.js';
-import { PLAIN_HTTP_ON_LOOPBACK, plainHttpAllowed } from './url-safety.js';
 
 /**
  * The one HTTP client of the runtime: every call to a service (Graph, the Exchange admin API, the
@@ -55,8 +54,6 @@ export interface ServiceClientOptions {
   /** 0 ≤ random() < 1, the backoff's jitter; injectable for tests. */
   random?(): number;
   now?(): number;
-  /** Plain http to a loopback host allowed for a bearer token (url-safety.ts's switch by default). */
-  loopbackHttp?: boolean;
 }
 
 export interface ServiceRequest {
@@ -95,7 +92,7 @@ export function isUnderBase(link: string, base: string): boolean {
 }
 
 /** Why a bearer token may not go to `url` for the service at `base`, or undefined when it may. */
-export function bearerRefusal(url: string, base: string, loopbackHttp: boolean = PLAIN_HTTP_ON_LOOPBACK): string | undefined {
+export function bearerRefusal(url: string, base: string): string | undefined {
   let target: URL;
   try {
     target = new URL(url);
@@ -104,7 +101,8 @@ export function bearerRefusal(url: string, base: string, loopbackHttp: boolean =
   }
   if (target.username || target.password) return 'a URL with a user name or password';
   if (target.origin !== new URL(base).origin) return "another origin than the service's";
-  if (target.protocol !== 'https:' && !plainHttpAllowed(target, loopbackHttp)) return 'plain http (not https)';
+  // on this machine too: the simulator's hosts are https like the real ones
+  if (target.protocol !== 'https:') return 'plain http (not https)';
   return undefined;
 }
 
@@ -249,7 +247,7 @@ export class ServiceClient {
   private async send(url: string, request: ServiceRequest, token: string | undefined): Promise<ServiceAnswer> {
     const headers: Record<string, string> = { ...request.headers };
     if (token !== undefined) {
-      const refusal = bearerRefusal(url, this.base, this.options.loopbackHttp);
+      const refusal = bearerRefusal(url, this.base);
       if (refusal) throw this.fail(new ServiceCallError('RemoteError', `${this.service}: not sending the token to ${refusal}`));
       this.options.redactor?.add(token);
       headers.authorization = `Bearer ${token}`;

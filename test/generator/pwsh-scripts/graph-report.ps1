@@ -101,7 +101,7 @@ function Format-Failure($Record) { 'error={0} target={1} message={2}' -f $Record
 $token = Get-DapGraphToken -TenantId $tenant -ClientId $clientId -ClientSecret $clientSecret
 "TOKEN-CALL $($global:TokenCalls[0])"
 "TOKEN type=$($token.PSObject.TypeNames[0]) tenant=$($token.TenantId) secure=$($token.AccessToken -is [securestring]) value-ok=$([System.Net.NetworkCredential]::new('', $token.AccessToken).Password -ceq "tok-$tenant") expires-future=$($token.ExpiresOn -gt [datetime]::UtcNow)"
-$null = Get-DapGraphToken -TenantId $tenant -ClientId $clientId -ClientSecret $clientSecret -LoginUri 'http://127.0.0.1:8080/login/'
+$null = Get-DapGraphToken -TenantId $tenant -ClientId $clientId -ClientSecret $clientSecret -LoginUri 'https://127.0.0.1:8080/login/'
 "TOKEN-CALL-LOCAL $($global:TokenCalls[1])"
 foreach ($scenario in 'consent', 'no-token', 'bad-secret') {
     $global:TokenScenario = $scenario
@@ -134,7 +134,7 @@ $extra = @([pscustomobject]@{ TenantId = $tenant; TenantDomain = 'contoso.onmicr
 # The date form, with a token piped by property name, and a local GraphUri.
 $global:WebCalls.Clear()
 Add-Responses -Items @((& $redirect), (& $csvOk))
-$null = @($token | Get-DapEmailActivityUserDetail -Date ([datetime]::new(2025, 6, 1, 23, 30, 0)) -GraphUri 'http://127.0.0.1:8080/graph/')
+$null = @($token | Get-DapEmailActivityUserDetail -Date ([datetime]::new(2025, 6, 1, 23, 30, 0)) -GraphUri 'https://127.0.0.1:8080/graph/')
 "DATE-CALL $($global:WebCalls[0])"
 $global:WebCalls.Clear()
 Add-Responses -Items @((& $redirect), (& $csvOk))

@@ -45,6 +45,7 @@ $cases = [ordered]@{
     'graph-uri-remote-http' = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -GraphUri 'http://graph.example.com' }
     'graph-uri-query'      = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -GraphUri 'https://graph.microsoft.com/?x=1' }
     'graph-uri-loopback-lookalike' = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -GraphUri 'http://localhost.example.com' }
+    'graph-uri-loopback-http' = { Get-DapMailboxUsageDetail -TenantId $tenant -AccessToken $token -GraphUri 'http://127.0.0.1:8080' }
     'graph-function-unknown' = { Invoke-DapGraphReport -TenantId $tenant -AccessToken $token -Function getSecrets }
     'graph-function-quote' = { Invoke-DapGraphReport -TenantId $tenant -AccessToken $token -Function "getMailboxUsageDetail(period='D7')/x" }
     'graph-retries-eleven' = { Invoke-DapGraphReport -TenantId $tenant -AccessToken $token -Function getMailboxUsageDetail -MaxRetries 11 }

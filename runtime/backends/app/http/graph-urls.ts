@@ -1,10 +1,10 @@
 import { isDnsName } from '../../../../common/dns-name.js';
-import { plainHttpAllowed } from '../../../platform/http/url-safety.js';
 import { isGuid } from '../../../platform/tenant-names.js';
 
 /**
- * Checks a service base URL: absolute, https (or http on a loopback host), no credentials, query
- * or fragment. Answers the base without a trailing slash, or a message saying what is wrong.
+ * Checks a service base URL: absolute, https (on every host, this machine's included: the simulator
+ * serves https too), no credentials, query or fragment. Answers the base without a trailing slash,
+ * or a message saying what is wrong.
  */
 export function checkBaseUrl(raw: string): { base: string } | { problem: string } {
   let url: URL;
@@ -13,9 +13,7 @@ export function checkBaseUrl(raw: string): { base: string } | { problem: string 
   } catch {
     return { problem: `expected an absolute URL such as https://graph.microsoft.com, received '${raw}'` };
   }
-  if (url.protocol !== 'https:' && !plainHttpAllowed(url)) {
-    return { problem: `expected an https:// URL (http:// only on a loopback host), received '${raw}'` };
-  }
+  if (url.protocol !== 'https:') return { problem: `expected an https:// URL (plain http is refused, on this machine too), received '${raw}'` };
   if (url.username || url.password) return { problem: `expected a URL without user name or password, received one with them` };
   if (url.search || url.hash) return { problem: `expected a URL without query or fragment, received '${raw}'` };
   return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };

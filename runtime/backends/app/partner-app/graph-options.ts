@@ -60,7 +60,7 @@ export function rejectGraphOptions(options: GraphCliOptions, why: string): void 
 
 /**
  * Checks the Graph options and the presence of a credential (without reading any secret): bases
- * https (http only on loopback), --concurrency 1..32, --discovery relationships|contracts, a client
+ * https (on every host), --concurrency 1..32, --discovery relationships|contracts, a client
  * id and a secret or refresh token unless --simulate supplies the app, a partner tenant for client
  * credentials against the real service.
  */

@@ -7,9 +7,10 @@ import { requestToken, type GraphCredential } from '../auth/token-client.js';
 import type { RefreshTokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../http/graph-limits.js';
 import { GraphCallError } from '../http/graph-error.js';
-import { defaultTransport, type FetchLike } from '../../../platform/http/fetch-like.js';
+import type { FetchLike } from '../../../platform/http/fetch-like.js';
 import { ServiceClient } from '../../../platform/http/http-client.js';
 import { Redactor } from '../../../platform/redact.js';
+import { createTransport } from '../../../platform/http/transport.js';
 import { readSecretStdin } from '../../../platform/files/read-all.js';
 import type { BackendKind } from '../../contract/run-backend.js';
 import type { GraphPlan } from './graph-options.js';
@@ -54,6 +55,14 @@ export interface AppPlan {
   stateDir?: string;
 }
 
+/**
+ * The HTTP client of the app's service calls: the test's or caller's when given, else the runtime's
+ * transport, which under --simulate trusts the simulator's CA besides the system roots.
+ */
+function transportOf(deps: BackendDeps, world: SimulatedWorld | undefined): FetchLike {
+  return deps.fetch ?? createTransport(world ? { extraCaPem: world.caPem } : {});
+}
+
 export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<AppEndpoints> {
   const graph = plan.graph;
   if (!graph) throw new DapError('INTERNAL', ExitCode.fatal, `the ${plan.backend} backend was started without the app's options`);
@@ -86,7 +95,7 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
     loginBase,
     signInTenant: graph.partnerTenant ?? DEFAULT_PARTNER_TENANT,
     scope: GRAPH_SCOPE,
-    fetch: deps.fetch ?? defaultTransport,
+    fetch: transportOf(deps, world),
     stderr: deps.stderr,
   });
   return { graphBase, loginBase, partnerTenant, credential, ...(tokenFile ? { tokenFile } : {}) };
@@ -118,7 +127,7 @@ export function adminConsentUrl(loginBase: string, tenantId: string, clientId: s
 }
 
 export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<PartnerApp> {
-  const fetch: FetchLike = deps.fetch ?? defaultTransport;
+  const fetch = transportOf(deps, world);
   const graph = plan.graph!;
   const endpoints = await resolveAppEndpoints(plan, deps, world);
   const { credential } = endpoints;

@@ -47,13 +47,13 @@ Only these tenants: tenant ids or domains.
 Leave these tenants out: tenant ids or domains.
 
 .PARAMETER LoginUri
-The Microsoft identity platform host: https, or http to the loopback host for a local stand-in. Default https://login.microsoftonline.com.
+The Microsoft identity platform host (https). Default https://login.microsoftonline.com.
 
 .PARAMETER GraphUri
-The Microsoft Graph host, without /v1.0: https, or http to the loopback host. Default https://graph.microsoft.com.
+The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.
 
 .PARAMETER ExchangeUri
-The Exchange Online host: https, or http to the loopback host. Default https://outlook.office365.com.
+The Exchange Online host (https). Default https://outlook.office365.com.
 
 .PARAMETER InactiveDays
 Days without a user action.
@@ -104,13 +104,13 @@ param(
     [ValidateNotNullOrEmpty()]
     [string[]] $Exclude,
 
-    [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+    [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
     [string] $LoginUri = 'https://login.microsoftonline.com',
 
-    [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+    [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
     [string] $GraphUri = 'https://graph.microsoft.com',
 
-    [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+    [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
     [string] $ExchangeUri = 'https://outlook.office365.com',
 
     [int] $InactiveDays = 30

@@ -35,7 +35,7 @@ function Get-DapRestAndRemotingSample {
     Default: 30.
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com. Parameter set Rest only.
+    The Exchange Online host (https). Default https://outlook.office365.com. Parameter set Rest only.
 
     .EXAMPLE
     Get-DapExoToken -TenantId $id -ClientId $app -ClientSecret $secret | Get-DapRestAndRemotingSample
@@ -89,7 +89,7 @@ function Get-DapRestAndRemotingSample {
         [int] $InactiveDays = 30,
 
         [Parameter(ParameterSetName = 'Rest')]
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $ExchangeUri = 'https://outlook.office365.com'
     )
     process {

@@ -38,7 +38,7 @@ function Get-DapRestWindowSample {
     Allowed values: Delivered, Failed.
 
     .PARAMETER ExchangeUri
-    The Exchange Online host: https, or http to the loopback host for a local stand-in. Default https://outlook.office365.com.
+    The Exchange Online host (https). Default https://outlook.office365.com.
 
     .EXAMPLE
     Get-DapRestWindowSample -TenantId $id -AccessToken $token -StartDate 2026-11-01 -EndDate 2026-11-25
@@ -81,7 +81,7 @@ function Get-DapRestWindowSample {
         [ValidateSet('Delivered', 'Failed')]
         [string[]] $Status,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $ExchangeUri = 'https://outlook.office365.com'
     )
     process {
