@@ -81,7 +81,7 @@ export function emitGraphQueryFunction(report: GraphQueryReportModel): string {
         { name: 'TenantId', help: 'The customer tenant id (a GUID), e.g. from Get-DapGraphToken.' },
         { name: 'TenantDomain', help: 'The customer tenant domain, copied into every row (empty when not given), e.g. from Get-DapGraphCustomer through Get-DapGraphToken.\nAlias: InitialDomain.' },
         { name: 'AccessToken', help: `A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs ${source.permission}).` },
-        { name: 'GraphUri', help: `The Microsoft Graph host, without the version: https, or http to the loopback host for a local stand-in. Default ${defaultGraphUri}.` },
+        { name: 'GraphUri', help: `The Microsoft Graph host, without the version (https). Default ${defaultGraphUri}.` },
       ],
       examples: report.examples,
       inputs: 'DapReporting.GraphToken (from Get-DapGraphToken), or any object with TenantId and AccessToken properties, bound by property name.',

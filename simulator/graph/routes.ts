@@ -150,6 +150,11 @@ function page<T>(state: GraphState, url: URL, bases: ServiceBases, options: Coll
   const body: Record<string, unknown> = { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${options.context}`, value };
   if (offset + top < items.length) {
     const query: Array<[string, string]> = topText !== undefined ? [['$top', String(top)]] : [];
+    // the next page keeps the shape the first one asked for
+    for (const option of ['$select', '$expand', '$count']) {
+      const value = queryOption(url, option);
+      if (value !== undefined) query.push([option, value]);
+    }
     query.push(['$skiptoken', encodeSkipToken({ o: offset + top, ...(filter !== undefined ? { f: filter } : {}) })]);
     body['@odata.nextLink'] = serviceUrl(bases, 'graph', url.pathname, query);
   }
@@ -419,7 +424,7 @@ export async function answerGraph(state: GraphState, call: GraphCall): Promise<G
       return failed(slot.retryAfterSeconds === undefined ? graphErrors.tooManyRequestsNoWait(now) : graphErrors.tooManyRequests(slot.retryAfterSeconds, now));
     }
     const objects = served.objects(state, tenant).map((o) => shaped(o, select, expand, served.expandable));
-    const result = page(state, url, base, { items: objects, filterable: {}, context: served.context });
+    const result = page(state, url, bases, { items: objects, filterable: {}, context: served.context });
     if (!result.ok) return failed(result.failure);
     return ok(result.body);
   }

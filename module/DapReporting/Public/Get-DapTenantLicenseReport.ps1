@@ -26,7 +26,7 @@ function Get-DapTenantLicenseReport {
     A Microsoft Graph access token for that tenant, as a SecureString, e.g. the AccessToken of Get-DapGraphToken (needs LicenseAssignment.Read.All).
 
     .PARAMETER GraphUri
-    The Microsoft Graph host, without the version: https, or http to the loopback host for a local stand-in. Default https://graph.microsoft.com.
+    The Microsoft Graph host, without the version (https). Default https://graph.microsoft.com.
 
     .EXAMPLE
     Get-DapGraphToken -TenantId 6f1e2a4b-0c1d-4e5f-8a9b-0c1d2e3f4a5b -ClientId $appId -ClientSecret $secret | Get-DapTenantLicenseReport
@@ -63,7 +63,7 @@ function Get-DapTenantLicenseReport {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [securestring] $AccessToken,
 
-        [ValidatePattern('^(?:https://[^\s?#/]+|http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?)(?:/[^\s?#]*)?\z')]
+        [ValidatePattern('^https://[^\s?#/]+(?:/[^\s?#]*)?\z')]
         [string] $GraphUri = 'https://graph.microsoft.com'
     )
     process {
