@@ -143,7 +143,7 @@ const catalogReportSchema = z.strictObject({
   function: z.string().min(1),
   /**
    * The generated standalone script, relative to module/, e.g. scripts/MailboxActivityReport.ps1,
-   * for the report's first source; absent for a Graph report (it runs through the module function
+   * for the report's first source; absent for a Graph usage report (it runs through the module function
    * or the runtime).
    */
   script: z.string().optional(),

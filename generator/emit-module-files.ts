@@ -88,7 +88,7 @@ export function emitCatalog(version: string, reports: readonly ReportModel[]): s
     reports: reports.map((report) => ({
       name: report.name,
       function: report.functionName,
-      ...(report.sources[0]!.kind === 'exchange' || report.sources[0]!.kind === 'exchangeRest' ? { script: `scripts/${report.name}.ps1` } : {}),
+      ...(report.sources[0]!.kind !== 'graph' ? { script: `scripts/${report.name}.ps1` } : {}),
       summary: report.summary,
       definitionFile: report.definitionFile,
       sources: report.sources.map(catalogSource),

@@ -7,29 +7,41 @@ import { defaultGraphUri } from './emit-graph-function.js';
 import type { HelpSections } from './ps-comment.js';
 import { boundReportParameters, identifier, parameterDeclaration, parameterHelp, tenantIdValidation } from './ps-code.js';
 import { block, hashtable, type PsCode } from './ps-writer.js';
-import { restScriptTemplates, type SharedTemplate } from './render-template.js';
-import type { ReportModel } from './report-model.js';
+import { graphQueryScriptTemplates, restScriptTemplates, type SharedTemplate } from './render-template.js';
+import { type ReportModel, withSource } from './report-model.js';
+import { emitGraphQueryFunction, graphQueryTypeName } from './emit-graph-query-function.js';
 
 /**
- * scripts/<Name>.ps1 of a report whose first source is exchangeRest: runs the report in
+ * scripts/<Name>.ps1 of a report whose first source is exchangeRest or graphQuery: runs the report in
  * every GDAP customer tenant without the module. It carries the shared functions it needs
  * (rendered from the same templates as the module) and the report's own function; it signs in
  * with the partner app's secret (a SecureString, the DAP_GRAPH_CLIENT_SECRET environment variable,
  * or a prompt: never a command-line argument), lists the customers through Graph, gets an Exchange
- * token per tenant, and writes one CSV (cell text rule of the catalog) plus the errors file.
+ * (or, for a Graph query, a Graph) token per tenant, and writes one CSV (cell text rule of the
+ * catalog) plus the errors file.
  */
 export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTemplate, string>, sources: readonly string[]): StandaloneScript {
   const fileName = `${report.name}.ps1`;
+  const query = report.sources[0]!.kind === 'graphQuery' ? withSource(report, 'graphQuery') : undefined;
+  const permission = query?.source.permission;
+  const over = query ? `with the Microsoft Graph query GET ${query.source.version}/${query.source.path}` : 'over the Exchange Online admin API';
+  const tokenKind = query ? 'a Microsoft Graph token' : 'an Exchange Online token';
+  const permissionsHelp = query
+    ? `Needs the application permission ${permission} consented in each customer tenant; through GDAP, a role that covers the read (Global Reader covers it).`
+    : restPermissionsHelp;
+  const outputsHelp = query
+    ? `${graphQueryTypeName(query)}: TenantId, TenantDomain, then ${report.columns.map((c) => c.name).join(', ')}.`
+    : restOutputsHelp(report);
   const help: HelpSections = {
       synopsis: `${report.summary} All tenants, one CSV.`,
       description:
         `${report.description}\n\n` +
-        'This script runs the report in every customer tenant of the partner (its active GDAP relationships) over the Exchange Online admin API ' +
+        `This script runs the report in every customer tenant of the partner (its active GDAP relationships) ${over} ` +
         'and merges the rows into one CSV file (UTF-8 with a byte order mark; TenantId and TenantDomain first, then the report columns; ' +
         'dates as yyyy-MM-dd at midnight UTC, else yyyy-MM-ddTHH:mm:ssZ, lists joined by "; "), listing every tenant that failed or returned no rows in the errors file. ' +
         'It needs no other file. It signs in as the partner app (ClientId, with its secret from -ClientSecret, else the DAP_GRAPH_CLIENT_SECRET ' +
         'environment variable, else a prompt), reads the customers with Microsoft Graph in the partner tenant (DelegatedAdminRelationship.Read.All), ' +
-        `then gets an Exchange Online token per customer tenant. ${restPermissionsHelp} ` +
+        `then gets ${tokenKind} per customer tenant. ${permissionsHelp} ` +
         'Exit code: 0 when every tenant succeeded, 1 when some failed, 3 when nothing could run (for example a rejected secret).',
       parameters: [
         { name: 'PartnerTenantId', help: "The partner's own tenant id (a GUID): where the app reads the GDAP customers." },
@@ -41,7 +53,7 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
         { name: 'Exclude', help: 'Leave these tenants out: tenant ids or domains.' },
         { name: 'LoginUri', help: 'The Microsoft identity platform host (https). Default https://login.microsoftonline.com.' },
         { name: 'GraphUri', help: 'The Microsoft Graph host, without /v1.0 (https). Default https://graph.microsoft.com.' },
-        { name: 'ExchangeUri', help: `The Exchange Online host (https). Default ${defaultExchangeUri}.` },
+        ...(query ? [] : [{ name: 'ExchangeUri', help: `The Exchange Online host (https). Default ${defaultExchangeUri}.` }]),
         ...report.parameters.map((parameter) => ({ name: identifier(parameter.name), help: parameterHelp(parameter) })),
       ],
       examples: [
@@ -51,8 +63,8 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
         },
       ],
       inputs: 'None. The script takes no pipeline input.',
-      outputs: `DapReporting.AggregateResult (a summary). The rows go to OutputFile: ${restOutputsHelp(report)}`,
-      links: ['Get-DapExoToken', 'Get-DapGraphCustomer', ...report.links],
+      outputs: `DapReporting.AggregateResult (a summary). The rows go to OutputFile: ${outputsHelp}`,
+      links: [query ? 'Get-DapGraphToken' : 'Get-DapExoToken', 'Get-DapGraphCustomer', ...report.links],
   };
   const uriPattern = psLiteral(graphBaseUriPattern);
   const uri = (name: string, fallback: string): string[] => [`[ValidatePattern(${uriPattern})]`, `[string] $${name} = ${psLiteral(fallback)}`];
@@ -66,10 +78,12 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
     ['[ValidateNotNullOrEmpty()]', '[string[]] $Exclude'],
     uri('LoginUri', 'https://login.microsoftonline.com'),
     uri('GraphUri', defaultGraphUri),
-    uri('ExchangeUri', defaultExchangeUri),
+    ...(query ? [] : [uri('ExchangeUri', defaultExchangeUri)]),
     ...report.parameters.map(parameterDeclaration),
   ];
-  const functions = [...restScriptTemplates.map((name) => sharedFunction(shared, name)), { name: report.functionName, text: emitExoFunction(report) }];
+  const functions = query
+    ? [...graphQueryScriptTemplates.map((name) => sharedFunction(shared, name)), { name: report.functionName, text: emitGraphQueryFunction(query) }]
+    : [...restScriptTemplates.map((name) => sharedFunction(shared, name)), { name: report.functionName, text: emitExoFunction(report) }];
   const header = ['TenantId', 'TenantDomain', ...report.columns.map((c) => c.name)];
   const main: PsCode[] = [
     ...boundReportParameters(report),
@@ -99,10 +113,14 @@ export function emitRestScript(report: ReportModel, shared: ReadonlyMap<SharedTe
       block('foreach ($customer in $customers) {', [
         '$tenants++',
         '$failure = $null',
-        '$token = Get-DapExoToken -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction SilentlyContinue -ErrorVariable failure',
+        query
+          ? '$token = Get-DapGraphToken -TenantId $customer.TenantId -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction SilentlyContinue -ErrorVariable failure'
+          : '$token = Get-DapExoToken -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -ClientId $ClientId -ClientSecret $ClientSecret -LoginUri $LoginUri -ErrorAction SilentlyContinue -ErrorVariable failure',
         '$got = @()',
         block('if (-not $failure) {', [
-          `$got = @(${report.functionName} -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -AccessToken $token.AccessToken -ExchangeUri $ExchangeUri @reportParameters -ErrorAction SilentlyContinue -ErrorVariable failure)`,
+          query
+            ? `$got = @(${report.functionName} -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -AccessToken $token.AccessToken -GraphUri $GraphUri -ErrorAction SilentlyContinue -ErrorVariable failure)`
+            : `$got = @(${report.functionName} -TenantId $customer.TenantId -TenantDomain $customer.TenantDomain -AccessToken $token.AccessToken -ExchangeUri $ExchangeUri @reportParameters -ErrorAction SilentlyContinue -ErrorVariable failure)`,
         ]),
         block('if ($failure) {', [
           '$failed++',

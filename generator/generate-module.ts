@@ -8,7 +8,7 @@ import { assembleScript, emitScript, type StandaloneScript, scriptOwnPart } from
 import { generatedHeader } from './generated-header.js';
 import { type PackageFacts, packageFactSources } from './package-facts.js';
 import { displayPath } from './load-definitions.js';
-import { isPrivateTemplate, restScriptTemplates, scriptTemplates, type SharedTemplate, sharedTemplates, templatePath } from './render-template.js';
+import { graphQueryScriptTemplates, isPrivateTemplate, restScriptTemplates, scriptTemplates, type SharedTemplate, sharedTemplates, templatePath } from './render-template.js';
 import { exchangeReports, graphReports, type ReportModel, restReports, withSource } from './report-model.js';
 import { renderSharedFunctions } from './shared-functions.js';
 
@@ -79,20 +79,23 @@ export function generateScriptOwnParts(reports: readonly ReportModel[]): Generat
 }
 
 /**
- * Standalone scripts exist for the Exchange reports, after their first (default) source: the
- * remoting ones discover tenants and sign in with MSOnline, the admin API ones with GDAP and the
- * app's secret. A Graph report runs through the module or the runtime.
+ * Standalone scripts exist for the Exchange and Graph query reports, after their first (default)
+ * source: the remoting ones discover tenants and sign in with MSOnline, the admin API and Graph
+ * query ones with GDAP and the app's secret. A Graph usage report runs through the module or the
+ * runtime.
  */
 function standaloneScripts(reports: readonly ReportModel[]): Map<string, StandaloneScript> {
   const shared = renderSharedFunctions(reports);
   const scriptTemplateFiles = scriptTemplates.map((name) => displayPath(templatePath(name)));
   const restScriptTemplateFiles = restScriptTemplates.map((name) => displayPath(templatePath(name)));
+  const graphQueryScriptTemplateFiles = graphQueryScriptTemplates.map((name) => displayPath(templatePath(name)));
   const scripts = new Map<string, StandaloneScript>();
   for (const report of reports) {
     const first = report.sources[0]!.kind;
     const remoting = first === 'exchange' ? withSource(report, 'exchange') : undefined;
     if (remoting) scripts.set(`${report.name}.ps1`, emitScript(remoting, shared, [report.definitionFile, ...scriptTemplateFiles]));
     if (first === 'exchangeRest') scripts.set(`${report.name}.ps1`, emitRestScript(report, shared, [report.definitionFile, ...restScriptTemplateFiles]));
+    if (first === 'graphQuery') scripts.set(`${report.name}.ps1`, emitRestScript(report, shared, [report.definitionFile, ...graphQueryScriptTemplateFiles]));
   }
   return new Map([...scripts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

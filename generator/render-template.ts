@@ -42,6 +42,11 @@ export const restScriptTemplates = [
   'Invoke-DapTokenRequest', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'Get-DapExoToken', 'ConvertTo-DapExoValue', 'ConvertTo-DapCellText',
   'Invoke-DapWebRequest', 'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'Get-DapFailureCategory', 'New-DapErrorRecord',
 ] as const satisfies readonly SharedTemplate[];
+/** The shared functions the standalone Graph query scripts carry, in the order they are written. */
+export const graphQueryScriptTemplates = [
+  'Invoke-DapTokenRequest', 'Get-DapGraphToken', 'Get-DapGraphCustomer', 'ConvertTo-DapCellText',
+  'Invoke-DapWebRequest', 'Invoke-DapGraphQuery', 'Get-DapFailureCategory', 'New-DapErrorRecord',
+] as const satisfies readonly SharedTemplate[];
 export type SharedTemplate = (typeof sharedTemplates)[number];
 
 export function isPrivateTemplate(name: SharedTemplate): boolean {

@@ -1,5 +1,6 @@
 // The generated Graph query functions end to end: real pwsh, the module, the simulator's Graph
-// side; the same rows as dap-report's graph backend gives for the same world.
+// side; the function and the standalone script give the same rows as dap-report's graph backend
+// for the same world.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -54,5 +55,20 @@ describe('generated Graph query functions against the simulator (full pwsh)', ()
     const key = (row: Record<string, string | undefined>) => JSON.stringify(row);
     expect(fromModule.length).toBeGreaterThan(0);
     expect(fromModule.map(key).sort()).toEqual(fromRuntime.map(key).sort());
+
+    // the standalone script: every customer, one CSV, the same rows
+    const dir = tempDir();
+    const script = await execa(
+      pwsh.path,
+      ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(moduleDir, 'scripts', `${report}.ps1`), '-PartnerTenantId', sim.env.DAP_GRAPH_TENANT_ID!,
+        '-ClientId', sim.env.DAP_GRAPH_CLIENT_ID!, '-OutputFile', join(dir, 'script.csv'), '-LoginUri', sim.env.DAP_LOGIN_URL!, '-GraphUri', sim.env.DAP_GRAPH_URL!],
+      { env: sim.env, reject: false },
+    );
+    expect(script.stderr).toBe('');
+    expect(script.exitCode).toBe(0);
+    const fromScript = (parse(readFileSync(join(dir, 'script.csv'), 'utf8'), { columns: true, bom: true }) as Array<Record<string, string>>).map(
+      ({ TenantDomain: _domain, ...row }) => ({ ...row, TenantId: row.TenantId!.toLowerCase() }),
+    );
+    expect(fromScript.map(key).sort()).toEqual(fromRuntime.map(key).sort());
   });
 });

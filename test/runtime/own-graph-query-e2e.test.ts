@@ -69,10 +69,10 @@ describe("a user's own Graph query report, from its definition to offline runs",
     await sim?.stop();
   });
 
-  it('dap-gen wrote it into the catalog of ./dap-module as a graphQuery report', () => {
+  it("dap-gen wrote it into the catalog of ./dap-module as a graphQuery report, with its standalone script", () => {
     const entry = loadCatalogFile(join(dir, 'dap-module')).reports.find((r) => r.name === report);
     expect(entry).toMatchObject({ function: `Get-Dap${report}`, sources: [{ kind: 'graphQuery', path: 'subscribedSkus', version: 'v1.0' }] });
-    expect(entry?.script).toBeUndefined();
+    expect(entry?.script).toBe(`scripts/${report}.ps1`);
   });
 
   it('dap-report runs it from that catalog on --backend graph: every licence of every customer with an active relationship', async () => {
