@@ -4,8 +4,8 @@ import { MAX_ERROR_TEXT } from '../app/http/graph-limits.js';
 import { isUnderBase } from '../app/http/graph-urls.js';
 import type { Redactor } from '../../platform/redact.js';
 import { parseRetryAfter } from '../app/http/retry-after.js';
-import type { TenantTokens } from '../app/auth/token-cache.js';
-import type { FetchLike } from '../app/auth/token-client.js';
+import type { TenantTokens } from '../app/auth/app-tokens.js';
+import type { FetchLike } from '../../platform/http/fetch-like.js';
 import { anchorMailbox, INLINE_RETRIES, MAX_INLINE_RETRY_AFTER_MS, MAX_PAGES_PER_CALL, PAGE_SIZE } from './exo-limits.js';
 
 export type ExoObject = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
 import type { Redactor } from '../../platform/redact.js';
-import type { TenantTokens } from '../app/auth/token-cache.js';
-import type { FetchLike } from '../app/auth/token-client.js';
+import type { TenantTokens } from '../app/auth/app-tokens.js';
+import type { FetchLike } from '../../platform/http/fetch-like.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
 import { concealedNamesWarning } from './graph-runner.js';
 

@@ -10,8 +10,8 @@ import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { Redactor } from '../../platform/redact.js';
 import { parseRetryAfter } from '../app/http/retry-after.js';
 import { writeReportPart } from './report-csv.js';
-import type { TenantTokens } from '../app/auth/token-cache.js';
-import type { FetchLike } from '../app/auth/token-client.js';
+import type { TenantTokens } from '../app/auth/app-tokens.js';
+import type { FetchLike } from '../../platform/http/fetch-like.js';
 
 export interface GraphRunnerOptions {
   graphBase: string;

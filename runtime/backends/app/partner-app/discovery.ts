@@ -8,7 +8,7 @@ import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from '../http/graph-limi
 import { isUnderBase } from '../http/graph-urls.js';
 import type { Redactor } from '../../../platform/redact.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import type { FetchLike } from '../auth/token-client.js';
+import type { FetchLike } from '../../../platform/http/fetch-like.js';
 
 export type DiscoveryMode = 'relationships' | 'contracts';
 

@@ -6,7 +6,7 @@ import { errorText } from '../http/graph-error.js';
 import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../http/graph-limits.js';
 import type { Redactor } from '../../../platform/redact.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import type { FetchLike } from '../auth/token-client.js';
+import type { FetchLike } from '../../../platform/http/fetch-like.js';
 
 export interface DomainLookupOptions {
   graphBase: string;
