@@ -95,6 +95,10 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     signals,
     deps: undefined as unknown as RuntimeDeps,
   };
+  // Until the simulator's login host speaks https (MSAL refuses an http authority), the runtime is
+  // shown an https login base on the same port and this maps it back to the simulator's http one.
+  let loginAlias: { https: string; http: string } | undefined;
+  const unalias = (url: string) => (loginAlias && url.startsWith(`${loginAlias.https}/`) ? `${loginAlias.http}${url.slice(loginAlias.https.length)}` : url);
   const fetch: FetchLike = async (url, init) => {
     const response = await globalThis.fetch(url, init);
     result.fetches.push({ url, init, status: response.status });
@@ -131,7 +135,12 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
         return (result.stats = await stop());
       };
       (simulator as RunningSimulator & { reallyStop?: () => Promise<SimulatorStats> }).reallyStop = stop;
-      return simulatedWorldOf(simulator);
+      const world = simulatedWorldOf(simulator);
+      if (world.app.loginUrl.startsWith('http://')) {
+        loginAlias = { https: `https://${new URL(world.app.loginUrl).host}`, http: world.app.loginUrl };
+        world.app.loginUrl = loginAlias.https;
+      }
+      return world;
     },
     fetch,
     sleep: async (ms, signal) => {
@@ -142,6 +151,8 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     now: () => new Date(),
     ...options.deps,
   };
+  const inner = deps.fetch ?? fetch;
+  deps.fetch = (url, init) => inner(unalias(url), init);
   const program = createProgram(deps).exitOverride();
   try {
     await program.parseAsync(['node', 'dap-report', ...args]);
