@@ -5,3 +5,8 @@ export function vitestCounts(report: {
   numTodoTests: number;
   testResults: Array<{ status: string; assertionResults: Array<{ status: string }> }>;
 }): { passed: number; failed: number; skipped: number };
+
+export function vitestFailures(
+  report: { testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ status: string; fullName: string }> }> },
+  root: string,
+): string[];

@@ -15,3 +15,23 @@ export function vitestCounts(report) {
     skipped: report.numPendingTests + report.numTodoTests,
   };
 }
+
+/**
+ * The failed tests of a vitest run, one line each (the file relative to `root`, then the test's full
+ * name), and the files that failed outside any test: printed after every runner's output, so that
+ * the last lines of a run's log name what failed.
+ *
+ * @param {{ testResults: Array<{ name: string, status: string, message?: string, assertionResults: Array<{ status: string, fullName: string }> }> }} report
+ * @param {string} root
+ * @returns {string[]}
+ */
+export function vitestFailures(report, root) {
+  const lines = [];
+  for (const file of report.testResults) {
+    const name = file.name.startsWith(`${root}/`) ? file.name.slice(root.length + 1) : file.name;
+    const failed = file.assertionResults.filter((t) => t.status === 'failed');
+    for (const test of failed) lines.push(`${name} > ${test.fullName}`);
+    if (file.status === 'failed' && failed.length === 0) lines.push(`${name} (outside any test: ${(file.message ?? '').split('\n')[0]})`);
+  }
+  return lines;
+}

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vitestCounts } from './test-counts.mjs';
+import { vitestCounts, vitestFailures } from './test-counts.mjs';
 
 const fast = process.argv.includes('--fast');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +33,8 @@ const run = (command, args, { env = {}, quiet = false } = {}) =>
   });
 
 const summary = [];
+/** What failed, by name: printed last, under the counts. */
+const failures = [];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
 // Pester, with the project's pwsh (setup fails without it); started first, waited for last
@@ -56,6 +58,7 @@ if (existsSync(vitestJson)) {
   summary.push(`${label}: ${v.passed} passed, ${v.failed} failed, ${v.skipped} skipped`);
   for (const key of Object.keys(totals)) totals[key] += v[key];
   if (vitest.code !== 0 && v.failed === 0) totals.failed += 1;
+  failures.push(...vitestFailures(JSON.parse(readFileSync(vitestJson, 'utf8')), root).map((line) => `vitest: ${line}`));
 } else {
   summary.push(`${label}: FAILED before writing results`);
   totals.failed += 1;
@@ -77,6 +80,7 @@ if (pester) {
     summary.push(`pester: ${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped`);
     for (const key of Object.keys(totals)) totals[key] += p[key];
     if (code !== 0 && p.failed === 0) totals.failed += 1;
+    failures.push(...[p.names ?? []].flat().map((name) => `pester: ${name}`));
   } else {
     summary.push(`pester: FAILED (exit ${code}) before writing results`);
     totals.failed += 1;
@@ -85,6 +89,7 @@ if (pester) {
 
 summary.push(`time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.stdout.write(`\n${summary.join('\n')}\n`);
+for (const line of failures) process.stdout.write(`failed: ${line}\n`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(totals.failed > 0 ? 1 : 0);
 
@@ -99,7 +104,7 @@ function startPester() {
     '$c.Output.Verbosity = "Detailed"',
     '$r = Invoke-Pester -Configuration $c',
     // blocks and containers that failed outside a test are counted like vitest's files above
-    `@{ passed = $r.PassedCount; failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; skipped = $r.SkippedCount + $r.NotRunCount } | ConvertTo-Json | Set-Content -LiteralPath $env:DAP_PESTER_RESULT`,
+    `@{ passed = $r.PassedCount; failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount; skipped = $r.SkippedCount + $r.NotRunCount; names = @($r.Failed | ForEach-Object { $_.ExpandedPath }) + @($r.FailedBlocks | ForEach-Object { $_.ExpandedPath }) + @($r.FailedContainers | ForEach-Object { [string]$_.Item }) } | ConvertTo-Json | Set-Content -LiteralPath $env:DAP_PESTER_RESULT`,
     'if ($r.Result -ne "Passed") { exit 1 }',
   ].join('\n');
   return run(status.pwsh.path, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script], {

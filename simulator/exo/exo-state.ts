@@ -7,8 +7,10 @@ import { OneShotFaults } from '../http/one-shot-faults.js';
 
 /** Counters of the Exchange Online admin API (InvokeCommand under <url>/exo). */
 export interface ExoStats {
-  /** InvokeCommand calls received (every answer, refused and throttled ones included). */
+  /** InvokeCommand calls received (every answer, refused and throttled ones included), each call of a $batch among them. */
   requests: number;
+  /** $batch calls accepted (a batch refused as a whole is not counted; its calls are not run). */
+  batches: number;
   /** 200 answers (each page of a paged answer is one). */
   pages: number;
   /** 429 answers (exoThrottle). */
@@ -24,7 +26,7 @@ export interface ExoStats {
 }
 
 export function emptyExoStats(): ExoStats {
-  return { requests: 0, pages: 0, throttled: 0, refused: 0, serverErrors: 0, maxConcurrent: 0, maxConcurrentPerTenant: {} };
+  return { requests: 0, batches: 0, pages: 0, throttled: 0, refused: 0, serverErrors: 0, maxConcurrent: 0, maxConcurrentPerTenant: {} };
 }
 
 export class ExoState {

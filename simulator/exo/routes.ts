@@ -6,7 +6,9 @@
  * X-AnchorMailbox header, the body; then the call waits the scenario's command latency, meets
  * the tenant's faults (exoServerError, exoThrottle, roleMissing), runs the cmdlet, and answers
  * one page (Prefer: odata.maxpagesize, 1..1000) with an absolute @odata.nextLink to POST the same
- * body to. Nothing here logs a request, a token or a body.
+ * body to. POST /exo/adminapi/beta/{tenantId}/$batch carries up to 10 such calls (the shape CIPP
+ * sends), each answered by the same `answerInvoke` as a direct call. Nothing here logs a request,
+ * a token or a body.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,11 +19,16 @@ import type { ExoState } from './exo-state.js';
 import { exoErrors, type ExoFailure } from './texts.js';
 import type { TokenStore } from '../http/tokens.js';
 import { audienceResource } from '../http/token-audience.js';
+import { emailDomainNames } from '../world/directory.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
 export const EXO_MAX_PAGE_SIZE = 1000;
 /** The anchor mailbox the admin API routes app calls by (ExchangeOnlineManagement v3 sends it). */
 export const EXO_SYSTEM_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
+/** The organization's system mailboxes public tools anchor by: the one above, and the one CIPP's bulk requests name. */
+const SYSTEM_MAILBOXES = [EXO_SYSTEM_MAILBOX, 'SystemMailbox{8cc370d3-822a-4ab8-a926-bb94bd0641a9}'].map((m) => m.toLowerCase());
+/** The most InvokeCommand calls one $batch may carry (CIPP sends batches of 10). */
+export const EXO_BATCH_MAX = 10;
 const MAX_BODY = 1_000_000;
 const odataJson = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
@@ -34,9 +41,38 @@ export interface ExoContext {
   delay(baseMs: number): number;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': odataJson, 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', 'request-id': randomUUID(), ...headers });
+/** What the admin API answers to one call: written to the socket, or one entry of a $batch answer. */
+export interface ExoAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** One InvokeCommand call, direct or from a $batch. */
+interface InvokeCall {
+  method: string;
+  /** The call's URL ($select, $skiptoken). */
+  url: URL;
+  /** The tenant segment of the path, as sent (percent-encoded). */
+  rawSegment: string;
+  authorization: string | undefined;
+  anchor: string | undefined;
+  prefer: string | undefined;
+  /** The body; undefined when it is larger than the API takes. */
+  readBody(): Promise<string | undefined>;
+  /** The base links are built on (the listener the request came to). */
+  base: string;
+  /** The path prefix of the admin API on that listener. */
+  root: string;
+}
+
+function answer(status: number, body: unknown, headers: Record<string, string> = {}): ExoAnswer {
+  return { status, headers: { 'content-type': odataJson, 'request-id': randomUUID(), ...headers }, body };
+}
+
+function send(res: ServerResponse, reply: ExoAnswer): void {
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, { 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', ...reply.headers });
   res.end(text);
 }
 
@@ -91,12 +127,24 @@ function pathTenant(world: World, segment: string): TenantRecord | undefined {
   return tenant && segment.toLowerCase() !== tenant.name.toLowerCase() ? tenant : undefined;
 }
 
-/** The anchor must be the system mailbox of this tenant (by id or one of its domains). */
+/**
+ * The anchor is a routing hint: none at all, a system mailbox of this tenant
+ * (`APP:SystemMailbox{…}@<tenant id or accepted domain>`, `UPN:SystemMailbox{…}@<…>`), or one of the
+ * tenant's mailboxes by address (`UPN:<address>` or the bare address, as CIPP anchors by Identity).
+ * Anything else (another tenant's mailbox, an unknown system mailbox, a malformed value) is refused.
+ */
 function anchorOk(header: string | undefined, tenant: TenantRecord): boolean {
-  const match = /^APP:(SystemMailbox\{[0-9a-f-]+\})@(.+)$/i.exec((header ?? '').trim());
-  if (!match || (match[1] as string).toLowerCase() !== EXO_SYSTEM_MAILBOX.toLowerCase()) return false;
-  const org = (match[2] as string).toLowerCase();
-  return org === tenant.tenantId.toLowerCase() || tenant.domains.some((d) => d.name.toLowerCase() === org);
+  if (header === undefined) return true;
+  const match = /^(?:(APP|UPN):)?([^@\s]+)@([^@\s]+)$/i.exec(header.trim());
+  if (!match) return false;
+  const kind = (match[1] ?? '').toUpperCase();
+  const local = (match[2] as string).toLowerCase();
+  const org = (match[3] as string).toLowerCase();
+  const acceptedDomain = emailDomainNames(tenant).some((d) => d.toLowerCase() === org) || tenant.domains.some((d) => d.name.toLowerCase() === org);
+  if (SYSTEM_MAILBOXES.includes(local)) return kind !== '' && (acceptedDomain || org === tenant.tenantId.toLowerCase());
+  if (kind === 'APP' || !acceptedDomain) return false;
+  const address = `${local}@${org}`;
+  return tenant.mailboxes.some((m) => m.userPrincipalName.toLowerCase() === address || `${m.alias}@${tenant.initialDomain}`.toLowerCase() === address);
 }
 
 function select(values: ExoObject[], selectText: string | undefined): ExoObject[] {
@@ -113,35 +161,31 @@ function select(values: ExoObject[], selectText: string | undefined): ExoObject[
   });
 }
 
-/** Handles the request if its path is under /exo; returns false otherwise. */
-export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
-  if (!/^\/exo(\/|$)/i.test(path)) return false;
+/**
+ * Answers one InvokeCommand call: counted, in flight from arrival to answer, and checked in the
+ * documented order (simulator/README.md, "Exchange admin API").
+ */
+async function answerInvoke(ctx: ExoContext, call: InvokeCall): Promise<ExoAnswer> {
   const { exo, tokens, world } = ctx;
-  const match = /^\/exo\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(path);
-  if (!match) {
-    send(res, 404, { error: { code: 'NotFound', message: `No resource at '${path.slice('/exo'.length)}'. The admin API answers POST /adminapi/beta/{tenantId}/InvokeCommand.` } });
-    return true;
-  }
   let segment: string;
   try {
-    segment = decodeURIComponent(match[1] as string);
+    segment = decodeURIComponent(call.rawSegment);
   } catch {
-    segment = match[1] as string;
+    segment = call.rawSegment;
   }
   exo.counters.requests += 1;
   const end = exo.begin(pathTenant(world, segment)?.tenantId ?? segment);
-  const fail = (failure: ExoFailure): true => {
+  const fail = (failure: ExoFailure): ExoAnswer => {
     if (failure.status === 401 || failure.status === 403) exo.counters.refused += 1;
     if (failure.status === 429) exo.counters.throttled += 1;
     if (failure.status >= 500) exo.counters.serverErrors += 1;
-    send(res, failure.status, failure.body, failure.headers);
-    return true;
+    return answer(failure.status, failure.body, failure.headers);
   };
   try {
-    const method = req.method ?? 'GET';
+    const method = call.method.toUpperCase();
     if (method !== 'POST') return fail(exoErrors.methodNotAllowed(method));
 
-    const bearer = tokens.bearer(req.headers.authorization);
+    const bearer = tokens.bearer(call.authorization);
     if (bearer.kind === 'missing') return fail(exoErrors.noToken());
     if (bearer.kind === 'unknown') return fail(exoErrors.badToken());
     if (bearer.kind === 'expired') return fail(exoErrors.expiredToken());
@@ -151,9 +195,9 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
     if (token.audience !== 'exchange') return fail(exoErrors.wrongAudience(audienceResource[token.audience], requestUrl));
     const tenant = pathTenant(world, segment);
     if (!tenant || token.tenant !== tenant) return fail(exoErrors.wrongTenant(token.tenantId, segment));
-    if (!anchorOk(req.headers['x-anchormailbox'] as string | undefined, tenant)) return fail(exoErrors.badAnchor(tenant.tenantId));
+    if (!anchorOk(call.anchor, tenant)) return fail(exoErrors.badAnchor(tenant.tenantId));
 
-    const raw = await readBody(req);
+    const raw = await call.readBody();
     if (raw === undefined) return fail(exoErrors.badBody('the body is larger than 1 MB.'));
     let input: { CmdletName?: unknown; Parameters?: unknown } | undefined;
     try {
@@ -167,7 +211,7 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
     const cmdlet = input.CmdletName.trim();
     const hash = bodyHash(cmdlet, parameters as Record<string, unknown>);
 
-    const skipText = queryValue(url, '$skiptoken');
+    const skipText = queryValue(call.url, '$skiptoken');
     const skip = skipText === undefined ? undefined : decodeSkipToken(skipText);
     if (skipText !== undefined && (!skip || skip.h !== hash)) return fail(exoErrors.badBody('the $skiptoken is not valid for this request (POST the same body to the @odata.nextLink).'));
 
@@ -184,10 +228,9 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
     const outcome = runExoCmdlet(world, tenant, cmdlet, parameters as Record<string, unknown>, now);
     if (!outcome.ok) return fail(outcome.failure);
 
-    const prefer = typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined;
-    const size = Math.min(pageSizeOf(prefer), world.scenario.limits.exoPageSize);
+    const size = Math.min(pageSizeOf(call.prefer), world.scenario.limits.exoPageSize);
     const offset = skip?.o ?? 0;
-    const selectText = queryValue(url, '$select');
+    const selectText = queryValue(call.url, '$select');
     const body: Record<string, unknown> = {
       '@odata.context': `https://outlook.office365.com/adminapi/beta/${segment}/$metadata#Collection(Exchange.GenericHashTable)`,
       'adminapi.warnings@odata.type': '#Collection(String)',
@@ -195,16 +238,143 @@ export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, re
       value: select(outcome.values.slice(offset, offset + size), selectText),
     };
     if (offset + size < outcome.values.length) {
-      const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-      const next = new URL(`${base}/exo/adminapi/beta/${encodeURIComponent(segment)}/InvokeCommand`);
+      const next = new URL(`${call.base}${call.root}/adminapi/beta/${encodeURIComponent(segment)}/InvokeCommand`);
       if (selectText !== undefined) next.searchParams.set('$select', selectText);
       next.searchParams.set('$skiptoken', Buffer.from(JSON.stringify({ o: offset + size, n: now, h: hash } satisfies SkipToken)).toString('base64url'));
       body['@odata.nextLink'] = next.toString();
     }
     exo.counters.pages += 1;
-    send(res, 200, body, prefer ? { 'preference-applied': `odata.maxpagesize=${size}` } : {});
-    return true;
+    return answer(200, body, call.prefer ? { 'preference-applied': `odata.maxpagesize=${size}` } : {});
   } finally {
     end();
   }
+}
+
+/** A header of a batched request, by any case of its name; undefined when absent or not a string. */
+function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  const value = key === undefined ? undefined : headers[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Header names of a batch answer in the usual case (Content-Type, Retry-After). */
+function batchHeaderName(name: string): string {
+  if (name.endsWith('request-id')) return name;
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+}
+
+/**
+ * POST {root}/adminapi/beta/{tenant}/$batch: `{"requests":[{"id","method":"POST","url":".../InvokeCommand[?$select=…]","body":{"CmdletInput":…},"headers":{…}}]}`,
+ * at most 10. The batch itself needs a valid Exchange token for the tenant in its path; each call
+ * then goes through answerInvoke with its own headers (Authorization, X-AnchorMailbox and Prefer
+ * default to the batch's), one after the other, and is answered with its own status, headers and body.
+ */
+async function answerExoBatch(ctx: ExoContext, req: IncomingMessage, rawSegment: string, base: string, root: string): Promise<ExoAnswer> {
+  const { exo, tokens, world } = ctx;
+  const refuse = (failure: ExoFailure): ExoAnswer => {
+    if (failure.status === 401) exo.counters.refused += 1;
+    return answer(failure.status, failure.body, failure.headers);
+  };
+  if ((req.method ?? 'GET').toUpperCase() !== 'POST') return refuse(exoErrors.methodNotAllowed(req.method ?? 'GET', '$batch'));
+  let segment: string;
+  try {
+    segment = decodeURIComponent(rawSegment);
+  } catch {
+    segment = rawSegment;
+  }
+  const bearer = tokens.bearer(req.headers.authorization);
+  if (bearer.kind === 'missing') return refuse(exoErrors.noToken());
+  if (bearer.kind !== 'ok') return refuse(bearer.kind === 'expired' ? exoErrors.expiredToken() : exoErrors.badToken());
+  if (bearer.token.audience !== 'exchange') return refuse(exoErrors.wrongAudience(audienceResource[bearer.token.audience], `https://outlook.office365.com/adminapi/beta/${segment}/$batch`));
+  const tenant = pathTenant(world, segment);
+  if (!tenant || bearer.token.tenant !== tenant) return refuse(exoErrors.wrongTenant(bearer.token.tenantId, segment));
+
+  const raw = await readBody(req);
+  if (raw === undefined) return refuse(exoErrors.badBody('the body is larger than 1 MB.'));
+  let requests: unknown;
+  try {
+    requests = (JSON.parse(raw) as { requests?: unknown } | null)?.requests;
+  } catch {
+    return refuse(exoErrors.badBody('it is not JSON.'));
+  }
+  if (!Array.isArray(requests) || requests.length === 0) return refuse(exoErrors.badBatch('expected {"requests":[{"id","method","url","body","headers"}]} with at least one request.'));
+  if (requests.length > EXO_BATCH_MAX) return refuse(exoErrors.batchTooLarge(EXO_BATCH_MAX, requests.length));
+  const items: Array<{ id: string; method: string; url: string; body: unknown; headers: Record<string, unknown> | undefined }> = [];
+  for (const entry of requests as unknown[]) {
+    const r = entry as Record<string, unknown> | null;
+    if (!r || typeof r !== 'object' || typeof r.id !== 'string' || r.id === '' || typeof r.method !== 'string' || typeof r.url !== 'string') {
+      return refuse(exoErrors.badBatch('each request needs a string id, method and url.'));
+    }
+    if (items.some((i) => i.id.toLowerCase() === (r.id as string).toLowerCase())) return refuse(exoErrors.badBatch(`the request id '${r.id}' is used twice.`));
+    const headers = r.headers !== null && typeof r.headers === 'object' && !Array.isArray(r.headers) ? (r.headers as Record<string, unknown>) : undefined;
+    items.push({ id: r.id, method: r.method, url: r.url, body: r.body, headers });
+  }
+  exo.counters.batches += 1;
+
+  const outerAnchor = typeof req.headers['x-anchormailbox'] === 'string' ? req.headers['x-anchormailbox'] : undefined;
+  const outerPrefer = typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined;
+  const responses: Array<{ id: string; status: number; headers: Record<string, string>; body: unknown }> = [];
+  for (const item of items) {
+    let url: URL;
+    try {
+      url = new URL(item.url, `${base}${root}/`);
+    } catch {
+      url = new URL('invalid:');
+    }
+    // the admin API's own path, whichever host the URL names (CIPP sends https://outlook.office365.com/…)
+    const target = /\/adminapi\/beta\/([^/]+)\/InvokeCommand\/?$/i.exec(url.pathname);
+    let reply: ExoAnswer;
+    if (!target) {
+      reply = answer(404, exoErrors.notInvokeCommand(item.url).body);
+    } else {
+      const text = typeof item.body === 'string' ? item.body : JSON.stringify(item.body ?? null);
+      reply = await answerInvoke(ctx, {
+        method: item.method,
+        url,
+        rawSegment: target[1] as string,
+        authorization: headerOf(item.headers, 'authorization') ?? req.headers.authorization,
+        anchor: headerOf(item.headers, 'x-anchormailbox') ?? outerAnchor,
+        prefer: headerOf(item.headers, 'prefer') ?? outerPrefer,
+        readBody: async () => (Buffer.byteLength(text) > MAX_BODY ? undefined : text),
+        base,
+        root,
+      });
+    }
+    const headers = Object.fromEntries(Object.entries(reply.headers).map(([name, value]) => [batchHeaderName(name), value]));
+    responses.push({ id: item.id, status: reply.status, headers, body: reply.body });
+  }
+  return answer(200, { responses });
+}
+
+/** Handles the request if its path is under /exo; returns false otherwise. */
+export async function handleExoRequest(ctx: ExoContext, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
+  if (!/^\/exo(\/|$)/i.test(path)) return false;
+  const base = `http://${req.headers.host ?? '127.0.0.1'}`;
+  const root = '/exo';
+  const batch = /^\/exo\/adminapi\/beta\/([^/]+)\/(?:\$|%24)batch$/i.exec(path);
+  if (batch) {
+    send(res, await answerExoBatch(ctx, req, batch[1] as string, base, root));
+    return true;
+  }
+  const match = /^\/exo\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(path);
+  if (!match) {
+    send(res, answer(404, exoErrors.notInvokeCommand(path.slice('/exo'.length)).body));
+    return true;
+  }
+  send(
+    res,
+    await answerInvoke(ctx, {
+      method: req.method ?? 'GET',
+      url,
+      rawSegment: match[1] as string,
+      authorization: req.headers.authorization,
+      anchor: typeof req.headers['x-anchormailbox'] === 'string' ? req.headers['x-anchormailbox'] : undefined,
+      prefer: typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined,
+      readBody: () => readBody(req),
+      base,
+      root,
+    }),
+  );
+  return true;
 }

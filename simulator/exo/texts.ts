@@ -63,9 +63,17 @@ export const exoErrors = {
   /** The caller has no Exchange role in the tenant (roleMissing: the GDAP relationship lacks Exchange Administrator and Global Reader). */
   notAllowed: (cmdlet: string) =>
     failure(401, 'Unauthorized', `User is not allowed to call ${cmdlet}`, { innererror: { message: `User is not allowed to call ${cmdlet}`, type: odataException, stacktrace: '' } }),
-  /** (guess at the wording) X-AnchorMailbox missing, or naming a mailbox outside the tenant in the path. */
+  /** (guess at the wording) X-AnchorMailbox malformed, or naming a mailbox outside the tenant in the path. */
   badAnchor: (tenantId: string) =>
-    failure(400, 'BadRequest', `The X-AnchorMailbox header is missing or not valid. Set it to 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenantId}'.`),
+    failure(400, 'BadRequest', `The X-AnchorMailbox header is not valid. Set it to 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenantId}' or leave it out.`),
+  /** (guess at the wording) a path that is neither InvokeCommand nor $batch, or a batched request to another path. */
+  notInvokeCommand: (path: string) =>
+    failure(404, 'NotFound', `No resource at '${path}'. The admin API answers POST /adminapi/beta/{tenantId}/InvokeCommand and POST /adminapi/beta/{tenantId}/$batch.`),
+  /** (guess at the wording) a $batch body that is not {"requests":[…]} of InvokeCommand calls. */
+  badBatch: (why: string) => failure(400, 'BadRequest', `The batch request is not valid: ${why}`),
+  /** (guess at the wording) more calls in one $batch than the admin API takes. */
+  batchTooLarge: (max: number, count: number) =>
+    failure(400, 'BadRequest', `The batch request contains ${count} requests; the admin API takes at most ${max} requests in one batch.`),
   /** (guess at the wording) the body is not {"CmdletInput":{"CmdletName":…,"Parameters":{…}}}. */
   badBody: (why: string) => failure(400, 'BadRequest', `The request body is not valid: ${why}`),
   /** (guess at the wording) the tenant id in the path is not an organization of this world. */
@@ -100,7 +108,7 @@ export const exoErrors = {
     failure(500, 'InternalServerError', 'An internal server error occurred. The operation failed.', {
       innererror: { message: `An internal server error occurred. The operation failed. RequestId: ${randomUUID()}`, type: odataException, stacktrace: '' },
     }),
-  methodNotAllowed: (method: string) => failure(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for InvokeCommand; use POST.`),
+  methodNotAllowed: (method: string, endpoint = 'InvokeCommand') => failure(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for ${endpoint}; use POST.`),
 };
 
 /** Get-MessageTraceV2's answer when a set is cut at ResultSize: the command for the next set, as the service words it. */

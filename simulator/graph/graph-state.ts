@@ -22,6 +22,12 @@ export interface GraphStats {
   downloads: number;
   expiredDownloads: number;
   throttled: number;
+  /** `/domains` and `/organization` reads answered (any token kind). */
+  directoryReads: number;
+  /** `$batch` calls accepted (a refused batch body is not counted). */
+  batches: number;
+  /** Requests run from inside batches; each is also counted where a direct call of it would be. */
+  batchedRequests: number;
   /** Report requests per customer tenant id and report function, e.g. {"<id>": {"getMailboxUsageDetail": 2}}. */
   requestsPerTenant: Record<string, Record<string, number>>;
 }
@@ -38,7 +44,7 @@ function opaque(bytes: number): string {
 }
 
 export function emptyGraphStats(): GraphStats {
-  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, requestsPerTenant: {} };
+  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, directoryReads: 0, batches: 0, batchedRequests: 0, requestsPerTenant: {} };
 }
 
 export class GraphState {

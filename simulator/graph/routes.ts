@@ -1,7 +1,9 @@
 /**
  * The Microsoft Graph side of the loopback server (simulator/README.md, "Graph endpoints"):
  * Graph v1.0 under /graph and the report download storage under /graph-download (the login
- * host's endpoints under /login are login/routes.ts). Nothing here logs a request, a secret or a token.
+ * host's endpoints under /login are login/routes.ts). Every Graph request, direct or one of a JSON
+ * `$batch`, is answered by `answerGraph`, so a batched request meets the same token checks, limits
+ * and faults, and is counted the same. Nothing here logs a request, a secret or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { graphPeriods, graphReportSpec } from './report-catalog.js';
@@ -11,6 +13,7 @@ import type { AccessToken } from '../http/tokens.js';
 import type { GraphState } from './graph-state.js';
 import { expiredDownloadXml, graphErrors, unknownDownloadXml, type GraphFailure } from './texts.js';
 import { DAY_MS } from '../world/graph-world.js';
+import { directoryOf, type DirectoryDomain, type DirectoryOrganization } from '../world/directory.js';
 import { faultsOf, type TenantRecord } from '../world/world.js';
 
 /** The largest $top of delegatedAdminRelationships (and, here, of contracts); also the default page. */
@@ -20,18 +23,37 @@ export const REPORT_DATE_WINDOW_DAYS = 30;
 
 const graphJson = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
-function sendJson(res: ServerResponse, status: number, body: unknown, contentType: string, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', ...headers });
+/** What Graph answers to one request: written to the socket for a direct call, or one entry of a $batch answer. */
+export interface GraphAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** The JSON body; none for a redirect. */
+  body?: unknown;
+}
+
+/** One request to Graph, direct or from a $batch. */
+interface GraphCall {
+  method: string;
+  url: URL;
+  /** The path without a trailing slash, under the Graph root (/graph/v1.0/…). */
+  path: string;
+  authorization: string | undefined;
+  /** The base links are built on (the listener the request came to). */
+  base: string;
+}
+
+function ok(body: unknown, headers: Record<string, string> = {}): GraphAnswer {
+  return { status: 200, headers: { 'content-type': graphJson, ...headers }, body };
+}
+
+function failed(failure: GraphFailure): GraphAnswer {
+  return { status: failure.status, headers: { 'content-type': graphJson, 'request-id': failure.body.error.innerError['request-id'], ...(failure.headers ?? {}) }, body: failure.body };
+}
+
+function write(res: ServerResponse, answer: GraphAnswer): void {
+  const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', ...answer.headers });
   res.end(text);
-}
-
-function sendGraph(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  sendJson(res, status, body, graphJson, headers);
-}
-
-function sendGraphFailure(res: ServerResponse, failure: GraphFailure): void {
-  sendGraph(res, failure.status, failure.body, { 'request-id': failure.body.error.innerError['request-id'], ...(failure.headers ?? {}) });
 }
 
 function sendXml(res: ServerResponse, status: number, xml: string): void {
@@ -132,9 +154,9 @@ function page<T>(state: GraphState, url: URL, base: string, options: CollectionO
 }
 
 /** A valid bearer token, or the 401 the caller must send. */
-function authorize(state: GraphState, req: IncomingMessage): { ok: true; token: AccessToken } | { ok: false; failure: GraphFailure } {
+function authorize(state: GraphState, authorization: string | undefined): { ok: true; token: AccessToken } | { ok: false; failure: GraphFailure } {
   const now = state.now();
-  const result = state.bearer(req.headers.authorization);
+  const result = state.bearer(authorization);
   // an Exchange token on Graph: the real service's "Invalid audience" 401
   if (result.kind === 'ok' && result.token.audience !== 'graph') return { ok: false, failure: graphErrors.badToken(now) };
   if (result.kind === 'ok') return { ok: true, token: result.token };
@@ -175,6 +197,328 @@ function concealsNames(state: GraphState, tenant: TenantRecord): boolean {
   return state.world.scenario.graph.concealUserNames || faultsOf(state.world, tenant, 'concealedNames').length > 0;
 }
 
+/** A Graph domain object (v1.0 `domain`). */
+function domainObject(d: DirectoryDomain): Record<string, unknown> {
+  return {
+    authenticationType: d.authenticationType,
+    availabilityStatus: null,
+    id: d.name,
+    isAdminManaged: true,
+    isDefault: d.isDefault,
+    isInitial: d.isInitial,
+    isRoot: d.isRoot,
+    isVerified: true,
+    manufacturer: null,
+    model: null,
+    passwordNotificationWindowInDays: null,
+    passwordValidityPeriodInDays: null,
+    supportedServices: d.supportedServices,
+    state: null,
+  };
+}
+
+/** A Graph organization object; verifiedDomains carry the capabilities as one string, as Graph sends them. */
+function organizationObject(org: DirectoryOrganization): Record<string, unknown> {
+  return {
+    id: org.id,
+    deletedDateTime: null,
+    businessPhones: [],
+    city: null,
+    country: null,
+    countryLetterCode: org.countryLetterCode,
+    createdDateTime: org.createdDateTime,
+    defaultUsageLocation: null,
+    displayName: org.displayName,
+    isMultipleDataLocationsForServicesEnabled: null,
+    marketingNotificationEmails: [],
+    onPremisesLastSyncDateTime: null,
+    onPremisesSyncEnabled: null,
+    postalCode: null,
+    preferredLanguage: 'en',
+    securityComplianceNotificationMails: [],
+    securityComplianceNotificationPhones: [],
+    state: null,
+    street: null,
+    technicalNotificationMails: [],
+    tenantType: 'AAD',
+    directorySizeQuota: { used: 0, total: 300_000 },
+    privacyProfile: null,
+    assignedPlans: [],
+    onPremisesSyncStatus: [],
+    provisionedPlans: [],
+    verifiedDomains: org.domains.map((d) => ({
+      capabilities: d.supportedServices.length > 0 ? d.supportedServices.join(', ') : 'None',
+      isDefault: d.isDefault,
+      isInitial: d.isInitial,
+      name: d.name,
+      type: d.authenticationType,
+    })),
+  };
+}
+
+/**
+ * Answers one Graph request (anything under /graph but the download storage and `$batch`).
+ * Direct calls and the requests of a `$batch` come here alike.
+ */
+export function answerGraph(state: GraphState, call: GraphCall): GraphAnswer {
+  const { method, url, base } = call;
+  const world = state.world;
+  const now = state.now();
+  let graphPath: string;
+  try {
+    graphPath = decodeURIComponent(call.path.slice('/graph'.length));
+  } catch {
+    return failed(graphErrors.badRequest('The request URI is not valid.', now));
+  }
+  if (method.toUpperCase() !== 'GET') return failed(graphErrors.methodNotAllowed(now));
+  const gw = state.graphWorld;
+
+  const collections: Record<string, () => CollectionOptions<unknown>> = {
+    '/v1.0/tenantrelationships/delegatedadminrelationships': () => ({
+      items: gw.relationships,
+      context: 'tenantRelationships/delegatedAdminRelationships',
+      filterable: {
+        status: (r) => (r as (typeof gw.relationships)[number]).status,
+        'customer/tenantId': (r) => (r as (typeof gw.relationships)[number]).customer.tenantId,
+        displayName: (r) => (r as (typeof gw.relationships)[number]).displayName,
+      },
+    }),
+    '/v1.0/contracts': () => ({
+      items: gw.contracts,
+      context: 'contracts',
+      filterable: {
+        customerId: (c) => (c as (typeof gw.contracts)[number]).customerId,
+        defaultDomainName: (c) => (c as (typeof gw.contracts)[number]).defaultDomainName,
+        displayName: (c) => (c as (typeof gw.contracts)[number]).displayName,
+      },
+    }),
+  };
+  const collection = collections[graphPath.toLowerCase()];
+  if (collection) {
+    const auth = authorize(state, call.authorization);
+    if (!auth.ok) return failed(auth.failure);
+    if (auth.token.tenant) return failed(graphErrors.notPartnerToken(auth.token.tenantId, now));
+    const result = page(state, url, base, collection());
+    if (!result.ok) return failed(result.failure);
+    if (graphPath.toLowerCase().endsWith('delegatedadminrelationships')) state.counters.relationshipPages += 1;
+    return ok(result.body);
+  }
+
+  const lookupMatch = /^\/v1\.0\/tenantRelationships\/findTenantInformationByTenantId(?:\((.*)\))?$/i.exec(graphPath);
+  if (lookupMatch) {
+    const auth = authorize(state, call.authorization);
+    if (!auth.ok) return failed(auth.failure);
+    if (auth.token.tenant) return failed(graphErrors.notPartnerToken(auth.token.tenantId, now));
+    const argument = /^\s*tenantId\s*=\s*'([^']*)'\s*$/i.exec(lookupMatch[1] ?? '');
+    if (!argument) {
+      return failed(graphErrors.badRequest(`Invalid parameters for function 'findTenantInformationByTenantId': '${lookupMatch[1] ?? ''}'. Expected (tenantId='{id}').`, now));
+    }
+    state.counters.tenantLookups += 1;
+    const id = (argument[1] as string).trim();
+    const tenant = gw.tenantsById.get(id.toLowerCase());
+    if (!tenant) return failed(graphErrors.tenantNotFound(id, now));
+    return ok({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.tenantInformation',
+      tenantId: tenant.tenantId,
+      displayName: tenant.name,
+      defaultDomainName: tenant.defaultDomain,
+      federationBrandName: null,
+    });
+  }
+
+  // the directory of the token's own tenant: a customer's, or the partner's for a partner token
+  const directoryMatch = /^\/(v1\.0|beta)\/(domains|organization)(?:\/([^/]+))?$/i.exec(graphPath);
+  if (directoryMatch) {
+    const auth = authorize(state, call.authorization);
+    if (!auth.ok) return failed(auth.failure);
+    state.counters.directoryReads += 1;
+    const version = (directoryMatch[1] as string).toLowerCase();
+    const kind = (directoryMatch[2] as string).toLowerCase() === 'domains' ? 'domains' : 'organization';
+    const key = directoryMatch[3];
+    const org = directoryOf(world, gw, auth.token.tenant);
+    const objects = kind === 'domains' ? org.domains.map(domainObject) : [organizationObject(org)];
+    const context = `https://graph.microsoft.com/${version}/$metadata#${kind}`;
+    if (key === undefined) return ok({ '@odata.context': context, value: objects });
+    const found = objects.find((o) => String(o.id).toLowerCase() === key.toLowerCase());
+    if (!found) return failed(graphErrors.tenantNotFound(key, now));
+    return ok({ '@odata.context': `${context}/$entity`, ...found });
+  }
+
+  if (graphPath.toLowerCase() === '/v1.0/admin/reportsettings') {
+    const auth = authorize(state, call.authorization);
+    if (!auth.ok) return failed(auth.failure);
+    if (!auth.token.tenant) return failed(graphErrors.notCustomerToken(auth.token.tenantId, now));
+    return ok({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#admin/reportSettings/$entity',
+      displayConcealedNames: concealsNames(state, auth.token.tenant),
+    });
+  }
+
+  const reportMatch = /^\/v1\.0\/reports\/([A-Za-z0-9]+)(?:\((.*)\))?$/i.exec(graphPath);
+  if (reportMatch) {
+    const auth = authorize(state, call.authorization);
+    if (!auth.ok) return failed(auth.failure);
+    const { token } = auth;
+    const tenant = token.tenant;
+    if (!tenant) return failed(graphErrors.notCustomerToken(token.tenantId, now));
+    const spec = graphReportSpec(reportMatch[1] as string);
+    if (!spec) return failed(graphErrors.notFound(reportMatch[1] as string, now));
+    if (reportMatch[2] === undefined) return failed(graphErrors.notFound(reportMatch[1] as string, now));
+    const format = query(url, '$format');
+    if (format !== undefined && format.toLowerCase() !== 'text/csv') {
+      return failed(graphErrors.badRequest(`The $format '${format}' is not supported by v1.0 reports; use text/csv.`, now));
+    }
+    const selector = parseSelector(state, spec.name, spec.acceptsDate, reportMatch[2]);
+    if (typeof selector === 'string') return failed(graphErrors.badRequest(selector, now));
+
+    state.countRequest(tenant, spec.name);
+    const serverError = faultsOf(world, tenant, 'graphServerError')[0];
+    if (serverError && state.fire('graphServerError', tenant, serverError.failures)) {
+      return failed(graphErrors.serviceUnavailable(now));
+    }
+    const throttle = faultsOf(world, tenant, 'graphThrottle')[0];
+    if (throttle && state.fire('graphThrottle', tenant, throttle.failures)) {
+      state.counters.throttled += 1;
+      return failed(graphErrors.tooManyRequests(throttle.retryAfterSeconds, now));
+    }
+    const slot = state.takeSlot(token.app, tenant, spec.name);
+    if (!slot.ok) {
+      state.counters.throttled += 1;
+      return failed(graphErrors.tooManyRequests(slot.retryAfterSeconds, now));
+    }
+    const request: ReportRequest = {
+      seed: world.seed,
+      tenant,
+      spec,
+      selector,
+      today: gw.today,
+      conceal: concealsNames(state, tenant),
+      noData: faultsOf(world, tenant, 'graphNoData').length > 0,
+    };
+    const expired = faultsOf(world, tenant, 'expiredDownload').length > 0 && state.fire('expiredDownload', tenant, 1);
+    const id = state.addDownload(request, expired);
+    return { status: 302, headers: { location: `${base}/graph-download/${id}` } };
+  }
+
+  const segment = graphPath.split('/').filter((s) => s !== '').at(-1) ?? graphPath;
+  return failed(graphErrors.notFound(segment, now));
+}
+
+/** The most requests one JSON batch may hold. */
+export const GRAPH_BATCH_MAX = 20;
+/** The largest batch body Graph takes (4 MB). */
+const GRAPH_BATCH_MAX_BYTES = 4 * 1024 * 1024;
+
+async function readText(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+}
+
+interface BatchItem {
+  id: string;
+  method: string;
+  url: string;
+  dependsOn: string[];
+}
+
+/** Header names in a batch answer as Graph writes them (Retry-After, Content-Type, Location); its own ids stay lower case. */
+function batchHeaderName(name: string): string {
+  if (name.startsWith('x-') || name.endsWith('request-id')) return name;
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+}
+
+/** The requests of a batch body, in order; the failure to answer when it is not a batch Graph would take. */
+function parseBatch(raw: string, now: number): BatchItem[] | GraphFailure {
+  const invalid = graphErrors.badBatch(now);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return invalid;
+  }
+  const requests = (parsed as { requests?: unknown } | null)?.requests;
+  if (!Array.isArray(requests) || requests.length === 0) return invalid;
+  if (requests.length > GRAPH_BATCH_MAX) return graphErrors.batchTooLarge(GRAPH_BATCH_MAX, requests.length, now);
+  const items: BatchItem[] = [];
+  for (const entry of requests as unknown[]) {
+    const r = entry as Record<string, unknown> | null;
+    if (!r || typeof r !== 'object' || typeof r.id !== 'string' || r.id === '' || typeof r.method !== 'string' || typeof r.url !== 'string') return invalid;
+    const dependsOn = r.dependsOn === undefined || r.dependsOn === null ? [] : r.dependsOn;
+    if (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string')) return invalid;
+    if (items.some((i) => i.id.toLowerCase() === (r.id as string).toLowerCase())) return graphErrors.duplicateBatchId(r.id, now);
+    items.push({ id: r.id, method: r.method, url: r.url, dependsOn: dependsOn as string[] });
+  }
+  // every dependency must be a request of this batch, and they may not go round in a circle
+  const ids = new Set(items.map((i) => i.id.toLowerCase()));
+  if (items.some((i) => i.dependsOn.some((d) => !ids.has(d.toLowerCase()) || d.toLowerCase() === i.id.toLowerCase()))) return invalid;
+  return items;
+}
+
+/** The order to run a batch in: each request after the ones it depends on, otherwise as sent; undefined for a circle. */
+function runOrder(items: readonly BatchItem[]): BatchItem[] | undefined {
+  const done = new Set<string>();
+  const order: BatchItem[] = [];
+  while (order.length < items.length) {
+    const next = items.find((i) => !done.has(i.id.toLowerCase()) && i.dependsOn.every((d) => done.has(d.toLowerCase())));
+    if (!next) return undefined;
+    done.add(next.id.toLowerCase());
+    order.push(next);
+  }
+  return order;
+}
+
+/**
+ * POST /v1.0/$batch (or /beta/$batch): up to 20 requests, each answered by answerGraph as if sent
+ * alone (its own token check, limits, faults and counters) and returned with its own status,
+ * headers and body. A request whose dependency did not succeed is not run (424).
+ */
+async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphCall): Promise<GraphAnswer> {
+  const now = state.now();
+  const auth = authorize(state, call.authorization);
+  if (!auth.ok) return failed(auth.failure);
+  const raw = await readText(req, GRAPH_BATCH_MAX_BYTES);
+  if (raw === undefined) return failed(graphErrors.badBatch(now));
+  const items = parseBatch(raw, now);
+  if (!Array.isArray(items)) return failed(items);
+  const order = runOrder(items);
+  if (!order) return failed(graphErrors.badBatch(now));
+  state.counters.batches += 1;
+
+  // inner URLs are relative to the version the batch was posted to: "/users?$top=1" or "users"
+  const root = call.url.pathname.replace(/\/(\$|%24)batch\/?$/i, '');
+  const answers = new Map<string, GraphAnswer>();
+  for (const item of order) {
+    const failedDependency = item.dependsOn.find((d) => {
+      const status = answers.get(d.toLowerCase())?.status ?? 0;
+      return status < 200 || status >= 400;
+    });
+    if (failedDependency !== undefined) {
+      answers.set(item.id.toLowerCase(), failed(graphErrors.failedDependency(failedDependency, now)));
+      continue;
+    }
+    state.counters.batchedRequests += 1;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(item.url)) {
+      answers.set(item.id.toLowerCase(), failed(graphErrors.absoluteBatchUrl(item.url, now)));
+      continue;
+    }
+    const url = new URL(`${root}/${item.url.replace(/^\/+/, '')}`, call.base);
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    answers.set(item.id.toLowerCase(), answerGraph(state, { method: item.method, url, path, authorization: call.authorization, base: call.base }));
+  }
+  const responses = items.map((item) => {
+    const answer = answers.get(item.id.toLowerCase()) as GraphAnswer;
+    const headers = Object.fromEntries(Object.entries(answer.headers).map(([name, value]) => [batchHeaderName(name), value]));
+    return { id: item.id, status: answer.status, headers, ...(answer.body === undefined ? {} : { body: answer.body }) };
+  });
+  return ok({ responses });
+}
+
 /**
  * Handles a request if its path belongs to the Graph side; returns false otherwise.
  * `path` is the pathname without a trailing slash.
@@ -182,7 +526,6 @@ function concealsNames(state: GraphState, tenant: TenantRecord): boolean {
 export async function handleGraphRequest(state: GraphState, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> {
   const method = req.method ?? 'GET';
   const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-  const world = state.world;
 
   const downloadMatch = /^\/graph-download\/([A-Za-z0-9_-]+)$/.exec(path);
   if (downloadMatch && method === 'GET') {
@@ -209,139 +552,11 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
   }
 
   if (!/^\/graph(\/|$)/.test(path)) return false;
-  const now = state.now();
-  let graphPath: string;
-  try {
-    graphPath = decodeURIComponent(path.slice('/graph'.length));
-  } catch {
-    sendGraphFailure(res, graphErrors.badRequest('The request URI is not valid.', now));
+  const call: GraphCall = { method, url, path, authorization: req.headers.authorization, base };
+  if (/^\/graph\/(v1\.0|beta)\/(\$|%24)batch$/i.test(path)) {
+    write(res, method === 'POST' ? await answerBatch(state, req, call) : failed(graphErrors.methodNotAllowed(state.now())));
     return true;
   }
-  if (method !== 'GET') {
-    sendGraphFailure(res, graphErrors.methodNotAllowed(now));
-    return true;
-  }
-  const gw = state.graphWorld;
-  const reply = (failure: GraphFailure): true => {
-    sendGraphFailure(res, failure);
-    return true;
-  };
-
-  const collections: Record<string, () => CollectionOptions<unknown>> = {
-    '/v1.0/tenantrelationships/delegatedadminrelationships': () => ({
-      items: gw.relationships,
-      context: 'tenantRelationships/delegatedAdminRelationships',
-      filterable: {
-        status: (r) => (r as (typeof gw.relationships)[number]).status,
-        'customer/tenantId': (r) => (r as (typeof gw.relationships)[number]).customer.tenantId,
-        displayName: (r) => (r as (typeof gw.relationships)[number]).displayName,
-      },
-    }),
-    '/v1.0/contracts': () => ({
-      items: gw.contracts,
-      context: 'contracts',
-      filterable: {
-        customerId: (c) => (c as (typeof gw.contracts)[number]).customerId,
-        defaultDomainName: (c) => (c as (typeof gw.contracts)[number]).defaultDomainName,
-        displayName: (c) => (c as (typeof gw.contracts)[number]).displayName,
-      },
-    }),
-  };
-  const collection = collections[graphPath.toLowerCase()];
-  if (collection) {
-    const auth = authorize(state, req);
-    if (!auth.ok) return reply(auth.failure);
-    if (auth.token.tenant) return reply(graphErrors.notPartnerToken(auth.token.tenantId, now));
-    const result = page(state, url, base, collection());
-    if (!result.ok) return reply(result.failure);
-    if (graphPath.toLowerCase().endsWith('delegatedadminrelationships')) state.counters.relationshipPages += 1;
-    sendGraph(res, 200, result.body);
-    return true;
-  }
-
-  const lookupMatch = /^\/v1\.0\/tenantRelationships\/findTenantInformationByTenantId(?:\((.*)\))?$/i.exec(graphPath);
-  if (lookupMatch) {
-    const auth = authorize(state, req);
-    if (!auth.ok) return reply(auth.failure);
-    if (auth.token.tenant) return reply(graphErrors.notPartnerToken(auth.token.tenantId, now));
-    const argument = /^\s*tenantId\s*=\s*'([^']*)'\s*$/i.exec(lookupMatch[1] ?? '');
-    if (!argument) {
-      return reply(graphErrors.badRequest(`Invalid parameters for function 'findTenantInformationByTenantId': '${lookupMatch[1] ?? ''}'. Expected (tenantId='{id}').`, now));
-    }
-    state.counters.tenantLookups += 1;
-    const id = (argument[1] as string).trim();
-    const tenant = gw.tenantsById.get(id.toLowerCase());
-    if (!tenant) return reply(graphErrors.tenantNotFound(id, now));
-    sendGraph(res, 200, {
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.tenantInformation',
-      tenantId: tenant.tenantId,
-      displayName: tenant.name,
-      defaultDomainName: tenant.defaultDomain,
-      federationBrandName: null,
-    });
-    return true;
-  }
-
-  if (graphPath.toLowerCase() === '/v1.0/admin/reportsettings') {
-    const auth = authorize(state, req);
-    if (!auth.ok) return reply(auth.failure);
-    if (!auth.token.tenant) return reply(graphErrors.notCustomerToken(auth.token.tenantId, now));
-    sendGraph(res, 200, {
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#admin/reportSettings/$entity',
-      displayConcealedNames: concealsNames(state, auth.token.tenant),
-    });
-    return true;
-  }
-
-  const reportMatch = /^\/v1\.0\/reports\/([A-Za-z0-9]+)(?:\((.*)\))?$/i.exec(graphPath);
-  if (reportMatch) {
-    const auth = authorize(state, req);
-    if (!auth.ok) return reply(auth.failure);
-    const { token } = auth;
-    const tenant = token.tenant;
-    if (!tenant) return reply(graphErrors.notCustomerToken(token.tenantId, now));
-    const spec = graphReportSpec(reportMatch[1] as string);
-    if (!spec) return reply(graphErrors.notFound(reportMatch[1] as string, now));
-    if (reportMatch[2] === undefined) return reply(graphErrors.notFound(reportMatch[1] as string, now));
-    const format = query(url, '$format');
-    if (format !== undefined && format.toLowerCase() !== 'text/csv') {
-      return reply(graphErrors.badRequest(`The $format '${format}' is not supported by v1.0 reports; use text/csv.`, now));
-    }
-    const selector = parseSelector(state, spec.name, spec.acceptsDate, reportMatch[2]);
-    if (typeof selector === 'string') return reply(graphErrors.badRequest(selector, now));
-
-    state.countRequest(tenant, spec.name);
-    const serverError = faultsOf(world, tenant, 'graphServerError')[0];
-    if (serverError && state.fire('graphServerError', tenant, serverError.failures)) {
-      return reply(graphErrors.serviceUnavailable(now));
-    }
-    const throttle = faultsOf(world, tenant, 'graphThrottle')[0];
-    if (throttle && state.fire('graphThrottle', tenant, throttle.failures)) {
-      state.counters.throttled += 1;
-      return reply(graphErrors.tooManyRequests(throttle.retryAfterSeconds, now));
-    }
-    const slot = state.takeSlot(token.app, tenant, spec.name);
-    if (!slot.ok) {
-      state.counters.throttled += 1;
-      return reply(graphErrors.tooManyRequests(slot.retryAfterSeconds, now));
-    }
-    const request: ReportRequest = {
-      seed: world.seed,
-      tenant,
-      spec,
-      selector,
-      today: gw.today,
-      conceal: concealsNames(state, tenant),
-      noData: faultsOf(world, tenant, 'graphNoData').length > 0,
-    };
-    const expired = faultsOf(world, tenant, 'expiredDownload').length > 0 && state.fire('expiredDownload', tenant, 1);
-    const id = state.addDownload(request, expired);
-    res.writeHead(302, { location: `${base}/graph-download/${id}`, 'content-length': '0', 'cache-control': 'no-store' });
-    res.end();
-    return true;
-  }
-
-  const segment = graphPath.split('/').filter((s) => s !== '').at(-1) ?? graphPath;
-  sendGraphFailure(res, graphErrors.notFound(segment, now));
+  write(res, answerGraph(state, call));
   return true;
 }

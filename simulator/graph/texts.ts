@@ -49,6 +49,18 @@ export const graphErrors = {
   methodNotAllowed: (now: number) => graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.', now),
   tooManyRequests: (retryAfterSeconds: number, now: number) =>
     graphError(429, 'TooManyRequests', 'Too many requests are being made to the report API. Please try again later.', now, { 'retry-after': String(retryAfterSeconds) }),
+  /** A `$batch` body that is not JSON, has no requests, or a request without id, method or url (the wording Graph uses for an empty batch). */
+  badBatch: (now: number) => graphError(400, 'BadRequest', 'Invalid batch payload format.', now),
+  /** (guess at the wording) more requests in one `$batch` than Graph takes. */
+  batchTooLarge: (max: number, count: number, now: number) =>
+    graphError(400, 'BadRequest', `The batch contains ${count} requests; a JSON batch may contain at most ${max} requests.`, now),
+  /** Two requests of one `$batch` with the same id (ids compare case-insensitively). */
+  duplicateBatchId: (id: string, now: number) => graphError(400, 'BadRequest', `Request Id ${id} has to be unique in a batch.`, now),
+  /** (guess at the wording) a request of a `$batch` whose dependsOn request did not succeed: 424, and it is not run. */
+  failedDependency: (dependency: string, now: number) =>
+    graphError(424, 'FailedDependency', `The request was not run because request '${dependency}' it depends on failed.`, now),
+  /** (guess at the wording) an absolute URL in a `$batch`: Graph takes only URLs relative to the version. */
+  absoluteBatchUrl: (url: string, now: number) => graphError(400, 'BadRequest', `Invalid request URL '${url}': a request of a batch must use a URL relative to the version, e.g. /users.`, now),
   /** (guess at the wording) a transient failure of the reporting back end. */
   serviceUnavailable: (now: number) =>
     graphError(503, 'ServiceUnavailable', 'The service is temporarily unavailable. Please try again later.', now, { 'retry-after': '1' }),

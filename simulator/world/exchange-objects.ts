@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createRng, hashGuid } from './prng.js';
 import { byteQuantified, DAY_MS, mailboxStatisticsRow, messageTraceRows } from './report-data.js';
 import type { MailboxRecord, TenantRecord } from './world.js';
+import { emailDomainNames } from './directory.js';
 
 export type ExoValue = string | number | boolean | null | string[];
 export type ExoObject = Record<string, ExoValue>;
@@ -265,10 +266,7 @@ export function casMailboxObjects(seed: string, tenant: TenantRecord): ExoObject
 
 /** Get-AcceptedDomain: the tenant's email domains, plus the <tenant>.mail.onmicrosoft.com domain every tenant has. */
 export function acceptedDomainObjects(tenant: TenantRecord): ExoObject[] {
-  const names = tenant.domains.filter((d) => d.capabilities.split(', ').includes('Email')).map((d) => d.name);
-  const mailDomain = tenant.initialDomain.replace(/\.onmicrosoft\.com$/i, '.mail.onmicrosoft.com');
-  if (mailDomain !== tenant.initialDomain && !names.some((n) => n.toLowerCase() === mailDomain.toLowerCase())) names.push(mailDomain);
-  return names.map((name) => ({
+  return emailDomainNames(tenant).map((name) => ({
     Identity: name,
     Name: name,
     DomainName: name,

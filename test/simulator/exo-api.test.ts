@@ -91,12 +91,42 @@ describe('tokens and their audience', () => {
 });
 
 describe('the X-AnchorMailbox header', () => {
-  it('accepts the system mailbox by tenant id or domain, refuses it missing or for another tenant', async () => {
-    expect((await c.invoke(alpha.tenantId, alphaToken, 'Get-AcceptedDomain', {}, { anchor: `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${alpha.initialDomain}` })).status).toBe(200);
-    for (const anchor of [null, `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${beta.tenantId}`, `UPN:someone@${alpha.initialDomain}`]) {
+  it('accepts the forms public tools send: the system mailbox by tenant id or accepted domain, a mailbox of the tenant, or none', async () => {
+    const mailbox = alpha.mailboxes[0]!;
+    const accepted = [
+      `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${alpha.tenantId}`,
+      `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${alpha.initialDomain}`,
+      `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${alpha.initialDomain}`,
+      `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@alpha.com`,
+      `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@alpha.mail.onmicrosoft.com`,
+      `UPN:SystemMailbox{8cc370d3-822a-4ab8-a926-bb94bd0641a9}@${alpha.initialDomain}`,
+      `UPN:${mailbox.userPrincipalName}`,
+      mailbox.userPrincipalName,
+      null,
+    ];
+    for (const anchor of accepted) {
       const answer = await c.invoke(alpha.tenantId, alphaToken, 'Get-AcceptedDomain', {}, { anchor });
-      expect(answer.status, String(anchor)).toBe(400);
-      expect(answer.body.error.message).toBe(`The X-AnchorMailbox header is missing or not valid. Set it to 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${alpha.tenantId}'.`);
+      expect(answer.status, String(anchor)).toBe(200);
+    }
+  });
+
+  it("refuses a malformed anchor, another tenant's, an unknown system mailbox and an unknown address", async () => {
+    const refused = [
+      `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${beta.tenantId}`,
+      `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${beta.initialDomain}`,
+      `UPN:SystemMailbox{00000000-0000-4000-8000-000000000000}@${alpha.initialDomain}`,
+      `SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${alpha.initialDomain}`,
+      `APP:${alpha.mailboxes[0]!.userPrincipalName}`,
+      `UPN:${beta.mailboxes[0]!.userPrincipalName}`,
+      `UPN:someone@${alpha.initialDomain}`,
+      'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}',
+      '',
+      'not an anchor',
+    ];
+    for (const anchor of refused) {
+      const answer = await c.invoke(alpha.tenantId, alphaToken, 'Get-AcceptedDomain', {}, { anchor });
+      expect(answer.status, anchor).toBe(400);
+      expect(answer.body.error.message).toBe(`The X-AnchorMailbox header is not valid. Set it to 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${alpha.tenantId}' or leave it out.`);
     }
   });
 });

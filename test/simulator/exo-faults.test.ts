@@ -151,6 +151,7 @@ describe('SimulatorStats.exo', () => {
       const stats = await slow.stop();
       expect(stats.exo).toEqual({
         requests: 5,
+        batches: 0,
         pages: 4,
         throttled: 0,
         refused: 1,

@@ -535,6 +535,9 @@ describe('determinism and counters', () => {
       downloads: 1,
       expiredDownloads: 0,
       throttled: 0,
+      directoryReads: 0,
+      batches: 0,
+      batchedRequests: 0,
       requestsPerTenant: { [beta.tenantId]: { getOffice365ActiveUserDetail: 1 } },
     });
   });

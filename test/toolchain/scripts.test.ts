@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
-import { vitestCounts } from '../../scripts/test-counts.mjs';
+import { vitestCounts, vitestFailures } from '../../scripts/test-counts.mjs';
 
 const file = (status: string, tests: string[]) => ({ status, assertionResults: tests.map((t) => ({ status: t })) });
 
@@ -16,6 +16,17 @@ describe('npm test counts tests, not describe blocks', () => {
   it('a file that failed outside its tests (an import that throws, a failed hook) counts once', () => {
     const report = { numPassedTests: 3, numFailedTests: 0, numPendingTests: 1, numTodoTests: 1, testResults: [file('failed', []), file('failed', ['skipped']), file('passed', ['passed'])] };
     expect(vitestCounts(report)).toEqual({ passed: 3, failed: 2, skipped: 2 });
+  });
+
+  it('names each failed test by file and full name, and a file that failed outside its tests by its first message line', () => {
+    const report = {
+      testResults: [
+        { name: '/repo/test/a.test.ts', status: 'failed', assertionResults: [{ status: 'passed', fullName: 'a works' }, { status: 'failed', fullName: 'a > fails here' }] },
+        { name: '/repo/test/b.test.ts', status: 'failed', message: 'Cannot find module x\n  at y', assertionResults: [] },
+        { name: '/repo/test/c.test.ts', status: 'passed', assertionResults: [{ status: 'passed', fullName: 'c' }] },
+      ],
+    };
+    expect(vitestFailures(report, '/repo')).toEqual(['test/a.test.ts > a > fails here', 'test/b.test.ts (outside any test: Cannot find module x)']);
   });
 });
 
