@@ -85,7 +85,7 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
     cwd: deps.cwd,
     env: deps.env,
     loginBase,
-    signInTenant: graph.partnerTenant ?? DEFAULT_PARTNER_TENANT,
+    signInTenant: partnerTenant,
     scope: GRAPH_SCOPE,
     fetch,
     stderr: deps.stderr,
