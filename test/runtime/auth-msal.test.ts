@@ -12,7 +12,7 @@ import { projectRoot } from '../../common/project-paths.js';
 import { signInApp } from '../../runtime/backends/app/auth/app-sign-in.js';
 import { AppTokens } from '../../runtime/backends/app/auth/app-tokens.js';
 import { parseCertificatePem } from '../../runtime/backends/app/auth/certificate.js';
-import { authorityOptions, MsalApp } from '../../runtime/backends/app/auth/msal-app.js';
+import { authorityOptions, loginRoute, MsalApp } from '../../runtime/backends/app/auth/msal-app.js';
 import { EXCHANGE_SCOPE, GRAPH_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
 import { TokenFile } from '../../runtime/backends/app/auth/token-file.js';
 import { DEFAULT_LOGIN_URL } from '../../runtime/backends/app/http/graph-limits.js';
@@ -114,6 +114,15 @@ describe('where MSAL is told the authority', () => {
     expect(options.knownAuthorities).toEqual(['127.0.0.1:8443']);
     expect(JSON.parse(options.authorityMetadata!)).toMatchObject({ token_endpoint: 'https://127.0.0.1:8443/{tenantid}/oauth2/v2.0/token' });
     expect(() => authorityOptions('http://127.0.0.1:8080')).toThrow(/must be https/);
+  });
+
+  it('a loopback login host over http (a local stand-in) is shown to MSAL as https and reached over http', async () => {
+    expect(loginRoute('https://login.example').reach).toBeUndefined();
+    expect(loginRoute('http://login.example').reach).toBeUndefined();
+    const host = fakeLogin();
+    const app = new MsalApp({ loginBase: 'http://127.0.0.1:8080/login', credential: { clientId: APP, clientSecret: 's' }, fetch: host.fetch, delegated: false });
+    await app.token(T1, GRAPH_SCOPE, 'customer');
+    expect(host.seen.map((r) => r.path)).toEqual([`http://127.0.0.1:8080/login/${T1}/oauth2/v2.0/token`]);
   });
 
   it('a tenant that is not an id or domain is refused before any request', async () => {

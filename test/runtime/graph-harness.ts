@@ -95,12 +95,11 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     signals,
     deps: undefined as unknown as RuntimeDeps,
   };
-  // Until the simulator's login host speaks https (MSAL refuses an http authority), the runtime is
-  // shown an https login base on the same port and this maps it back to the simulator's http one.
-  let loginAlias: { https: string; http: string } | undefined;
-  const unalias = (url: string) => (loginAlias && url.startsWith(`${loginAlias.https}/`) ? `${loginAlias.http}${url.slice(loginAlias.https.length)}` : url);
   const fetch: FetchLike = async (url, init) => {
-    const response = await globalThis.fetch(url, init);
+    // Until the simulator's login host takes the short device code grant MSAL sends (the real
+    // service takes both forms), it is sent the RFC 8628 form; the run records what MSAL sent.
+    const body = typeof init?.body === 'string' ? init.body.replace(/(^|&)grant_type=device_code(&|$)/, '$1grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code$2') : init?.body;
+    const response = await globalThis.fetch(url, body === init?.body ? init : { ...init, body });
     result.fetches.push({ url, init, status: response.status });
     options.onFetch?.(url, init, response);
     return response;
@@ -135,12 +134,7 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
         return (result.stats = await stop());
       };
       (simulator as RunningSimulator & { reallyStop?: () => Promise<SimulatorStats> }).reallyStop = stop;
-      const world = simulatedWorldOf(simulator);
-      if (world.app.loginUrl.startsWith('http://')) {
-        loginAlias = { https: `https://${new URL(world.app.loginUrl).host}`, http: world.app.loginUrl };
-        world.app.loginUrl = loginAlias.https;
-      }
-      return world;
+      return simulatedWorldOf(simulator);
     },
     fetch,
     sleep: async (ms, signal) => {
@@ -151,8 +145,6 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     now: () => new Date(),
     ...options.deps,
   };
-  const inner = deps.fetch ?? fetch;
-  deps.fetch = (url, init) => inner(unalias(url), init);
   const program = createProgram(deps).exitOverride();
   try {
     await program.parseAsync(['node', 'dap-report', ...args]);

@@ -21,6 +21,7 @@ import type { FetchLike } from '../../../platform/http/fetch-like.js';
 import { GraphCallError } from '../http/graph-error.js';
 import { DEFAULT_LOGIN_URL } from '../http/graph-limits.js';
 import { isTokenTenant } from '../http/graph-urls.js';
+import { isLoopbackHost } from '../../../platform/http/url-safety.js';
 import type { ClientCertificate } from './certificate.js';
 import { msalNetworkClient } from './msal-network.js';
 import { type TokenRole, tokenFailure } from './token-failure.js';
@@ -83,10 +84,22 @@ export function authorityOptions(loginBase: string): Pick<Configuration['auth'],
   };
 }
 
+/**
+ * The login base MSAL is shown, and how its requests reach the real one. checkBaseUrl allows plain
+ * http on a loopback host (a local stand-in); MSAL refuses any http authority, so such a host is
+ * shown to MSAL as https on the same host and port, and the network client sends to the http base.
+ */
+export function loginRoute(loginBase: string): { shown: string; reach?: (url: string) => string } {
+  const url = new URL(loginBase);
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return { shown: loginBase };
+  const shown = `https://${url.host}`;
+  return { shown, reach: (target) => (target === shown || target.startsWith(`${shown}/`) ? `${loginBase}${target.slice(shown.length)}` : target) };
+}
+
 /** MSAL's configuration for the credential; the secret and key stay in this process's memory. */
-function configuration(options: MsalAppOptions): Configuration {
+function configuration(options: MsalAppOptions, loginBase: string, reach?: (url: string) => string): Configuration {
   const { credential } = options;
-  const auth: Configuration['auth'] = { clientId: credential.clientId, authority: authorityUrl(options.loginBase, 'organizations'), ...authorityOptions(options.loginBase) };
+  const auth: Configuration['auth'] = { clientId: credential.clientId, authority: authorityUrl(loginBase, 'organizations'), ...authorityOptions(loginBase) };
   if (credential.certificate) {
     auth.clientCertificate = {
       thumbprintSha256: credential.certificate.thumbprintSha256,
@@ -100,7 +113,7 @@ function configuration(options: MsalAppOptions): Configuration {
     auth,
     ...(options.cachePlugin ? { cache: { cachePlugin: options.cachePlugin } } : {}),
     system: {
-      networkClient: msalNetworkClient(options.fetch, options.now ? { now: options.now } : {}),
+      networkClient: msalNetworkClient(options.fetch, { ...(options.now ? { now: options.now } : {}), ...(reach ? { reach } : {}) }),
       // the runtime's scheduler retries a tenant whose token failed for a passing reason
       disableInternalRetries: true,
       // off: MSAL's messages name accounts, tenants and endpoints, none of which the runtime logs
@@ -130,8 +143,13 @@ export class MsalApp {
   /** The redeem of the given refresh token, shared by whoever asks first. */
   private redeeming: Promise<AuthenticationResult | null> | undefined;
 
+  /** The login base as MSAL sees it (loginRoute). */
+  private readonly loginBase: string;
+
   constructor(private readonly options: MsalAppOptions) {
-    const config = configuration(options);
+    const route = loginRoute(options.loginBase);
+    this.loginBase = route.shown;
+    const config = configuration(options, route.shown, route.reach);
     const confidential = options.credential.certificate !== undefined || options.credential.clientSecret !== undefined;
     this.confidential = confidential ? new ConfidentialClientApplication(config) : undefined;
     this.client = this.confidential ?? new PublicClientApplication(config);
@@ -153,7 +171,7 @@ export class MsalApp {
 
   /** A token for the tenant and scope: MSAL's cached one while it is fresh, else a new one from the login host. */
   async token(tenant: string, scope: string, role: TokenRole, forceRefresh = false): Promise<AuthenticationResult> {
-    const authority = authorityUrl(this.options.loginBase, tenant);
+    const authority = authorityUrl(this.loginBase, tenant);
     let result: AuthenticationResult | null;
     try {
       if (!this.options.delegated) {
@@ -194,7 +212,7 @@ export class MsalApp {
     if (!(this.client instanceof PublicClientApplication)) throw new Error('a device code sign-in needs a public client (no secret, no certificate)');
     const request = {
       scopes: [scope],
-      authority: authorityUrl(this.options.loginBase, tenant),
+      authority: authorityUrl(this.loginBase, tenant),
       deviceCodeCallback: (answer: { message: string }) => notify(answer.message),
       cancel: false,
     };

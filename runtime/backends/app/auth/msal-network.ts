@@ -34,11 +34,18 @@ export class TokenEndpointFailure extends AuthError {
   }
 }
 
-export function msalNetworkClient(fetch: FetchLike, options: { timeoutMs?: number; now?: () => number } = {}): INetworkModule {
+export interface MsalNetworkOptions {
+  timeoutMs?: number;
+  now?: () => number;
+  /** Where a URL MSAL builds is sent (msal-app.ts loginRoute: a loopback http login host). */
+  reach?: (url: string) => string;
+}
+
+export function msalNetworkClient(fetch: FetchLike, options: MsalNetworkOptions = {}): INetworkModule {
   const send = async <T>(method: 'GET' | 'POST', url: string, request?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> => {
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await fetch(options.reach ? options.reach(url) : url, {
         method,
         headers: { accept: 'application/json', ...request?.headers },
         ...(method === 'POST' ? { body: request?.body ?? '' } : {}),
