@@ -17,8 +17,7 @@ import { runExoCmdlet } from './cmdlets.js';
 import type { ExoObject } from '../world/exchange-objects.js';
 import type { ExoState } from './exo-state.js';
 import { exoErrors, type ExoFailure } from './texts.js';
-import type { TokenStore } from '../http/tokens.js';
-import { audienceResource } from '../http/token-audience.js';
+import type { BearerCheck, TokenStore } from '../http/tokens.js';
 import { emailDomainNames } from '../world/directory.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
@@ -133,6 +132,24 @@ function pathTenant(world: World, segment: string): TenantRecord | undefined {
  * tenant's mailboxes by address (`UPN:<address>` or the bare address, as CIPP anchors by Identity).
  * Anything else (another tenant's mailbox, an unknown system mailbox, a malformed value) is refused.
  */
+/** The admin API's refusal of a bearer token that did not pass the check (http/tokens.ts); undefined when it passed. */
+function tokenRefusal(bearer: BearerCheck, requestUrl: string, segment: string): ExoFailure | undefined {
+  switch (bearer.kind) {
+    case 'ok':
+      return undefined;
+    case 'missing':
+      return exoErrors.noToken();
+    case 'expired':
+      return exoErrors.expiredToken();
+    case 'wrongAudience':
+      return exoErrors.wrongAudience(bearer.audience, requestUrl);
+    case 'wrongTenant':
+      return exoErrors.wrongTenant(bearer.tenantId, segment);
+    default:
+      return exoErrors.badToken();
+  }
+}
+
 function anchorOk(header: string | undefined, tenant: TenantRecord): boolean {
   if (header === undefined) return true;
   const match = /^(?:(APP|UPN):)?([^@\s]+)@([^@\s]+)$/i.exec(header.trim());
@@ -185,16 +202,10 @@ async function answerInvoke(ctx: ExoContext, call: InvokeCall): Promise<ExoAnswe
     const method = call.method.toUpperCase();
     if (method !== 'POST') return fail(exoErrors.methodNotAllowed(method));
 
-    const bearer = tokens.bearer(call.authorization);
-    if (bearer.kind === 'missing') return fail(exoErrors.noToken());
-    if (bearer.kind === 'unknown') return fail(exoErrors.badToken());
-    if (bearer.kind === 'expired') return fail(exoErrors.expiredToken());
-    if (bearer.kind !== 'ok') return fail(exoErrors.badToken());
-    const token = bearer.token;
-    const requestUrl = `https://outlook.office365.com/adminapi/beta/${segment}/InvokeCommand`;
-    if (token.audience !== 'exchange') return fail(exoErrors.wrongAudience(audienceResource[token.audience], requestUrl));
     const tenant = pathTenant(world, segment);
-    if (!tenant || token.tenant !== tenant) return fail(exoErrors.wrongTenant(token.tenantId, segment));
+    const bearer = await tokens.check(call.authorization, 'exchange', tenant?.tenantId ?? null);
+    const refusal = tokenRefusal(bearer, `https://outlook.office365.com/adminapi/beta/${segment}/InvokeCommand`, segment);
+    if (refusal || !tenant) return fail(refusal ?? exoErrors.badToken());
     if (!anchorOk(call.anchor, tenant)) return fail(exoErrors.badAnchor(tenant.tenantId));
 
     const raw = await call.readBody();
@@ -283,12 +294,10 @@ async function answerExoBatch(ctx: ExoContext, req: IncomingMessage, rawSegment:
   } catch {
     segment = rawSegment;
   }
-  const bearer = tokens.bearer(req.headers.authorization);
-  if (bearer.kind === 'missing') return refuse(exoErrors.noToken());
-  if (bearer.kind !== 'ok') return refuse(bearer.kind === 'expired' ? exoErrors.expiredToken() : exoErrors.badToken());
-  if (bearer.token.audience !== 'exchange') return refuse(exoErrors.wrongAudience(audienceResource[bearer.token.audience], `https://outlook.office365.com/adminapi/beta/${segment}/$batch`));
   const tenant = pathTenant(world, segment);
-  if (!tenant || bearer.token.tenant !== tenant) return refuse(exoErrors.wrongTenant(bearer.token.tenantId, segment));
+  const bearer = await tokens.check(req.headers.authorization, 'exchange', tenant?.tenantId ?? null);
+  const refusal = tokenRefusal(bearer, `https://outlook.office365.com/adminapi/beta/${segment}/$batch`, segment);
+  if (refusal || !tenant) return refuse(refusal ?? exoErrors.badToken());
 
   const raw = await readBody(req);
   if (raw === undefined) return refuse(exoErrors.badBody('the body is larger than 1 MB.'));

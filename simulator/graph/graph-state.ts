@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { graphReportSpecs } from './report-catalog.js';
-import type { GraphApp, TokenStore } from '../http/tokens.js';
+import type { BearerCheck, GraphApp, TokenStore } from '../http/tokens.js';
 import type { GraphWorld } from '../world/graph-world.js';
 import type { ReportRequest } from './report-data.js';
 import type { TenantRecord, World } from '../world/world.js';
@@ -67,9 +67,9 @@ export class GraphState {
     return this.clock();
   }
 
-  /** The token behind an Authorization header (http/tokens.ts). */
-  bearer(header: string | undefined): ReturnType<TokenStore['bearer']> {
-    return this.tokens.bearer(header);
+  /** The Graph token behind an Authorization header, checked (http/tokens.ts). */
+  bearer(header: string | undefined): Promise<BearerCheck> {
+    return this.tokens.check(header, 'graph');
   }
 
   countRequest(tenant: TenantRecord, fn: string): void {

@@ -154,12 +154,11 @@ function page<T>(state: GraphState, url: URL, base: string, options: CollectionO
 }
 
 /** A valid bearer token, or the 401 the caller must send. */
-function authorize(state: GraphState, authorization: string | undefined): { ok: true; token: AccessToken } | { ok: false; failure: GraphFailure } {
+async function authorize(state: GraphState, authorization: string | undefined): Promise<{ ok: true; token: AccessToken } | { ok: false; failure: GraphFailure }> {
+  const result = await state.bearer(authorization);
   const now = state.now();
-  const result = state.bearer(authorization);
-  // an Exchange token on Graph: the real service's "Invalid audience" 401
-  if (result.kind === 'ok' && result.token.audience !== 'graph') return { ok: false, failure: graphErrors.badToken(now) };
   if (result.kind === 'ok') return { ok: true, token: result.token };
+  // an Exchange token on Graph (wrongAudience) is the real service's "Invalid audience" 401, worded as any bad token
   const failure = result.kind === 'missing' ? graphErrors.noToken(now) : result.kind === 'expired' ? graphErrors.expiredToken(now) : graphErrors.badToken(now);
   return { ok: false, failure };
 }
@@ -260,7 +259,7 @@ function organizationObject(org: DirectoryOrganization): Record<string, unknown>
  * Answers one Graph request (anything under /graph but the download storage and `$batch`).
  * Direct calls and the requests of a `$batch` come here alike.
  */
-export function answerGraph(state: GraphState, call: GraphCall): GraphAnswer {
+export async function answerGraph(state: GraphState, call: GraphCall): Promise<GraphAnswer> {
   const { method, url, base } = call;
   const world = state.world;
   const now = state.now();
@@ -295,7 +294,7 @@ export function answerGraph(state: GraphState, call: GraphCall): GraphAnswer {
   };
   const collection = collections[graphPath.toLowerCase()];
   if (collection) {
-    const auth = authorize(state, call.authorization);
+    const auth = await authorize(state, call.authorization);
     if (!auth.ok) return failed(auth.failure);
     if (auth.token.tenant) return failed(graphErrors.notPartnerToken(auth.token.tenantId, now));
     const result = page(state, url, base, collection());
@@ -306,7 +305,7 @@ export function answerGraph(state: GraphState, call: GraphCall): GraphAnswer {
 
   const lookupMatch = /^\/v1\.0\/tenantRelationships\/findTenantInformationByTenantId(?:\((.*)\))?$/i.exec(graphPath);
   if (lookupMatch) {
-    const auth = authorize(state, call.authorization);
+    const auth = await authorize(state, call.authorization);
     if (!auth.ok) return failed(auth.failure);
     if (auth.token.tenant) return failed(graphErrors.notPartnerToken(auth.token.tenantId, now));
     const argument = /^\s*tenantId\s*=\s*'([^']*)'\s*$/i.exec(lookupMatch[1] ?? '');
@@ -329,7 +328,7 @@ export function answerGraph(state: GraphState, call: GraphCall): GraphAnswer {
   // the directory of the token's own tenant: a customer's, or the partner's for a partner token
   const directoryMatch = /^\/(v1\.0|beta)\/(domains|organization)(?:\/([^/]+))?$/i.exec(graphPath);
   if (directoryMatch) {
-    const auth = authorize(state, call.authorization);
+    const auth = await authorize(state, call.authorization);
     if (!auth.ok) return failed(auth.failure);
     state.counters.directoryReads += 1;
     const version = (directoryMatch[1] as string).toLowerCase();
@@ -345,7 +344,7 @@ export function answerGraph(state: GraphState, call: GraphCall): GraphAnswer {
   }
 
   if (graphPath.toLowerCase() === '/v1.0/admin/reportsettings') {
-    const auth = authorize(state, call.authorization);
+    const auth = await authorize(state, call.authorization);
     if (!auth.ok) return failed(auth.failure);
     if (!auth.token.tenant) return failed(graphErrors.notCustomerToken(auth.token.tenantId, now));
     return ok({
@@ -356,7 +355,7 @@ export function answerGraph(state: GraphState, call: GraphCall): GraphAnswer {
 
   const reportMatch = /^\/v1\.0\/reports\/([A-Za-z0-9]+)(?:\((.*)\))?$/i.exec(graphPath);
   if (reportMatch) {
-    const auth = authorize(state, call.authorization);
+    const auth = await authorize(state, call.authorization);
     if (!auth.ok) return failed(auth.failure);
     const { token } = auth;
     const tenant = token.tenant;
@@ -480,7 +479,7 @@ function runOrder(items: readonly BatchItem[]): BatchItem[] | undefined {
  */
 async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphCall): Promise<GraphAnswer> {
   const now = state.now();
-  const auth = authorize(state, call.authorization);
+  const auth = await authorize(state, call.authorization);
   if (!auth.ok) return failed(auth.failure);
   const raw = await readText(req, GRAPH_BATCH_MAX_BYTES);
   if (raw === undefined) return failed(graphErrors.badBatch(now));
@@ -509,7 +508,7 @@ async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphC
     }
     const url = new URL(`${root}/${item.url.replace(/^\/+/, '')}`, call.base);
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    answers.set(item.id.toLowerCase(), answerGraph(state, { method: item.method, url, path, authorization: call.authorization, base: call.base }));
+    answers.set(item.id.toLowerCase(), await answerGraph(state, { method: item.method, url, path, authorization: call.authorization, base: call.base }));
   }
   const responses = items.map((item) => {
     const answer = answers.get(item.id.toLowerCase()) as GraphAnswer;
@@ -557,6 +556,6 @@ export async function handleGraphRequest(state: GraphState, req: IncomingMessage
     write(res, method === 'POST' ? await answerBatch(state, req, call) : failed(graphErrors.methodNotAllowed(state.now())));
     return true;
   }
-  write(res, answerGraph(state, call));
+  write(res, await answerGraph(state, call));
   return true;
 }

@@ -2,37 +2,43 @@
  * The login host's client authentication and its device code grant, kept apart from the token
  * route (graph-state.ts issueToken) so each concern stays small: a client proves itself with its
  * secret or with a client assertion signed by a certificate uploaded to the app (checked: RS256
- * signature with that certificate's key, x5t, aud = the token URL, iss = sub = the client id, nbf
- * and exp with 5 minutes of skew); a device code is approved after a scenario-given number of polls.
+ * with x5t or PS256 with x5t#S256 naming that certificate, its signature, x5c when sent, aud = the
+ * token URL, iss = sub = the client id, nbf and exp with 5 minutes of skew); a device code is
+ * approved after a scenario-given number of polls.
  */
-import { createHash, randomBytes, randomInt, verify, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, randomInt, X509Certificate } from 'node:crypto';
+import { compactVerify } from 'jose';
 import { assertionErrors, deviceCodeErrors, type LoginFailure } from './texts.js';
 import type { Scenario } from '../world/scenario-schema.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** The short form MSAL sends, which Entra ID takes as well. */
+export const DEVICE_CODE_GRANT_SHORT = 'device_code';
 /** The clock skew Entra ID allows around nbf and exp. */
 const SKEW_MS = 5 * 60 * 1000;
 const VERIFICATION_URI = 'https://microsoft.com/devicelogin';
 
-/** An app's certificates by x5t (base64url SHA-1 of the DER). */
-export function certificatesByX5t(pems: readonly string[]): Map<string, X509Certificate> {
-  return new Map(
-    pems.map((pem) => {
-      const cert = new X509Certificate(pem);
-      return [createHash('sha1').update(cert.raw).digest('base64url'), cert];
-    }),
-  );
+/** An app's certificates by thumbprint: x5t (base64url SHA-1 of the DER) and x5t#S256 (SHA-256). */
+export interface AppCertificates {
+  x5t: Map<string, X509Certificate>;
+  x5tS256: Map<string, X509Certificate>;
+}
+
+export function certificatesByThumbprint(pems: readonly string[]): AppCertificates {
+  const certs = pems.map((pem) => new X509Certificate(pem));
+  const by = (hash: 'sha1' | 'sha256') => new Map(certs.map((cert) => [createHash(hash).update(cert.raw).digest('base64url'), cert]));
+  return { x5t: by('sha1'), x5tS256: by('sha256') };
 }
 
 export interface LoginClient {
   clientId: string;
   clientSecret: string;
-  certificates: Map<string, X509Certificate>;
+  certificates: AppCertificates;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
-const hexThumbprint = (x5t: string) => Buffer.from(x5t, 'base64url').toString('hex').toUpperCase();
+const hexThumbprint = (thumbprint: string) => Buffer.from(thumbprint, 'base64url').toString('hex').toUpperCase();
 
 function decodePart(part: string | undefined): Record<string, unknown> | undefined {
   try {
@@ -43,26 +49,43 @@ function decodePart(part: string | undefined): Record<string, unknown> | undefin
   }
 }
 
-/** Checks a client assertion; undefined when it is good. */
-export function verifyClientAssertion(client: LoginClient, assertion: string, audience: string, now: number): LoginFailure | undefined {
+/** Which thumbprint header each algorithm names its certificate by (Entra ID's certificate credentials). */
+const thumbprintHeader = { RS256: 'x5t', PS256: 'x5t#S256' } as const;
+
+/**
+ * Checks a client assertion; undefined when it is good. `audiences`: the token endpoint URLs its
+ * `aud` may name (this host's URL of the endpoint, by the tenant as sent or by its id, v2.0 or v1).
+ */
+export async function verifyClientAssertion(client: LoginClient, assertion: string, audiences: readonly string[], now: number): Promise<LoginFailure | undefined> {
   const parts = assertion.split('.');
   const header = decodePart(parts[0]);
   const claims = decodePart(parts[1]);
   if (parts.length !== 3 || !header || !claims) return assertionErrors.invalidJwt('The client assertion is not a JWS compact serialization.', now);
-  if (header.alg !== 'RS256' && header.alg !== 'PS256') return assertionErrors.invalidJwt(`The token's signing algorithm '${String(header.alg)}' is not supported.`, now);
-  if (typeof header.x5t !== 'string' || header.x5t === '') return assertionErrors.noThumbprint(now);
-  const cert = client.certificates.get(header.x5t);
-  if (!cert) return assertionErrors.keyNotFound(hexThumbprint(header.x5t), client.clientId, now);
-  const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-  const signature = Buffer.from(parts[2] ?? '', 'base64url');
-  const padding = header.alg === 'PS256' ? { padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: 32 } : {};
-  if (!verify('sha256', signed, { key: cert.publicKey, ...padding }, signature)) {
-    return assertionErrors.badSignature(hexThumbprint(header.x5t), cert.validFrom, cert.validTo, now);
+  const alg = header.alg;
+  if (alg !== 'RS256' && alg !== 'PS256') return assertionErrors.invalidJwt(`The token's signing algorithm '${String(alg)}' is not supported.`, now);
+  const named = thumbprintHeader[alg];
+  const thumbprint = header[named];
+  if (typeof thumbprint !== 'string' || thumbprint === '') {
+    const other = alg === 'RS256' ? header['x5t#S256'] : header.x5t;
+    return typeof other === 'string' && other !== '' ? assertionErrors.thumbprintKind(alg, named, now) : assertionErrors.noThumbprint(now);
+  }
+  const cert = (alg === 'RS256' ? client.certificates.x5t : client.certificates.x5tS256).get(thumbprint);
+  if (!cert) return assertionErrors.keyNotFound(hexThumbprint(thumbprint), client.clientId, now);
+  if (header.x5c !== undefined) {
+    // a certificate chain may come along (subject name + issuer sign-in); its leaf must be the named certificate
+    const leaf = Array.isArray(header.x5c) && typeof header.x5c[0] === 'string' ? Buffer.from(header.x5c[0], 'base64') : undefined;
+    if (!leaf?.equals(cert.raw)) return assertionErrors.x5cMismatch(now);
+  }
+  try {
+    await compactVerify(assertion, cert.publicKey, { algorithms: [alg] });
+  } catch {
+    return assertionErrors.badSignature(hexThumbprint(thumbprint), cert.validFrom, cert.validTo, now);
   }
   if (String(claims.iss).toLowerCase() !== client.clientId.toLowerCase() || String(claims.sub).toLowerCase() !== client.clientId.toLowerCase()) {
     return assertionErrors.invalidJwt("The 'iss' and 'sub' claims must both be the application's client id.", now);
   }
-  if (typeof claims.aud !== 'string' || claims.aud.toLowerCase() !== audience.toLowerCase()) return assertionErrors.audience(now);
+  const aud = typeof claims.aud === 'string' ? claims.aud.toLowerCase() : undefined;
+  if (aud === undefined || !audiences.some((a) => a.toLowerCase() === aud)) return assertionErrors.audience(now);
   const exp = Number(claims.exp) * 1000;
   const nbf = claims.nbf === undefined ? 0 : Number(claims.nbf) * 1000;
   if (!(exp > 0) || now - SKEW_MS >= exp || now + SKEW_MS < nbf) return assertionErrors.timeRange(iso(now), iso(nbf), iso(Math.max(exp, 0)), now);
@@ -74,11 +97,17 @@ export function verifyClientAssertion(client: LoginClient, assertion: string, au
  * with neither is a public client's (device code and refresh grants of an app that allows public
  * client flows, as the partner's sign-in app does).
  */
-export function authenticateClient(client: LoginClient, form: URLSearchParams, audience: string, publicAllowed: boolean, now: number): LoginFailure | undefined {
+export async function authenticateClient(
+  client: LoginClient,
+  form: URLSearchParams,
+  audiences: readonly string[],
+  publicAllowed: boolean,
+  now: number,
+): Promise<LoginFailure | undefined> {
   const assertion = form.get('client_assertion');
   if (assertion !== null) {
     if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) return assertionErrors.badAssertionType(now);
-    return verifyClientAssertion(client, assertion, audience, now);
+    return verifyClientAssertion(client, assertion, audiences, now);
   }
   const secret = form.get('client_secret');
   if (secret === null) return publicAllowed ? undefined : assertionErrors.noCredential(now);

@@ -1,8 +1,12 @@
 /**
- * The login host's endpoints under /login: the token endpoint (`POST /login/{tenant}/oauth2/v2.0/token`)
- * and the device code endpoint (`.../devicecode`). Nothing here logs a request, a code or a token.
+ * The login host's endpoints under /login: the token endpoint (`POST /login/{tenant}/oauth2/v2.0/token`),
+ * the device code endpoint (`.../devicecode`), a tenant's OpenID configuration
+ * (`GET /login/{tenant}/v2.0/.well-known/openid-configuration`), the JWKS
+ * (`GET /login/{tenant}/discovery/v2.0/keys`) and instance discovery
+ * (`GET /login/common/discovery/instance`). Nothing here logs a request, a code or a token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestOrigin } from '../http/request-base.js';
 import type { LoginState } from './login-state.js';
 import { loginErrors, type LoginFailure } from './texts.js';
 
@@ -39,13 +43,52 @@ function tenantSegment(raw: string): string {
   }
 }
 
+/** Where the login host is mounted on the listener that serves it ('' at its root). */
+export const LOGIN_MOUNT = '/login';
+
+/** The login host's base URL as this request reached it: the one place its URLs start from. */
+export function loginBase(req: IncomingMessage, mount: string = LOGIN_MOUNT): string {
+  return `${requestOrigin(req)}${mount}`;
+}
+
 /**
  * Answers a request for the login host; false when the path is not one of its endpoints.
- * `path` is the pathname without a trailing slash.
+ * `path` is the pathname without a trailing slash; `mount` the prefix the host is served under.
  */
-export async function handleLoginRequest(state: LoginState, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleLoginRequest(state: LoginState, req: IncomingMessage, res: ServerResponse, path: string, mount: string = LOGIN_MOUNT): Promise<boolean> {
+  if (!path.toLowerCase().startsWith(`${mount.toLowerCase()}/`)) return false;
   const method = req.method ?? 'GET';
-  const tokenMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path);
+  const rest = path.slice(mount.length);
+  const base = loginBase(req, mount);
+
+  const getOnly = (): boolean => {
+    if (method === 'GET') return false;
+    send(res, 405, { error: 'invalid_request', error_description: `The endpoint only accepts GET requests. Received a ${method} request.` });
+    return true;
+  };
+  if (/^\/common\/discovery\/instance$/i.test(rest)) {
+    if (getOnly()) return true;
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    const result = state.instanceDiscovery(base, query.get('authorization_endpoint'));
+    if (result.ok) send(res, 200, result.body);
+    else sendFailure(res, result.failure);
+    return true;
+  }
+  const configMatch = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i.exec(rest);
+  if (configMatch) {
+    if (getOnly()) return true;
+    const result = state.openidConfiguration(base, tenantSegment(configMatch[1] as string));
+    if (result.ok) send(res, 200, result.body);
+    else sendFailure(res, result.failure);
+    return true;
+  }
+  if (/^\/[^/]+\/discovery\/v2\.0\/keys$/i.test(rest)) {
+    if (getOnly()) return true;
+    send(res, 200, state.jwks());
+    return true;
+  }
+
+  const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(rest);
   if (tokenMatch) {
     if (method !== 'POST') {
       sendFailure(res, loginErrors.onlyPost(method, state.now()));
@@ -56,14 +99,13 @@ export async function handleLoginRequest(state: LoginState, req: IncomingMessage
       sendFailure(res, loginErrors.missingField('grant_type', state.now()));
       return true;
     }
-    const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-    const result = state.issueToken(tenantSegment(tokenMatch[1] as string), form, `${base}${path}`);
+    const result = await state.issueToken(tenantSegment(tokenMatch[1] as string), form, base);
     if (result.ok) send(res, 200, result.body);
     else sendFailure(res, result.failure);
     return true;
   }
 
-  const deviceCodeMatch = /^\/login\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i.exec(path);
+  const deviceCodeMatch = /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/i.exec(rest);
   if (deviceCodeMatch) {
     if (method !== 'POST') {
       send(res, 400, loginErrors.onlyPost(method, state.now()).body);

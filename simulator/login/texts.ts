@@ -72,6 +72,16 @@ export const loginErrors = {
     loginError(400, 'invalid_grant', 50020, `User account '{EmailHidden}' from identity provider 'https://sts.windows.net/${partnerTenantId}/' does not exist in tenant '${tenantName}' and cannot access the application '${clientId}'(${appName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`, now),
   badRefreshToken: (now: number) =>
     loginError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', now),
+  /** A refresh token redeemed before and no longer taken (the scenario's refreshTokenReuseSeconds have passed). */
+  refreshTokenExpired: (issuedAt: string, inactiveFor: string, now: number) =>
+    loginError(400, 'invalid_grant', 700082, `The refresh token has expired due to inactivity. The token was issued on ${issuedAt} and was inactive for ${inactiveFor}.`, now),
+  /** The OpenID configuration of a tenant the service does not know (its error is invalid_tenant there). */
+  configUnknownTenant: (tenant: string, now: number) => {
+    const failure = loginErrors.unknownTenant(tenant, now);
+    return { ...failure, body: { ...failure.body, error: 'invalid_tenant' } };
+  },
+  /** Instance discovery for an authorization endpoint on another host than this one. */
+  unknownInstance: (now: number) => loginError(400, 'invalid_instance', 50049, 'Unknown or invalid instance.', now),
 };
 
 const certDocs = 'Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .';
@@ -86,6 +96,11 @@ export const assertionErrors = {
   /** Not a JWT, alg not RS256/PS256, or iss/sub not the client id (the last: guess at the words). */
   invalidJwt: (why: string, now: number) => loginError(401, 'invalid_client', 50027, `Invalid JWT token. ${why}`, now),
   noThumbprint: (now: number) => loginError(401, 'invalid_client', 50027, 'Invalid JWT token. No certificate thumbprint specified in token header.', now),
+  /** (guess at the words) PS256 without x5t#S256, or RS256 without x5t: the thumbprint kind does not go with the algorithm. */
+  thumbprintKind: (alg: string, header: string, now: number) =>
+    loginError(401, 'invalid_client', 50027, `Invalid JWT token. The '${alg}' algorithm requires the '${header}' header to name the certificate.`, now),
+  /** (guess at the words) an x5c header whose first certificate is not the one the thumbprint names. */
+  x5cMismatch: (now: number) => loginError(401, 'invalid_client', 50027, "Invalid JWT token. The certificate in the 'x5c' header does not match the certificate thumbprint in the token header.", now),
   keyNotFound: (thumbprint: string, clientId: string, now: number) =>
     loginError(
       401,

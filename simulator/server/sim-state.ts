@@ -71,8 +71,8 @@ export class SimState {
     }
     for (const tenant of world.tenants) this.tenantStats.set(tenant.initialDomain.toLowerCase(), { commandsRun: 0, sessionsOpened: 0 });
     this.jitter = createRng(world.seed, 'latency');
-    this.accessTokens = new TokenStore(clock);
     const graphWorld = buildGraphWorld(world, clock());
+    this.accessTokens = new TokenStore(world, graphWorld.partnerTenantId, clock);
     this.graph = new GraphState(world, graphWorld, this.accessTokens, clock);
     // the token endpoint's counters are part of GraphStats
     this.login = new LoginState(world, graphWorld, this.accessTokens, this.graph.counters, clock);

@@ -123,6 +123,10 @@ function isPemCertificate(text: string): boolean {
   }
 }
 
+const apiPermissionsSchema = z.strictObject({ graph: z.array(z.string().min(1)), exchange: z.array(z.string().min(1)) });
+const defaultAppRoles = { graph: ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All', 'Directory.Read.All'], exchange: ['Exchange.ManageAsApp'] };
+const defaultAppScopes = { graph: ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All', 'Directory.Read.All'], exchange: ['Exchange.Manage'] };
+
 /** The partner's app registration (multi-tenant, app-only Reports.Read.All). */
 export const graphAppSchema = z.strictObject({
   clientId: guid,
@@ -132,6 +136,10 @@ export const graphAppSchema = z.strictObject({
   refreshTokens: z.array(z.string().min(1)).default([]),
   /** Certificates (PEM) uploaded to the app registration: client assertions signed with their keys are accepted. */
   certificates: z.array(z.string().refine(isPemCertificate, 'expected a PEM certificate (-----BEGIN CERTIFICATE----- …)')).default([]),
+  /** Application permissions consented for the app, per API: the `roles` of its app-only tokens. */
+  roles: apiPermissionsSchema.default(defaultAppRoles),
+  /** Delegated permissions, per API: the `scp` of the tokens a signed-in partner admin gets. */
+  scopes: apiPermissionsSchema.default(defaultAppScopes),
 });
 
 /**
@@ -158,6 +166,8 @@ export const defaultGraphApp = {
   displayName: 'DapReporting',
   refreshTokens: [] as string[],
   certificates: [defaultAppCertificate],
+  roles: defaultAppRoles,
+  scopes: defaultAppScopes,
 };
 
 const rateLimitDefault = { requests: 14, windowSeconds: 600 };
@@ -180,6 +190,11 @@ export const graphSchema = z.strictObject({
   /** Report user names and display names come back concealed (32 hex characters), as with the tenant setting. */
   concealUserNames: z.boolean().default(false),
   deviceCode: deviceCodeSchema.default(deviceCodeDefault),
+  /**
+   * How long a refresh token still works after it was first redeemed (each redeem answers a new
+   * one); past that it is refused with AADSTS700082.
+   */
+  refreshTokenReuseSeconds: z.number().int().min(0).max(86_400 * 90).default(3600),
 });
 
 export const graphDefault = {
@@ -190,6 +205,7 @@ export const graphDefault = {
   inactiveRelationshipRate: 0.1,
   concealUserNames: false,
   deviceCode: deviceCodeDefault,
+  refreshTokenReuseSeconds: 3600,
 };
 
 export const scenarioSchema = z.strictObject({
@@ -237,4 +253,5 @@ export type FaultType = (typeof faultTypes)[number];
 export type TenantSpec = z.output<typeof tenantSpecSchema>;
 export type ContractType = (typeof contractTypes)[number];
 export type GraphScenario = z.output<typeof graphSchema>;
+export type GraphAppSpec = z.output<typeof graphAppSchema>;
 export type RelationshipStatus = (typeof relationshipStatuses)[number];

@@ -13,7 +13,7 @@ import { readCertificateFile } from '../../runtime/backends/app/auth/certificate
 import { planSignIn } from '../../runtime/backends/app/auth/sign-in-options.js';
 import { TokenFile } from '../../runtime/backends/app/auth/token-file.js';
 import { ASSERTION_LIFETIME_SECONDS, buildClientAssertion } from '../helpers/client-assertion.js';
-import { certificatesByX5t, verifyClientAssertion } from '../../simulator/login/grants.js';
+import { certificatesByThumbprint, verifyClientAssertion } from '../../simulator/login/grants.js';
 import { projectRoot } from '../../common/project-paths.js';
 import { defaultAppCertificate } from '../../simulator/world/default-app-certificate.js';
 import { tempDir } from './fakes.js';
@@ -29,22 +29,22 @@ describe('the certificate credential', () => {
   const certificate = parseCertificatePem(simPem);
   const now = Date.UTC(2026, 10, 25, 12, 0, 0);
 
-  it("the simulator's login host accepts an RS256 assertion by its certificate, and refuses a wrong key, a changed claim, another audience and an expired one", () => {
-    const client = { clientId: APP, clientSecret: 'x', certificates: certificatesByX5t([certPem]) };
+  it("the simulator's login host accepts an RS256 assertion by its certificate, and refuses a wrong key, a changed claim, another audience and an expired one", async () => {
+    const client = { clientId: APP, clientSecret: 'x', certificates: certificatesByThumbprint([certPem]) };
     const good = buildClientAssertion({ clientId: APP, audience: TOKEN_URL, certificate, now });
-    expect(verifyClientAssertion(client, good, TOKEN_URL, now)).toBeUndefined();
-    const code = (jwt: string, at = now, aud = TOKEN_URL) => verifyClientAssertion(client, jwt, aud, at)?.body.error_codes[0];
+    expect(await verifyClientAssertion(client, good, [TOKEN_URL], now)).toBeUndefined();
+    const code = async (jwt: string, at = now, aud = TOKEN_URL) => (await verifyClientAssertion(client, jwt, [aud], at))?.body.error_codes[0];
     // another key under the same x5t: the signature does not match
     const other = { ...certificate, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
-    expect(code(buildClientAssertion({ clientId: APP, audience: TOKEN_URL, certificate: other, now }))).toBe(700027);
+    expect(await code(buildClientAssertion({ clientId: APP, audience: TOKEN_URL, certificate: other, now }))).toBe(700027);
     // a certificate the app does not have
-    expect(code(buildClientAssertion({ clientId: APP, audience: TOKEN_URL, certificate: { ...certificate, x5t: 'AAAA' }, now }))).toBe(700027);
+    expect(await code(buildClientAssertion({ clientId: APP, audience: TOKEN_URL, certificate: { ...certificate, x5t: 'AAAA' }, now }))).toBe(700027);
     const [h, , s] = good.split('.');
     const forged = Buffer.from(JSON.stringify({ ...part(good.split('.')[1]!), sub: 'someone-else' })).toString('base64url');
-    expect(code(`${h}.${forged}.${s}`)).toBe(700027);
-    expect(code(good, now, 'https://login.example/other/oauth2/v2.0/token')).toBe(50012);
-    expect(code(good, now + (ASSERTION_LIFETIME_SECONDS + 301) * 1000)).toBe(700024);
-    expect(verifyClientAssertion(client, good, TOKEN_URL, now + 1_000_000)?.body.error_description).toMatch(/^AADSTS700024: Client assertion is not within its valid time range\. Current time: /);
+    expect(await code(`${h}.${forged}.${s}`)).toBe(700027);
+    expect(await code(good, now, 'https://login.example/other/oauth2/v2.0/token')).toBe(50012);
+    expect(await code(good, now + (ASSERTION_LIFETIME_SECONDS + 301) * 1000)).toBe(700024);
+    expect((await verifyClientAssertion(client, good, [TOKEN_URL], now + 1_000_000))?.body.error_description).toMatch(/^AADSTS700024: Client assertion is not within its valid time range\. Current time: /);
   });
 
   it('gives MSAL the SHA-256 thumbprint (hex) and the key as PKCS#8 PEM', () => {
@@ -58,7 +58,7 @@ describe('the certificate credential', () => {
   it("the committed simulator key belongs to the default scenario's app certificate", () => {
     const scenario = JSON.parse(readFileSync(join(projectRoot, 'simulator', 'scenarios', 'default.json'), 'utf8')) as { graph: { apps: Array<{ certificates: string[] }> } };
     expect(scenario.graph.apps[0]!.certificates).toEqual([defaultAppCertificate]);
-    expect(certificatesByX5t([defaultAppCertificate]).has(certificate.x5t)).toBe(true);
+    expect(certificatesByThumbprint([defaultAppCertificate]).x5t.has(certificate.x5t)).toBe(true);
     expect(simPem).toMatch(/^# SIMULATOR-ONLY TEST KEY\. NOT A SECRET OF ANYONE/);
   });
 

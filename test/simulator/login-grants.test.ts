@@ -1,6 +1,6 @@
 /**
  * The simulator's login host over HTTP: client assertions, the device code endpoint and grant, and
- * refresh token rotation (the redeemed token keeps working, as in Entra ID).
+ * refresh token rotation (the redeemed token keeps working for the scenario's refreshTokenReuseSeconds).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ describe('login host: certificates, device codes, rotation', () => {
     expect(() => loadScenario({ graph: { apps: [{ clientId: APP_ID, clientSecret: APP_SECRET, certificates: ['-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----'] }] } })).toThrow(/expected a PEM certificate/);
   });
 
-  it('rotation: each redeem answers a new refresh token, and the redeemed one keeps working (Entra ID does not revoke it)', async () => {
+  it('rotation: each redeem answers a new refresh token, and the redeemed one keeps working within the reuse window', async () => {
     sim = await startSimulator({ scenario: graphScenario() });
     const url = `${sim.url}/login/${PARTNER_TENANT}/oauth2/v2.0/token`;
     const redeem = (token: string) => post(url, { client_id: APP_ID, client_secret: APP_SECRET, scope: GRAPH_SCOPE, grant_type: 'refresh_token', refresh_token: token });
