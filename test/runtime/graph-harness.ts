@@ -96,10 +96,7 @@ export async function runGraph(args: string[], options: GraphRunOptions = {}): P
     deps: undefined as unknown as RuntimeDeps,
   };
   const fetch: FetchLike = async (url, init) => {
-    // Until the simulator's login host takes the short device code grant MSAL sends (the real
-    // service takes both forms), it is sent the RFC 8628 form; the run records what MSAL sent.
-    const body = typeof init?.body === 'string' ? init.body.replace(/(^|&)grant_type=device_code(&|$)/, '$1grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code$2') : init?.body;
-    const response = await globalThis.fetch(url, body === init?.body ? init : { ...init, body });
+    const response = await globalThis.fetch(url, init);
     result.fetches.push({ url, init, status: response.status });
     options.onFetch?.(url, init, response);
     return response;
