@@ -35,11 +35,17 @@ export function isRetryable(category: FailureCategory | undefined): boolean {
 }
 
 /**
- * Exponential backoff with jitter: the n-th retry waits between half and all of
- * base·2^(n-1), capped at maxDelayMs.
+ * Exponential backoff with jitter, the one formula of both retries (the scheduler's across attempts,
+ * the HTTP client's inside a call): the n-th retry waits between half and all of base·2^(n-1),
+ * capped at maxMs. `random` gives 0 ≤ r < 1.
  */
+export function backoffMs(baseMs: number, maxMs: number, retry: number, random: () => number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/** The scheduler's wait before the n-th retry of a tenant (a session limit waits longer). */
 export function retryDelayMs(policy: RetryPolicy, category: FailureCategory, retry: number): number {
   const base = category === 'SessionLimit' ? policy.sessionLimitBaseDelayMs : policy.baseDelayMs;
-  const ceiling = Math.min(policy.maxDelayMs, base * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + (ceiling / 2) * policy.random());
+  return backoffMs(base, policy.maxDelayMs, retry, policy.random);
 }

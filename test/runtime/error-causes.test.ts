@@ -13,6 +13,7 @@ import { GraphCallError } from '../../runtime/backends/app/http/graph-error.js';
 import type { TenantJob } from '../../runtime/backends/contract/runner-types.js';
 import { GraphTenantRunner } from '../../runtime/backends/graph/graph-runner.js';
 import { SlidingWindowLimiter } from '../../runtime/backends/graph/rate-limiter.js';
+import { ServiceClient } from '../../runtime/platform/http/http-client.js';
 import { Redactor } from '../../runtime/platform/redact.js';
 import { tempDir } from './fakes.js';
 import { graphCatalog } from './graph-harness.js';
@@ -32,7 +33,8 @@ function job(): TenantJob {
 }
 
 function runner(fetch: (url: string) => Promise<Response>, tokens: AppTokens): GraphTenantRunner {
-  return new GraphTenantRunner({ graphBase: 'https://graph.example', tokens: tokens.forScope(GRAPH_SCOPE), limiter: new SlidingWindowLimiter({ now: () => 0 }), fetch, redactor: new Redactor() });
+  const http = new ServiceClient({ service: 'Graph', base: 'https://graph.example', transport: fetch });
+  return new GraphTenantRunner({ http, tokens: tokens.forScope(GRAPH_SCOPE), limiter: new SlidingWindowLimiter({ now: () => 0 }), redactor: new Redactor() });
 }
 
 describe('errors keep their cause', () => {

@@ -13,6 +13,7 @@ import { applyRowRule, externalAddresses } from '../../runtime/backends/exo/exo-
 import { dateWindows, ExoTenantRunner } from '../../runtime/backends/exo/exo-runner.js';
 import type { ExchangeRestCatalogSource, RowRule } from '../../runtime/backends/exo/exo-source.js';
 import { Redactor } from '../../runtime/platform/redact.js';
+import { ServiceClient } from '../../runtime/platform/http/http-client.js';
 import { AppTokens } from '../../runtime/backends/app/auth/app-tokens.js';
 import { EXCHANGE_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
 import type { TenantJob } from '../../runtime/backends/contract/runner-types.js';
@@ -44,16 +45,14 @@ const page = (value: unknown[], next?: string, extra: Record<string, unknown> = 
 function client(fetch: (url: string, init?: RequestInit) => Promise<Response>, tokens: string[] = ['token-1', 'token-2']) {
   let n = 0;
   const waits: number[] = [];
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+  };
   const c = new ExoClient({
-    exchangeBase: BASE,
+    http: new ServiceClient({ service: 'the Exchange admin API', base: BASE, transport: fetch, redactor: new Redactor(), sleep }),
     tenantId: TENANT,
     token: async (refresh) => tokens[refresh ? Math.min(++n, tokens.length - 1) : n]!,
-    fetch,
-    redactor: new Redactor(),
     signal: new AbortController().signal,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
   });
   return { client: c, waits };
 }
@@ -172,7 +171,8 @@ function report(source: ExchangeRestCatalogSource, columns: CatalogReport['colum
 
 function runner(fetch: (url: string, init?: RequestInit) => Promise<Response>, now = Date.UTC(2026, 10, 25)) {
   const tokens = new AppTokens({ issue: async () => 'tok' });
-  return new ExoTenantRunner({ exchangeBase: BASE, tokens: tokens.forScope(EXCHANGE_SCOPE), fetch, redactor: new Redactor(), tenantConcurrency: 3, now: () => now, sleep: async () => undefined });
+  const http = new ServiceClient({ service: 'the Exchange admin API', base: BASE, transport: fetch, now: () => now, sleep: async () => undefined });
+  return new ExoTenantRunner({ http, tokens: tokens.forScope(EXCHANGE_SCOPE), redactor: new Redactor(), tenantConcurrency: 3, now: () => now });
 }
 
 const jobOf = (r: CatalogReport, parameters: TenantJob['parameters'] = []): TenantJob => ({

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { lookupDomains, tenantInformationUrl } from '../../runtime/backends/app/partner-app/domain-lookup.js';
 import { Redactor } from '../../runtime/platform/redact.js';
 import type { FetchLike } from '../../runtime/platform/http/fetch-like.js';
+import { ServiceClient } from '../../runtime/platform/http/http-client.js';
 import type { DiscoveredTenant } from '../../runtime/backends/contract/runner-types.js';
 import type { RunSummary } from '../../runtime/run/summary.js';
 import { buildWorld, loadScenario } from '../../simulator/index.js';
@@ -55,16 +56,12 @@ function lookup(tenants: DiscoveredTenant[], answer: (tenantId: string, call: nu
   };
   const redactor = new Redactor();
   redactor.add(TOKEN);
-  const result = lookupDomains(tenants, {
-    graphBase: GRAPH,
-    partnerToken: async () => TOKEN,
-    fetch,
-    redactor,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
-    ...more,
-  });
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+  };
+  // random () => 1: the backoff's jitter at its top, base·2^(n-1)
+  const http = new ServiceClient({ service: 'Graph', base: GRAPH, transport: fetch, redactor, sleep, random: () => 1 });
+  const result = lookupDomains(tenants, { http, partnerToken: async () => TOKEN, ...more });
   return { result, calls, waits, maxInFlight: () => maxInFlight };
 }
 

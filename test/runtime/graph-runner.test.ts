@@ -10,12 +10,17 @@ import { checkBaseUrl } from '../../runtime/backends/app/http/graph-urls.js';
 import { isLoopbackHost } from '../../runtime/platform/http/url-safety.js';
 import { SlidingWindowLimiter } from '../../runtime/backends/graph/rate-limiter.js';
 import { Redactor } from '../../runtime/platform/redact.js';
-import { parseRetryAfter } from '../../runtime/backends/app/http/retry-after.js';
+import { parseRetryAfter } from '../../runtime/platform/http/retry-after.js';
+import { ServiceClient } from '../../runtime/platform/http/http-client.js';
+import type { FetchLike } from '../../runtime/platform/http/fetch-like.js';
 import { AppTokens } from '../../runtime/backends/app/auth/app-tokens.js';
 import { GRAPH_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
 import type { TenantJob } from '../../runtime/backends/contract/runner-types.js';
 import { tempDir } from './fakes.js';
 import { graphCatalog } from './graph-harness.js';
+
+/** The HTTP client made for a Graph at https://graph.example over a scripted transport. */
+const graphClient = (transport: FetchLike, sleep?: (ms: number) => Promise<void>) => new ServiceClient({ service: 'Graph', base: 'https://graph.example', transport, ...(sleep ? { sleep } : {}) });
 
 const report = (name: string): CatalogReport => readCatalog(graphCatalog).reports.find((r) => r.name === name)!;
 const TENANT = '00000000-0000-4000-8000-00000000abcd';
@@ -85,14 +90,13 @@ describe('discovery', () => {
   it('does not follow (or send the token to) a nextLink outside the Graph base', async () => {
     const urls: string[] = [];
     const discovery = new GraphDiscovery({
-      graphBase: 'https://graph.example',
+      http: graphClient(async (url) => {
+        urls.push(url);
+        return Response.json({ value: [], '@odata.nextLink': 'https://elsewhere.example/v1.0/x?$skiptoken=1' });
+      }),
       mode: 'relationships',
       partnerToken: async () => 'partner-token',
       redactor: new Redactor(),
-      fetch: async (url) => {
-        urls.push(url);
-        return Response.json({ value: [], '@odata.nextLink': 'https://elsewhere.example/v1.0/x?$skiptoken=1' });
-      },
     });
     await expect(discovery.discover()).rejects.toMatchObject({ code: 'DISCOVERY_FAILED', exitCode: 3 });
     expect(urls).toEqual(['https://graph.example/v1.0/tenantRelationships/delegatedAdminRelationships?%24top=300']);
@@ -104,18 +108,19 @@ describe('discovery', () => {
     let tokenCalls = 0;
     let pageCalls = 0;
     const discovery = new GraphDiscovery({
-      graphBase: 'https://graph.example',
+      http: graphClient(
+        async () =>
+          ++pageCalls === 1
+            ? new Response('{}', { status: 429, headers: { 'retry-after': '2' } })
+            : Response.json({ value: [{ customerId: 'AAAAAAAA-0000-4000-8000-000000000009', displayName: 'Fabrikam', defaultDomainName: 'Fabrikam.com', contractType: 'ResellerPartnerContract' }] }),
+        async (ms) => void waits.push(ms),
+      ),
       mode: 'contracts',
       partnerToken: async () => {
         if (++tokenCalls === 1) throw new GraphCallError('Throttled', 'slow down', { retryAfterMs: 3000 });
         return 'partner-token';
       },
       redactor: new Redactor(),
-      sleep: async (ms) => void waits.push(ms),
-      fetch: async () =>
-        ++pageCalls === 1
-          ? new Response('{}', { status: 429, headers: { 'retry-after': '2' } })
-          : Response.json({ value: [{ customerId: 'AAAAAAAA-0000-4000-8000-000000000009', displayName: 'Fabrikam', defaultDomainName: 'Fabrikam.com', contractType: 'ResellerPartnerContract' }] }),
     });
     expect(await discovery.discover()).toEqual([
       { tenantId: 'aaaaaaaa-0000-4000-8000-000000000009', name: 'Fabrikam', defaultDomainName: 'fabrikam.com', initialDomain: '', contractType: 'ResellerPartnerContract' },
@@ -126,13 +131,12 @@ describe('discovery', () => {
   it('a refused partner credential is AUTHENTICATION_FAILED (exit 3)', async () => {
     const { GraphCallError } = await import('../../runtime/backends/app/http/graph-error.js');
     const discovery = new GraphDiscovery({
-      graphBase: 'https://graph.example',
+      http: graphClient(async () => Response.json({})),
       mode: 'contracts',
       partnerToken: async () => {
         throw new GraphCallError('AuthenticationFailed', 'invalid_client');
       },
       redactor: new Redactor(),
-      fetch: async () => Response.json({}),
     });
     await expect(discovery.discover()).rejects.toMatchObject({ code: 'AUTHENTICATION_FAILED', exitCode: 3 });
   });
@@ -168,7 +172,7 @@ function runnerWith(fetch: (url: string, init?: RequestInit) => Promise<Response
       return current;
     },
   });
-  const runner = new GraphTenantRunner({ graphBase: 'https://graph.example', tokens: cache.forScope(GRAPH_SCOPE), limiter: new SlidingWindowLimiter({ now: () => 0 }), fetch, redactor: new Redactor() });
+  const runner = new GraphTenantRunner({ http: graphClient(fetch), tokens: cache.forScope(GRAPH_SCOPE), limiter: new SlidingWindowLimiter({ now: () => 0 }), redactor: new Redactor() });
   return { runner, issued };
 }
 

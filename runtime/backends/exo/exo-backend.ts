@@ -27,7 +27,7 @@ export function exoBackend(plan: ExoBackendPlan, deps: BackendDeps): BackendStar
   return {
     async open(world) {
       const app = await openPartnerApp(plan, deps, world);
-      const exchangeBase = world ? world.app.exchangeUrl : exo.exchangeUrl;
+      const exchange = app.serviceClient('the Exchange admin API', world ? world.app.exchangeUrl : exo.exchangeUrl);
       const clientId = app.endpoints.credential.clientId;
       const backend: RunBackend = {
         kind: 'exo',
@@ -44,15 +44,14 @@ export function exoBackend(plan: ExoBackendPlan, deps: BackendDeps): BackendStar
         },
         createRunner: () =>
           new ExoTenantRunner({
-            exchangeBase,
+            http: exchange,
             tokens: app.customerTokens(EXO_SCOPE),
-            fetch: app.fetch,
             redactor: app.redactor,
             tenantConcurrency: exo.tenantConcurrency,
             now: () => deps.now().getTime(),
           }),
         createProbe: () =>
-          new ExoProbe({ exchangeBase, tokens: app.customerTokens(EXO_SCOPE), fetch: app.fetch, redactor: app.redactor, now: () => deps.now().getTime() }),
+          new ExoProbe({ http: exchange, tokens: app.customerTokens(EXO_SCOPE), redactor: app.redactor, now: () => deps.now().getTime() }),
         redact: (text) => app.redactor.clean(text),
         close: async () => undefined,
       };

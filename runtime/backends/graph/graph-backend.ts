@@ -45,12 +45,12 @@ export function graphBackend(plan: AppPlan, deps: BackendDeps): BackendStarter {
             now,
             ...(log ? { initial: log.read(), onChange: (requests) => void log!.save(requests).catch(() => undefined) } : {}),
           });
-          return new GraphTenantRunner({ graphBase: app.endpoints.graphBase, tokens: app.customerTokens(GRAPH_SCOPE), limiter, fetch: app.fetch, redactor: app.redactor, now });
+          return new GraphTenantRunner({ http: app.graph, tokens: app.customerTokens(GRAPH_SCOPE), limiter, redactor: app.redactor, now });
         },
         async close() {
           await log?.flush();
         },
-        createProbe: () => new GraphProbe({ graphBase: app.endpoints.graphBase, tokens: app.customerTokens(GRAPH_SCOPE), fetch: app.fetch, redactor: app.redactor }),
+        createProbe: () => new GraphProbe({ http: app.graph, tokens: app.customerTokens(GRAPH_SCOPE), redactor: app.redactor }),
         redact: (text) => app.redactor.clean(text),
       };
       return backend;

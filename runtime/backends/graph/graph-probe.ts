@@ -1,7 +1,8 @@
 import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
+import { tenantBearer } from '../app/auth/app-tokens.js';
+import type { ServiceClient } from '../../platform/http/http-client.js';
 import type { Redactor } from '../../platform/redact.js';
 import type { TenantTokens } from '../app/auth/app-tokens.js';
-import type { FetchLike } from '../../platform/http/fetch-like.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
 import { concealedNamesWarning } from './graph-runner.js';
 
@@ -12,15 +13,18 @@ import { concealedNamesWarning } from './graph-runner.js';
  * read (no ReportSettings.Read.All) are not a failure: the report itself needs no such permission.
  */
 export class GraphProbe implements TenantRunner {
-  constructor(private readonly options: { graphBase: string; tokens: TenantTokens; fetch: FetchLike; redactor: Redactor }) {}
+  constructor(private readonly options: { http: ServiceClient; tokens: TenantTokens; redactor: Redactor }) {}
 
   async run(job: TenantJob, signal: AbortSignal): Promise<TenantOutcome> {
+    const { http } = this.options;
     try {
-      const token = await this.options.tokens.get(job.tenantId, signal);
-      const response = await this.options.fetch(`${this.options.graphBase}/v1.0/admin/reportSettings`, {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        redirect: 'manual',
+      const { response } = await http.request(`${http.base}/v1.0/admin/reportSettings`, {
+        headers: { accept: 'application/json' },
+        bearer: tenantBearer(this.options.tokens, job.tenantId, signal),
         signal,
+        // a check asks once: the run's attempts are where waiting belongs
+        retry: { retries: 0 },
+        accept: () => true,
       });
       if (!response.ok) {
         await response.body?.cancel();

@@ -1,23 +1,24 @@
 import { promises as fs } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ServiceClient } from '../../platform/http/http-client.js';
 import { defaultGraphPeriod } from '../../../common/graph-periods.js';
 import type { TenantJob, TenantOutcome, TenantRunner, TenantWarning } from '../contract/runner-types.js';
 import { callFailureOutcome, GraphCallError, errorText } from '../app/http/graph-error.js';
 import { MAX_INLINE_LIMIT_WAIT_MS, MAX_REPORT_REREQUESTS } from '../app/http/graph-limits.js';
 import { reportUrl } from '../app/http/graph-urls.js';
-import { fetchFollowingRedirects, RedirectError } from '../../platform/http/follow-redirects.js';
+import { RedirectError } from '../../platform/http/follow-redirects.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { Redactor } from '../../platform/redact.js';
-import { parseRetryAfter } from '../app/http/retry-after.js';
+import { parseRetryAfter } from '../../platform/http/retry-after.js';
+import { tenantBearer } from '../app/auth/app-tokens.js';
 import { writeReportPart } from './report-csv.js';
 import type { TenantTokens } from '../app/auth/app-tokens.js';
-import type { FetchLike } from '../../platform/http/fetch-like.js';
 
 export interface GraphRunnerOptions {
-  graphBase: string;
+  /** The HTTP client made for Graph. */
+  http: ServiceClient;
   tokens: TenantTokens;
   limiter: SlidingWindowLimiter;
-  fetch: FetchLike;
   redactor: Redactor;
   now?: () => number;
   /** Waits ms unless the signal aborts (then rejects); injectable for tests. */
@@ -56,10 +57,11 @@ function reportFailure(status: number, text: string, retryAfterMs: number | unde
 }
 
 /**
- * Runs one tenant against Microsoft Graph: a token for the tenant (cached), the report request
- * and the download of the pre-authenticated Location it redirects to, every hop checked and none
- * with the Authorization header (follow-redirects.ts), the CSV streamed into the tenant's part. Failures of the tenant resolve as
- * outcomes; 429 carries the Retry-After for the scheduler; 5xx are marked retryable.
+ * Runs one tenant against Microsoft Graph through the HTTP client: a token for the tenant (cached,
+ * a fresh one after a 401), the report request and the download of the pre-authenticated Location
+ * it redirects to, every hop checked and none with the Authorization header (follow-redirects.ts),
+ * the CSV streamed into the tenant's part. Failures of the tenant resolve as outcomes; 429 carries
+ * the Retry-After for the scheduler; 5xx are marked retryable.
  */
 export class GraphTenantRunner implements TenantRunner {
   constructor(private readonly options: GraphRunnerOptions) {}
@@ -107,48 +109,37 @@ export class GraphTenantRunner implements TenantRunner {
     const fn = source.function;
     let url: string;
     try {
-      url = reportUrl(this.options.graphBase, fn, reportWindow(job));
+      url = reportUrl(this.options.http.base, fn, reportWindow(job));
     } catch (error) {
       throw new GraphCallError('InvalidParameter', (error as Error).message, {}, { cause: error });
     }
-    const { tokens, fetch } = this.options;
-    let token = await tokens.get(job.tenantId, signal);
-    let refreshed = false;
+    const { http } = this.options;
+    const bearer = tenantBearer(this.options.tokens, job.tenantId, signal);
     let rerequests = 0;
     for (;;) {
       await this.takeSlot(job, fn, signal);
       // the report answers 302 to a pre-authenticated download URL: followed hop by hop, never
-      // with the Authorization header
-      const { response: csv, hops } = await this.call(fn, () =>
-        fetchFollowingRedirects(fetch, url, { headers: { authorization: `Bearer ${token}`, accept: 'text/csv, application/json' }, signal }),
-      );
-      if (hops === 0 && csv.status === 401 && !refreshed) {
-        // an expired or revoked token: one fresh token, one more try
-        await csv.body?.cancel();
-        tokens.invalidate(job.tenantId, token);
-        token = await tokens.get(job.tenantId, signal);
-        refreshed = true;
-        continue;
-      }
-      if (hops > 0) {
+      // with the Authorization header. Each request counts against the report limit, so the
+      // client does not try it again itself: the scheduler does, after the wait.
+      const { response: csv, hops } = await http
+        .request(url, { headers: { accept: 'text/csv, application/json' }, bearer, signal, followRedirects: true, retry: { retries: 0 }, accept: (_status, hops) => hops > 0 })
+        .catch((error: unknown) => {
+          throw reportCallFailure(http, error, fn);
+        });
+      if (hops > 0 && !csv.ok) {
         if ((csv.status === 403 || csv.status === 404 || csv.status === 410) && rerequests < MAX_REPORT_REREQUESTS) {
           // the download URL has expired: ask for the report again
           await csv.body?.cancel();
           rerequests += 1;
           continue;
         }
-        if (!csv.ok) {
-          const retryAfterMs = parseRetryAfter(csv.headers.get('retry-after'), this.now());
-          const text = await errorText(csv);
-          if (csv.status === 429) throw new GraphCallError('Throttled', `the report download is throttled: ${text || 'HTTP 429'}`, { status: 429, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
-          throw new GraphCallError('RemoteError', `the report download failed (HTTP ${csv.status}${rerequests ? ` after ${rerequests} new request(s)` : ''}): ${text}`, {
-            status: csv.status,
-            retryable: true,
-          });
-        }
-      } else if (!csv.ok) {
         const retryAfterMs = parseRetryAfter(csv.headers.get('retry-after'), this.now());
-        throw reportFailure(csv.status, await errorText(csv), retryAfterMs, fn);
+        const text = http.clean(await errorText(csv));
+        if (csv.status === 429) throw new GraphCallError('Throttled', `the report download is throttled: ${text || 'HTTP 429'}`, { status: 429, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+        throw new GraphCallError('RemoteError', `the report download failed (HTTP ${csv.status}${rerequests ? ` after ${rerequests} new request(s)` : ''}): ${text}`, {
+          status: csv.status,
+          retryable: true,
+        });
       }
       const { rows, concealed } = await writeReportPart(csv.body, job.outPath, { tenantId: job.tenantId, domain: job.domain }, signal);
       if (rows === 0) {
@@ -162,20 +153,18 @@ export class GraphTenantRunner implements TenantRunner {
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
+}
 
-  /**
-   * A fetch whose network failure is a retryable RemoteError (an abort stays an abort), and whose
-   * redirect not followed is a RemoteError naming the hop (retryable only when the Location was missing).
-   */
-  private async call<T>(fn: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error;
-      if (error instanceof GraphCallError) throw error;
-      if (error instanceof RedirectError) throw new GraphCallError('RemoteError', `${fn}: ${error.message}`, error.reason === 'no-location' ? { retryable: true } : {}, { cause: error });
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new GraphCallError('RemoteError', `Graph could not be reached: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { retryable: true }, { cause: error });
-    }
-  }
+/**
+ * A report request that failed in the client, in the report's words: an answer of the report
+ * endpoint classified for the report, a redirect not followed naming the hop; a network failure,
+ * a token's failure (or an abort) as it is.
+ */
+function reportCallFailure(http: ServiceClient, error: unknown, fn: string): unknown {
+  if (!http.owns(error)) return error;
+  if (error.cause instanceof RedirectError) return new GraphCallError('RemoteError', `${fn}: ${error.message}`, error.details, { cause: error });
+  const { status, serviceText, retryAfterMs } = error.details;
+  if (status === undefined) return error;
+  const failure = reportFailure(status, serviceText ?? '', retryAfterMs, fn);
+  return new GraphCallError(failure.category, failure.message, failure.details, { cause: error });
 }

@@ -1,4 +1,5 @@
 import { MAX_REDIRECTS } from '../../../common/http-limits.js';
+import type { FetchLike } from './fetch-like.js';
 import { urlRefusal } from './url-safety.js';
 
 /**
@@ -8,9 +9,6 @@ import { urlRefusal } from './url-safety.js';
  * read against the hop that sent it and judged by the one URL rule (url-safety.ts), the hops are
  * bounded, and credentials never leave the first request.
  */
-
-/** fetch as the runtime injects it. */
-export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
 export { MAX_REDIRECTS };
 
@@ -45,7 +43,7 @@ export interface FollowedResponse {
  * and is not judged; each Location is. A redirect without a Location, to a refused URL, or beyond
  * `maxHops` rejects with a RedirectError; network errors and aborts reject as fetch's do.
  */
-export async function fetchFollowingRedirects(fetch: FetchFunction, url: string, init: RequestInit = {}, maxHops = MAX_REDIRECTS): Promise<FollowedResponse> {
+export async function fetchFollowingRedirects(fetch: FetchLike, url: string, init: RequestInit = {}, maxHops = MAX_REDIRECTS): Promise<FollowedResponse> {
   let current = url;
   let request: RequestInit = { ...init, redirect: 'manual' };
   for (let hops = 0; ; hops += 1) {

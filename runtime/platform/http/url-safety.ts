@@ -3,11 +3,24 @@ import { privateIpv4Ranges, privateIpv6Ranges } from '../../../common/private-ad
 
 /**
  * The one rule for a URL the runtime is sent to by a service (a redirect's Location, a download):
- * https, or plain http only on a loopback host (the simulator); no user name or password; and a
+ * https, or plain http only on a loopback host (the simulator, while PLAIN_HTTP_ON_LOOPBACK); no user name or password; and a
  * public host never sends the runtime to a loopback or private address (this machine, its network,
  * the cloud metadata service). The URL parser has already read 2130706433, 0x7f.1 and 017700000001
  * as 127.0.0.1; names that resolve to such addresses are not looked up here.
  */
+
+/**
+ * Whether plain http is allowed on a loopback host: for a service base URL, a Location, and a
+ * bearer token (http-client.ts). It stays on only while the simulator's stand-ins of the real
+ * services speak plain http; once they speak https, this is turned off and plain http is refused
+ * for every real service URL. The one switch: every rule below reads it.
+ */
+export const PLAIN_HTTP_ON_LOOPBACK = true;
+
+/** True when `url` may be used without TLS: never, or (under the switch above) on a loopback host. */
+export function plainHttpAllowed(url: URL, loopbackHttp: boolean = PLAIN_HTTP_ON_LOOPBACK): boolean {
+  return url.protocol === 'http:' && loopbackHttp && isLoopbackHost(url.hostname);
+}
 
 /** Addresses no public service has a reason to send the runtime to. */
 const privateAddresses = new BlockList();
@@ -71,7 +84,7 @@ export function urlRefusal(raw: string, from?: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `the scheme ${url.protocol} is not https`;
   if (url.username || url.password) return 'the URL carries a user name or password';
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return 'plain http (not https) to a host that is not this machine';
+  if (url.protocol === 'http:' && !plainHttpAllowed(url)) return 'plain http (not https) to a host that is not this machine';
   // (a `from` that does not parse has failed above: a URL cannot be read against it)
   if (from !== undefined && isPrivateHost(url.hostname) && !isLoopbackHost(new URL(from).hostname)) {
     return 'a public host sent it to a loopback or private address';

@@ -5,6 +5,8 @@
  * token the service refused (401) is not handed out again (the next request skips MSAL's cache).
  */
 
+import type { BearerSource } from '../../../platform/http/http-client.js';
+
 /** Gets a token for a tenant and scope; `forceRefresh` when the cached one was refused. */
 export type TokenIssuer = (tenant: string, scope: string, forceRefresh: boolean) => Promise<string>;
 
@@ -69,4 +71,14 @@ export class AppTokens {
       invalidate: (tenant, accessToken) => this.invalidate(tenant, scope, accessToken),
     };
   }
+}
+
+/** A tenant's token of one scope for the HTTP client: from the sign-in, a new one after the service refused the last (401). */
+export function tenantBearer(tokens: TenantTokens, tenantId: string, signal?: AbortSignal): BearerSource {
+  let last: string | undefined;
+  return async (refresh) => {
+    if (refresh && last) tokens.invalidate(tenantId, last);
+    last = await tokens.get(tenantId, signal);
+    return last;
+  };
 }

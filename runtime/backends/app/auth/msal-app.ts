@@ -21,9 +21,10 @@ import type { FetchLike } from '../../../platform/http/fetch-like.js';
 import { GraphCallError } from '../http/graph-error.js';
 import { DEFAULT_LOGIN_URL } from '../http/graph-limits.js';
 import { isTokenTenant } from '../http/graph-urls.js';
-import { isLoopbackHost } from '../../../platform/http/url-safety.js';
+import { plainHttpAllowed } from '../../../platform/http/url-safety.js';
 import type { ClientCertificate } from './certificate.js';
 import { msalNetworkClient } from './msal-network.js';
+import { ServiceClient } from '../../../platform/http/http-client.js';
 import { type TokenRole, tokenFailure } from './token-failure.js';
 
 /**
@@ -85,13 +86,14 @@ export function authorityOptions(loginBase: string): Pick<Configuration['auth'],
 }
 
 /**
- * The login base MSAL is shown, and how its requests reach the real one. checkBaseUrl allows plain
- * http on a loopback host (a local stand-in); MSAL refuses any http authority, so such a host is
- * shown to MSAL as https on the same host and port, and the network client sends to the http base.
+ * The login base MSAL is shown, and how its requests reach the real one. The URL rule allows plain
+ * http on a loopback host while the simulator speaks it (url-safety.ts, the one switch); MSAL
+ * refuses any http authority, so such a host is shown to MSAL as https on the same host and port,
+ * and the network client sends to the http base. With the switch off, nothing is rewritten.
  */
 export function loginRoute(loginBase: string): { shown: string; reach?: (url: string) => string } {
   const url = new URL(loginBase);
-  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return { shown: loginBase };
+  if (url.protocol !== 'http:' || !plainHttpAllowed(url)) return { shown: loginBase };
   const shown = `https://${url.host}`;
   return { shown, reach: (target) => (target === shown || target.startsWith(`${shown}/`) ? `${loginBase}${target.slice(shown.length)}` : target) };
 }
@@ -113,7 +115,7 @@ function configuration(options: MsalAppOptions, loginBase: string, reach?: (url:
     auth,
     ...(options.cachePlugin ? { cache: { cachePlugin: options.cachePlugin } } : {}),
     system: {
-      networkClient: msalNetworkClient(options.fetch, { ...(options.now ? { now: options.now } : {}), ...(reach ? { reach } : {}) }),
+      networkClient: msalNetworkClient(new ServiceClient({ service: 'the login host', base: loginBase, transport: options.fetch, ...(options.now ? { now: options.now } : {}) }), reach ? { reach } : {}),
       // the runtime's scheduler retries a tenant whose token failed for a passing reason
       disableInternalRetries: true,
       // off: MSAL's messages name accounts, tenants and endpoints, none of which the runtime logs

@@ -1,63 +1,56 @@
 /**
- * MSAL's network client (`system.networkClient`) over the runtime's FetchLike, so that every sign-in
- * request meets the same transport (trust, test doubles) as the runtime's other calls.
+ * MSAL's network client (`system.networkClient`) over the runtime's one HTTP client (a
+ * ServiceClient made for the login host, over the run's FetchLike transport), so that every
+ * sign-in request meets the same transport, trust and redaction as the runtime's other calls.
  *
- * Hand-written because MSAL asks for exactly this seam (INetworkModule). Two things it adds to a
- * plain adapter, each kept because MSAL would otherwise hide it:
- * - a 429 or 5xx answer is thrown here as a TokenEndpointFailure carrying the status, Retry-After and
- *   the service's words; MSAL's own handling would drop Retry-After and block the same request for
- *   up to an hour in its throttling cache, while the runtime's scheduler owns waits and retries;
- * - a request that never gets an answer (refused, reset, timed out) keeps its cause.
+ * Hand-written because MSAL asks for exactly this seam (INetworkModule). What it adds to a plain
+ * adapter, each kept because MSAL would otherwise hide it:
+ * - no retry inside the call: MSAL's own are off too, and a throttled token endpoint is waited for
+ *   by whoever asked for the token (the runtime's scheduler, with the answer's Retry-After);
+ * - a 429 or 5xx answer, and a login host that cannot be reached, are thrown here as a
+ *   TokenEndpointFailure carrying the HTTP client's classified error (status, Retry-After, the
+ *   service's words, the fetch error beneath); MSAL's handling would drop Retry-After and block
+ *   the same request for up to an hour in its throttling cache.
  */
 import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
-import type { FetchLike } from '../../../platform/http/fetch-like.js';
-import { errorText } from '../http/graph-error.js';
-import { parseRetryAfter } from '../http/retry-after.js';
+import type { ServiceClient } from '../../../platform/http/http-client.js';
+import { ServiceCallError } from '../../../platform/http/service-error.js';
 
 /** How long one request to the login host may take. */
 export const LOGIN_REQUEST_TIMEOUT_MS = 60_000;
 
-/** A login host request that failed beneath MSAL: no answer, a passing failure (429, 5xx), or an answer that is not JSON. */
+/** A login host request that failed beneath MSAL, as the HTTP client classified it (its `cause`). */
 export class TokenEndpointFailure extends AuthError {
-  constructor(
-    readonly kind: 'unreachable' | 'refused' | 'not-json',
-    /** The service's own words, or what failed. */
-    readonly description: string,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(kind === 'unreachable' ? 'network_error' : kind === 'refused' ? 'server_unavailable' : 'token_parsing_error', description);
+  constructor(readonly failure: ServiceCallError) {
+    super(failure.details.status === undefined ? 'network_error' : 'server_unavailable', failure.message);
     this.name = 'TokenEndpointFailure';
-    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+    (this as { cause?: unknown }).cause = failure;
     Object.setPrototypeOf(this, TokenEndpointFailure.prototype);
   }
 }
 
 export interface MsalNetworkOptions {
   timeoutMs?: number;
-  now?: () => number;
   /** Where a URL MSAL builds is sent (msal-app.ts loginRoute: a loopback http login host). */
   reach?: (url: string) => string;
 }
 
-export function msalNetworkClient(fetch: FetchLike, options: MsalNetworkOptions = {}): INetworkModule {
+export function msalNetworkClient(login: ServiceClient, options: MsalNetworkOptions = {}): INetworkModule {
   const send = async <T>(method: 'GET' | 'POST', url: string, request?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> => {
     let response: Response;
     try {
-      response = await fetch(options.reach ? options.reach(url) : url, {
+      ({ response } = await login.request(options.reach ? options.reach(url) : url, {
         method,
         headers: { accept: 'application/json', ...request?.headers },
         ...(method === 'POST' ? { body: request?.body ?? '' } : {}),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeout ?? options.timeoutMs ?? LOGIN_REQUEST_TIMEOUT_MS),
-      });
+        timeoutMs: timeout ?? options.timeoutMs ?? LOGIN_REQUEST_TIMEOUT_MS,
+        retry: { retries: 0 },
+        // every refusal but a passing one is MSAL's to read (OAuth errors, authorization_pending …)
+        accept: (status) => status !== 429 && status < 500,
+      }));
     } catch (error) {
-      throw new TokenEndpointFailure('unreachable', `the login host could not be reached: ${(error as Error).message}`, undefined, undefined, { cause: error });
-    }
-    if (response.status === 429 || response.status >= 500) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), options.now?.() ?? Date.now());
-      throw new TokenEndpointFailure('refused', (await errorText(response)) || `HTTP ${response.status}`, response.status, retryAfterMs);
+      if (error instanceof ServiceCallError) throw new TokenEndpointFailure(error);
+      throw error;
     }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, key) => {
@@ -65,9 +58,10 @@ export function msalNetworkClient(fetch: FetchLike, options: MsalNetworkOptions 
     });
     let body: T;
     try {
-      body = (await response.json()) as T;
+      body = (await login.json(response)) as T;
     } catch (error) {
-      throw new TokenEndpointFailure('not-json', `the login host answered something that is not JSON (HTTP ${response.status})`, response.status, undefined, { cause: error });
+      if (error instanceof ServiceCallError) throw new TokenEndpointFailure(error);
+      throw error;
     }
     return { headers, body, status: response.status };
   };

@@ -5,7 +5,7 @@
  */
 import { AuthError, InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
 import { GraphCallError } from '../http/graph-error.js';
-import { MAX_ERROR_TEXT } from '../http/graph-limits.js';
+import { MAX_ERROR_TEXT } from '../../../platform/http/service-error.js';
 import { TokenEndpointFailure } from './msal-network.js';
 
 /** 'partner': a failure means the app itself cannot sign in; 'customer': it may be just this tenant. */
@@ -77,8 +77,11 @@ function deviceCodeFailure(error: AuthError): GraphCallError | undefined {
 export function tokenFailure(error: unknown, role: TokenRole): GraphCallError {
   if (error instanceof GraphCallError) return error;
   if (error instanceof TokenEndpointFailure) {
-    if (error.kind === 'refused') return classifyTokenFailure(error.status ?? 503, error.description, role, error.retryAfterMs, error);
-    return new GraphCallError('RemoteError', error.description, { retryable: true, ...(error.status ? { status: error.status } : {}) }, { cause: error.cause ?? error });
+    const { failure } = error;
+    const { status, serviceText, retryAfterMs } = failure.details;
+    // a 429 or 5xx in the token endpoint's categories; no answer, or no JSON, as the HTTP client said
+    if (status !== undefined && (status === 429 || status >= 500)) return classifyTokenFailure(status, serviceText ?? '', role, retryAfterMs, failure);
+    return failure;
   }
   if (error instanceof ServerError || (error instanceof InteractionRequiredAuthError && error.errorCode !== 'no_tokens_found')) {
     const text = `${error.errorCode}: ${serviceWords(error)}`;

@@ -1,5 +1,3 @@
-import { MAX_RETRY_AFTER_SECONDS } from '../../../../common/http-limits.js';
-
 /**
  * The numbers of the Microsoft Graph backend, in one place (see shared/reference/partner-environment.md §4).
  */
@@ -15,9 +13,6 @@ export const MAX_REPORT_REREQUESTS = 2;
 /** A client-side wait for the report limit at most this long happens inside the attempt; longer ones end it as Throttled. */
 export const MAX_INLINE_LIMIT_WAIT_MS = 5_000;
 
-/** The longest Retry-After honoured; a longer one is cut to this (common/http-limits.ts, shared with the module). */
-export const MAX_RETRY_AFTER_MS = MAX_RETRY_AFTER_SECONDS * 1000;
-
 /** Page size for delegatedAdminRelationships (the service's maximum). */
 export const RELATIONSHIPS_PAGE_SIZE = 300;
 /** Guard against a service that keeps handing out nextLinks. */
@@ -31,9 +26,6 @@ export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
 /** The partner tenant for discovery tokens when none is given (refresh tokens only). */
 export const DEFAULT_PARTNER_TENANT = 'organizations';
-
-/** Characters of a service's error body kept in a message. */
-export const MAX_ERROR_TEXT = 300;
 
 /** Domain lookups (findTenantInformationByTenantId) at once after relationships discovery. */
 export const DOMAIN_LOOKUP_CONCURRENCY = 8;

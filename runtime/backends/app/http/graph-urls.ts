@@ -1,5 +1,5 @@
 import { isDnsName } from '../../../../common/dns-name.js';
-import { isLoopbackHost } from '../../../platform/http/url-safety.js';
+import { plainHttpAllowed } from '../../../platform/http/url-safety.js';
 import { isGuid } from '../../../platform/tenant-names.js';
 
 /**
@@ -13,7 +13,7 @@ export function checkBaseUrl(raw: string): { base: string } | { problem: string 
   } catch {
     return { problem: `expected an absolute URL such as https://graph.microsoft.com, received '${raw}'` };
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  if (url.protocol !== 'https:' && !plainHttpAllowed(url)) {
     return { problem: `expected an https:// URL (http:// only on a loopback host), received '${raw}'` };
   }
   if (url.username || url.password) return { problem: `expected a URL without user name or password, received one with them` };

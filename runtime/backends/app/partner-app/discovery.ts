@@ -1,27 +1,24 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { DapError, ExitCode } from '../../../../common/dap-error.js';
 import type { FailureCategory } from '../../../../common/failure-category.js';
 import type { DiscoveredTenant } from '../../contract/runner-types.js';
 import { isGuid } from '../../../platform/tenant-names.js';
-import { GraphCallError, errorText } from '../http/graph-error.js';
+import { GraphCallError } from '../http/graph-error.js';
 import { MAX_DISCOVERY_PAGES, RELATIONSHIPS_PAGE_SIZE } from '../http/graph-limits.js';
-import { isUnderBase } from '../http/graph-urls.js';
+import type { BearerSource, ServiceClient } from '../../../platform/http/http-client.js';
+import { MAX_RETRY_AFTER_MS } from '../../../platform/http/retry-after.js';
 import type { Redactor } from '../../../platform/redact.js';
-import { parseRetryAfter } from '../http/retry-after.js';
-import type { FetchLike } from '../../../platform/http/fetch-like.js';
 
 export type DiscoveryMode = 'relationships' | 'contracts';
 
 export interface GraphDiscoveryOptions {
-  graphBase: string;
+  /** The HTTP client made for Graph. */
+  http: ServiceClient;
   mode: DiscoveryMode;
   /** The partner's own token (discovery runs in the partner tenant). */
-  partnerToken(): Promise<string>;
-  fetch: FetchLike;
+  partnerToken: BearerSource;
   redactor: Redactor;
-  /** Further tries of a page after 429 / 5xx / network failures. */
+  /** Further tries of the partner token and of a page after 429 / 5xx / network failures. */
   retries?: number;
-  sleep?(ms: number): Promise<void>;
 }
 
 interface Relationship {
@@ -126,18 +123,19 @@ export function customersFromContracts(items: readonly Contract[]): DiscoveredTe
 
 /**
  * Finds the customers through Microsoft Graph with the partner's token: GDAP relationships
- * (default) or partner contracts, following @odata.nextLink (only within the Graph base, so the
- * token never goes elsewhere). The partner token is taken first: a refused credential stops the
- * run here (exit 3), before any tenant.
+ * (default) or partner contracts, every page through the HTTP client (which follows
+ * @odata.nextLink only within the Graph base, so the token never goes elsewhere). The partner
+ * token is taken first: a refused credential stops the run here (exit 3), before any tenant.
  */
 export class GraphDiscovery {
   constructor(private readonly options: GraphDiscoveryOptions) {}
 
   async discover(): Promise<DiscoveredTenant[]> {
-    const { redactor } = this.options;
-    let token: string;
+    const { redactor, http, mode } = this.options;
+    // a throttled or failing token endpoint is tried again (bounded, honouring Retry-After)
+    const retry = { retries: this.options.retries ?? 4, maxWaitMs: MAX_RETRY_AFTER_MS };
     try {
-      token = await this.partnerToken();
+      await http.retrying(() => this.options.partnerToken(false), retry);
     } catch (error) {
       if (error instanceof GraphCallError && error.category === 'AuthenticationFailed') {
         throw new DapError('AUTHENTICATION_FAILED', ExitCode.fatal, redactor.clean(`sign-in of the app failed: ${error.message}; stopped before any tenant was tried`), { cause: error });
@@ -145,82 +143,36 @@ export class GraphDiscovery {
       throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, redactor.clean(`no token for the partner tenant: ${(error as Error).message}`), { cause: error });
     }
     const items: unknown[] = [];
-    let url: string | undefined = firstPageUrl(this.options.graphBase, this.options.mode);
-    let pages = 0;
-    while (url) {
-      if (++pages > MAX_DISCOVERY_PAGES) throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, `discovery stopped after ${MAX_DISCOVERY_PAGES} pages`);
-      const page = await this.page(url, token);
-      if (!Array.isArray(page.value)) throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, `the ${this.options.mode} listing answered without a value array`);
-      items.push(...page.value);
-      const next = page['@odata.nextLink'];
-      if (typeof next === 'string' && next !== '') {
-        if (!isUnderBase(next, this.options.graphBase)) {
-          throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, `the ${this.options.mode} listing's next page is outside ${this.options.graphBase}; not following it`);
-        }
-        url = next;
-      } else url = undefined;
+    try {
+      for await (const page of http.pages(firstPageUrl(http.base, mode), { headers: { accept: 'application/json' }, bearer: this.options.partnerToken, retry }, MAX_DISCOVERY_PAGES)) {
+        if (!Array.isArray(page.value)) throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, `the ${mode} listing answered without a value array`);
+        items.push(...page.value);
+      }
+    } catch (error) {
+      throw this.failure(error);
     }
-    return this.options.mode === 'contracts' ? customersFromContracts(items as Contract[]) : customersFromRelationships(items as Relationship[]);
+    return mode === 'contracts' ? customersFromContracts(items as Contract[]) : customersFromRelationships(items as Relationship[]);
   }
 
   async close(): Promise<void> {}
 
-  /** The partner token; a throttled or failing token endpoint is tried again (bounded, honouring Retry-After). */
-  private async partnerToken(): Promise<string> {
-    const retries = this.options.retries ?? 4;
-    const sleep = this.options.sleep ?? ((ms: number) => delay(ms));
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.options.partnerToken();
-      } catch (error) {
-        const transient = error instanceof GraphCallError && (error.category === 'Throttled' || error.details.retryable === true);
-        if (!transient || attempt >= retries) throw error;
-        await sleep(error.details.retryAfterMs ?? Math.min(30_000, 1_000 * 2 ** attempt));
+  /** A failed listing as the error that stops the run. */
+  private failure(error: unknown): unknown {
+    const { mode, redactor, http } = this.options;
+    if (http.owns(error)) {
+      const status = error.details.status;
+      if (status === 401 || status === 403) {
+        const permission = mode === 'contracts' ? 'Directory.Read.All' : 'DelegatedAdminRelationship.Read.All';
+        return new DapError('DISCOVERY_FAILED', ExitCode.fatal, redactor.clean(`Graph refused the ${mode} listing (${error.message}); the app needs ${permission} in the partner tenant`), { cause: error });
       }
+      return new DapError('DISCOVERY_FAILED', ExitCode.fatal, redactor.clean(`the ${mode} listing failed: ${error.message}`), { cause: error });
     }
-  }
-
-  private async page(url: string, token: string): Promise<{ value?: unknown; '@odata.nextLink'?: unknown }> {
-    const retries = this.options.retries ?? 4;
-    const sleep = this.options.sleep ?? ((ms: number) => delay(ms));
-    for (let attempt = 0; ; attempt += 1) {
-      let response: Response | undefined;
-      let problem: string;
-      let wait = Math.min(30_000, 1_000 * 2 ** attempt);
-      try {
-        response = await this.options.fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'manual' });
-      } catch (error) {
-        problem = `Graph could not be reached: ${(error as Error).message}`;
-      }
-      if (response) {
-        if (response.ok) {
-          try {
-            return (await response.json()) as { value?: unknown };
-          } catch {
-            throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, `the ${this.options.mode} listing is not JSON`);
-          }
-        }
-        const text = await errorText(response);
-        problem = `HTTP ${response.status}: ${text}`;
-        if (response.status === 401 || response.status === 403) {
-          throw new DapError(
-            'DISCOVERY_FAILED',
-            ExitCode.fatal,
-            this.options.redactor.clean(
-              `Graph refused the ${this.options.mode} listing (${problem}); the app needs ${this.options.mode === 'contracts' ? 'Directory.Read.All' : 'DelegatedAdminRelationship.Read.All'} in the partner tenant`,
-            ),
-          );
-        }
-        if (response.status !== 429 && response.status < 500) {
-          throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, this.options.redactor.clean(`the ${this.options.mode} listing failed (${problem})`));
-        }
-        wait = parseRetryAfter(response.headers.get('retry-after')) ?? wait;
-      }
-      if (attempt >= retries) {
-        throw new DapError('DISCOVERY_FAILED', ExitCode.fatal, this.options.redactor.clean(`the ${this.options.mode} listing failed ${attempt + 1} times; last: ${problem!}`));
-      }
-      await sleep(wait);
+    if (!(error instanceof GraphCallError)) return error;
+    // the partner token, asked for again (after a 401)
+    if (error.category === 'AuthenticationFailed') {
+      return new DapError('AUTHENTICATION_FAILED', ExitCode.fatal, redactor.clean(`sign-in of the app failed: ${error.message}`), { cause: error });
     }
+    return new DapError('DISCOVERY_FAILED', ExitCode.fatal, redactor.clean(`no token for the partner tenant: ${error.message}`), { cause: error });
   }
 }
 

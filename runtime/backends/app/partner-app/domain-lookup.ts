@@ -1,24 +1,18 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { DiscoveredTenant } from '../../contract/runner-types.js';
 import { isDnsName } from '../../../../common/dns-name.js';
 import { isGuid } from '../../../platform/tenant-names.js';
-import { errorText } from '../http/graph-error.js';
 import { DOMAIN_LOOKUP_CONCURRENCY, DOMAIN_LOOKUP_RETRIES, DOMAIN_LOOKUP_TIMEOUT_MS, MAX_DOMAIN_LOOKUP_WAIT_MS } from '../http/graph-limits.js';
-import type { Redactor } from '../../../platform/redact.js';
-import { parseRetryAfter } from '../http/retry-after.js';
-import type { FetchLike } from '../../../platform/http/fetch-like.js';
+import type { BearerSource, ServiceClient } from '../../../platform/http/http-client.js';
 
 export interface DomainLookupOptions {
-  graphBase: string;
+  /** The HTTP client made for Graph (its redactor keeps the token out of every problem). */
+  http: ServiceClient;
   /** The partner's own token (the lookup is a partner-tenant call). */
-  partnerToken(): Promise<string>;
-  fetch: FetchLike;
-  redactor: Redactor;
+  partnerToken: BearerSource;
   /** Lookups at once (default 8). */
   concurrency?: number;
   /** Further tries of one lookup after 429 / 5xx / network failures (default 2). */
   retries?: number;
-  sleep?(ms: number): Promise<void>;
 }
 
 export interface DomainLookupResult {
@@ -50,11 +44,10 @@ export async function lookupDomains(tenants: readonly DiscoveredTenant[], option
   const result = tenants.map((t) => ({ ...t }));
   const todo = result.filter((t) => !t.defaultDomainName && !t.initialDomain && isGuid(t.tenantId));
   if (todo.length === 0) return { tenants: result, failed: 0 };
-  let token: string;
   try {
-    token = await options.partnerToken();
+    await options.partnerToken(false);
   } catch (error) {
-    return { tenants: result, failed: todo.length, firstProblem: options.redactor.clean(`no partner token: ${(error as Error).message}`) };
+    return { tenants: result, failed: todo.length, firstProblem: options.http.clean(`no partner token: ${(error as Error).message}`) };
   }
   let failed = 0;
   let firstProblem: string | undefined;
@@ -63,7 +56,7 @@ export async function lookupDomains(tenants: readonly DiscoveredTenant[], option
   const worker = async () => {
     while (next < todo.length) {
       const tenant = todo[next++]!;
-      const answer: Answer = stopped !== undefined ? { problem: stopped } : await lookupOne(tenant.tenantId, token, options);
+      const answer: Answer = stopped !== undefined ? { problem: stopped } : await lookupOne(tenant.tenantId, options);
       if ('domain' in answer) {
         tenant.defaultDomainName = answer.domain;
         continue;
@@ -78,37 +71,26 @@ export async function lookupDomains(tenants: readonly DiscoveredTenant[], option
   return { tenants: result, failed, ...(firstProblem !== undefined ? { firstProblem } : {}) };
 }
 
-async function lookupOne(tenantId: string, token: string, options: DomainLookupOptions): Promise<Answer> {
-  const retries = options.retries ?? DOMAIN_LOOKUP_RETRIES;
-  const sleep = options.sleep ?? ((ms: number) => delay(ms));
-  const url = tenantInformationUrl(options.graphBase, tenantId);
-  const clean = (text: string) => options.redactor.clean(text);
-  for (let attempt = 0; ; attempt += 1) {
-    let problem: string;
-    let wait = 1_000 * 2 ** attempt;
-    let response: Response | undefined;
-    try {
-      response = await options.fetch(url, {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(DOMAIN_LOOKUP_TIMEOUT_MS),
-      });
-    } catch (error) {
-      problem = `Graph could not be reached: ${(error as Error).message}`;
-    }
-    if (response) {
-      if (response.status === 200) return readAnswer(response, tenantId, clean);
-      problem = `HTTP ${response.status}: ${await errorText(response)}`;
-      if (response.status === 401 || response.status === 403) {
-        return { problem: clean(`${problem} (the app needs CrossTenantInformation.ReadBasic.All in the partner tenant)`), stopAll: true };
-      }
-      if (response.status !== 429 && response.status < 500) return { problem: clean(problem) };
-      wait = parseRetryAfter(response.headers.get('retry-after')) ?? wait;
-    }
-    if (attempt >= retries) return { problem: clean(problem!) };
-    if (wait > MAX_DOMAIN_LOOKUP_WAIT_MS) return { problem: clean(`${problem!}; the service asked to wait ${Math.ceil(wait / 1000)} s`) };
-    await sleep(wait);
+async function lookupOne(tenantId: string, options: DomainLookupOptions): Promise<Answer> {
+  const { http } = options;
+  let response: Response;
+  try {
+    ({ response } = await http.request(tenantInformationUrl(http.base, tenantId), {
+      headers: { accept: 'application/json' },
+      bearer: options.partnerToken,
+      timeoutMs: DOMAIN_LOOKUP_TIMEOUT_MS,
+      retry: { retries: options.retries ?? DOMAIN_LOOKUP_RETRIES, maxWaitMs: MAX_DOMAIN_LOOKUP_WAIT_MS },
+    }));
+  } catch (error) {
+    // a token that could not be had, the network, a timeout: as the error says it
+    if (!http.owns(error) || error.details.status === undefined) return { problem: http.clean((error as Error).message) };
+    const { status, serviceText, retryAfterMs } = error.details;
+    const problem = `HTTP ${status}: ${serviceText ?? ''}`;
+    if (status === 401 || status === 403) return { problem: http.clean(`${problem} (the app needs CrossTenantInformation.ReadBasic.All in the partner tenant)`), stopAll: true };
+    if (retryAfterMs !== undefined && retryAfterMs > MAX_DOMAIN_LOOKUP_WAIT_MS) return { problem: http.clean(`${problem}; the service asked to wait ${Math.ceil(retryAfterMs / 1000)} s`) };
+    return { problem: http.clean(problem) };
   }
+  return readAnswer(response, tenantId, (text) => http.clean(text));
 }
 
 async function readAnswer(response: Response, tenantId: string, clean: (text: string) => string): Promise<Answer> {

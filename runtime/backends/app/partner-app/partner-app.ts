@@ -1,13 +1,14 @@
 import { DapError, ExitCode } from '../../../../common/dap-error.js';
 import { type TerminalText, tty, writeTerminal } from '../../../../common/terminal-text.js';
 import { signInApp } from '../auth/app-sign-in.js';
-import { AppTokens, type TenantTokens } from '../auth/app-tokens.js';
+import { AppTokens, tenantBearer, type TenantTokens } from '../auth/app-tokens.js';
 import type { AppCredential, MsalApp } from '../auth/msal-app.js';
 import { GRAPH_SCOPE } from '../auth/scopes.js';
 import type { TokenFile } from '../auth/token-file.js';
-import type { FetchLike } from '../../../platform/http/fetch-like.js';
 import { DEFAULT_PARTNER_TENANT } from '../http/graph-limits.js';
 import { GraphCallError } from '../http/graph-error.js';
+import { defaultTransport, type FetchLike } from '../../../platform/http/fetch-like.js';
+import { ServiceClient } from '../../../platform/http/http-client.js';
 import { Redactor } from '../../../platform/redact.js';
 import { readSecretStdin } from '../../../platform/files/read-all.js';
 import type { BackendKind } from '../../contract/run-backend.js';
@@ -75,7 +76,7 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
   // planGraph checked that a credential is there (a secret, a certificate, a device code or a refresh token)
   const refreshToken = signIn.deviceCode ? undefined : app ? app.refreshToken : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
   const partnerTenant = graph.partnerTenant ?? app?.partnerTenant ?? DEFAULT_PARTNER_TENANT;
-  const fetch: FetchLike = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetch: FetchLike = deps.fetch ?? defaultTransport;
   const { credential, app: signedIn, tokenFile, secrets } = await signInApp({
     clientId,
     plan: signIn,
@@ -103,7 +104,10 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
 export interface PartnerApp {
   endpoints: AppEndpoints;
   redactor: Redactor;
-  fetch: FetchLike;
+  /** The HTTP client made for Graph. */
+  graph: ServiceClient;
+  /** An HTTP client made for another service of the app's (the Exchange admin API), with the app's transport and redactor. */
+  serviceClient(service: string, base: string): ServiceClient;
   /** The customer-tenant tokens of one scope (one cache keyed by tenant and scope). */
   customerTokens(scope: string): TenantTokens;
   discover(): Promise<DiscoveredTenant[]>;
@@ -117,13 +121,14 @@ export function adminConsentUrl(loginBase: string, tenantId: string, clientId: s
 }
 
 export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<PartnerApp> {
-  const fetch: FetchLike = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetch: FetchLike = deps.fetch ?? defaultTransport;
   const graph = plan.graph!;
   const endpoints = await resolveAppEndpoints(plan, deps, world);
   const { credential } = endpoints;
   const redactor = new Redactor();
   redactor.add(credential.clientSecret);
   for (const secret of endpoints.secrets) redactor.add(secret);
+  const now = () => deps.now().getTime();
   const cache = (role: 'partner' | 'customer') =>
     new AppTokens({
       onToken: (token) => redactor.add(token),
@@ -148,15 +153,18 @@ export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: Si
     });
   const partnerTokens = cache('partner');
   const customerTokens = cache('customer');
-  const partnerToken = () => partnerTokens.get(endpoints.partnerTenant, GRAPH_SCOPE);
+  const partnerToken = tenantBearer(partnerTokens.forScope(GRAPH_SCOPE), endpoints.partnerTenant);
   const problems = new Map<string, NonNullable<DiscoveredTenant['problem']>>();
+  const serviceClient = (service: string, base: string) => new ServiceClient({ service, base, transport: fetch, redactor, now });
+  const graphClient = serviceClient('Graph', endpoints.graphBase);
   return {
     endpoints,
     redactor,
-    fetch,
+    graph: graphClient,
+    serviceClient,
     customerTokens: (scope) => customerTokens.forScope(scope),
     async discover() {
-      const discovery = new GraphDiscovery({ graphBase: endpoints.graphBase, mode: graph.discovery, partnerToken, fetch, redactor });
+      const discovery = new GraphDiscovery({ http: graphClient, mode: graph.discovery, partnerToken, redactor });
       let tenants: DiscoveredTenant[];
       try {
         tenants = await discovery.discover();
@@ -171,7 +179,7 @@ export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: Si
       }
       // relationships name no domain: ask for each customer's default domain (contracts carry it)
       if (graph.discovery === 'relationships' && graph.domainLookup) {
-        const lookup = await lookupDomains(tenants, { graphBase: endpoints.graphBase, partnerToken, fetch, redactor });
+        const lookup = await lookupDomains(tenants, { http: graphClient, partnerToken });
         tenants = lookup.tenants;
         if (lookup.failed > 0) writeTerminal(deps.stderr, domainLookupNotice(lookup.failed, lookup.firstProblem));
       }

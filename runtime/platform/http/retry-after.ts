@@ -1,4 +1,7 @@
-import { MAX_RETRY_AFTER_MS } from './graph-limits.js';
+import { MAX_RETRY_AFTER_SECONDS } from '../../../common/http-limits.js';
+
+/** The longest Retry-After honoured; a longer one is cut to this (common/http-limits.ts, shared with the module). */
+export const MAX_RETRY_AFTER_MS = MAX_RETRY_AFTER_SECONDS * 1000;
 
 /**
  * The wait a Retry-After header asks for, in ms: delta-seconds ("30") or an HTTP date
