@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { MAX_SESSIONS_PER_ACCOUNT } from '../../common/exchange-limits.js';
-import { certificateHelp, deviceCodeHelp, tokenFileHelp } from '../backends/app/auth/sign-in-options.js';
+import { certificateHelp, certificateX5cHelp, deviceCodeHelp, tokenFileHelp } from '../backends/app/auth/sign-in-options.js';
 import { catalogFileIn } from '../../common/catalog.js';
 import { catalogVariable } from './catalog-option.js';
 import { DEFAULT_EXCHANGE_URL, DEFAULT_TENANT_CONCURRENCY, MAX_TENANT_CONCURRENCY } from '../backends/exo/exo-limits.js';
@@ -44,6 +44,7 @@ const sharedOptions = {
     new Option('--client-id <id>', "the partner app's client id (else DAP_GRAPH_CLIENT_ID); its secret only from DAP_GRAPH_CLIENT_SECRET or --client-secret-stdin, or DAP_GRAPH_REFRESH_TOKEN"),
   clientSecretStdin: () => new Option('--client-secret-stdin', "read the app's client secret from the first line of stdin").conflicts('passwordStdin'),
   certificate: () => new Option('--certificate <pem>', certificateHelp),
+  certificateX5c: () => new Option('--certificate-x5c', certificateX5cHelp),
   deviceCode: () => new Option('--device-code', deviceCodeHelp),
   tokenFile: () => new Option('--token-file <path>', tokenFileHelp),
   partnerTenant: () =>

@@ -9,7 +9,7 @@ import { readCatalog } from '../../common/catalog.js';
 import { DapError } from '../../common/dap-error.js';
 import { inputLimits } from '../../common/input-limits.js';
 import { readCertificateFile } from '../../runtime/backends/app/auth/certificate-file.js';
-import { RefreshTokenFile } from '../../runtime/backends/app/auth/token-file.js';
+import { TokenFile } from '../../runtime/backends/app/auth/token-file.js';
 import { readManifest } from '../../runtime/run/manifest.js';
 import { showRun } from '../../runtime/run/page/show.js';
 import { readSecretStdin } from '../../runtime/platform/files/read-all.js';
@@ -122,14 +122,14 @@ describe('the token file', () => {
     writeFileSync(file, '');
     truncateSync(file, inputLimits.tokenFile + 1);
     chmodSync(file, 0o600);
-    expect(() => new RefreshTokenFile(file, 'app').read()).toThrow(`${file} cannot be read: larger than 1 MiB, the most that is read`);
+    expect(() => new TokenFile(file, 'app').read()).toThrow(`${file} cannot be read: larger than 1 MiB, the most that is read`);
   });
 
   it('/dev/zero (open to others) and a named pipe are refused at once', () => {
-    expect(() => new RefreshTokenFile('/dev/zero', 'app').read()).toThrow(/other users/);
+    expect(() => new TokenFile('/dev/zero', 'app').read()).toThrow(/other users/);
     chmodSync(fifo, 0o600);
-    expect(() => new RefreshTokenFile(fifo, 'app').read()).toThrow(/not a dap-report token file/);
-    expect(() => new RefreshTokenFile(folder, 'app').read()).toThrow();
+    expect(() => new TokenFile(fifo, 'app').read()).toThrow(/not a dap-report token file/);
+    expect(() => new TokenFile(folder, 'app').read()).toThrow();
   });
 });
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { GRAPH_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
-import { TokenCache } from '../../runtime/backends/app/auth/token-cache.js';
-import { requestToken } from '../../runtime/backends/app/auth/token-client.js';
+import { AppTokens } from '../../runtime/backends/app/auth/app-tokens.js';
+import { MsalApp } from '../../runtime/backends/app/auth/msal-app.js';
 import { GraphCallError } from '../../runtime/backends/app/http/graph-error.js';
 import type { TenantJob } from '../../runtime/backends/contract/runner-types.js';
 import { GraphTenantRunner } from '../../runtime/backends/graph/graph-runner.js';
@@ -32,15 +32,16 @@ function job(): TenantJob {
   return { tenantId: TENANT, domain: 'Contoso', account: 'app', report, parameters: [], outPath: join(tempDir(), 'part.csv'), attempt: 1 };
 }
 
-function runner(fetch: (url: string) => Promise<Response>, tokens: TokenCache): GraphTenantRunner {
+function runner(fetch: (url: string) => Promise<Response>, tokens: AppTokens): GraphTenantRunner {
   const http = new ServiceClient({ service: 'Graph', base: 'https://graph.example', transport: fetch });
   return new GraphTenantRunner({ http, tokens: tokens.forScope(GRAPH_SCOPE), limiter: new SlidingWindowLimiter({ now: () => 0 }), redactor: new Redactor() });
 }
 
 describe('errors keep their cause', () => {
-  it('a token request that cannot reach the login host throws a RemoteError whose cause is the fetch error', async () => {
+  it('a token request (through MSAL) that cannot reach the login host throws a RemoteError whose cause is the fetch error', async () => {
     const { fetch, failure } = unreachable();
-    const thrown = await requestToken({ loginBase: 'https://login.example', tenant: TENANT, scope: GRAPH_SCOPE, credential, role: 'customer', fetch }).catch((error: unknown) => error);
+    const app = new MsalApp({ loginBase: 'https://login.example', credential, fetch, delegated: false });
+    const thrown = await app.token(TENANT, GRAPH_SCOPE, 'customer').catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(GraphCallError);
     expect((thrown as GraphCallError).category).toBe('RemoteError');
     expect((thrown as Error).cause).toBe(failure);
@@ -48,7 +49,8 @@ describe('errors keep their cause', () => {
 
   it('a tenant whose token cannot be fetched fails with an outcome that carries the fetch error beneath the GraphCallError', async () => {
     const { fetch, failure } = unreachable();
-    const tokens = new TokenCache({ now: () => 0, issue: (tenant, scope) => requestToken({ loginBase: 'https://login.example', tenant, scope, credential, role: 'customer', fetch }) });
+    const app = new MsalApp({ loginBase: 'https://login.example', credential, fetch, delegated: false });
+    const tokens = new AppTokens({ issue: async (tenant, scope) => (await app.token(tenant, scope, 'customer')).accessToken });
     const outcome = await runner(fetch, tokens).run(job(), new AbortController().signal);
     expect(outcome).toMatchObject({ status: 'failed', category: 'RemoteError' });
     expect(outcome.cause).toBeInstanceOf(GraphCallError);
@@ -57,7 +59,7 @@ describe('errors keep their cause', () => {
 
   it('a report request that cannot reach Graph fails with an outcome whose GraphCallError has the fetch error as cause', async () => {
     const { fetch, failure } = unreachable();
-    const tokens = new TokenCache({ now: () => 0, issue: async () => ({ accessToken: 'tok', lifetimeMs: 3_600_000 }) });
+    const tokens = new AppTokens({ issue: async () => 'tok' });
     const outcome = await runner(fetch, tokens).run(job(), new AbortController().signal);
     expect(outcome).toMatchObject({ status: 'failed', category: 'RemoteError', retryable: true });
     expect(outcome.message).toContain('ECONNREFUSED');

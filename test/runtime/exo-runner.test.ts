@@ -14,7 +14,7 @@ import { dateWindows, ExoTenantRunner } from '../../runtime/backends/exo/exo-run
 import type { ExchangeRestCatalogSource, RowRule } from '../../runtime/backends/exo/exo-source.js';
 import { Redactor } from '../../runtime/platform/redact.js';
 import { ServiceClient } from '../../runtime/platform/http/http-client.js';
-import { TokenCache } from '../../runtime/backends/app/auth/token-cache.js';
+import { AppTokens } from '../../runtime/backends/app/auth/app-tokens.js';
 import { EXCHANGE_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
 import type { TenantJob } from '../../runtime/backends/contract/runner-types.js';
 import { tempDir } from './fakes.js';
@@ -170,7 +170,7 @@ function report(source: ExchangeRestCatalogSource, columns: CatalogReport['colum
 }
 
 function runner(fetch: (url: string, init?: RequestInit) => Promise<Response>, now = Date.UTC(2026, 10, 25)) {
-  const tokens = new TokenCache({ issue: async () => ({ accessToken: 'tok', lifetimeMs: 3_600_000 }) });
+  const tokens = new AppTokens({ issue: async () => 'tok' });
   const http = new ServiceClient({ service: 'the Exchange admin API', base: BASE, transport: fetch, now: () => now, sleep: async () => undefined });
   return new ExoTenantRunner({ http, tokens: tokens.forScope(EXCHANGE_SCOPE), redactor: new Redactor(), tenantConcurrency: 3, now: () => now });
 }

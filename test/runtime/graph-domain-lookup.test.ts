@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { lookupDomains, tenantInformationUrl } from '../../runtime/backends/app/partner-app/domain-lookup.js';
 import { Redactor } from '../../runtime/platform/redact.js';
-import type { FetchLike } from '../../runtime/backends/app/auth/token-client.js';
+import type { FetchLike } from '../../runtime/platform/http/fetch-like.js';
 import { ServiceClient } from '../../runtime/platform/http/http-client.js';
 import type { DiscoveredTenant } from '../../runtime/backends/contract/runner-types.js';
 import type { RunSummary } from '../../runtime/run/summary.js';

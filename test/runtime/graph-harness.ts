@@ -14,7 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { vi } from 'vitest';
 import { readCatalog } from '../../common/catalog.js';
 import { createProgram } from '../../runtime/cli/cli.js';
-import type { FetchLike } from '../../runtime/backends/app/auth/token-client.js';
+import type { FetchLike } from '../../runtime/platform/http/fetch-like.js';
 import type { RuntimeDeps } from '../../runtime/backends/runtime-deps.js';
 import { simulatedWorldOf } from '../../runtime/backends/simulate.js';
 import { startSimulator } from '../../simulator/index.js';

@@ -13,7 +13,7 @@ import { Redactor } from '../../runtime/platform/redact.js';
 import { parseRetryAfter } from '../../runtime/platform/http/retry-after.js';
 import { ServiceClient } from '../../runtime/platform/http/http-client.js';
 import type { FetchLike } from '../../runtime/platform/http/fetch-like.js';
-import { TokenCache } from '../../runtime/backends/app/auth/token-cache.js';
+import { AppTokens } from '../../runtime/backends/app/auth/app-tokens.js';
 import { GRAPH_SCOPE } from '../../runtime/backends/app/auth/scopes.js';
 import type { TenantJob } from '../../runtime/backends/contract/runner-types.js';
 import { tempDir } from './fakes.js';
@@ -163,12 +163,14 @@ const csv = (text: string) => () => new Response(text, { status: 200, headers: {
 
 function runnerWith(fetch: (url: string, init?: RequestInit) => Promise<Response>, tokens: string[] = ['tok-1', 'tok-2']) {
   const issued: string[] = [];
-  const cache = new TokenCache({
-    now: () => 0,
-    issue: async () => {
-      const accessToken = tokens[issued.length] ?? 'tok-x';
-      issued.push(accessToken);
-      return { accessToken, lifetimeMs: 3_600_000 };
+  // as MSAL's cache: the same token until it is refused
+  let current: string | undefined;
+  const cache = new AppTokens({
+    issue: async (_tenant, _scope, forceRefresh) => {
+      if (current && !forceRefresh) return current;
+      current = tokens[issued.length] ?? 'tok-x';
+      issued.push(current);
+      return current;
     },
   });
   const runner = new GraphTenantRunner({ http: graphClient(fetch), tokens: cache.forScope(GRAPH_SCOPE), limiter: new SlidingWindowLimiter({ now: () => 0 }), redactor: new Redactor() });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
 import { parseCertificatePem } from '../../runtime/backends/app/auth/certificate.js';
-import { buildClientAssertion } from '../../runtime/backends/app/auth/client-assertion.js';
+import { buildClientAssertion } from '../helpers/client-assertion.js';
 import { defaultAppCertificate } from '../../simulator/world/default-app-certificate.js';
 import { loadScenario, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { trustingFetch } from '../helpers/https-server.js';

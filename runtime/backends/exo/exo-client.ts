@@ -1,8 +1,8 @@
 import { GraphCallError } from '../app/http/graph-error.js';
-import { tenantBearer } from '../app/auth/token-cache.js';
+import { tenantBearer } from '../app/auth/app-tokens.js';
 import type { BearerSource, ServiceClient } from '../../platform/http/http-client.js';
 import type { Redactor } from '../../platform/redact.js';
-import type { TenantTokens } from '../app/auth/token-cache.js';
+import type { TenantTokens } from '../app/auth/app-tokens.js';
 import { anchorMailbox, INLINE_RETRIES, MAX_INLINE_RETRY_AFTER_MS, MAX_PAGES_PER_CALL, PAGE_SIZE } from './exo-limits.js';
 
 export type ExoObject = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
-import { tenantBearer } from '../app/auth/token-cache.js';
+import { tenantBearer } from '../app/auth/app-tokens.js';
 import type { ServiceClient } from '../../platform/http/http-client.js';
 import type { Redactor } from '../../platform/redact.js';
-import type { TenantTokens } from '../app/auth/token-cache.js';
+import type { TenantTokens } from '../app/auth/app-tokens.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
 import { concealedNamesWarning } from './graph-runner.js';
 

@@ -10,9 +10,9 @@ import { RedirectError } from '../../platform/http/follow-redirects.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
 import type { Redactor } from '../../platform/redact.js';
 import { parseRetryAfter } from '../../platform/http/retry-after.js';
-import { tenantBearer } from '../app/auth/token-cache.js';
+import { tenantBearer } from '../app/auth/app-tokens.js';
 import { writeReportPart } from './report-csv.js';
-import type { TenantTokens } from '../app/auth/token-cache.js';
+import type { TenantTokens } from '../app/auth/app-tokens.js';
 
 export interface GraphRunnerOptions {
   /** The HTTP client made for Graph. */

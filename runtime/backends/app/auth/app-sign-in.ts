@@ -1,18 +1,18 @@
 /**
- * Puts the app's credential together from the planned sign-in (sign-in-options.ts) and the
- * secrets the caller already read (client secret from stdin or the environment, a refresh token
- * from the environment): a certificate, or a device-code sign-in whose refresh token is kept in
- * the token file, or the secret / refresh token as given. Shared by the HTTP backends.
+ * Puts the app's sign-in together from the planned sign-in (sign-in-options.ts) and the secrets the
+ * caller already read (client secret from stdin or the environment, a refresh token from the
+ * environment): a certificate or a secret (app-only), or a delegated sign-in whose refresh token is
+ * the token file's, a device-code sign-in's, or the one given. Shared by the HTTP backends.
  */
 import { resolve } from 'node:path';
 import { DapError, ExitCode } from '../../../../common/dap-error.js';
 import { terminalMessage, writeTerminal } from '../../../../common/terminal-text.js';
+import type { FetchLike } from '../../../platform/http/fetch-like.js';
 import { GraphCallError } from '../http/graph-error.js';
 import { readCertificateFile } from './certificate-file.js';
-import { signInWithDeviceCode } from './device-code.js';
+import { type AppCredential, cachedRefreshToken, MsalApp } from './msal-app.js';
 import type { SignInPlan } from './sign-in-options.js';
-import { defaultTokenFile, RefreshTokenFile } from './token-file.js';
-import type { AppCredential, FetchLike } from './token-client.js';
+import { defaultTokenFile, type SavedSignIn, TokenFile } from './token-file.js';
 
 export interface AppSignIn {
   clientId: string;
@@ -23,24 +23,23 @@ export interface AppSignIn {
   cwd: string;
   env: NodeJS.ProcessEnv;
   loginBase: string;
-  /** The tenant a device-code sign-in happens in: the partner's, or organizations. */
+  /** The tenant a delegated sign-in happens in: the partner's, or organizations. */
   signInTenant: string;
-  /** The scope of the device-code sign-in's first token. */
+  /** The scope of the delegated sign-in's first token. */
   scope: string;
   fetch: FetchLike;
   stderr: NodeJS.WritableStream;
-  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  now?: () => number;
   signal?: AbortSignal;
 }
 
-const wait = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((done, fail) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      fail(signal.reason);
-    }, { once: true });
-  });
+export interface SignedInApp {
+  credential: AppCredential;
+  app: MsalApp;
+  tokenFile?: TokenFile;
+  /** Secrets met while signing in (a refresh token given or read), to keep out of messages. */
+  secrets: string[];
+}
 
 /**
  * Where --device-code keeps its token: --token-file, else ~/.config/dap-reporting/<client id>.token;
@@ -53,51 +52,47 @@ export function tokenFilePath(options: Pick<AppSignIn, 'clientId' | 'plan' | 'si
   return defaultTokenFile(options.clientId, options.env);
 }
 
-export async function signInApp(options: AppSignIn): Promise<{ credential: AppCredential; tokenFile?: RefreshTokenFile }> {
+export async function signInApp(options: AppSignIn): Promise<SignedInApp> {
   const warn = (message: string) => writeTerminal(options.stderr, terminalMessage(message));
   const credential: AppCredential = { clientId: options.clientId };
+  const base = { loginBase: options.loginBase, credential, fetch: options.fetch, ...(options.now ? { now: options.now } : {}) };
   if (options.plan.certificatePath) {
     // the certificate alone: under --simulate the simulator's secret is not sent beside it
     credential.certificate = readCertificateFile(resolve(options.cwd, options.plan.certificatePath), { simulate: options.simulate, warn });
-    return { credential };
+    if (options.plan.sendX5c) credential.sendX5c = true;
+    return { credential, app: new MsalApp({ ...base, delegated: false }), secrets: [] };
   }
   if (!options.plan.deviceCode) {
     if (options.clientSecret) credential.clientSecret = options.clientSecret;
-    if (options.refreshToken) credential.refreshToken = options.refreshToken;
-    return { credential };
+    if (!options.refreshToken) return { credential, app: new MsalApp({ ...base, delegated: false }), secrets: [] };
+    // a refresh token given by the user: redeemed by the first token request; its rotations live in MSAL's cache for the run
+    return { credential, app: new MsalApp({ ...base, delegated: true, refreshToken: options.refreshToken }), secrets: [options.refreshToken] };
   }
-  // delegated: a public client with the signed-in admin's refresh token, kept and rotated in the file
+  // delegated by device code: a public client whose MSAL cache is kept in the token file
   const path = tokenFilePath(options);
-  const tokenFile = path ? new RefreshTokenFile(path, options.clientId, (message) => warn(`dap-report: warning: ${message}; the run goes on with the new token in memory`)) : undefined;
-  let saved: string | undefined;
+  const tokenFile = path ? new TokenFile(path, options.clientId, (message) => warn(`dap-report: warning: ${message}; the run goes on with the new token in memory`)) : undefined;
+  let saved: SavedSignIn | undefined;
   try {
     saved = tokenFile?.read();
   } catch (error) {
     throw new DapError('BAD_TOKEN_FILE', ExitCode.usage, `--token-file: ${(error as Error).message}`, { cause: error });
   }
-  if (saved) {
-    credential.refreshToken = saved;
-  } else {
+  // the first format's bare refresh token is redeemed by the first token request (a refusal is reported at discovery with how to sign in again)
+  const legacy = saved && 'refreshToken' in saved ? saved.refreshToken : undefined;
+  const app = new MsalApp({ ...base, delegated: true, ...(tokenFile ? { cachePlugin: tokenFile } : {}), ...(legacy ? { refreshToken: legacy } : {}) });
+  const secrets: string[] = legacy ? [legacy] : [];
+  if (saved && 'msalCache' in saved) {
+    // the token file hands MSAL the saved cache at its first access
+    const kept = cachedRefreshToken(saved.msalCache)?.secret;
+    if (kept) secrets.push(kept);
+  } else if (!saved) {
     try {
-      const result = await signInWithDeviceCode({
-        loginBase: options.loginBase,
-        tenant: options.signInTenant,
-        scope: options.scope,
-        credential,
-        fetch: options.fetch,
-        // the one line the user acts on; shown under --quiet too
-        notify: (message) => warn(`dap-report: ${message}`),
-        sleep: options.sleep ?? wait,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      credential.refreshToken = result.refreshToken;
+      // the one line the user acts on; shown under --quiet too
+      await app.signInWithDeviceCode(options.signInTenant, options.scope, (message) => warn(`dap-report: ${message}`), options.signal);
     } catch (error) {
       if (error instanceof GraphCallError) throw new DapError('SIGN_IN_FAILED', ExitCode.fatal, `device code sign-in: ${error.message}`, { cause: error });
       throw error;
     }
-    await tokenFile?.save(credential.refreshToken);
   }
-  if (!tokenFile) return { credential };
-  credential.tokenStore = tokenFile;
-  return { credential, tokenFile };
+  return { credential, app, ...(tokenFile ? { tokenFile } : {}), secrets };
 }

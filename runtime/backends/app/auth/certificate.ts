@@ -1,14 +1,24 @@
 /**
  * The app's certificate credential: a password-less PEM file holding the private key and the
  * certificate (as `openssl pkcs12 -nodes` or Key Vault's PEM export writes it). The key never
- * leaves this process; the certificate is only used for its thumbprint (x5t) and to check that it
- * belongs to the key.
+ * leaves this process (MSAL signs the client assertions with it); the certificate gives the
+ * thumbprint, and `x5c` when asked.
+ *
+ * Hand-written: MSAL takes a thumbprint and a PEM key as given; reading the file, refusing an
+ * encrypted or non-RSA key, and checking that key and certificate belong together are ours, so a
+ * wrong file is a clear usage error before any request rather than a refusal by the service.
  */
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 
 export interface ClientCertificate {
   privateKey: KeyObject;
-  /** base64url of the SHA-1 hash of the DER certificate: the `x5t` header Entra ID looks the key up by. */
+  /** The key as PKCS#8 PEM, for MSAL. */
+  privateKeyPem: string;
+  /** The certificate as PEM (MSAL's `x5c` when asked). */
+  certificatePem: string;
+  /** Hex SHA-256 of the DER certificate: MSAL's thumbprintSha256 (`x5t#S256`, PS256 assertions). */
+  thumbprintSha256: string;
+  /** base64url of the SHA-1 hash of the DER certificate: the `x5t` (RS256) form of the thumbprint. */
   x5t: string;
   /** For messages: the thumbprint as the Entra admin center shows it (upper-case hex). */
   thumbprint: string;
@@ -51,6 +61,9 @@ export function parseCertificatePem(pem: string): ClientCertificate {
   if (!certificate.checkPrivateKey(privateKey)) throw new Error('the private key does not belong to the certificate in the same file');
   return {
     privateKey,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    certificatePem: certText,
+    thumbprintSha256: createHash('sha256').update(certificate.raw).digest('hex').toUpperCase(),
     x5t: certificateX5t(certificate.raw),
     thumbprint: certificate.fingerprint.replace(/:/g, ''),
     notAfter: new Date(certificate.validTo),

@@ -8,12 +8,15 @@ export const certificateHelp =
   'app-only sign-in with a certificate: a password-less PEM file holding the private key and the certificate (chmod 600), else DAP_GRAPH_CERTIFICATE_PATH';
 export const deviceCodeHelp =
   'delegated sign-in as a partner admin (MFA): prints a code to enter at https://microsoft.com/devicelogin, then keeps the refresh token in --token-file (used, and rotated, by the next runs)';
+export const certificateX5cHelp =
+  'with --certificate: send the certificate itself (x5c) in each client assertion, for an app that trusts its certificates by subject name and issuer';
 export const tokenFileHelp = 'with --device-code: the refresh token file (mode 0600); default ~/.config/dap-reporting/<client id>.token (under --simulate: none, the token lives for the run only)';
 
 /** The sign-in options as commander hands them over. */
 export interface SignInCliOptions {
   clientSecretStdin?: boolean;
   certificate?: string;
+  certificateX5c?: boolean;
   deviceCode?: boolean;
   tokenFile?: string;
 }
@@ -22,6 +25,8 @@ export interface SignInCliOptions {
 export interface SignInPlan {
   /** The PEM file of --certificate or DAP_GRAPH_CERTIFICATE_PATH. */
   certificatePath?: string;
+  /** Send the certificate (x5c) with each assertion (--certificate-x5c). */
+  sendX5c?: boolean;
   /** Delegated sign-in by device code, its refresh token kept in `tokenFile` (default decided at run time). */
   deviceCode: boolean;
   tokenFile?: string;
@@ -51,9 +56,11 @@ export function planSignIn(options: SignInCliOptions, env: NodeJS.ProcessEnv, si
   } else if (options.tokenFile !== undefined) {
     throw conflict('--token-file applies only with --device-code (the file where the signed-in refresh token is kept)');
   }
+  if (options.certificateX5c && !(certificatePath && !deviceCode)) throw conflict('--certificate-x5c applies only with --certificate (or DAP_GRAPH_CERTIFICATE_PATH)');
   if (options.tokenFile !== undefined && options.tokenFile.trim() === '') throw new DapError('BAD_TOKEN_FILE', ExitCode.usage, '--token-file expects a path');
   const plan: SignInPlan = { deviceCode };
   if (certificatePath && !deviceCode) plan.certificatePath = certificatePath;
+  if (options.certificateX5c && plan.certificatePath) plan.sendX5c = true;
   if (options.tokenFile) plan.tokenFile = options.tokenFile.trim();
   return plan;
 }

@@ -43,6 +43,7 @@ export const graphOnlyOptions: ReadonlyArray<[keyof GraphCliOptions, string]> = 
   ['clientId', '--client-id'],
   ['clientSecretStdin', '--client-secret-stdin'],
   ['certificate', '--certificate'],
+  ['certificateX5c', '--certificate-x5c'],
   ['deviceCode', '--device-code'],
   ['tokenFile', '--token-file'],
   ['partnerTenant', '--partner-tenant'],

@@ -1,10 +1,10 @@
 import { DapError, ExitCode } from '../../../../common/dap-error.js';
 import { type TerminalText, tty, writeTerminal } from '../../../../common/terminal-text.js';
 import { signInApp } from '../auth/app-sign-in.js';
+import { AppTokens, tenantBearer, type TenantTokens } from '../auth/app-tokens.js';
+import type { AppCredential, MsalApp } from '../auth/msal-app.js';
 import { GRAPH_SCOPE } from '../auth/scopes.js';
-import { TokenCache, tenantBearer, type TenantTokens } from '../auth/token-cache.js';
-import { requestToken, type GraphCredential } from '../auth/token-client.js';
-import type { RefreshTokenFile } from '../auth/token-file.js';
+import type { TokenFile } from '../auth/token-file.js';
 import { DEFAULT_PARTNER_TENANT } from '../http/graph-limits.js';
 import { GraphCallError } from '../http/graph-error.js';
 import type { FetchLike } from '../../../platform/http/fetch-like.js';
@@ -20,16 +20,17 @@ import type { SimulatedWorld } from '../../contract/simulated-world.js';
 import { GraphDiscovery } from './discovery.js';
 import { lookupDomains } from './domain-lookup.js';
 
-/** How long one token request may take. */
-const TOKEN_REQUEST_TIMEOUT_MS = 60_000;
-
 export interface AppEndpoints {
   graphBase: string;
   loginBase: string;
   partnerTenant: string;
-  credential: GraphCredential;
-  /** With --device-code: where the rotated refresh token is saved. */
-  tokenFile?: RefreshTokenFile;
+  credential: AppCredential;
+  /** The sign-in (MSAL) the tokens come from. */
+  app: MsalApp;
+  /** With --device-code: where MSAL's cache (the rotated refresh token) is saved. */
+  tokenFile?: TokenFile;
+  /** Secrets met while signing in (a refresh token given or read), to keep out of messages. */
+  secrets: string[];
 }
 
 /** The one stderr line about tenants whose default domain could not be looked up. */
@@ -84,7 +85,8 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
   // planGraph checked that a credential is there (a secret, a certificate, a device code or a refresh token)
   const refreshToken = signIn.deviceCode ? undefined : app ? app.refreshToken : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
   const partnerTenant = graph.partnerTenant ?? app?.partnerTenant ?? DEFAULT_PARTNER_TENANT;
-  const { credential, tokenFile } = await signInApp({
+  const fetch = transportOf(deps, world);
+  const { credential, app: signedIn, tokenFile, secrets } = await signInApp({
     clientId,
     plan: signIn,
     ...(clientSecret ? { clientSecret } : {}),
@@ -93,12 +95,13 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
     cwd: deps.cwd,
     env: deps.env,
     loginBase,
-    signInTenant: graph.partnerTenant ?? DEFAULT_PARTNER_TENANT,
+    signInTenant: partnerTenant,
     scope: GRAPH_SCOPE,
-    fetch: transportOf(deps, world),
+    fetch,
     stderr: deps.stderr,
+    now: () => deps.now().getTime(),
   });
-  return { graphBase, loginBase, partnerTenant, credential, ...(tokenFile ? { tokenFile } : {}) };
+  return { graphBase, loginBase, partnerTenant, credential, app: signedIn, ...(tokenFile ? { tokenFile } : {}), secrets };
 }
 
 /**
@@ -133,34 +136,29 @@ export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: Si
   const { credential } = endpoints;
   const redactor = new Redactor();
   redactor.add(credential.clientSecret);
-  redactor.add(credential.refreshToken);
+  for (const secret of endpoints.secrets) redactor.add(secret);
   const now = () => deps.now().getTime();
   const cache = (role: 'partner' | 'customer') =>
-    new TokenCache({
-      now,
+    new AppTokens({
       onToken: (token) => redactor.add(token),
-      issue: (tenant, scope) =>
-        requestToken({
-          loginBase: endpoints.loginBase,
-          tenant,
-          credential,
-          role,
-          scope,
-          fetch,
-          now,
-          signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
+      issue: async (tenant, scope, forceRefresh) => {
+        try {
+          const result = await endpoints.app.token(tenant, scope, role, forceRefresh);
           // a rotated refresh token is a secret too
-          onSecret: (secret) => redactor.add(secret),
-        }).catch((error: unknown) => {
+          if (endpoints.app.delegated) redactor.add(endpoints.app.refreshToken()?.secret);
+          return result.accessToken;
+        } catch (error) {
           if (error instanceof GraphCallError && error.category === 'ConsentMissing') {
             throw new GraphCallError(
               'ConsentMissing',
               `${error.message}. An admin of the customer grants it at ${adminConsentUrl(endpoints.loginBase, tenant, credential.clientId)}`,
               error.details,
+              { cause: error },
             );
           }
           throw error;
-        }),
+        }
+      },
     });
   const partnerTokens = cache('partner');
   const customerTokens = cache('customer');

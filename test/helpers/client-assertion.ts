@@ -1,11 +1,12 @@
 /**
- * The client assertion of a certificate credential (RFC 7523, as Entra ID takes it): a JWT signed
- * RS256 with the app's private key, header {alg, typ, x5t}, claims aud = the token URL,
- * iss = sub = the client id, a fresh jti, nbf/iat now and exp a few minutes later.
+ * A client assertion as older clients send it (RFC 7523, RS256 with the SHA-1 `x5t`), built by the
+ * tests to drive the simulator's login host directly; the runtime's own assertions are MSAL's
+ * (PS256 with `x5t#S256`). Header {alg, typ, x5t}, claims aud = the token URL, iss = sub = the
+ * client id, a fresh jti, nbf/iat now and exp a few minutes later.
  * https://learn.microsoft.com/entra/identity-platform/certificate-credentials
  */
 import { randomUUID, sign } from 'node:crypto';
-import type { ClientCertificate } from './certificate.js';
+import type { ClientCertificate } from '../../runtime/backends/app/auth/certificate.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Entra ID refuses assertions valid for more than 10 minutes; each token request builds its own. */
