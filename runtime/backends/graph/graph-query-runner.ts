@@ -9,7 +9,7 @@ import type { Redactor } from '../../platform/redact.js';
 import { cellText } from '../app/cells.js';
 import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
 import { MAX_INLINE_LIMIT_WAIT_MS } from '../app/http/graph-limits.js';
-import { tenantBearer, type TenantTokens } from '../app/auth/token-cache.js';
+import { tenantBearer, type TenantTokens } from '../app/auth/app-tokens.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
 import { type GraphObject, graphQueryCell, graphQueryHeaders, graphQueryUrl, type Lookups, valueAt } from './graph-query.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
