@@ -102,6 +102,21 @@ describe('Graph query reports over the default scenario', () => {
 });
 
 describe('Graph query faults', () => {
+  it('dap-report check reads one page of the query: a missing permission is found before the run, naming it', async () => {
+    const cwd = tempDir();
+    const app = { clientId: '3c1f9a52-7d4e-4b8a-9c21-6e5f4d3b2a10', clientSecret: 'Graph-Test-Secret~1' };
+    const denied = graphWorld({ graph: { apps: [{ ...app, roles: { graph: ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All'], exchange: [] } }] } });
+    const refused = await runGraph(['check', '--simulate', writeScenario(cwd, denied), '--backend', 'graph', '--report', 'SecureScoreReport', '--json'], { cwd, realCatalog: true });
+    expect(refused.exitCode).toBe(1);
+    const tenants = (JSON.parse(refused.stdout) as { tenants: Array<{ status: string; category?: string; message?: string }> }).tenants;
+    expect(tenants).toHaveLength(6);
+    for (const t of tenants) expect(t).toMatchObject({ status: 'failed', category: 'AccessDenied', message: expect.stringContaining('SecurityEvents.Read.All') });
+    const granted = await runGraph(['check', '--simulate', writeScenario(cwd, graphWorld(), 'granted.json'), '--backend', 'graph', '--report', 'SecureScoreReport', '--json'], { cwd, realCatalog: true });
+    expect(granted.exitCode).toBe(0);
+    // one cheap read per tenant: the query's first object
+    for (const counts of Object.values(granted.stats!.graph.classesPerTenant)) expect(counts.secureScore).toMatchObject({ requests: 1 });
+  });
+
   it('an app without the permission: every tenant fails AccessDenied, the message naming the permission to grant', async () => {
     const cwd = tempDir();
     const scenario = graphWorld({ graph: { apps: [{ clientId: '3c1f9a52-7d4e-4b8a-9c21-6e5f4d3b2a10', clientSecret: 'Graph-Test-Secret~1', roles: { graph: ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All'], exchange: [] } }] } });

@@ -132,7 +132,7 @@ export class GraphQueryRunner implements TenantRunner {
 }
 
 /** A query's failure in the report's words: a refusal names the permission to grant. */
-function queryFailure(http: ServiceClient, error: unknown, source: GraphQueryCatalogSource, call: GraphQueryCatalogCall): unknown {
+export function queryFailure(http: ServiceClient, error: unknown, source: GraphQueryCatalogSource, call: GraphQueryCatalogCall): unknown {
   if (!http.owns(error)) return error;
   const { status, serviceText } = error.details;
   const what = `GET ${call.version}/${call.path}`;
