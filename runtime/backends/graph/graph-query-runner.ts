@@ -92,8 +92,10 @@ export class GraphQueryRunner implements TenantRunner {
     const units = graphRequestUnits(call.path, { select: call.select !== undefined, expand: call.expand !== undefined, ...(call.first ?? call.top ? { top: call.first ?? call.top } : {}) });
     const request = { headers: graphQueryHeaders(call), bearer: tenantBearer(this.options.tokens, job.tenantId, signal), signal };
     const iterator = http.pages(url, request, call.first !== undefined ? 1 : MAX_QUERY_PAGES);
+    // a page's budget is taken only when a request will go: the first, and each next link
+    let requestAhead = true;
     for (;;) {
-      await this.takeBudget(job, call.path, units, signal);
+      if (requestAhead) await this.takeBudget(job, call.path, units, signal);
       let next: IteratorResult<Record<string, unknown>>;
       try {
         next = await iterator.next();
@@ -101,6 +103,8 @@ export class GraphQueryRunner implements TenantRunner {
         throw queryFailure(http, error, source, call);
       }
       if (next.done) return;
+      const link = next.value['@odata.nextLink'];
+      requestAhead = typeof link === 'string' && link !== '';
       const value = next.value.value;
       if (!Array.isArray(value)) throw new GraphCallError('InvalidData', `Graph answered ${call.version}/${call.path} without a 'value' list`);
       const objects = value.filter((o): o is GraphObject => o !== null && typeof o === 'object' && !Array.isArray(o));
