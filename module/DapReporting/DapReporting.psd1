@@ -81,6 +81,11 @@
 - A standalone script per Exchange report, one file that needs no module, comes with the package
   (`Scripts/<Report>.ps1` in the module''s folder); `npx dap-gen --scripts <folder>` builds them from
   a clone.
+- Microsoft Graph queries as reports: TenantLicenseReport (subscribed SKUs and their units),
+  AdminRoleHolderReport (every directory role assignment with its role and principal) and
+  SecureScoreReport (the latest score, its maximum and percentage), each a function, a standalone
+  script and a `dap-report run --backend graph` report; a definition of kind `graphQuery` makes
+  your own (a path, `select`/`filter`/`expand`/`top`/`count`, lookups, each column''s property path).
 - Your own reports: `dap-gen --reports <file>` writes a module with the built-in reports and
   yours (`./dap-module`), which imports and runs like this one.
 - Requires PowerShell 7 (Core edition). MSOnline is needed only by Connect-DapPartner,
