@@ -21,6 +21,8 @@ const allowedCommands = new Set([
   // the Exchange admin API functions and their script
   'Get-DapExoToken', 'Get-DapGraphCustomer', 'Invoke-DapTokenRequest', 'Invoke-DapExoRequest', 'Invoke-DapExoReport', 'ConvertTo-DapExoValue',
   'ConvertTo-DapCellText', 'ConvertTo-Json', 'Add-Member', 'Read-Host', 'ConvertTo-SecureString', 'Sort-Object', 'Get-DapNastyRestReport',
+  // the Graph query functions and their script
+  'Invoke-DapGraphQuery', 'Get-DapNastyQueryReport',
   // Invoke-DapGraphReport's redirect follower and the one URL rule it asks, and the one web request the REST calls make
   'Invoke-DapRedirectedRequest', 'Get-DapUrlRefusal', 'Invoke-DapWebRequest',
   // the one builder of the functions' error records
@@ -39,6 +41,8 @@ const allowedDynamic = new Set([
   '$base64Url',
   // Invoke-DapExoRequest's, Invoke-DapExoReport's and the exchangeRest script's, fixed text of the templates.
   '$parseJson', '$fail', '$asUtc', '$call',
+  // Invoke-DapGraphQuery's, fixed text of the template.
+  '$stepsOf', '$valueAt', '$query', '$resolve',
   // Get-DapUrlRefusal's, fixed text of the template.
   '$bare', '$addressOf', '$isLoopback', '$inRange', '$isPrivate', '$parse',
 ]);
@@ -55,8 +59,8 @@ describe('definitions that try to inject PowerShell', () => {
 
   it('generate files that parse', () => {
     const parsed = lines.filter((l) => l.startsWith('PARSE '));
-    // psd1, psm1, ten shared public and eleven private functions, three report functions, two scripts (none for the Graph report)
-    expect(parsed.length).toBe(28);
+    // psd1, psm1, ten shared public and twelve private functions, four report functions, three scripts (none for the Graph usage report)
+    expect(parsed.length).toBe(31);
     for (const line of parsed) expect(line).toMatch(/ 0$/);
   });
 
@@ -96,6 +100,17 @@ describe('definitions that try to inject PowerShell', () => {
     expect(lines).toContain(`DEFAULT ${fn} Period ${b64('D7')}`);
     expect(lines).toContain(`DEFAULT ${fn} GraphUri ${b64('https://graph.microsoft.com')}`);
     expect(lines.filter((l) => l.startsWith('SET DapReporting/Public/Invoke-DapGraphReport.ps1 Function ')).map((l) => fromB64(l.split(' ')[3]!))).toEqual(['getNastyGraphReport']);
+  });
+
+  it('keep the graphQuery function to its shape: the plan holds every text as one string constant, its only command is Invoke-DapGraphQuery', () => {
+    const fn = 'DapReporting/Public/Get-DapNastyQueryReport.ps1';
+    expect([...new Set(lines.filter((l) => l.startsWith(`CMD ${fn} `)).map((l) => l.split(' ')[2]))]).toEqual(['Invoke-DapGraphQuery']);
+    expect(lines.filter((l) => l.startsWith(`DYNAMIC ${fn} `))).toEqual([]);
+    const strings = lines.filter((l) => l.startsWith(`STRING ${fn} `)).map((l) => fromB64(l.split(' ')[2]!));
+    for (const text of [nasty, "Outside '; Stop-Computer; '", 'users', 'User.Read.All', 'sku.skuPartNumber']) expect(strings).toContain(text);
+    expect(lines).toContain('HELP-PARAMS Get-DapNastyQueryReport TenantId,TenantDomain,AccessToken,GraphUri');
+    const script = 'scripts/NastyQueryReport.ps1';
+    expect(lines.filter((l) => l.startsWith(`STRING ${script} `)).map((l) => fromB64(l.split(' ')[2]!))).toContain(nasty);
   });
 
   it('keep the exchangeRest function to its shape: the plan holds every text as one string constant, the commands are the fixed ones', () => {

@@ -14,7 +14,7 @@ foreach ($file in [System.IO.Directory]::GetFiles($ModuleRoot, '*', [System.IO.S
         $name = $command.GetCommandName()
         if ($name) { "CMD $relative $name" } else { "DYNAMIC $relative $(ConvertTo-Base64 -Text $command.CommandElements[0].Extent.Text)" }
     }
-    if ($relative -match 'NastyRest') {
+    if ($relative -match 'NastyRest|NastyQuery') {
         foreach ($constant in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.StringConstantExpressionAst] }, $true)) {
             "STRING $relative $(ConvertTo-Base64 -Text $constant.Value)"
         }
