@@ -81,7 +81,18 @@ export class GraphState {
     const byFn = this.perTenant.get(key) ?? new Map<string, number>();
     byFn.set(fn, (byFn.get(fn) ?? 0) + 1);
     this.perTenant.set(key, byFn);
+    // the usage reports' class too (its limit is kept per report function: takeSlot)
+    const counts = this.classCounts(tenant, 'usageReports');
+    counts.requests += 1;
+    counts.units += 1;
   }
+
+  /** A tenant's counters of one throttling class. */
+  private classCounts(tenant: TenantRecord, throttleClass: GraphThrottleClass): { requests: number; units: number; throttled: number; maxInWindow: number } {
+    const perTenant = (this.counters.classesPerTenant[tenant.tenantId.toLowerCase()] ??= {});
+    return (perTenant[throttleClass] ??= { requests: 0, units: 0, throttled: 0, maxInWindow: 0 });
+  }
+
 
   /** True while a one-shot fault still has firings left for this tenant (and uses one). */
   fire(fault: string, tenant: TenantRecord, times: number): boolean {
@@ -95,13 +106,17 @@ export class GraphState {
     const windowMs = windowSeconds * 1000;
     const key = `${app.clientId.toLowerCase()}|${tenant.tenantId}|${fn}`;
     const recent = (this.windows.get(key) ?? []).filter((t) => now - t < windowMs);
+    const counts = this.classCounts(tenant, 'usageReports');
     if (recent.length >= requests) {
       this.windows.set(key, recent);
+      counts.throttled += 1;
       const oldest = recent[0] ?? now;
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
     }
     recent.push(now);
     this.windows.set(key, recent);
+    // the most requests of one report function in one window
+    counts.maxInWindow = Math.max(counts.maxInWindow, recent.length);
     return { ok: true };
   }
 
@@ -115,8 +130,7 @@ export class GraphState {
     const now = this.clock();
     const key = `${app.clientId.toLowerCase()}|${tenant.tenantId}|class:${throttleClass}`;
     const recent = (this.windows.get(key) ?? []).filter((t) => now - t < budget.windowMs);
-    const perTenant = (this.counters.classesPerTenant[tenant.tenantId.toLowerCase()] ??= {});
-    const counts = (perTenant[throttleClass] ??= { requests: 0, units: 0, throttled: 0, maxInWindow: 0 });
+    const counts = this.classCounts(tenant, throttleClass);
     counts.requests += 1;
     if (recent.length + units > budget.limit) {
       this.windows.set(key, recent);

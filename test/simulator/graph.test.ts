@@ -540,6 +540,7 @@ describe('determinism and counters', () => {
       batches: 0,
       batchedRequests: 0,
       requestsPerTenant: { [beta.tenantId]: { getOffice365ActiveUserDetail: 1 } },
+      classesPerTenant: { [beta.tenantId.toLowerCase()]: { usageReports: { requests: 1, units: 1, throttled: 0, maxInWindow: 1 } } },
     });
   });
 
