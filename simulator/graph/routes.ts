@@ -515,6 +515,8 @@ async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphC
  */
 export function handleDownloadRequest(state: GraphState, req: IncomingMessage, res: ServerResponse, path: string): void {
   const now = state.now();
+  // answered all the same (the URL is the credential), but counted: a token must not reach this host
+  if (req.headers.authorization !== undefined) state.counters.downloadsWithAuthorization += 1;
   const downloadMatch = /^\/([A-Za-z0-9_-]+)$/.exec(path);
   const download = downloadMatch && (req.method ?? 'GET') === 'GET' ? state.download(downloadMatch[1] as string) : undefined;
   if (!download) {
