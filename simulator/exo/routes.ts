@@ -19,6 +19,7 @@ import type { ExoState } from './exo-state.js';
 import { exoErrors, type ExoFailure } from './texts.js';
 import type { BearerCheck, TokenStore } from '../http/tokens.js';
 import { type ServiceBases, serviceUrl } from '../http/service-hosts.js';
+import { readBodyText } from '../http/request-body.js';
 import { emailDomainNames } from '../world/directory.js';
 import { faultsOf, type TenantRecord, type World } from '../world/world.js';
 
@@ -74,16 +75,7 @@ function send(res: ServerResponse, reply: ExoAnswer): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
-}
+const readBody = (req: IncomingMessage) => readBodyText(req, MAX_BODY);
 
 function queryValue(url: URL, name: string): string | undefined {
   for (const [key, value] of url.searchParams) if (key.toLowerCase() === name.toLowerCase()) return value;

@@ -21,6 +21,11 @@ export interface GraphStats {
   tenantLookups: number;
   reportRequests: number;
   downloads: number;
+  /**
+   * Download requests that carried an Authorization header: a client that sent its Graph token on
+   * to the storage host (clients drop it on a redirect to another host; the URL itself is the credential).
+   */
+  downloadsWithAuthorization: number;
   expiredDownloads: number;
   throttled: number;
   /** `/domains` and `/organization` reads answered (any token kind). */
@@ -47,7 +52,7 @@ function opaque(bytes: number): string {
 }
 
 export function emptyGraphStats(): GraphStats {
-  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, expiredDownloads: 0, throttled: 0, directoryReads: 0, batches: 0, batchedRequests: 0, requestsPerTenant: {}, classesPerTenant: {} };
+  return { tokensIssued: 0, tokenFailures: 0, relationshipPages: 0, tenantLookups: 0, reportRequests: 0, downloads: 0, downloadsWithAuthorization: 0, expiredDownloads: 0, throttled: 0, directoryReads: 0, batches: 0, batchedRequests: 0, requestsPerTenant: {}, classesPerTenant: {} };
 }
 
 export class GraphState {

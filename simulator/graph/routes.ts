@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ServiceBases, serviceUrl } from '../http/service-hosts.js';
+import { readBodyText } from '../http/request-body.js';
 import { graphPeriods, graphReportSpec } from './report-catalog.js';
 import type { ReportRequest, ReportSelector } from './report-data.js';
 import { graphReportCsv } from './report-data.js';
@@ -502,17 +503,6 @@ export const GRAPH_BATCH_MAX = 20;
 /** The largest batch body Graph takes (4 MB). */
 const GRAPH_BATCH_MAX_BYTES = 4 * 1024 * 1024;
 
-async function readText(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
-}
-
 interface BatchItem {
   id: string;
   method: string;
@@ -575,7 +565,7 @@ async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphC
   const now = state.now();
   const auth = await authorize(state, call.authorization);
   if (!auth.ok) return failed(auth.failure);
-  const raw = await readText(req, GRAPH_BATCH_MAX_BYTES);
+  const raw = await readBodyText(req, GRAPH_BATCH_MAX_BYTES);
   if (raw === undefined) return failed(graphErrors.badBatch(now));
   const items = parseBatch(raw, now);
   if (!Array.isArray(items)) return failed(items);
@@ -618,6 +608,8 @@ async function answerBatch(state: GraphState, req: IncomingMessage, call: GraphC
  */
 export function handleDownloadRequest(state: GraphState, req: IncomingMessage, res: ServerResponse, path: string): void {
   const now = state.now();
+  // answered all the same (the URL is the credential), but counted: a token must not reach this host
+  if (req.headers.authorization !== undefined) state.counters.downloadsWithAuthorization += 1;
   const downloadMatch = /^\/([A-Za-z0-9_-]+)$/.exec(path);
   const download = downloadMatch && (req.method ?? 'GET') === 'GET' ? state.download(downloadMatch[1] as string) : undefined;
   if (!download) {

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceBases } from '../http/service-hosts.js';
+import { readBodyText } from '../http/request-body.js';
 import type { LoginState } from './login-state.js';
 import { loginErrors, type LoginFailure } from './texts.js';
 
@@ -24,14 +25,8 @@ function sendFailure(res: ServerResponse, failure: LoginFailure): void {
 
 /** The form fields of a request body, or undefined past MAX_FORM. */
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const text = await readBodyText(req, MAX_FORM);
+  return text === undefined ? undefined : new URLSearchParams(text);
 }
 
 /** The tenant segment of the path, decoded; kept as sent when it does not decode. */

@@ -5,6 +5,7 @@
  * credentials travel only in bodies and the Authorization header, and nothing here logs a request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBodyText } from '../http/request-body.js';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,14 +32,8 @@ class HttpFailure extends Error {
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpFailure(413, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  const text = await readBodyText(req, MAX_BODY);
+  if (text === undefined) throw new HttpFailure(413, 'request body too large');
   if (text.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(text);

@@ -181,7 +181,7 @@ describe('createProgram', () => {
     writeStats(file, { accounts: {}, tenants: {}, graph: emptyGraphStats(), exo: emptyExoStats() });
     expect(readFileSync(file, 'utf8')).toBe(
       '{\n  "accounts": {},\n  "tenants": {},\n  "graph": {\n    "tokensIssued": 0,\n    "tokenFailures": 0,\n    "relationshipPages": 0,\n    "tenantLookups": 0,\n' +
-        '    "reportRequests": 0,\n    "downloads": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "directoryReads": 0,\n    "batches": 0,\n    "batchedRequests": 0,\n    "requestsPerTenant": {},\n    "classesPerTenant": {}\n  },\n' +
+        '    "reportRequests": 0,\n    "downloads": 0,\n    "downloadsWithAuthorization": 0,\n    "expiredDownloads": 0,\n    "throttled": 0,\n    "directoryReads": 0,\n    "batches": 0,\n    "batchedRequests": 0,\n    "requestsPerTenant": {},\n    "classesPerTenant": {}\n  },\n' +
         '  "exo": {\n    "requests": 0,\n    "batches": 0,\n    "pages": 0,\n    "throttled": 0,\n    "refused": 0,\n    "serverErrors": 0,\n    "maxConcurrent": 0,\n    "maxConcurrentPerTenant": {}\n  }\n}\n',
     );
   });

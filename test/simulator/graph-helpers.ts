@@ -86,8 +86,8 @@ export function graphClient(sim: RunningSimulator) {
       }),
     );
   const report = (fn: string, args: string, bearer: string) => get(`/v1.0/reports/${fn}(${args})`, bearer);
-  const download = async (url: string) => {
-    const response = await fetch(url);
+  const download = async (url: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { headers });
     const bytes = Buffer.from(await response.arrayBuffer());
     return { status: response.status, contentType: response.headers.get('content-type'), bytes, text: bytes.toString('utf8') };
   };

@@ -405,6 +405,18 @@ describe('download URLs', () => {
     });
   });
 
+  it('counts the downloads that carried an Authorization header (a Graph token sent to the storage host)', async () => {
+    await withSimulator(graphScenario(), async (sim) => {
+      const g = graphClient(sim);
+      const token = await g.accessToken('alpha.onmicrosoft.com');
+      const url = (await g.report('getMailboxUsageDetail', "period='D7'", token)).headers.get('location')!;
+      expect((await g.download(url)).status).toBe(200);
+      expect(sim.stats().graph).toMatchObject({ downloads: 1, downloadsWithAuthorization: 0 });
+      expect((await g.download(url, { authorization: `Bearer ${token}` })).status).toBe(200);
+      expect(sim.stats().graph).toMatchObject({ downloads: 2, downloadsWithAuthorization: 1 });
+    });
+  });
+
   it('expiredDownload: the first URL of that tenant is already expired, a new request works', async () => {
     await withSimulator(graphScenario(), async (sim) => {
       const g = graphClient(sim);
@@ -534,6 +546,7 @@ describe('determinism and counters', () => {
       tenantLookups: 0,
       reportRequests: 1,
       downloads: 1,
+      downloadsWithAuthorization: 0,
       expiredDownloads: 0,
       throttled: 0,
       directoryReads: 0,
