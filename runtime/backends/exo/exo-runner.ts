@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import PQueue from 'p-queue';
 import type { CatalogColumn } from '../../../common/catalog.js';
-import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
+import { failedAttemptOutcome, GraphCallError } from '../app/http/graph-error.js';
 import type { JobParameter, TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
 import { bytesText, cellText, isoDateText } from '../app/cells.js';
 import { type ExoClient, type ExoObject, type ExoServiceOptions, tenantClient } from './exo-client.js';
@@ -46,11 +46,7 @@ export class ExoTenantRunner implements TenantRunner {
     try {
       return await this.runReport(job, signal);
     } catch (error) {
-      await fs.rm(job.outPath, { force: true }).catch(() => undefined);
-      if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'the attempt was stopped' };
-      if (error instanceof GraphCallError) return callFailureOutcome(error, (text) => this.options.redactor.clean(text));
-      if ((error as NodeJS.ErrnoException).code && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!)) throw error;
-      return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: this.options.redactor.clean(`the Exchange admin API call failed: ${(error as Error).message}`), cause: error };
+      return failedAttemptOutcome(error, job.outPath, signal, this.options.redactor, 'the Exchange admin API call');
     }
   }
 

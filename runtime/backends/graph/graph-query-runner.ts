@@ -7,7 +7,7 @@ import { createNewFile } from '../../../common/output-path.js';
 import type { ServiceClient } from '../../platform/http/http-client.js';
 import type { Redactor } from '../../platform/redact.js';
 import { cellText } from '../app/cells.js';
-import { callFailureOutcome, GraphCallError } from '../app/http/graph-error.js';
+import { failedAttemptOutcome, GraphCallError } from '../app/http/graph-error.js';
 import { MAX_INLINE_LIMIT_WAIT_MS } from '../app/http/graph-limits.js';
 import { tenantBearer, type TenantTokens } from '../app/auth/app-tokens.js';
 import type { TenantJob, TenantOutcome, TenantRunner } from '../contract/runner-types.js';
@@ -44,11 +44,7 @@ export class GraphQueryRunner implements TenantRunner {
     try {
       return await this.runQuery(job, signal);
     } catch (error) {
-      await fs.rm(job.outPath, { force: true }).catch(() => undefined);
-      if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'the attempt was stopped' };
-      if (error instanceof GraphCallError) return callFailureOutcome(error, (text) => this.options.redactor.clean(text));
-      if ((error as NodeJS.ErrnoException).code && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!)) throw error;
-      return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: this.options.redactor.clean(`the Graph query failed: ${(error as Error).message}`), cause: error };
+      return failedAttemptOutcome(error, job.outPath, signal, this.options.redactor, 'the Graph query');
     }
   }
 

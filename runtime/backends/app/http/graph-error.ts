@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import type { Redactor } from '../../../platform/redact.js';
 import type { TenantOutcome } from '../../contract/runner-types.js';
 import { ServiceCallError } from '../../../platform/http/service-error.js';
 
@@ -16,4 +18,18 @@ export function callFailureOutcome(error: ServiceCallError, clean: (text: string
   if (error.details.retryAfterMs !== undefined) outcome.retryAfterMs = error.details.retryAfterMs;
   if (error.details.retryable) outcome.retryable = true;
   return outcome;
+}
+
+/**
+ * How an HTTP backend's attempt ends when it threw: its part removed (a later attempt writes it
+ * whole), a stop as Interrupted, a classified call failure as its outcome, a file system error
+ * thrown on (it would fail every tenant: the run stops), anything else a retryable RemoteError
+ * saying what failed (`what`, e.g. 'the Graph query').
+ */
+export async function failedAttemptOutcome(error: unknown, outPath: string, signal: AbortSignal, redactor: Redactor, what: string): Promise<TenantOutcome> {
+  await fs.rm(outPath, { force: true }).catch(() => undefined);
+  if (signal.aborted) return { status: 'failed', rows: 0, category: 'Interrupted', message: 'the attempt was stopped' };
+  if (error instanceof ServiceCallError) return callFailureOutcome(error, (text) => redactor.clean(text));
+  if ((error as NodeJS.ErrnoException).code && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!)) throw error;
+  return { status: 'failed', rows: 0, category: 'RemoteError', retryable: true, message: redactor.clean(`${what} failed: ${(error as Error).message}`), cause: error };
 }
