@@ -261,7 +261,9 @@ describe('findTenantInformationByTenantId', () => {
   });
 
   it('requires the partner token: none or unknown 401, expired 401, a customer token 403 (not counted)', async () => {
-    await withSimulator({ ...scenario(), graph: { ...(scenario().graph as object), tokenLifetimeSeconds: 1 } }, async (sim) => {
+    // a JWT's exp is in whole seconds: a 3-second token is good for 2 seconds at least (time for the
+    // calls that need it on a loaded machine) and expired 3.1 s after it was issued
+    await withSimulator({ ...scenario(), graph: { ...(scenario().graph as object), tokenLifetimeSeconds: 3 } }, async (sim) => {
       const g = graphClient(sim);
       const id = buildWorld(loadScenario(scenario())).tenants[0]!.tenantId;
       const none = await g.get(lookup(id));
@@ -273,7 +275,7 @@ describe('findTenantInformationByTenantId', () => {
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.error.code).toBe('Forbidden');
       const partner = await g.accessToken(PARTNER_TENANT);
-      await sleep(1100);
+      await sleep(3100);
       const expired = await g.get(lookup(id), partner);
       expect(expired.status).toBe(401);
       expect(expired.body.error.message).toBe('Lifetime validation failed, the token is expired.');
@@ -371,7 +373,8 @@ describe('CSV reports', () => {
   });
 
   it('refuses the partner token on a report (403) and an expired token (401)', async () => {
-    await withSimulator(graphScenario({}, { tokenLifetimeSeconds: 1 }), async (sim) => {
+    // 3 seconds: see the partner-token test above
+    await withSimulator(graphScenario({}, { tokenLifetimeSeconds: 3 }), async (sim) => {
       const g = graphClient(sim);
       const partner = await g.accessToken(PARTNER_TENANT);
       const forbidden = await g.report('getMailboxUsageDetail', "period='D7'", partner);
@@ -380,7 +383,7 @@ describe('CSV reports', () => {
       expect(forbidden.body.error.message).toContain(PARTNER_TENANT);
       const customer = await g.accessToken('alpha.onmicrosoft.com');
       expect((await g.report('getMailboxUsageDetail', "period='D7'", customer)).status).toBe(302);
-      await sleep(1100);
+      await sleep(3100);
       const expired = await g.report('getMailboxUsageDetail', "period='D7'", customer);
       expect(expired.status).toBe(401);
       expect(expired.body.error).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' });
