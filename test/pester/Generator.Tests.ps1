@@ -189,10 +189,14 @@ Describe 'The standalone scripts' {
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0
         $names = (Get-Command -Name $Script).Parameters.Keys
-        # The script follows the report's first source: remoting (MSOnline sign-in) or the Exchange admin API (the app's secret).
+        # The script follows the report's first source: remoting (MSOnline sign-in), the Exchange admin API or a Graph query (the app's secret).
         $catalog = Get-Content -Raw -LiteralPath ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'module', 'DapReporting', 'DapReporting.catalog.json')) | ConvertFrom-Json
         $report = $catalog.reports | Where-Object { $_.script -eq ('scripts/{0}' -f [System.IO.Path]::GetFileName($Script)) }
-        $shared = if ($report.sources[0].kind -eq 'exchangeRest') { 'PartnerTenantId', 'ClientId', 'ClientSecret', 'ExchangeUri' } else { 'UserName', 'ThrottleLimit' }
+        $shared = switch ($report.sources[0].kind) {
+            'exchangeRest' { 'PartnerTenantId', 'ClientId', 'ClientSecret', 'ExchangeUri' }
+            'graphQuery' { 'PartnerTenantId', 'ClientId', 'ClientSecret', 'GraphUri' }
+            default { 'UserName', 'ThrottleLimit' }
+        }
         foreach ($name in @($shared) + @('OutputFile', 'ErrorFile', 'WhatIf', 'Confirm')) { $names | Should -Contain $name }
         ((@($help.inputTypes.inputType.type.name) -join '')).Trim() | Should -Not -BeNullOrEmpty
         $tokens = $null; $errors = $null

@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/project-paths.js';
+import { loadScenario } from '../../simulator/index.js';
 import type { SimulatorStats } from '../../simulator/simulator-types.js';
 import { tempDir } from '../runtime/fakes.js';
 
@@ -44,7 +45,10 @@ const CUSTOMER = customer.tenantId!;
 const DEFAULT_APP_ID = '6f0c4b8e-2d1a-4c57-9e3b-5a7d8c9f0b12';
 const GRAPH = 'https://graph.microsoft.com';
 const EXO = 'https://outlook.office365.com';
-const GRAPH_ROLES = ['Reports.Read.All', 'DelegatedAdminRelationship.Read.All', 'Directory.Read.All'];
+// the app's application permissions (an app-only token's roles) and delegated scopes (a user's scp)
+const app = loadScenario(scenarioFile).graph.apps[0]!;
+const GRAPH_ROLES = app.roles.graph;
+const GRAPH_SCOPES = app.scopes.graph;
 const appPem = join(projectRoot, 'simulator', 'scenarios', 'simulator-app.pem');
 
 interface Claims {
@@ -145,7 +149,7 @@ describe('MSAL PublicClientApplication: a partner admin by device code, then a c
     expect(result.account).toMatchObject({ username: 'admin@contoso.onmicrosoft.com', tenantId: PARTNER });
     expect(result.account.homeAccountId).toMatch(new RegExp(`\\.${PARTNER}$`));
     expect(result.signIn).toMatchObject({ tenantId: PARTNER, hasIdToken: true });
-    expect(result.signIn.claims).toMatchObject({ aud: GRAPH, tid: PARTNER, idtyp: 'user', upn: 'admin@contoso.onmicrosoft.com', scp: GRAPH_ROLES.join(' ') });
+    expect(result.signIn.claims).toMatchObject({ aud: GRAPH, tid: PARTNER, idtyp: 'user', upn: 'admin@contoso.onmicrosoft.com', scp: GRAPH_SCOPES.join(' ') });
     expect(result.silent.map((s) => [new URL(s.scope).host, s.tenantId, s.fromCache, s.claims.tid, s.claims.aud, s.claims.idtyp])).toEqual([
       ['graph.microsoft.com', CUSTOMER, false, CUSTOMER, GRAPH, 'user'],
       ['outlook.office365.com', CUSTOMER, false, CUSTOMER, EXO, 'user'],
