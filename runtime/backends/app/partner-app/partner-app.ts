@@ -64,7 +64,7 @@ function transportOf(deps: BackendDeps, world: SimulatedWorld | undefined): Fetc
   return deps.fetch ?? createTransport(world ? { extraCaPem: world.caPem } : {});
 }
 
-export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<AppEndpoints> {
+export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined, fetch: FetchLike): Promise<AppEndpoints> {
   const graph = plan.graph;
   if (!graph) throw new DapError('INTERNAL', ExitCode.fatal, `the ${plan.backend} backend was started without the app's options`);
   const app = world?.app;
@@ -85,7 +85,6 @@ export async function resolveAppEndpoints(plan: AppPlan, deps: BackendDeps, worl
   // planGraph checked that a credential is there (a secret, a certificate, a device code or a refresh token)
   const refreshToken = signIn.deviceCode ? undefined : app ? app.refreshToken : deps.env.DAP_GRAPH_REFRESH_TOKEN || undefined;
   const partnerTenant = graph.partnerTenant ?? app?.partnerTenant ?? DEFAULT_PARTNER_TENANT;
-  const fetch = transportOf(deps, world);
   const { credential, app: signedIn, tokenFile, secrets } = await signInApp({
     clientId,
     plan: signIn,
@@ -132,7 +131,8 @@ export function adminConsentUrl(loginBase: string, tenantId: string, clientId: s
 export async function openPartnerApp(plan: AppPlan, deps: BackendDeps, world: SimulatedWorld | undefined): Promise<PartnerApp> {
   const fetch = transportOf(deps, world);
   const graph = plan.graph!;
-  const endpoints = await resolveAppEndpoints(plan, deps, world);
+  // one transport for the sign-in and every call after it (one connection pool, one CA list)
+  const endpoints = await resolveAppEndpoints(plan, deps, world, fetch);
   const { credential } = endpoints;
   const redactor = new Redactor();
   redactor.add(credential.clientSecret);
